@@ -1,0 +1,31 @@
+package io.kairos.execution;
+
+import com.github.kagkarlsson.scheduler.Clock;
+import io.kairos.history.JobRunStore;
+import io.kairos.job.JobCatalogue;
+import io.kairos.job.JobStore;
+import java.util.Objects;
+import org.springframework.transaction.support.TransactionOperations;
+
+/**
+ * What every {@link JobTask} shares. {@code transactions} must manage the same DataSource that
+ * db-scheduler writes through (wrapped in a TransactionAwareDataSourceProxy), so that a history row
+ * and the version-checked completion of its execution commit together or not at all.
+ */
+public record ExecutionSupport(
+    JobCatalogue catalogue,
+    JobRunStore runs,
+    JobStore jobs,
+    TransactionOperations transactions,
+    Clock clock,
+    PersistedBackoff backoff) {
+
+  public ExecutionSupport {
+    Objects.requireNonNull(catalogue, "catalogue");
+    Objects.requireNonNull(runs, "runs");
+    Objects.requireNonNull(jobs, "jobs");
+    Objects.requireNonNull(transactions, "transactions");
+    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(backoff, "backoff");
+  }
+}

@@ -1,0 +1,236 @@
+package io.kairos.execution;
+
+import com.github.kagkarlsson.scheduler.task.AbstractTask;
+import com.github.kagkarlsson.scheduler.task.CompletionHandler;
+import com.github.kagkarlsson.scheduler.task.DeadExecutionHandler;
+import com.github.kagkarlsson.scheduler.task.Execution;
+import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
+import com.github.kagkarlsson.scheduler.task.ExecutionContext;
+import com.github.kagkarlsson.scheduler.task.ExecutionOperations;
+import com.github.kagkarlsson.scheduler.task.FailureHandler;
+import com.github.kagkarlsson.scheduler.task.SchedulableInstance;
+import com.github.kagkarlsson.scheduler.task.SchedulableTaskInstance;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import io.kairos.history.RunOutcome;
+import io.kairos.job.InvalidJobException;
+import io.kairos.job.JobContext;
+import io.kairos.job.JobData;
+import io.kairos.job.JobHandler;
+import io.kairos.job.JobState;
+import io.kairos.job.JobType;
+import io.kairos.job.PermanentJobFailure;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The db-scheduler task of one job type. Each execution is one attempt:
+ *
+ * <ol>
+ *   <li>its history row is written as RUNNING;
+ *   <li>the handler runs;
+ *   <li>in one transaction, the history row gets its outcome and the execution is removed,
+ *       rescheduled (next occurrence, or the persisted retry tier) or the job declared dead. The
+ *       removal or reschedule is version-checked by db-scheduler, so if this worker lost its claim
+ *       the whole transaction rolls back and the attempt leaves no result.
+ * </ol>
+ *
+ * <p>Executions of a worker that died are revived by {@link #reviveDeadExecution}: its RUNNING
+ * history row becomes WORKER_DIED and the occurrence runs again, keeping its scheduled time,
+ * flagged {@code recovered}.
+ */
+public final class JobTask<P> extends AbstractTask<JobData> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JobTask.class);
+  private static final Duration START_FAILURE_RETRY = Duration.ofSeconds(5);
+
+  private final JobType<P> type;
+  private final JobHandler<P> handler;
+  private final ExecutionSupport support;
+
+  public JobTask(JobType<P> type, JobHandler<P> handler, ExecutionSupport support) {
+    super(
+        type.name(),
+        JobData.class,
+        retryLaterWhenAttemptCouldNotStart(support),
+        reviveDeadExecution(support));
+    this.type = type;
+    this.handler = handler;
+    this.support = support;
+  }
+
+  public JobType<P> type() {
+    return type;
+  }
+
+  @Override
+  public SchedulableInstance<JobData> schedulableInstance(String id) {
+    throw new UnsupportedOperationException("Kairos jobs are created with their data");
+  }
+
+  @Override
+  public SchedulableInstance<JobData> schedulableInstance(String id, JobData data) {
+    return new SchedulableTaskInstance<>(
+        instance(id, data), now -> data.schedule().firstExecution(now));
+  }
+
+  @Override
+  public CompletionHandler<JobData> execute(
+      TaskInstance<JobData> instance, ExecutionContext executionContext) {
+    Execution execution = executionContext.getExecution();
+    JobData data = instance.getData();
+    JobContext context =
+        new JobContext(
+            instance.getId(),
+            type.name(),
+            execution.executionTime,
+            data.attempt(),
+            data.recovered(),
+            execution.pickedBy);
+    long runId =
+        support
+            .runs()
+            .start(
+                context.jobId(),
+                context.jobType(),
+                context.scheduledFor(),
+                context.node(),
+                context.attempt(),
+                context.recovered());
+    Attempt attempt = runHandler(data, context);
+    return (complete, operations) ->
+        support
+            .transactions()
+            .executeWithoutResult(
+                tx -> finish(runId, context, data, attempt, complete, operations));
+  }
+
+  private Attempt runHandler(JobData data, JobContext context) {
+    try {
+      P payload = support.catalogue().bind(type, data.payload());
+      handler.handle(payload, context);
+      return Attempt.SUCCEEDED;
+    } catch (InvalidJobException e) {
+      return new Attempt(RunOutcome.FAILED, e, true);
+    } catch (PermanentJobFailure e) {
+      return new Attempt(RunOutcome.FAILED, e, true);
+    } catch (InterruptedException e) {
+      // Completion still has to write to the database; a pending interrupt would abort that.
+      Thread.interrupted();
+      return new Attempt(RunOutcome.FAILED, e, false);
+    } catch (Exception | LinkageError | AssertionError e) {
+      Thread.interrupted();
+      return new Attempt(RunOutcome.FAILED, e, false);
+    }
+  }
+
+  private void finish(
+      long runId,
+      JobContext context,
+      JobData data,
+      Attempt attempt,
+      ExecutionComplete complete,
+      ExecutionOperations<JobData> operations) {
+    String error = attempt.error();
+    if (!support.runs().finish(runId, attempt.outcome(), error)) {
+      // Another worker already declared this attempt dead and revived the execution.
+      throw new IllegalStateException(
+          "attempt " + runId + " of job " + context.jobId() + " was taken over; result dropped");
+    }
+    Instant now = support.clock().now();
+    if (attempt.outcome() == RunOutcome.SUCCEEDED) {
+      if (data.schedule().recurring()) {
+        operations.reschedule(
+            complete,
+            data.schedule().nextExecution(context.scheduledFor(), now),
+            data.nextOccurrence());
+      } else {
+        operations.remove();
+        support.jobs().finish(context.jobId(), JobState.COMPLETED, null);
+      }
+      return;
+    }
+    ExecutionComplete failed =
+        ExecutionComplete.failure(
+            complete.getExecution(),
+            complete.getTimeDone().minus(complete.getDuration()),
+            complete.getTimeDone(),
+            attempt.failure());
+    if (!attempt.permanent() && data.attemptsLeft()) {
+      Duration delay = support.backoff().delayBefore(data.attempt() + 1);
+      support.jobs().recordError(context.jobId(), error);
+      operations.reschedule(failed, now.plus(delay), data.nextAttempt());
+      LOG.info(
+          "Job {} attempt {} failed ({}); retrying in {}",
+          context.jobId(),
+          context.attempt(),
+          error,
+          delay);
+    } else if (data.schedule().recurring()) {
+      support.jobs().recordError(context.jobId(), error);
+      operations.reschedule(
+          failed,
+          data.schedule().nextExecution(context.scheduledFor(), now),
+          data.nextOccurrence());
+    } else {
+      operations.remove();
+      support.jobs().finish(context.jobId(), JobState.DEAD, error);
+      LOG.warn("Job {} is dead after attempt {}: {}", context.jobId(), context.attempt(), error);
+    }
+  }
+
+  /**
+   * Used only when an attempt could not even start (e.g. its history row could not be written): the
+   * execution is retried later without counting an attempt.
+   */
+  private static FailureHandler<JobData> retryLaterWhenAttemptCouldNotStart(
+      ExecutionSupport support) {
+    return (complete, operations) ->
+        operations.reschedule(complete, support.clock().now().plus(START_FAILURE_RETRY));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static DeadExecutionHandler<JobData> reviveDeadExecution(ExecutionSupport support) {
+    return (complete, operations) ->
+        support
+            .transactions()
+            .executeWithoutResult(
+                tx -> {
+                  Execution dead = complete.getExecution();
+                  String jobId = dead.taskInstance.getId();
+                  JobData data = (JobData) dead.taskInstance.getData();
+                  support.runs().markWorkerDied(jobId, dead.pickedBy);
+                  if (data.attemptsLeft()) {
+                    LOG.warn(
+                        "Worker {} died running job {}; running it again", dead.pickedBy, jobId);
+                    operations.reschedule(complete, dead.executionTime, data.revived());
+                  } else if (data.schedule().recurring()) {
+                    operations.reschedule(
+                        complete,
+                        data.schedule().nextExecution(dead.executionTime, support.clock().now()),
+                        data.nextOccurrence());
+                  } else {
+                    operations.remove();
+                    support
+                        .jobs()
+                        .finish(
+                            jobId,
+                            JobState.DEAD,
+                            "its worker died on each of " + data.maxAttempts() + " attempts");
+                  }
+                });
+  }
+
+  private record Attempt(RunOutcome outcome, Throwable failure, boolean permanent) {
+    static final Attempt SUCCEEDED = new Attempt(RunOutcome.SUCCEEDED, null, false);
+
+    String error() {
+      if (failure == null) {
+        return null;
+      }
+      String message = failure.getMessage();
+      return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package io.kairos.history;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+
+/**
+ * Job history: one row per attempt. Timestamps come from the database clock so runs recorded by
+ * different workers order correctly even when their JVM clocks disagree.
+ */
+public final class JobRunStore {
+
+  public static final int MAX_ERROR_LENGTH = 4000;
+  private final JdbcTemplate jdbc;
+
+  public JobRunStore(DataSource dataSource) {
+    this.jdbc = new JdbcTemplate(dataSource);
+  }
+
+  /** Records the start of an attempt and returns its run id. */
+  public long start(
+      String jobId,
+      String jobType,
+      Instant scheduledFor,
+      String node,
+      int attempt,
+      boolean recovered) {
+    GeneratedKeyHolder key = new GeneratedKeyHolder();
+    jdbc.update(
+        con -> {
+          var ps =
+              con.prepareStatement(
+                  "insert into kairos_job_run (job_id, job_type, scheduled_for, started_at, node,"
+                      + " attempt, outcome, recovered) values (?, ?, ?, clock_timestamp(), ?, ?,"
+                      + " 'RUNNING', ?)",
+                  new String[] {"id"});
+          ps.setString(1, jobId);
+          ps.setString(2, jobType);
+          ps.setTimestamp(3, Timestamp.from(scheduledFor));
+          ps.setString(4, node);
+          ps.setInt(5, attempt);
+          ps.setBoolean(6, recovered);
+          return ps;
+        },
+        key);
+    return key.getKey().longValue();
+  }
+
+  /** Finishes a RUNNING attempt; false if it was already finished (e.g. declared dead). */
+  public boolean finish(long runId, RunOutcome outcome, String error) {
+    return jdbc.update(
+            "update kairos_job_run set outcome = ?, error = ?, finished_at = clock_timestamp()"
+                + " where id = ? and outcome = 'RUNNING'",
+            outcome.name(),
+            truncate(error),
+            runId)
+        == 1;
+  }
+
+  /** Closes the attempts a dead worker left RUNNING for this job. */
+  public int markWorkerDied(String jobId, String node) {
+    return jdbc.update(
+        "update kairos_job_run set outcome = 'WORKER_DIED', finished_at = clock_timestamp(),"
+            + " error = ? where job_id = ? and node = ? and outcome = 'RUNNING'",
+        "worker " + node + " stopped heartbeating; execution revived",
+        jobId,
+        node);
+  }
+
+  /** Attempts of a job, oldest first, after the run id {@code afterId} (keyset pagination). */
+  public List<JobRun> runsOf(String jobId, long afterId, int limit) {
+    return jdbc.query(
+        "select * from kairos_job_run where job_id = ? and id > ? order by id limit ?",
+        JobRunStore::map,
+        jobId,
+        afterId,
+        limit);
+  }
+
+  public static String truncate(String error) {
+    if (error == null || error.length() <= MAX_ERROR_LENGTH) {
+      return error;
+    }
+    return error.substring(0, MAX_ERROR_LENGTH - 1) + "…";
+  }
+
+  private static JobRun map(ResultSet rs, int row) throws SQLException {
+    return new JobRun(
+        rs.getLong("id"),
+        rs.getString("job_id"),
+        rs.getString("job_type"),
+        rs.getInt("attempt"),
+        rs.getString("node"),
+        instant(rs, "scheduled_for"),
+        instant(rs, "started_at"),
+        instant(rs, "finished_at"),
+        RunOutcome.valueOf(rs.getString("outcome")),
+        rs.getString("error"),
+        rs.getBoolean("recovered"));
+  }
+
+  static Instant instant(ResultSet rs, String column) throws SQLException {
+    Timestamp ts = rs.getTimestamp(column);
+    return ts == null ? null : ts.toInstant();
+  }
+}

@@ -1,0 +1,31 @@
+package io.kairos.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kairos.schedule.ScheduleSpec;
+import java.time.Instant;
+
+/**
+ * A job with its live execution state: what was asked for (type, payload, schedule) and where it
+ * stands (next run, the node running it, its last heartbeat, the outcome of past runs).
+ */
+public record Job(
+    String id,
+    String type,
+    String group,
+    JsonNode payload,
+    ScheduleSpec schedule,
+    int maxAttempts,
+    int priority,
+    String requestHash,
+    JobState state,
+    Instant nextRunAt,
+    String runningOn,
+    Instant lastHeartbeat,
+    Instant lastSuccess,
+    Instant lastFailure,
+    int consecutiveFailures,
+    String lastError,
+    Instant createdAt,
+    String createdBy,
+    Instant updatedAt,
+    Instant finishedAt) {}

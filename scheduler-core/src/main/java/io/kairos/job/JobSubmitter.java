@@ -1,0 +1,69 @@
+package io.kairos.job;
+
+import com.github.kagkarlsson.scheduler.Clock;
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import java.time.Instant;
+import org.springframework.transaction.support.TransactionOperations;
+
+/**
+ * Creates jobs: the registry row and db-scheduler's execution in one transaction, so a job is
+ * either fully scheduled or not there at all. Re-submitting an id with the same request is a no-op
+ * that returns the existing job; with a different request it is a {@link JobConflict}.
+ */
+public final class JobSubmitter {
+
+  private final JobStore jobs;
+  private final SchedulerClient schedulerClient;
+  private final TransactionOperations transactions;
+  private final Clock clock;
+
+  public JobSubmitter(
+      JobStore jobs,
+      SchedulerClient schedulerClient,
+      TransactionOperations transactions,
+      Clock clock) {
+    this.jobs = jobs;
+    this.schedulerClient = schedulerClient;
+    this.transactions = transactions;
+    this.clock = clock;
+  }
+
+  public Submission submit(NewJob job) {
+    return transactions.execute(
+        tx -> {
+          if (!jobs.insert(job)) {
+            Job existing = jobs.find(job.id()).orElseThrow();
+            if (!existing.requestHash().equals(job.requestHash())) {
+              throw new JobConflict(job.id());
+            }
+            return new Submission(existing, false);
+          }
+          Instant first = job.schedule().firstExecution(clock.now());
+          TaskInstance<JobData> instance =
+              new TaskInstance.Builder<JobData>(job.type(), job.id())
+                  .data(job.firstData())
+                  .priority(job.priority())
+                  .build();
+          schedulerClient.schedule(instance, first);
+          return new Submission(jobs.find(job.id()).orElseThrow(), true);
+        });
+  }
+
+  /** The job as stored, and whether this call created it. */
+  public record Submission(Job job, boolean created) {}
+
+  /** The id is taken by a job created from a different request. */
+  public static final class JobConflict extends RuntimeException {
+    private final String id;
+
+    public JobConflict(String id) {
+      super("job '" + id + "' already exists with a different definition");
+      this.id = id;
+    }
+
+    public String id() {
+      return id;
+    }
+  }
+}

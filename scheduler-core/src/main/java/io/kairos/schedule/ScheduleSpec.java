@@ -1,0 +1,105 @@
+package io.kairos.schedule;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
+import com.github.kagkarlsson.scheduler.task.schedule.CronSchedule;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Objects;
+
+/**
+ * When a job runs: once {@code at} an instant, on a six-field {@code cron} (seconds first) in a
+ * {@code timeZone}, or {@code every} fixed interval. Exactly one of the three is set; the
+ * constructor refuses anything else, so a persisted spec is always usable.
+ *
+ * <p>{@code every} is fixed-rate: occurrences sit on the grid {@code first + k × every}. When a run
+ * overruns or the cluster was down, missed grid points are coalesced into one run (DESIGN.md,
+ * "Misfires").
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ScheduleSpec(Instant at, String cron, ZoneId timeZone, Duration every) {
+
+  public static final Duration MIN_EVERY = Duration.ofSeconds(1);
+
+  public ScheduleSpec {
+    int kinds = (at != null ? 1 : 0) + (cron != null ? 1 : 0) + (every != null ? 1 : 0);
+    if (kinds != 1) {
+      throw new InvalidScheduleException("schedule", "give exactly one of 'at', 'cron' or 'every'");
+    }
+    if (cron != null) {
+      timeZone = timeZone == null ? ZoneOffset.UTC : timeZone;
+      validateCron(cron, timeZone);
+    } else if (every != null) {
+      if (every.compareTo(MIN_EVERY) < 0) {
+        throw new InvalidScheduleException("schedule.every", "must be at least PT1S");
+      }
+      if (timeZone != null) {
+        throw new InvalidScheduleException("schedule.timeZone", "has no meaning with 'every'");
+      }
+    }
+  }
+
+  public static ScheduleSpec at(Instant at) {
+    return new ScheduleSpec(at, null, null, null);
+  }
+
+  public static ScheduleSpec cron(String cron, ZoneId zone) {
+    return new ScheduleSpec(null, cron, zone, null);
+  }
+
+  public static ScheduleSpec every(Duration every) {
+    return new ScheduleSpec(null, null, null, every);
+  }
+
+  public boolean recurring() {
+    return at == null;
+  }
+
+  /** The first execution time of a job created at {@code now}. */
+  public Instant firstExecution(Instant now) {
+    if (at != null) {
+      return at;
+    }
+    if (every != null) {
+      return now;
+    }
+    return cronSchedule().getNextExecutionTime(ExecutionComplete.simulatedSuccess(now));
+  }
+
+  /**
+   * The occurrence after {@code scheduledFor} that is not already in the past at {@code now}.
+   * Everything skipped in between is coalesced into this one run.
+   */
+  public Instant nextExecution(Instant scheduledFor, Instant now) {
+    Objects.requireNonNull(scheduledFor, "scheduledFor");
+    if (!recurring()) {
+      throw new IllegalStateException("a one-time schedule has no next execution");
+    }
+    Instant from = scheduledFor.isAfter(now) ? scheduledFor : now;
+    if (every != null) {
+      long periods = Duration.between(scheduledFor, from).toNanos() / every.toNanos() + 1;
+      return scheduledFor.plus(every.multipliedBy(periods));
+    }
+    return cronSchedule().getNextExecutionTime(ExecutionComplete.simulatedSuccess(from));
+  }
+
+  private CronSchedule cronSchedule() {
+    return new CronSchedule(cron, timeZone);
+  }
+
+  private static void validateCron(String cron, ZoneId zone) {
+    String[] fields = cron.trim().split("\\s+");
+    if (fields.length != 6) {
+      throw new InvalidScheduleException(
+          "schedule.cron", "needs six fields (sec min hour day-of-month month day-of-week)");
+    }
+    try {
+      new CronSchedule(cron, zone)
+          .getNextExecutionTime(ExecutionComplete.simulatedSuccess(Instant.EPOCH));
+    } catch (RuntimeException e) {
+      throw new InvalidScheduleException("schedule.cron", "is not a valid cron expression");
+    }
+  }
+}

@@ -1,0 +1,250 @@
+package io.kairos.execution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.kagkarlsson.scheduler.testhelper.ManualScheduler;
+import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
+import com.github.kagkarlsson.scheduler.testhelper.TestHelper;
+import io.kairos.history.JobRun;
+import io.kairos.history.RunOutcome;
+import io.kairos.job.JobHandler;
+import io.kairos.job.JobState;
+import io.kairos.job.JobSubmitter;
+import io.kairos.job.JobType;
+import io.kairos.job.PermanentJobFailure;
+import io.kairos.job.noop.NoopHandler;
+import io.kairos.schedule.ScheduleSpec;
+import io.kairos.testing.KairosFixture;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Scenario tests of one job's life, on a real PostgreSQL, with the clock stepped by hand. */
+class JobTaskTests {
+
+  record Flaky(int failures, boolean permanent) {}
+
+  static final JobType<Flaky> FLAKY = new JobType<>("flaky", Flaky.class, "fails, then works");
+  static final Map<String, AtomicInteger> CALLS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  static final JobHandler<Flaky> FLAKY_HANDLER =
+      (payload, context) -> {
+        int call =
+            CALLS.computeIfAbsent(context.jobId(), id -> new AtomicInteger()).incrementAndGet();
+        if (call <= payload.failures()) {
+          if (payload.permanent()) {
+            throw new PermanentJobFailure("refused for good");
+          }
+          throw new IllegalStateException("failure " + call);
+        }
+      };
+
+  static KairosFixture fixture;
+  SettableClock clock;
+  ManualScheduler scheduler;
+  JobSubmitter submitter;
+
+  @BeforeAll
+  static void database() {
+    fixture =
+        new KairosFixture(Map.of(FLAKY, FLAKY_HANDLER, NoopHandler.TYPE, new NoopHandler()), 4);
+  }
+
+  @AfterAll
+  static void closeDatabase() {
+    fixture.close();
+  }
+
+  @BeforeEach
+  void scheduler() {
+    clock = new SettableClock();
+    clock.set(Instant.parse("2026-03-01T10:00:00Z"));
+    ExecutionSupport support =
+        fixture.support(
+            clock, new PersistedBackoff(Duration.ofSeconds(10), 2.0, Duration.ofMinutes(1)));
+    scheduler =
+        (ManualScheduler)
+            TestHelper.createManualScheduler(fixture.schedulerDataSource, fixture.tasks(support))
+                .clock(clock)
+                .serializer(fixture.serializer)
+                .enablePriority()
+                .build();
+    submitter = fixture.submitter(clock);
+  }
+
+  @Test
+  void aOneTimeJobRunsOnceAndStaysReadableAsCompleted() {
+    submitter.submit(
+        fixture.job("once", "noop", null, ScheduleSpec.at(clock.now().plusSeconds(5)), 3));
+
+    scheduler.runAnyDueExecutions();
+    assertThat(runs("once")).isEmpty();
+
+    scheduler.tick(Duration.ofSeconds(5));
+    scheduler.runAnyDueExecutions();
+    scheduler.runAnyDueExecutions();
+
+    List<JobRun> runs = runs("once");
+    assertThat(runs).hasSize(1);
+    assertThat(runs.get(0).outcome()).isEqualTo(RunOutcome.SUCCEEDED);
+    assertThat(runs.get(0).attempt()).isEqualTo(1);
+    assertThat(runs.get(0).recovered()).isFalse();
+    assertThat(runs.get(0).scheduledFor()).isEqualTo(Instant.parse("2026-03-01T10:00:05Z"));
+    assertThat(fixture.jobs.find("once").orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+    assertThat(executionsOf("once")).isZero();
+  }
+
+  @Test
+  void aTransientFailureIsRetriedWithBackoffByThePersistedTier() {
+    submitter.submit(
+        fixture.job(
+            "flaky-1",
+            "flaky",
+            fixture.payload("{\"failures\":2,\"permanent\":false}"),
+            ScheduleSpec.at(clock.now()),
+            3));
+
+    scheduler.runAnyDueExecutions();
+    assertThat(fixture.jobs.find("flaky-1").orElseThrow().nextRunAt())
+        .isEqualTo(clock.now().plusSeconds(10));
+    scheduler.tick(Duration.ofSeconds(10));
+    scheduler.runAnyDueExecutions();
+    assertThat(fixture.jobs.find("flaky-1").orElseThrow().nextRunAt())
+        .isEqualTo(clock.now().plusSeconds(20));
+    scheduler.tick(Duration.ofSeconds(20));
+    scheduler.runAnyDueExecutions();
+
+    assertThat(runs("flaky-1"))
+        .extracting(JobRun::attempt, JobRun::outcome)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(1, RunOutcome.FAILED),
+            org.assertj.core.groups.Tuple.tuple(2, RunOutcome.FAILED),
+            org.assertj.core.groups.Tuple.tuple(3, RunOutcome.SUCCEEDED));
+    assertThat(runs("flaky-1").get(0).error()).contains("IllegalStateException: failure 1");
+    assertThat(fixture.jobs.find("flaky-1").orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+  }
+
+  @Test
+  void aJobThatExhaustsItsAttemptsIsDeadWithItsLastError() {
+    submitter.submit(
+        fixture.job(
+            "flaky-2",
+            "flaky",
+            fixture.payload("{\"failures\":5,\"permanent\":false}"),
+            ScheduleSpec.at(clock.now()),
+            2));
+    scheduler.runAnyDueExecutions();
+    scheduler.tick(Duration.ofSeconds(10));
+    scheduler.runAnyDueExecutions();
+
+    var job = fixture.jobs.find("flaky-2").orElseThrow();
+    assertThat(job.state()).isEqualTo(JobState.DEAD);
+    assertThat(job.lastError()).contains("failure 2");
+    assertThat(job.payload().get("failures").asInt()).isEqualTo(5);
+    assertThat(runs("flaky-2")).hasSize(2);
+  }
+
+  @Test
+  void aPermanentFailureSkipsTheRemainingAttempts() {
+    submitter.submit(
+        fixture.job(
+            "flaky-3",
+            "flaky",
+            fixture.payload("{\"failures\":1,\"permanent\":true}"),
+            ScheduleSpec.at(clock.now()),
+            5));
+    scheduler.runAnyDueExecutions();
+
+    assertThat(fixture.jobs.find("flaky-3").orElseThrow().state()).isEqualTo(JobState.DEAD);
+    assertThat(runs("flaky-3")).hasSize(1);
+    assertThat(executionsOf("flaky-3")).isZero();
+  }
+
+  @Test
+  void aRecurringJobRunsEachOccurrenceOnItsFixedRateGrid() {
+    submitter.submit(
+        fixture.job("every-minute", "noop", null, ScheduleSpec.every(Duration.ofMinutes(1)), 3));
+    Instant first = clock.now();
+    for (int i = 0; i < 3; i++) {
+      scheduler.runAnyDueExecutions();
+      scheduler.tick(Duration.ofMinutes(1));
+    }
+    assertThat(runs("every-minute"))
+        .extracting(JobRun::scheduledFor)
+        .containsExactly(first, first.plusSeconds(60), first.plusSeconds(120));
+    assertThat(fixture.jobs.find("every-minute").orElseThrow().state())
+        .isEqualTo(JobState.SCHEDULED);
+  }
+
+  @Test
+  void theExecutionOfADeadWorkerIsRevivedAndItsRerunFlaggedRecovered() {
+    submitter.submit(fixture.job("orphan", "noop", null, ScheduleSpec.at(clock.now()), 3));
+    // A worker named "ghost" claimed the execution, started the attempt, and then died.
+    fixture.jdbc.update(
+        "update scheduled_tasks set picked = true, picked_by = 'ghost', last_heartbeat = ?,"
+            + " version = version + 1 where task_instance = 'orphan'",
+        java.sql.Timestamp.from(clock.now()));
+    fixture.runs.start("orphan", "noop", clock.now(), "ghost", 1, false);
+
+    // Past db-scheduler's default dead-after window (5 min heartbeat × 6).
+    scheduler.tick(Duration.ofHours(1));
+    scheduler.runDeadExecutionDetection();
+    scheduler.runAnyDueExecutions();
+
+    List<JobRun> runs = runs("orphan");
+    assertThat(runs)
+        .extracting(JobRun::outcome)
+        .containsExactly(RunOutcome.WORKER_DIED, RunOutcome.SUCCEEDED);
+    assertThat(runs.get(1).recovered()).isTrue();
+    assertThat(runs.get(1).attempt()).isEqualTo(2);
+    assertThat(runs.get(1).scheduledFor()).isEqualTo(runs.get(0).scheduledFor());
+    assertThat(runs.get(1).node()).isEqualTo("manual");
+  }
+
+  @Test
+  void aCompletionOfAnExecutionThatWasTakenOverWritesNothing() {
+    submitter.submit(fixture.job("contested", "noop", null, ScheduleSpec.at(clock.now()), 3));
+    AtomicInteger ran = new AtomicInteger();
+    // While this attempt runs, another worker revives the execution (bumping its version).
+    scheduler =
+        (ManualScheduler)
+            TestHelper.createManualScheduler(
+                    fixture.schedulerDataSource,
+                    List.of(
+                        new JobTask<>(
+                            NoopHandler.TYPE,
+                            (payload, context) -> {
+                              ran.incrementAndGet();
+                              fixture.jdbc.update(
+                                  "update scheduled_tasks set version = version + 1, picked = false"
+                                      + " where task_instance = 'contested'");
+                              fixture.runs.markWorkerDied("contested", context.node());
+                            },
+                            fixture.support(clock, PersistedBackoff.DEFAULT))))
+                .clock(clock)
+                .serializer(fixture.serializer)
+                .build();
+    scheduler.runAnyDueExecutions();
+
+    assertThat(ran).hasValue(1);
+    assertThat(runs("contested"))
+        .extracting(JobRun::outcome)
+        .containsExactly(RunOutcome.WORKER_DIED);
+    assertThat(fixture.jobs.find("contested").orElseThrow().state()).isEqualTo(JobState.SCHEDULED);
+  }
+
+  private List<JobRun> runs(String jobId) {
+    return fixture.runs.runsOf(jobId, 0, 100);
+  }
+
+  private int executionsOf(String jobId) {
+    return fixture.jdbc.queryForObject(
+        "select count(*) from scheduled_tasks where task_instance = ?", Integer.class, jobId);
+  }
+}
