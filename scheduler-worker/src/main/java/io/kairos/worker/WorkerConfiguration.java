@@ -1,0 +1,141 @@
+package io.kairos.worker;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.kagkarlsson.scheduler.Clock;
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerName;
+import com.github.kagkarlsson.scheduler.SystemClock;
+import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerConfigurationSupport;
+import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerCustomizer;
+import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerProperties;
+import com.github.kagkarlsson.scheduler.event.ExecutionInterceptor;
+import com.github.kagkarlsson.scheduler.event.SchedulerListener;
+import com.github.kagkarlsson.scheduler.serializer.Serializer;
+import com.github.kagkarlsson.scheduler.stats.StatsRegistry;
+import com.github.kagkarlsson.scheduler.task.Task;
+import io.kairos.execution.ExecutionSupport;
+import io.kairos.execution.JobTask;
+import io.kairos.execution.TransactionJoiningDataSource;
+import io.kairos.history.JobRunStore;
+import io.kairos.job.BuiltInJobTypes;
+import io.kairos.job.JobCatalogue;
+import io.kairos.job.JobStore;
+import io.kairos.job.log.LogHandler;
+import io.kairos.job.noop.NoopHandler;
+import io.kairos.node.NodeStore;
+import io.kairos.serialization.JsonSerializer;
+import io.kairos.serialization.KairosJson;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Wires scheduler-core into db-scheduler's Spring Boot starter. */
+@Configuration(proxyBeanMethods = false)
+class WorkerConfiguration {
+
+  @Bean
+  ObjectMapper kairosObjectMapper() {
+    return KairosJson.newObjectMapper();
+  }
+
+  /**
+   * Declared here rather than taken from the starter, whose configuration class needs the tasks and
+   * so could not also provide their clock.
+   */
+  @Bean
+  Clock dbSchedulerClock() {
+    return new SystemClock();
+  }
+
+  @Bean
+  JobCatalogue jobCatalogue(ObjectMapper kairosObjectMapper) {
+    return new JobCatalogue(BuiltInJobTypes.all(), kairosObjectMapper);
+  }
+
+  @Bean
+  JobRunStore jobRunStore(DataSource dataSource) {
+    return new JobRunStore(dataSource);
+  }
+
+  @Bean
+  JobStore jobStore(DataSource dataSource, ObjectMapper kairosObjectMapper) {
+    return new JobStore(dataSource, kairosObjectMapper);
+  }
+
+  @Bean
+  NodeStore nodeStore(DataSource dataSource) {
+    return new NodeStore(dataSource);
+  }
+
+  @Bean
+  ExecutionSupport executionSupport(
+      JobCatalogue catalogue,
+      JobRunStore runs,
+      JobStore jobs,
+      PlatformTransactionManager transactionManager,
+      Clock clock,
+      WorkerProperties properties) {
+    return new ExecutionSupport(
+        catalogue,
+        runs,
+        jobs,
+        new TransactionTemplate(transactionManager),
+        clock,
+        properties.retry().backoff());
+  }
+
+  @Bean
+  JobTask<?> noopTask(ExecutionSupport support) {
+    return new JobTask<>(NoopHandler.TYPE, new NoopHandler(), support);
+  }
+
+  @Bean
+  JobTask<?> logTask(ExecutionSupport support) {
+    return new JobTask<>(LogHandler.TYPE, new LogHandler(), support);
+  }
+
+  @Bean
+  DbSchedulerCustomizer kairosDbSchedulerCustomizer(
+      DataSource dataSource, ObjectMapper kairosObjectMapper, WorkerProperties properties) {
+    Serializer serializer = new JsonSerializer(kairosObjectMapper);
+    DataSource joining = new TransactionJoiningDataSource(dataSource);
+    return new DbSchedulerCustomizer() {
+      @Override
+      public Optional<SchedulerName> schedulerName() {
+        return Optional.of(new SchedulerName.Fixed(properties.nodeName()));
+      }
+
+      @Override
+      public Optional<Serializer> serializer() {
+        return Optional.of(serializer);
+      }
+
+      @Override
+      public Optional<DataSource> dataSource() {
+        return Optional.of(joining);
+      }
+    };
+  }
+
+  /**
+   * The starter's scheduler, built the starter's way, but without its destroy method: {@link
+   * GracefulDrain} stops it in the right order (stop claiming, drain, then stop heartbeats).
+   */
+  @Bean(destroyMethod = "")
+  Scheduler scheduler(
+      DbSchedulerProperties config,
+      DbSchedulerCustomizer customizer,
+      StatsRegistry statsRegistry,
+      Clock clock,
+      DataSource dataSource,
+      List<Task<?>> tasks,
+      List<SchedulerListener> listeners,
+      List<ExecutionInterceptor> interceptors) {
+    return DbSchedulerConfigurationSupport.buildScheduler(
+        config, customizer, statsRegistry, clock, dataSource, tasks, listeners, interceptors);
+  }
+}

@@ -1,0 +1,63 @@
+package io.kairos.worker;
+
+import io.kairos.execution.PersistedBackoff;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.UUID;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Kairos's own worker settings. db-scheduler's knobs (threads, polling, heartbeats, dead-after,
+ * shutdown wait) stay under {@code db-scheduler.*}; nothing here duplicates them.
+ *
+ * @param nodeName this replica's name in the nodes table and in {@code picked_by}; must be unique
+ *     in the cluster. Default: host name, process id and a random suffix.
+ * @param retry the persisted retry tier's backoff between attempts
+ */
+@Validated
+@ConfigurationProperties("kairos.worker")
+public record WorkerProperties(
+    @Pattern(regexp = "[A-Za-z0-9._:-]{1,100}", message = "must match [A-Za-z0-9._:-]{1,100}")
+        String nodeName,
+    @Valid @NotNull @DefaultValue Retry retry) {
+
+  public WorkerProperties {
+    if (nodeName == null || nodeName.isBlank()) {
+      nodeName = defaultNodeName();
+    }
+  }
+
+  /**
+   * @param initialBackoff delay before the second attempt
+   * @param multiplier growth of the delay per further attempt
+   * @param maxBackoff upper bound of the delay
+   */
+  public record Retry(
+      @NotNull @DefaultValue("10s") Duration initialBackoff,
+      @DecimalMin("1.0") @DefaultValue("2.0") double multiplier,
+      @NotNull @DefaultValue("10m") Duration maxBackoff) {
+
+    public PersistedBackoff backoff() {
+      return new PersistedBackoff(initialBackoff, multiplier, maxBackoff);
+    }
+  }
+
+  static String defaultNodeName() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      host = "worker";
+    }
+    long pid = ManagementFactory.getRuntimeMXBean().getPid();
+    String name = host.replaceAll("[^A-Za-z0-9._:-]", "-") + "-" + pid + "-";
+    return name + UUID.randomUUID().toString().substring(0, 6);
+  }
+}
