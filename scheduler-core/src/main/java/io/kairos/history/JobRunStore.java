@@ -82,6 +82,17 @@ public final class JobRunStore {
         limit);
   }
 
+  /** The latest attempt of a job, if it ever ran. */
+  public java.util.Optional<JobRun> lastRunOf(String jobId) {
+    return jdbc
+        .query(
+            "select * from kairos_job_run where job_id = ? order by id desc limit 1",
+            JobRunStore::map,
+            jobId)
+        .stream()
+        .findFirst();
+  }
+
   public static String truncate(String error) {
     if (error == null || error.length() <= MAX_ERROR_LENGTH) {
       return error;

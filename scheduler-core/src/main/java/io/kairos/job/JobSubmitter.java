@@ -3,6 +3,7 @@ package io.kairos.job;
 import com.github.kagkarlsson.scheduler.Clock;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import io.kairos.wakeup.DueListener;
 import java.time.Instant;
 import org.springframework.transaction.support.TransactionOperations;
 
@@ -17,19 +18,30 @@ public final class JobSubmitter {
   private final SchedulerClient schedulerClient;
   private final TransactionOperations transactions;
   private final Clock clock;
+  private final DueListener dueListener;
 
   public JobSubmitter(
       JobStore jobs,
       SchedulerClient schedulerClient,
       TransactionOperations transactions,
-      Clock clock) {
+      Clock clock,
+      DueListener dueListener) {
     this.jobs = jobs;
     this.schedulerClient = schedulerClient;
     this.transactions = transactions;
     this.clock = clock;
+    this.dueListener = dueListener;
   }
 
   public Submission submit(NewJob job) {
+    Submission submission = insert(job);
+    if (submission.created() && submission.job().nextRunAt() != null) {
+      dueListener.scheduled(submission.job().nextRunAt());
+    }
+    return submission;
+  }
+
+  private Submission insert(NewJob job) {
     return transactions.execute(
         tx -> {
           if (!jobs.insert(job)) {

@@ -83,7 +83,7 @@ public final class KairosFixture implements AutoCloseable {
             .serializer(serializer)
             .enablePriority()
             .build();
-    return new JobSubmitter(jobs, client, transactions, clock);
+    return new JobSubmitter(jobs, client, transactions, clock, io.kairos.wakeup.DueListener.NONE);
   }
 
   public NewJob job(String id, String type, JsonNode payload, ScheduleSpec schedule, int attempts) {

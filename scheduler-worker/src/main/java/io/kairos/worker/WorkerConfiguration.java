@@ -37,10 +37,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Configuration(proxyBeanMethods = false)
 class WorkerConfiguration {
 
-  @Bean
-  ObjectMapper kairosObjectMapper() {
-    return KairosJson.newObjectMapper();
-  }
+  /** Kairos's mapper for stored JSON; not a bean, so Spring Boot keeps its own. */
+  static final ObjectMapper STORED_JSON = KairosJson.newObjectMapper();
 
   /**
    * Declared here rather than taken from the starter, whose configuration class needs the tasks and
@@ -52,8 +50,8 @@ class WorkerConfiguration {
   }
 
   @Bean
-  JobCatalogue jobCatalogue(ObjectMapper kairosObjectMapper) {
-    return new JobCatalogue(BuiltInJobTypes.all(), kairosObjectMapper);
+  JobCatalogue jobCatalogue() {
+    return new JobCatalogue(BuiltInJobTypes.all(), STORED_JSON);
   }
 
   @Bean
@@ -62,8 +60,8 @@ class WorkerConfiguration {
   }
 
   @Bean
-  JobStore jobStore(DataSource dataSource, ObjectMapper kairosObjectMapper) {
-    return new JobStore(dataSource, kairosObjectMapper);
+  JobStore jobStore(DataSource dataSource) {
+    return new JobStore(dataSource, STORED_JSON);
   }
 
   @Bean
@@ -100,8 +98,8 @@ class WorkerConfiguration {
 
   @Bean
   DbSchedulerCustomizer kairosDbSchedulerCustomizer(
-      DataSource dataSource, ObjectMapper kairosObjectMapper, WorkerProperties properties) {
-    Serializer serializer = new JsonSerializer(kairosObjectMapper);
+      DataSource dataSource, WorkerProperties properties) {
+    Serializer serializer = new JsonSerializer(STORED_JSON);
     DataSource joining = new TransactionJoiningDataSource(dataSource);
     return new DbSchedulerCustomizer() {
       @Override

@@ -1,0 +1,89 @@
+package io.kairos.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.kagkarlsson.scheduler.Clock;
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.SystemClock;
+import io.kairos.api.wakeup.WakeUpSender;
+import io.kairos.execution.TransactionJoiningDataSource;
+import io.kairos.history.JobRunStore;
+import io.kairos.job.BuiltInJobTypes;
+import io.kairos.job.JobCatalogue;
+import io.kairos.job.JobStore;
+import io.kairos.job.JobSubmitter;
+import io.kairos.node.NodeStore;
+import io.kairos.serialization.JsonSerializer;
+import io.kairos.serialization.KairosJson;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Core's stores and a db-scheduler client that only writes the task table. */
+@Configuration(proxyBeanMethods = false)
+class ApiConfiguration {
+
+  /**
+   * Kairos's mapper for stored JSON (payloads, schedules, task data). Not a bean, so the web layer
+   * keeps Spring Boot's own mapper and its {@code spring.jackson.*} settings.
+   */
+  static final ObjectMapper STORED_JSON = KairosJson.newObjectMapper();
+
+  @Bean
+  Clock kairosClock() {
+    return new SystemClock();
+  }
+
+  @Bean
+  JobCatalogue jobCatalogue() {
+    return new JobCatalogue(BuiltInJobTypes.all(), STORED_JSON);
+  }
+
+  @Bean
+  JobStore jobStore(DataSource dataSource) {
+    return new JobStore(dataSource, STORED_JSON);
+  }
+
+  @Bean
+  JobRunStore jobRunStore(DataSource dataSource) {
+    return new JobRunStore(dataSource);
+  }
+
+  @Bean
+  NodeStore nodeStore(DataSource dataSource) {
+    return new NodeStore(dataSource);
+  }
+
+  /** Never started: a client, not a scheduler, so the API cannot execute anything. */
+  @Bean
+  SchedulerClient schedulerClient(DataSource dataSource) {
+    return SchedulerClient.Builder.create(new TransactionJoiningDataSource(dataSource))
+        .serializer(new JsonSerializer(STORED_JSON))
+        .enablePriority()
+        .build();
+  }
+
+  @Bean
+  JobSubmitter jobSubmitter(
+      JobStore jobs,
+      SchedulerClient schedulerClient,
+      PlatformTransactionManager transactionManager,
+      Clock kairosClock,
+      WakeUpSender wakeUpSender) {
+    return new JobSubmitter(
+        jobs,
+        schedulerClient,
+        new TransactionTemplate(transactionManager),
+        kairosClock,
+        wakeUpSender);
+  }
+
+  @Bean
+  WakeUpSender wakeUpSender(
+      DataSource dataSource, @Value("${kairos.api.wake-up-horizon:10s}") Duration horizon) {
+    return new WakeUpSender(dataSource, horizon);
+  }
+}

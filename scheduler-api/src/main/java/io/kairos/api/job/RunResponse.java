@@ -1,0 +1,29 @@
+package io.kairos.api.job;
+
+import io.kairos.history.JobRun;
+import io.kairos.history.RunOutcome;
+import java.time.Instant;
+
+/** One attempt of a job. */
+public record RunResponse(
+    int attempt,
+    String node,
+    Instant scheduledFor,
+    Instant startedAt,
+    Instant finishedAt,
+    RunOutcome outcome,
+    String error,
+    boolean recovered) {
+
+  static RunResponse of(JobRun run) {
+    return new RunResponse(
+        run.attempt(),
+        run.node(),
+        run.scheduledFor(),
+        run.startedAt(),
+        run.finishedAt(),
+        run.outcome(),
+        run.error(),
+        run.recovered());
+  }
+}

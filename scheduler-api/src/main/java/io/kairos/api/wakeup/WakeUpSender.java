@@ -1,0 +1,81 @@
+package io.kairos.api.wakeup;
+
+import io.kairos.wakeup.DueListener;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wakes the workers with {@code NOTIFY kairos_due} when a job becomes due before their next poll.
+ * PostgreSQL serialises notifying commits, so notifications are sent outside the scheduling
+ * transaction (after it committed) and coalesced: a burst of schedules within {@link #COALESCE}
+ * costs one NOTIFY. A job due a little later gets its NOTIFY at its due time. Polling stays the
+ * safety net: a lost notification (API restart, dropped connection) delays a job by at most one
+ * polling interval.
+ */
+public final class WakeUpSender implements DueListener, AutoCloseable {
+
+  static final Duration COALESCE = Duration.ofMillis(5);
+  private static final Logger LOG = LoggerFactory.getLogger(WakeUpSender.class);
+
+  private final DataSource dataSource;
+  private final Duration horizon;
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "kairos-wake-up");
+            t.setDaemon(true);
+            return t;
+          });
+  private final AtomicBoolean pending = new AtomicBoolean();
+
+  /**
+   * @param horizon jobs due further ahead than this are left to polling
+   */
+  public WakeUpSender(DataSource dataSource, Duration horizon) {
+    this.dataSource = dataSource;
+    this.horizon = horizon;
+  }
+
+  @Override
+  public void scheduled(Instant due) {
+    long delayMillis = Duration.between(Instant.now(), due).toMillis();
+    if (delayMillis > horizon.toMillis()) {
+      return;
+    }
+    if (delayMillis > COALESCE.toMillis()) {
+      timer.schedule(this::requestNow, delayMillis, TimeUnit.MILLISECONDS);
+    } else {
+      requestNow();
+    }
+  }
+
+  private void requestNow() {
+    if (pending.compareAndSet(false, true)) {
+      timer.schedule(this::send, COALESCE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void send() {
+    pending.set(false);
+    try (Connection c = dataSource.getConnection();
+        Statement st = c.createStatement()) {
+      st.execute("NOTIFY " + CHANNEL);
+    } catch (Exception e) {
+      LOG.debug("Could not wake workers (they will find the job at their next poll)", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}
