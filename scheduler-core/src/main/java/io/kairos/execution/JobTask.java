@@ -21,6 +21,7 @@ import io.kairos.job.JobType;
 import io.kairos.job.PermanentJobFailure;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,22 +89,39 @@ public final class JobTask<P> extends AbstractTask<JobData> {
             data.attempt(),
             data.recovered(),
             execution.pickedBy);
-    long runId =
+    OptionalLong started =
         support
             .runs()
-            .start(
+            .startIfClaimed(
                 context.jobId(),
                 context.jobType(),
                 context.scheduledFor(),
                 context.node(),
                 context.attempt(),
-                context.recovered());
+                context.recovered(),
+                execution.version);
+    if (started.isEmpty()) {
+      LOG.warn(
+          "Job {} was taken over by another worker before it started here; not running it",
+          context.jobId());
+      return (complete, operations) -> {};
+    }
+    long runId = started.getAsLong();
     Attempt attempt = runHandler(data, context);
-    return (complete, operations) ->
+    return (complete, operations) -> {
+      try {
         support
             .transactions()
             .executeWithoutResult(
                 tx -> finish(runId, context, data, attempt, complete, operations));
+      } catch (RuntimeException e) {
+        // Nothing of this attempt was recorded; close its history row so it does not stay RUNNING.
+        support
+            .runs()
+            .finish(runId, RunOutcome.WORKER_DIED, "claim lost before completion; result dropped");
+        throw e;
+      }
+    };
   }
 
   private Attempt runHandler(JobData data, JobContext context) {

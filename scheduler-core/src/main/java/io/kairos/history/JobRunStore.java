@@ -5,9 +5,9 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalLong;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.support.GeneratedKeyHolder;
 
 /**
  * Job history: one row per attempt. Timestamps come from the database clock so runs recorded by
@@ -22,7 +22,43 @@ public final class JobRunStore {
     this.jdbc = new JdbcTemplate(dataSource);
   }
 
-  /** Records the start of an attempt and returns its run id. */
+  /**
+   * Records the start of an attempt, but only while this worker still holds the claim it was given
+   * (same execution version, still picked by it). An execution that waited in a local queue may
+   * have been declared dead and revived meanwhile; it must then not run here at all.
+   *
+   * @return the run id, or empty when the claim is no longer this worker's
+   */
+  public OptionalLong startIfClaimed(
+      String jobId,
+      String jobType,
+      Instant scheduledFor,
+      String node,
+      int attempt,
+      boolean recovered,
+      long executionVersion) {
+    List<Long> ids =
+        jdbc.queryForList(
+            "insert into kairos_job_run (job_id, job_type, scheduled_for, started_at, node,"
+                + " attempt, outcome, recovered) select ?, ?, ?, clock_timestamp(), ?, ?,"
+                + " 'RUNNING', ? where exists (select 1 from scheduled_tasks where task_name = ?"
+                + " and task_instance = ? and version = ? and picked and picked_by = ?)"
+                + " returning id",
+            Long.class,
+            jobId,
+            jobType,
+            Timestamp.from(scheduledFor),
+            node,
+            attempt,
+            recovered,
+            jobType,
+            jobId,
+            executionVersion,
+            node);
+    return ids.isEmpty() ? OptionalLong.empty() : OptionalLong.of(ids.get(0));
+  }
+
+  /** Records the start of an attempt unconditionally (tests, tools). */
   public long start(
       String jobId,
       String jobType,
@@ -30,25 +66,17 @@ public final class JobRunStore {
       String node,
       int attempt,
       boolean recovered) {
-    GeneratedKeyHolder key = new GeneratedKeyHolder();
-    jdbc.update(
-        con -> {
-          var ps =
-              con.prepareStatement(
-                  "insert into kairos_job_run (job_id, job_type, scheduled_for, started_at, node,"
-                      + " attempt, outcome, recovered) values (?, ?, ?, clock_timestamp(), ?, ?,"
-                      + " 'RUNNING', ?)",
-                  new String[] {"id"});
-          ps.setString(1, jobId);
-          ps.setString(2, jobType);
-          ps.setTimestamp(3, Timestamp.from(scheduledFor));
-          ps.setString(4, node);
-          ps.setInt(5, attempt);
-          ps.setBoolean(6, recovered);
-          return ps;
-        },
-        key);
-    return key.getKey().longValue();
+    return jdbc.queryForObject(
+        "insert into kairos_job_run (job_id, job_type, scheduled_for, started_at, node, attempt,"
+            + " outcome, recovered) values (?, ?, ?, clock_timestamp(), ?, ?, 'RUNNING', ?)"
+            + " returning id",
+        Long.class,
+        jobId,
+        jobType,
+        Timestamp.from(scheduledFor),
+        node,
+        attempt,
+        recovered);
   }
 
   /** Finishes a RUNNING attempt; false if it was already finished (e.g. declared dead). */

@@ -1,0 +1,163 @@
+package io.kairos.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.kagkarlsson.scheduler.SystemClock;
+import io.kairos.job.JobHandler;
+import io.kairos.job.JobSubmitter;
+import io.kairos.job.JobType;
+import io.kairos.job.log.LogHandler;
+import io.kairos.job.noop.NoopHandler;
+import io.kairos.schedule.ScheduleSpec;
+import io.kairos.testing.KairosFixture;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real worker JVMs (the packaged jar) on one database; one is killed with SIGKILL while it holds
+ * executions. Nothing may be lost or run twice, and the dead worker's executions must be re-run by
+ * the others within the dead-after window.
+ */
+class WorkerCrashIT {
+
+  static final int JOBS = 30;
+  static final Duration JOB_DURATION = Duration.ofSeconds(3);
+
+  /** heartbeat-interval × missed-heartbeats-limit + detection every 2 × heartbeat-interval. */
+  static final Duration REVIVAL_BOUND = Duration.ofSeconds(10);
+
+  final List<Process> workers = new ArrayList<>();
+  KairosFixture fixture;
+
+  @AfterEach
+  void tearDown() {
+    workers.forEach(Process::destroyForcibly);
+    if (fixture != null) {
+      fixture.close();
+    }
+  }
+
+  @Test
+  void aWorkerKilledWithSigkillLosesNothingAndItsJobsRunOnceMoreElsewhere() throws Exception {
+    Map<JobType<?>, JobHandler<?>> types =
+        Map.of(NoopHandler.TYPE, new NoopHandler(), LogHandler.TYPE, new LogHandler());
+    fixture = new KairosFixture(types, 4);
+    for (int i = 1; i <= 3; i++) {
+      workers.add(startWorker("crash-w" + i));
+    }
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .until(() -> count("select count(*) from kairos_node where state = 'RUNNING'") == 3);
+
+    JobSubmitter submitter = fixture.submitter(new SystemClock());
+    for (int i = 0; i < JOBS; i++) {
+      submitter.submit(
+          fixture.job(
+              "crash-job-" + i,
+              "noop",
+              fixture.payload("{\"duration\":\"" + JOB_DURATION + "\"}"),
+              ScheduleSpec.at(Instant.now()),
+              3));
+    }
+
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> count(runningOn("crash-w1")) > 0);
+    List<String> victims =
+        fixture.jdbc.queryForList(
+            "select task_instance from scheduled_tasks where picked and picked_by = 'crash-w1'",
+            String.class);
+    Process victim = workers.get(0);
+    victim.destroyForcibly(); // SIGKILL: no shutdown hook, no drain, heartbeats just stop
+    Instant killedAt = Instant.now();
+    victim.waitFor();
+
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .until(() -> count("select count(*) from kairos_job where state = 'COMPLETED'") == JOBS);
+
+    assertThat(
+            count(
+                "select count(*) from (select job_id from kairos_job_run where outcome ="
+                    + " 'SUCCEEDED' group by job_id having count(*) = 1) once"))
+        .as("jobs with exactly one SUCCEEDED attempt")
+        .isEqualTo(JOBS);
+    assertThat(count("select count(*) from kairos_job_run where outcome = 'RUNNING'")).isZero();
+    assertThat(victims).isNotEmpty();
+    for (String job : victims) {
+      List<Map<String, Object>> runs =
+          fixture.jdbc.queryForList(
+              "select node, outcome, recovered, started_at, finished_at from kairos_job_run where job_id = ?"
+                  + " order by id",
+              job);
+      assertThat(runs).hasSize(2);
+      assertThat(runs.get(0)).containsEntry("node", "crash-w1");
+      assertThat(runs.get(0)).containsEntry("outcome", "WORKER_DIED");
+      assertThat(runs.get(1)).containsEntry("outcome", "SUCCEEDED");
+      assertThat(runs.get(1)).containsEntry("recovered", true);
+      assertThat(runs.get(1).get("node")).isNotEqualTo("crash-w1");
+      // Revival is the moment another worker declared the attempt dead and rescheduled it; the
+      // re-run then starts as soon as a thread is free.
+      Instant revived = ((Timestamp) runs.get(0).get("finished_at")).toInstant();
+      Instant rerun = ((Timestamp) runs.get(1).get("started_at")).toInstant();
+      System.out.printf(
+          "job %s revived %d ms and re-run %d ms after SIGKILL%n",
+          job,
+          Duration.between(killedAt, revived).toMillis(),
+          Duration.between(killedAt, rerun).toMillis());
+      assertThat(Duration.between(killedAt, revived)).isLessThanOrEqualTo(REVIVAL_BOUND);
+    }
+    assertThat(
+            count(
+                "select count(*) from kairos_job_run where recovered and job_id not in ("
+                    + "select job_id from kairos_job_run where outcome = 'WORKER_DIED')"))
+        .as("recovered runs without a lost attempt before them")
+        .isZero();
+  }
+
+  private Process startWorker(String name) throws Exception {
+    Path jar = Path.of(System.getProperty("basedir", "."), "target", "scheduler-worker-exec.jar");
+    assertThat(jar).exists();
+    Path log = Path.of(System.getProperty("basedir", "."), "target", "crash-it", name + ".log");
+    Files.createDirectories(log.getParent());
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>();
+    command.add(java);
+    command.add("-Xmx256m");
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-jar");
+    command.add(jar.toString());
+    command.add("--spring.datasource.url=" + fixture.database.jdbcUrl());
+    command.add("--spring.datasource.username=" + fixture.database.user());
+    if (fixture.database.password() != null) {
+      command.add("--spring.datasource.password=" + fixture.database.password());
+    }
+    command.add("--kairos.worker.node-name=" + name);
+    command.add("--server.port=0");
+    command.add("--db-scheduler.threads=4");
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .directory(new File(System.getProperty("java.io.tmpdir")))
+        .start();
+  }
+
+  private static String runningOn(String node) {
+    return "select count(*) from scheduled_tasks where picked and picked_by = '" + node + "'";
+  }
+
+  private int count(String sql) {
+    return fixture.jdbc.queryForObject(sql, Integer.class);
+  }
+}
