@@ -82,7 +82,7 @@ class ClusterTests {
               .schedulerName(new SchedulerName.Fixed("node-" + node))
               .serializer(fixture.serializer)
               .threads(8)
-              .pollUsingLockAndFetch(0.5, 3.0)
+              .pollUsingLockAndFetch(0.5, 1.0)
               .pollingInterval(Duration.ofMillis(200))
               .heartbeatInterval(Duration.ofSeconds(1))
               .missedHeartbeatsLimit(5)

@@ -1,0 +1,107 @@
+package io.kairos.standalone;
+
+import io.kairos.api.ApiApplication;
+import io.kairos.migration.KairosMigrations;
+import io.kairos.worker.WorkerApplication;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Kairos in one process, for trying it out: an embedded PostgreSQL (data kept in {@code
+ * ./kairos-data}), one worker and the API on port 8080. Not for production: there, run worker and
+ * API jars against a real PostgreSQL (README, "Running a cluster").
+ *
+ * <p>Arguments are passed to both applications, e.g. {@code --server.port} is ignored but {@code
+ * --db-scheduler.threads=4} applies to the worker. Stopping (Ctrl-C, SIGTERM) closes the API, then
+ * drains the worker, then stops PostgreSQL.
+ */
+public final class StandaloneKairos implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StandaloneKairos.class);
+
+  private final EmbeddedPostgres postgres;
+  private final ConfigurableApplicationContext worker;
+  private final ConfigurableApplicationContext api;
+
+  private StandaloneKairos(
+      EmbeddedPostgres postgres,
+      ConfigurableApplicationContext worker,
+      ConfigurableApplicationContext api) {
+    this.postgres = postgres;
+    this.worker = worker;
+    this.api = api;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path dataDirectory = Path.of(System.getProperty("kairos.data-dir", "kairos-data"));
+    int apiPort = Integer.getInteger("kairos.api-port", 8080);
+    int workerPort = Integer.getInteger("kairos.worker-port", 8081);
+    StandaloneKairos kairos = start(dataDirectory, apiPort, workerPort, args);
+    Runtime.getRuntime().addShutdownHook(new Thread(kairos::close, "kairos-standalone-stop"));
+  }
+
+  /** Starts everything; ports 0 pick free ones. */
+  public static StandaloneKairos start(
+      Path dataDirectory, int apiPort, int workerPort, String... args) throws Exception {
+    Files.createDirectories(dataDirectory);
+    EmbeddedPostgres postgres =
+        EmbeddedPostgres.builder()
+            .setDataDirectory(dataDirectory)
+            .setCleanDataDirectory(false)
+            .start();
+    String url = postgres.getJdbcUrl("postgres", "postgres");
+    KairosMigrations.migrate(postgres.getPostgresDatabase());
+    LOG.info("Embedded PostgreSQL at {} (data in {})", url, dataDirectory.toAbsolutePath());
+    // As command-line arguments, so they win over the applications' own defaults.
+    ConfigurableApplicationContext worker =
+        WorkerApplication.application()
+            .registerShutdownHook(false)
+            .run(
+                arguments(
+                    url,
+                    args,
+                    "--server.port=" + workerPort,
+                    "--kairos.worker.node-name=standalone"));
+    ConfigurableApplicationContext api =
+        ApiApplication.application()
+            .registerShutdownHook(false)
+            .run(arguments(url, args, "--server.port=" + apiPort));
+    LOG.info(
+        "Kairos standalone is up: API on http://localhost:{}/api/v1, worker health on"
+            + " http://localhost:{}/actuator/health",
+        api.getEnvironment().getProperty("local.server.port"),
+        worker.getEnvironment().getProperty("local.server.port"));
+    return new StandaloneKairos(postgres, worker, api);
+  }
+
+  public int apiPort() {
+    return Integer.parseInt(api.getEnvironment().getProperty("local.server.port"));
+  }
+
+  private static String[] arguments(String url, String[] userArgs, String... own) {
+    List<String> arguments = new ArrayList<>();
+    arguments.add("--spring.datasource.url=" + url);
+    arguments.add("--spring.datasource.username=postgres");
+    arguments.add("--spring.datasource.password=");
+    arguments.addAll(List.of(own));
+    arguments.addAll(List.of(userArgs));
+    return arguments.toArray(String[]::new);
+  }
+
+  @Override
+  public void close() {
+    api.close();
+    worker.close();
+    try {
+      postgres.close();
+    } catch (Exception e) {
+      LOG.warn("Embedded PostgreSQL did not stop cleanly", e);
+    }
+  }
+}
