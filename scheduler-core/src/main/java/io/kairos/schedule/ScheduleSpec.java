@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
@@ -27,6 +28,10 @@ public record ScheduleSpec(Instant at, String cron, ZoneId timeZone, Duration ev
     int kinds = (at != null ? 1 : 0) + (cron != null ? 1 : 0) + (every != null ? 1 : 0);
     if (kinds != 1) {
       throw new InvalidScheduleException("schedule", "give exactly one of 'at', 'cron' or 'every'");
+    }
+    if (at != null) {
+      // PostgreSQL keeps microseconds; a finer instant would not round-trip through the database.
+      at = at.truncatedTo(ChronoUnit.MICROS);
     }
     if (cron != null) {
       timeZone = timeZone == null ? ZoneOffset.UTC : timeZone;
