@@ -20,13 +20,20 @@ import org.springframework.validation.annotation.Validated;
  * @param nodeName this replica's name in the nodes table and in {@code picked_by}; must be unique
  *     in the cluster. Default: host name, process id and a random suffix.
  * @param retry the persisted retry tier's backoff between attempts
+ * @param wakeUps whether to LISTEN for the API's wake-up notifications (off: polling only)
+ * @param clockRefresh how often the offset to the database clock is measured
+ * @param leaseMargin how long before the dead-after window ends a worker whose heartbeats fail
+ *     interrupts its jobs and drops their results
  */
 @Validated
 @ConfigurationProperties("kairos.worker")
 public record WorkerProperties(
     @Pattern(regexp = "[A-Za-z0-9._:-]{1,100}", message = "must match [A-Za-z0-9._:-]{1,100}")
         String nodeName,
-    @Valid @NotNull @DefaultValue Retry retry) {
+    @Valid @NotNull @DefaultValue Retry retry,
+    @DefaultValue("true") boolean wakeUps,
+    @NotNull @DefaultValue("10s") Duration clockRefresh,
+    @NotNull @DefaultValue("2s") Duration leaseMargin) {
 
   public WorkerProperties {
     if (nodeName == null || nodeName.isBlank()) {

@@ -38,7 +38,7 @@ public final class WakeUpSender implements DueListener, AutoCloseable {
   private final AtomicBoolean pending = new AtomicBoolean();
 
   /**
-   * @param horizon jobs due further ahead than this are left to polling
+   * @param horizon jobs due further ahead than this are left to polling; zero turns wake-ups off
    */
   public WakeUpSender(DataSource dataSource, Duration horizon) {
     this.dataSource = dataSource;
@@ -48,7 +48,7 @@ public final class WakeUpSender implements DueListener, AutoCloseable {
   @Override
   public void scheduled(Instant due) {
     long delayMillis = Duration.between(Instant.now(), due).toMillis();
-    if (delayMillis > horizon.toMillis()) {
+    if (horizon.isZero() || delayMillis > horizon.toMillis()) {
       return;
     }
     if (delayMillis > COALESCE.toMillis()) {

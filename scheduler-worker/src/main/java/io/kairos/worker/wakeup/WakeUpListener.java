@@ -9,6 +9,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -18,6 +19,7 @@ import org.springframework.stereotype.Component;
  * failure; while it is down, polling alone finds the jobs.
  */
 @Component
+@ConditionalOnProperty(name = "kairos.worker.wake-ups", matchIfMissing = true)
 class WakeUpListener implements SmartLifecycle {
 
   private static final Logger LOG = LoggerFactory.getLogger(WakeUpListener.class);

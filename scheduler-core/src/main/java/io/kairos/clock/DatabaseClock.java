@@ -1,0 +1,111 @@
+package io.kairos.clock;
+
+import com.github.kagkarlsson.scheduler.Clock;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The database's time, read cheaply: the local clock plus an offset measured against PostgreSQL's
+ * {@code clock_timestamp()} (round-trip midpoint) and refreshed periodically. db-scheduler uses
+ * this clock for due times, pick times, heartbeats and the dead-execution cut-off, so a worker
+ * whose own clock is minutes off neither runs jobs early nor revives live executions (DESIGN.md,
+ * "Liveness is judged on the database clock").
+ */
+public final class DatabaseClock implements Clock, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DatabaseClock.class);
+
+  /** Offsets that change by more than this between refreshes are logged. */
+  private static final Duration JUMP = Duration.ofMillis(500);
+
+  private final DataSource dataSource;
+  private final java.time.Clock local;
+  private final ScheduledExecutorService refresher;
+  private volatile Duration offset = Duration.ZERO;
+
+  /**
+   * Measures the offset once, then every {@code refreshEvery}.
+   *
+   * @param local the clock of this JVM (injectable so tests can skew it)
+   */
+  public DatabaseClock(DataSource dataSource, java.time.Clock local, Duration refreshEvery) {
+    this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    this.local = Objects.requireNonNull(local, "local");
+    if (refreshEvery.isNegative() || refreshEvery.isZero()) {
+      throw new IllegalArgumentException("refreshEvery must be positive");
+    }
+    refresh();
+    this.refresher =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "kairos-database-clock");
+              t.setDaemon(true);
+              return t;
+            });
+    refresher.scheduleWithFixedDelay(
+        this::refreshQuietly,
+        refreshEvery.toMillis(),
+        refreshEvery.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public Instant now() {
+    return local.instant().plus(offset);
+  }
+
+  /** Database time minus local time, as last measured. */
+  public Duration offset() {
+    return offset;
+  }
+
+  /** Measures the offset now; throws if the database cannot be reached. */
+  public void refresh() {
+    try (Connection c = dataSource.getConnection();
+        Statement st = c.createStatement()) {
+      long before = System.nanoTime();
+      Instant localBefore = local.instant();
+      Instant database;
+      try (ResultSet rs = st.executeQuery("select clock_timestamp()")) {
+        rs.next();
+        database = rs.getTimestamp(1).toInstant();
+      }
+      long roundTripNanos = System.nanoTime() - before;
+      Instant localMidpoint = localBefore.plusNanos(roundTripNanos / 2);
+      Duration measured = Duration.between(localMidpoint, database);
+      if (measured.minus(offset).abs().compareTo(JUMP) > 0) {
+        LOG.info(
+            "Database clock is {} ms {} this JVM's clock",
+            measured.abs().toMillis(),
+            measured.isNegative() ? "behind" : "ahead of");
+      }
+      offset = measured;
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("Cannot read the database clock", e);
+    }
+  }
+
+  private void refreshQuietly() {
+    try {
+      refresh();
+    } catch (RuntimeException e) {
+      // Keep the last offset: a database we cannot reach has no clock to follow anyway.
+      LOG.debug("Database clock refresh failed; keeping offset {}", offset, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    refresher.shutdownNow();
+  }
+}
