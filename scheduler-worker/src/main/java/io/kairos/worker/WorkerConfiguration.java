@@ -39,13 +39,22 @@ class WorkerConfiguration {
   /** Kairos's mapper for stored JSON; not a bean, so Spring Boot keeps its own. */
   static final ObjectMapper STORED_JSON = KairosJson.newObjectMapper();
 
-  /**
-   * Declared here rather than taken from the starter, whose configuration class needs the tasks and
-   * so could not also provide their clock.
-   */
+  /** This JVM's clock; a bean so tests can skew it. */
   @Bean
-  Clock dbSchedulerClock() {
-    return new SystemClock();
+  @ConditionalOnMissingBean
+  java.time.Clock localClock() {
+    return java.time.Clock.systemUTC();
+  }
+
+  /**
+   * db-scheduler's clock is the database's, so liveness and due times do not depend on this JVM's
+   * clock. Declared here rather than taken from the starter, whose configuration class needs the
+   * tasks and so could not also provide their clock.
+   */
+  @Bean(destroyMethod = "close")
+  DatabaseClock dbSchedulerClock(
+      DataSource dataSource, java.time.Clock localClock, WorkerProperties properties) {
+    return new DatabaseClock(dataSource, localClock, properties.clockRefresh());
   }
 
   @Bean
