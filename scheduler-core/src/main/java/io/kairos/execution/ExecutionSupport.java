@@ -5,6 +5,8 @@ import io.kairos.history.JobRunStore;
 import io.kairos.job.JobCatalogue;
 import io.kairos.job.JobStore;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
@@ -18,7 +20,40 @@ public record ExecutionSupport(
     JobStore jobs,
     TransactionOperations transactions,
     Clock clock,
-    PersistedBackoff backoff) {
+    PersistedBackoff backoff,
+    TimeoutPolicy timeouts,
+    RunningAttempts attempts,
+    ScheduledExecutorService timer) {
+
+  /** Support with default timeouts and its own timer thread. */
+  public ExecutionSupport(
+      JobCatalogue catalogue,
+      JobRunStore runs,
+      JobStore jobs,
+      TransactionOperations transactions,
+      Clock clock,
+      PersistedBackoff backoff) {
+    this(
+        catalogue,
+        runs,
+        jobs,
+        transactions,
+        clock,
+        backoff,
+        TimeoutPolicy.DEFAULT,
+        new RunningAttempts(),
+        timeoutTimer());
+  }
+
+  /** A daemon thread that interrupts attempts past their timeout. */
+  public static ScheduledExecutorService timeoutTimer() {
+    return Executors.newSingleThreadScheduledExecutor(
+        r -> {
+          Thread t = new Thread(r, "kairos-attempt-timeouts");
+          t.setDaemon(true);
+          return t;
+        });
+  }
 
   public ExecutionSupport {
     Objects.requireNonNull(catalogue, "catalogue");
@@ -27,5 +62,8 @@ public record ExecutionSupport(
     Objects.requireNonNull(transactions, "transactions");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(backoff, "backoff");
+    Objects.requireNonNull(timeouts, "timeouts");
+    Objects.requireNonNull(attempts, "attempts");
+    Objects.requireNonNull(timer, "timer");
   }
 }

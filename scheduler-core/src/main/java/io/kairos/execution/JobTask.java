@@ -22,6 +22,8 @@ import io.kairos.job.PermanentJobFailure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.OptionalLong;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,13 +109,43 @@ public final class JobTask<P> extends AbstractTask<JobData> {
       return (complete, operations) -> {};
     }
     long runId = started.getAsLong();
-    Attempt attempt = runHandler(data, context);
+    Duration timeout = support.timeouts().forAttempt(type.name(), data.timeout());
+    RunningAttempts.Attempt running = support.attempts().begin(instance);
+    ScheduledFuture<?> timer =
+        support.timer().schedule(running::timeOut, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    Attempt attempt;
+    try {
+      attempt = runHandler(data, context);
+    } finally {
+      timer.cancel(false);
+      support.attempts().end(instance, running);
+      // A timeout or revocation may have interrupted us after the handler returned.
+      Thread.interrupted();
+    }
+    if (running.timedOut()) {
+      attempt =
+          new Attempt(
+              RunOutcome.TIMED_OUT,
+              new java.util.concurrent.TimeoutException("ran longer than " + timeout),
+              false);
+    }
+    Attempt outcome = attempt;
     return (complete, operations) -> {
+      if (running.revokedBecause() != null) {
+        // The lease guard gave this attempt up; another worker may already run it again. Writing
+        // anything now could only contradict that worker.
+        LOG.warn(
+            "Dropping the result of job {} attempt {}: {}",
+            context.jobId(),
+            context.attempt(),
+            running.revokedBecause());
+        return;
+      }
       try {
         support
             .transactions()
             .executeWithoutResult(
-                tx -> finish(runId, context, data, attempt, complete, operations));
+                tx -> finish(runId, context, data, outcome, complete, operations));
       } catch (RuntimeException e) {
         // Nothing of this attempt was recorded; close its history row so it does not stay RUNNING.
         support

@@ -7,6 +7,7 @@ import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
 import com.github.kagkarlsson.scheduler.testhelper.TestHelper;
 import io.kairos.history.JobRun;
 import io.kairos.history.RunOutcome;
+import io.kairos.job.JobData;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobState;
 import io.kairos.job.JobSubmitter;
@@ -237,6 +238,35 @@ class JobTaskTests {
         .extracting(JobRun::outcome)
         .containsExactly(RunOutcome.WORKER_DIED);
     assertThat(fixture.jobs.find("contested").orElseThrow().state()).isEqualTo(JobState.SCHEDULED);
+  }
+
+  @Test
+  void anAttemptOverItsTimeoutIsInterruptedRecordedTimedOutAndRetried() {
+    JobData data =
+        JobData.first(
+            fixture.payload("{\"duration\": \"PT1H\"}"),
+            ScheduleSpec.at(clock.now()),
+            2,
+            Duration.ofMillis(300));
+    fixture.transactions.executeWithoutResult(
+        tx -> {
+          fixture.jobs.insert(
+              fixture.job("slow", "noop", data.payload(), data.schedule(), data.maxAttempts()));
+          fixture.jdbc.update(
+              "insert into scheduled_tasks (task_name, task_instance, task_data, execution_time,"
+                  + " picked, version, priority) values ('noop', 'slow', ?, ?, false, 1, 0)",
+              fixture.serializer.serialize(data),
+              java.sql.Timestamp.from(clock.now()));
+        });
+
+    scheduler.runAnyDueExecutions(); // returns once the timeout interrupted the hour-long sleep
+
+    List<JobRun> runs = runs("slow");
+    assertThat(runs).extracting(JobRun::outcome).containsExactly(RunOutcome.TIMED_OUT);
+    assertThat(runs.get(0).error()).contains("ran longer than PT0.3S");
+    var job = fixture.jobs.find("slow").orElseThrow();
+    assertThat(job.state()).isEqualTo(JobState.SCHEDULED);
+    assertThat(job.nextRunAt()).isEqualTo(clock.now().plusSeconds(10));
   }
 
   private List<JobRun> runs(String jobId) {

@@ -15,6 +15,8 @@ import com.github.kagkarlsson.scheduler.task.Task;
 import io.kairos.clock.DatabaseClock;
 import io.kairos.execution.ExecutionSupport;
 import io.kairos.execution.JobTask;
+import io.kairos.execution.LeaseGuard;
+import io.kairos.execution.RunningAttempts;
 import io.kairos.execution.TransactionJoiningDataSource;
 import io.kairos.history.JobRunStore;
 import io.kairos.job.BuiltInJobTypes;
@@ -25,6 +27,7 @@ import io.kairos.job.noop.NoopHandler;
 import io.kairos.node.NodeStore;
 import io.kairos.serialization.JsonSerializer;
 import io.kairos.serialization.KairosJson;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -93,7 +96,37 @@ class WorkerConfiguration {
         jobs,
         new TransactionTemplate(transactionManager),
         clock,
-        properties.retry().backoff());
+        properties.retry().backoff(),
+        properties.timeouts(),
+        new RunningAttempts(),
+        ExecutionSupport.timeoutTimer());
+  }
+
+  /** Revokes attempts whose heartbeats stopped before the cluster may revive them. */
+  @Bean(destroyMethod = "close")
+  LeaseGuard leaseGuard(
+      Scheduler scheduler,
+      ExecutionSupport support,
+      DbSchedulerProperties dbScheduler,
+      WorkerProperties properties) {
+    Duration heartbeat = dbScheduler.getHeartbeatInterval();
+    Duration deadAfter = heartbeat.multipliedBy(dbScheduler.getMissedHeartbeatsLimit());
+    if (properties.leaseMargin().compareTo(deadAfter) >= 0) {
+      throw new IllegalStateException(
+          "kairos.worker.lease-margin ("
+              + properties.leaseMargin()
+              + ") must be shorter than the dead-after window, db-scheduler.heartbeat-interval ×"
+              + " db-scheduler.missed-heartbeats-limit ("
+              + deadAfter
+              + ")");
+    }
+    Duration checkEvery = heartbeat.dividedBy(4);
+    return new LeaseGuard(
+        scheduler::getCurrentlyExecuting,
+        support.attempts(),
+        deadAfter,
+        properties.leaseMargin(),
+        checkEvery.compareTo(Duration.ofMillis(50)) < 0 ? Duration.ofMillis(50) : checkEvery);
   }
 
   @Bean

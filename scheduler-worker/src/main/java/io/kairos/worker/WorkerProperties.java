@@ -1,6 +1,7 @@
 package io.kairos.worker;
 
 import io.kairos.execution.PersistedBackoff;
+import io.kairos.execution.TimeoutPolicy;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotNull;
@@ -8,6 +9,7 @@ import jakarta.validation.constraints.Pattern;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -24,6 +26,9 @@ import org.springframework.validation.annotation.Validated;
  * @param clockRefresh how often the offset to the database clock is measured
  * @param leaseMargin how long before the dead-after window ends a worker whose heartbeats fail
  *     interrupts its jobs and drops their results
+ * @param defaultTimeout how long an attempt may run when neither the job nor its type sets a
+ *     timeout
+ * @param typeTimeouts per job type (key: type name), overriding {@code defaultTimeout}
  */
 @Validated
 @ConfigurationProperties("kairos.worker")
@@ -33,12 +38,19 @@ public record WorkerProperties(
     @Valid @NotNull @DefaultValue Retry retry,
     @DefaultValue("true") boolean wakeUps,
     @NotNull @DefaultValue("10s") Duration clockRefresh,
-    @NotNull @DefaultValue("2s") Duration leaseMargin) {
+    @NotNull @DefaultValue("2s") Duration leaseMargin,
+    @NotNull @DefaultValue("1h") Duration defaultTimeout,
+    Map<String, Duration> typeTimeouts) {
 
   public WorkerProperties {
     if (nodeName == null || nodeName.isBlank()) {
       nodeName = defaultNodeName();
     }
+    typeTimeouts = typeTimeouts == null ? Map.of() : Map.copyOf(typeTimeouts);
+  }
+
+  public TimeoutPolicy timeouts() {
+    return new TimeoutPolicy(defaultTimeout, typeTimeouts);
   }
 
   /**

@@ -1,0 +1,63 @@
+package io.kairos.worker.wakeup;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerProperties;
+import com.github.kagkarlsson.scheduler.event.AbstractSchedulerListener;
+import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.stereotype.Component;
+
+/**
+ * When this worker reschedules an execution (a recurring job's next occurrence, a retry) to a time
+ * before its next poll, it checks for due executions at that time instead of up to one polling
+ * interval later. Times further ahead are left to polling and the API's wake-ups.
+ */
+@Component
+class NearDueTrigger extends AbstractSchedulerListener implements AutoCloseable {
+
+  private final ObjectProvider<Scheduler> scheduler;
+  private final Duration pollingInterval;
+  private final com.github.kagkarlsson.scheduler.Clock clock;
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "kairos-near-due");
+            t.setDaemon(true);
+            return t;
+          });
+
+  NearDueTrigger(
+      ObjectProvider<Scheduler> scheduler,
+      DbSchedulerProperties properties,
+      @Qualifier("dbSchedulerClock") com.github.kagkarlsson.scheduler.Clock clock) {
+    this.scheduler = scheduler;
+    this.pollingInterval = properties.getPollingInterval();
+    this.clock = clock;
+  }
+
+  @Override
+  public void onExecutionScheduled(TaskInstanceId taskInstanceId, Instant executionTime) {
+    long delayMillis = Duration.between(clock.now(), executionTime).toMillis();
+    if (delayMillis > 0 && delayMillis < pollingInterval.toMillis()) {
+      timer.schedule(this::check, delayMillis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void check() {
+    Scheduler s = scheduler.getIfAvailable();
+    if (s != null) {
+      s.triggerCheckForDueExecutions();
+    }
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}
