@@ -23,7 +23,8 @@ public record ExecutionSupport(
     PersistedBackoff backoff,
     TimeoutPolicy timeouts,
     RunningAttempts attempts,
-    ScheduledExecutorService timer) {
+    ScheduledExecutorService timer,
+    AttemptObserver observer) {
 
   /** Support with default timeouts and its own timer thread. */
   public ExecutionSupport(
@@ -42,7 +43,8 @@ public record ExecutionSupport(
         backoff,
         TimeoutPolicy.DEFAULT,
         new RunningAttempts(),
-        timeoutTimer());
+        timeoutTimer(),
+        AttemptObserver.NONE);
   }
 
   /** A daemon thread that interrupts attempts past their timeout. */
@@ -65,5 +67,6 @@ public record ExecutionSupport(
     Objects.requireNonNull(timeouts, "timeouts");
     Objects.requireNonNull(attempts, "attempts");
     Objects.requireNonNull(timer, "timer");
+    Objects.requireNonNull(observer, "observer");
   }
 }

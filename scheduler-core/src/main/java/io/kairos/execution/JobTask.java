@@ -109,6 +109,7 @@ public final class JobTask<P> extends AbstractTask<JobData> {
       return (complete, operations) -> {};
     }
     long runId = started.getAsLong();
+    Instant startedAt = support.clock().now();
     Duration timeout = support.timeouts().forAttempt(type.name(), data.timeout());
     RunningAttempts.Attempt running = support.attempts().begin(instance);
     ScheduledFuture<?> timer =
@@ -142,10 +143,19 @@ public final class JobTask<P> extends AbstractTask<JobData> {
         return;
       }
       try {
+        AttemptObserver.Next next =
+            support
+                .transactions()
+                .execute(tx -> finish(runId, context, data, outcome, complete, operations));
         support
-            .transactions()
-            .executeWithoutResult(
-                tx -> finish(runId, context, data, outcome, complete, operations));
+            .observer()
+            .observe(
+                new AttemptObserver.AttemptReport(
+                    type.name(),
+                    outcome.outcome(),
+                    Duration.between(context.scheduledFor(), startedAt),
+                    complete.getDuration(),
+                    next));
       } catch (RuntimeException e) {
         // Nothing of this attempt was recorded; close its history row so it does not stay RUNNING.
         support
@@ -175,7 +185,7 @@ public final class JobTask<P> extends AbstractTask<JobData> {
     }
   }
 
-  private void finish(
+  private AttemptObserver.Next finish(
       long runId,
       JobContext context,
       JobData data,
@@ -183,7 +193,7 @@ public final class JobTask<P> extends AbstractTask<JobData> {
       ExecutionComplete complete,
       ExecutionOperations<JobData> operations) {
     String error = attempt.error();
-    if (!support.runs().finish(runId, attempt.outcome(), error)) {
+    if (!support.runs().finish(runId, attempt.outcome(), error, context.reported())) {
       // Another worker already declared this attempt dead and revived the execution.
       throw new IllegalStateException(
           "attempt " + runId + " of job " + context.jobId() + " was taken over; result dropped");
@@ -195,11 +205,11 @@ public final class JobTask<P> extends AbstractTask<JobData> {
             complete,
             data.schedule().nextExecution(context.scheduledFor(), now),
             data.nextOccurrence());
-      } else {
-        operations.remove();
-        support.jobs().finish(context.jobId(), JobState.COMPLETED, null);
+        return AttemptObserver.Next.NEXT_OCCURRENCE;
       }
-      return;
+      operations.remove();
+      support.jobs().finish(context.jobId(), JobState.COMPLETED, null);
+      return AttemptObserver.Next.COMPLETED;
     }
     ExecutionComplete failed =
         ExecutionComplete.failure(
@@ -217,17 +227,20 @@ public final class JobTask<P> extends AbstractTask<JobData> {
           context.attempt(),
           error,
           delay);
-    } else if (data.schedule().recurring()) {
+      return AttemptObserver.Next.RETRY;
+    }
+    if (data.schedule().recurring()) {
       support.jobs().recordError(context.jobId(), error);
       operations.reschedule(
           failed,
           data.schedule().nextExecution(context.scheduledFor(), now),
           data.nextOccurrence());
-    } else {
-      operations.remove();
-      support.jobs().finish(context.jobId(), JobState.DEAD, error);
-      LOG.warn("Job {} is dead after attempt {}: {}", context.jobId(), context.attempt(), error);
+      return AttemptObserver.Next.NEXT_OCCURRENCE;
     }
+    operations.remove();
+    support.jobs().finish(context.jobId(), JobState.DEAD, error);
+    LOG.warn("Job {} is dead after attempt {}: {}", context.jobId(), context.attempt(), error);
+    return AttemptObserver.Next.DEAD;
   }
 
   /**

@@ -14,4 +14,5 @@ public record JobRun(
     Instant finishedAt,
     RunOutcome outcome,
     String error,
-    boolean recovered) {}
+    boolean recovered,
+    String detail) {}

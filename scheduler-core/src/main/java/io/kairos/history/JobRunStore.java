@@ -81,11 +81,17 @@ public final class JobRunStore {
 
   /** Finishes a RUNNING attempt; false if it was already finished (e.g. declared dead). */
   public boolean finish(long runId, RunOutcome outcome, String error) {
+    return finish(runId, outcome, error, null);
+  }
+
+  /** Finishes a RUNNING attempt with the handler's note; false if it was already finished. */
+  public boolean finish(long runId, RunOutcome outcome, String error, String detail) {
     return jdbc.update(
-            "update kairos_job_run set outcome = ?, error = ?, finished_at = clock_timestamp()"
-                + " where id = ? and outcome = 'RUNNING'",
+            "update kairos_job_run set outcome = ?, error = ?, detail = ?,"
+                + " finished_at = clock_timestamp() where id = ? and outcome = 'RUNNING'",
             outcome.name(),
             truncate(error),
+            detail,
             runId)
         == 1;
   }
@@ -140,7 +146,8 @@ public final class JobRunStore {
         instant(rs, "finished_at"),
         RunOutcome.valueOf(rs.getString("outcome")),
         rs.getString("error"),
-        rs.getBoolean("recovered"));
+        rs.getBoolean("recovered"),
+        rs.getString("detail"));
   }
 
   static Instant instant(ResultSet rs, String column) throws SQLException {

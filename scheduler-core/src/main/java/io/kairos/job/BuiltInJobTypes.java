@@ -2,6 +2,7 @@ package io.kairos.job;
 
 import io.kairos.job.log.LogHandler;
 import io.kairos.job.noop.NoopHandler;
+import io.kairos.job.retention.RetentionHandler;
 import java.util.List;
 
 /** The job types every Kairos deployment knows; worker and API build their catalogue from it. */
@@ -9,7 +10,20 @@ public final class BuiltInJobTypes {
 
   private BuiltInJobTypes() {}
 
+  /** Types anyone with {@code jobs:write} may create through the API. */
   public static List<JobType<?>> all() {
     return List.of(NoopHandler.TYPE, LogHandler.TYPE);
+  }
+
+  /** Types only operators declare, in the workers' configuration ({@code kairos.jobs}). */
+  public static List<JobType<?>> operatorOnly() {
+    return List.of(RetentionHandler.TYPE);
+  }
+
+  /** Everything a worker can run. */
+  public static List<JobType<?>> runnable() {
+    List<JobType<?>> types = new java.util.ArrayList<>(all());
+    types.addAll(operatorOnly());
+    return List.copyOf(types);
   }
 }

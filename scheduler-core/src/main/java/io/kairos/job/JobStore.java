@@ -35,10 +35,62 @@ public final class JobStore {
 
   /** Inserts the job; false when a job with this id already exists (nothing is changed then). */
   public boolean insert(NewJob job) {
+    return insert(job, "API");
+  }
+
+  /**
+   * Inserts a job declared in configuration ({@code source = 'CONFIG'}); false when the id exists.
+   */
+  public boolean insertDeclared(NewJob job) {
+    return insert(job, "CONFIG");
+  }
+
+  /** Where each job of a source came from, by id, with its request hash. */
+  public java.util.Map<String, String> requestHashesOf(String source) {
+    java.util.Map<String, String> hashes = new java.util.LinkedHashMap<>();
+    jdbc.query(
+        "select id, request_hash from kairos_job where source = ? order by id",
+        rs -> {
+          hashes.put(rs.getString(1), rs.getString(2));
+        },
+        source);
+    return hashes;
+  }
+
+  /** The source of a job ('API' or 'CONFIG'), if it exists. */
+  public Optional<String> sourceOf(String id) {
+    return jdbc
+        .queryForList("select source from kairos_job where id = ?", String.class, id)
+        .stream()
+        .findFirst();
+  }
+
+  /** Replaces a declared job's definition (not its history). */
+  public void updateDeclared(NewJob job) {
+    jdbc.update(
+        "update kairos_job set type = ?, job_group = ?, payload = ?::jsonb, schedule = ?::jsonb,"
+            + " max_attempts = ?, priority = ?, request_hash = ?, state = 'ACTIVE',"
+            + " finished_at = null, updated_at = now() where id = ? and source = 'CONFIG'",
+        job.type(),
+        job.group(),
+        write(job.payload()),
+        write(job.schedule()),
+        job.maxAttempts(),
+        job.priority(),
+        job.requestHash(),
+        job.id());
+  }
+
+  /** Removes a job's registry row; its history stays. */
+  public void delete(String id) {
+    jdbc.update("delete from kairos_job where id = ?", id);
+  }
+
+  private boolean insert(NewJob job, String source) {
     return jdbc.update(
             "insert into kairos_job (id, type, job_group, payload, schedule, max_attempts,"
-                + " priority, request_hash, state, created_by) values (?, ?, ?, ?::jsonb,"
-                + " ?::jsonb, ?, ?, ?, 'ACTIVE', ?) on conflict (id) do nothing",
+                + " priority, request_hash, state, created_by, source) values (?, ?, ?, ?::jsonb,"
+                + " ?::jsonb, ?, ?, ?, 'ACTIVE', ?, ?) on conflict (id) do nothing",
             job.id(),
             job.type(),
             job.group(),
@@ -47,7 +99,8 @@ public final class JobStore {
             job.maxAttempts(),
             job.priority(),
             job.requestHash(),
-            job.createdBy())
+            job.createdBy(),
+            source)
         == 1;
   }
 

@@ -3,31 +3,49 @@ package io.kairos.schedule;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.schedule.CronSchedule;
+import com.github.kagkarlsson.scheduler.task.schedule.Daily;
+import com.github.kagkarlsson.scheduler.task.schedule.Schedule;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * When a job runs: once {@code at} an instant, on a six-field {@code cron} (seconds first) in a
- * {@code timeZone}, or {@code every} fixed interval. Exactly one of the three is set; the
- * constructor refuses anything else, so a persisted spec is always usable.
+ * {@code timeZone}, {@code every} fixed interval, or {@code daily} at local times in a {@code
+ * timeZone}. Exactly one kind is set; the constructor refuses anything else, so a persisted spec is
+ * always usable.
  *
  * <p>{@code every} is fixed-rate: occurrences sit on the grid {@code first + k × every}. When a run
  * overruns or the cluster was down, missed grid points are coalesced into one run (DESIGN.md,
  * "Misfires").
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ScheduleSpec(Instant at, String cron, ZoneId timeZone, Duration every) {
+public record ScheduleSpec(
+    Instant at, String cron, ZoneId timeZone, Duration every, List<LocalTime> daily) {
 
   public static final Duration MIN_EVERY = Duration.ofSeconds(1);
 
   public ScheduleSpec {
-    int kinds = (at != null ? 1 : 0) + (cron != null ? 1 : 0) + (every != null ? 1 : 0);
+    int kinds =
+        (at != null ? 1 : 0)
+            + (cron != null ? 1 : 0)
+            + (every != null ? 1 : 0)
+            + (daily != null ? 1 : 0);
     if (kinds != 1) {
-      throw new InvalidScheduleException("schedule", "give exactly one of 'at', 'cron' or 'every'");
+      throw new InvalidScheduleException(
+          "schedule", "give exactly one of 'at', 'cron', 'every' or 'daily'");
+    }
+    if (daily != null) {
+      if (daily.isEmpty() || daily.contains(null)) {
+        throw new InvalidScheduleException("schedule.daily", "needs at least one time of day");
+      }
+      daily = List.copyOf(new java.util.TreeSet<>(daily));
+      timeZone = timeZone == null ? ZoneOffset.UTC : timeZone;
     }
     if (at != null) {
       // PostgreSQL keeps microseconds; a finer instant would not round-trip through the database.
@@ -47,15 +65,19 @@ public record ScheduleSpec(Instant at, String cron, ZoneId timeZone, Duration ev
   }
 
   public static ScheduleSpec at(Instant at) {
-    return new ScheduleSpec(at, null, null, null);
+    return new ScheduleSpec(at, null, null, null, null);
   }
 
   public static ScheduleSpec cron(String cron, ZoneId zone) {
-    return new ScheduleSpec(null, cron, zone, null);
+    return new ScheduleSpec(null, cron, zone, null, null);
   }
 
   public static ScheduleSpec every(Duration every) {
-    return new ScheduleSpec(null, null, null, every);
+    return new ScheduleSpec(null, null, null, every, null);
+  }
+
+  public static ScheduleSpec daily(List<LocalTime> times, ZoneId zone) {
+    return new ScheduleSpec(null, null, zone, null, times);
   }
 
   public boolean recurring() {
@@ -70,7 +92,7 @@ public record ScheduleSpec(Instant at, String cron, ZoneId timeZone, Duration ev
     if (every != null) {
       return now;
     }
-    return cronSchedule().getNextExecutionTime(ExecutionComplete.simulatedSuccess(now));
+    return calendar().getNextExecutionTime(ExecutionComplete.simulatedSuccess(now));
   }
 
   /**
@@ -87,11 +109,27 @@ public record ScheduleSpec(Instant at, String cron, ZoneId timeZone, Duration ev
       long periods = Duration.between(scheduledFor, from).toNanos() / every.toNanos() + 1;
       return scheduledFor.plus(every.multipliedBy(periods));
     }
-    return cronSchedule().getNextExecutionTime(ExecutionComplete.simulatedSuccess(from));
+    return calendar().getNextExecutionTime(ExecutionComplete.simulatedSuccess(from));
   }
 
-  private CronSchedule cronSchedule() {
-    return new CronSchedule(cron, timeZone);
+  /**
+   * The typical gap between occurrences (for staleness checks): {@code every}, or the gap between
+   * the two occurrences following {@code now}.
+   */
+  public Duration typicalInterval(Instant now) {
+    if (!recurring()) {
+      throw new IllegalStateException("a one-time schedule has no interval");
+    }
+    if (every != null) {
+      return every;
+    }
+    Instant first = firstExecution(now);
+    return Duration.between(first, nextExecution(first, first));
+  }
+
+  /** The cron or daily schedule as db-scheduler computes it. */
+  private Schedule calendar() {
+    return cron != null ? new CronSchedule(cron, timeZone) : new Daily(timeZone, daily);
   }
 
   private static void validateCron(String cron, ZoneId zone) {

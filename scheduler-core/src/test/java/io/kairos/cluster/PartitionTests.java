@@ -157,7 +157,8 @@ class PartitionTests {
             PersistedBackoff.DEFAULT,
             TimeoutPolicy.DEFAULT,
             attempts,
-            ExecutionSupport.timeoutTimer());
+            ExecutionSupport.timeoutTimer(),
+            io.kairos.execution.AttemptObserver.NONE);
     DataSource joining = new TransactionJoiningDataSource(pool);
     Scheduler scheduler =
         Scheduler.create(joining, fixture.tasks(support))

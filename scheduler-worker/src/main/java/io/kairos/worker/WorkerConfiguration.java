@@ -3,6 +3,7 @@ package io.kairos.worker;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.kagkarlsson.scheduler.Clock;
 import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerConfigurationSupport;
 import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerCustomizer;
@@ -21,19 +22,28 @@ import io.kairos.execution.TransactionJoiningDataSource;
 import io.kairos.history.JobRunStore;
 import io.kairos.job.BuiltInJobTypes;
 import io.kairos.job.JobCatalogue;
+import io.kairos.job.JobDeclarations;
 import io.kairos.job.JobStore;
 import io.kairos.job.log.LogHandler;
 import io.kairos.job.noop.NoopHandler;
+import io.kairos.job.retention.RetentionHandler;
 import io.kairos.node.NodeStore;
 import io.kairos.serialization.JsonSerializer;
 import io.kairos.serialization.KairosJson;
+import io.kairos.watchdog.StaleJobWatchdog;
+import io.kairos.worker.declared.DeclaredJobsProperties;
+import io.kairos.worker.declared.DeclaredJobsReconciler;
+import io.kairos.worker.metrics.KairosMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -64,7 +74,7 @@ class WorkerConfiguration {
 
   @Bean
   JobCatalogue jobCatalogue() {
-    return new JobCatalogue(BuiltInJobTypes.all(), STORED_JSON);
+    return new JobCatalogue(BuiltInJobTypes.runnable(), STORED_JSON);
   }
 
   @Bean
@@ -89,7 +99,8 @@ class WorkerConfiguration {
       JobStore jobs,
       PlatformTransactionManager transactionManager,
       Clock clock,
-      WorkerProperties properties) {
+      WorkerProperties properties,
+      KairosMetrics metrics) {
     return new ExecutionSupport(
         catalogue,
         runs,
@@ -99,7 +110,54 @@ class WorkerConfiguration {
         properties.retry().backoff(),
         properties.timeouts(),
         new RunningAttempts(),
-        ExecutionSupport.timeoutTimer());
+        ExecutionSupport.timeoutTimer(),
+        metrics);
+  }
+
+  @Bean
+  KairosMetrics kairosMetrics(
+      MeterRegistry registry, DataSource dataSource, StaleJobWatchdog watchdog) {
+    return new KairosMetrics(registry, dataSource, watchdog);
+  }
+
+  @Bean
+  RetentionHandler retentionHandler(DataSource dataSource) {
+    return new RetentionHandler(dataSource);
+  }
+
+  @Bean
+  JobTask<?> retentionTask(RetentionHandler handler, ExecutionSupport support) {
+    return new JobTask<>(RetentionHandler.TYPE, handler, support);
+  }
+
+  /** Writes declared jobs' executions; a client, like the API's, that never polls. */
+  @Bean
+  JobDeclarations jobDeclarations(
+      DataSource dataSource,
+      JobStore jobs,
+      PlatformTransactionManager transactionManager,
+      Clock clock) {
+    SchedulerClient client =
+        SchedulerClient.Builder.create(new TransactionJoiningDataSource(dataSource))
+            .serializer(new JsonSerializer(STORED_JSON))
+            .enablePriority()
+            .build();
+    return new JobDeclarations(
+        jobs,
+        client,
+        new TransactionTemplate(transactionManager),
+        new JdbcTemplate(dataSource),
+        clock);
+  }
+
+  @Bean
+  @DependsOnDatabaseInitialization
+  DeclaredJobsReconciler declaredJobsReconciler(
+      DeclaredJobsProperties properties,
+      JobCatalogue catalogue,
+      JobDeclarations declarations,
+      RetentionHandler retention) {
+    return new DeclaredJobsReconciler(properties, catalogue, declarations, retention, STORED_JSON);
   }
 
   /** Revokes attempts whose heartbeats stopped before the cluster may revive them. */
@@ -163,11 +221,13 @@ class WorkerConfiguration {
   }
 
   /**
-   * The starter's scheduler, built the starter's way, but without its destroy method: {@link
-   * GracefulDrain} stops it in the right order (stop claiming, drain, then stop heartbeats).
+   * The starter's scheduler, built the starter's way, but without its destroy method: {@code
+   * WorkerLifecycle} stops it in the right order (stop claiming, drain, then stop heartbeats).
+   * Declared jobs are reconciled before it exists, so it never claims a job about to be removed.
    */
   @Bean(destroyMethod = "")
   Scheduler scheduler(
+      DeclaredJobsReconciler declaredJobs,
       DbSchedulerProperties config,
       DbSchedulerCustomizer customizer,
       StatsRegistry statsRegistry,

@@ -1,0 +1,60 @@
+package io.kairos.worker.housekeeping;
+
+import io.kairos.housekeeping.Housekeeper;
+import io.kairos.watchdog.StaleJobWatchdog;
+import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+
+/**
+ * Cluster chores as Spring {@code @Scheduled} methods, each guarded by a ShedLock lock in the
+ * {@code shedlock} table so one worker at a time runs it. They must not depend on db-scheduler: the
+ * watchdog exists to notice when db-scheduler is not doing its job.
+ */
+public class Housekeeping {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
+
+  private final Housekeeper housekeeper;
+  private final StaleJobWatchdog watchdog;
+  private final HousekeepingProperties properties;
+
+  public Housekeeping(
+      Housekeeper housekeeper, StaleJobWatchdog watchdog, HousekeepingProperties properties) {
+    this.housekeeper = housekeeper;
+    this.watchdog = watchdog;
+    this.properties = properties;
+  }
+
+  @Scheduled(
+      initialDelayString = "${kairos.housekeeping.prune-every:1m}",
+      fixedDelayString = "${kairos.housekeeping.prune-every:1m}")
+  @SchedulerLock(name = "kairos-prune", lockAtMostFor = "PT10M", lockAtLeastFor = "PT5S")
+  public void prune() {
+    long runs = housekeeper.pruneHistory(properties.historyRetention());
+    long jobs = housekeeper.pruneFinishedJobs(properties.historyRetention());
+    long nodes = housekeeper.pruneNodes(properties.nodeRetention());
+    if (runs + jobs + nodes > 0) {
+      LOG.info(
+          "Housekeeping pruned {} history rows, {} finished jobs, {} worker nodes",
+          runs,
+          jobs,
+          nodes);
+    }
+  }
+
+  @Scheduled(
+      initialDelayString = "${kairos.housekeeping.watchdog-every:30s}",
+      fixedDelayString = "${kairos.housekeeping.watchdog-every:30s}")
+  @SchedulerLock(name = "kairos-watchdog", lockAtMostFor = "PT5M", lockAtLeastFor = "PT1S")
+  public void watch() {
+    StaleJobWatchdog.Report report = watchdog.check();
+    for (String id : report.newlyStale()) {
+      LOG.warn("Job {} is stale: it has not run as its schedule says it should", id);
+    }
+    for (String id : report.freshAgain()) {
+      LOG.info("Job {} is running on schedule again", id);
+    }
+  }
+}

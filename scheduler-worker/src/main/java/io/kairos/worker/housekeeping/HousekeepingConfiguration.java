@@ -1,0 +1,53 @@
+package io.kairos.worker.housekeeping;
+
+import com.github.kagkarlsson.scheduler.Clock;
+import io.kairos.housekeeping.Housekeeper;
+import io.kairos.serialization.KairosJson;
+import io.kairos.watchdog.StaleJobWatchdog;
+import javax.sql.DataSource;
+import net.javacrumbs.shedlock.core.LockProvider;
+import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
+import net.javacrumbs.shedlock.spring.annotation.EnableSchedulerLock;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+@Configuration(proxyBeanMethods = false)
+@EnableScheduling
+@EnableSchedulerLock(defaultLockAtMostFor = "PT10M")
+class HousekeepingConfiguration {
+
+  /** Locks judged on the database clock, like everything else in the cluster. */
+  @Bean
+  LockProvider lockProvider(DataSource dataSource) {
+    return new JdbcTemplateLockProvider(
+        JdbcTemplateLockProvider.Configuration.builder()
+            .withJdbcTemplate(new JdbcTemplate(dataSource))
+            .usingDbTime()
+            .build());
+  }
+
+  @Bean
+  StaleJobWatchdog staleJobWatchdog(
+      DataSource dataSource,
+      @Qualifier("dbSchedulerClock") Clock clock,
+      HousekeepingProperties properties) {
+    return new StaleJobWatchdog(
+        dataSource,
+        KairosJson.newObjectMapper(),
+        clock,
+        new StaleJobWatchdog.Settings(
+            properties.staleTolerance(), properties.staleGrace(), properties.unclaimedAfter()));
+  }
+
+  @Bean
+  @ConditionalOnProperty(name = "kairos.housekeeping.enabled", matchIfMissing = true)
+  Housekeeping housekeeping(
+      DataSource dataSource, StaleJobWatchdog watchdog, HousekeepingProperties properties) {
+    return new Housekeeping(
+        new Housekeeper(dataSource, properties.batchSize()), watchdog, properties);
+  }
+}
