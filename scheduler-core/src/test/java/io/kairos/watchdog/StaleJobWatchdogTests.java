@@ -1,0 +1,103 @@
+package io.kairos.watchdog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.kagkarlsson.scheduler.testhelper.ManualScheduler;
+import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
+import com.github.kagkarlsson.scheduler.testhelper.TestHelper;
+import io.kairos.execution.PersistedBackoff;
+import io.kairos.job.JobHandler;
+import io.kairos.job.JobType;
+import io.kairos.schedule.ScheduleSpec;
+import io.kairos.testing.KairosFixture;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class StaleJobWatchdogTests {
+
+  record Switch() {}
+
+  static final JobType<Switch> FLAKY = new JobType<>("switchable", Switch.class, "fails on demand");
+  final AtomicBoolean failing = new AtomicBoolean(true);
+  KairosFixture fixture;
+  SettableClock clock;
+  ManualScheduler scheduler;
+  StaleJobWatchdog watchdog;
+
+  @BeforeEach
+  void setUp() {
+    JobHandler<Switch> handler =
+        (payload, context) -> {
+          if (failing.get()) {
+            throw new IllegalStateException("made to fail");
+          }
+        };
+    fixture = new KairosFixture(Map.of(FLAKY, handler), 4);
+    clock = new SettableClock();
+    // The watchdog compares with created_at, written by the database: start at its time.
+    clock.set(Instant.now());
+    scheduler =
+        (ManualScheduler)
+            TestHelper.createManualScheduler(
+                    fixture.schedulerDataSource,
+                    fixture.tasks(fixture.support(clock, PersistedBackoff.DEFAULT)))
+                .clock(clock)
+                .serializer(fixture.serializer)
+                .build();
+    watchdog =
+        new StaleJobWatchdog(
+            fixture.dataSource,
+            fixture.json,
+            clock,
+            new StaleJobWatchdog.Settings(2.0, Duration.ZERO, Duration.ofMinutes(1)));
+  }
+
+  @AfterEach
+  void tearDown() {
+    fixture.close();
+  }
+
+  @Test
+  void aRecurringJobMadeToFailIsReportedStaleAndFreshOnceItSucceedsAgain() {
+    fixture
+        .submitter(clock)
+        .submit(
+            fixture.job(
+                "every-minute", "switchable", null, ScheduleSpec.every(Duration.ofMinutes(1)), 1));
+    scheduler.runAnyDueExecutions();
+    assertThat(watchdog.check().stale()).isEmpty();
+
+    for (int i = 0; i < 3; i++) {
+      scheduler.tick(Duration.ofMinutes(1));
+      scheduler.runAnyDueExecutions();
+    }
+    StaleJobWatchdog.Report report = watchdog.check();
+    assertThat(report.stale()).containsExactly("every-minute");
+    assertThat(report.newlyStale()).containsExactly("every-minute");
+    assertThat(watchdog.staleCount()).isEqualTo(1);
+    assertThat(watchdog.check().newlyStale()).as("reported once, not on every check").isEmpty();
+
+    failing.set(false);
+    scheduler.tick(Duration.ofMinutes(1));
+    scheduler.runAnyDueExecutions();
+    assertThat(watchdog.check().freshAgain()).containsExactly("every-minute");
+    assertThat(watchdog.staleCount()).isZero();
+  }
+
+  @Test
+  void aOneTimeJobDueAndUnclaimedPastTheThresholdIsStale() {
+    fixture
+        .submitter(clock)
+        .submit(fixture.job("waiting", "switchable", null, ScheduleSpec.at(clock.now()), 1));
+    assertThat(watchdog.check().stale()).isEmpty();
+
+    clock.tick(Duration.ofMinutes(2)); // no worker ran meanwhile
+
+    assertThat(watchdog.check().stale()).containsExactly("waiting");
+  }
+}
