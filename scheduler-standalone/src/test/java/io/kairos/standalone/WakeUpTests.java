@@ -43,6 +43,31 @@ class WakeUpTests {
   }
 
   @Test
+  void theListenerReconnectsAfterItsConnectionIsKilled() throws Exception {
+    start(true);
+    String listeners =
+        "select count(*) from pg_stat_activity where datname = current_database()"
+            + " and query ilike 'LISTEN%'";
+    await().atMost(Duration.ofSeconds(30)).until(() -> count(listeners) == 1);
+    Integer killed =
+        jdbc.queryForObject(
+            "select count(pg_terminate_backend(pid)) from pg_stat_activity"
+                + " where datname = current_database() and query ilike 'LISTEN%'",
+            Integer.class);
+    assertThat(killed).isEqualTo(1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> count(listeners) == 1);
+
+    post("{\"type\":\"noop\",\"id\":\"woken-after-reconnect\"}");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> "COMPLETED".equals(state("woken-after-reconnect")));
+  }
+
+  private int count(String sql) {
+    return jdbc.queryForObject(sql, Integer.class);
+  }
+
+  @Test
   void aRecurringJobsNextOccurrencesInsideThePollWindowAreNotLeftToThePoll() throws Exception {
     start(true);
     post("{\"type\":\"noop\",\"id\":\"every-second\",\"schedule\":{\"every\":\"PT1S\"}}");
