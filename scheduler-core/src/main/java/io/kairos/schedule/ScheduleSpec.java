@@ -5,9 +5,12 @@ import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.schedule.CronSchedule;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
+import java.time.zone.ZoneOffsetTransition;
 import java.util.Objects;
 
 /**
@@ -70,7 +73,7 @@ public record ScheduleSpec(Instant at, String cron, ZoneId timeZone, Duration ev
     if (every != null) {
       return now;
     }
-    return cronSchedule().getNextExecutionTime(ExecutionComplete.simulatedSuccess(now));
+    return nextCronTime(now);
   }
 
   /**
@@ -87,11 +90,37 @@ public record ScheduleSpec(Instant at, String cron, ZoneId timeZone, Duration ev
       long periods = Duration.between(scheduledFor, from).toNanos() / every.toNanos() + 1;
       return scheduledFor.plus(every.multipliedBy(periods));
     }
-    return cronSchedule().getNextExecutionTime(ExecutionComplete.simulatedSuccess(from));
+    return nextCronTime(from);
   }
 
-  private CronSchedule cronSchedule() {
-    return new CronSchedule(cron, timeZone);
+  /**
+   * The first cron time after {@code after}. The cron is matched against wall-clock time in {@code
+   * timeZone}, and each wall-clock time runs at most once, so a daily job runs once on both
+   * daylight-saving days: a time in the spring-forward gap runs shifted forward by the gap's length
+   * (02:30 in a 02:00→03:00 gap runs at 03:30, like a local {@code at}), and a time that exists
+   * twice at fall-back runs at the first (earlier offset) only. db-scheduler's own CronSchedule
+   * skips the gap day and runs twice on the fall-back day.
+   */
+  private Instant nextCronTime(Instant after) {
+    CronSchedule wallClock = new CronSchedule(cron, ZoneOffset.UTC);
+    LocalDateTime local = LocalDateTime.ofInstant(after, timeZone);
+    for (int tries = 0; tries < 3; tries++) {
+      Instant next =
+          wallClock.getNextExecutionTime(
+              ExecutionComplete.simulatedSuccess(local.toInstant(ZoneOffset.UTC)));
+      local = LocalDateTime.ofInstant(next, ZoneOffset.UTC);
+      Instant candidate = ZonedDateTime.ofLocal(local, timeZone, null).toInstant();
+      if (candidate.isAfter(after)) {
+        return candidate;
+      }
+      // A wall-clock time of a fall-back overlap already passed at its first offset: continue
+      // from the end of the overlap.
+      ZoneOffsetTransition overlap = timeZone.getRules().getTransition(local);
+      if (overlap != null && overlap.isOverlap()) {
+        local = overlap.getDateTimeBefore().minusNanos(1);
+      }
+    }
+    throw new IllegalStateException("no cron time after " + after + " for '" + cron + "'");
   }
 
   private static void validateCron(String cron, ZoneId zone) {
