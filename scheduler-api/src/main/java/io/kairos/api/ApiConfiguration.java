@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.kagkarlsson.scheduler.Clock;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.SystemClock;
+import io.kairos.api.problem.ProblemErrorReportValve;
 import io.kairos.api.wakeup.WakeUpSender;
 import io.kairos.execution.TransactionJoiningDataSource;
 import io.kairos.history.JobRunStore;
 import io.kairos.job.BuiltInJobTypes;
 import io.kairos.job.JobCatalogue;
+import io.kairos.job.JobControl;
 import io.kairos.job.JobStore;
 import io.kairos.job.JobSubmitter;
 import io.kairos.node.NodeStore;
@@ -16,7 +18,10 @@ import io.kairos.serialization.JsonSerializer;
 import io.kairos.serialization.KairosJson;
 import java.time.Duration;
 import javax.sql.DataSource;
+import org.apache.catalina.core.StandardHost;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -31,6 +36,18 @@ class ApiConfiguration {
    * keeps Spring Boot's own mapper and its {@code spring.jackson.*} settings.
    */
   static final ObjectMapper STORED_JSON = KairosJson.newObjectMapper();
+
+  /** Errors Tomcat raises before Spring MVC sees the request get problem bodies too. */
+  @Bean
+  WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorReports() {
+    return factory ->
+        factory.addContextCustomizers(
+            context -> {
+              if (context.getParent() instanceof StandardHost host) {
+                host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
+              }
+            });
+  }
 
   @Bean
   Clock kairosClock() {
@@ -74,6 +91,21 @@ class ApiConfiguration {
       Clock kairosClock,
       WakeUpSender wakeUpSender) {
     return new JobSubmitter(
+        jobs,
+        schedulerClient,
+        new TransactionTemplate(transactionManager),
+        kairosClock,
+        wakeUpSender);
+  }
+
+  @Bean
+  JobControl jobControl(
+      JobStore jobs,
+      SchedulerClient schedulerClient,
+      PlatformTransactionManager transactionManager,
+      Clock kairosClock,
+      WakeUpSender wakeUpSender) {
+    return new JobControl(
         jobs,
         schedulerClient,
         new TransactionTemplate(transactionManager),

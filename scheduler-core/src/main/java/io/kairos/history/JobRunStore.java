@@ -121,6 +121,18 @@ public final class JobRunStore {
         .findFirst();
   }
 
+  /** The latest attempt of each of these jobs that ever ran, in one query. */
+  public List<JobRun> lastRunsOf(List<String> jobIds) {
+    if (jobIds.isEmpty()) {
+      return List.of();
+    }
+    return jdbc.query(
+        "select distinct on (job_id) * from kairos_job_run where job_id = any(?)"
+            + " order by job_id, id desc",
+        ps -> ps.setArray(1, ps.getConnection().createArrayOf("text", jobIds.toArray())),
+        JobRunStore::map);
+  }
+
   public static String truncate(String error) {
     if (error == null || error.length() <= MAX_ERROR_LENGTH) {
       return error;

@@ -26,6 +26,10 @@ import java.util.Objects;
 public record ScheduleSpec(Instant at, String cron, ZoneId timeZone, Duration every) {
 
   public static final Duration MIN_EVERY = Duration.ofSeconds(1);
+  public static final Duration MAX_EVERY = Duration.ofDays(3650);
+
+  /** Beyond this, instants cannot be stored (or computed with) safely; nothing runs that late. */
+  public static final Instant MAX_AT = Instant.parse("9999-12-31T23:59:59Z");
 
   public ScheduleSpec {
     int kinds = (at != null ? 1 : 0) + (cron != null ? 1 : 0) + (every != null ? 1 : 0);
@@ -33,6 +37,9 @@ public record ScheduleSpec(Instant at, String cron, ZoneId timeZone, Duration ev
       throw new InvalidScheduleException("schedule", "give exactly one of 'at', 'cron' or 'every'");
     }
     if (at != null) {
+      if (at.isAfter(MAX_AT) || at.isBefore(Instant.EPOCH)) {
+        throw new InvalidScheduleException("schedule.at", "must be between 1970 and 9999");
+      }
       // PostgreSQL keeps microseconds; a finer instant would not round-trip through the database.
       at = at.truncatedTo(ChronoUnit.MICROS);
     }
@@ -40,8 +47,8 @@ public record ScheduleSpec(Instant at, String cron, ZoneId timeZone, Duration ev
       timeZone = timeZone == null ? ZoneOffset.UTC : timeZone;
       validateCron(cron, timeZone);
     } else if (every != null) {
-      if (every.compareTo(MIN_EVERY) < 0) {
-        throw new InvalidScheduleException("schedule.every", "must be at least PT1S");
+      if (every.compareTo(MIN_EVERY) < 0 || every.compareTo(MAX_EVERY) > 0) {
+        throw new InvalidScheduleException("schedule.every", "must be between PT1S and P3650D");
       }
       if (timeZone != null) {
         throw new InvalidScheduleException("schedule.timeZone", "has no meaning with 'every'");
