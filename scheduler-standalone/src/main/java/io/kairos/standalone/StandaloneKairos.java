@@ -65,6 +65,9 @@ public final class StandaloneKairos implements AutoCloseable {
         EmbeddedPostgres.builder()
             .setDataDirectory(dataDirectory)
             .setCleanDataDirectory(false)
+            // Stopped by close(), after the worker drained: zonky's own hook would stop it at the
+            // same time as ours, and the draining worker would lose its database.
+            .setRegisterShutdownHook(false)
             .start();
     String url = postgres.getJdbcUrl("postgres", "postgres");
     KairosMigrations.migrate(postgres.getPostgresDatabase());
