@@ -140,6 +140,17 @@ class ApiDocumentationTests {
     assertThat(get("/actuator/metrics", null).statusCode()).isEqualTo(401);
     assertThat(get("/api/v1/nodes", "docs-test-key").statusCode()).isEqualTo(200);
     assertThat(get("/actuator/metrics", "docs-test-key").statusCode()).isEqualTo(200);
+    for (String sneaky :
+        List.of(
+            "/actuator/health/..;/metrics",
+            "/actuator/health/%2e%2e/metrics",
+            "/v3/api-docs/..;/..;/api/v1/nodes",
+            "/swagger-ui/..;/api/v1/jobs",
+            "/API/v1/nodes")) {
+      HttpResponse<String> response = get(sneaky, null);
+      assertThat(response.statusCode()).as(sneaky).isBetween(400, 404);
+      assertThat(response.body()).as(sneaky).doesNotContain("\"names\"").doesNotContain("items");
+    }
     HttpResponse<String> unknown = get("/api/v1/nothing-here", "docs-test-key");
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(unknown.headers().firstValue("Content-Type")).hasValue("application/problem+json");

@@ -3,7 +3,6 @@ package io.kairos.api.problem;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import io.kairos.api.security.BodyTooLargeException;
 import io.kairos.api.security.MissingScopeException;
-import io.kairos.api.security.SecurityConfiguration;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobStateConflict;
 import io.kairos.job.JobSubmitter;
@@ -60,7 +59,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(MissingScopeException.class)
   ProblemDetail forbidden(MissingScopeException e) {
-    return SecurityConfiguration.forbidden(e);
+    return e.problem();
   }
 
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)

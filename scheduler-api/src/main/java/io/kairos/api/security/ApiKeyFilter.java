@@ -44,7 +44,16 @@ final class ApiKeyFilter extends OncePerRequestFilter {
 
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
-    return isOpen(request.getRequestURI().substring(request.getContextPath().length()));
+    return isOpen(path(request));
+  }
+
+  /**
+   * The path as the container resolved it (decoded, {@code ;} parameters and {@code ..} removed),
+   * never the raw request URI: {@code /actuator/health/..;/metrics} must not pass as health.
+   */
+  private static String path(HttpServletRequest request) {
+    String pathInfo = request.getPathInfo();
+    return request.getServletPath() + (pathInfo == null ? "" : pathInfo);
   }
 
   @Override
@@ -62,12 +71,9 @@ final class ApiKeyFilter extends OncePerRequestFilter {
       return;
     }
     ApiPrincipal principal = caller.get();
-    String path = request.getRequestURI().substring(request.getContextPath().length());
-    if (path.startsWith("/actuator") && !principal.may(Scope.ADMIN)) {
+    if (path(request).startsWith("/actuator") && !principal.may(Scope.ADMIN)) {
       Problems.write(
-          response,
-          ScopeInterceptor.forbidden(new MissingScopeException(principal.name(), Scope.ADMIN)),
-          json);
+          response, new MissingScopeException(principal.name(), Scope.ADMIN).problem(), json);
       return;
     }
     chain.doFilter(new AuthenticatedRequest(request, principal), response);

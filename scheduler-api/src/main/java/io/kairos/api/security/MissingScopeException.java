@@ -1,5 +1,9 @@
 package io.kairos.api.security;
 
+import io.kairos.api.problem.Problems;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+
 /** The caller's key lacks the scope an endpoint needs (403). */
 public class MissingScopeException extends RuntimeException {
 
@@ -12,5 +16,12 @@ public class MissingScopeException extends RuntimeException {
 
   public String requiredScope() {
     return requiredScope;
+  }
+
+  /** The 403 problem, naming the scope in {@code requiredScope}. */
+  public ProblemDetail problem() {
+    ProblemDetail problem = Problems.of(HttpStatus.FORBIDDEN, "Forbidden", getMessage(), null);
+    problem.setProperty("requiredScope", requiredScope);
+    return problem;
   }
 }

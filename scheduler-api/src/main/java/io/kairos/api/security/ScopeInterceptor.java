@@ -1,10 +1,7 @@
 package io.kairos.api.security;
 
-import io.kairos.api.problem.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
 
@@ -30,11 +27,5 @@ final class ScopeInterceptor implements HandlerInterceptor {
       throw new MissingScopeException(caller.name(), required);
     }
     return true;
-  }
-
-  static ProblemDetail forbidden(MissingScopeException e) {
-    ProblemDetail problem = Problems.of(HttpStatus.FORBIDDEN, "Forbidden", e.getMessage(), null);
-    problem.setProperty("requiredScope", e.requiredScope());
-    return problem;
   }
 }

@@ -16,7 +16,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 /** API keys (authentication filter), scopes (interceptor) and the request body limit. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ApiKeyProperties.class)
-public class SecurityConfiguration implements WebMvcConfigurer {
+class SecurityConfiguration implements WebMvcConfigurer {
 
   private static final Logger LOG = LoggerFactory.getLogger(SecurityConfiguration.class);
 
@@ -54,10 +54,5 @@ public class SecurityConfiguration implements WebMvcConfigurer {
   @Override
   public void addInterceptors(InterceptorRegistry registry) {
     registry.addInterceptor(new ScopeInterceptor()).addPathPatterns("/api/**");
-  }
-
-  /** The 403 problem for a missing scope (for the exception handler). */
-  public static org.springframework.http.ProblemDetail forbidden(MissingScopeException e) {
-    return ScopeInterceptor.forbidden(e);
   }
 }
