@@ -251,6 +251,59 @@ class JobControlTests {
   }
 
   @Test
+  void pausingWhileAWorkerClaimsAndRunsNeverLosesNorDoublesAJob() throws Exception {
+    int count = 200;
+    for (int i = 0; i < count; i++) {
+      submit("race-" + i, ScheduleSpec.at(clock.now()));
+    }
+    java.util.concurrent.atomic.AtomicInteger refused =
+        new java.util.concurrent.atomic.AtomicInteger();
+    Thread pauser =
+        new Thread(
+            () -> {
+              for (int i = 0; i < count; i++) {
+                try {
+                  control.pause("race-" + i, "alice");
+                } catch (JobStateConflict running) {
+                  refused.incrementAndGet();
+                }
+              }
+            });
+    pauser.start();
+    while (pauser.isAlive()) {
+      scheduler.runAnyDueExecutions();
+    }
+    pauser.join();
+    runEverythingDue();
+
+    List<String> paused = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Job job = fixture.jobs.find("race-" + i).orElseThrow();
+      if (job.state() == JobState.PAUSED) {
+        paused.add(job.id());
+        assertThat(runs(job.id())).as(job.id()).isEmpty();
+        assertThat(executions(job.id())).isZero();
+      } else {
+        assertThat(job.state()).as(job.id()).isEqualTo(JobState.COMPLETED);
+        assertThat(runs(job.id())).as(job.id()).hasSize(1);
+      }
+    }
+    for (String id : paused) {
+      control.resume(id, "alice");
+    }
+    runEverythingDue();
+    for (int i = 0; i < count; i++) {
+      assertThat(fixture.jobs.find("race-" + i).orElseThrow().state())
+          .isEqualTo(JobState.COMPLETED);
+      assertThat(runs("race-" + i)).hasSize(1);
+    }
+    // Every pause either paused its job or was refused because a worker had it.
+    assertThat(paused.size() + refused.get()).isEqualTo(count);
+    // How the 200 split between pausing and running varies from run to run; the invariants above
+    // hold for every split.
+  }
+
+  @Test
   void unknownJobsAreReportedAsSuch() {
     assertThatThrownBy(() -> control.pause("nobody", "alice"))
         .isInstanceOf(UnknownJobException.class);
@@ -319,6 +372,21 @@ class JobControlTests {
             0,
             "hash-" + id,
             "test"));
+  }
+
+  /** The manual scheduler claims a limited batch per call. */
+  private void runEverythingDue() {
+    for (int i = 0; i < 1000 && due() > 0; i++) {
+      scheduler.runAnyDueExecutions();
+    }
+    assertThat(due()).isZero();
+  }
+
+  private int due() {
+    return fixture.jdbc.queryForObject(
+        "select count(*) from scheduled_tasks where execution_time <= ?",
+        Integer.class,
+        java.sql.Timestamp.from(clock.now()));
   }
 
   private void claim(String id, String node) {
