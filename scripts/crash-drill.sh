@@ -12,6 +12,8 @@ export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postg
 DB=kairos_drill
 URL="jdbc:postgresql://$PGHOST:$PGPORT/$DB"
 API_PORT=${API_PORT:-18080}
+# The API's operator key (the API process reads it from the environment).
+export KAIROS_API_KEY=${KAIROS_API_KEY:-drill-$RANDOM$RANDOM$RANDOM}
 LOGS=target/crash-drill
 mkdir -p $LOGS
 psql -q -c "drop database if exists $DB" -c "create database $DB"
@@ -36,6 +38,7 @@ echo "3 workers and the API are up; posting $JOBS noop jobs of $DURATION"
 
 for n in $(seq 1 "$JOBS"); do
   curl -sf -o /dev/null -X POST localhost:$API_PORT/api/v1/jobs -H 'Content-Type: application/json' \
+    -H "Authorization: Bearer $KAIROS_API_KEY" \
     -d "{\"type\":\"noop\",\"id\":\"drill-$n\",\"payload\":{\"duration\":\"$DURATION\"}}"
 done
 

@@ -3,12 +3,14 @@ package io.kairos.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.kagkarlsson.scheduler.Clock;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
-import com.github.kagkarlsson.scheduler.SystemClock;
+import io.kairos.api.problem.ProblemErrorReportValve;
 import io.kairos.api.wakeup.WakeUpSender;
+import io.kairos.clock.DatabaseClock;
 import io.kairos.execution.TransactionJoiningDataSource;
 import io.kairos.history.JobRunStore;
 import io.kairos.job.BuiltInJobTypes;
 import io.kairos.job.JobCatalogue;
+import io.kairos.job.JobControl;
 import io.kairos.job.JobStore;
 import io.kairos.job.JobSubmitter;
 import io.kairos.node.NodeStore;
@@ -16,7 +18,10 @@ import io.kairos.serialization.JsonSerializer;
 import io.kairos.serialization.KairosJson;
 import java.time.Duration;
 import javax.sql.DataSource;
+import org.apache.catalina.core.StandardHost;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -32,9 +37,25 @@ class ApiConfiguration {
    */
   static final ObjectMapper STORED_JSON = KairosJson.newObjectMapper();
 
+  /** Errors Tomcat raises before Spring MVC sees the request get problem bodies too. */
   @Bean
-  Clock kairosClock() {
-    return new SystemClock();
+  WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorReports() {
+    return factory ->
+        factory.addContextCustomizers(
+            context -> {
+              if (context.getParent() instanceof StandardHost host) {
+                host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
+              }
+            });
+  }
+
+  /**
+   * The database's time: "now" for jobs without a schedule, the first cron occurrence and the
+   * misfire check all agree with the workers, whatever this JVM's clock says.
+   */
+  @Bean(destroyMethod = "close")
+  DatabaseClock kairosClock(DataSource dataSource) {
+    return new DatabaseClock(dataSource, java.time.Clock.systemUTC(), Duration.ofSeconds(10));
   }
 
   @Bean
@@ -74,6 +95,21 @@ class ApiConfiguration {
       Clock kairosClock,
       WakeUpSender wakeUpSender) {
     return new JobSubmitter(
+        jobs,
+        schedulerClient,
+        new TransactionTemplate(transactionManager),
+        kairosClock,
+        wakeUpSender);
+  }
+
+  @Bean
+  JobControl jobControl(
+      JobStore jobs,
+      SchedulerClient schedulerClient,
+      PlatformTransactionManager transactionManager,
+      Clock kairosClock,
+      WakeUpSender wakeUpSender) {
+    return new JobControl(
         jobs,
         schedulerClient,
         new TransactionTemplate(transactionManager),

@@ -18,6 +18,7 @@ import io.kairos.job.JobData;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobState;
 import io.kairos.job.JobType;
+import io.kairos.job.NewJob;
 import io.kairos.job.PermanentJobFailure;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,6 +92,34 @@ public final class JobTask<P> extends AbstractTask<JobData> {
             data.attempt(),
             data.recovered(),
             execution.pickedBy);
+    Duration late = Duration.between(execution.executionTime, support.clock().now());
+    Duration grace =
+        data.misfireGrace() == null ? NewJob.DEFAULT_MISFIRE_GRACE : data.misfireGrace();
+    if (!data.schedule().recurring()
+        && data.attempt() == 1
+        && !data.recovered()
+        && late.compareTo(grace) > 0) {
+      // Misfire: the job was due long ago (the cluster was down or saturated). DESIGN.md: a
+      // one-time job later than its grace is recorded MISSED, not run late.
+      String reason = "due " + late.toSeconds() + " s ago, beyond its misfire grace of " + grace;
+      return (complete, operations) ->
+          support
+              .transactions()
+              .executeWithoutResult(
+                  tx -> {
+                    operations.remove();
+                    support
+                        .runs()
+                        .recordMissed(
+                            context.jobId(),
+                            context.jobType(),
+                            context.scheduledFor(),
+                            context.node(),
+                            reason);
+                    support.jobs().finish(context.jobId(), JobState.MISSED, reason);
+                    LOG.warn("Job {} missed: {}", context.jobId(), reason);
+                  });
+    }
     OptionalLong started =
         support
             .runs()

@@ -58,6 +58,20 @@ public final class JobRunStore {
     return ids.isEmpty() ? OptionalLong.empty() : OptionalLong.of(ids.get(0));
   }
 
+  /** Records a one-time job found later than its misfire grace: it did not run. */
+  public void recordMissed(
+      String jobId, String jobType, Instant scheduledFor, String node, String reason) {
+    jdbc.update(
+        "insert into kairos_job_run (job_id, job_type, scheduled_for, started_at, finished_at,"
+            + " node, attempt, outcome, error) values (?, ?, ?, clock_timestamp(),"
+            + " clock_timestamp(), ?, 1, 'MISSED', ?)",
+        jobId,
+        jobType,
+        Timestamp.from(scheduledFor),
+        node,
+        reason);
+  }
+
   /** Records the start of an attempt unconditionally (tests, tools). */
   public long start(
       String jobId,
@@ -125,6 +139,18 @@ public final class JobRunStore {
             jobId)
         .stream()
         .findFirst();
+  }
+
+  /** The latest attempt of each of these jobs that ever ran, in one query. */
+  public List<JobRun> lastRunsOf(List<String> jobIds) {
+    if (jobIds.isEmpty()) {
+      return List.of();
+    }
+    return jdbc.query(
+        "select distinct on (job_id) * from kairos_job_run where job_id = any(?)"
+            + " order by job_id, id desc",
+        ps -> ps.setArray(1, ps.getConnection().createArrayOf("text", jobIds.toArray())),
+        JobRunStore::map);
   }
 
   public static String truncate(String error) {

@@ -2,11 +2,13 @@ package io.kairos.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kairos.schedule.ScheduleSpec;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
  * A job with its live execution state: what was asked for (type, payload, schedule) and where it
- * stands (next run, the node running it, its last heartbeat, the outcome of past runs).
+ * stands (next run, the node running it, its last heartbeat, the outcome of past runs). A paused
+ * job shows the next run time it will keep when resumed.
  */
 public record Job(
     String id,
@@ -28,4 +30,7 @@ public record Job(
     Instant createdAt,
     String createdBy,
     Instant updatedAt,
-    Instant finishedAt) {}
+    Instant finishedAt,
+    Duration timeout,
+    Duration misfireGrace,
+    String updatedBy) {}

@@ -78,6 +78,9 @@ public final class JobCatalogue {
     } catch (InvalidFormatException e) {
       throw new InvalidJobException(path(e), "has an invalid value: " + e.getValue());
     } catch (MismatchedInputException e) {
+      if (String.valueOf(e.getOriginalMessage()).startsWith("Missing required creator property")) {
+        throw new InvalidJobException(path(e), "is required");
+      }
       throw new InvalidJobException(path(e), "has the wrong JSON type");
     } catch (JsonProcessingException e) {
       throw new InvalidJobException("payload", e.getOriginalMessage());

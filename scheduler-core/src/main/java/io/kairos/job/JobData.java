@@ -1,5 +1,6 @@
 package io.kairos.job;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kairos.schedule.ScheduleSpec;
 import java.time.Duration;
@@ -8,15 +9,19 @@ import java.util.Objects;
 /**
  * The task data db-scheduler stores with each execution (as JSON). {@code attempt} counts the
  * attempts of the current occurrence; {@code recovered} says the previous attempt of this
- * occurrence was lost with its worker; {@code timeout} (optional) bounds each attempt.
+ * occurrence was lost with its worker. {@code timeout} (null: none) bounds one attempt; {@code
+ * misfireGrace} (null: the default) is how late a one-time job may still start. Both are left out
+ * of the JSON when null, so task data written before they existed reads the same.
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobData(
     JsonNode payload,
     ScheduleSpec schedule,
     int maxAttempts,
     int attempt,
     boolean recovered,
-    Duration timeout) {
+    Duration timeout,
+    Duration misfireGrace) {
 
   public JobData {
     Objects.requireNonNull(payload, "payload");
@@ -27,18 +32,30 @@ public record JobData(
     if (attempt < 1) {
       throw new IllegalArgumentException("attempt must be at least 1");
     }
-    if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
-      throw new InvalidJobException("timeout", "must be a positive duration");
-    }
+  }
+
+  /** Without timeout and misfire grace, as task data was before they existed. */
+  public JobData(
+      JsonNode payload, ScheduleSpec schedule, int maxAttempts, int attempt, boolean recovered) {
+    this(payload, schedule, maxAttempts, attempt, recovered, null, null);
   }
 
   public static JobData first(JsonNode payload, ScheduleSpec schedule, int maxAttempts) {
-    return first(payload, schedule, maxAttempts, null);
+    return new JobData(payload, schedule, maxAttempts, 1, false);
   }
 
   public static JobData first(
       JsonNode payload, ScheduleSpec schedule, int maxAttempts, Duration timeout) {
-    return new JobData(payload, schedule, maxAttempts, 1, false, timeout);
+    return new JobData(payload, schedule, maxAttempts, 1, false, timeout, null);
+  }
+
+  public static JobData first(
+      JsonNode payload,
+      ScheduleSpec schedule,
+      int maxAttempts,
+      Duration timeout,
+      Duration misfireGrace) {
+    return new JobData(payload, schedule, maxAttempts, 1, false, timeout, misfireGrace);
   }
 
   public boolean attemptsLeft() {
@@ -46,14 +63,29 @@ public record JobData(
   }
 
   public JobData nextAttempt() {
-    return new JobData(payload, schedule, maxAttempts, attempt + 1, false, timeout);
+    return new JobData(payload, schedule, maxAttempts, attempt + 1, false, timeout, misfireGrace);
   }
 
   public JobData revived() {
-    return new JobData(payload, schedule, maxAttempts, attempt + 1, true, timeout);
+    return new JobData(payload, schedule, maxAttempts, attempt + 1, true, timeout, misfireGrace);
   }
 
   public JobData nextOccurrence() {
-    return new JobData(payload, schedule, maxAttempts, 1, false, timeout);
+    return new JobData(payload, schedule, maxAttempts, 1, false, timeout, misfireGrace);
+  }
+
+  /**
+   * The same job with another schedule or attempt limit; a new schedule starts a new occurrence.
+   */
+  public JobData changed(ScheduleSpec newSchedule, int newMaxAttempts) {
+    boolean rescheduled = !newSchedule.equals(schedule);
+    return new JobData(
+        payload,
+        newSchedule,
+        newMaxAttempts,
+        rescheduled ? 1 : Math.min(attempt, newMaxAttempts),
+        !rescheduled && recovered,
+        timeout,
+        misfireGrace);
   }
 }

@@ -2,7 +2,8 @@ package io.kairos.job;
 
 /**
  * A job's state as users see it. SCHEDULED and RUNNING are read live from db-scheduler's execution;
- * the others are kept on the job once its execution is gone.
+ * PAUSED means the execution was set aside (no worker can claim it); the others are final and kept
+ * on the job once its execution is gone.
  */
 public enum JobState {
   SCHEDULED,
@@ -10,9 +11,10 @@ public enum JobState {
   PAUSED,
   COMPLETED,
   DEAD,
-  MISSED;
+  MISSED,
+  CANCELLED;
 
   public boolean terminal() {
-    return this == COMPLETED || this == DEAD || this == MISSED;
+    return this == COMPLETED || this == DEAD || this == MISSED || this == CANCELLED;
   }
 }

@@ -2,10 +2,15 @@ package io.kairos.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kairos.schedule.ScheduleSpec;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
-/** A validated request to create a job. {@code requestHash} identifies the request for replays. */
+/**
+ * A validated request to create a job. {@code requestHash} identifies the request for replays.
+ * {@code timeout} is optional (no limit); {@code misfireGrace} defaults to {@link
+ * #DEFAULT_MISFIRE_GRACE}.
+ */
 public record NewJob(
     String id,
     String type,
@@ -15,10 +20,20 @@ public record NewJob(
     int maxAttempts,
     int priority,
     String requestHash,
-    String createdBy) {
+    String createdBy,
+    Duration timeout,
+    Duration misfireGrace) {
 
   public static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,200}");
   public static final int MAX_ATTEMPTS_LIMIT = 100;
+  public static final int PRIORITY_LIMIT = 1000;
+
+  /** How late a one-time job may start and still run (DESIGN.md, "Misfires"). */
+  public static final Duration DEFAULT_MISFIRE_GRACE = Duration.ofMinutes(1);
+
+  public static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
+  public static final Duration MAX_TIMEOUT = Duration.ofHours(24);
+  public static final Duration MAX_MISFIRE_GRACE = Duration.ofDays(7);
 
   public NewJob {
     if (id == null || !ID.matcher(id).matches()) {
@@ -31,12 +46,65 @@ public record NewJob(
     Objects.requireNonNull(payload, "payload");
     Objects.requireNonNull(schedule, "schedule");
     Objects.requireNonNull(requestHash, "requestHash");
+    checkMaxAttempts(maxAttempts);
+    checkPriority(priority);
+    checkTimeout(timeout);
+    misfireGrace = misfireGrace == null ? DEFAULT_MISFIRE_GRACE : misfireGrace;
+    checkMisfireGrace(misfireGrace);
+  }
+
+  /** Without timeout, and with the default misfire grace. */
+  public NewJob(
+      String id,
+      String type,
+      String group,
+      JsonNode payload,
+      ScheduleSpec schedule,
+      int maxAttempts,
+      int priority,
+      String requestHash,
+      String createdBy) {
+    this(
+        id,
+        type,
+        group,
+        payload,
+        schedule,
+        maxAttempts,
+        priority,
+        requestHash,
+        createdBy,
+        null,
+        null);
+  }
+
+  public JobData firstData() {
+    return JobData.first(payload, schedule, maxAttempts, timeout, misfireGrace);
+  }
+
+  public static void checkMaxAttempts(int maxAttempts) {
     if (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS_LIMIT) {
       throw new InvalidJobException("maxAttempts", "must be between 1 and " + MAX_ATTEMPTS_LIMIT);
     }
   }
 
-  public JobData firstData() {
-    return JobData.first(payload, schedule, maxAttempts);
+  public static void checkPriority(int priority) {
+    if (priority < -PRIORITY_LIMIT || priority > PRIORITY_LIMIT) {
+      throw new InvalidJobException(
+          "priority", "must be between -" + PRIORITY_LIMIT + " and " + PRIORITY_LIMIT);
+    }
+  }
+
+  static void checkTimeout(Duration timeout) {
+    if (timeout != null
+        && (timeout.compareTo(MIN_TIMEOUT) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0)) {
+      throw new InvalidJobException("timeout", "must be between PT1S and PT24H");
+    }
+  }
+
+  static void checkMisfireGrace(Duration grace) {
+    if (grace.isNegative() || grace.compareTo(MAX_MISFIRE_GRACE) > 0) {
+      throw new InvalidJobException("misfireGrace", "must be between PT0S and P7D");
+    }
   }
 }

@@ -4,13 +4,15 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.schedule.CronSchedule;
 import com.github.kagkarlsson.scheduler.task.schedule.Daily;
-import com.github.kagkarlsson.scheduler.task.schedule.Schedule;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
+import java.time.zone.ZoneOffsetTransition;
 import java.util.List;
 import java.util.Objects;
 
@@ -29,6 +31,10 @@ public record ScheduleSpec(
     Instant at, String cron, ZoneId timeZone, Duration every, List<LocalTime> daily) {
 
   public static final Duration MIN_EVERY = Duration.ofSeconds(1);
+  public static final Duration MAX_EVERY = Duration.ofDays(3650);
+
+  /** Beyond this, instants cannot be stored (or computed with) safely; nothing runs that late. */
+  public static final Instant MAX_AT = Instant.parse("9999-12-31T23:59:59Z");
 
   public ScheduleSpec {
     int kinds =
@@ -48,6 +54,9 @@ public record ScheduleSpec(
       timeZone = timeZone == null ? ZoneOffset.UTC : timeZone;
     }
     if (at != null) {
+      if (at.isAfter(MAX_AT) || at.isBefore(Instant.EPOCH)) {
+        throw new InvalidScheduleException("schedule.at", "must be between 1970 and 9999");
+      }
       // PostgreSQL keeps microseconds; a finer instant would not round-trip through the database.
       at = at.truncatedTo(ChronoUnit.MICROS);
     }
@@ -55,8 +64,8 @@ public record ScheduleSpec(
       timeZone = timeZone == null ? ZoneOffset.UTC : timeZone;
       validateCron(cron, timeZone);
     } else if (every != null) {
-      if (every.compareTo(MIN_EVERY) < 0) {
-        throw new InvalidScheduleException("schedule.every", "must be at least PT1S");
+      if (every.compareTo(MIN_EVERY) < 0 || every.compareTo(MAX_EVERY) > 0) {
+        throw new InvalidScheduleException("schedule.every", "must be between PT1S and P3650D");
       }
       if (timeZone != null) {
         throw new InvalidScheduleException("schedule.timeZone", "has no meaning with 'every'");
@@ -92,7 +101,9 @@ public record ScheduleSpec(
     if (every != null) {
       return now;
     }
-    return calendar().getNextExecutionTime(ExecutionComplete.simulatedSuccess(now));
+    return cron != null
+        ? nextCronTime(now)
+        : dailySchedule().getNextExecutionTime(ExecutionComplete.simulatedSuccess(now));
   }
 
   /**
@@ -109,7 +120,9 @@ public record ScheduleSpec(
       long periods = Duration.between(scheduledFor, from).toNanos() / every.toNanos() + 1;
       return scheduledFor.plus(every.multipliedBy(periods));
     }
-    return calendar().getNextExecutionTime(ExecutionComplete.simulatedSuccess(from));
+    return cron != null
+        ? nextCronTime(from)
+        : dailySchedule().getNextExecutionTime(ExecutionComplete.simulatedSuccess(from));
   }
 
   /**
@@ -127,9 +140,38 @@ public record ScheduleSpec(
     return Duration.between(first, nextExecution(first, first));
   }
 
-  /** The cron or daily schedule as db-scheduler computes it. */
-  private Schedule calendar() {
-    return cron != null ? new CronSchedule(cron, timeZone) : new Daily(timeZone, daily);
+  private Daily dailySchedule() {
+    return new Daily(timeZone, daily);
+  }
+
+  /**
+   * The first cron time after {@code after}. The cron is matched against wall-clock time in {@code
+   * timeZone}, and each wall-clock time runs at most once, so a daily job runs once on both
+   * daylight-saving days: a time in the spring-forward gap runs shifted forward by the gap's length
+   * (02:30 in a 02:00→03:00 gap runs at 03:30, like a local {@code at}), and a time that exists
+   * twice at fall-back runs at the first (earlier offset) only. db-scheduler's own CronSchedule
+   * skips the gap day and runs twice on the fall-back day.
+   */
+  private Instant nextCronTime(Instant after) {
+    CronSchedule wallClock = new CronSchedule(cron, ZoneOffset.UTC);
+    LocalDateTime local = LocalDateTime.ofInstant(after, timeZone);
+    for (int tries = 0; tries < 3; tries++) {
+      Instant next =
+          wallClock.getNextExecutionTime(
+              ExecutionComplete.simulatedSuccess(local.toInstant(ZoneOffset.UTC)));
+      local = LocalDateTime.ofInstant(next, ZoneOffset.UTC);
+      Instant candidate = ZonedDateTime.ofLocal(local, timeZone, null).toInstant();
+      if (candidate.isAfter(after)) {
+        return candidate;
+      }
+      // A wall-clock time of a fall-back overlap already passed at its first offset: continue
+      // from the end of the overlap.
+      ZoneOffsetTransition overlap = timeZone.getRules().getTransition(local);
+      if (overlap != null && overlap.isOverlap()) {
+        local = overlap.getDateTimeBefore().minusNanos(1);
+      }
+    }
+    throw new IllegalStateException("no cron time after " + after + " for '" + cron + "'");
   }
 
   private static void validateCron(String cron, ZoneId zone) {

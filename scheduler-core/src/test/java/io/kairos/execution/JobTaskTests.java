@@ -102,6 +102,28 @@ class JobTaskTests {
   }
 
   @Test
+  void aOneTimeJobFoundLaterThanItsMisfireGraceIsRecordedMissedAndNotRun() {
+    CALLS.remove("late");
+    submitter.submit(
+        fixture.job(
+            "late",
+            "flaky",
+            fixture.payload("{\"failures\":0,\"permanent\":false}"),
+            ScheduleSpec.at(clock.now()),
+            3));
+
+    scheduler.tick(Duration.ofMinutes(5)); // the cluster was down; default grace is one minute
+    scheduler.runAnyDueExecutions();
+
+    assertThat(CALLS).doesNotContainKey("late");
+    List<JobRun> runs = runs("late");
+    assertThat(runs).extracting(JobRun::outcome).containsExactly(RunOutcome.MISSED);
+    assertThat(runs.get(0).error()).contains("beyond its misfire grace of PT1M");
+    assertThat(fixture.jobs.find("late").orElseThrow().state()).isEqualTo(JobState.MISSED);
+    assertThat(executionsOf("late")).isZero();
+  }
+
+  @Test
   void aTransientFailureIsRetriedWithBackoffByThePersistedTier() {
     submitter.submit(
         fixture.job(

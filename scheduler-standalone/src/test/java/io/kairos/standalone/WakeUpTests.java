@@ -3,20 +3,11 @@ package io.kairos.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.kairos.api.ApiApplication;
-import io.kairos.testing.TestDatabases;
-import io.kairos.worker.WorkerApplication;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -25,14 +16,18 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 class WakeUpTests {
 
-  final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
-  final HttpClient http = HttpClient.newHttpClient();
+  KairosUnderTest kairos;
+  HikariDataSource pool;
   JdbcTemplate jdbc;
-  String base;
 
   @AfterEach
   void stop() {
-    contexts.forEach(ConfigurableApplicationContext::close);
+    if (pool != null) {
+      pool.close();
+    }
+    if (kairos != null) {
+      kairos.close();
+    }
   }
 
   @Test
@@ -63,10 +58,6 @@ class WakeUpTests {
         .until(() -> "COMPLETED".equals(state("woken-after-reconnect")));
   }
 
-  private int count(String sql) {
-    return jdbc.queryForObject(sql, Integer.class);
-  }
-
   @Test
   void aRecurringJobsNextOccurrencesInsideThePollWindowAreNotLeftToThePoll() throws Exception {
     start(true);
@@ -75,10 +66,9 @@ class WakeUpTests {
         .atMost(Duration.ofSeconds(30))
         .until(
             () ->
-                jdbc.queryForObject(
+                count(
                         "select count(*) from kairos_job_run where job_id = 'every-second'"
-                            + " and outcome = 'SUCCEEDED'",
-                        Integer.class)
+                            + " and outcome = 'SUCCEEDED'")
                     >= 3);
   }
 
@@ -93,46 +83,27 @@ class WakeUpTests {
   }
 
   private void start(boolean wakeUps) {
-    TestDatabases.TestDatabase db = TestDatabases.newDatabase();
-    DataSource dataSource = db.dataSource(2);
-    jdbc = new JdbcTemplate(dataSource);
-    List<String> common = new ArrayList<>();
-    common.add("--spring.datasource.url=" + db.jdbcUrl());
-    common.add("--spring.datasource.username=" + db.user());
-    common.add("--spring.datasource.password=" + (db.password() == null ? "" : db.password()));
-    common.add("--server.port=0");
-    List<String> worker = new ArrayList<>(common);
-    worker.add("--db-scheduler.polling-interval=1h");
-    worker.add("--kairos.worker.wake-ups=" + wakeUps);
-    contexts.add(WorkerApplication.application().run(worker.toArray(String[]::new)));
-    List<String> api = new ArrayList<>(common);
-    api.add("--kairos.api.wake-up-horizon=" + (wakeUps ? "10s" : "0s"));
-    ConfigurableApplicationContext apiContext =
-        ApiApplication.application().run(api.toArray(String[]::new));
-    contexts.add(apiContext);
-    base = "http://localhost:" + apiContext.getEnvironment().getProperty("local.server.port");
+    kairos =
+        KairosUnderTest.start(
+            List.of("--db-scheduler.polling-interval=1h", "--kairos.worker.wake-ups=" + wakeUps),
+            List.of("--kairos.api.wake-up-horizon=" + (wakeUps ? "10s" : "0s")));
+    pool = kairos.db.dataSource(2);
+    jdbc = new JdbcTemplate(pool);
     // The worker polls once as it starts; wait for that so no later job is found by it.
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                jdbc.queryForObject(
-                        "select count(*) from kairos_node where state = 'RUNNING'", Integer.class)
-                    == 1);
+        .until(() -> count("select count(*) from kairos_node where state = 'RUNNING'") == 1);
   }
 
   private void post(String body) throws Exception {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).isEqualTo(201);
+    assertThat(kairos.post("/api/v1/jobs", body).statusCode()).isEqualTo(201);
   }
 
   private String state(String id) {
     return jdbc.queryForObject("select state from kairos_job where id = ?", String.class, id);
+  }
+
+  private int count(String sql) {
+    return jdbc.queryForObject(sql, Integer.class);
   }
 }

@@ -3,14 +3,47 @@ package io.kairos.api.job;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.swagger.v3.oas.annotations.media.Schema;
 
-/** The body of {@code POST /api/v1/jobs}. */
+/**
+ * The body of {@code POST /api/v1/jobs}. {@code payload} is the job type's payload, a JSON object
+ * (its schema: {@code GET /api/v1/job-types}).
+ */
+@Schema(
+    name = "CreateJobRequest",
+    description =
+        "A job to schedule. payload is the job type's payload, a JSON object whose JSON Schema is"
+            + " listed by GET /api/v1/job-types; absent means {}.")
 public record CreateJobRequest(
     @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "log") String type,
-    @Schema(description = "unique across all jobs; [A-Za-z0-9._:-]{1,200}; generated if absent")
+    @Schema(
+            description = "unique across all jobs; generated if absent",
+            pattern = "^[A-Za-z0-9._:-]{1,200}$",
+            example = "reminder-42")
         String id,
-    @Schema(description = "a label to list or cancel jobs together") String group,
-    @Schema(description = "the job type's payload; see GET /api/v1/job-types") JsonNode payload,
-    ScheduleRequest schedule,
-    @Schema(description = "higher runs first among due jobs; default 0") Integer priority,
-    @Schema(description = "attempts before the job is dead; default 3, 1 to 100")
-        Integer maxAttempts) {}
+    @Schema(
+            description = "a label to list or cancel jobs together",
+            pattern = "^[A-Za-z0-9._:-]{1,200}$")
+        String group,
+    @Schema(ref = "#/components/schemas/JsonObject") JsonNode payload,
+    @Schema(description = "absent means now") ScheduleRequest schedule,
+    @Schema(
+            description = "higher runs first among due jobs; default 0",
+            minimum = "-1000",
+            maximum = "1000")
+        Integer priority,
+    @Schema(
+            description = "attempts before the job is dead; default 3",
+            minimum = "1",
+            maximum = "100")
+        Integer maxAttempts,
+    @Schema(
+            description =
+                "ISO-8601 duration, PT1S to PT24H: the longest one attempt may run; absent means"
+                    + " no limit",
+            example = "PT30S")
+        String timeout,
+    @Schema(
+            description =
+                "ISO-8601 duration, PT0S to P7D, default PT1M: how late a one-time job may still"
+                    + " start; an 'at' further in the past than this is refused",
+            example = "PT1M")
+        String misfireGrace) {}

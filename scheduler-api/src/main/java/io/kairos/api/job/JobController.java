@@ -1,14 +1,23 @@
 package io.kairos.api.job;
 
+import io.kairos.api.security.RequiresScope;
+import io.kairos.api.security.Scope;
+import io.kairos.job.JobState;
 import io.kairos.job.JobSubmitter;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.security.Principal;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -18,7 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 @RestController
 @RequestMapping(path = "/api/v1/jobs", produces = MediaType.APPLICATION_JSON_VALUE)
-@Tag(name = "jobs")
+@Tag(name = "jobs", description = "Schedule, inspect and control jobs")
 class JobController {
 
   private final JobService jobs;
@@ -28,14 +37,23 @@ class JobController {
   }
 
   @Operation(
+      operationId = "createJob",
       summary = "Schedule a job",
       description =
           "201 with the new job; 200 with the existing job when the same id is posted again"
               + " with the same body; 409 when the id is taken by a different job.")
+  @ApiResponse(
+      responseCode = "201",
+      description = "created",
+      content = @Content(schema = @Schema(implementation = JobResponse.class)))
+  @ApiResponse(
+      responseCode = "200",
+      description = "replay: the job created by the same request earlier",
+      content = @Content(schema = @Schema(implementation = JobResponse.class)))
+  @RequiresScope(Scope.JOBS_WRITE)
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-  ResponseEntity<JobResponse> create(@RequestBody CreateJobRequest request, Principal principal) {
-    JobSubmitter.Submission submission =
-        jobs.create(request, principal == null ? "anonymous" : principal.getName());
+  ResponseEntity<JobResponse> create(@RequestBody CreateJobRequest request, Principal caller) {
+    JobSubmitter.Submission submission = jobs.create(request, caller.getName());
     JobResponse body = jobs.get(submission.job().id());
     if (!submission.created()) {
       return ResponseEntity.ok(body);
@@ -45,18 +63,137 @@ class JobController {
         .body(body);
   }
 
-  @Operation(summary = "A job with its state, next run and last run")
+  @Operation(
+      operationId = "listJobs",
+      summary = "Jobs in id order, filtered, one page at a time",
+      description = "Pass nextCursor back as cursor for the next page; it is null on the last.")
+  @RequiresScope(Scope.JOBS_READ)
+  @GetMapping
+  Page<JobResponse> list(
+      @Parameter(description = "a job type") @RequestParam(required = false) String type,
+      @Parameter(description = "a group") @RequestParam(required = false) String group,
+      @Parameter(description = "a state") @RequestParam(required = false) JobState state,
+      @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false)
+          String cursor,
+      @Parameter(
+              description = "page size, 1 to 500",
+              schema =
+                  @Schema(
+                      type = "integer",
+                      format = "int32",
+                      minimum = "1",
+                      maximum = "500",
+                      defaultValue = "50"))
+          @RequestParam(required = false)
+          Integer limit) {
+    return jobs.list(type, group, state, cursor, limit);
+  }
+
+  @Operation(operationId = "getJob", summary = "A job with its state, next run and last run")
+  @RequiresScope(Scope.JOBS_READ)
   @GetMapping("/{id}")
   JobResponse get(@PathVariable String id) {
     return jobs.get(id);
   }
 
-  @Operation(summary = "A job's attempts, oldest first")
+  @Operation(
+      operationId = "changeJob",
+      summary = "Reschedule a job, or change its priority or attempts",
+      description =
+          "Refused with 409 while the job is running (the problem names the worker in"
+              + " runningOn) or once it is final. A paused job stays paused.")
+  @RequiresScope(Scope.JOBS_WRITE)
+  @PatchMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
+  JobResponse change(
+      @PathVariable String id, @RequestBody ChangeJobRequest request, Principal caller) {
+    return jobs.change(id, request, caller.getName());
+  }
+
+  @Operation(
+      operationId = "cancelJob",
+      summary = "Cancel a job",
+      description =
+          "Removes its pending execution and marks it CANCELLED; it stays readable. Cancelling"
+              + " twice is fine. Refused with 409 while it is running (retry when the attempt"
+              + " ended) or when it already completed, died or was missed.")
+  @RequiresScope(Scope.JOBS_WRITE)
+  @DeleteMapping("/{id}")
+  JobResponse cancel(@PathVariable String id, Principal caller) {
+    return jobs.cancel(id, caller.getName());
+  }
+
+  @Operation(
+      operationId = "cancelGroup",
+      summary = "Cancel every job of a group",
+      description =
+          "Cancels, in one transaction, every pending or paused job of the group. Jobs running"
+              + " right now are left alone and listed in running.")
+  @RequiresScope(Scope.JOBS_WRITE)
+  @DeleteMapping
+  GroupCancellationResponse cancelGroup(
+      @Parameter(description = "the group whose jobs to cancel", required = true)
+          @RequestParam(required = false)
+          String group,
+      Principal caller) {
+    return jobs.cancelGroup(group, caller.getName());
+  }
+
+  @Operation(
+      operationId = "runJobNow",
+      summary = "Run a job now",
+      description =
+          "Makes it due now. A recurring job keeps its schedule: a cron job's next run after this"
+              + " one is its next cron time; an 'every' job's grid restarts from now. 409 while"
+              + " running, paused or final.")
+  @RequiresScope(Scope.JOBS_WRITE)
+  @PostMapping("/{id}/run")
+  JobResponse runNow(@PathVariable String id, Principal caller) {
+    return jobs.runNow(id, caller.getName());
+  }
+
+  @Operation(
+      operationId = "pauseJob",
+      summary = "Pause a job",
+      description =
+          "It keeps its next run time but no worker runs it until resumed. 409 while running or"
+              + " final; pausing a paused job is fine.")
+  @RequiresScope(Scope.JOBS_WRITE)
+  @PostMapping("/{id}/pause")
+  JobResponse pause(@PathVariable String id, Principal caller) {
+    return jobs.pause(id, caller.getName());
+  }
+
+  @Operation(
+      operationId = "resumeJob",
+      summary = "Resume a paused job",
+      description =
+          "A one-time job runs at its kept time, or at once if that passed; a recurring job at"
+              + " its next occurrence (occurrences missed while paused are not made up). Resuming"
+              + " a job that is not paused is fine; 409 when it is final.")
+  @RequiresScope(Scope.JOBS_WRITE)
+  @PostMapping("/{id}/resume")
+  JobResponse resume(@PathVariable String id, Principal caller) {
+    return jobs.resume(id, caller.getName());
+  }
+
+  @Operation(operationId = "listJobRuns", summary = "A job's attempts, oldest first")
+  @RequiresScope(Scope.JOBS_READ)
   @GetMapping("/{id}/runs")
   Page<RunResponse> runs(
       @PathVariable String id,
-      @RequestParam(required = false) String cursor,
-      @RequestParam(defaultValue = "50") int limit) {
+      @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false)
+          String cursor,
+      @Parameter(
+              description = "page size, 1 to 500",
+              schema =
+                  @Schema(
+                      type = "integer",
+                      format = "int32",
+                      minimum = "1",
+                      maximum = "500",
+                      defaultValue = "50"))
+          @RequestParam(required = false)
+          Integer limit) {
     return jobs.runs(id, cursor, limit);
   }
 }

@@ -4,30 +4,37 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kairos.history.JobRun;
 import io.kairos.job.Job;
 import io.kairos.job.JobState;
-import io.kairos.schedule.ScheduleSpec;
+import io.swagger.v3.oas.annotations.media.Schema;
+import java.time.Duration;
 import java.time.Instant;
 
 /** A job as the API shows it. */
+@Schema(name = "Job")
 public record JobResponse(
-    String id,
-    String type,
+    @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String id,
+    @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String type,
     String group,
-    JsonNode payload,
-    ScheduleSpec schedule,
-    JobState state,
-    Instant nextRunAt,
-    String runningOn,
-    Instant lastHeartbeat,
+    @Schema(ref = "#/components/schemas/JsonObject") JsonNode payload,
+    ScheduleResponse schedule,
+    @Schema(requiredMode = Schema.RequiredMode.REQUIRED) JobState state,
+    @Schema(description = "when it runs next; kept while PAUSED; null once final")
+        Instant nextRunAt,
+    @Schema(description = "the worker running it, while RUNNING") String runningOn,
+    @Schema(description = "that worker's last heartbeat for it, while RUNNING")
+        Instant lastHeartbeat,
     Instant lastSuccess,
     Instant lastFailure,
     int consecutiveFailures,
     String lastError,
     int maxAttempts,
     int priority,
+    @Schema(description = "ISO-8601 duration; null means no limit") String timeout,
+    @Schema(description = "ISO-8601 duration") String misfireGrace,
     RunResponse lastRun,
     Instant createdAt,
-    String createdBy,
+    @Schema(description = "the name of the API key that created it") String createdBy,
     Instant updatedAt,
+    @Schema(description = "the name of the API key that changed it last") String updatedBy,
     Instant finishedAt) {
 
   static JobResponse of(Job job, JobRun lastRun) {
@@ -36,7 +43,7 @@ public record JobResponse(
         job.type(),
         job.group(),
         job.payload(),
-        job.schedule(),
+        ScheduleResponse.of(job.schedule()),
         job.state(),
         job.nextRunAt(),
         job.runningOn(),
@@ -47,10 +54,17 @@ public record JobResponse(
         job.lastError(),
         job.maxAttempts(),
         job.priority(),
+        text(job.timeout()),
+        text(job.misfireGrace()),
         lastRun == null ? null : RunResponse.of(lastRun),
         job.createdAt(),
         job.createdBy(),
         job.updatedAt(),
+        job.updatedBy(),
         job.finishedAt());
+  }
+
+  private static String text(Duration duration) {
+    return duration == null ? null : duration.toString();
   }
 }

@@ -1,49 +1,74 @@
 package io.kairos.api.job;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.kagkarlsson.scheduler.Clock;
+import io.kairos.history.JobRun;
 import io.kairos.history.JobRunStore;
 import io.kairos.job.InvalidJobException;
+import io.kairos.job.Job;
 import io.kairos.job.JobCatalogue;
+import io.kairos.job.JobControl;
+import io.kairos.job.JobFilter;
+import io.kairos.job.JobState;
 import io.kairos.job.JobStore;
 import io.kairos.job.JobSubmitter;
 import io.kairos.job.JobType;
 import io.kairos.job.NewJob;
+import io.kairos.job.UnknownJobException;
 import io.kairos.schedule.ScheduleSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Service;
 
-/** Turns API requests into core calls; validation failures name the offending field. */
+/**
+ * Turns API requests into core calls. Everything a request can get wrong is checked here, naming
+ * the field, before anything is written.
+ */
 @Service
 class JobService {
 
   static final int DEFAULT_MAX_ATTEMPTS = 3;
+  static final int DEFAULT_PAGE = 50;
   static final int MAX_PAGE = 500;
 
   private final JobCatalogue catalogue;
   private final JobSubmitter submitter;
+  private final JobControl control;
   private final JobStore jobs;
   private final JobRunStore runs;
+  private final Clock clock;
   private final ObjectMapper json;
 
   JobService(
       JobCatalogue catalogue,
       JobSubmitter submitter,
+      JobControl control,
       JobStore jobs,
       JobRunStore runs,
+      Clock clock,
       ObjectMapper json) {
     this.catalogue = catalogue;
     this.submitter = submitter;
+    this.control = control;
     this.jobs = jobs;
     this.runs = runs;
+    this.clock = clock;
     this.json = json;
   }
 
@@ -54,16 +79,14 @@ class JobService {
             ? json.createObjectNode()
             : request.payload();
     catalogue.bind(type, payload);
+    Instant now = clock.now();
     ScheduleSpec schedule =
-        request.schedule() == null
-            ? ScheduleSpec.at(java.time.Instant.now())
-            : request.schedule().toSpec();
+        request.schedule() == null ? ScheduleSpec.at(now) : request.schedule().toSpec();
     String id = request.id() == null ? UUID.randomUUID().toString() : request.id();
     int maxAttempts = request.maxAttempts() == null ? DEFAULT_MAX_ATTEMPTS : request.maxAttempts();
     int priority = request.priority() == null ? 0 : request.priority();
-    if (priority < -1000 || priority > 1000) {
-      throw new InvalidJobException("priority", "must be between -1000 and 1000");
-    }
+    Duration timeout = duration("timeout", request.timeout());
+    Duration misfireGrace = duration("misfireGrace", request.misfireGrace());
     NewJob job =
         new NewJob(
             id,
@@ -74,80 +97,192 @@ class JobService {
             maxAttempts,
             priority,
             hash(request, id),
-            caller);
+            caller,
+            timeout,
+            misfireGrace);
+    refuseMissed(schedule, now, job.misfireGrace());
     return submitter.submit(job);
   }
 
   JobResponse get(String id) {
-    var job = jobs.find(id).orElseThrow(() -> new NoSuchJob(id));
+    Job job = jobs.find(id).orElseThrow(() -> new UnknownJobException(id));
     return JobResponse.of(job, runs.lastRunOf(id).orElse(null));
   }
 
-  Page<RunResponse> runs(String id, String cursor, int limit) {
-    checkLimit(limit);
-    if (jobs.find(id).isEmpty()) {
-      throw new NoSuchJob(id);
+  Page<JobResponse> list(String type, String group, JobState state, String cursor, Integer limit) {
+    int size = checkLimit(limit);
+    if (type != null) {
+      catalogue.require(type);
     }
-    long after = cursor == null ? 0 : decodeCursor(cursor);
-    var page = runs.runsOf(id, after, limit + 1);
-    List<RunResponse> items = new ArrayList<>();
-    for (int i = 0; i < Math.min(limit, page.size()); i++) {
-      items.add(RunResponse.of(page.get(i)));
-    }
-    String next = page.size() > limit ? encodeCursor(page.get(limit - 1).id()) : null;
+    String after = cursor == null ? null : decodeCursor("job:", cursor);
+    List<Job> page = jobs.list(new JobFilter(type, group, state), after, size + 1);
+    List<Job> shown = page.subList(0, Math.min(size, page.size()));
+    Map<String, JobRun> lastRuns =
+        runs.lastRunsOf(shown.stream().map(Job::id).toList()).stream()
+            .collect(Collectors.toMap(JobRun::jobId, Function.identity()));
+    List<JobResponse> items =
+        shown.stream().map(job -> JobResponse.of(job, lastRuns.get(job.id()))).toList();
+    String next = page.size() > size ? encodeCursor("job:", shown.get(size - 1).id()) : null;
     return new Page<>(items, next);
   }
 
-  static void checkLimit(int limit) {
-    if (limit < 1 || limit > MAX_PAGE) {
-      throw new InvalidJobException("limit", "must be between 1 and " + MAX_PAGE);
+  JobResponse change(String id, ChangeJobRequest request, String caller) {
+    if (request.schedule() == null && request.priority() == null && request.maxAttempts() == null) {
+      throw new InvalidJobException(
+          "schedule", "give at least one of 'schedule', 'priority' or 'maxAttempts'");
+    }
+    Job job = jobs.find(id).orElseThrow(() -> new UnknownJobException(id));
+    ScheduleSpec schedule = request.schedule() == null ? null : request.schedule().toSpec();
+    if (schedule != null) {
+      refuseMissed(schedule, clock.now(), job.misfireGrace());
+    }
+    JobControl.Change change =
+        new JobControl.Change(schedule, request.priority(), request.maxAttempts());
+    return withLastRun(control.change(id, change, caller));
+  }
+
+  JobResponse runNow(String id, String caller) {
+    return withLastRun(control.runNow(id, caller));
+  }
+
+  JobResponse pause(String id, String caller) {
+    return withLastRun(control.pause(id, caller));
+  }
+
+  JobResponse resume(String id, String caller) {
+    return withLastRun(control.resume(id, caller));
+  }
+
+  JobResponse cancel(String id, String caller) {
+    return withLastRun(control.cancel(id, caller));
+  }
+
+  GroupCancellationResponse cancelGroup(String group, String caller) {
+    if (group == null || group.isBlank()) {
+      throw new InvalidJobException("group", "is required: give the group whose jobs to cancel");
+    }
+    if (!NewJob.ID.matcher(group).matches()) {
+      throw new InvalidJobException("group", "must match [A-Za-z0-9._:-]{1,200}");
+    }
+    JobControl.GroupCancellation result = control.cancelGroup(group, caller);
+    return new GroupCancellationResponse(
+        group,
+        result.cancelled().size(),
+        result.running().stream()
+            .map(r -> new GroupCancellationResponse.RunningJob(r.id(), r.node()))
+            .toList());
+  }
+
+  Page<RunResponse> runs(String id, String cursor, Integer limit) {
+    int size = checkLimit(limit);
+    if (jobs.find(id).isEmpty()) {
+      throw new UnknownJobException(id);
+    }
+    long after = cursor == null ? 0 : parseRunId(decodeCursor("run:", cursor));
+    var page = runs.runsOf(id, after, size + 1);
+    List<RunResponse> items = new ArrayList<>();
+    for (int i = 0; i < Math.min(size, page.size()); i++) {
+      items.add(RunResponse.of(page.get(i)));
+    }
+    String next =
+        page.size() > size ? encodeCursor("run:", String.valueOf(page.get(size - 1).id())) : null;
+    return new Page<>(items, next);
+  }
+
+  private JobResponse withLastRun(Job job) {
+    return JobResponse.of(job, runs.lastRunOf(job.id()).orElse(null));
+  }
+
+  /** A one-time job whose time passed longer ago than its misfire grace would be missed at once. */
+  private static void refuseMissed(ScheduleSpec schedule, Instant now, Duration grace) {
+    if (schedule.at() != null && schedule.at().isBefore(now.minus(grace))) {
+      throw new InvalidJobException(
+          "schedule.at",
+          "is "
+              + Duration.between(schedule.at(), now).withNanos(0)
+              + " in the past, more than the misfire grace of "
+              + grace
+              + "; give a later time or a larger misfireGrace");
     }
   }
 
-  static String encodeCursor(long id) {
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString(("run:" + id).getBytes(StandardCharsets.UTF_8));
+  private static Duration duration(String field, String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return Duration.parse(text);
+    } catch (DateTimeParseException e) {
+      throw new InvalidJobException(field, "must be an ISO-8601 duration such as PT30S");
+    }
   }
 
-  static long decodeCursor(String cursor) {
+  static int checkLimit(Integer limit) {
+    if (limit == null) {
+      return DEFAULT_PAGE;
+    }
+    if (limit < 1 || limit > MAX_PAGE) {
+      throw new InvalidJobException("limit", "must be between 1 and " + MAX_PAGE);
+    }
+    return limit;
+  }
+
+  static String encodeCursor(String kind, String position) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString((kind + position).getBytes(StandardCharsets.UTF_8));
+  }
+
+  static String decodeCursor(String kind, String cursor) {
     try {
       String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-      if (!text.startsWith("run:")) {
-        throw new IllegalArgumentException();
+      if (text.startsWith(kind) && text.length() > kind.length()) {
+        return text.substring(kind.length());
       }
-      return Long.parseLong(text.substring(4));
     } catch (IllegalArgumentException e) {
+      // not base64: reported below
+    }
+    throw new InvalidJobException("cursor", "is not a cursor returned by this endpoint");
+  }
+
+  private static long parseRunId(String text) {
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
       throw new InvalidJobException("cursor", "is not a cursor returned by this endpoint");
     }
   }
 
   /**
    * The request as given (ids generated or defaults filled in are not part of it), with object keys
-   * sorted, hashed: a client retry of the same request matches however it orders its JSON.
+   * sorted and null fields left out, hashed: a client retry of the same request matches however it
+   * orders its JSON, and a field added to the API later does not change old requests' hashes.
    */
   private String hash(CreateJobRequest request, String id) {
     ObjectNode tree = json.valueToTree(request);
     tree.put("id", id);
     try {
-      byte[] canonical = json.writeValueAsBytes(sorted(tree));
+      byte[] canonical = json.writeValueAsBytes(canonical(tree));
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
-    } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (NoSuchAlgorithmException | JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  private JsonNode sorted(JsonNode node) {
+  private JsonNode canonical(JsonNode node) {
     if (node.isObject()) {
       ObjectNode out = json.createObjectNode();
       List<String> names = new ArrayList<>();
       node.fieldNames().forEachRemaining(names::add);
-      names.stream().sorted().forEach(n -> out.set(n, sorted(node.get(n))));
+      names.stream()
+          .sorted()
+          .filter(n -> !node.get(n).isNull())
+          .forEach(n -> out.set(n, canonical(node.get(n))));
       return out;
     }
     if (node.isArray()) {
-      var out = json.createArrayNode();
-      node.forEach(e -> out.add(sorted(e)));
+      ArrayNode out = json.createArrayNode();
+      node.forEach(e -> out.add(canonical(e)));
       return out;
     }
     return node;

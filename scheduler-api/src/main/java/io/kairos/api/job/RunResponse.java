@@ -2,9 +2,11 @@ package io.kairos.api.job;
 
 import io.kairos.history.JobRun;
 import io.kairos.history.RunOutcome;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 
 /** One attempt of a job. */
+@Schema(name = "Run")
 public record RunResponse(
     int attempt,
     String node,

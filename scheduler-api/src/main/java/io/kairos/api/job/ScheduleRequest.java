@@ -22,9 +22,13 @@ public record ScheduleRequest(
     @Schema(example = "2026-12-18T18:00:00Z") String at,
     @Schema(example = "0 0 9 * * MON-FRI", description = "six fields, seconds first") String cron,
     @Schema(example = "Europe/Oslo") String timeZone,
-    @Schema(example = "PT5M", description = "ISO-8601 duration, at least PT1S") String every) {
+    @Schema(example = "PT5M", description = "ISO-8601 duration, PT1S to P3650D") String every) {
 
   ScheduleSpec toSpec() {
+    int kinds = (at != null ? 1 : 0) + (cron != null ? 1 : 0) + (every != null ? 1 : 0);
+    if (kinds != 1) {
+      throw new InvalidScheduleException("schedule", "give exactly one of 'at', 'cron' or 'every'");
+    }
     ZoneId zone = zone();
     if (at != null) {
       return ScheduleSpec.at(instant(zone));

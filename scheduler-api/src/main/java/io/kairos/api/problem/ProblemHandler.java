@@ -1,11 +1,15 @@
 package io.kairos.api.problem;
 
 import com.fasterxml.jackson.databind.JsonMappingException;
-import io.kairos.api.job.NoSuchJob;
+import io.kairos.api.security.BodyTooLargeException;
+import io.kairos.api.security.MissingScopeException;
 import io.kairos.job.InvalidJobException;
+import io.kairos.job.JobStateConflict;
 import io.kairos.job.JobSubmitter;
-import java.net.URI;
+import io.kairos.job.UnknownJobException;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -20,33 +24,61 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 
 /**
  * Every error as {@code application/problem+json} (RFC 9457). Validation problems carry the
- * offending field in {@code field}, as a JSON path into the request.
+ * offending field in {@code field}, as a JSON path into the request. Spring MVC's own errors (405,
+ * 415, 404 for unknown paths, …) get problem bodies from the base class.
  */
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ProblemHandler.class);
+
   @ExceptionHandler(InvalidJobException.class)
   ProblemDetail invalid(InvalidJobException e) {
-    return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), e.field());
+    return Problems.of(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), e.field());
   }
 
-  @ExceptionHandler(NoSuchJob.class)
-  ProblemDetail notFound(NoSuchJob e) {
-    return problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage(), null);
+  @ExceptionHandler(UnknownJobException.class)
+  ProblemDetail notFound(UnknownJobException e) {
+    return Problems.of(HttpStatus.NOT_FOUND, "Not found", e.getMessage(), null);
   }
 
   @ExceptionHandler(JobSubmitter.JobConflict.class)
   ProblemDetail conflict(JobSubmitter.JobConflict e) {
-    return problem(HttpStatus.CONFLICT, "Conflict", e.getMessage(), "id");
+    return Problems.of(HttpStatus.CONFLICT, "Conflict", e.getMessage(), "id");
+  }
+
+  @ExceptionHandler(JobStateConflict.class)
+  ProblemDetail stateConflict(JobStateConflict e) {
+    ProblemDetail problem = Problems.of(HttpStatus.CONFLICT, "Conflict", e.getMessage(), null);
+    problem.setProperty("state", e.state().name());
+    if (e.runningOn() != null) {
+      problem.setProperty("runningOn", e.runningOn());
+    }
+    return problem;
+  }
+
+  @ExceptionHandler(MissingScopeException.class)
+  ProblemDetail forbidden(MissingScopeException e) {
+    return e.problem();
   }
 
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)
   ProblemDetail typeMismatch(MethodArgumentTypeMismatchException e) {
-    return problem(
+    return Problems.of(
         HttpStatus.BAD_REQUEST,
         "Invalid request",
         e.getName() + " has an invalid value: " + e.getValue(),
         e.getName());
+  }
+
+  @ExceptionHandler(Exception.class)
+  ProblemDetail unexpected(Exception e) {
+    LOG.error("Request failed", e);
+    return Problems.of(
+        HttpStatus.INTERNAL_SERVER_ERROR,
+        "Internal error",
+        "the request failed on the server; nothing was changed unless its response says so",
+        null);
   }
 
   @Override
@@ -55,6 +87,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
       HttpHeaders headers,
       HttpStatusCode status,
       WebRequest request) {
+    if (e.getMostSpecificCause() instanceof BodyTooLargeException tooLarge) {
+      return ResponseEntity.badRequest()
+          .body(
+              Problems.of(
+                  HttpStatus.BAD_REQUEST, "Request too large", tooLarge.getMessage(), null));
+    }
     String field = null;
     String detail = "the body is not valid JSON";
     if (e.getCause() instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
@@ -66,18 +104,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     } else if (e.getCause() == null) {
       detail = "a JSON body is required";
     }
-    ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "Malformed request", detail, field);
-    return ResponseEntity.badRequest().body(problem);
-  }
-
-  private static ProblemDetail problem(
-      HttpStatus status, String title, String detail, String field) {
-    ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-    problem.setTitle(title);
-    problem.setType(URI.create("about:blank"));
-    if (field != null) {
-      problem.setProperty("field", field);
-    }
-    return problem;
+    return ResponseEntity.badRequest()
+        .body(Problems.of(HttpStatus.BAD_REQUEST, "Malformed request", detail, field));
   }
 }

@@ -1,10 +1,14 @@
 package io.kairos.job.noop;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.kairos.job.InvalidJobException;
 import java.time.Duration;
 
 /** {@code {"duration": "PT2S"}}: how long the simulated work takes; absent means none. */
-public record NoopPayload(Duration duration) {
+public record NoopPayload(
+    @JsonPropertyDescription(
+            "ISO-8601 duration of the simulated work, PT0S to PT1H; absent means none")
+        Duration duration) {
 
   static final Duration MAX = Duration.ofHours(1);
 

@@ -1,0 +1,111 @@
+package io.kairos.api.security;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kairos.api.problem.Problems;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.security.Principal;
+import java.util.Optional;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Authentication: every request but health and the API documentation needs {@code Authorization:
+ * Bearer <key>} with a known key, else 401. The caller becomes the request's principal; which scope
+ * an endpoint needs is checked later by {@link ScopeInterceptor}, once the endpoint is known.
+ * Actuator endpoints other than health need {@code admin}. Keys are never logged.
+ */
+final class ApiKeyFilter extends OncePerRequestFilter {
+
+  private static final String BEARER = "Bearer ";
+
+  private final ApiKeys keys;
+  private final ObjectMapper json;
+
+  ApiKeyFilter(ApiKeys keys, ObjectMapper json) {
+    this.keys = keys;
+    this.json = json;
+  }
+
+  static boolean isOpen(String path) {
+    return path.equals("/actuator/health")
+        || path.startsWith("/actuator/health/")
+        || path.equals("/v3/api-docs")
+        || path.startsWith("/v3/api-docs/")
+        || path.equals("/v3/api-docs.yaml")
+        || path.equals("/swagger-ui.html")
+        || path.startsWith("/swagger-ui/");
+  }
+
+  @Override
+  protected boolean shouldNotFilter(HttpServletRequest request) {
+    return isOpen(path(request));
+  }
+
+  /**
+   * The path as the container resolved it (decoded, {@code ;} parameters and {@code ..} removed),
+   * never the raw request URI: {@code /actuator/health/..;/metrics} must not pass as health.
+   */
+  private static String path(HttpServletRequest request) {
+    String pathInfo = request.getPathInfo();
+    return request.getServletPath() + (pathInfo == null ? "" : pathInfo);
+  }
+
+  @Override
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+    if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      unauthorized(response, "an API key is required: send 'Authorization: Bearer <key>'");
+      return;
+    }
+    Optional<ApiPrincipal> caller = keys.authenticate(header.substring(BEARER.length()).trim());
+    if (caller.isEmpty()) {
+      unauthorized(response, "the API key is not valid");
+      return;
+    }
+    ApiPrincipal principal = caller.get();
+    if (path(request).startsWith("/actuator") && !principal.may(Scope.ADMIN)) {
+      Problems.write(
+          response, new MissingScopeException(principal.name(), Scope.ADMIN).problem(), json);
+      return;
+    }
+    chain.doFilter(new AuthenticatedRequest(request, principal), response);
+  }
+
+  private void unauthorized(HttpServletResponse response, String detail) throws IOException {
+    response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"kairos\"");
+    Problems.write(
+        response, Problems.of(HttpStatus.UNAUTHORIZED, "Unauthorized", detail, null), json);
+  }
+
+  private static final class AuthenticatedRequest extends HttpServletRequestWrapper {
+    private final ApiPrincipal principal;
+
+    AuthenticatedRequest(HttpServletRequest request, ApiPrincipal principal) {
+      super(request);
+      this.principal = principal;
+    }
+
+    @Override
+    public Principal getUserPrincipal() {
+      return principal;
+    }
+
+    @Override
+    public String getRemoteUser() {
+      return principal.name();
+    }
+
+    @Override
+    public String getAuthType() {
+      return "Bearer";
+    }
+  }
+}

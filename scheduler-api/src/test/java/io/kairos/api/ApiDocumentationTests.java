@@ -1,0 +1,189 @@
+package io.kairos.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kairos.testing.TestDatabases;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The OpenAPI document as a generated client sees it: served without a key, every operation secured
+ * by the bearer scheme, every error a problem, every reference resolvable. The whole API
+ * application runs, on a real PostgreSQL.
+ */
+@SpringBootTest(
+    classes = ApiApplication.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {"spring.config.name=kairos-api", "kairos.api.operator-key=docs-test-key"})
+class ApiDocumentationTests {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  static TestDatabases.TestDatabase database;
+
+  @BeforeAll
+  static void database() {
+    database = TestDatabases.newDatabase();
+  }
+
+  @DynamicPropertySource
+  static void datasource(DynamicPropertyRegistry registry) {
+    if (database == null) {
+      database = TestDatabases.newDatabase();
+    }
+    registry.add("spring.datasource.url", database::jdbcUrl);
+    registry.add("spring.datasource.username", database::user);
+    registry.add(
+        "spring.datasource.password", () -> database.password() == null ? "" : database.password());
+  }
+
+  @LocalServerPort int port;
+
+  @Test
+  void theDocumentIsServedWithoutAKeyAndDeclaresTheBearerScheme() throws Exception {
+    HttpResponse<String> response = get("/v3/api-docs", null);
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode doc = JSON.readTree(response.body());
+    Files.writeString(Path.of("target/openapi.json"), response.body());
+
+    assertThat(doc.get("openapi").asText()).startsWith("3.");
+    JsonNode scheme = doc.at("/components/securitySchemes/apiKey");
+    assertThat(scheme.get("type").asText()).isEqualTo("http");
+    assertThat(scheme.get("scheme").asText()).isEqualTo("bearer");
+    assertThat(doc.at("/security/0").has("apiKey")).isTrue();
+  }
+
+  @Test
+  void everyEndpointOfTheIssueIsDocumentedWithItsProblemResponses() throws Exception {
+    JsonNode paths = JSON.readTree(get("/v3/api-docs", null).body()).get("paths");
+    Map<String, List<String>> expected =
+        Map.of(
+            "/api/v1/jobs", List.of("get", "post", "delete"),
+            "/api/v1/jobs/{id}", List.of("get", "patch", "delete"),
+            "/api/v1/jobs/{id}/run", List.of("post"),
+            "/api/v1/jobs/{id}/pause", List.of("post"),
+            "/api/v1/jobs/{id}/resume", List.of("post"),
+            "/api/v1/jobs/{id}/runs", List.of("get"),
+            "/api/v1/nodes", List.of("get"),
+            "/api/v1/job-types", List.of("get"));
+    assertThat(iterable(paths.fieldNames())).containsExactlyInAnyOrderElementsOf(expected.keySet());
+    expected.forEach(
+        (path, methods) -> {
+          for (String method : methods) {
+            JsonNode operation = paths.get(path).get(method);
+            assertThat(operation).as(method + " " + path).isNotNull();
+            assertThat(operation.get("operationId").asText()).isNotBlank();
+            assertThat(operation.get("description").asText()).contains("Requires scope");
+            for (String status : List.of("400", "401", "403")) {
+              assertThat(
+                      operation
+                          .at("/responses/" + status + "/content")
+                          .get("application/problem+json")
+                          .at("/schema/$ref")
+                          .asText())
+                  .as(method + " " + path + " " + status)
+                  .isEqualTo("#/components/schemas/Problem");
+            }
+            boolean success =
+                iterable(operation.get("responses").fieldNames()).stream()
+                    .anyMatch(s -> s.startsWith("2"));
+            assertThat(success).as(method + " " + path + " has a 2xx").isTrue();
+          }
+        });
+    assertThat(
+            paths
+                .at("/~1api~1v1~1jobs/post/responses/201/content/application~1json/schema/$ref")
+                .asText())
+        .isEqualTo("#/components/schemas/Job");
+    assertThat(paths.at("/~1api~1v1~1jobs~1{id}~1pause/post/responses").has("409")).isTrue();
+  }
+
+  @Test
+  void everySchemaReferenceResolves() throws Exception {
+    JsonNode doc = JSON.readTree(get("/v3/api-docs", null).body());
+    List<String> refs = new ArrayList<>();
+    collectRefs(doc, refs);
+    assertThat(refs).isNotEmpty();
+    for (String ref : refs) {
+      assertThat(ref).startsWith("#/components/schemas/");
+      assertThat(doc.at(ref.substring(1)).isMissingNode()).as(ref).isFalse();
+    }
+    // Values with java.time types are plain strings to clients, not Java object structures.
+    assertThat(doc.at("/components/schemas/Job/properties/nextRunAt/type").asText())
+        .isEqualTo("string");
+    assertThat(doc.at("/components/schemas/Schedule/properties/timeZone/type").asText())
+        .isEqualTo("string");
+    assertThat(doc.at("/components/schemas/Job/properties/payload/$ref").asText())
+        .isEqualTo("#/components/schemas/JsonObject");
+    assertThat(doc.at("/components/schemas/JsonObject/type").asText()).isEqualTo("object");
+  }
+
+  @Test
+  void theApiItselfNeedsAKeyButHealthDoesNot() throws Exception {
+    assertThat(get("/actuator/health", null).statusCode()).isEqualTo(200);
+    assertThat(get("/api/v1/nodes", null).statusCode()).isEqualTo(401);
+    assertThat(get("/actuator/metrics", null).statusCode()).isEqualTo(401);
+    assertThat(get("/api/v1/nodes", "docs-test-key").statusCode()).isEqualTo(200);
+    assertThat(get("/actuator/metrics", "docs-test-key").statusCode()).isEqualTo(200);
+    for (String sneaky :
+        List.of(
+            "/actuator/health/..;/metrics",
+            "/actuator/health/%2e%2e/metrics",
+            "/v3/api-docs/..;/..;/api/v1/nodes",
+            "/swagger-ui/..;/api/v1/jobs",
+            "/API/v1/nodes")) {
+      HttpResponse<String> response = get(sneaky, null);
+      assertThat(response.statusCode()).as(sneaky).isBetween(400, 404);
+      assertThat(response.body()).as(sneaky).doesNotContain("\"names\"").doesNotContain("items");
+    }
+    HttpResponse<String> unknown = get("/api/v1/nothing-here", "docs-test-key");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+  }
+
+  private HttpResponse<String> get(String path, String key) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET();
+    if (key != null) {
+      request.header("Authorization", "Bearer " + key);
+    }
+    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static void collectRefs(JsonNode node, List<String> refs) {
+    if (node.isObject()) {
+      node.fields()
+          .forEachRemaining(
+              e -> {
+                if (e.getKey().equals("$ref")) {
+                  refs.add(e.getValue().asText());
+                } else {
+                  collectRefs(e.getValue(), refs);
+                }
+              });
+    } else if (node.isArray()) {
+      node.forEach(n -> collectRefs(n, refs));
+    }
+  }
+
+  private static List<String> iterable(Iterator<String> names) {
+    List<String> list = new ArrayList<>();
+    names.forEachRemaining(list::add);
+    return list;
+  }
+}

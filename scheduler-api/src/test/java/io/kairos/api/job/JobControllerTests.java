@@ -1,0 +1,356 @@
+package io.kairos.api.job;
+
+import static org.hamcrest.Matchers.startsWith;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.when;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import com.github.kagkarlsson.scheduler.Clock;
+import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
+import io.kairos.history.JobRunStore;
+import io.kairos.job.BuiltInJobTypes;
+import io.kairos.job.Job;
+import io.kairos.job.JobCatalogue;
+import io.kairos.job.JobControl;
+import io.kairos.job.JobState;
+import io.kairos.job.JobStateConflict;
+import io.kairos.job.JobStore;
+import io.kairos.job.JobSubmitter;
+import io.kairos.job.NewJob;
+import io.kairos.job.UnknownJobException;
+import io.kairos.schedule.ScheduleSpec;
+import io.kairos.serialization.KairosJson;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.web.servlet.WebMvcTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.ResultActions;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+
+/**
+ * The web layer of the jobs endpoints: validation, errors as problem details, API keys and scopes.
+ * Core's stores are stand-ins here (no SQL is reached); every refused request is checked to reach
+ * none of them, i.e. to store nothing. What touches the database is tested on PostgreSQL ({@code
+ * JobControlTests} in core, {@code EndToEndTests} in scheduler-standalone).
+ */
+@WebMvcTest(
+    controllers = JobController.class,
+    properties = {
+      // The application's own settings (e.g. unknown JSON fields are refused), as in production.
+      "spring.config.name=kairos-api",
+      // "writer-key", "reader-key": SHA-256 hex of each
+      "kairos.api.keys[0].name=writer",
+      "kairos.api.keys[0].sha256=3aec1946afb01344ae0065f3b123820a2144e455c13e5816dbd439e6634f7f26",
+      "kairos.api.keys[0].scopes=jobs:write",
+      "kairos.api.keys[1].name=reader",
+      "kairos.api.keys[1].sha256=ec4408df15da46b328f6f3246fa723d0aa6cb0f0a0dd9c4626080ab1b02aa3b2",
+      "kairos.api.keys[1].scopes=jobs:read",
+      "kairos.api.operator-key=operator-key-for-tests",
+      "kairos.api.max-body-size=1KB"
+    })
+@Import({JobService.class, JobControllerTests.Core.class})
+class JobControllerTests {
+
+  static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
+
+  @TestConfiguration(proxyBeanMethods = false)
+  static class Core {
+    @Bean
+    JobCatalogue jobCatalogue() {
+      return new JobCatalogue(BuiltInJobTypes.all(), KairosJson.newObjectMapper());
+    }
+
+    @Bean
+    Clock clock() {
+      SettableClock clock = new SettableClock();
+      clock.set(NOW);
+      return clock;
+    }
+  }
+
+  @Autowired MockMvc mvc;
+  @MockitoBean JobSubmitter submitter;
+  @MockitoBean JobControl control;
+  @MockitoBean JobStore store;
+  @MockitoBean JobRunStore runs;
+
+  boolean expectNothingStored = true;
+
+  @AfterEach
+  void nothingWasStored() {
+    if (expectNothingStored) {
+      verifyNoInteractions(submitter, control);
+    }
+  }
+
+  static Stream<Arguments> invalidJobs() {
+    return Stream.of(
+        Arguments.of("{\"type\":", null),
+        Arguments.of("[1, 2]", null),
+        Arguments.of(
+            "{\"type\":\"log\",\"payload\":{\"message\":\"hi\"},\"colour\":\"red\"}", "colour"),
+        Arguments.of("{\"type\":\"nope\"}", "type"),
+        Arguments.of("{\"payload\":{}}", "type"),
+        Arguments.of("{\"type\":\"log\",\"payload\":{}}", "payload.message"),
+        Arguments.of("{\"type\":\"log\",\"payload\":{\"message\":[1]}}", "payload.message"),
+        Arguments.of("{\"type\":\"log\",\"payload\":{\"message\":\"hi\",\"x\":1}}", "payload.x"),
+        Arguments.of("{\"type\":\"noop\",\"payload\":{\"duration\":\"PT2H\"}}", "payload.duration"),
+        Arguments.of("{\"type\":\"noop\",\"payload\":\"text\"}", "payload"),
+        Arguments.of("{\"type\":\"noop\",\"schedule\":{\"cron\":\"0 0 9 * *\"}}", "schedule.cron"),
+        Arguments.of(
+            "{\"type\":\"noop\",\"schedule\":{\"cron\":\"0 0 25 * * *\"}}", "schedule.cron"),
+        Arguments.of(
+            "{\"type\":\"noop\",\"schedule\":{\"cron\":\"0 0 9 * * *\",\"timeZone\":\"Mars/Base\"}}",
+            "schedule.timeZone"),
+        Arguments.of(
+            "{\"type\":\"noop\",\"schedule\":{\"every\":\"5 minutes\"}}", "schedule.every"),
+        Arguments.of("{\"type\":\"noop\",\"schedule\":{\"every\":\"PT0.5S\"}}", "schedule.every"),
+        Arguments.of("{\"type\":\"noop\",\"schedule\":{\"at\":\"tomorrow\"}}", "schedule.at"),
+        Arguments.of(
+            "{\"type\":\"noop\",\"schedule\":{\"at\":\"2026-12-18T18:00:00\"}}",
+            "schedule.timeZone"),
+        Arguments.of(
+            "{\"type\":\"noop\",\"schedule\":{\"at\":\"2026-06-01T11:58:00Z\"}}", "schedule.at"),
+        Arguments.of(
+            "{\"type\":\"noop\",\"schedule\":{\"at\":\"2026-12-18T18:00:00Z\",\"every\":\"PT5M\"}}",
+            "schedule"),
+        Arguments.of("{\"type\":\"noop\",\"schedule\":{}}", "schedule"),
+        Arguments.of("{\"type\":\"noop\",\"timeout\":\"30s\"}", "timeout"),
+        Arguments.of("{\"type\":\"noop\",\"timeout\":\"PT48H\"}", "timeout"),
+        Arguments.of("{\"type\":\"noop\",\"misfireGrace\":\"-PT1M\"}", "misfireGrace"),
+        Arguments.of("{\"type\":\"noop\",\"misfireGrace\":\"soon\"}", "misfireGrace"),
+        Arguments.of("{\"type\":\"noop\",\"id\":\"has space\"}", "id"),
+        Arguments.of("{\"type\":\"noop\",\"id\":\"\"}", "id"),
+        Arguments.of("{\"type\":\"noop\",\"id\":\"" + "x".repeat(201) + "\"}", "id"),
+        Arguments.of("{\"type\":\"noop\",\"id\":\"a/b\"}", "id"),
+        Arguments.of("{\"type\":\"noop\",\"group\":\"<script>\"}", "group"),
+        Arguments.of("{\"type\":\"noop\",\"priority\":1001}", "priority"),
+        Arguments.of("{\"type\":\"noop\",\"priority\":\"high\"}", "priority"),
+        Arguments.of("{\"type\":\"noop\",\"maxAttempts\":0}", "maxAttempts"),
+        Arguments.of("{\"type\":\"noop\",\"maxAttempts\":101}", "maxAttempts"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("invalidJobs")
+  void anInvalidJobIsRefusedWithAProblemNamingTheFieldAndNothingIsStored(String body, String field)
+      throws Exception {
+    ResultActions result =
+        mvc.perform(as("writer-key", post("/api/v1/jobs").content(body)))
+            .andExpect(status().isBadRequest())
+            .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+            .andExpect(jsonPath("$.status").value(400));
+    if (field != null) {
+      result.andExpect(jsonPath("$.field").value(field));
+    }
+  }
+
+  @Test
+  void anAtWithinTheMisfireGraceIsAcceptedAndRunsAtOnce() throws Exception {
+    expectNothingStored = false;
+    Job job = job("late", JobState.SCHEDULED, null);
+    when(submitter.submit(any(NewJob.class))).thenReturn(new JobSubmitter.Submission(job, true));
+    when(store.find("late")).thenReturn(Optional.of(job));
+    mvc.perform(
+            as(
+                "writer-key",
+                post("/api/v1/jobs")
+                    .content(
+                        "{\"type\":\"noop\",\"id\":\"late\",\"schedule\":{\"at\":"
+                            + "\"2026-06-01T11:59:30Z\"}}")))
+        .andExpect(status().isCreated())
+        .andExpect(header().string("Location", "/api/v1/jobs/late"))
+        .andExpect(jsonPath("$.createdBy").value("writer"));
+  }
+
+  @Test
+  void aBodyOverTheSizeLimitIsRefusedWith400() throws Exception {
+    String big = "{\"type\":\"log\",\"payload\":{\"message\":\"" + "x".repeat(2000) + "\"}}";
+    mvc.perform(as("writer-key", post("/api/v1/jobs").content(big)))
+        .andExpect(status().isBadRequest())
+        .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.detail", startsWith("the request body is larger than 1024")));
+  }
+
+  @Test
+  void aRequestWithoutAKeyIsRefusedWith401() throws Exception {
+    mvc.perform(get("/api/v1/jobs/any"))
+        .andExpect(status().isUnauthorized())
+        .andExpect(header().string("WWW-Authenticate", startsWith("Bearer")))
+        .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+    mvc.perform(
+            post("/api/v1/jobs")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"type\":\"noop\"}"))
+        .andExpect(status().isUnauthorized());
+  }
+
+  @Test
+  void anUnknownKeyIsRefusedWith401() throws Exception {
+    mvc.perform(as("guess", get("/api/v1/jobs/any")))
+        .andExpect(status().isUnauthorized())
+        .andExpect(jsonPath("$.detail").value("the API key is not valid"));
+    mvc.perform(get("/api/v1/jobs/any").header("Authorization", "Basic d3JpdGVyLWtleQ=="))
+        .andExpect(status().isUnauthorized());
+  }
+
+  @Test
+  void aReadOnlyKeyMayReadButNotWrite() throws Exception {
+    mvc.perform(as("reader-key", post("/api/v1/jobs").content("{\"type\":\"noop\"}")))
+        .andExpect(status().isForbidden())
+        .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.requiredScope").value("jobs:write"));
+    mvc.perform(as("reader-key", post("/api/v1/jobs/x/pause"))).andExpect(status().isForbidden());
+    mvc.perform(as("reader-key", delete("/api/v1/jobs?group=g"))).andExpect(status().isForbidden());
+
+    when(store.find("x")).thenReturn(Optional.empty());
+    mvc.perform(as("reader-key", get("/api/v1/jobs/x")))
+        .andExpect(status().isNotFound())
+        .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+  }
+
+  @Test
+  void theOperatorKeyFromTheEnvironmentHasEveryScope() throws Exception {
+    expectNothingStored = false;
+    when(control.pause("x", "operator")).thenReturn(job("x", JobState.PAUSED, null));
+    mvc.perform(as("operator-key-for-tests", post("/api/v1/jobs/x/pause")))
+        .andExpect(status().isOk())
+        .andExpect(jsonPath("$.state").value("PAUSED"));
+  }
+
+  @Test
+  void aWrongMethodIs405WithAProblem() throws Exception {
+    mvc.perform(as("writer-key", put("/api/v1/jobs/x").content("{}")))
+        .andExpect(status().isMethodNotAllowed())
+        .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+    mvc.perform(as("writer-key", get("/api/v1/jobs/x/pause")))
+        .andExpect(status().isMethodNotAllowed());
+  }
+
+  @Test
+  void aWrongContentTypeIs415WithAProblem() throws Exception {
+    mvc.perform(
+            post("/api/v1/jobs")
+                .header("Authorization", "Bearer writer-key")
+                .contentType(MediaType.TEXT_PLAIN)
+                .content("{\"type\":\"noop\"}"))
+        .andExpect(status().isUnsupportedMediaType())
+        .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+  }
+
+  @Test
+  void listingRefusesALimitOutOfRangeAnUnknownStateAndAForgedCursor() throws Exception {
+    for (String query :
+        new String[] {"limit=0", "limit=501", "limit=many", "state=ASLEEP", "cursor=bm9wZQ"}) {
+      String field = query.substring(0, query.indexOf('='));
+      mvc.perform(as("reader-key", get("/api/v1/jobs?" + query)))
+          .andExpect(status().isBadRequest())
+          .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+          .andExpect(jsonPath("$.field").value(field));
+    }
+    mvc.perform(as("reader-key", get("/api/v1/jobs?type=nope")))
+        .andExpect(status().isBadRequest())
+        .andExpect(jsonPath("$.field").value("type"));
+  }
+
+  @Test
+  void cancellingAGroupNeedsTheGroup() throws Exception {
+    mvc.perform(as("writer-key", delete("/api/v1/jobs")))
+        .andExpect(status().isBadRequest())
+        .andExpect(jsonPath("$.field").value("group"));
+  }
+
+  @Test
+  void aChangeWithNothingToChangeOrAMissedAtIsRefused() throws Exception {
+    mvc.perform(as("writer-key", patch("/api/v1/jobs/x").content("{}")))
+        .andExpect(status().isBadRequest())
+        .andExpect(jsonPath("$.field").value("schedule"));
+    mvc.perform(as("writer-key", patch("/api/v1/jobs/x").content("{\"payload\":{}}")))
+        .andExpect(status().isBadRequest())
+        .andExpect(jsonPath("$.field").value("payload"));
+    when(store.find("x")).thenReturn(Optional.of(job("x", JobState.SCHEDULED, null)));
+    mvc.perform(
+            as(
+                "writer-key",
+                patch("/api/v1/jobs/x")
+                    .content("{\"schedule\":{\"at\":\"2020-01-01T00:00:00Z\"}}")))
+        .andExpect(status().isBadRequest())
+        .andExpect(jsonPath("$.field").value("schedule.at"));
+  }
+
+  @Test
+  void pausingARunningJobIs409NamingTheWorker() throws Exception {
+    expectNothingStored = false;
+    Job running = job("busy", JobState.RUNNING, "worker-3");
+    when(control.pause(eq("busy"), anyString()))
+        .thenThrow(new JobStateConflict(running, "job 'busy' is running on worker-3"));
+    mvc.perform(as("writer-key", post("/api/v1/jobs/busy/pause")))
+        .andExpect(status().isConflict())
+        .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.state").value("RUNNING"))
+        .andExpect(jsonPath("$.runningOn").value("worker-3"));
+  }
+
+  @Test
+  void controllingAnUnknownJobIs404() throws Exception {
+    expectNothingStored = false;
+    when(control.cancel(eq("ghost"), anyString())).thenThrow(new UnknownJobException("ghost"));
+    mvc.perform(as("writer-key", delete("/api/v1/jobs/ghost")))
+        .andExpect(status().isNotFound())
+        .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+  }
+
+  private static MockHttpServletRequestBuilder as(
+      String key, MockHttpServletRequestBuilder request) {
+    return request.header("Authorization", "Bearer " + key).contentType(MediaType.APPLICATION_JSON);
+  }
+
+  private static Job job(String id, JobState state, String runningOn) {
+    return new Job(
+        id,
+        "noop",
+        null,
+        KairosJson.newObjectMapper().createObjectNode(),
+        ScheduleSpec.at(NOW),
+        3,
+        0,
+        "hash",
+        state,
+        NOW,
+        runningOn,
+        null,
+        null,
+        null,
+        0,
+        null,
+        NOW,
+        "writer",
+        NOW,
+        null,
+        null,
+        NewJob.DEFAULT_MISFIRE_GRACE,
+        "writer");
+  }
+}
