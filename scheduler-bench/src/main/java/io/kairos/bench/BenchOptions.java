@@ -17,6 +17,7 @@ import java.util.Map;
  * @param aheadSamples jobs posted for {@link #ahead} later per configuration, counted
  * @param warmUpJobs jobs posted (for now) to each fresh cluster before any sample, not counted, so
  *     that JIT compilation and connection set-up are not measured as firing delay
+ * @param warmUpSpacing pause between two warm-up posts; warm-up needs no idle cluster
  * @param spacing pause between two posts, so that the cluster is idle when each job becomes due
  * @param failoverRounds SIGKILLs per Kairos configuration
  * @param stockFailoverRounds SIGKILLs for stock db-scheduler, each waiting the whole {@link
@@ -35,6 +36,7 @@ public record BenchOptions(
     int nowSamples,
     int aheadSamples,
     int warmUpJobs,
+    Duration warmUpSpacing,
     Duration spacing,
     Duration ahead,
     int failoverRounds,
@@ -55,7 +57,8 @@ public record BenchOptions(
         --api-jar=PATH             default scheduler-api/target/scheduler-api-exec.jar
         --now-samples=N            jobs for now per configuration (default 200)
         --ahead-samples=N          jobs for +2 s per configuration (default 100)
-        --warm-up=N                uncounted jobs per fresh cluster (default 20)
+        --warm-up=N                uncounted jobs per fresh cluster (default 100)
+        --warm-up-spacing=DURATION pause between warm-up posts (default 25ms)
         --spacing=DURATION         pause between posts (default 150ms)
         --failover-rounds=N        SIGKILLs per Kairos configuration (default 3)
         --stock-failover-rounds=N  SIGKILLs for stock db-scheduler (default 1)
@@ -101,7 +104,8 @@ public record BenchOptions(
             Path.of(o.text("api-jar", "scheduler-api/target/scheduler-api-exec.jar")),
             o.integer("now-samples", 200),
             o.integer("ahead-samples", 100),
-            o.integer("warm-up", 20),
+            o.integer("warm-up", 100),
+            o.duration("warm-up-spacing", "25ms"),
             o.duration("spacing", "150ms"),
             Duration.ofSeconds(2),
             o.integer("failover-rounds", 3),

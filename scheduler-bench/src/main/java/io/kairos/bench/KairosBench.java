@@ -3,11 +3,14 @@ package io.kairos.bench;
 import io.kairos.bench.cluster.BenchDatabase;
 import io.kairos.bench.cluster.Cluster;
 import io.kairos.bench.cluster.ClusterConfig;
+import io.kairos.bench.cluster.ClusterDisturbed;
 import io.kairos.bench.cluster.Launcher;
 import io.kairos.bench.measure.Failover;
 import io.kairos.bench.measure.FailoverResult;
 import io.kairos.bench.measure.FiringDelay;
+import io.kairos.bench.measure.FiringSeries;
 import io.kairos.bench.measure.Stats;
+import io.kairos.bench.measure.WakeUpRecorder;
 import io.kairos.bench.report.ConfigurationResult;
 import io.kairos.bench.report.MachineFacts;
 import io.kairos.bench.report.Report;
@@ -37,6 +40,7 @@ import java.util.stream.Collectors;
 public final class KairosBench {
 
   private static final int WORKERS = 2;
+  private static final int ATTEMPTS_PER_CONFIGURATION = 3;
 
   private final BenchOptions options;
   private final Launcher launcher;
@@ -91,7 +95,7 @@ public final class KairosBench {
     }
     List<ConfigurationResult> results = new ArrayList<>();
     for (ClusterConfig config : configs) {
-      results.add(measure(config));
+      results.add(measureDespiteDisturbance(config));
     }
     Report report =
         new Report(
@@ -110,6 +114,23 @@ public final class KairosBench {
     return 0;
   }
 
+  /**
+   * On a shared machine another program may stop one of the benchmark's JVMs; the configuration is
+   * then measured again from scratch, a bounded number of times.
+   */
+  private ConfigurationResult measureDespiteDisturbance(ClusterConfig config) throws SQLException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return measure(config).afterDisturbances(attempt - 1);
+      } catch (ClusterDisturbed e) {
+        if (attempt == ATTEMPTS_PER_CONFIGURATION) {
+          throw e;
+        }
+        progress(config, "disturbed, measuring this configuration again: %s", e.getMessage());
+      }
+    }
+  }
+
   private ConfigurationResult measure(ClusterConfig config) throws SQLException {
     String key = config.key().toLowerCase(Locale.ROOT);
     String databaseName = "kairos_bench_" + key + "_" + runId;
@@ -119,19 +140,24 @@ public final class KairosBench {
     try (BenchDatabase database =
             BenchDatabase.create(
                 options.jdbcUrl(), options.user(), options.password(), databaseName);
+        WakeUpRecorder wakeUps = new WakeUpRecorder(database.url(), credentials());
         Cluster cluster = Cluster.start(config, launcher, database, logs, WORKERS)) {
       Duration startup = Duration.ofNanos(System.nanoTime() - launched);
       progress(config, "up after %d s; logs in %s", startup.toSeconds(), logs);
-      FiringDelay firing = new FiringDelay(cluster, database, options.spacing());
+      FiringDelay firing = new FiringDelay(cluster, database, wakeUps);
       Stats warmUp =
           options.warmUpJobs() == 0
               ? Stats.of(List.of(), 0)
-              : firing.measure("warm-up", options.warmUpJobs(), Duration.ZERO);
+              : firing
+                  .measure("warm-up", options.warmUpJobs(), Duration.ZERO, options.warmUpSpacing())
+                  .delay();
       progress(config, "warm-up (not counted): %s", warmUp);
-      Stats now = firing.measure("now", options.nowSamples(), Duration.ZERO);
-      progress(config, "now: %s", now);
-      Stats ahead = firing.measure("ahead", options.aheadSamples(), options.ahead());
-      progress(config, "+%d s: %s", options.ahead().toSeconds(), ahead);
+      FiringSeries now =
+          firing.measure("now", options.nowSamples(), Duration.ZERO, options.spacing());
+      progress(config, "now: %s", now.delay());
+      FiringSeries ahead =
+          firing.measure("ahead", options.aheadSamples(), options.ahead(), options.spacing());
+      progress(config, "+%d s: %s", options.ahead().toSeconds(), ahead.delay());
       // A dead-after window longer than the bound cannot be measured; one round shows that.
       int rounds =
           config.deadAfter().compareTo(options.failoverBound()) > 0
@@ -150,7 +176,7 @@ public final class KairosBench {
                   options.failoverJobDuration(),
                   line -> progress(config, "%s", line))
               .measure(rounds);
-      return new ConfigurationResult(config, startup, warmUp, now, ahead, failover);
+      return new ConfigurationResult(config, startup, warmUp, now, ahead, failover, 0);
     } finally {
       progress(config, "processes stopped, database %s dropped", databaseName);
     }
@@ -161,12 +187,13 @@ public final class KairosBench {
     lines.add(
         String.format(
             "Each configuration: a fresh database, %d worker JVMs and 1 API JVM (%s) from the built"
-                + " jars; %d warm-up jobs first, not counted.",
+                + " jars; %d warm-up jobs first (%d ms apart), not counted.",
             WORKERS,
             options.jvmOptions().isEmpty()
                 ? "no JVM options"
                 : String.join(" ", options.jvmOptions()),
-            options.warmUpJobs()));
+            options.warmUpJobs(),
+            options.warmUpSpacing().toMillis()));
     lines.add(
         String.format(
             "Firing delay = started_at − scheduled_for of each job's first attempt in kairos_job_run;"
@@ -194,6 +221,15 @@ public final class KairosBench {
                             r.warmUp().max()))
                 .collect(Collectors.joining(", "))
             + ".");
+    results.stream()
+        .filter(r -> r.disturbances() > 0)
+        .forEach(
+            r ->
+                lines.add(
+                    String.format(
+                        "%s was measured again from scratch %d time(s): another program on this"
+                            + " machine stopped one of its JVMs.",
+                        r.config().key(), r.disturbances())));
     return lines;
   }
 

@@ -83,6 +83,25 @@ public final class Cluster implements AutoCloseable {
     workers.remove(worker);
   }
 
+  /**
+   * Fails if a worker or the API is gone although the benchmark did not kill it. Exit code 143 is
+   * SIGTERM, 137 SIGKILL.
+   */
+  public void requireIntact() {
+    List<NodeProcess> expected = new ArrayList<>(workers);
+    expected.add(api);
+    for (NodeProcess node : expected) {
+      if (!node.alive()) {
+        throw new ClusterDisturbed(
+            node
+                + " exited with "
+                + node.process().exitValue()
+                + " without being stopped by the benchmark; end of its log:\n"
+                + node.logTail(8));
+      }
+    }
+  }
+
   public Optional<NodeProcess> worker(String nodeName) {
     return workers.stream().filter(w -> w.name().equals(nodeName)).findFirst();
   }

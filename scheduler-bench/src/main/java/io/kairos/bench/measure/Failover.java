@@ -70,7 +70,13 @@ public final class Failover {
     poster.post(jobId, null, jobDuration);
     Duration pickTimeout = cluster.config().pollingInterval().multipliedBy(2).plus(PICK_SLACK);
     String node =
-        Await.until(pickTimeout, POLL, () -> runningOn(jobId))
+        Await.until(
+                pickTimeout,
+                POLL,
+                () -> {
+                  cluster.requireIntact();
+                  return runningOn(jobId);
+                })
             .orElseThrow(() -> new IllegalStateException(jobId + " never started running"));
     NodeProcess victim =
         cluster
@@ -79,7 +85,14 @@ public final class Failover {
     BeforeKill beforeKill = beforeKill(jobId);
     Instant killedAt = beforeKill.now();
     cluster.kill(victim);
-    Optional<Rerun> rerun = Await.until(bound, POLL, () -> rerun(jobId));
+    Optional<Rerun> rerun =
+        Await.until(
+            bound,
+            POLL,
+            () -> {
+              cluster.requireIntact();
+              return rerun(jobId);
+            });
     Optional<Instant> declaredDead = declaredDead(jobId, node);
     return new FailoverRound(
         round,

@@ -28,32 +28,71 @@ public final class FiringDelay {
   private final Cluster cluster;
   private final BenchDatabase database;
   private final JobPoster poster;
-  private final Duration spacing;
+  private final WakeUpRecorder wakeUps;
 
-  public FiringDelay(Cluster cluster, BenchDatabase database, Duration spacing) {
+  /**
+   * @param wakeUps notes the wake-ups the API sends, to split delays into API and worker parts
+   */
+  public FiringDelay(Cluster cluster, BenchDatabase database, WakeUpRecorder wakeUps) {
     this.cluster = cluster;
     this.database = database;
     this.poster = new JobPoster(cluster);
-    this.spacing = spacing;
+    this.wakeUps = wakeUps;
   }
 
   /**
-   * Posts {@code count} jobs one {@link #spacing} apart, each due {@code ahead} after its post (now
+   * Posts {@code count} jobs one {@code spacing} apart, each due {@code ahead} after its post (now
    * when zero), waits until all have started, and returns their delays.
    *
    * @param series names the jobs ({@code <configuration>-<series>-<n>}); unique per cluster
    */
-  public Stats measure(String series, int count, Duration ahead) throws SQLException {
+  public FiringSeries measure(String series, int count, Duration ahead, Duration spacing)
+      throws SQLException {
     String prefix = cluster.config().key().toLowerCase(Locale.ROOT) + "-" + series + "-";
     for (int i = 1; i <= count; i++) {
       Instant at = ahead.isZero() ? null : Instant.now().plus(ahead);
       poster.post(prefix + i, at, null);
       Await.pause(spacing);
+      if (i % 20 == 0) {
+        cluster.requireIntact();
+      }
     }
     Duration settle =
         ahead.plus(cluster.config().pollingInterval().multipliedBy(2)).plus(SETTLE_SLACK);
-    Await.until(settle, SETTLE_POLL, () -> started(prefix) >= count ? Optional.of(true) : none());
-    return Stats.of(delays(prefix), count);
+    Await.until(
+        settle,
+        SETTLE_POLL,
+        () -> {
+          cluster.requireIntact();
+          return started(prefix) >= count ? Optional.of(true) : none();
+        });
+    cluster.requireIntact();
+    List<Instant> arrivals = wakeUps.received();
+    List<Double> delays = new ArrayList<>();
+    List<Double> dueToTransaction = new ArrayList<>();
+    List<Double> dueToWakeUp = new ArrayList<>();
+    List<Double> wakeUpToStart = new ArrayList<>();
+    for (FirstAttempt run : firstAttempts(prefix)) {
+      delays.add(millis(run.scheduledFor(), run.startedAt()));
+      if (!run.createdAt().isBefore(run.scheduledFor())) {
+        dueToTransaction.add(millis(run.scheduledFor(), run.createdAt()));
+      }
+      WakeUpRecorder.firstBetween(arrivals, run.scheduledFor(), run.startedAt())
+          .ifPresent(
+              wakeUp -> {
+                dueToWakeUp.add(millis(run.scheduledFor(), wakeUp));
+                wakeUpToStart.add(millis(wakeUp, run.startedAt()));
+              });
+    }
+    return new FiringSeries(
+        Stats.of(delays, count),
+        Stats.of(dueToTransaction, count),
+        Stats.of(dueToWakeUp, count),
+        Stats.of(wakeUpToStart, count));
+  }
+
+  private static double millis(Instant from, Instant to) {
+    return Duration.between(from, to).toNanos() / 1e6;
   }
 
   private static Optional<Boolean> none() {
@@ -74,21 +113,29 @@ public final class FiringDelay {
     }
   }
 
-  private List<Double> delays(String prefix) throws SQLException {
-    List<Double> millis = new ArrayList<>();
+  private List<FirstAttempt> firstAttempts(String prefix) throws SQLException {
+    List<FirstAttempt> runs = new ArrayList<>();
     try (PreparedStatement st =
         database
             .connection()
             .prepareStatement(
-                "select extract(epoch from started_at - scheduled_for) * 1000.0"
-                    + " from kairos_job_run where job_id like ? and attempt = 1")) {
+                "select r.scheduled_for, r.started_at, j.created_at from kairos_job_run r"
+                    + " join kairos_job j on j.id = r.job_id"
+                    + " where r.job_id like ? and r.attempt = 1")) {
       st.setString(1, prefix + "%");
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
-          millis.add(rs.getDouble(1));
+          runs.add(
+              new FirstAttempt(
+                  rs.getTimestamp(1).toInstant(),
+                  rs.getTimestamp(2).toInstant(),
+                  rs.getTimestamp(3).toInstant()));
         }
       }
     }
-    return millis;
+    return runs;
   }
+
+  /** createdAt: when the API's transaction began (PostgreSQL's now()). */
+  private record FirstAttempt(Instant scheduledFor, Instant startedAt, Instant createdAt) {}
 }

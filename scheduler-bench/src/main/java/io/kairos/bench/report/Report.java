@@ -2,6 +2,7 @@ package io.kairos.bench.report;
 
 import io.kairos.bench.measure.FailoverResult;
 import io.kairos.bench.measure.FailoverRound;
+import io.kairos.bench.measure.FiringSeries;
 import io.kairos.bench.measure.Stats;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -24,6 +25,11 @@ public final class Report {
   static final double FIRING_P99_TARGET_MS = 50;
 
   static final double FAILOVER_TARGET_MS = 10_000;
+
+  private static final String BREAKDOWN_NOTE =
+      "\"Wake-up seen\" is when the benchmark's own LISTEN kairos_due connection got the"
+          + " notification; \"transaction began\" is kairos_job.created_at. Percentiles of parts do"
+          + " not add up to the percentile of the whole.";
 
   private static final int BAR_WIDTH = 50;
   private static final int CHART_DECADES = 5;
@@ -80,6 +86,10 @@ public final class Report {
         out.append("  ").append(note).append('\n');
       }
     }
+    for (ConfigurationResult r : withWakeUps()) {
+      out.append('\n').append(breakdownTitle(r)).append('\n').append(plainGrid(breakdown(r)));
+      out.append("  ").append(BREAKDOWN_NOTE).append('\n');
+    }
     out.append('\n').append("Failover rounds\n");
     for (String line : rounds()) {
       out.append("  ").append(line).append('\n');
@@ -119,6 +129,13 @@ public final class Report {
         out.append('\n').append(note).append('\n');
       }
     }
+    for (ConfigurationResult r : withWakeUps()) {
+      out.append("\n### ")
+          .append(breakdownTitle(r))
+          .append("\n\n")
+          .append(markdownGrid(breakdown(r)));
+      out.append('\n').append(BREAKDOWN_NOTE).append('\n');
+    }
     out.append("\n### Failover rounds\n\n");
     for (String line : rounds()) {
       out.append("- ").append(line).append('\n');
@@ -156,9 +173,52 @@ public final class Report {
     return tables;
   }
 
-  private Table firingTable(String title, Function<ConfigurationResult, Stats> series) {
+  /** Configurations whose jobs were woken: their firing delays split into API and worker parts. */
+  private List<ConfigurationResult> withWakeUps() {
+    return results.stream().filter(r -> r.now().dueToWakeUp().count() > 0).toList();
+  }
+
+  private String breakdownTitle(ConfigurationResult r) {
+    return "Where the time goes with wake-ups (" + r.config().key() + ")";
+  }
+
+  private List<List<String>> breakdown(ConfigurationResult r) {
+    List<List<String>> lines = new ArrayList<>();
+    lines.add(List.of("ms", "now p50", "now p99", aheadLabel + " p50", aheadLabel + " p99"));
+    lines.add(breakdownLine("due → attempt started (the firing delay)", r, FiringSeries::delay));
+    lines.add(breakdownLine("due → API transaction began", r, FiringSeries::dueToTransaction));
+    lines.add(
+        breakdownLine(
+            "due → wake-up seen (API: commit, coalescing, NOTIFY)", r, FiringSeries::dueToWakeUp));
+    lines.add(
+        breakdownLine(
+            "wake-up seen → attempt started (worker: wake, claim, start)",
+            r,
+            FiringSeries::wakeUpToStart));
+    lines.add(
+        List.of(
+            "jobs started after a wake-up",
+            r.now().dueToWakeUp().count() + " of " + r.now().delay().count(),
+            "",
+            r.ahead().dueToWakeUp().count() + " of " + r.ahead().delay().count(),
+            ""));
+    return lines;
+  }
+
+  private static List<String> breakdownLine(
+      String label, ConfigurationResult r, Function<FiringSeries, Stats> part) {
+    return List.of(
+        label,
+        Unit.MILLIS.format(Cell.of(part.apply(r.now()).p50())),
+        Unit.MILLIS.format(Cell.of(part.apply(r.now()).p99())),
+        Unit.MILLIS.format(Cell.of(part.apply(r.ahead()).p50())),
+        Unit.MILLIS.format(Cell.of(part.apply(r.ahead()).p99())));
+  }
+
+  private Table firingTable(String title, Function<ConfigurationResult, FiringSeries> firing) {
+    Function<ConfigurationResult, Stats> series = r -> firing.apply(r).delay();
     List<Row> rows = new ArrayList<>();
-    rows.add(countRow(r -> series.apply(r)));
+    rows.add(countRow(series));
     rows.add(statRow("p50", r -> Cell.of(series.apply(r).p50()), true));
     rows.add(statRow("p99", r -> Cell.of(series.apply(r).p99()), true));
     rows.add(statRow("max", r -> Cell.of(series.apply(r).max()), true));
@@ -275,8 +335,8 @@ public final class Report {
       ruler.setCharAt(d * BAR_WIDTH / CHART_DECADES, '+');
     }
     out.append(pad).append(ruler).append('\n');
-    chartSeries(out, "now", r -> Cell.of(r.now().p99()), Unit.MILLIS);
-    chartSeries(out, aheadLabel, r -> Cell.of(r.ahead().p99()), Unit.MILLIS);
+    chartSeries(out, "now", r -> Cell.of(r.now().delay().p99()), Unit.MILLIS);
+    chartSeries(out, aheadLabel, r -> Cell.of(r.ahead().delay().p99()), Unit.MILLIS);
     chartSeries(out, "failover", r -> failoverCell(r.failover(), Stats::max), Unit.SECONDS);
     return out.toString();
   }
@@ -313,8 +373,8 @@ public final class Report {
     List<String> lines = new ArrayList<>();
     for (var series :
         List.<Map.Entry<String, Function<ConfigurationResult, Stats>>>of(
-            Map.entry("now", ConfigurationResult::now),
-            Map.entry(aheadLabel, ConfigurationResult::ahead))) {
+            Map.entry("now", r -> r.now().delay()),
+            Map.entry(aheadLabel, r -> r.ahead().delay()))) {
       Stats s = series.getValue().apply(a);
       boolean pass = s.complete() && s.p99() <= FIRING_P99_TARGET_MS;
       lines.add(
@@ -476,35 +536,46 @@ public final class Report {
       List<List<String>> lines = new ArrayList<>();
       lines.add(header());
       lines.addAll(body());
-      int columns = lines.get(0).size();
-      int[] width = new int[columns];
-      for (List<String> line : lines) {
-        for (int c = 0; c < columns; c++) {
-          width[c] = Math.max(width[c], line.get(c).length());
-        }
-      }
-      StringBuilder out = new StringBuilder();
-      for (List<String> line : lines) {
-        out.append("  ").append(String.format("%-" + width[0] + "s", line.get(0)));
-        for (int c = 1; c < columns; c++) {
-          out.append("  ").append(String.format("%" + Math.max(width[c], 8) + "s", line.get(c)));
-        }
-        out.append('\n');
-      }
-      return out.toString();
+      return plainGrid(lines);
     }
 
     String markdown() {
-      StringBuilder out = new StringBuilder();
-      List<String> header = header();
-      out.append("| ").append(String.join(" | ", header)).append(" |\n");
-      out.append("|---");
-      out.append("|---:".repeat(header.size() - 1)).append("|\n");
-      for (List<String> line : body()) {
-        out.append("| ").append(String.join(" | ", line)).append(" |\n");
-      }
-      return out.toString();
+      List<List<String>> lines = new ArrayList<>();
+      lines.add(header());
+      lines.addAll(body());
+      return markdownGrid(lines);
     }
+  }
+
+  /** Columns aligned with spaces: the first left, the others right. */
+  private static String plainGrid(List<List<String>> lines) {
+    int columns = lines.get(0).size();
+    int[] width = new int[columns];
+    for (List<String> line : lines) {
+      for (int c = 0; c < columns; c++) {
+        width[c] = Math.max(width[c], line.get(c).length());
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    for (List<String> line : lines) {
+      out.append("  ").append(String.format("%-" + width[0] + "s", line.get(0)));
+      for (int c = 1; c < columns; c++) {
+        out.append("  ").append(String.format("%" + Math.max(width[c], 8) + "s", line.get(c)));
+      }
+      out.append('\n');
+    }
+    return out.toString();
+  }
+
+  /** The first line is the header; numbers right-aligned. */
+  private static String markdownGrid(List<List<String>> lines) {
+    StringBuilder out = new StringBuilder();
+    out.append("| ").append(String.join(" | ", lines.get(0))).append(" |\n");
+    out.append("|---").append("|---:".repeat(lines.get(0).size() - 1)).append("|\n");
+    for (List<String> line : lines.subList(1, lines.size())) {
+      out.append("| ").append(String.join(" | ", line)).append(" |\n");
+    }
+    return out.toString();
   }
 
   /** How many times {@code numerator} is {@code denominator}; "> …" if the numerator is a bound. */
