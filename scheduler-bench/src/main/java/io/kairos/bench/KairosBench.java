@@ -144,7 +144,7 @@ public final class KairosBench {
         Cluster cluster = Cluster.start(config, launcher, database, logs, WORKERS)) {
       Duration startup = Duration.ofNanos(System.nanoTime() - launched);
       progress(config, "up after %d s; logs in %s", startup.toSeconds(), logs);
-      FiringDelay firing = new FiringDelay(cluster, database, wakeUps);
+      FiringDelay firing = new FiringDelay(cluster, database, wakeUps, logs);
       Stats warmUp =
           options.warmUpJobs() == 0
               ? Stats.of(List.of(), 0)

@@ -3,6 +3,11 @@ package io.kairos.bench.measure;
 import io.kairos.bench.cluster.Await;
 import io.kairos.bench.cluster.BenchDatabase;
 import io.kairos.bench.cluster.Cluster;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,19 +30,29 @@ public final class FiringDelay {
   private static final Duration SETTLE_POLL = Duration.ofMillis(100);
   private static final Duration SETTLE_SLACK = Duration.ofSeconds(30);
 
+  /**
+   * A job that started this long after its wake-up was not found by that wake-up: it waited for a
+   * poll (or a later wake-up).
+   */
+  public static final Duration MISSED_WAKE_UP = Duration.ofMillis(100);
+
   private final Cluster cluster;
   private final BenchDatabase database;
   private final JobPoster poster;
   private final WakeUpRecorder wakeUps;
+  private final Path samplesDir;
 
   /**
    * @param wakeUps notes the wake-ups the API sends, to split delays into API and worker parts
+   * @param samplesDir where each series' samples are written as CSV
    */
-  public FiringDelay(Cluster cluster, BenchDatabase database, WakeUpRecorder wakeUps) {
+  public FiringDelay(
+      Cluster cluster, BenchDatabase database, WakeUpRecorder wakeUps, Path samplesDir) {
     this.cluster = cluster;
     this.database = database;
     this.poster = new JobPoster(cluster);
     this.wakeUps = wakeUps;
+    this.samplesDir = samplesDir;
   }
 
   /**
@@ -72,23 +87,53 @@ public final class FiringDelay {
     List<Double> dueToTransaction = new ArrayList<>();
     List<Double> dueToWakeUp = new ArrayList<>();
     List<Double> wakeUpToStart = new ArrayList<>();
+    int wakeUpsMissed = 0;
+    List<String> csv = new ArrayList<>();
+    csv.add("job_id,node,scheduled_for,api_transaction_began,wake_up_seen,started_at,delay_ms");
     for (FirstAttempt run : firstAttempts(prefix)) {
-      delays.add(millis(run.scheduledFor(), run.startedAt()));
+      double delay = millis(run.scheduledFor(), run.startedAt());
+      delays.add(delay);
       if (!run.createdAt().isBefore(run.scheduledFor())) {
         dueToTransaction.add(millis(run.scheduledFor(), run.createdAt()));
       }
-      WakeUpRecorder.firstBetween(arrivals, run.scheduledFor(), run.startedAt())
-          .ifPresent(
-              wakeUp -> {
-                dueToWakeUp.add(millis(run.scheduledFor(), wakeUp));
-                wakeUpToStart.add(millis(wakeUp, run.startedAt()));
-              });
+      Optional<Instant> wakeUp =
+          WakeUpRecorder.firstBetween(arrivals, run.scheduledFor(), run.startedAt());
+      if (wakeUp.isPresent()) {
+        dueToWakeUp.add(millis(run.scheduledFor(), wakeUp.get()));
+        double afterWakeUp = millis(wakeUp.get(), run.startedAt());
+        wakeUpToStart.add(afterWakeUp);
+        if (afterWakeUp > MISSED_WAKE_UP.toMillis()) {
+          wakeUpsMissed++;
+        }
+      }
+      csv.add(
+          String.join(
+              ",",
+              run.jobId(),
+              run.node(),
+              run.scheduledFor().toString(),
+              run.createdAt().toString(),
+              wakeUp.map(Instant::toString).orElse(""),
+              run.startedAt().toString(),
+              String.format(Locale.ROOT, "%.3f", delay)));
     }
+    writeSamples(series, csv);
     return new FiringSeries(
         Stats.of(delays, count),
         Stats.of(dueToTransaction, count),
         Stats.of(dueToWakeUp, count),
-        Stats.of(wakeUpToStart, count));
+        Stats.of(wakeUpToStart, count),
+        wakeUpsMissed);
+  }
+
+  /** Every sample, for a closer look than percentiles give. */
+  private void writeSamples(String series, List<String> lines) {
+    try {
+      Files.createDirectories(samplesDir);
+      Files.write(samplesDir.resolve(series + ".csv"), lines, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static double millis(Instant from, Instant to) {
@@ -119,9 +164,10 @@ public final class FiringDelay {
         database
             .connection()
             .prepareStatement(
-                "select r.scheduled_for, r.started_at, j.created_at from kairos_job_run r"
+                "select r.scheduled_for, r.started_at, j.created_at, r.job_id, r.node"
+                    + " from kairos_job_run r"
                     + " join kairos_job j on j.id = r.job_id"
-                    + " where r.job_id like ? and r.attempt = 1")) {
+                    + " where r.job_id like ? and r.attempt = 1 order by r.id")) {
       st.setString(1, prefix + "%");
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
@@ -129,7 +175,9 @@ public final class FiringDelay {
               new FirstAttempt(
                   rs.getTimestamp(1).toInstant(),
                   rs.getTimestamp(2).toInstant(),
-                  rs.getTimestamp(3).toInstant()));
+                  rs.getTimestamp(3).toInstant(),
+                  rs.getString(4),
+                  rs.getString(5)));
         }
       }
     }
@@ -137,5 +185,6 @@ public final class FiringDelay {
   }
 
   /** createdAt: when the API's transaction began (PostgreSQL's now()). */
-  private record FirstAttempt(Instant scheduledFor, Instant startedAt, Instant createdAt) {}
+  private record FirstAttempt(
+      Instant scheduledFor, Instant startedAt, Instant createdAt, String jobId, String node) {}
 }

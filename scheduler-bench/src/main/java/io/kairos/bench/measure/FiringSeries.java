@@ -10,6 +10,12 @@ package io.kairos.bench.measure;
  *     coalescing pause and the NOTIFY (empty without wake-ups)
  * @param wakeUpToStart notification → attempt started: the worker's wake, claim and start of the
  *     attempt (empty without wake-ups)
+ * @param wakeUpsMissed jobs that were woken but started only more than {@link
+ *     FiringDelay#MISSED_WAKE_UP} later: the wake-up found nothing due, and a poll found the job
  */
 public record FiringSeries(
-    Stats delay, Stats dueToTransaction, Stats dueToWakeUp, Stats wakeUpToStart) {}
+    Stats delay,
+    Stats dueToTransaction,
+    Stats dueToWakeUp,
+    Stats wakeUpToStart,
+    int wakeUpsMissed) {}

@@ -2,6 +2,7 @@ package io.kairos.bench.report;
 
 import io.kairos.bench.measure.FailoverResult;
 import io.kairos.bench.measure.FailoverRound;
+import io.kairos.bench.measure.FiringDelay;
 import io.kairos.bench.measure.FiringSeries;
 import io.kairos.bench.measure.Stats;
 import java.time.Duration;
@@ -197,6 +198,13 @@ public final class Report {
             FiringSeries::wakeUpToStart));
     lines.add(
         List.of(
+            "woken, but started > " + FiringDelay.MISSED_WAKE_UP.toMillis() + " ms after it",
+            Integer.toString(r.now().wakeUpsMissed()),
+            "",
+            Integer.toString(r.ahead().wakeUpsMissed()),
+            ""));
+    lines.add(
+        List.of(
             "jobs started after a wake-up",
             r.now().dueToWakeUp().count() + " of " + r.now().delay().count(),
             "",
@@ -219,6 +227,7 @@ public final class Report {
     Function<ConfigurationResult, Stats> series = r -> firing.apply(r).delay();
     List<Row> rows = new ArrayList<>();
     rows.add(countRow(series));
+    rows.add(statRow("min", r -> Cell.of(series.apply(r).min()), false));
     rows.add(statRow("p50", r -> Cell.of(series.apply(r).p50()), true));
     rows.add(statRow("p99", r -> Cell.of(series.apply(r).p99()), true));
     rows.add(statRow("max", r -> Cell.of(series.apply(r).max()), true));
@@ -448,6 +457,9 @@ public final class Report {
         return "—";
       }
       double v = cell.value() / millisPerUnit;
+      if (cell.atLeast()) {
+        return String.format(Locale.ROOT, "> %.0f", v);
+      }
       String number =
           this == SECONDS
               ? String.format(Locale.ROOT, "%.2f", v)
