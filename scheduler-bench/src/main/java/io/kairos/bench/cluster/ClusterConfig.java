@@ -58,13 +58,20 @@ public record ClusterConfig(
    * db-scheduler's own defaults (SchedulerBuilder and the Spring Boot starter, 16.7.1) for every
    * setting that decides speed or failover, and no wake-ups. Operational settings that only matter
    * at start-up and shutdown stay Kairos's.
+   *
+   * <p>Stock db-scheduler runs on the JVM's clock. The Kairos worker runs it on the database clock,
+   * whose offset is re-measured every {@code kairos.worker.clock-refresh}; each re-measurement that
+   * moves the clock back by a millisecond makes db-scheduler's poll Waiter (which re-waits a whole
+   * interval when its clock has not reached the deadline) wait a second polling interval, 20 s
+   * instead of 10 s. So here the offset is measured once, at start, as a constant offset: the
+   * JVM-clock behaviour of stock db-scheduler.
    */
   public static ClusterConfig stockDbScheduler() {
     return new ClusterConfig(
         "C",
         "stock db-scheduler defaults",
         "poll 10 s, heartbeat 5 min × 6, fetch (0.5–3.0 × threads), immediate execution off,"
-            + " priority off, no wake-ups",
+            + " priority off, no wake-ups; database-clock offset measured once at start",
         List.of(
             "--db-scheduler.polling-interval=10s",
             "--db-scheduler.heartbeat-interval=5m",
@@ -75,7 +82,8 @@ public record ClusterConfig(
             "--db-scheduler.immediate-execution-enabled=false",
             "--db-scheduler.priority-enabled=false",
             "--db-scheduler.threads=10",
-            "--kairos.worker.wake-ups=false"),
+            "--kairos.worker.wake-ups=false",
+            "--kairos.worker.clock-refresh=3650d"),
         List.of("--kairos.api.wake-up-horizon=0s"),
         Duration.ofSeconds(10),
         Duration.ofMinutes(30));
