@@ -5,6 +5,7 @@ import io.kairos.bench.cluster.Cluster;
 import io.kairos.bench.cluster.ClusterConfig;
 import io.kairos.bench.cluster.ClusterDisturbed;
 import io.kairos.bench.cluster.Launcher;
+import io.kairos.bench.cluster.Leftovers;
 import io.kairos.bench.measure.Failover;
 import io.kairos.bench.measure.FailoverResult;
 import io.kairos.bench.measure.FiringDelay;
@@ -72,6 +73,11 @@ public final class KairosBench {
       System.err.println(BenchOptions.USAGE);
       exitCode = 2;
     } catch (Exception e) {
+      if (Leftovers.closing()) {
+        // Stopped from outside (Ctrl-C, SIGTERM): the failure is only the processes going away.
+        System.err.println("bench: stopped; stopping the processes and dropping the databases");
+        return;
+      }
       System.err.println("bench: failed");
       e.printStackTrace();
       exitCode = 1;

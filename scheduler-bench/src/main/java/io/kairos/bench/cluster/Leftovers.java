@@ -13,12 +13,18 @@ import java.util.Set;
 public final class Leftovers {
 
   private static final Set<AutoCloseable> OPEN = new LinkedHashSet<>();
+  private static volatile boolean closing;
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(Leftovers::closeAll, "bench-leftovers"));
   }
 
   private Leftovers() {}
+
+  /** Whether the JVM is shutting down and the leftovers are being closed under the driver. */
+  public static boolean closing() {
+    return closing;
+  }
 
   static synchronized void register(AutoCloseable resource) {
     OPEN.add(resource);
@@ -29,6 +35,7 @@ public final class Leftovers {
   }
 
   private static void closeAll() {
+    closing = true;
     List<AutoCloseable> newestFirst;
     synchronized (Leftovers.class) {
       newestFirst = new ArrayList<>(OPEN);

@@ -1,5 +1,6 @@
 package io.kairos.bench.measure;
 
+import io.kairos.bench.cluster.Leftovers;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -51,7 +52,7 @@ public final class WakeUpRecorder implements AutoCloseable {
         }
       }
     } catch (SQLException e) {
-      if (running) {
+      if (running && !Leftovers.closing()) {
         System.err.println("bench: wake-up recorder stopped: " + e.getMessage());
       }
     }
