@@ -124,7 +124,7 @@ public record BenchOptions(
 
   static Duration parseDuration(String text) {
     String t = text.trim().toLowerCase(Locale.ROOT);
-    if (t.startsWith("pt") || t.startsWith("p")) {
+    if (t.startsWith("p")) {
       return Duration.parse(t.toUpperCase(Locale.ROOT));
     }
     if (t.endsWith("ms")) {
