@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +32,10 @@ public final class DatabaseClock implements Clock, AutoCloseable {
   private final DataSource dataSource;
   private final java.time.Clock local;
   private final ScheduledExecutorService refresher;
+  private static final int READINGS = 5;
+
   private volatile Duration offset = Duration.ZERO;
+  private final AtomicReference<Instant> latest = new AtomicReference<>(Instant.EPOCH);
 
   /**
    * Measures the offset once, then every {@code refreshEvery}.
@@ -59,9 +63,15 @@ public final class DatabaseClock implements Clock, AutoCloseable {
         TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Never earlier than a value it returned before: db-scheduler's poll waiter waits a whole
+   * interval again when the clock has not reached its deadline, so a clock stepping back by even a
+   * millisecond would cost a poll.
+   */
   @Override
   public Instant now() {
-    return local.instant().plus(offset);
+    Instant candidate = local.instant().plus(offset);
+    return latest.accumulateAndGet(candidate, (a, b) -> a.isAfter(b) ? a : b);
   }
 
   /** Database time minus local time, as last measured. */
@@ -69,27 +79,41 @@ public final class DatabaseClock implements Clock, AutoCloseable {
     return offset;
   }
 
-  /** Measures the offset now; throws if the database cannot be reached. */
+  /**
+   * Measures the offset now from a few readings, keeping the one with the shortest round trip (the
+   * least uncertain); changes within that uncertainty are ignored. Throws if the database cannot be
+   * reached.
+   */
   public void refresh() {
     try (Connection c = dataSource.getConnection();
         Statement st = c.createStatement()) {
-      long before = System.nanoTime();
-      Instant localBefore = local.instant();
-      Instant database;
-      try (ResultSet rs = st.executeQuery("select clock_timestamp()")) {
-        rs.next();
-        database = rs.getTimestamp(1).toInstant();
+      Duration best = null;
+      long bestRoundTrip = Long.MAX_VALUE;
+      for (int i = 0; i < READINGS; i++) {
+        long before = System.nanoTime();
+        Instant localBefore = local.instant();
+        Instant database;
+        try (ResultSet rs = st.executeQuery("select clock_timestamp()")) {
+          rs.next();
+          database = rs.getTimestamp(1).toInstant();
+        }
+        long roundTrip = System.nanoTime() - before;
+        if (roundTrip < bestRoundTrip) {
+          bestRoundTrip = roundTrip;
+          best = Duration.between(localBefore.plusNanos(roundTrip / 2), database);
+        }
       }
-      long roundTripNanos = System.nanoTime() - before;
-      Instant localMidpoint = localBefore.plusNanos(roundTripNanos / 2);
-      Duration measured = Duration.between(localMidpoint, database);
-      if (measured.minus(offset).abs().compareTo(JUMP) > 0) {
+      Duration uncertainty = Duration.ofNanos(bestRoundTrip / 2).plusMillis(1);
+      if (best.minus(offset).abs().compareTo(uncertainty) <= 0) {
+        return;
+      }
+      if (best.minus(offset).abs().compareTo(JUMP) > 0) {
         LOG.info(
             "Database clock is {} ms {} this JVM's clock",
-            measured.abs().toMillis(),
-            measured.isNegative() ? "behind" : "ahead of");
+            best.abs().toMillis(),
+            best.isNegative() ? "behind" : "ahead of");
       }
-      offset = measured;
+      offset = best;
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException("Cannot read the database clock", e);
     }

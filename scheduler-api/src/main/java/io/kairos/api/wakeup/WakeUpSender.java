@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,9 +16,9 @@ import org.slf4j.LoggerFactory;
  * Wakes the workers with {@code NOTIFY kairos_due} when a job becomes due before their next poll.
  * PostgreSQL serialises notifying commits, so notifications are sent outside the scheduling
  * transaction (after it committed) and coalesced: a burst of schedules within {@link #COALESCE}
- * costs one NOTIFY. A job due a little later gets its NOTIFY at its due time. Polling stays the
- * safety net: a lost notification (API restart, dropped connection) delays a job by at most one
- * polling interval.
+ * costs two NOTIFYs at most (the first at once, one for the rest). A job due a little later gets
+ * its NOTIFY at its due time. Polling stays the safety net: a lost notification (API restart,
+ * dropped connection) delays a job by at most one polling interval.
  */
 public final class WakeUpSender implements DueListener, AutoCloseable {
 
@@ -35,7 +34,8 @@ public final class WakeUpSender implements DueListener, AutoCloseable {
             t.setDaemon(true);
             return t;
           });
-  private final AtomicBoolean pending = new AtomicBoolean();
+  private boolean trailingScheduled;
+  private long lastSent = System.nanoTime() - COALESCE.toNanos();
 
   /**
    * @param horizon jobs due further ahead than this are left to polling; zero turns wake-ups off
@@ -58,14 +58,33 @@ public final class WakeUpSender implements DueListener, AutoCloseable {
     }
   }
 
-  private void requestNow() {
-    if (pending.compareAndSet(false, true)) {
-      timer.schedule(this::send, COALESCE.toMillis(), TimeUnit.MILLISECONDS);
+  /**
+   * Leading and trailing edge: a lone request is sent at once; requests within {@link #COALESCE} of
+   * a send share one trailing NOTIFY at the end of that window.
+   */
+  private synchronized void requestNow() {
+    if (trailingScheduled) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (now - lastSent >= COALESCE.toNanos()) {
+      lastSent = now;
+      timer.execute(this::send);
+    } else {
+      trailingScheduled = true;
+      timer.schedule(this::sendTrailing, lastSent + COALESCE.toNanos() - now, TimeUnit.NANOSECONDS);
     }
   }
 
+  private void sendTrailing() {
+    synchronized (this) {
+      trailingScheduled = false;
+      lastSent = System.nanoTime();
+    }
+    send();
+  }
+
   private void send() {
-    pending.set(false);
     try (Connection c = dataSource.getConnection();
         Statement st = c.createStatement()) {
       st.execute("NOTIFY " + CHANNEL);

@@ -12,11 +12,14 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * When this worker reschedules an execution (a recurring job's next occurrence, a retry) to a time
- * before its next poll, it checks for due executions at that time instead of up to one polling
- * interval later. Times further ahead are left to polling and the API's wake-ups.
+ * When this worker reschedules an execution (a recurring job's next occurrence, a retry, a dead
+ * worker's execution it revived) to a time before its next poll, it checks for due executions at
+ * that time, after the rescheduling committed, instead of up to one polling interval later. Times
+ * further ahead are left to polling and the API's wake-ups.
  */
 @Component
 class NearDueTrigger extends AbstractSchedulerListener implements AutoCloseable {
@@ -43,9 +46,25 @@ class NearDueTrigger extends AbstractSchedulerListener implements AutoCloseable 
 
   @Override
   public void onExecutionScheduled(TaskInstanceId taskInstanceId, Instant executionTime) {
+    if (TransactionSynchronizationManager.isSynchronizationActive()) {
+      // Rescheduled inside a transaction (completion, revival of a dead worker's execution): a
+      // check now would skip the still-locked row, so look once the transaction has committed.
+      TransactionSynchronizationManager.registerSynchronization(
+          new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+              schedule(executionTime);
+            }
+          });
+      return;
+    }
+    schedule(executionTime);
+  }
+
+  private void schedule(Instant executionTime) {
     long delayMillis = Duration.between(clock.now(), executionTime).toMillis();
-    if (delayMillis > 0 && delayMillis < pollingInterval.toMillis()) {
-      timer.schedule(this::check, delayMillis, TimeUnit.MILLISECONDS);
+    if (delayMillis < pollingInterval.toMillis()) {
+      timer.schedule(this::check, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
     }
   }
 
