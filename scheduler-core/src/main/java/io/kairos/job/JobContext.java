@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * What a handler knows about the attempt it runs. {@link #occurrenceId()} is stable across the
  * attempts of one occurrence, including a re-run after a worker crash, so side effects can carry it
  * as an idempotency key. {@link #report(String)} leaves a short note in the attempt's history (rows
- * deleted, a response status).
+ * deleted, a response status). {@link #requestNextRun(Instant)} lets a type that knows when it is
+ * next needed (an OAuth token's expiry) choose its next occurrence.
  */
 public record JobContext(
     String jobId,
@@ -16,7 +17,8 @@ public record JobContext(
     int attempt,
     boolean recovered,
     String node,
-    AtomicReference<String> detail) {
+    AtomicReference<String> detail,
+    AtomicReference<Instant> nextRun) {
 
   public static final int MAX_DETAIL_LENGTH = 2000;
 
@@ -27,7 +29,15 @@ public record JobContext(
       int attempt,
       boolean recovered,
       String node) {
-    this(jobId, jobType, scheduledFor, attempt, recovered, node, new AtomicReference<>());
+    this(
+        jobId,
+        jobType,
+        scheduledFor,
+        attempt,
+        recovered,
+        node,
+        new AtomicReference<>(),
+        new AtomicReference<>());
   }
 
   public String occurrenceId() {
@@ -44,5 +54,18 @@ public record JobContext(
 
   public String reported() {
     return detail.get();
+  }
+
+  /**
+   * Asks for the job's next occurrence at {@code at} if this attempt succeeds, instead of what its
+   * schedule says; a one-time job then stays scheduled. Failures are retried and end as usual.
+   */
+  public void requestNextRun(Instant at) {
+    nextRun.set(at);
+  }
+
+  /** The next occurrence the handler asked for, or null. */
+  public Instant requestedNextRun() {
+    return nextRun.get();
   }
 }
