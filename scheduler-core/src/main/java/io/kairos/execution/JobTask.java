@@ -100,7 +100,10 @@ public final class JobTask<P> extends AbstractTask<JobData> {
             execution.executionTime,
             data.attempt(),
             data.recovered(),
-            execution.pickedBy);
+            execution.pickedBy,
+            data.attempt() > 1
+                ? support.runs().occurrenceOf(instance.getId(), execution.executionTime)
+                : execution.executionTime);
     OptionalLong started =
         support
             .runs()

@@ -46,10 +46,14 @@ class TwoTierRetryTests {
       new JobType<>("scripted", Scripted.class, "fails as scripted");
   static final Map<String, Deque<RuntimeException>> SCRIPTS = new ConcurrentHashMap<>();
   static final Map<String, AtomicInteger> CALLS = new ConcurrentHashMap<>();
+  static final Map<String, List<String>> OCCURRENCES = new ConcurrentHashMap<>();
 
   static final JobHandler<Scripted> HANDLER =
       (payload, context) -> {
         CALLS.computeIfAbsent(context.jobId(), id -> new AtomicInteger()).incrementAndGet();
+        OCCURRENCES
+            .computeIfAbsent(context.jobId(), id -> new CopyOnWriteArrayList<>())
+            .add(context.occurrenceId());
         RuntimeException next = SCRIPTS.getOrDefault(context.jobId(), new ArrayDeque<>()).poll();
         if (next != null) {
           throw next;
@@ -132,6 +136,10 @@ class TwoTierRetryTests {
     assertThat(runs("tier-2-heals").get(0).error())
         .isEqualTo("TransientJobFailure: connection refused");
     assertThat(CALLS.get("tier-2-heals")).hasValue(5);
+    // One idempotency key for all five tries of the occurrence, across both tiers.
+    assertThat(OCCURRENCES.get("tier-2-heals"))
+        .hasSize(5)
+        .containsOnly("tier-2-heals@" + Instant.parse("2026-03-01T10:00:00Z").toEpochMilli());
     assertThat(state("tier-2-heals")).isEqualTo(JobState.COMPLETED);
   }
 
