@@ -57,6 +57,29 @@ public record OutboundPolicy(
   }
 
   /**
+   * A policy from its settings as written in configuration ({@code allowed-hosts}, {@code
+   * allow-private-networks}, {@code allowed-networks}), so worker and API read them alike.
+   *
+   * @throws IllegalArgumentException naming the setting that is wrong
+   */
+  public static OutboundPolicy of(
+      List<String> allowedHosts, boolean allowPrivateNetworks, List<String> allowedNetworks) {
+    List<Cidr> networks;
+    try {
+      networks =
+          (allowedNetworks == null ? List.<String>of() : allowedNetworks)
+              .stream().map(Cidr::parse).toList();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("allowed-networks: " + e.getMessage(), e);
+    }
+    try {
+      return new OutboundPolicy(allowedHosts, allowPrivateNetworks, networks);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("allowed-hosts: " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Checks a URL without connecting: scheme, host, allow-list, IP literals, and the addresses its
    * host resolves to now (a host that does not resolve yet passes; it is checked again before each
    * request).

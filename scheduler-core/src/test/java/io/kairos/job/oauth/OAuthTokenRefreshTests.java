@@ -30,6 +30,7 @@ import io.kairos.retry.RetryingHandler;
 import io.kairos.schedule.ScheduleSpec;
 import io.kairos.testing.KairosFixture;
 import io.kairos.testing.TestHttpServer.Reply;
+import io.kairos.testing.TestTokenEndpoint;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

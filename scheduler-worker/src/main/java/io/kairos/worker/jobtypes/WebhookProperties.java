@@ -1,7 +1,6 @@
 package io.kairos.worker.jobtypes;
 
 import io.kairos.job.webhook.WebhookSigner;
-import io.kairos.outbound.Cidr;
 import io.kairos.outbound.OutboundPolicy;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
@@ -56,16 +55,10 @@ public record WebhookProperties(
 
   static OutboundPolicy policy(
       List<String> hosts, boolean allowPrivate, List<String> networks, String prefix) {
-    List<Cidr> cidrs;
     try {
-      cidrs = networks.stream().map(Cidr::parse).toList();
+      return OutboundPolicy.of(hosts, allowPrivate, networks);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(prefix + ".allowed-networks: " + e.getMessage());
-    }
-    try {
-      return new OutboundPolicy(hosts, allowPrivate, cidrs);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(prefix + ".allowed-hosts: " + e.getMessage());
+      throw new IllegalArgumentException(prefix + "." + e.getMessage(), e);
     }
   }
 

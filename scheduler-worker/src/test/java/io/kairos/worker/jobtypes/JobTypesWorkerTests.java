@@ -9,6 +9,8 @@ import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.SystemClock;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import io.kairos.crypto.EncryptionKey;
+import io.kairos.crypto.SecretCipher;
 import io.kairos.execution.TransactionJoiningDataSource;
 import io.kairos.history.JobRunStore;
 import io.kairos.history.RunOutcome;
@@ -16,12 +18,21 @@ import io.kairos.job.JobState;
 import io.kairos.job.JobStore;
 import io.kairos.job.JobSubmitter;
 import io.kairos.job.NewJob;
+import io.kairos.job.oauth.CredentialStatus;
+import io.kairos.job.oauth.CredentialStore;
+import io.kairos.job.oauth.GrantType;
+import io.kairos.job.oauth.NewCredential;
+import io.kairos.job.oauth.OAuthCredential;
+import io.kairos.job.oauth.OAuthTokenRefreshHandler;
+import io.kairos.outbound.OutboundPolicy;
+import io.kairos.outbound.Resolver;
 import io.kairos.schedule.ScheduleSpec;
 import io.kairos.serialization.JsonSerializer;
 import io.kairos.serialization.KairosJson;
 import io.kairos.testing.TestDatabases;
 import io.kairos.testing.TestHttpServer;
 import io.kairos.testing.TestHttpServer.Reply;
+import io.kairos.testing.TestTokenEndpoint;
 import io.kairos.worker.WorkerApplication;
 import jakarta.mail.internet.MimeMessage;
 import java.net.ServerSocket;
@@ -41,11 +52,15 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Workers running e-mail and webhook jobs end to end, configured as an operator would. */
+/** Workers running e-mail, webhook and OAuth jobs end to end, configured as an operator would. */
+@ExtendWith(OutputCaptureExtension.class)
 class JobTypesWorkerTests {
 
   static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -155,6 +170,68 @@ class JobTypesWorkerTests {
     var runs = new JobRunStore(dataSource).runsOf("notify-partner", 0, 10);
     assertThat(runs).hasSize(1);
     assertThat(runs.get(0).detail()).isEqualTo("HTTP 200: ok (2 tries in process)");
+  }
+
+  @Test
+  void aCredentialRefreshesItselfAheadOfExpiryAndItsSecretsShowNowhere(CapturedOutput output)
+      throws Exception {
+    String key = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=";
+    try (TestTokenEndpoint idp = new TestTokenEndpoint()) {
+      idp.client("kairos", "cs-worker-secret-42").refreshToken("rt-worker-initial");
+      idp.expiresIn = 4; // refreshed halfway through its life: every 2 s
+      worker =
+          start(
+              "--kairos.encryption.key=" + key,
+              "--kairos.oauth.require-https=false",
+              "--kairos.oauth.allow-private-networks=true");
+      OutboundPolicy local = new OutboundPolicy(List.of(), true, List.of());
+      CredentialStore credentials =
+          new CredentialStore(
+              dataSource,
+              new SecretCipher(EncryptionKey.of("k1", key), List.of()),
+              local,
+              Resolver.SYSTEM,
+              false);
+      credentials.create(
+          new NewCredential(
+              "crm",
+              idp.uri().toString(),
+              GrantType.REFRESH_TOKEN,
+              "kairos",
+              "cs-worker-secret-42",
+              null,
+              "rt-worker-initial",
+              null,
+              "test"));
+      submit(
+          OAuthTokenRefreshHandler.jobIdFor("crm"),
+          "oauth-token-refresh",
+          "{\"credentialId\": \"crm\"}",
+          ScheduleSpec.at(Instant.now()));
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> idp.grants.size() >= 3);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> credentials.find("crm").orElseThrow().version() >= 4);
+
+      OAuthCredential credential = credentials.find("crm").orElseThrow();
+      assertThat(credential.status()).isEqualTo(CredentialStatus.ACTIVE);
+      assertThat(credential.accessTokenExpiresAt()).isAfter(Instant.now().minusSeconds(5));
+      assertThat(idp.grants)
+          .extracting(g -> g.get("refresh_token"))
+          .startsWith("rt-worker-initial", idp.issuedRefreshTokens.get(0));
+      List<String> secrets = new ArrayList<>(List.of("cs-worker-secret-42", "rt-worker-initial"));
+      secrets.addAll(idp.issuedAccessTokens);
+      secrets.addAll(idp.issuedRefreshTokens);
+      String history =
+          String.valueOf(
+              new JobRunStore(dataSource).runsOf(OAuthTokenRefreshHandler.jobIdFor("crm"), 0, 100));
+      for (String secret : secrets) {
+        assertThat(output.getAll()).doesNotContain(secret);
+        assertThat(history).doesNotContain(secret);
+        assertThat(credential.toString()).doesNotContain(secret);
+      }
+    }
   }
 
   @Test

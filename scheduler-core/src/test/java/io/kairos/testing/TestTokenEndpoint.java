@@ -1,6 +1,5 @@
-package io.kairos.job.oauth;
+package io.kairos.testing;
 
-import io.kairos.testing.TestHttpServer;
 import io.kairos.testing.TestHttpServer.Received;
 import io.kairos.testing.TestHttpServer.Reply;
 import java.net.URI;
@@ -22,36 +21,36 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the refresh_token grant with rotation (each refresh token works once; a reused one is {@code
  * invalid_grant}) and the client_credentials grant. Errors can be queued ahead of it.
  */
-final class TestTokenEndpoint implements AutoCloseable {
+public final class TestTokenEndpoint implements AutoCloseable {
 
-  final TestHttpServer server = TestHttpServer.start();
-  final Map<String, String> clients = new ConcurrentHashMap<>();
-  final Set<String> liveRefreshTokens = ConcurrentHashMap.newKeySet();
-  final List<Map<String, String>> grants = new CopyOnWriteArrayList<>();
-  final List<String> issuedAccessTokens = new CopyOnWriteArrayList<>();
-  final List<String> issuedRefreshTokens = new CopyOnWriteArrayList<>();
+  public final TestHttpServer server = TestHttpServer.start();
+  public final Map<String, String> clients = new ConcurrentHashMap<>();
+  public final Set<String> liveRefreshTokens = ConcurrentHashMap.newKeySet();
+  public final List<Map<String, String>> grants = new CopyOnWriteArrayList<>();
+  public final List<String> issuedAccessTokens = new CopyOnWriteArrayList<>();
+  public final List<String> issuedRefreshTokens = new CopyOnWriteArrayList<>();
   private final AtomicInteger counter = new AtomicInteger();
-  volatile long expiresIn = 3600;
-  volatile boolean rotate = true;
-  volatile boolean revokeUsed = true;
+  public volatile long expiresIn = 3600;
+  public volatile boolean rotate = true;
+  public volatile boolean revokeUsed = true;
 
   /** When set, each grant waits for it before answering (to hold two refreshes in flight). */
-  volatile CountDownLatch hold;
+  public volatile CountDownLatch hold;
 
-  TestTokenEndpoint() {
+  public TestTokenEndpoint() {
     server.otherwise(this::answer);
   }
 
-  URI uri() {
+  public URI uri() {
     return server.uri("/oauth2/token");
   }
 
-  TestTokenEndpoint client(String id, String secret) {
+  public TestTokenEndpoint client(String id, String secret) {
     clients.put(id, secret);
     return this;
   }
 
-  TestTokenEndpoint refreshToken(String token) {
+  public TestTokenEndpoint refreshToken(String token) {
     liveRefreshTokens.add(token);
     return this;
   }
@@ -129,7 +128,7 @@ final class TestTokenEndpoint implements AutoCloseable {
         .with("Cache-Control", "no-store");
   }
 
-  static Reply error(int status, String error, String description) {
+  public static Reply error(int status, String error, String description) {
     return Reply.of(
             status, "{\"error\":\"" + error + "\",\"error_description\":\"" + description + "\"}")
         .with("Content-Type", "application/json");
