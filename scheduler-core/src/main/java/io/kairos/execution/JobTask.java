@@ -20,6 +20,7 @@ import io.kairos.job.JobState;
 import io.kairos.job.JobType;
 import io.kairos.job.NewJob;
 import io.kairos.job.PermanentJobFailure;
+import io.kairos.job.TransientJobFailure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.OptionalLong;
@@ -39,6 +40,15 @@ import org.slf4j.LoggerFactory;
  *       removal or reschedule is version-checked by db-scheduler, so if this worker lost its claim
  *       the whole transaction rolls back and the attempt leaves no result.
  * </ol>
+ *
+ * <p>Failures pass two tiers. Tier 1 ({@link io.kairos.retry.RetryingHandler}, around the handler)
+ * retries transient faults within the attempt. Whatever it gives up on, and any other failure, ends
+ * the attempt {@code FAILED}, and this task is tier 2, the persisted tier: in the completion
+ * transaction it reschedules the execution after {@link PersistedBackoff} (or the fault's {@code
+ * Retry-After}, if longer) with {@code attempt + 1}, so that any worker may take it, while the job
+ * has attempts left. A {@link PermanentJobFailure} or an invalid payload skips both tiers. A
+ * one-time job out of attempts, or failed permanently, is DEAD (kept with its payload and last
+ * error); a recurring one moves on to its next occurrence.
  *
  * <p>Executions of a worker that died are revived by {@link #reviveDeadExecution}: its RUNNING
  * history row becomes WORKER_DIED and the occurrence runs again, keeping its scheduled time,
@@ -91,7 +101,10 @@ public final class JobTask<P> extends AbstractTask<JobData> {
             execution.executionTime,
             data.attempt(),
             data.recovered(),
-            execution.pickedBy);
+            execution.pickedBy,
+            data.attempt() > 1
+                ? support.runs().occurrenceOf(instance.getId(), execution.executionTime)
+                : execution.executionTime);
     Duration late = Duration.between(execution.executionTime, support.clock().now());
     Duration grace =
         data.misfireGrace() == null ? NewJob.DEFAULT_MISFIRE_GRACE : data.misfireGrace();
@@ -229,6 +242,12 @@ public final class JobTask<P> extends AbstractTask<JobData> {
     }
     Instant now = support.clock().now();
     if (attempt.outcome() == RunOutcome.SUCCEEDED) {
+      Instant requested = context.requestedNextRun();
+      if (requested != null) {
+        // The handler knows when it is next needed (e.g. an OAuth token's expiry).
+        operations.reschedule(complete, requested, data.nextOccurrence());
+        return AttemptObserver.Next.NEXT_OCCURRENCE;
+      }
       if (data.schedule().recurring()) {
         operations.reschedule(
             complete,
@@ -248,6 +267,11 @@ public final class JobTask<P> extends AbstractTask<JobData> {
             attempt.failure());
     if (!attempt.permanent() && data.attemptsLeft()) {
       Duration delay = support.backoff().delayBefore(data.attempt() + 1);
+      // Tier 1 gave up on a fault that asked for a longer wait (HTTP 429/503 Retry-After).
+      Duration asked = TransientJobFailure.retryAfterOf(attempt.failure()).orElse(Duration.ZERO);
+      if (asked.compareTo(delay) > 0) {
+        delay = asked;
+      }
       support.jobs().recordError(context.jobId(), error);
       operations.reschedule(failed, now.plus(delay), data.nextAttempt());
       LOG.info(

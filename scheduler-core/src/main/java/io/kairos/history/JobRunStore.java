@@ -120,6 +120,21 @@ public final class JobRunStore {
         node);
   }
 
+  /**
+   * When the job's current occurrence was first due: the scheduled time of its latest first attempt
+   * (retries are rescheduled later, revivals keep the time of the attempt they replace). {@code
+   * fallback} if history has no first attempt (pruned).
+   */
+  public Instant occurrenceOf(String jobId, Instant fallback) {
+    List<Timestamp> first =
+        jdbc.queryForList(
+            "select scheduled_for from kairos_job_run where job_id = ? and attempt = 1"
+                + " order by id desc limit 1",
+            Timestamp.class,
+            jobId);
+    return first.isEmpty() ? fallback : first.get(0).toInstant();
+  }
+
   /** Attempts of a job, oldest first, after the run id {@code afterId} (keyset pagination). */
   public List<JobRun> runsOf(String jobId, long afterId, int limit) {
     return jdbc.query(

@@ -7,7 +7,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * Removes what is past its retention, in batches (each its own short transaction): history rows,
  * registry rows of jobs that finished (COMPLETED, MISSED) and worker nodes not seen for a while.
- * Dead jobs are kept until someone requeues or deletes them.
+ * Dead jobs, and their history, are kept until someone requeues or deletes them.
  */
 public final class Housekeeper {
 
@@ -22,13 +22,17 @@ public final class Housekeeper {
     this.batchSize = batchSize;
   }
 
-  /** Deletes attempts that finished more than {@code retention} ago; returns how many. */
+  /**
+   * Deletes attempts that finished more than {@code retention} ago, except those of dead jobs (kept
+   * with them until they are requeued or deleted); returns how many.
+   */
   public long pruneHistory(Duration retention) {
     return inBatches(
         "delete from kairos_job_run where id = any(array(select id from kairos_job_run where"
             + " finished_at < now() - make_interval(secs => "
             + retention.toSeconds()
-            + ") limit "
+            + ") and not exists (select 1 from kairos_job j where j.id = kairos_job_run.job_id"
+            + " and j.state = 'DEAD') limit "
             + batchSize
             + "))");
   }

@@ -1,8 +1,11 @@
 package io.kairos.job;
 
+import io.kairos.job.email.EmailHandler;
 import io.kairos.job.log.LogHandler;
 import io.kairos.job.noop.NoopHandler;
+import io.kairos.job.oauth.OAuthTokenRefreshHandler;
 import io.kairos.job.retention.RetentionHandler;
+import io.kairos.job.webhook.WebhookHandler;
 import java.util.List;
 
 /** The job types every Kairos deployment knows; worker and API build their catalogue from it. */
@@ -10,9 +13,18 @@ public final class BuiltInJobTypes {
 
   private BuiltInJobTypes() {}
 
-  /** Types anyone with {@code jobs:write} may create through the API. */
+  /**
+   * Types anyone with {@code jobs:write} may create through the API. A catalogue built from them
+   * should add {@code WebhookHandler.targetCheck(..)} for {@code webhook} (see {@link
+   * JobCatalogue#withCheck}), so that a forbidden target is refused when the job is created.
+   */
   public static List<JobType<?>> all() {
-    return List.of(NoopHandler.TYPE, LogHandler.TYPE);
+    return List.of(
+        NoopHandler.TYPE,
+        LogHandler.TYPE,
+        EmailHandler.TYPE,
+        WebhookHandler.TYPE,
+        OAuthTokenRefreshHandler.TYPE);
   }
 
   /** Types only operators declare, in the workers' configuration ({@code kairos.jobs}). */

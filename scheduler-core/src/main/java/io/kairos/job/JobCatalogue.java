@@ -23,6 +23,7 @@ public final class JobCatalogue {
 
   private final Map<String, JobType<?>> types;
   private final ObjectMapper json;
+  private final Map<String, PayloadCheck<?>> checks;
 
   public JobCatalogue(Collection<JobType<?>> types, ObjectMapper json) {
     Map<String, JobType<?>> byName = new LinkedHashMap<>();
@@ -33,6 +34,34 @@ public final class JobCatalogue {
     }
     this.types = Collections.unmodifiableMap(byName);
     this.json = json;
+    this.checks = Map.of();
+  }
+
+  private JobCatalogue(
+      Map<String, JobType<?>> types, ObjectMapper json, Map<String, PayloadCheck<?>> checks) {
+    this.types = types;
+    this.json = json;
+    this.checks = Map.copyOf(checks);
+  }
+
+  /**
+   * A check of a bound payload that needs this deployment's configuration, which a payload record's
+   * constructor cannot see (e.g. the webhook target allow-list). It throws {@link
+   * InvalidJobException} naming the payload field.
+   */
+  @FunctionalInterface
+  public interface PayloadCheck<P> {
+    void check(P payload);
+  }
+
+  /** This catalogue, with {@code check} run on every payload of {@code type} it binds. */
+  public <P> JobCatalogue withCheck(JobType<P> type, PayloadCheck<P> check) {
+    if (!types.containsKey(type.name())) {
+      return this; // not offered here (e.g. an operator-only type in the API's catalogue)
+    }
+    Map<String, PayloadCheck<?>> all = new LinkedHashMap<>(checks);
+    all.put(type.name(), check);
+    return new JobCatalogue(types, json, all);
   }
 
   public List<JobType<?>> types() {
@@ -62,8 +91,9 @@ public final class JobCatalogue {
     if (!node.isObject()) {
       throw new InvalidJobException("payload", "must be a JSON object");
     }
+    P bound;
     try {
-      return json.treeToValue(node, type.payloadClass());
+      bound = json.treeToValue(node, type.payloadClass());
     } catch (ValueInstantiationException e) {
       Throwable cause = e.getCause();
       if (cause instanceof InvalidJobException invalid) {
@@ -85,6 +115,16 @@ public final class JobCatalogue {
     } catch (JsonProcessingException e) {
       throw new InvalidJobException("payload", e.getOriginalMessage());
     }
+    @SuppressWarnings("unchecked")
+    PayloadCheck<P> check = (PayloadCheck<P>) checks.get(type.name());
+    if (check != null) {
+      try {
+        check.check(bound);
+      } catch (InvalidJobException invalid) {
+        throw new InvalidJobException("payload." + invalid.field(), invalid.reason());
+      }
+    }
+    return bound;
   }
 
   private static String path(MismatchedInputException e) {

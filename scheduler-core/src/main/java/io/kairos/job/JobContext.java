@@ -4,10 +4,13 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * What a handler knows about the attempt it runs. {@link #occurrenceId()} is stable across the
- * attempts of one occurrence, including a re-run after a worker crash, so side effects can carry it
- * as an idempotency key. {@link #report(String)} leaves a short note in the attempt's history (rows
- * deleted, a response status).
+ * What a handler knows about the attempt it runs. {@code scheduledFor} is when this attempt was due
+ * (a retry's is after its backoff); {@code occurrence} is when the occurrence it belongs to was
+ * first due. {@link #occurrenceId()} is built from the latter, so it is stable across the attempts
+ * of one occurrence — persisted retries and a re-run after a worker crash alike — and side effects
+ * can carry it as an idempotency key. {@link #report(String)} leaves a short note in the attempt's
+ * history (rows deleted, a response status). {@link #requestNextRun(Instant)} lets a type that
+ * knows when it is next needed (an OAuth token's expiry) choose its next occurrence.
  */
 public record JobContext(
     String jobId,
@@ -16,7 +19,9 @@ public record JobContext(
     int attempt,
     boolean recovered,
     String node,
-    AtomicReference<String> detail) {
+    AtomicReference<String> detail,
+    AtomicReference<Instant> nextRun,
+    Instant occurrence) {
 
   public static final int MAX_DETAIL_LENGTH = 2000;
 
@@ -27,11 +32,37 @@ public record JobContext(
       int attempt,
       boolean recovered,
       String node) {
-    this(jobId, jobType, scheduledFor, attempt, recovered, node, new AtomicReference<>());
+    this(jobId, jobType, scheduledFor, attempt, recovered, node, scheduledFor);
   }
 
+  /** An attempt of the occurrence first due at {@code occurrence}. */
+  public JobContext(
+      String jobId,
+      String jobType,
+      Instant scheduledFor,
+      int attempt,
+      boolean recovered,
+      String node,
+      Instant occurrence) {
+    this(
+        jobId,
+        jobType,
+        scheduledFor,
+        attempt,
+        recovered,
+        node,
+        new AtomicReference<>(),
+        new AtomicReference<>(),
+        occurrence);
+  }
+
+  public JobContext {
+    occurrence = occurrence == null ? scheduledFor : occurrence;
+  }
+
+  /** The same for every attempt of one occurrence: {@code jobId@epochMillis}. */
   public String occurrenceId() {
-    return jobId + "@" + scheduledFor.toEpochMilli();
+    return jobId + "@" + occurrence.toEpochMilli();
   }
 
   /** Replaces this attempt's note (bounded to {@value #MAX_DETAIL_LENGTH} characters). */
@@ -44,5 +75,18 @@ public record JobContext(
 
   public String reported() {
     return detail.get();
+  }
+
+  /**
+   * Asks for the job's next occurrence at {@code at} if this attempt succeeds, instead of what its
+   * schedule says; a one-time job then stays scheduled. Failures are retried and end as usual.
+   */
+  public void requestNextRun(Instant at) {
+    nextRun.set(at);
+  }
+
+  /** The next occurrence the handler asked for, or null. */
+  public Instant requestedNextRun() {
+    return nextRun.get();
   }
 }

@@ -291,6 +291,38 @@ class JobTaskTests {
     assertThat(job.nextRunAt()).isEqualTo(clock.now().plusSeconds(10));
   }
 
+  @Test
+  void aHandlerThatAsksForItsNextRunKeepsItsOneTimeJobScheduledThen() {
+    submitter.submit(fixture.job("self-paced", "noop", null, ScheduleSpec.at(clock.now()), 3));
+    Instant asked = clock.now().plus(Duration.ofMinutes(55));
+    scheduler =
+        (ManualScheduler)
+            TestHelper.createManualScheduler(
+                    fixture.schedulerDataSource,
+                    List.of(
+                        new JobTask<>(
+                            NoopHandler.TYPE,
+                            (payload, context) -> context.requestNextRun(asked),
+                            fixture.support(clock, PersistedBackoff.DEFAULT))))
+                .clock(clock)
+                .serializer(fixture.serializer)
+                .build();
+
+    scheduler.runAnyDueExecutions();
+    scheduler.tick(Duration.ofMinutes(55));
+    scheduler.runAnyDueExecutions();
+
+    assertThat(runs("self-paced"))
+        .extracting(JobRun::scheduledFor, JobRun::attempt, JobRun::outcome)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                Instant.parse("2026-03-01T10:00:00Z"), 1, RunOutcome.SUCCEEDED),
+            org.assertj.core.groups.Tuple.tuple(asked, 1, RunOutcome.SUCCEEDED));
+    var job = fixture.jobs.find("self-paced").orElseThrow();
+    assertThat(job.state()).isEqualTo(JobState.SCHEDULED);
+    assertThat(job.nextRunAt()).isEqualTo(asked);
+  }
+
   private List<JobRun> runs(String jobId) {
     return fixture.runs.runsOf(jobId, 0, 100);
   }

@@ -27,12 +27,16 @@ import io.kairos.job.JobStore;
 import io.kairos.job.log.LogHandler;
 import io.kairos.job.noop.NoopHandler;
 import io.kairos.job.retention.RetentionHandler;
+import io.kairos.job.webhook.WebhookHandler;
 import io.kairos.node.NodeStore;
+import io.kairos.outbound.Resolver;
 import io.kairos.serialization.JsonSerializer;
 import io.kairos.serialization.KairosJson;
 import io.kairos.watchdog.StaleJobWatchdog;
 import io.kairos.worker.declared.DeclaredJobsProperties;
 import io.kairos.worker.declared.DeclaredJobsReconciler;
+import io.kairos.worker.jobtypes.TierOne;
+import io.kairos.worker.jobtypes.WebhookProperties;
 import io.kairos.worker.metrics.KairosMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -72,9 +76,12 @@ class WorkerConfiguration {
     return new DatabaseClock(dataSource, localClock, properties.clockRefresh());
   }
 
+  /** Payloads are checked as the API checks them, webhook targets against this worker's policy. */
   @Bean
-  JobCatalogue jobCatalogue() {
-    return new JobCatalogue(BuiltInJobTypes.runnable(), STORED_JSON);
+  JobCatalogue jobCatalogue(WebhookProperties webhooks) {
+    return new JobCatalogue(BuiltInJobTypes.runnable(), STORED_JSON)
+        .withCheck(
+            WebhookHandler.TYPE, WebhookHandler.targetCheck(webhooks.policy(), Resolver.SYSTEM));
   }
 
   @Bean
@@ -126,8 +133,9 @@ class WorkerConfiguration {
   }
 
   @Bean
-  JobTask<?> retentionTask(RetentionHandler handler, ExecutionSupport support) {
-    return new JobTask<>(RetentionHandler.TYPE, handler, support);
+  JobTask<?> retentionTask(RetentionHandler handler, TierOne tierOne, ExecutionSupport support) {
+    return new JobTask<>(
+        RetentionHandler.TYPE, tierOne.decorate(RetentionHandler.TYPE, handler), support);
   }
 
   /** Writes declared jobs' executions; a client, like the API's, that never polls. */
@@ -188,13 +196,15 @@ class WorkerConfiguration {
   }
 
   @Bean
-  JobTask<?> noopTask(ExecutionSupport support) {
-    return new JobTask<>(NoopHandler.TYPE, new NoopHandler(), support);
+  JobTask<?> noopTask(TierOne tierOne, ExecutionSupport support) {
+    return new JobTask<>(
+        NoopHandler.TYPE, tierOne.decorate(NoopHandler.TYPE, new NoopHandler()), support);
   }
 
   @Bean
-  JobTask<?> logTask(ExecutionSupport support) {
-    return new JobTask<>(LogHandler.TYPE, new LogHandler(), support);
+  JobTask<?> logTask(TierOne tierOne, ExecutionSupport support) {
+    return new JobTask<>(
+        LogHandler.TYPE, tierOne.decorate(LogHandler.TYPE, new LogHandler()), support);
   }
 
   @Bean

@@ -1,0 +1,76 @@
+package io.kairos.worker.jobtypes;
+
+import io.kairos.crypto.EncryptionKey;
+import io.kairos.crypto.SecretCipher;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code kairos.encryption.*}, usually from the environment: {@code KAIROS_ENCRYPTION_KEY} (base64
+ * of 32 random bytes, e.g. {@code openssl rand -base64 32}), {@code KAIROS_ENCRYPTION_KEY_ID}
+ * (default {@code k1}) and, while rotating, {@code KAIROS_ENCRYPTION_RETIRED_KEYS} ({@code
+ * id:base64} pairs separated by commas) to read secrets sealed with earlier keys. Without a key,
+ * OAuth credentials can be neither stored nor refreshed.
+ */
+@ConfigurationProperties("kairos.encryption")
+public record EncryptionProperties(
+    String key, @DefaultValue("k1") String keyId, String retiredKeys) {
+
+  public EncryptionProperties {
+    key = key == null || key.isBlank() ? null : key.trim();
+    retiredKeys = retiredKeys == null || retiredKeys.isBlank() ? null : retiredKeys.trim();
+    cipher(key, keyId, retiredKeys);
+  }
+
+  /** The cipher, or null when no key is configured. */
+  public SecretCipher cipher() {
+    return cipher(key, keyId, retiredKeys);
+  }
+
+  private static SecretCipher cipher(String key, String keyId, String retiredKeys) {
+    if (key == null) {
+      if (retiredKeys != null) {
+        throw new IllegalArgumentException(
+            "kairos.encryption.retired-keys needs a current kairos.encryption.key");
+      }
+      return null;
+    }
+    EncryptionKey current;
+    try {
+      current = EncryptionKey.of(keyId, key);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "kairos.encryption.key (KAIROS_ENCRYPTION_KEY): " + e.getMessage());
+    }
+    List<EncryptionKey> retired = new ArrayList<>();
+    if (retiredKeys != null) {
+      for (String entry : retiredKeys.split("[,\\s]+")) {
+        int colon = entry.indexOf(':');
+        if (colon < 1) {
+          throw new IllegalArgumentException(
+              "kairos.encryption.retired-keys: entries must be id:base64");
+        }
+        try {
+          retired.add(EncryptionKey.of(entry.substring(0, colon), entry.substring(colon + 1)));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("kairos.encryption.retired-keys: " + e.getMessage());
+        }
+      }
+    }
+    try {
+      return new SecretCipher(current, retired);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("kairos.encryption: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EncryptionProperties[key id "
+        + keyId
+        + (key == null ? ", no key" : ", key hidden")
+        + "]";
+  }
+}
