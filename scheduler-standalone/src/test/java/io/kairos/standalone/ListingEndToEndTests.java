@@ -109,8 +109,13 @@ class ListingEndToEndTests {
   @Test
   void theJobTypesListGivesEachPayloadsJsonSchema() throws Exception {
     JsonNode types = kairos.body(kairos.get("/api/v1/job-types"));
-    assertThat(types).extracting(t -> t.get("name").asText()).containsExactly("noop", "log");
+    // Every type the API accepts; the operators-only `retention` is not among them.
+    assertThat(types)
+        .extracting(t -> t.get("name").asText())
+        .containsExactly("noop", "log", "email", "webhook", "oauth-token-refresh");
     JsonNode log = types.get(1).get("payloadSchema");
+    JsonNode webhook = types.get(3).get("payloadSchema");
+    assertThat(webhook.at("/properties/url/type").asText()).isEqualTo("string");
     assertThat(log.at("/properties/message/type").asText()).isEqualTo("string");
     assertThat(log.at("/required/0").asText()).isEqualTo("message");
     assertThat(log.get("additionalProperties").asBoolean()).isFalse();
