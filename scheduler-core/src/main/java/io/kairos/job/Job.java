@@ -33,4 +33,5 @@ public record Job(
     Instant finishedAt,
     Duration timeout,
     Duration misfireGrace,
-    String updatedBy) {}
+    String updatedBy,
+    Instant staleSince) {}

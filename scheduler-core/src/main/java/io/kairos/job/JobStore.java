@@ -403,7 +403,8 @@ public final class JobStore {
         instant(rs, "finished_at"),
         duration(rs.getString("timeout")),
         duration(rs.getString("misfire_grace")),
-        rs.getString("updated_by"));
+        rs.getString("updated_by"),
+        instant(rs, "stale_since"));
   }
 
   private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -80,12 +80,14 @@ class StaleJobWatchdogTests {
     assertThat(report.stale()).containsExactly("every-minute");
     assertThat(report.newlyStale()).containsExactly("every-minute");
     assertThat(watchdog.staleCount()).isEqualTo(1);
+    assertThat(fixture.jobs.find("every-minute").orElseThrow().staleSince()).isNotNull();
     assertThat(watchdog.check().newlyStale()).as("reported once, not on every check").isEmpty();
 
     failing.set(false);
     scheduler.tick(Duration.ofMinutes(1));
     scheduler.runAnyDueExecutions();
     assertThat(watchdog.check().freshAgain()).containsExactly("every-minute");
+    assertThat(fixture.jobs.find("every-minute").orElseThrow().staleSince()).isNull();
     assertThat(watchdog.staleCount()).isZero();
   }
 

@@ -35,7 +35,12 @@ public record JobResponse(
     @Schema(description = "the name of the API key that created it") String createdBy,
     Instant updatedAt,
     @Schema(description = "the name of the API key that changed it last") String updatedBy,
-    Instant finishedAt) {
+    Instant finishedAt,
+    @Schema(
+            description =
+                "set while the stale-job watchdog finds the job overdue: a recurring job without"
+                    + " success for too long, or a due one-time job nobody claimed")
+        Instant staleSince) {
 
   static JobResponse of(Job job, JobRun lastRun) {
     return new JobResponse(
@@ -61,7 +66,8 @@ public record JobResponse(
         job.createdBy(),
         job.updatedAt(),
         job.updatedBy(),
-        job.finishedAt());
+        job.finishedAt(),
+        job.staleSince());
   }
 
   private static String text(Duration duration) {

@@ -351,6 +351,7 @@ class JobControllerTests {
         null,
         null,
         NewJob.DEFAULT_MISFIRE_GRACE,
-        "writer");
+        "writer",
+        null);
   }
 }
