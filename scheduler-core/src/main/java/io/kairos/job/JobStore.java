@@ -32,7 +32,7 @@ public final class JobStore {
   private static final String COLUMNS =
       "select j.id, j.type, j.job_group, j.payload, j.schedule, j.max_attempts, j.priority,"
           + " j.request_hash, j.state, j.last_error, j.created_at, j.created_by, j.updated_at,"
-          + " j.updated_by, j.finished_at, j.timeout, j.misfire_grace,"
+          + " j.updated_by, j.finished_at, j.timeout, j.misfire_grace, j.stale_since,"
           + " coalesce(t.execution_time, j.paused_execution_time) as next_run_at, t.picked,"
           + " t.picked_by, t.last_heartbeat,"
           + " coalesce(t.last_success, j.paused_last_success) as last_success,"
