@@ -12,7 +12,7 @@ public record ScheduleResponse(
     @Schema(description = "the cron's time zone", example = "Europe/Oslo") String timeZone,
     @Schema(description = "ISO-8601 duration", example = "PT5M") String every) {
 
-  static ScheduleResponse of(ScheduleSpec spec) {
+  public static ScheduleResponse of(ScheduleSpec spec) {
     if (spec == null) {
       return null;
     }
