@@ -5,8 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import io.kairos.api.ApiApplication;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -19,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * OAuth credentials through the API, renewed by the worker from a local token endpoint (loopback
@@ -94,8 +98,8 @@ class CredentialEndToEndTests {
         .doesNotContain(CLIENT_SECRET)
         .doesNotContain(REFRESH_TOKEN)
         .doesNotContain(ACCESS_TOKEN)
-        .doesNotContain("clientSecret")
-        .doesNotContain("\"refreshToken\"")
+        .doesNotContain("\"clientSecret\":")
+        .doesNotContain("\"refreshToken\":")
         .doesNotContain("v1:k1:");
   }
 
@@ -219,6 +223,35 @@ class CredentialEndToEndTests {
         400,
         "password");
     kairos.assertProblem(kairos.get("/api/v1/oauth/credentials/x1"), 404, null);
+  }
+
+  @Test
+  void anApiWithoutEncryptionKeyStartsAndRefusesCredentialsNamingTheKey() throws Exception {
+    try (ConfigurableApplicationContext bare =
+        ApiApplication.application()
+            .run(
+                "--spring.datasource.url=" + kairos.db.jdbcUrl(),
+                "--spring.datasource.username=" + kairos.db.user(),
+                "--spring.datasource.password="
+                    + (kairos.db.password() == null ? "" : kairos.db.password()),
+                "--server.port=0",
+                "--kairos.oauth.require-https=false",
+                "--kairos.oauth.allowed-networks=127.0.0.0/8",
+                "--kairos.api.operator-key=" + KairosUnderTest.OPERATOR_KEY)) {
+      String base = "http://localhost:" + bare.getEnvironment().getProperty("local.server.port");
+      HttpResponse<String> refused =
+          kairos.http.send(
+              HttpRequest.newBuilder(URI.create(base + "/api/v1/oauth/credentials"))
+                  .header("Authorization", "Bearer " + KairosUnderTest.OPERATOR_KEY)
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(credential("no-key")))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      JsonNode problem = kairos.assertProblem(refused, 503, null);
+      assertThat(problem.get("detail").asText()).contains("KAIROS_ENCRYPTION_KEY");
+      assertNoSecret(refused);
+    }
+    kairos.assertProblem(kairos.get("/api/v1/oauth/credentials/no-key"), 404, null);
   }
 
   @Test
