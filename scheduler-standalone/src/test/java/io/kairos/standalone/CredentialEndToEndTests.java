@@ -22,6 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -29,6 +32,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * allowed for token endpoints only): no response carries a secret and the database holds them
  * sealed. Webhook targets keep the default policy: private, loopback and link-local are refused.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class CredentialEndToEndTests {
 
   static final String ENCRYPTION_KEY = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=";
@@ -104,7 +108,8 @@ class CredentialEndToEndTests {
   }
 
   @Test
-  void aCredentialIsRenewedAndNoResponseOrColumnShowsASecret() throws Exception {
+  void aCredentialIsRenewedAndNoResponseOrColumnShowsASecret(CapturedOutput output)
+      throws Exception {
     HttpResponse<String> created = kairos.post("/api/v1/oauth/credentials", credential("crm"));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     assertThat(created.headers().firstValue("Location")).hasValue("/api/v1/oauth/credentials/crm");
@@ -183,6 +188,12 @@ class CredentialEndToEndTests {
     HttpResponse<String> again = kairos.post("/api/v1/oauth/credentials", credential("crm"));
     assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
     await().atMost(Duration.ofSeconds(30)).until(() -> tokenRequests.get() > before);
+
+    // Nor does any log line of the worker or the API.
+    assertThat(output.getAll())
+        .doesNotContain(CLIENT_SECRET)
+        .doesNotContain(REFRESH_TOKEN)
+        .doesNotContain(ACCESS_TOKEN);
   }
 
   @Test
