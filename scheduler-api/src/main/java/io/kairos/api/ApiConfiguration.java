@@ -6,6 +6,8 @@ import com.github.kagkarlsson.scheduler.SchedulerClient;
 import io.kairos.api.problem.ProblemErrorReportValve;
 import io.kairos.api.wakeup.WakeUpSender;
 import io.kairos.clock.DatabaseClock;
+import io.kairos.crypto.SecretCipher;
+import io.kairos.deadjob.DeadJobs;
 import io.kairos.execution.TransactionJoiningDataSource;
 import io.kairos.history.JobRunStore;
 import io.kairos.job.BuiltInJobTypes;
@@ -13,13 +15,19 @@ import io.kairos.job.JobCatalogue;
 import io.kairos.job.JobControl;
 import io.kairos.job.JobStore;
 import io.kairos.job.JobSubmitter;
+import io.kairos.job.oauth.CredentialStore;
+import io.kairos.job.webhook.WebhookHandler;
 import io.kairos.node.NodeStore;
+import io.kairos.outbound.Resolver;
 import io.kairos.serialization.JsonSerializer;
 import io.kairos.serialization.KairosJson;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.apache.catalina.core.StandardHost;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -29,7 +37,14 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /** Core's stores and a db-scheduler client that only writes the task table. */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties({
+  OutboundProperties.Webhook.class,
+  OutboundProperties.OAuth.class,
+  OutboundProperties.Encryption.class
+})
 class ApiConfiguration {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ApiConfiguration.class);
 
   /**
    * Kairos's mapper for stored JSON (payloads, schedules, task data). Not a bean, so the web layer
@@ -58,9 +73,47 @@ class ApiConfiguration {
     return new DatabaseClock(dataSource, java.time.Clock.systemUTC(), Duration.ofSeconds(10));
   }
 
+  /** Webhook targets are checked against the same policy as on the workers, at creation. */
   @Bean
-  JobCatalogue jobCatalogue() {
-    return new JobCatalogue(BuiltInJobTypes.all(), STORED_JSON);
+  JobCatalogue jobCatalogue(OutboundProperties.Webhook webhook) {
+    return new JobCatalogue(BuiltInJobTypes.all(), STORED_JSON)
+        .withCheck(
+            WebhookHandler.TYPE, WebhookHandler.targetCheck(webhook.policy(), Resolver.SYSTEM));
+  }
+
+  @Bean
+  DeadJobs deadJobs(
+      DataSource dataSource,
+      SchedulerClient schedulerClient,
+      PlatformTransactionManager transactionManager,
+      Clock kairosClock,
+      WakeUpSender wakeUpSender) {
+    return new DeadJobs(
+        dataSource,
+        STORED_JSON,
+        schedulerClient,
+        new TransactionTemplate(transactionManager),
+        kairosClock,
+        wakeUpSender);
+  }
+
+  /**
+   * OAuth credentials. Without an encryption key the API still starts: credentials can be listed
+   * and deleted, and creating one is refused with a problem naming {@code KAIROS_ENCRYPTION_KEY}.
+   */
+  @Bean
+  CredentialStore credentialStore(
+      DataSource dataSource,
+      OutboundProperties.Encryption encryption,
+      OutboundProperties.OAuth oauth) {
+    SecretCipher cipher = encryption.cipher();
+    if (cipher == null) {
+      LOG.warn(
+          "KAIROS_ENCRYPTION_KEY is not set: OAuth credentials cannot be created through this"
+              + " API");
+    }
+    return new CredentialStore(
+        dataSource, cipher, oauth.policy(), Resolver.SYSTEM, oauth.requireHttps());
   }
 
   @Bean

@@ -77,7 +77,7 @@ class ApiDocumentation {
           Arrays.stream(handler.getMethodParameters())
               .anyMatch(p -> p.hasParameterAnnotation(PathVariable.class));
       if (byId) {
-        responses.addApiResponse("404", problem("No job with this id"));
+        responses.addApiResponse("404", problem("No job, dead job or credential with this id"));
       }
       if (required == Scope.JOBS_WRITE) {
         responses.addApiResponse(

@@ -72,15 +72,20 @@ class ApiDocumentationTests {
   void everyEndpointOfTheIssueIsDocumentedWithItsProblemResponses() throws Exception {
     JsonNode paths = JSON.readTree(get("/v3/api-docs", null).body()).get("paths");
     Map<String, List<String>> expected =
-        Map.of(
-            "/api/v1/jobs", List.of("get", "post", "delete"),
-            "/api/v1/jobs/{id}", List.of("get", "patch", "delete"),
-            "/api/v1/jobs/{id}/run", List.of("post"),
-            "/api/v1/jobs/{id}/pause", List.of("post"),
-            "/api/v1/jobs/{id}/resume", List.of("post"),
-            "/api/v1/jobs/{id}/runs", List.of("get"),
-            "/api/v1/nodes", List.of("get"),
-            "/api/v1/job-types", List.of("get"));
+        Map.ofEntries(
+            Map.entry("/api/v1/jobs", List.of("get", "post", "delete")),
+            Map.entry("/api/v1/jobs/{id}", List.of("get", "patch", "delete")),
+            Map.entry("/api/v1/jobs/{id}/run", List.of("post")),
+            Map.entry("/api/v1/jobs/{id}/pause", List.of("post")),
+            Map.entry("/api/v1/jobs/{id}/resume", List.of("post")),
+            Map.entry("/api/v1/jobs/{id}/runs", List.of("get")),
+            Map.entry("/api/v1/nodes", List.of("get")),
+            Map.entry("/api/v1/job-types", List.of("get")),
+            Map.entry("/api/v1/dead-jobs", List.of("get")),
+            Map.entry("/api/v1/dead-jobs/{id}", List.of("get", "delete")),
+            Map.entry("/api/v1/dead-jobs/{id}/requeue", List.of("post")),
+            Map.entry("/api/v1/oauth/credentials", List.of("get", "post")),
+            Map.entry("/api/v1/oauth/credentials/{id}", List.of("get", "delete")));
     assertThat(iterable(paths.fieldNames())).containsExactlyInAnyOrderElementsOf(expected.keySet());
     expected.forEach(
         (path, methods) -> {
@@ -110,6 +115,12 @@ class ApiDocumentationTests {
                 .at("/~1api~1v1~1jobs/post/responses/201/content/application~1json/schema/$ref")
                 .asText())
         .isEqualTo("#/components/schemas/Job");
+    JsonNode schemas = JSON.readTree(get("/v3/api-docs", null).body()).at("/components/schemas");
+    assertThat(iterable(schemas.get("Credential").get("properties").fieldNames()))
+        .contains("status", "statusReason", "hasRefreshToken", "accessTokenExpiresAt")
+        .doesNotContain("clientSecret", "refreshToken", "accessToken");
+    assertThat(schemas.at("/CreateCredential/properties/clientSecret/writeOnly").asBoolean())
+        .isTrue();
     assertThat(paths.at("/~1api~1v1~1jobs~1{id}~1pause/post/responses").has("409")).isTrue();
   }
 

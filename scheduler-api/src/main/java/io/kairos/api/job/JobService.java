@@ -20,14 +20,12 @@ import io.kairos.job.JobType;
 import io.kairos.job.NewJob;
 import io.kairos.job.UnknownJobException;
 import io.kairos.schedule.ScheduleSpec;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +42,8 @@ import org.springframework.stereotype.Service;
 class JobService {
 
   static final int DEFAULT_MAX_ATTEMPTS = 3;
-  static final int DEFAULT_PAGE = 50;
-  static final int MAX_PAGE = 500;
+  static final int DEFAULT_PAGE = Paging.DEFAULT_PAGE;
+  static final int MAX_PAGE = Paging.MAX_PAGE;
 
   private final JobCatalogue catalogue;
   private final JobSubmitter submitter;
@@ -218,31 +216,15 @@ class JobService {
   }
 
   static int checkLimit(Integer limit) {
-    if (limit == null) {
-      return DEFAULT_PAGE;
-    }
-    if (limit < 1 || limit > MAX_PAGE) {
-      throw new InvalidJobException("limit", "must be between 1 and " + MAX_PAGE);
-    }
-    return limit;
+    return Paging.checkLimit(limit);
   }
 
   static String encodeCursor(String kind, String position) {
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString((kind + position).getBytes(StandardCharsets.UTF_8));
+    return Paging.encodeCursor(kind, position);
   }
 
   static String decodeCursor(String kind, String cursor) {
-    try {
-      String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-      if (text.startsWith(kind) && text.length() > kind.length()) {
-        return text.substring(kind.length());
-      }
-    } catch (IllegalArgumentException e) {
-      // not base64: reported below
-    }
-    throw new InvalidJobException("cursor", "is not a cursor returned by this endpoint");
+    return Paging.decodeCursor(kind, cursor);
   }
 
   private static long parseRunId(String text) {

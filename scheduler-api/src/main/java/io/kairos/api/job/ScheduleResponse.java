@@ -20,7 +20,7 @@ public record ScheduleResponse(
     @Schema(description = "local times of day (declared jobs only)", example = "[\"03:00\"]")
         List<String> daily) {
 
-  static ScheduleResponse of(ScheduleSpec spec) {
+  public static ScheduleResponse of(ScheduleSpec spec) {
     if (spec == null) {
       return null;
     }

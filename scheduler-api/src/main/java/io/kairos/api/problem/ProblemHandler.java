@@ -7,6 +7,7 @@ import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobStateConflict;
 import io.kairos.job.JobSubmitter;
 import io.kairos.job.UnknownJobException;
+import io.kairos.job.oauth.CredentialStore;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
       problem.setProperty("runningOn", e.runningOn());
     }
     return problem;
+  }
+
+  @ExceptionHandler(ApiProblem.class)
+  ProblemDetail problem(ApiProblem e) {
+    return e.problem();
+  }
+
+  @ExceptionHandler(CredentialStore.CredentialConflict.class)
+  ProblemDetail credentialConflict(CredentialStore.CredentialConflict e) {
+    return Problems.of(HttpStatus.CONFLICT, "Conflict", e.getMessage(), "id");
   }
 
   @ExceptionHandler(MissingScopeException.class)

@@ -1,9 +1,7 @@
 package io.kairos.worker.jobtypes;
 
-import io.kairos.crypto.EncryptionKey;
+import io.kairos.crypto.CipherSettings;
 import io.kairos.crypto.SecretCipher;
-import java.util.ArrayList;
-import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -30,40 +28,7 @@ public record EncryptionProperties(
   }
 
   private static SecretCipher cipher(String key, String keyId, String retiredKeys) {
-    if (key == null) {
-      if (retiredKeys != null) {
-        throw new IllegalArgumentException(
-            "kairos.encryption.retired-keys needs a current kairos.encryption.key");
-      }
-      return null;
-    }
-    EncryptionKey current;
-    try {
-      current = EncryptionKey.of(keyId, key);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "kairos.encryption.key (KAIROS_ENCRYPTION_KEY): " + e.getMessage());
-    }
-    List<EncryptionKey> retired = new ArrayList<>();
-    if (retiredKeys != null) {
-      for (String entry : retiredKeys.split("[,\\s]+")) {
-        int colon = entry.indexOf(':');
-        if (colon < 1) {
-          throw new IllegalArgumentException(
-              "kairos.encryption.retired-keys: entries must be id:base64");
-        }
-        try {
-          retired.add(EncryptionKey.of(entry.substring(0, colon), entry.substring(colon + 1)));
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("kairos.encryption.retired-keys: " + e.getMessage());
-        }
-      }
-    }
-    try {
-      return new SecretCipher(current, retired);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("kairos.encryption: " + e.getMessage());
-    }
+    return CipherSettings.cipher(key, keyId, retiredKeys);
   }
 
   @Override

@@ -1,0 +1,121 @@
+package io.kairos.api.deadjob;
+
+import io.kairos.api.job.Page;
+import io.kairos.api.job.Paging;
+import io.kairos.api.problem.ApiProblem;
+import io.kairos.api.security.RequiresScope;
+import io.kairos.api.security.Scope;
+import io.kairos.deadjob.DeadJob;
+import io.kairos.deadjob.DeadJobs;
+import io.kairos.job.InvalidJobException;
+import io.kairos.job.NewJob;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** One-time jobs that failed for good: list, inspect, requeue, delete. */
+@RestController
+@RequestMapping(path = "/api/v1/dead-jobs", produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "dead jobs", description = "One-time jobs that failed for good")
+class DeadJobController {
+
+  private static final String CURSOR = "dead:";
+
+  private final DeadJobs deadJobs;
+
+  DeadJobController(DeadJobs deadJobs) {
+    this.deadJobs = deadJobs;
+  }
+
+  @Operation(
+      operationId = "listDeadJobs",
+      summary = "Dead jobs in id order, one page at a time",
+      description = "Pass nextCursor back as cursor for the next page; it is null on the last.")
+  @RequiresScope(Scope.JOBS_READ)
+  @GetMapping
+  Page<DeadJobResponse> list(
+      @Parameter(description = "a job type") @RequestParam(required = false) String type,
+      @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false)
+          String cursor,
+      @Parameter(
+              description = "page size, 1 to 500",
+              schema =
+                  @Schema(
+                      type = "integer",
+                      format = "int32",
+                      minimum = "1",
+                      maximum = "500",
+                      defaultValue = "50"))
+          @RequestParam(required = false)
+          Integer limit) {
+    int size = Paging.checkLimit(limit);
+    if (type != null && !NewJob.ID.matcher(type).matches()) {
+      throw new InvalidJobException("type", "is not a job type");
+    }
+    String after = cursor == null ? null : Paging.decodeCursor(CURSOR, cursor);
+    List<DeadJob> page = deadJobs.list(type, after, size + 1);
+    List<DeadJob> shown = page.subList(0, Math.min(size, page.size()));
+    String next = page.size() > size ? Paging.encodeCursor(CURSOR, shown.get(size - 1).id()) : null;
+    return new Page<>(shown.stream().map(DeadJobResponse::of).toList(), next);
+  }
+
+  @Operation(
+      operationId = "getDeadJob",
+      summary = "A dead job with its payload, attempts and last error",
+      description = "404 when no dead job has this id (the job may exist in another state).")
+  @RequiresScope(Scope.JOBS_READ)
+  @GetMapping("/{id}")
+  DeadJobResponse get(@PathVariable String id) {
+    return deadJobs.find(id).map(DeadJobResponse::of).orElseThrow(() -> notDead(id));
+  }
+
+  @Operation(
+      operationId = "requeueDeadJob",
+      summary = "Run a dead job again, now, from attempt 1",
+      description =
+          "With its payload, schedule, attempts limit and priority; its history goes on. 404 for"
+              + " an unknown job, 409 when the job is not dead (e.g. requeued meanwhile).")
+  @RequiresScope(Scope.JOBS_WRITE)
+  @PostMapping("/{id}/requeue")
+  RequeueResponse requeue(@PathVariable String id) {
+    DeadJobs.Requeue requeue = deadJobs.requeue(id);
+    return switch (requeue.outcome()) {
+      case REQUEUED -> new RequeueResponse(id, "SCHEDULED", requeue.nextRunAt());
+      case NOT_FOUND -> throw ApiProblem.notFound("no job with id '" + id + "'");
+      case NOT_DEAD ->
+          throw new ApiProblem(
+              HttpStatus.CONFLICT, "Conflict", "job '" + id + "' is not dead", null);
+    };
+  }
+
+  @Operation(
+      operationId = "deleteDeadJob",
+      summary = "Delete a dead job",
+      description = "Its history stays until pruned. 404 when no dead job has this id.")
+  @ApiResponse(responseCode = "204", description = "deleted")
+  @RequiresScope(Scope.JOBS_WRITE)
+  @DeleteMapping("/{id}")
+  ResponseEntity<Void> delete(@PathVariable String id) {
+    if (!deadJobs.delete(id)) {
+      throw notDead(id);
+    }
+    return ResponseEntity.noContent().build();
+  }
+
+  private static ApiProblem notDead(String id) {
+    return ApiProblem.notFound("no dead job with id '" + id + "'");
+  }
+}

@@ -1,0 +1,119 @@
+package io.kairos.api.oauth;
+
+import io.kairos.api.job.Page;
+import io.kairos.api.security.RequiresScope;
+import io.kairos.api.security.Scope;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.net.URI;
+import java.security.Principal;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** OAuth2 credentials kept fresh by their refresh jobs. Secrets go in, never out. */
+@RestController
+@RequestMapping(path = "/api/v1/oauth/credentials", produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "oauth credentials", description = "OAuth2 credentials whose tokens Kairos renews")
+class CredentialController {
+
+  private final CredentialService credentials;
+
+  CredentialController(CredentialService credentials) {
+    this.credentials = credentials;
+  }
+
+  @Operation(
+      operationId = "createCredential",
+      summary = "Store a credential and start renewing its tokens",
+      description =
+          "Seals clientSecret and refreshToken with KAIROS_ENCRYPTION_KEY and submits its refresh"
+              + " job (id oauth-refresh:<id>, due now) in the same transaction. The response"
+              + " never carries a secret. 409 when the id is taken; 503 when the API has no"
+              + " encryption key.")
+  @ApiResponse(
+      responseCode = "201",
+      description = "created",
+      content = @Content(schema = @Schema(implementation = CredentialResponse.class)))
+  @ApiResponse(
+      responseCode = "409",
+      description = "a credential with this id exists",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+              schema = @Schema(ref = "#/components/schemas/Problem")))
+  @ApiResponse(
+      responseCode = "503",
+      description = "no encryption key is configured (KAIROS_ENCRYPTION_KEY)",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+              schema = @Schema(ref = "#/components/schemas/Problem")))
+  @RequiresScope(Scope.ADMIN)
+  @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<CredentialResponse> create(
+      @RequestBody CreateCredentialRequest request, Principal caller) {
+    CredentialResponse body = credentials.create(request, caller.getName());
+    return ResponseEntity.status(HttpStatus.CREATED)
+        .location(URI.create("/api/v1/oauth/credentials/" + body.id()))
+        .body(body);
+  }
+
+  @Operation(
+      operationId = "listCredentials",
+      summary = "Credentials in id order, one page at a time, without secrets",
+      description = "Pass nextCursor back as cursor for the next page; it is null on the last.")
+  @RequiresScope(Scope.ADMIN)
+  @GetMapping
+  Page<CredentialResponse> list(
+      @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false)
+          String cursor,
+      @Parameter(
+              description = "page size, 1 to 500",
+              schema =
+                  @Schema(
+                      type = "integer",
+                      format = "int32",
+                      minimum = "1",
+                      maximum = "500",
+                      defaultValue = "50"))
+          @RequestParam(required = false)
+          Integer limit) {
+    return credentials.list(cursor, limit);
+  }
+
+  @Operation(
+      operationId = "getCredential",
+      summary = "A credential: status, statusReason, whether it has tokens, expiry; no secrets")
+  @RequiresScope(Scope.ADMIN)
+  @GetMapping("/{id}")
+  CredentialResponse get(@PathVariable String id) {
+    return credentials.get(id);
+  }
+
+  @Operation(
+      operationId = "deleteCredential",
+      summary = "Delete a credential and its secrets",
+      description =
+          "Its pending refresh job is cancelled; one running right now ends when it finds the"
+              + " credential gone.")
+  @ApiResponse(responseCode = "204", description = "deleted")
+  @RequiresScope(Scope.ADMIN)
+  @DeleteMapping("/{id}")
+  ResponseEntity<Void> delete(@PathVariable String id, Principal caller) {
+    credentials.delete(id, caller.getName());
+    return ResponseEntity.noContent().build();
+  }
+}

@@ -1,0 +1,284 @@
+package io.kairos.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import io.kairos.api.ApiApplication;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * OAuth credentials through the API, renewed by the worker from a local token endpoint (loopback
+ * allowed for token endpoints only): no response carries a secret and the database holds them
+ * sealed. Webhook targets keep the default policy: private, loopback and link-local are refused.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class CredentialEndToEndTests {
+
+  static final String ENCRYPTION_KEY = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=";
+  static final String CLIENT_SECRET = "cs-e2e-secret-5f1a9c";
+  static final String REFRESH_TOKEN = "rt-e2e-secret-8d2b47";
+  static final String ACCESS_TOKEN = "at-e2e-secret-3e6c10";
+
+  static KairosUnderTest kairos;
+  static HttpServer idp;
+  static final AtomicInteger tokenRequests = new AtomicInteger();
+
+  @BeforeAll
+  static void start() throws Exception {
+    idp = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    idp.createContext(
+        "/token",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          tokenRequests.incrementAndGet();
+          byte[] body =
+              ("{\"access_token\":\""
+                      + ACCESS_TOKEN
+                      + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}")
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    idp.start();
+    List<String> common =
+        List.of(
+            "--kairos.encryption.key=" + ENCRYPTION_KEY,
+            "--kairos.oauth.require-https=false",
+            "--kairos.oauth.allowed-networks=127.0.0.0/8");
+    kairos = KairosUnderTest.start(common, common);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (kairos != null) {
+      kairos.close();
+    }
+    if (idp != null) {
+      idp.stop(0);
+    }
+  }
+
+  private static String tokenEndpoint() {
+    return "http://127.0.0.1:" + idp.getAddress().getPort() + "/token";
+  }
+
+  private static String credential(String id) {
+    return "{\"id\":\""
+        + id
+        + "\",\"tokenEndpoint\":\""
+        + tokenEndpoint()
+        + "\",\"grantType\":\"refresh_token\",\"clientId\":\"kairos\",\"clientSecret\":\""
+        + CLIENT_SECRET
+        + "\",\"refreshToken\":\""
+        + REFRESH_TOKEN
+        + "\",\"scope\":\"contacts.read\"}";
+  }
+
+  private static void assertNoSecret(HttpResponse<String> response) {
+    assertThat(response.body())
+        .doesNotContain(CLIENT_SECRET)
+        .doesNotContain(REFRESH_TOKEN)
+        .doesNotContain(ACCESS_TOKEN)
+        .doesNotContain("\"clientSecret\":")
+        .doesNotContain("\"refreshToken\":")
+        .doesNotContain("v1:k1:");
+  }
+
+  @Test
+  void aCredentialIsRenewedAndNoResponseOrColumnShowsASecret(CapturedOutput output)
+      throws Exception {
+    HttpResponse<String> created = kairos.post("/api/v1/oauth/credentials", credential("crm"));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(created.headers().firstValue("Location")).hasValue("/api/v1/oauth/credentials/crm");
+    assertNoSecret(created);
+    JsonNode body = kairos.body(created);
+    assertThat(body.get("status").asText()).isEqualTo("ACTIVE");
+    assertThat(body.get("grantType").asText()).isEqualTo("refresh_token");
+    assertThat(body.get("clientAuthentication").asText()).isEqualTo("client_secret_basic");
+    assertThat(body.get("hasRefreshToken").asBoolean()).isTrue();
+    assertThat(body.get("refreshJobId").asText()).isEqualTo("oauth-refresh:crm");
+    assertThat(body.get("createdBy").asText()).isEqualTo("operator");
+
+    // Its refresh job, submitted with it, runs on the worker and stores an access token.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                kairos
+                    .body(kairos.get("/api/v1/oauth/credentials/crm"))
+                    .get("hasAccessToken")
+                    .asBoolean());
+    HttpResponse<String> one = kairos.get("/api/v1/oauth/credentials/crm");
+    assertNoSecret(one);
+    assertThat(kairos.body(one).get("accessTokenExpiresAt").isNull()).isFalse();
+    HttpResponse<String> list = kairos.get("/api/v1/oauth/credentials?limit=10");
+    assertNoSecret(list);
+    assertThat(kairos.body(list).get("items"))
+        .extracting(c -> c.get("id").asText())
+        .contains("crm");
+    HttpResponse<String> job = kairos.get("/api/v1/jobs/oauth-refresh:crm");
+    assertNoSecret(job);
+    assertThat(kairos.body(job).get("payload").get("credentialId").asText()).isEqualTo("crm");
+    assertNoSecret(kairos.get("/api/v1/jobs/oauth-refresh:crm/runs"));
+
+    // The database holds the secrets sealed only.
+    try (Connection db =
+            DriverManager.getConnection(
+                kairos.db.jdbcUrl(),
+                kairos.db.user(),
+                kairos.db.password() == null ? "" : kairos.db.password());
+        ResultSet rs =
+            db.createStatement()
+                .executeQuery(
+                    "select client_secret, refresh_token, access_token from"
+                        + " kairos_oauth_credential where id = 'crm'")) {
+      assertThat(rs.next()).isTrue();
+      List<String> columns = new ArrayList<>();
+      for (int i = 1; i <= 3; i++) {
+        columns.add(rs.getString(i));
+      }
+      assertThat(columns)
+          .allSatisfy(
+              value ->
+                  assertThat(value)
+                      .startsWith("v1:k1:")
+                      .doesNotContain(CLIENT_SECRET)
+                      .doesNotContain(REFRESH_TOKEN)
+                      .doesNotContain(ACCESS_TOKEN));
+    }
+
+    // Only admin keys may see credentials.
+    kairos.assertProblem(
+        kairos.send("GET", "/api/v1/oauth/credentials", null, KairosUnderTest.READER_KEY),
+        403,
+        null);
+
+    // Deleting it cancels its pending refresh job.
+    HttpResponse<String> deleted = kairos.delete("/api/v1/oauth/credentials/crm");
+    assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(204);
+    kairos.assertProblem(kairos.get("/api/v1/oauth/credentials/crm"), 404, null);
+    kairos.assertProblem(kairos.delete("/api/v1/oauth/credentials/crm"), 404, null);
+    assertThat(kairos.state("oauth-refresh:crm")).isIn("CANCELLED", "COMPLETED");
+
+    // The same id can be used again; its refresh job starts anew.
+    int before = tokenRequests.get();
+    HttpResponse<String> again = kairos.post("/api/v1/oauth/credentials", credential("crm"));
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
+    await().atMost(Duration.ofSeconds(30)).until(() -> tokenRequests.get() > before);
+
+    // Nor does any log line of the worker or the API.
+    assertThat(output.getAll())
+        .doesNotContain(CLIENT_SECRET)
+        .doesNotContain(REFRESH_TOKEN)
+        .doesNotContain(ACCESS_TOKEN);
+  }
+
+  @Test
+  void invalidOrDuplicateCredentialsAreRefusedNamingTheField() throws Exception {
+    assertThat(kairos.post("/api/v1/oauth/credentials", credential("erp")).statusCode())
+        .isEqualTo(201);
+    HttpResponse<String> duplicate = kairos.post("/api/v1/oauth/credentials", credential("erp"));
+    kairos.assertProblem(duplicate, 409, "id");
+    assertNoSecret(duplicate);
+
+    HttpResponse<String> noRefreshToken =
+        kairos.post(
+            "/api/v1/oauth/credentials",
+            "{\"id\":\"x1\",\"tokenEndpoint\":\""
+                + tokenEndpoint()
+                + "\",\"grantType\":\"refresh_token\",\"clientId\":\"kairos\",\"clientSecret\":\""
+                + CLIENT_SECRET
+                + "\"}");
+    kairos.assertProblem(noRefreshToken, 400, "refreshToken");
+    assertNoSecret(noRefreshToken);
+    kairos.assertProblem(
+        kairos.post(
+            "/api/v1/oauth/credentials",
+            "{\"id\":\"x2\",\"tokenEndpoint\":\""
+                + tokenEndpoint()
+                + "\",\"grantType\":\"password\",\"clientId\":\"kairos\"}"),
+        400,
+        "grantType");
+    kairos.assertProblem(
+        kairos.post(
+            "/api/v1/oauth/credentials",
+            "{\"id\":\"x3\",\"tokenEndpoint\":\"http://10.0.0.1/token\",\"grantType\":"
+                + "\"client_credentials\",\"clientId\":\"kairos\",\"clientSecret\":\"s\"}"),
+        400,
+        "tokenEndpoint");
+    kairos.assertProblem(
+        kairos.post("/api/v1/oauth/credentials", "{\"id\":\"x4\",\"password\":\"p\"}"),
+        400,
+        "password");
+    kairos.assertProblem(kairos.get("/api/v1/oauth/credentials/x1"), 404, null);
+  }
+
+  @Test
+  void anApiWithoutEncryptionKeyStartsAndRefusesCredentialsNamingTheKey() throws Exception {
+    try (ConfigurableApplicationContext bare =
+        ApiApplication.application()
+            .run(
+                "--spring.datasource.url=" + kairos.db.jdbcUrl(),
+                "--spring.datasource.username=" + kairos.db.user(),
+                "--spring.datasource.password="
+                    + (kairos.db.password() == null ? "" : kairos.db.password()),
+                "--server.port=0",
+                "--kairos.oauth.require-https=false",
+                "--kairos.oauth.allowed-networks=127.0.0.0/8",
+                "--kairos.api.operator-key=" + KairosUnderTest.OPERATOR_KEY)) {
+      String base = "http://localhost:" + bare.getEnvironment().getProperty("local.server.port");
+      HttpResponse<String> refused =
+          kairos.http.send(
+              HttpRequest.newBuilder(URI.create(base + "/api/v1/oauth/credentials"))
+                  .header("Authorization", "Bearer " + KairosUnderTest.OPERATOR_KEY)
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(credential("no-key")))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      JsonNode problem = kairos.assertProblem(refused, 503, null);
+      assertThat(problem.get("detail").asText()).contains("KAIROS_ENCRYPTION_KEY");
+      assertNoSecret(refused);
+    }
+    kairos.assertProblem(kairos.get("/api/v1/oauth/credentials/no-key"), 404, null);
+  }
+
+  @Test
+  void webhooksToPrivateLoopbackOrLinkLocalTargetsAreRefusedAtCreation() throws Exception {
+    for (String url :
+        List.of(
+            "http://10.0.0.1/hook",
+            "http://169.254.169.254/latest/meta-data",
+            "http://localhost:8080/hook",
+            "http://127.0.0.1/hook")) {
+      HttpResponse<String> refused =
+          kairos.post(
+              "/api/v1/jobs",
+              "{\"type\":\"webhook\",\"id\":\"w-private\",\"payload\":{\"url\":\"" + url + "\"}}");
+      kairos.assertProblem(refused, 400, "payload.url");
+    }
+    kairos.assertProblem(kairos.get("/api/v1/jobs/w-private"), 404, null);
+  }
+}
