@@ -8,7 +8,7 @@ import io.kairos.api.wakeup.WakeUpSender;
 import io.kairos.clock.DatabaseClock;
 import io.kairos.crypto.SecretCipher;
 import io.kairos.deadjob.DeadJobs;
-import io.kairos.execution.TransactionJoiningDataSource;
+import io.kairos.execution.KairosSchedulerClient;
 import io.kairos.history.JobRunStore;
 import io.kairos.job.BuiltInJobTypes;
 import io.kairos.job.JobCatalogue;
@@ -134,10 +134,7 @@ class ApiConfiguration {
   /** Never started: a client, not a scheduler, so the API cannot execute anything. */
   @Bean
   SchedulerClient schedulerClient(DataSource dataSource) {
-    return SchedulerClient.Builder.create(new TransactionJoiningDataSource(dataSource))
-        .serializer(new JsonSerializer(STORED_JSON))
-        .enablePriority()
-        .build();
+    return KairosSchedulerClient.create(dataSource, new JsonSerializer(STORED_JSON));
   }
 
   @Bean

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.kagkarlsson.scheduler.Clock;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
-import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import io.kairos.job.JobData;
 import io.kairos.schedule.ScheduleSpec;
 import io.kairos.wakeup.DueListener;
@@ -126,16 +125,13 @@ public final class DeadJobs {
               Instant next = job.schedule().recurring() ? job.schedule().firstExecution(now) : now;
               boolean scheduled =
                   schedulerClient.scheduleIfNotExists(
-                      new TaskInstance.Builder<JobData>(job.type(), id)
-                          .data(
-                              JobData.first(
-                                  job.payload(),
-                                  job.schedule(),
-                                  job.maxAttempts(),
-                                  job.timeout(),
-                                  job.misfireGrace()))
-                          .priority(job.priority())
-                          .build(),
+                      JobData.first(
+                              job.payload(),
+                              job.schedule(),
+                              job.maxAttempts(),
+                              job.timeout(),
+                              job.misfireGrace())
+                          .instance(job.type(), id, job.priority()),
                       next);
               if (!scheduled) {
                 throw new IllegalStateException("dead job '" + id + "' still had an execution");

@@ -2,7 +2,6 @@ package io.kairos.job;
 
 import com.github.kagkarlsson.scheduler.Clock;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
-import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import io.kairos.schedule.ScheduleSpec;
 import io.kairos.wakeup.DueListener;
 import java.time.Instant;
@@ -170,11 +169,7 @@ public final class JobControl {
               jobs.markResumed(id, by);
               boolean inserted =
                   schedulerClient.scheduleIfNotExists(
-                      new TaskInstance.Builder<JobData>(paused.type(), id)
-                          .data(data)
-                          .priority(paused.priority())
-                          .build(),
-                      next);
+                      data.instance(paused.type(), id, paused.priority()), next);
               if (!inserted) {
                 throw new IllegalStateException("paused job '" + id + "' still had an execution");
               }

@@ -2,6 +2,7 @@ package io.kairos.job;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import io.kairos.schedule.ScheduleSpec;
 import java.time.Duration;
 import java.util.Objects;
@@ -56,6 +57,11 @@ public record JobData(
       Duration timeout,
       Duration misfireGrace) {
     return new JobData(payload, schedule, maxAttempts, 1, false, timeout, misfireGrace);
+  }
+
+  /** This data as db-scheduler's task instance of job {@code id} of {@code type}. */
+  public TaskInstance<JobData> instance(String type, String id, int priority) {
+    return new TaskInstance.Builder<JobData>(type, id).data(this).priority(priority).build();
   }
 
   public boolean attemptsLeft() {

@@ -3,7 +3,6 @@ package io.kairos.job;
 import com.github.kagkarlsson.scheduler.Clock;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceCurrentlyExecutingException;
-import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import java.time.Duration;
 import java.time.Instant;
@@ -100,16 +99,9 @@ public final class JobDeclarations {
   private void schedule(Declaration declaration) {
     NewJob job = declaration.job();
     Instant first = job.schedule().firstExecution(clock.now());
-    schedulerClient.schedule(instance(declaration), first);
-  }
-
-  private TaskInstance<JobData> instance(Declaration declaration) {
-    NewJob job = declaration.job();
-    return new TaskInstance.Builder<JobData>(job.type(), job.id())
-        .data(
-            JobData.first(job.payload(), job.schedule(), job.maxAttempts(), declaration.timeout()))
-        .priority(job.priority())
-        .build();
+    JobData data =
+        JobData.first(job.payload(), job.schedule(), job.maxAttempts(), declaration.timeout());
+    schedulerClient.schedule(data.instance(job.type(), job.id(), job.priority()), first);
   }
 
   /** False when the job is running now: it keeps its old definition until a later start-up. */

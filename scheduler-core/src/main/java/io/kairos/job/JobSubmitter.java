@@ -2,7 +2,6 @@ package io.kairos.job;
 
 import com.github.kagkarlsson.scheduler.Clock;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
-import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import io.kairos.wakeup.DueListener;
 import java.time.Instant;
 import org.springframework.transaction.support.TransactionOperations;
@@ -52,12 +51,8 @@ public final class JobSubmitter {
             return new Submission(existing, false);
           }
           Instant first = job.schedule().firstExecution(clock.now());
-          TaskInstance<JobData> instance =
-              new TaskInstance.Builder<JobData>(job.type(), job.id())
-                  .data(job.firstData())
-                  .priority(job.priority())
-                  .build();
-          schedulerClient.schedule(instance, first);
+          schedulerClient.schedule(
+              job.firstData().instance(job.type(), job.id(), job.priority()), first);
           return new Submission(jobs.find(job.id()).orElseThrow(), true);
         });
   }

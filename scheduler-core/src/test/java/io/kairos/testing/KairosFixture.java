@@ -8,6 +8,7 @@ import com.github.kagkarlsson.scheduler.task.Task;
 import com.zaxxer.hikari.HikariDataSource;
 import io.kairos.execution.ExecutionSupport;
 import io.kairos.execution.JobTask;
+import io.kairos.execution.KairosSchedulerClient;
 import io.kairos.execution.PersistedBackoff;
 import io.kairos.execution.TransactionJoiningDataSource;
 import io.kairos.history.JobRunStore;
@@ -78,11 +79,7 @@ public final class KairosFixture implements AutoCloseable {
   }
 
   public JobSubmitter submitter(Clock clock) {
-    SchedulerClient client =
-        SchedulerClient.Builder.create(schedulerDataSource)
-            .serializer(serializer)
-            .enablePriority()
-            .build();
+    SchedulerClient client = KairosSchedulerClient.create(dataSource, serializer);
     return new JobSubmitter(jobs, client, transactions, clock, io.kairos.wakeup.DueListener.NONE);
   }
 

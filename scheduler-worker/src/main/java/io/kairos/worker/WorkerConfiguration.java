@@ -16,6 +16,7 @@ import com.github.kagkarlsson.scheduler.task.Task;
 import io.kairos.clock.DatabaseClock;
 import io.kairos.execution.ExecutionSupport;
 import io.kairos.execution.JobTask;
+import io.kairos.execution.KairosSchedulerClient;
 import io.kairos.execution.LeaseGuard;
 import io.kairos.execution.RunningAttempts;
 import io.kairos.execution.TransactionJoiningDataSource;
@@ -146,10 +147,7 @@ class WorkerConfiguration {
       PlatformTransactionManager transactionManager,
       Clock clock) {
     SchedulerClient client =
-        SchedulerClient.Builder.create(new TransactionJoiningDataSource(dataSource))
-            .serializer(new JsonSerializer(STORED_JSON))
-            .enablePriority()
-            .build();
+        KairosSchedulerClient.create(dataSource, new JsonSerializer(STORED_JSON));
     return new JobDeclarations(
         jobs,
         client,

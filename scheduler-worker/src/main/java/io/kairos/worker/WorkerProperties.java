@@ -68,13 +68,17 @@ public record WorkerProperties(
     }
   }
 
-  static String defaultNodeName() {
-    String host;
+  /** This machine's host name, or "unknown" when it cannot be resolved. */
+  public static String hostName() {
     try {
-      host = InetAddress.getLocalHost().getHostName();
+      return InetAddress.getLocalHost().getHostName();
     } catch (Exception e) {
-      host = "worker";
+      return "unknown";
     }
+  }
+
+  static String defaultNodeName() {
+    String host = hostName();
     long pid = ManagementFactory.getRuntimeMXBean().getPid();
     String name = host.replaceAll("[^A-Za-z0-9._:-]", "-") + "-" + pid + "-";
     return name + UUID.randomUUID().toString().substring(0, 6);

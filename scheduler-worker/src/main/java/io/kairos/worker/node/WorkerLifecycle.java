@@ -6,7 +6,6 @@ import io.kairos.node.NodeStore;
 import io.kairos.node.WorkerNode;
 import io.kairos.worker.WorkerProperties;
 import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +45,8 @@ class WorkerLifecycle implements SmartLifecycle {
 
   @Override
   public void start() {
-    nodes.register(nodeName, hostName(), ManagementFactory.getRuntimeMXBean().getPid());
+    nodes.register(
+        nodeName, WorkerProperties.hostName(), ManagementFactory.getRuntimeMXBean().getPid());
     state = WorkerNode.State.RUNNING;
     reporter =
         Executors.newSingleThreadScheduledExecutor(
@@ -91,14 +91,6 @@ class WorkerLifecycle implements SmartLifecycle {
       nodes.report(nodeName, state, scheduler.getCurrentlyExecuting().size());
     } catch (RuntimeException e) {
       LOG.warn("Could not refresh node {} in the nodes table: {}", nodeName, e.getMessage());
-    }
-  }
-
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (Exception e) {
-      return "unknown";
     }
   }
 }
