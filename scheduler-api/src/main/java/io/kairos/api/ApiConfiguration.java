@@ -5,20 +5,20 @@ import com.github.kagkarlsson.scheduler.Clock;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import io.kairos.api.problem.ProblemErrorReportValve;
 import io.kairos.api.wakeup.WakeUpSender;
+import io.kairos.catalogue.BuiltInJobTypes;
+import io.kairos.catalogue.JobCatalogue;
 import io.kairos.clock.DatabaseClock;
+import io.kairos.control.JobControl;
+import io.kairos.control.JobSubmitter;
 import io.kairos.crypto.SecretCipher;
 import io.kairos.deadjob.DeadJobs;
-import io.kairos.execution.KairosSchedulerClient;
-import io.kairos.history.JobRunStore;
-import io.kairos.job.BuiltInJobTypes;
-import io.kairos.job.JobCatalogue;
-import io.kairos.job.JobControl;
-import io.kairos.job.JobStore;
-import io.kairos.job.JobSubmitter;
-import io.kairos.job.oauth.CredentialStore;
-import io.kairos.job.webhook.WebhookHandler;
+import io.kairos.jobtype.oauth.CredentialStore;
+import io.kairos.jobtype.webhook.WebhookHandler;
 import io.kairos.node.NodeStore;
 import io.kairos.outbound.Resolver;
+import io.kairos.registry.JobRegistry;
+import io.kairos.registry.KairosSchedulerClient;
+import io.kairos.registry.RunHistory;
 import io.kairos.serialization.JsonSerializer;
 import io.kairos.serialization.KairosJson;
 import java.time.Duration;
@@ -117,13 +117,13 @@ class ApiConfiguration {
   }
 
   @Bean
-  JobStore jobStore(DataSource dataSource) {
-    return new JobStore(dataSource, STORED_JSON);
+  JobRegistry jobStore(DataSource dataSource) {
+    return new JobRegistry(dataSource, STORED_JSON);
   }
 
   @Bean
-  JobRunStore jobRunStore(DataSource dataSource) {
-    return new JobRunStore(dataSource);
+  RunHistory jobRunStore(DataSource dataSource) {
+    return new RunHistory(dataSource);
   }
 
   @Bean
@@ -139,7 +139,7 @@ class ApiConfiguration {
 
   @Bean
   JobSubmitter jobSubmitter(
-      JobStore jobs,
+      JobRegistry jobs,
       SchedulerClient schedulerClient,
       PlatformTransactionManager transactionManager,
       Clock kairosClock,
@@ -154,7 +154,7 @@ class ApiConfiguration {
 
   @Bean
   JobControl jobControl(
-      JobStore jobs,
+      JobRegistry jobs,
       SchedulerClient schedulerClient,
       PlatformTransactionManager transactionManager,
       Clock kairosClock,

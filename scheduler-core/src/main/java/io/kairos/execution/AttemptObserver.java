@@ -1,6 +1,6 @@
 package io.kairos.execution;
 
-import io.kairos.history.RunOutcome;
+import io.kairos.job.RunOutcome;
 import java.time.Duration;
 
 /** Told about every attempt whose result was recorded: for metrics. Must not throw or block. */

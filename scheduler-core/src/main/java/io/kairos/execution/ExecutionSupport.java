@@ -1,9 +1,9 @@
 package io.kairos.execution;
 
 import com.github.kagkarlsson.scheduler.Clock;
-import io.kairos.history.JobRunStore;
-import io.kairos.job.JobCatalogue;
-import io.kairos.job.JobStore;
+import io.kairos.catalogue.JobCatalogue;
+import io.kairos.registry.JobRegistry;
+import io.kairos.registry.RunHistory;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,8 +16,8 @@ import org.springframework.transaction.support.TransactionOperations;
  */
 public record ExecutionSupport(
     JobCatalogue catalogue,
-    JobRunStore runs,
-    JobStore jobs,
+    RunHistory runs,
+    JobRegistry jobs,
     TransactionOperations transactions,
     Clock clock,
     PersistedBackoff backoff,
@@ -29,8 +29,8 @@ public record ExecutionSupport(
   /** Support with default timeouts and its own timer thread. */
   public ExecutionSupport(
       JobCatalogue catalogue,
-      JobRunStore runs,
-      JobStore jobs,
+      RunHistory runs,
+      JobRegistry jobs,
       TransactionOperations transactions,
       Clock clock,
       PersistedBackoff backoff) {

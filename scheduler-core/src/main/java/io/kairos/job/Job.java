@@ -1,7 +1,6 @@
 package io.kairos.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kairos.schedule.ScheduleSpec;
 import java.time.Duration;
 import java.time.Instant;
 

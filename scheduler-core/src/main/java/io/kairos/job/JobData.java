@@ -3,7 +3,6 @@ package io.kairos.job;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
-import io.kairos.schedule.ScheduleSpec;
 import java.time.Duration;
 import java.util.Objects;
 

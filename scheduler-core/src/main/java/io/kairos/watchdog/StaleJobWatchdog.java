@@ -2,7 +2,7 @@ package io.kairos.watchdog;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.kagkarlsson.scheduler.Clock;
-import io.kairos.schedule.ScheduleSpec;
+import io.kairos.job.ScheduleSpec;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;

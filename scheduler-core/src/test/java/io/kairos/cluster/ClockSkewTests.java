@@ -7,15 +7,15 @@ import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.zaxxer.hikari.HikariDataSource;
 import io.kairos.clock.DatabaseClock;
+import io.kairos.control.JobSubmitter;
 import io.kairos.execution.ExecutionSupport;
 import io.kairos.execution.PersistedBackoff;
-import io.kairos.execution.TransactionJoiningDataSource;
-import io.kairos.history.JobRunStore;
 import io.kairos.job.JobHandler;
-import io.kairos.job.JobStore;
-import io.kairos.job.JobSubmitter;
 import io.kairos.job.JobType;
-import io.kairos.schedule.ScheduleSpec;
+import io.kairos.job.ScheduleSpec;
+import io.kairos.registry.JobRegistry;
+import io.kairos.registry.RunHistory;
+import io.kairos.registry.TransactionJoiningDataSource;
 import io.kairos.testing.KairosFixture;
 import java.time.Clock;
 import java.time.Duration;
@@ -117,8 +117,8 @@ class ClockSkewTests {
       ExecutionSupport support =
           new ExecutionSupport(
               fixture.catalogue,
-              new JobRunStore(pool),
-              new JobStore(pool, fixture.json),
+              new RunHistory(pool),
+              new JobRegistry(pool, fixture.json),
               new TransactionTemplate(new DataSourceTransactionManager(pool)),
               clock,
               PersistedBackoff.DEFAULT);

@@ -7,13 +7,13 @@ import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.github.kagkarlsson.scheduler.SystemClock;
 import com.zaxxer.hikari.HikariDataSource;
+import io.kairos.control.JobSubmitter;
 import io.kairos.execution.ExecutionSupport;
 import io.kairos.execution.PersistedBackoff;
-import io.kairos.execution.TransactionJoiningDataSource;
 import io.kairos.job.JobHandler;
-import io.kairos.job.JobSubmitter;
 import io.kairos.job.JobType;
-import io.kairos.schedule.ScheduleSpec;
+import io.kairos.job.ScheduleSpec;
+import io.kairos.registry.TransactionJoiningDataSource;
 import io.kairos.testing.KairosFixture;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -71,8 +71,8 @@ class ClusterTests {
       ExecutionSupport support =
           new ExecutionSupport(
               fixture.catalogue,
-              new io.kairos.history.JobRunStore(pool),
-              new io.kairos.job.JobStore(pool, fixture.json),
+              new io.kairos.registry.RunHistory(pool),
+              new io.kairos.registry.JobRegistry(pool, fixture.json),
               new org.springframework.transaction.support.TransactionTemplate(
                   new org.springframework.jdbc.datasource.DataSourceTransactionManager(pool)),
               clock,

@@ -8,7 +8,7 @@ import com.github.kagkarlsson.scheduler.testhelper.TestHelper;
 import io.kairos.execution.PersistedBackoff;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
-import io.kairos.schedule.ScheduleSpec;
+import io.kairos.job.ScheduleSpec;
 import io.kairos.testing.KairosFixture;
 import java.time.Duration;
 import java.time.Instant;

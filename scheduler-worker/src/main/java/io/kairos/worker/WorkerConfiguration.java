@@ -13,24 +13,24 @@ import com.github.kagkarlsson.scheduler.event.SchedulerListener;
 import com.github.kagkarlsson.scheduler.serializer.Serializer;
 import com.github.kagkarlsson.scheduler.stats.StatsRegistry;
 import com.github.kagkarlsson.scheduler.task.Task;
+import io.kairos.catalogue.BuiltInJobTypes;
+import io.kairos.catalogue.JobCatalogue;
 import io.kairos.clock.DatabaseClock;
+import io.kairos.declared.JobDeclarations;
 import io.kairos.execution.ExecutionSupport;
 import io.kairos.execution.JobTask;
-import io.kairos.execution.KairosSchedulerClient;
 import io.kairos.execution.LeaseGuard;
 import io.kairos.execution.RunningAttempts;
-import io.kairos.execution.TransactionJoiningDataSource;
-import io.kairos.history.JobRunStore;
-import io.kairos.job.BuiltInJobTypes;
-import io.kairos.job.JobCatalogue;
-import io.kairos.job.JobDeclarations;
-import io.kairos.job.JobStore;
-import io.kairos.job.log.LogHandler;
-import io.kairos.job.noop.NoopHandler;
-import io.kairos.job.retention.RetentionHandler;
-import io.kairos.job.webhook.WebhookHandler;
+import io.kairos.jobtype.log.LogHandler;
+import io.kairos.jobtype.noop.NoopHandler;
+import io.kairos.jobtype.retention.RetentionHandler;
+import io.kairos.jobtype.webhook.WebhookHandler;
 import io.kairos.node.NodeStore;
 import io.kairos.outbound.Resolver;
+import io.kairos.registry.JobRegistry;
+import io.kairos.registry.KairosSchedulerClient;
+import io.kairos.registry.RunHistory;
+import io.kairos.registry.TransactionJoiningDataSource;
 import io.kairos.serialization.JsonSerializer;
 import io.kairos.serialization.KairosJson;
 import io.kairos.watchdog.StaleJobWatchdog;
@@ -86,13 +86,13 @@ class WorkerConfiguration {
   }
 
   @Bean
-  JobRunStore jobRunStore(DataSource dataSource) {
-    return new JobRunStore(dataSource);
+  RunHistory jobRunStore(DataSource dataSource) {
+    return new RunHistory(dataSource);
   }
 
   @Bean
-  JobStore jobStore(DataSource dataSource) {
-    return new JobStore(dataSource, STORED_JSON);
+  JobRegistry jobStore(DataSource dataSource) {
+    return new JobRegistry(dataSource, STORED_JSON);
   }
 
   @Bean
@@ -103,8 +103,8 @@ class WorkerConfiguration {
   @Bean
   ExecutionSupport executionSupport(
       JobCatalogue catalogue,
-      JobRunStore runs,
-      JobStore jobs,
+      RunHistory runs,
+      JobRegistry jobs,
       PlatformTransactionManager transactionManager,
       Clock clock,
       WorkerProperties properties,
@@ -143,7 +143,7 @@ class WorkerConfiguration {
   @Bean
   JobDeclarations jobDeclarations(
       DataSource dataSource,
-      JobStore jobs,
+      JobRegistry jobs,
       PlatformTransactionManager transactionManager,
       Clock clock) {
     SchedulerClient client =

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.github.kagkarlsson.scheduler.SystemClock;
+import io.kairos.control.JobSubmitter;
 import io.kairos.job.JobHandler;
-import io.kairos.job.JobSubmitter;
 import io.kairos.job.JobType;
-import io.kairos.job.log.LogHandler;
-import io.kairos.job.noop.NoopHandler;
-import io.kairos.schedule.ScheduleSpec;
+import io.kairos.job.ScheduleSpec;
+import io.kairos.jobtype.log.LogHandler;
+import io.kairos.jobtype.noop.NoopHandler;
 import io.kairos.testing.KairosFixture;
 import java.io.File;
 import java.nio.file.Files;

@@ -2,8 +2,8 @@ package io.kairos.api.job;
 
 import io.kairos.api.security.RequiresScope;
 import io.kairos.api.security.Scope;
+import io.kairos.control.JobSubmitter;
 import io.kairos.job.JobState;
-import io.kairos.job.JobSubmitter;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;

@@ -1,8 +1,8 @@
 package io.kairos.api.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kairos.history.JobRun;
 import io.kairos.job.Job;
+import io.kairos.job.JobRun;
 import io.kairos.job.JobState;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Duration;

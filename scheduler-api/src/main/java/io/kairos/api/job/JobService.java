@@ -6,20 +6,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.kagkarlsson.scheduler.Clock;
-import io.kairos.history.JobRun;
-import io.kairos.history.JobRunStore;
+import io.kairos.catalogue.JobCatalogue;
+import io.kairos.control.JobControl;
+import io.kairos.control.JobSubmitter;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.Job;
-import io.kairos.job.JobCatalogue;
-import io.kairos.job.JobControl;
 import io.kairos.job.JobFilter;
+import io.kairos.job.JobRun;
 import io.kairos.job.JobState;
-import io.kairos.job.JobStore;
-import io.kairos.job.JobSubmitter;
 import io.kairos.job.JobType;
 import io.kairos.job.NewJob;
+import io.kairos.job.ScheduleSpec;
 import io.kairos.job.UnknownJobException;
-import io.kairos.schedule.ScheduleSpec;
+import io.kairos.registry.JobRegistry;
+import io.kairos.registry.RunHistory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -48,8 +48,8 @@ class JobService {
   private final JobCatalogue catalogue;
   private final JobSubmitter submitter;
   private final JobControl control;
-  private final JobStore jobs;
-  private final JobRunStore runs;
+  private final JobRegistry jobs;
+  private final RunHistory runs;
   private final Clock clock;
   private final ObjectMapper json;
 
@@ -57,8 +57,8 @@ class JobService {
       JobCatalogue catalogue,
       JobSubmitter submitter,
       JobControl control,
-      JobStore jobs,
-      JobRunStore runs,
+      JobRegistry jobs,
+      RunHistory runs,
       Clock clock,
       ObjectMapper json) {
     this.catalogue = catalogue;

@@ -1,7 +1,7 @@
 package io.kairos.api.job;
 
-import io.kairos.history.JobRun;
-import io.kairos.history.RunOutcome;
+import io.kairos.job.JobRun;
+import io.kairos.job.RunOutcome;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 

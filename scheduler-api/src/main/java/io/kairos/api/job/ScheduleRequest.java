@@ -1,7 +1,7 @@
 package io.kairos.api.job;
 
-import io.kairos.schedule.InvalidScheduleException;
-import io.kairos.schedule.ScheduleSpec;
+import io.kairos.job.InvalidScheduleException;
+import io.kairos.job.ScheduleSpec;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.DateTimeException;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.kairos.api.job;
 
-import io.kairos.schedule.ScheduleSpec;
+import io.kairos.job.ScheduleSpec;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.time.LocalTime;

@@ -3,7 +3,7 @@ package io.kairos.api.jobtype;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kairos.api.security.RequiresScope;
 import io.kairos.api.security.Scope;
-import io.kairos.job.JobCatalogue;
+import io.kairos.catalogue.JobCatalogue;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;

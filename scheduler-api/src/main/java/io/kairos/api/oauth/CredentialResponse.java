@@ -1,6 +1,6 @@
 package io.kairos.api.oauth;
 
-import io.kairos.job.oauth.OAuthCredential;
+import io.kairos.jobtype.oauth.OAuthCredential;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 

@@ -5,19 +5,19 @@ import com.github.kagkarlsson.scheduler.Clock;
 import io.kairos.api.job.Page;
 import io.kairos.api.job.Paging;
 import io.kairos.api.problem.ApiProblem;
-import io.kairos.job.JobControl;
+import io.kairos.control.JobControl;
+import io.kairos.control.JobSubmitter;
 import io.kairos.job.JobStateConflict;
-import io.kairos.job.JobStore;
-import io.kairos.job.JobSubmitter;
 import io.kairos.job.NewJob;
+import io.kairos.job.ScheduleSpec;
 import io.kairos.job.UnknownJobException;
-import io.kairos.job.oauth.ClientAuthentication;
-import io.kairos.job.oauth.CredentialStore;
-import io.kairos.job.oauth.GrantType;
-import io.kairos.job.oauth.NewCredential;
-import io.kairos.job.oauth.OAuthCredential;
-import io.kairos.job.oauth.OAuthTokenRefreshHandler;
-import io.kairos.schedule.ScheduleSpec;
+import io.kairos.jobtype.oauth.ClientAuthentication;
+import io.kairos.jobtype.oauth.CredentialStore;
+import io.kairos.jobtype.oauth.GrantType;
+import io.kairos.jobtype.oauth.NewCredential;
+import io.kairos.jobtype.oauth.OAuthCredential;
+import io.kairos.jobtype.oauth.OAuthTokenRefreshHandler;
+import io.kairos.registry.JobRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -40,7 +40,7 @@ class CredentialService {
   private final CredentialStore store;
   private final JobSubmitter submitter;
   private final JobControl control;
-  private final JobStore jobs;
+  private final JobRegistry jobs;
   private final TransactionTemplate transactions;
   private final Clock clock;
   private final ObjectMapper json = new ObjectMapper();
@@ -49,7 +49,7 @@ class CredentialService {
       CredentialStore store,
       JobSubmitter submitter,
       JobControl control,
-      JobStore jobs,
+      JobRegistry jobs,
       PlatformTransactionManager transactionManager,
       Clock clock) {
     this.store = store;

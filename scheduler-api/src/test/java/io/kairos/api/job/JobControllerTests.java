@@ -18,18 +18,18 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import com.github.kagkarlsson.scheduler.Clock;
 import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
-import io.kairos.history.JobRunStore;
-import io.kairos.job.BuiltInJobTypes;
+import io.kairos.catalogue.BuiltInJobTypes;
+import io.kairos.catalogue.JobCatalogue;
+import io.kairos.control.JobControl;
+import io.kairos.control.JobSubmitter;
 import io.kairos.job.Job;
-import io.kairos.job.JobCatalogue;
-import io.kairos.job.JobControl;
 import io.kairos.job.JobState;
 import io.kairos.job.JobStateConflict;
-import io.kairos.job.JobStore;
-import io.kairos.job.JobSubmitter;
 import io.kairos.job.NewJob;
+import io.kairos.job.ScheduleSpec;
 import io.kairos.job.UnknownJobException;
-import io.kairos.schedule.ScheduleSpec;
+import io.kairos.registry.JobRegistry;
+import io.kairos.registry.RunHistory;
 import io.kairos.serialization.KairosJson;
 import java.time.Instant;
 import java.util.Optional;
@@ -94,8 +94,8 @@ class JobControllerTests {
   @Autowired MockMvc mvc;
   @MockitoBean JobSubmitter submitter;
   @MockitoBean JobControl control;
-  @MockitoBean JobStore store;
-  @MockitoBean JobRunStore runs;
+  @MockitoBean JobRegistry store;
+  @MockitoBean RunHistory runs;
 
   boolean expectNothingStored = true;
 

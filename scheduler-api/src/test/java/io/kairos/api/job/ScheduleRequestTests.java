@@ -3,8 +3,8 @@ package io.kairos.api.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kairos.schedule.InvalidScheduleException;
-import io.kairos.schedule.ScheduleSpec;
+import io.kairos.job.InvalidScheduleException;
+import io.kairos.job.ScheduleSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;

@@ -3,8 +3,8 @@ package io.kairos.api.jobtype;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kairos.job.log.LogPayload;
-import io.kairos.job.noop.NoopPayload;
+import io.kairos.jobtype.log.LogPayload;
+import io.kairos.jobtype.noop.NoopPayload;
 import org.junit.jupiter.api.Test;
 
 class PayloadSchemasTests {

@@ -9,18 +9,18 @@ import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.kairos.catalogue.BuiltInJobTypes;
+import io.kairos.catalogue.JobCatalogue;
 import io.kairos.execution.ExecutionSupport;
 import io.kairos.execution.JobTask;
 import io.kairos.execution.PersistedBackoff;
-import io.kairos.execution.TransactionJoiningDataSource;
-import io.kairos.history.JobRunStore;
-import io.kairos.job.BuiltInJobTypes;
-import io.kairos.job.JobCatalogue;
 import io.kairos.job.JobData;
-import io.kairos.job.JobStore;
-import io.kairos.job.noop.NoopHandler;
+import io.kairos.job.ScheduleSpec;
+import io.kairos.jobtype.noop.NoopHandler;
 import io.kairos.migration.KairosMigrations;
-import io.kairos.schedule.ScheduleSpec;
+import io.kairos.registry.JobRegistry;
+import io.kairos.registry.RunHistory;
+import io.kairos.registry.TransactionJoiningDataSource;
 import io.kairos.serialization.JsonSerializer;
 import io.kairos.serialization.KairosJson;
 import java.sql.Connection;
@@ -101,8 +101,8 @@ public final class ThroughputBench {
         ExecutionSupport support =
             new ExecutionSupport(
                 new JobCatalogue(BuiltInJobTypes.all(), json),
-                new JobRunStore(pool),
-                new JobStore(pool, json),
+                new RunHistory(pool),
+                new JobRegistry(pool, json),
                 new TransactionTemplate(new DataSourceTransactionManager(pool)),
                 new SystemClock(),
                 PersistedBackoff.DEFAULT);

@@ -1,6 +1,6 @@
 package io.kairos.worker.jobtypes;
 
-import io.kairos.job.email.SmtpSettings;
+import io.kairos.jobtype.email.SmtpSettings;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;

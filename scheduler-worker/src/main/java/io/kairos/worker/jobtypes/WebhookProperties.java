@@ -1,6 +1,6 @@
 package io.kairos.worker.jobtypes;
 
-import io.kairos.job.webhook.WebhookSigner;
+import io.kairos.jobtype.webhook.WebhookSigner;
 import io.kairos.outbound.OutboundPolicy;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;

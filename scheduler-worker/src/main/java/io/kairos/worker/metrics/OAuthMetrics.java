@@ -1,7 +1,7 @@
 package io.kairos.worker.metrics;
 
-import io.kairos.job.oauth.CredentialStatus;
-import io.kairos.job.oauth.CredentialStore;
+import io.kairos.jobtype.oauth.CredentialStatus;
+import io.kairos.jobtype.oauth.CredentialStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -9,24 +9,24 @@ import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.SystemClock;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import io.kairos.control.JobSubmitter;
 import io.kairos.crypto.EncryptionKey;
 import io.kairos.crypto.SecretCipher;
-import io.kairos.execution.TransactionJoiningDataSource;
-import io.kairos.history.JobRunStore;
-import io.kairos.history.RunOutcome;
 import io.kairos.job.JobState;
-import io.kairos.job.JobStore;
-import io.kairos.job.JobSubmitter;
 import io.kairos.job.NewJob;
-import io.kairos.job.oauth.CredentialStatus;
-import io.kairos.job.oauth.CredentialStore;
-import io.kairos.job.oauth.GrantType;
-import io.kairos.job.oauth.NewCredential;
-import io.kairos.job.oauth.OAuthCredential;
-import io.kairos.job.oauth.OAuthTokenRefreshHandler;
+import io.kairos.job.RunOutcome;
+import io.kairos.job.ScheduleSpec;
+import io.kairos.jobtype.oauth.CredentialStatus;
+import io.kairos.jobtype.oauth.CredentialStore;
+import io.kairos.jobtype.oauth.GrantType;
+import io.kairos.jobtype.oauth.NewCredential;
+import io.kairos.jobtype.oauth.OAuthCredential;
+import io.kairos.jobtype.oauth.OAuthTokenRefreshHandler;
 import io.kairos.outbound.OutboundPolicy;
 import io.kairos.outbound.Resolver;
-import io.kairos.schedule.ScheduleSpec;
+import io.kairos.registry.JobRegistry;
+import io.kairos.registry.RunHistory;
+import io.kairos.registry.TransactionJoiningDataSource;
 import io.kairos.serialization.JsonSerializer;
 import io.kairos.serialization.KairosJson;
 import io.kairos.testing.TestDatabases;
@@ -125,11 +125,11 @@ class JobTypesWorkerTests {
     assertThat(message.getSubject()).isEqualTo("Reminder: meeting at 18:00");
     assertThat(message.getMessageID()).endsWith("@example.com>");
     assertThat(message.getSentDate().toInstant()).isAfterOrEqualTo(due.minusSeconds(1));
-    JobStore jobs = new JobStore(dataSource, KairosJson.newObjectMapper());
+    JobRegistry jobs = new JobRegistry(dataSource, KairosJson.newObjectMapper());
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> jobs.find("reminder-meeting-42").orElseThrow().state() == JobState.COMPLETED);
-    var runs = new JobRunStore(dataSource).runsOf("reminder-meeting-42", 0, 10);
+    var runs = new RunHistory(dataSource).runsOf("reminder-meeting-42", 0, 10);
     assertThat(runs).hasSize(1);
     assertThat(runs.get(0).outcome()).isEqualTo(RunOutcome.SUCCEEDED);
     assertThat(runs.get(0).scheduledFor()).isEqualTo(due);
@@ -167,7 +167,7 @@ class JobTypesWorkerTests {
                     .contains(
                         "resilience4j_retry_calls_total{kind=\"successful_with_retry\",name=\"webhook\"} 1.0")
                     .contains("kairos_oauth_credentials{status=\"REAUTH_REQUIRED\"}"));
-    var runs = new JobRunStore(dataSource).runsOf("notify-partner", 0, 10);
+    var runs = new RunHistory(dataSource).runsOf("notify-partner", 0, 10);
     assertThat(runs).hasSize(1);
     assertThat(runs.get(0).detail()).isEqualTo("HTTP 200: ok (2 tries in process)");
   }
@@ -225,7 +225,7 @@ class JobTypesWorkerTests {
       secrets.addAll(idp.issuedRefreshTokens);
       String history =
           String.valueOf(
-              new JobRunStore(dataSource).runsOf(OAuthTokenRefreshHandler.jobIdFor("crm"), 0, 100));
+              new RunHistory(dataSource).runsOf(OAuthTokenRefreshHandler.jobIdFor("crm"), 0, 100));
       for (String secret : secrets) {
         assertThat(output.getAll()).doesNotContain(secret);
         assertThat(history).doesNotContain(secret);
@@ -270,7 +270,7 @@ class JobTypesWorkerTests {
             .enablePriority()
             .build();
     new JobSubmitter(
-            new JobStore(dataSource, json),
+            new JobRegistry(dataSource, json),
             client,
             new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
             new SystemClock(),

@@ -1,0 +1,139 @@
+package io.kairos.catalogue;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.node.NullNode;
+import io.kairos.job.InvalidJobException;
+import io.kairos.job.JobType;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The job types this deployment knows, and the one place a payload is bound and validated. The
+ * worker and the API share it, so the API refuses exactly what the worker could not run.
+ */
+public final class JobCatalogue {
+
+  private final Map<String, JobType<?>> types;
+  private final ObjectMapper json;
+  private final Map<String, PayloadCheck<?>> checks;
+
+  public JobCatalogue(Collection<JobType<?>> types, ObjectMapper json) {
+    Map<String, JobType<?>> byName = new LinkedHashMap<>();
+    for (JobType<?> type : types) {
+      if (byName.putIfAbsent(type.name(), type) != null) {
+        throw new IllegalArgumentException("job type registered twice: " + type.name());
+      }
+    }
+    this.types = Collections.unmodifiableMap(byName);
+    this.json = json;
+    this.checks = Map.of();
+  }
+
+  private JobCatalogue(
+      Map<String, JobType<?>> types, ObjectMapper json, Map<String, PayloadCheck<?>> checks) {
+    this.types = types;
+    this.json = json;
+    this.checks = Map.copyOf(checks);
+  }
+
+  /**
+   * A check of a bound payload that needs this deployment's configuration, which a payload record's
+   * constructor cannot see (e.g. the webhook target allow-list). It throws {@link
+   * InvalidJobException} naming the payload field.
+   */
+  @FunctionalInterface
+  public interface PayloadCheck<P> {
+    void check(P payload);
+  }
+
+  /** This catalogue, with {@code check} run on every payload of {@code type} it binds. */
+  public <P> JobCatalogue withCheck(JobType<P> type, PayloadCheck<P> check) {
+    if (!types.containsKey(type.name())) {
+      return this; // not offered here (e.g. an operator-only type in the API's catalogue)
+    }
+    Map<String, PayloadCheck<?>> all = new LinkedHashMap<>(checks);
+    all.put(type.name(), check);
+    return new JobCatalogue(types, json, all);
+  }
+
+  public List<JobType<?>> types() {
+    return List.copyOf(types.values());
+  }
+
+  public JobType<?> require(String name) {
+    if (name == null || name.isBlank()) {
+      throw new InvalidJobException("type", "is required");
+    }
+    JobType<?> type = types.get(name);
+    if (type == null) {
+      throw new InvalidJobException(
+          "type",
+          "'"
+              + name
+              + "' is not a known job type; known: "
+              + types.keySet().stream().sorted().collect(Collectors.joining(", ")));
+    }
+    return type;
+  }
+
+  /** Binds and validates a payload; an absent payload binds as {@code {}}. */
+  public <P> P bind(JobType<P> type, JsonNode payload) {
+    JsonNode node =
+        payload == null || payload instanceof NullNode ? json.createObjectNode() : payload;
+    if (!node.isObject()) {
+      throw new InvalidJobException("payload", "must be a JSON object");
+    }
+    P bound;
+    try {
+      bound = json.treeToValue(node, type.payloadClass());
+    } catch (ValueInstantiationException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof InvalidJobException invalid) {
+        throw new InvalidJobException("payload." + invalid.field(), invalid.reason());
+      }
+      throw new InvalidJobException(
+          "payload", cause != null ? String.valueOf(cause.getMessage()) : e.getOriginalMessage());
+    } catch (UnrecognizedPropertyException e) {
+      throw new InvalidJobException(
+          "payload." + e.getPropertyName(),
+          "is not a field of '" + type.name() + "' payloads; known: " + e.getKnownPropertyIds());
+    } catch (InvalidFormatException e) {
+      throw new InvalidJobException(path(e), "has an invalid value: " + e.getValue());
+    } catch (MismatchedInputException e) {
+      if (String.valueOf(e.getOriginalMessage()).startsWith("Missing required creator property")) {
+        throw new InvalidJobException(path(e), "is required");
+      }
+      throw new InvalidJobException(path(e), "has the wrong JSON type");
+    } catch (JsonProcessingException e) {
+      throw new InvalidJobException("payload", e.getOriginalMessage());
+    }
+    @SuppressWarnings("unchecked")
+    PayloadCheck<P> check = (PayloadCheck<P>) checks.get(type.name());
+    if (check != null) {
+      try {
+        check.check(bound);
+      } catch (InvalidJobException invalid) {
+        throw new InvalidJobException("payload." + invalid.field(), invalid.reason());
+      }
+    }
+    return bound;
+  }
+
+  private static String path(MismatchedInputException e) {
+    String fields =
+        e.getPath().stream()
+            .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+            .collect(Collectors.joining("."));
+    return fields.isEmpty() ? "payload" : "payload." + fields;
+  }
+}

@@ -1,0 +1,256 @@
+package io.kairos.control;
+
+import com.github.kagkarlsson.scheduler.Clock;
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import io.kairos.job.Job;
+import io.kairos.job.JobData;
+import io.kairos.job.JobState;
+import io.kairos.job.JobStateConflict;
+import io.kairos.job.NewJob;
+import io.kairos.job.ScheduleSpec;
+import io.kairos.job.UnknownJobException;
+import io.kairos.registry.JobRegistry;
+import io.kairos.wakeup.DueListener;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.springframework.transaction.support.TransactionOperations;
+
+/**
+ * Changes existing jobs: reschedule, run now, pause, resume, cancel. Each call is one transaction
+ * that touches only executions no worker has claimed, in the statement that changes them; a job
+ * whose execution is claimed (RUNNING) is refused with a {@link JobStateConflict} naming the
+ * worker, and nothing changes. So a change can never race a worker's completion, which rewrites the
+ * row of the execution it claimed (db-scheduler issue #422). The caller may retry once the attempt
+ * ended.
+ *
+ * <p>Pausing moves the execution out of {@code scheduled_tasks} into the job row, keeping its next
+ * run time and task data; resuming puts it back: a one-time job at its kept time (at once if that
+ * passed), a recurring job at its kept time if still ahead, else at its next occurrence after now
+ * (occurrences missed while paused are not made up).
+ */
+public final class JobControl {
+
+  /** How often a change is tried again when the execution changed under it (not claimed). */
+  private static final int ATTEMPTS = 5;
+
+  private final JobRegistry jobs;
+  private final SchedulerClient schedulerClient;
+  private final TransactionOperations transactions;
+  private final Clock clock;
+  private final DueListener dueListener;
+
+  public JobControl(
+      JobRegistry jobs,
+      SchedulerClient schedulerClient,
+      TransactionOperations transactions,
+      Clock clock,
+      DueListener dueListener) {
+    this.jobs = jobs;
+    this.schedulerClient = schedulerClient;
+    this.transactions = transactions;
+    this.clock = clock;
+    this.dueListener = dueListener;
+  }
+
+  /** What a PATCH may change; null fields stay as they are. */
+  public record Change(ScheduleSpec schedule, Integer priority, Integer maxAttempts) {
+
+    public Change {
+      if (priority != null) {
+        NewJob.checkPriority(priority);
+      }
+      if (maxAttempts != null) {
+        NewJob.checkMaxAttempts(maxAttempts);
+      }
+    }
+  }
+
+  /** The outcome of cancelling a group: the jobs cancelled and those left running. */
+  public record GroupCancellation(List<String> cancelled, List<JobRegistry.RunningJob> running) {}
+
+  public Job change(String id, Change change, String by) {
+    Job changed =
+        retrying(
+            () -> {
+              Job job = require(id);
+              refuseUnlessPendingOrPaused(job, "changed");
+              ScheduleSpec schedule =
+                  change.schedule() != null ? change.schedule() : job.schedule();
+              int priority = change.priority() != null ? change.priority() : job.priority();
+              int maxAttempts =
+                  change.maxAttempts() != null ? change.maxAttempts() : job.maxAttempts();
+              boolean rescheduled = !schedule.equals(job.schedule());
+              Instant now = clock.now();
+              boolean done;
+              if (job.state() == JobState.PAUSED) {
+                JobRegistry.PausedExecution paused = jobs.lockPaused(id).orElse(null);
+                done =
+                    paused != null
+                        && jobs.changePaused(
+                            id,
+                            rescheduled ? schedule.firstExecution(now) : paused.executionTime(),
+                            paused.data().changed(schedule, maxAttempts));
+              } else {
+                JobRegistry.ExecutionRow execution = jobs.execution(job.type(), id).orElse(null);
+                done =
+                    execution != null
+                        && !execution.picked()
+                        && jobs.changeExecution(
+                            job.type(),
+                            id,
+                            execution.version(),
+                            rescheduled ? schedule.firstExecution(now) : execution.executionTime(),
+                            execution.data().changed(schedule, maxAttempts),
+                            priority);
+              }
+              if (!done) {
+                return Optional.empty();
+              }
+              jobs.changeDefinition(id, schedule, priority, maxAttempts, by);
+              return Optional.of(require(id));
+            });
+    notifyIfPending(changed);
+    return changed;
+  }
+
+  public Job runNow(String id, String by) {
+    Job ran =
+        retrying(
+            () -> {
+              Job job = require(id);
+              if (job.state() == JobState.PAUSED) {
+                throw new JobStateConflict(job, "job '" + id + "' is paused; resume it first");
+              }
+              refuseUnlessPendingOrPaused(job, "run now");
+              if (!jobs.runNow(job.type(), id, clock.now())) {
+                return Optional.empty();
+              }
+              jobs.touch(id, by);
+              return Optional.of(require(id));
+            });
+    notifyIfPending(ran);
+    return ran;
+  }
+
+  public Job pause(String id, String by) {
+    return retrying(
+        () -> {
+          if (jobs.pause(id, by)) {
+            return Optional.of(require(id));
+          }
+          Job job = require(id);
+          if (job.state() == JobState.PAUSED) {
+            return Optional.of(job); // pausing twice is pausing once
+          }
+          refuseUnlessPendingOrPaused(job, "paused");
+          return Optional.empty();
+        });
+  }
+
+  public Job resume(String id, String by) {
+    Job resumed =
+        transactions.execute(
+            tx -> {
+              JobRegistry.PausedExecution paused = jobs.lockPaused(id).orElse(null);
+              if (paused == null) {
+                Job job = require(id);
+                if (job.state().terminal()) {
+                  throw new JobStateConflict(
+                      job, "job '" + id + "' is " + job.state() + " and cannot be resumed");
+                }
+                return job; // not paused: resuming is a no-op
+              }
+              Instant now = clock.now();
+              JobData data = paused.data();
+              Instant next = paused.executionTime();
+              if (next.isBefore(now)) {
+                if (data.schedule().recurring()) {
+                  next = data.schedule().nextExecution(next, now);
+                  data = data.nextOccurrence();
+                } else {
+                  next = now;
+                }
+              }
+              jobs.markResumed(id, by);
+              boolean inserted =
+                  schedulerClient.scheduleIfNotExists(
+                      data.instance(paused.type(), id, paused.priority()), next);
+              if (!inserted) {
+                throw new IllegalStateException("paused job '" + id + "' still had an execution");
+              }
+              jobs.restoreRecord(paused.type(), id, paused);
+              return require(id);
+            });
+    notifyIfPending(resumed);
+    return resumed;
+  }
+
+  public Job cancel(String id, String by) {
+    return retrying(
+        () -> {
+          if (jobs.cancel(id, by)) {
+            return Optional.of(require(id));
+          }
+          Job job = require(id);
+          if (job.state() == JobState.CANCELLED) {
+            return Optional.of(job); // cancelling twice is cancelling once
+          }
+          refuseUnlessPendingOrPaused(job, "cancelled");
+          return Optional.empty();
+        });
+  }
+
+  /**
+   * Cancels every job of the group that is not running, in one transaction. Running jobs are left
+   * alone and listed, so the caller can cancel them once their attempt ended.
+   */
+  public GroupCancellation cancelGroup(String group, String by) {
+    return transactions.execute(
+        tx -> new GroupCancellation(jobs.cancelGroup(group, by), jobs.runningInGroup(group)));
+  }
+
+  private Job require(String id) {
+    return jobs.find(id).orElseThrow(() -> new UnknownJobException(id));
+  }
+
+  private static void refuseUnlessPendingOrPaused(Job job, String action) {
+    if (job.state() == JobState.RUNNING) {
+      throw new JobStateConflict(
+          job,
+          "job '"
+              + job.id()
+              + "' is running on "
+              + job.runningOn()
+              + " and cannot be "
+              + action
+              + " until that attempt ends");
+    }
+    if (job.state().terminal()) {
+      throw new JobStateConflict(
+          job, "job '" + job.id() + "' is " + job.state() + " and cannot be " + action);
+    }
+  }
+
+  /**
+   * Runs {@code step} in a transaction until it reports a result. A step reports nothing when the
+   * execution changed between reading and writing it without being claimed (a worker rescheduled
+   * it, or another API call changed it); the next try sees the new state.
+   */
+  private Job retrying(Supplier<Optional<Job>> step) {
+    for (int i = 0; i < ATTEMPTS; i++) {
+      Optional<Job> result = transactions.execute(tx -> step.get());
+      if (result.isPresent()) {
+        return result.get();
+      }
+    }
+    throw new IllegalStateException("the job kept changing; try again");
+  }
+
+  private void notifyIfPending(Job job) {
+    if (job.state() == JobState.SCHEDULED && job.nextRunAt() != null) {
+      dueListener.scheduled(job.nextRunAt());
+    }
+  }
+}

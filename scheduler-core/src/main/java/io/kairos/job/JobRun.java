@@ -1,0 +1,18 @@
+package io.kairos.job;
+
+import java.time.Instant;
+
+/** One attempt of one job, as kept in history. */
+public record JobRun(
+    long id,
+    String jobId,
+    String jobType,
+    int attempt,
+    String node,
+    Instant scheduledFor,
+    Instant startedAt,
+    Instant finishedAt,
+    RunOutcome outcome,
+    String error,
+    boolean recovered,
+    String detail) {}

@@ -1,0 +1,190 @@
+package io.kairos.job;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
+import com.github.kagkarlsson.scheduler.task.schedule.CronSchedule;
+import com.github.kagkarlsson.scheduler.task.schedule.Daily;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.time.zone.ZoneOffsetTransition;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * When a job runs: once {@code at} an instant, on a six-field {@code cron} (seconds first) in a
+ * {@code timeZone}, {@code every} fixed interval, or {@code daily} at local times in a {@code
+ * timeZone}. Exactly one kind is set; the constructor refuses anything else, so a persisted spec is
+ * always usable.
+ *
+ * <p>{@code every} is fixed-rate: occurrences sit on the grid {@code first + k × every}. When a run
+ * overruns or the cluster was down, missed grid points are coalesced into one run (DESIGN.md,
+ * "Misfires").
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ScheduleSpec(
+    Instant at, String cron, ZoneId timeZone, Duration every, List<LocalTime> daily) {
+
+  public static final Duration MIN_EVERY = Duration.ofSeconds(1);
+  public static final Duration MAX_EVERY = Duration.ofDays(3650);
+
+  /** Beyond this, instants cannot be stored (or computed with) safely; nothing runs that late. */
+  public static final Instant MAX_AT = Instant.parse("9999-12-31T23:59:59Z");
+
+  public ScheduleSpec {
+    int kinds =
+        (at != null ? 1 : 0)
+            + (cron != null ? 1 : 0)
+            + (every != null ? 1 : 0)
+            + (daily != null ? 1 : 0);
+    if (kinds != 1) {
+      throw new InvalidScheduleException(
+          "schedule", "give exactly one of 'at', 'cron', 'every' or 'daily'");
+    }
+    if (daily != null) {
+      if (daily.isEmpty() || daily.contains(null)) {
+        throw new InvalidScheduleException("schedule.daily", "needs at least one time of day");
+      }
+      daily = List.copyOf(new java.util.TreeSet<>(daily));
+      timeZone = timeZone == null ? ZoneOffset.UTC : timeZone;
+    }
+    if (at != null) {
+      if (at.isAfter(MAX_AT) || at.isBefore(Instant.EPOCH)) {
+        throw new InvalidScheduleException("schedule.at", "must be between 1970 and 9999");
+      }
+      // PostgreSQL keeps microseconds; a finer instant would not round-trip through the database.
+      at = at.truncatedTo(ChronoUnit.MICROS);
+    }
+    if (cron != null) {
+      timeZone = timeZone == null ? ZoneOffset.UTC : timeZone;
+      validateCron(cron, timeZone);
+    } else if (every != null) {
+      if (every.compareTo(MIN_EVERY) < 0 || every.compareTo(MAX_EVERY) > 0) {
+        throw new InvalidScheduleException("schedule.every", "must be between PT1S and P3650D");
+      }
+      if (timeZone != null) {
+        throw new InvalidScheduleException("schedule.timeZone", "has no meaning with 'every'");
+      }
+    }
+  }
+
+  public static ScheduleSpec at(Instant at) {
+    return new ScheduleSpec(at, null, null, null, null);
+  }
+
+  public static ScheduleSpec cron(String cron, ZoneId zone) {
+    return new ScheduleSpec(null, cron, zone, null, null);
+  }
+
+  public static ScheduleSpec every(Duration every) {
+    return new ScheduleSpec(null, null, null, every, null);
+  }
+
+  public static ScheduleSpec daily(List<LocalTime> times, ZoneId zone) {
+    return new ScheduleSpec(null, null, zone, null, times);
+  }
+
+  public boolean recurring() {
+    return at == null;
+  }
+
+  /** The first execution time of a job created at {@code now}. */
+  public Instant firstExecution(Instant now) {
+    if (at != null) {
+      return at;
+    }
+    if (every != null) {
+      return now;
+    }
+    return cron != null
+        ? nextCronTime(now)
+        : dailySchedule().getNextExecutionTime(ExecutionComplete.simulatedSuccess(now));
+  }
+
+  /**
+   * The occurrence after {@code scheduledFor} that is not already in the past at {@code now}.
+   * Everything skipped in between is coalesced into this one run.
+   */
+  public Instant nextExecution(Instant scheduledFor, Instant now) {
+    Objects.requireNonNull(scheduledFor, "scheduledFor");
+    if (!recurring()) {
+      throw new IllegalStateException("a one-time schedule has no next execution");
+    }
+    Instant from = scheduledFor.isAfter(now) ? scheduledFor : now;
+    if (every != null) {
+      long periods = Duration.between(scheduledFor, from).toNanos() / every.toNanos() + 1;
+      return scheduledFor.plus(every.multipliedBy(periods));
+    }
+    return cron != null
+        ? nextCronTime(from)
+        : dailySchedule().getNextExecutionTime(ExecutionComplete.simulatedSuccess(from));
+  }
+
+  /**
+   * The typical gap between occurrences (for staleness checks): {@code every}, or the gap between
+   * the two occurrences following {@code now}.
+   */
+  public Duration typicalInterval(Instant now) {
+    if (!recurring()) {
+      throw new IllegalStateException("a one-time schedule has no interval");
+    }
+    if (every != null) {
+      return every;
+    }
+    Instant first = firstExecution(now);
+    return Duration.between(first, nextExecution(first, first));
+  }
+
+  private Daily dailySchedule() {
+    return new Daily(timeZone, daily);
+  }
+
+  /**
+   * The first cron time after {@code after}. The cron is matched against wall-clock time in {@code
+   * timeZone}, and each wall-clock time runs at most once, so a daily job runs once on both
+   * daylight-saving days: a time in the spring-forward gap runs shifted forward by the gap's length
+   * (02:30 in a 02:00→03:00 gap runs at 03:30, like a local {@code at}), and a time that exists
+   * twice at fall-back runs at the first (earlier offset) only. db-scheduler's own CronSchedule
+   * skips the gap day and runs twice on the fall-back day.
+   */
+  private Instant nextCronTime(Instant after) {
+    CronSchedule wallClock = new CronSchedule(cron, ZoneOffset.UTC);
+    LocalDateTime local = LocalDateTime.ofInstant(after, timeZone);
+    for (int tries = 0; tries < 3; tries++) {
+      Instant next =
+          wallClock.getNextExecutionTime(
+              ExecutionComplete.simulatedSuccess(local.toInstant(ZoneOffset.UTC)));
+      local = LocalDateTime.ofInstant(next, ZoneOffset.UTC);
+      Instant candidate = ZonedDateTime.ofLocal(local, timeZone, null).toInstant();
+      if (candidate.isAfter(after)) {
+        return candidate;
+      }
+      // A wall-clock time of a fall-back overlap already passed at its first offset: continue
+      // from the end of the overlap.
+      ZoneOffsetTransition overlap = timeZone.getRules().getTransition(local);
+      if (overlap != null && overlap.isOverlap()) {
+        local = overlap.getDateTimeBefore().minusNanos(1);
+      }
+    }
+    throw new IllegalStateException("no cron time after " + after + " for '" + cron + "'");
+  }
+
+  private static void validateCron(String cron, ZoneId zone) {
+    String[] fields = cron.trim().split("\\s+");
+    if (fields.length != 6) {
+      throw new InvalidScheduleException(
+          "schedule.cron", "needs six fields (sec min hour day-of-month month day-of-week)");
+    }
+    try {
+      new CronSchedule(cron, zone)
+          .getNextExecutionTime(ExecutionComplete.simulatedSuccess(Instant.EPOCH));
+    } catch (RuntimeException e) {
+      throw new InvalidScheduleException("schedule.cron", "is not a valid cron expression");
+    }
+  }
+}

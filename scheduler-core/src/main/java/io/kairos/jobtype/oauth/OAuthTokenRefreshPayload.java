@@ -1,0 +1,14 @@
+package io.kairos.jobtype.oauth;
+
+import io.kairos.job.InvalidJobException;
+import io.kairos.job.NewJob;
+
+/** {@code {"credentialId": "…"}}: the stored credential to keep fresh. */
+public record OAuthTokenRefreshPayload(String credentialId) {
+
+  public OAuthTokenRefreshPayload {
+    if (credentialId == null || !NewJob.ID.matcher(credentialId).matches()) {
+      throw new InvalidJobException("credentialId", "must match [A-Za-z0-9._:-]{1,200}");
+    }
+  }
+}

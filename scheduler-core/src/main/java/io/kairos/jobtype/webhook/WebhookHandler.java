@@ -1,0 +1,159 @@
+package io.kairos.jobtype.webhook;
+
+import com.github.kagkarlsson.scheduler.Clock;
+import io.kairos.catalogue.JobCatalogue;
+import io.kairos.job.InvalidJobException;
+import io.kairos.job.JobContext;
+import io.kairos.job.JobHandler;
+import io.kairos.job.JobType;
+import io.kairos.job.PermanentJobFailure;
+import io.kairos.job.TransientJobFailure;
+import io.kairos.outbound.OutboundHttp;
+import io.kairos.outbound.OutboundPolicy;
+import io.kairos.outbound.OutboundRefused;
+import io.kairos.outbound.Resolver;
+import io.kairos.outbound.RetryAfter;
+import java.io.IOException;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Sends one signed HTTP request. Every attempt of an occurrence carries the same {@code
+ * Idempotency-Key} and {@code webhook-id} (the occurrence id), so a receiver can recognise a
+ * retried or re-run delivery; {@code webhook-timestamp} and the signature are the attempt's own.
+ *
+ * <p>2xx is success. 408, 429 and 5xx, network errors and timeouts are transient (retried by both
+ * tiers, honouring {@code Retry-After}); other statuses are permanent, and so is a target the
+ * {@link OutboundPolicy} refuses, before or after DNS resolution or on a redirect. The status and
+ * the start of the response body go to the attempt's history.
+ */
+public final class WebhookHandler implements JobHandler<WebhookPayload> {
+
+  public static final JobType<WebhookPayload> TYPE =
+      new JobType<>(
+          "webhook",
+          WebhookPayload.class,
+          "Sends one HTTP request, signed as Standard Webhooks says, with an Idempotency-Key.");
+
+  /** How much of a response body is kept in history. */
+  public static final int EXCERPT_LENGTH = 500;
+
+  static final int MAX_REDIRECTS = 5;
+  static final String USER_AGENT = "Kairos-Webhook/1";
+
+  private final OutboundHttp http;
+  private final WebhookSigner signer;
+  private final Duration defaultTimeout;
+  private final Clock clock;
+
+  /**
+   * @param signer null when no signing secret is configured: then every webhook fails permanently,
+   *     as unsigned requests are never sent
+   */
+  public WebhookHandler(
+      OutboundHttp http, WebhookSigner signer, Duration defaultTimeout, Clock clock) {
+    this.http = Objects.requireNonNull(http, "http");
+    this.signer = signer;
+    this.defaultTimeout = Objects.requireNonNull(defaultTimeout, "defaultTimeout");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * The creation-time check of a webhook's target, for {@link JobCatalogue#withCheck}: the URL's
+   * host must pass the policy, and so must every address it resolves to now.
+   */
+  public static JobCatalogue.PayloadCheck<WebhookPayload> targetCheck(
+      OutboundPolicy policy, Resolver resolver) {
+    return payload -> {
+      try {
+        policy.check(payload.uri(), resolver);
+      } catch (OutboundRefused e) {
+        throw new InvalidJobException("url", e.getMessage());
+      }
+    };
+  }
+
+  @Override
+  public void handle(WebhookPayload payload, JobContext context) throws InterruptedException {
+    if (signer == null) {
+      throw new PermanentJobFailure(
+          "webhooks are not sent unsigned, and kairos.webhook.signing-secret is not set");
+    }
+    byte[] body = payload.bodyBytes();
+    String messageId = context.occurrenceId();
+    long timestamp = clock.now().getEpochSecond();
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("User-Agent", USER_AGENT);
+    String contentType = payload.defaultContentType();
+    if (contentType != null
+        && payload.headers().keySet().stream().noneMatch("content-type"::equalsIgnoreCase)) {
+      headers.put("Content-Type", contentType);
+    }
+    payload.headers().forEach(headers::put);
+    headers.put("webhook-id", messageId);
+    headers.put("webhook-timestamp", Long.toString(timestamp));
+    headers.put("webhook-signature", signer.sign(messageId, timestamp, body));
+    headers.put("Idempotency-Key", messageId);
+    Duration timeout = payload.timeout() != null ? payload.timeout() : defaultTimeout;
+
+    OutboundHttp.Response response;
+    try {
+      response =
+          http.send(
+              new OutboundHttp.Request(
+                  payload.method(),
+                  payload.uri(),
+                  headers,
+                  payload.body() == null ? null : body,
+                  timeout),
+              MAX_REDIRECTS,
+              EXCERPT_LENGTH * 4);
+    } catch (OutboundRefused e) {
+      throw new PermanentJobFailure("refused to send to " + payload.url() + ": " + e.getMessage());
+    } catch (HttpTimeoutException e) {
+      throw new TransientJobFailure("no response within " + timeout, e);
+    } catch (IOException e) {
+      throw new TransientJobFailure(describe(e), e);
+    }
+
+    String summary = summary(response);
+    context.report(summary);
+    int status = response.status();
+    if (status >= 200 && status < 300) {
+      return;
+    }
+    if (status == 408 || status == 429 || status >= 500) {
+      throw new TransientJobFailure(
+          summary,
+          null,
+          response
+              .header("Retry-After")
+              .flatMap(h -> RetryAfter.parse(h, clock.now()))
+              .orElse(null));
+    }
+    throw new PermanentJobFailure(summary);
+  }
+
+  private static String summary(OutboundHttp.Response response) {
+    String excerpt = excerpt(response.body(), response.truncated());
+    String redirected =
+        response.redirects() > 0 ? " (after " + response.redirects() + " redirects)" : "";
+    return "HTTP " + response.status() + redirected + (excerpt.isEmpty() ? "" : ": " + excerpt);
+  }
+
+  static String excerpt(String body, boolean truncated) {
+    String flat = body.replaceAll("[\\p{Cntrl}&&[^\\t]]+", " ").strip();
+    if (flat.length() > EXCERPT_LENGTH) {
+      return flat.substring(0, EXCERPT_LENGTH) + "…";
+    }
+    return truncated && !flat.isEmpty() ? flat + "…" : flat;
+  }
+
+  private static String describe(IOException e) {
+    String message = e.getMessage();
+    return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+}

@@ -1,0 +1,421 @@
+package io.kairos.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.testhelper.ManualScheduler;
+import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
+import com.github.kagkarlsson.scheduler.testhelper.TestHelper;
+import io.kairos.execution.ExecutionSupport;
+import io.kairos.execution.PersistedBackoff;
+import io.kairos.job.Job;
+import io.kairos.job.JobData;
+import io.kairos.job.JobFilter;
+import io.kairos.job.JobRun;
+import io.kairos.job.JobState;
+import io.kairos.job.JobStateConflict;
+import io.kairos.job.NewJob;
+import io.kairos.job.ScheduleSpec;
+import io.kairos.job.UnknownJobException;
+import io.kairos.jobtype.noop.NoopHandler;
+import io.kairos.registry.JobRegistry;
+import io.kairos.testing.KairosFixture;
+import io.kairos.wakeup.DueListener;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pause, resume, cancel, run-now and reschedule on a real PostgreSQL, with a manual db-scheduler as
+ * the worker. A RUNNING job is simulated by claiming its execution the way a worker's
+ * lock-and-fetch does (picked, picked_by, version + 1).
+ */
+class JobControlTests {
+
+  static KairosFixture fixture;
+  SettableClock clock;
+  ManualScheduler scheduler;
+  JobSubmitter submitter;
+  JobControl control;
+
+  @BeforeAll
+  static void database() {
+    fixture = new KairosFixture(Map.of(NoopHandler.TYPE, new NoopHandler()), 4);
+  }
+
+  @AfterAll
+  static void closeDatabase() {
+    fixture.close();
+  }
+
+  @BeforeEach
+  void scheduler() {
+    fixture.jdbc.update("delete from scheduled_tasks");
+    fixture.jdbc.update("delete from kairos_job");
+    fixture.jdbc.update("delete from kairos_job_run");
+    clock = new SettableClock();
+    clock.set(Instant.parse("2026-03-01T10:00:00Z"));
+    ExecutionSupport support = fixture.support(clock, PersistedBackoff.DEFAULT);
+    scheduler =
+        (ManualScheduler)
+            TestHelper.createManualScheduler(fixture.schedulerDataSource, fixture.tasks(support))
+                .clock(clock)
+                .serializer(fixture.serializer)
+                .enablePriority()
+                .build();
+    submitter = fixture.submitter(clock);
+    SchedulerClient client =
+        SchedulerClient.Builder.create(fixture.schedulerDataSource)
+            .serializer(fixture.serializer)
+            .enablePriority()
+            .build();
+    control = new JobControl(fixture.jobs, client, fixture.transactions, clock, DueListener.NONE);
+  }
+
+  @Test
+  void aPausedJobDoesNotRunAndAResumedOneTimeJobRunsAtOnceWhenItsTimeHasPassed() {
+    submit("once", ScheduleSpec.at(clock.now().plusSeconds(60)));
+
+    Job paused = control.pause("once", "alice");
+    assertThat(paused.state()).isEqualTo(JobState.PAUSED);
+    assertThat(paused.nextRunAt()).isEqualTo(Instant.parse("2026-03-01T10:01:00Z"));
+    assertThat(paused.updatedBy()).isEqualTo("alice");
+    assertThat(executions("once")).isZero();
+
+    scheduler.tick(Duration.ofMinutes(5));
+    scheduler.runAnyDueExecutions();
+    assertThat(runs("once")).isEmpty();
+
+    Job resumed = control.resume("once", "bob");
+    assertThat(resumed.state()).isEqualTo(JobState.SCHEDULED);
+    assertThat(resumed.nextRunAt()).isEqualTo(clock.now());
+    scheduler.runAnyDueExecutions();
+    assertThat(runs("once")).hasSize(1);
+    assertThat(fixture.jobs.find("once").orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+  }
+
+  @Test
+  void aResumedRecurringJobContinuesFromItsNextOccurrenceWithoutMakingUpMissedOnes() {
+    submit("hourly", ScheduleSpec.cron("0 0 * * * *", ZoneId.of("UTC")));
+    assertThat(fixture.jobs.find("hourly").orElseThrow().nextRunAt())
+        .isEqualTo(Instant.parse("2026-03-01T11:00:00Z"));
+
+    control.pause("hourly", "alice");
+    scheduler.tick(Duration.ofHours(3).plusMinutes(10)); // 13:10: 11, 12 and 13 o'clock missed
+    scheduler.runAnyDueExecutions();
+    assertThat(runs("hourly")).isEmpty();
+
+    Job resumed = control.resume("hourly", "alice");
+    assertThat(resumed.nextRunAt()).isEqualTo(Instant.parse("2026-03-01T14:00:00Z"));
+    scheduler.runAnyDueExecutions();
+    assertThat(runs("hourly")).isEmpty();
+  }
+
+  @Test
+  void aRecurringJobPausedBrieflyKeepsItsPlace() {
+    submit("every", ScheduleSpec.every(Duration.ofMinutes(10)));
+    scheduler.runAnyDueExecutions(); // first run at 10:00, next at 10:10
+    control.pause("every", "alice");
+    scheduler.tick(Duration.ofMinutes(5));
+    assertThat(control.resume("every", "alice").nextRunAt())
+        .isEqualTo(Instant.parse("2026-03-01T10:10:00Z"));
+  }
+
+  @Test
+  void pausingOrResumingTwiceIsTheSameAsOnce() {
+    submit("twice", ScheduleSpec.at(clock.now().plusSeconds(60)));
+    control.pause("twice", "alice");
+    assertThat(control.pause("twice", "alice").state()).isEqualTo(JobState.PAUSED);
+    control.resume("twice", "alice");
+    assertThat(control.resume("twice", "alice").state()).isEqualTo(JobState.SCHEDULED);
+    assertThat(executions("twice")).isOne();
+  }
+
+  @Test
+  void aRunningJobIsNeitherPausedNorCancelledNorChangedAndItsExecutionIsLeftAsTheWorkerHasIt() {
+    submit("busy", ScheduleSpec.at(clock.now()));
+    claim("busy", "worker-7");
+    long version = version("busy");
+
+    assertThatThrownBy(() -> control.pause("busy", "alice"))
+        .isInstanceOfSatisfying(
+            JobStateConflict.class, e -> assertThat(e.runningOn()).isEqualTo("worker-7"))
+        .hasMessageContaining("running on worker-7");
+    assertThatThrownBy(() -> control.cancel("busy", "alice")).isInstanceOf(JobStateConflict.class);
+    assertThatThrownBy(() -> control.runNow("busy", "alice")).isInstanceOf(JobStateConflict.class);
+    assertThatThrownBy(() -> control.change("busy", new JobControl.Change(null, 5, null), "alice"))
+        .isInstanceOf(JobStateConflict.class);
+
+    assertThat(version("busy")).isEqualTo(version);
+    Job job = fixture.jobs.find("busy").orElseThrow();
+    assertThat(job.state()).isEqualTo(JobState.RUNNING);
+    assertThat(job.priority()).isZero();
+    assertThat(job.updatedBy()).isEqualTo("test");
+  }
+
+  @Test
+  void aCancelledJobIsGoneFromTheTaskTableAndStaysReadable() {
+    submit("doomed", ScheduleSpec.cron("0 0 9 * * *", ZoneId.of("Europe/Oslo")));
+    Job cancelled = control.cancel("doomed", "alice");
+    assertThat(cancelled.state()).isEqualTo(JobState.CANCELLED);
+    assertThat(cancelled.nextRunAt()).isNull();
+    assertThat(cancelled.finishedAt()).isNotNull();
+    assertThat(executions("doomed")).isZero();
+    assertThat(control.cancel("doomed", "alice").state()).isEqualTo(JobState.CANCELLED);
+    assertThatThrownBy(() -> control.resume("doomed", "alice"))
+        .isInstanceOf(JobStateConflict.class);
+  }
+
+  @Test
+  void aPausedJobCanBeCancelled() {
+    submit("paused-then-cancelled", ScheduleSpec.at(clock.now().plusSeconds(60)));
+    control.pause("paused-then-cancelled", "alice");
+    assertThat(control.cancel("paused-then-cancelled", "alice").state())
+        .isEqualTo(JobState.CANCELLED);
+    scheduler.tick(Duration.ofMinutes(5));
+    scheduler.runAnyDueExecutions();
+    assertThat(runs("paused-then-cancelled")).isEmpty();
+  }
+
+  @Test
+  void cancellingAGroupCancelsItsPendingAndPausedJobsAndListsTheRunningOnes() {
+    submit("g-1", "exchange-1", ScheduleSpec.at(clock.now().plusSeconds(60)));
+    submit("g-2", "exchange-1", ScheduleSpec.every(Duration.ofMinutes(5)));
+    submit("g-3", "exchange-1", ScheduleSpec.at(clock.now()));
+    submit("g-4", "exchange-1", ScheduleSpec.at(clock.now().plusSeconds(60)));
+    submit("other", "exchange-2", ScheduleSpec.at(clock.now().plusSeconds(60)));
+    control.pause("g-4", "alice");
+    claim("g-3", "worker-1");
+
+    JobControl.GroupCancellation result = control.cancelGroup("exchange-1", "alice");
+
+    assertThat(result.cancelled()).containsExactlyInAnyOrder("g-1", "g-2", "g-4");
+    assertThat(result.running()).containsExactly(new JobRegistry.RunningJob("g-3", "worker-1"));
+    assertThat(fixture.jobs.find("g-2").orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+    assertThat(fixture.jobs.find("g-3").orElseThrow().state()).isEqualTo(JobState.RUNNING);
+    assertThat(fixture.jobs.find("other").orElseThrow().state()).isEqualTo(JobState.SCHEDULED);
+    assertThat(executions("g-1") + executions("g-2") + executions("g-4")).isZero();
+  }
+
+  @Test
+  void runNowMakesAFutureJobDueAndARecurringJobKeepsItsSchedule() {
+    submit("daily", ScheduleSpec.cron("0 0 9 * * *", ZoneId.of("UTC")));
+    assertThat(control.runNow("daily", "alice").nextRunAt()).isEqualTo(clock.now());
+    scheduler.runAnyDueExecutions();
+    assertThat(runs("daily")).hasSize(1);
+    Job after = fixture.jobs.find("daily").orElseThrow();
+    assertThat(after.state()).isEqualTo(JobState.SCHEDULED);
+    assertThat(after.nextRunAt()).isEqualTo(Instant.parse("2026-03-02T09:00:00Z"));
+  }
+
+  @Test
+  void runNowRefusesAPausedJob() {
+    submit("paused", ScheduleSpec.at(clock.now().plusSeconds(60)));
+    control.pause("paused", "alice");
+    assertThatThrownBy(() -> control.runNow("paused", "alice"))
+        .isInstanceOf(JobStateConflict.class)
+        .hasMessageContaining("paused");
+  }
+
+  @Test
+  void changingTheScheduleMovesTheExecutionAndKeepsTheDefinitionInStep() {
+    submit("moved", ScheduleSpec.at(clock.now().plusSeconds(60)));
+    Instant later = Instant.parse("2026-03-05T08:00:00Z");
+    Job changed =
+        control.change("moved", new JobControl.Change(ScheduleSpec.at(later), 7, 9), "carol");
+    assertThat(changed.nextRunAt()).isEqualTo(later);
+    assertThat(changed.schedule()).isEqualTo(ScheduleSpec.at(later));
+    assertThat(changed.priority()).isEqualTo(7);
+    assertThat(changed.maxAttempts()).isEqualTo(9);
+    assertThat(changed.updatedBy()).isEqualTo("carol");
+    JobRegistry.ExecutionRow execution = fixture.jobs.execution("noop", "moved").orElseThrow();
+    assertThat(execution.data().maxAttempts()).isEqualTo(9);
+    assertThat(execution.data().schedule()).isEqualTo(ScheduleSpec.at(later));
+    assertThat(
+            fixture.jdbc.queryForObject(
+                "select priority from scheduled_tasks where task_instance = 'moved'",
+                Integer.class))
+        .isEqualTo(7);
+  }
+
+  @Test
+  void changingAPausedJobChangesWhatItResumesWith() {
+    submit("paused-change", ScheduleSpec.at(clock.now().plusSeconds(60)));
+    control.pause("paused-change", "alice");
+    Instant later = Instant.parse("2026-03-05T08:00:00Z");
+    Job changed =
+        control.change(
+            "paused-change", new JobControl.Change(ScheduleSpec.at(later), null, null), "alice");
+    assertThat(changed.state()).isEqualTo(JobState.PAUSED);
+    assertThat(changed.nextRunAt()).isEqualTo(later);
+    assertThat(control.resume("paused-change", "alice").nextRunAt()).isEqualTo(later);
+  }
+
+  @Test
+  void pausingWhileAWorkerClaimsAndRunsNeverLosesNorDoublesAJob() throws Exception {
+    int count = 200;
+    for (int i = 0; i < count; i++) {
+      submit("race-" + i, ScheduleSpec.at(clock.now()));
+    }
+    java.util.concurrent.atomic.AtomicInteger refused =
+        new java.util.concurrent.atomic.AtomicInteger();
+    Thread pauser =
+        new Thread(
+            () -> {
+              for (int i = 0; i < count; i++) {
+                try {
+                  control.pause("race-" + i, "alice");
+                } catch (JobStateConflict running) {
+                  refused.incrementAndGet();
+                }
+              }
+            });
+    pauser.start();
+    while (pauser.isAlive()) {
+      scheduler.runAnyDueExecutions();
+    }
+    pauser.join();
+    runEverythingDue();
+
+    List<String> paused = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Job job = fixture.jobs.find("race-" + i).orElseThrow();
+      if (job.state() == JobState.PAUSED) {
+        paused.add(job.id());
+        assertThat(runs(job.id())).as(job.id()).isEmpty();
+        assertThat(executions(job.id())).isZero();
+      } else {
+        assertThat(job.state()).as(job.id()).isEqualTo(JobState.COMPLETED);
+        assertThat(runs(job.id())).as(job.id()).hasSize(1);
+      }
+    }
+    for (String id : paused) {
+      control.resume(id, "alice");
+    }
+    runEverythingDue();
+    for (int i = 0; i < count; i++) {
+      assertThat(fixture.jobs.find("race-" + i).orElseThrow().state())
+          .isEqualTo(JobState.COMPLETED);
+      assertThat(runs("race-" + i)).hasSize(1);
+    }
+    // Every pause either paused its job or was refused because a worker had it.
+    assertThat(paused.size() + refused.get()).isEqualTo(count);
+    // How the 200 split between pausing and running varies from run to run; the invariants above
+    // hold for every split.
+  }
+
+  @Test
+  void unknownJobsAreReportedAsSuch() {
+    assertThatThrownBy(() -> control.pause("nobody", "alice"))
+        .isInstanceOf(UnknownJobException.class);
+    assertThatThrownBy(() -> control.resume("nobody", "alice"))
+        .isInstanceOf(UnknownJobException.class);
+    assertThatThrownBy(() -> control.cancel("nobody", "alice"))
+        .isInstanceOf(UnknownJobException.class);
+  }
+
+  @Test
+  void timeoutAndMisfireGraceAreStoredWithTheJobAndItsTaskData() {
+    submitter.submit(
+        new NewJob(
+            "limits",
+            "noop",
+            null,
+            fixture.json.createObjectNode(),
+            ScheduleSpec.at(clock.now().plusSeconds(60)),
+            3,
+            0,
+            "hash",
+            "test",
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(5)));
+    Job job = fixture.jobs.find("limits").orElseThrow();
+    assertThat(job.timeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(job.misfireGrace()).isEqualTo(Duration.ofMinutes(5));
+    JobData data = fixture.jobs.execution("noop", "limits").orElseThrow().data();
+    assertThat(data.timeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(data.misfireGrace()).isEqualTo(Duration.ofMinutes(5));
+  }
+
+  @Test
+  void listingPagesThroughJobsInIdOrderWithFilters() {
+    for (int i = 0; i < 7; i++) {
+      submit(
+          "list-" + i, i % 2 == 0 ? "even" : "odd", ScheduleSpec.at(clock.now().plusSeconds(60)));
+    }
+    control.pause("list-2", "alice");
+    List<Job> first = fixture.jobs.list(JobFilter.ALL, null, 3);
+    assertThat(first).extracting(Job::id).containsExactly("list-0", "list-1", "list-2");
+    List<Job> second = fixture.jobs.list(JobFilter.ALL, "list-2", 3);
+    assertThat(second).extracting(Job::id).containsExactly("list-3", "list-4", "list-5");
+    assertThat(fixture.jobs.list(new JobFilter(null, "even", JobState.SCHEDULED), null, 10))
+        .extracting(Job::id)
+        .containsExactly("list-0", "list-4", "list-6");
+    assertThat(fixture.jobs.list(new JobFilter("noop", null, JobState.PAUSED), null, 10))
+        .extracting(Job::id)
+        .containsExactly("list-2");
+    assertThat(fixture.jobs.list(new JobFilter("log", null, null), null, 10)).isEmpty();
+  }
+
+  private void submit(String id, ScheduleSpec schedule) {
+    submit(id, null, schedule);
+  }
+
+  private void submit(String id, String group, ScheduleSpec schedule) {
+    submitter.submit(
+        new NewJob(
+            id,
+            "noop",
+            group,
+            fixture.json.createObjectNode(),
+            schedule,
+            3,
+            0,
+            "hash-" + id,
+            "test"));
+  }
+
+  /** The manual scheduler claims a limited batch per call. */
+  private void runEverythingDue() {
+    for (int i = 0; i < 1000 && due() > 0; i++) {
+      scheduler.runAnyDueExecutions();
+    }
+    assertThat(due()).isZero();
+  }
+
+  private int due() {
+    return fixture.jdbc.queryForObject(
+        "select count(*) from scheduled_tasks where execution_time <= ?",
+        Integer.class,
+        java.sql.Timestamp.from(clock.now()));
+  }
+
+  private void claim(String id, String node) {
+    fixture.jdbc.update(
+        "update scheduled_tasks set picked = true, picked_by = ?, last_heartbeat = now(),"
+            + " version = version + 1 where task_instance = ?",
+        node,
+        id);
+  }
+
+  private long version(String id) {
+    return fixture.jdbc.queryForObject(
+        "select version from scheduled_tasks where task_instance = ?", Long.class, id);
+  }
+
+  private int executions(String id) {
+    return fixture.jdbc.queryForObject(
+        "select count(*) from scheduled_tasks where task_instance = ?", Integer.class, id);
+  }
+
+  private List<JobRun> runs(String id) {
+    return fixture.runs.runsOf(id, 0, 100);
+  }
+}

@@ -1,0 +1,144 @@
+package io.kairos.declared;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.SystemClock;
+import com.zaxxer.hikari.HikariDataSource;
+import io.kairos.job.InvalidJobException;
+import io.kairos.job.NewJob;
+import io.kairos.job.ScheduleSpec;
+import io.kairos.jobtype.noop.NoopHandler;
+import io.kairos.registry.JobRegistry;
+import io.kairos.registry.TransactionJoiningDataSource;
+import io.kairos.testing.KairosFixture;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Declared jobs reconciled by several workers at once, each over its own connection pool. */
+class JobDeclarationsTests {
+
+  KairosFixture fixture;
+  final List<HikariDataSource> pools = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() {
+    fixture = new KairosFixture(Map.of(NoopHandler.TYPE, new NoopHandler()), 4);
+  }
+
+  @AfterEach
+  void tearDown() {
+    pools.forEach(HikariDataSource::close);
+    fixture.close();
+  }
+
+  @Test
+  void threeWorkersStartingTogetherCreateEachDeclaredJobOnce() throws Exception {
+    List<JobDeclarations.Declaration> declared =
+        List.of(
+            declaration("clean-tokens", ScheduleSpec.every(Duration.ofHours(1)), "a"),
+            declaration("clean-sessions", ScheduleSpec.cron("0 0 3 * * *", null), "b"));
+    CyclicBarrier together = new CyclicBarrier(3);
+    ExecutorService workers = Executors.newFixedThreadPool(3);
+    List<Future<JobDeclarations.Outcome>> outcomes = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      JobDeclarations worker = worker();
+      Callable<JobDeclarations.Outcome> start =
+          () -> {
+            together.await();
+            return worker.reconcile(declared);
+          };
+      outcomes.add(workers.submit(start));
+    }
+    int created = 0;
+    for (Future<JobDeclarations.Outcome> outcome : outcomes) {
+      created += outcome.get().created().size();
+    }
+    workers.shutdown();
+
+    assertThat(created).isEqualTo(2);
+    assertThat(count("select count(*) from kairos_job where source = 'CONFIG'")).isEqualTo(2);
+    assertThat(count("select count(*) from scheduled_tasks")).isEqualTo(2);
+  }
+
+  @Test
+  void aJobRemovedFromTheConfigurationIsRemovedAndAChangedOneUpdated() {
+    JobDeclarations worker = worker();
+    worker.reconcile(
+        List.of(
+            declaration("keep", ScheduleSpec.every(Duration.ofHours(1)), "a"),
+            declaration("drop", ScheduleSpec.every(Duration.ofHours(1)), "b")));
+
+    JobDeclarations.Outcome outcome =
+        worker.reconcile(
+            List.of(declaration("keep", ScheduleSpec.every(Duration.ofHours(2)), "c")));
+
+    assertThat(outcome.removed()).containsExactly("drop");
+    assertThat(outcome.updated()).containsExactly("keep");
+    assertThat(fixture.jobs.find("drop")).isEmpty();
+    assertThat(fixture.jobs.find("keep").orElseThrow().schedule().every())
+        .isEqualTo(Duration.ofHours(2));
+    assertThat(count("select count(*) from scheduled_tasks")).isEqualTo(1);
+
+    assertThat(
+            worker.reconcile(
+                List.of(declaration("keep", ScheduleSpec.every(Duration.ofHours(2)), "c"))))
+        .isEqualTo(new JobDeclarations.Outcome(List.of(), List.of(), List.of(), List.of()));
+  }
+
+  @Test
+  void anIdTakenByAnApiJobIsRefused() {
+    fixture
+        .submitter(new SystemClock())
+        .submit(fixture.job("mine", "noop", null, ScheduleSpec.every(Duration.ofHours(1)), 3));
+
+    assertThatThrownBy(
+            () ->
+                worker()
+                    .reconcile(
+                        List.of(declaration("mine", ScheduleSpec.every(Duration.ofHours(1)), "x"))))
+        .isInstanceOf(InvalidJobException.class)
+        .hasMessageContaining("taken by a job created through the API");
+    assertThat(fixture.jobs.find("mine").orElseThrow().createdBy()).isEqualTo("test");
+  }
+
+  private JobDeclarations.Declaration declaration(String id, ScheduleSpec schedule, String hash) {
+    return new JobDeclarations.Declaration(
+        new NewJob(
+            id, "noop", null, fixture.json.createObjectNode(), schedule, 3, 0, hash, "config"),
+        null);
+  }
+
+  private JobDeclarations worker() {
+    HikariDataSource pool = fixture.database.dataSource(3);
+    pools.add(pool);
+    SchedulerClient client =
+        SchedulerClient.Builder.create(new TransactionJoiningDataSource(pool))
+            .serializer(fixture.serializer)
+            .build();
+    return new JobDeclarations(
+        new JobRegistry(pool, fixture.json),
+        client,
+        new TransactionTemplate(new DataSourceTransactionManager(pool)),
+        new JdbcTemplate(pool),
+        new SystemClock());
+  }
+
+  private int count(String sql) {
+    return fixture.jdbc.queryForObject(sql, Integer.class);
+  }
+}
