@@ -10,6 +10,10 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobType;
+import io.kairos.job.PayloadCheck;
+import io.kairos.jobtype.webhook.WebhookTargetCheck;
+import io.kairos.outbound.OutboundPolicy;
+import io.kairos.outbound.Resolver;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -47,13 +51,15 @@ public final class JobCatalogue {
   }
 
   /**
-   * A check of a bound payload that needs this deployment's configuration, which a payload record's
-   * constructor cannot see (e.g. the webhook target allow-list). It throws {@link
-   * InvalidJobException} naming the payload field.
+   * The built-in types anyone may create, with webhook targets checked against {@code
+   * webhookTargets} at creation. Worker and API build theirs here, so the API refuses exactly what
+   * a worker would.
    */
-  @FunctionalInterface
-  public interface PayloadCheck<P> {
-    void check(P payload);
+  public static JobCatalogue builtIn(
+      Collection<JobType<?>> types, ObjectMapper json, OutboundPolicy webhookTargets) {
+    return new JobCatalogue(types, json)
+        .withCheck(
+            BuiltInJobTypes.WEBHOOK, new WebhookTargetCheck(webhookTargets, Resolver.SYSTEM));
   }
 
   /** This catalogue, with {@code check} run on every payload of {@code type} it binds. */

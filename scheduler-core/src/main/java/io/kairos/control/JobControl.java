@@ -1,7 +1,6 @@
 package io.kairos.control;
 
 import com.github.kagkarlsson.scheduler.Clock;
-import com.github.kagkarlsson.scheduler.SchedulerClient;
 import io.kairos.job.Job;
 import io.kairos.job.JobData;
 import io.kairos.job.JobState;
@@ -36,19 +35,13 @@ public final class JobControl {
   private static final int ATTEMPTS = 5;
 
   private final JobRegistry jobs;
-  private final SchedulerClient schedulerClient;
   private final TransactionOperations transactions;
   private final Clock clock;
   private final DueListener dueListener;
 
   public JobControl(
-      JobRegistry jobs,
-      SchedulerClient schedulerClient,
-      TransactionOperations transactions,
-      Clock clock,
-      DueListener dueListener) {
+      JobRegistry jobs, TransactionOperations transactions, Clock clock, DueListener dueListener) {
     this.jobs = jobs;
-    this.schedulerClient = schedulerClient;
     this.transactions = transactions;
     this.clock = clock;
     this.dueListener = dueListener;
@@ -173,14 +166,7 @@ public final class JobControl {
                   next = now;
                 }
               }
-              jobs.markResumed(id, by);
-              boolean inserted =
-                  schedulerClient.scheduleIfNotExists(
-                      data.instance(paused.type(), id, paused.priority()), next);
-              if (!inserted) {
-                throw new IllegalStateException("paused job '" + id + "' still had an execution");
-              }
-              jobs.restoreRecord(paused.type(), id, paused);
+              jobs.resume(id, paused, data, next, by);
               return require(id);
             });
     notifyIfPending(resumed);

@@ -1,77 +1,62 @@
 package io.kairos.execution;
 
+import com.github.kagkarlsson.scheduler.Clock;
 import com.github.kagkarlsson.scheduler.task.AbstractTask;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
-import com.github.kagkarlsson.scheduler.task.DeadExecutionHandler;
-import com.github.kagkarlsson.scheduler.task.Execution;
-import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.ExecutionContext;
-import com.github.kagkarlsson.scheduler.task.ExecutionOperations;
-import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import com.github.kagkarlsson.scheduler.task.SchedulableInstance;
 import com.github.kagkarlsson.scheduler.task.SchedulableTaskInstance;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
-import io.kairos.job.InvalidJobException;
-import io.kairos.job.JobContext;
 import io.kairos.job.JobData;
 import io.kairos.job.JobHandler;
-import io.kairos.job.JobState;
 import io.kairos.job.JobType;
-import io.kairos.job.NewJob;
-import io.kairos.job.PermanentJobFailure;
-import io.kairos.job.RunOutcome;
-import io.kairos.job.TransientJobFailure;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.OptionalLong;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The db-scheduler task of one job type. Each execution is one attempt:
+ * The db-scheduler task of one job type; each execution is one attempt, in three steps:
  *
  * <ol>
- *   <li>its history row is written as RUNNING;
- *   <li>the handler runs;
- *   <li>in one transaction, the history row gets its outcome and the execution is removed,
- *       rescheduled (next occurrence, or the persisted retry tier) or the job declared dead. The
- *       removal or reschedule is version-checked by db-scheduler, so if this worker lost its claim
- *       the whole transaction rolls back and the attempt leaves no result.
+ *   <li>{@link AttemptStart}: a misfired one-time job is recorded MISSED; otherwise the history row
+ *       is written as RUNNING, only while the claim is still this worker's;
+ *   <li>{@link AttemptRunner}: the handler runs, with its timeout;
+ *   <li>{@link CompletionRecorder}: a success is recorded and the execution removed or moved to its
+ *       next occurrence. A failure is thrown as {@link AttemptFailed}, so db-scheduler hands it to
+ *       this task's failure handler, {@link PersistedRetryTier}, which records it and decides
+ *       retry, next occurrence or DEAD.
  * </ol>
  *
- * <p>Failures pass two tiers. Tier 1 ({@link io.kairos.retry.RetryingHandler}, around the handler)
- * retries transient faults within the attempt. Whatever it gives up on, and any other failure, ends
- * the attempt {@code FAILED}, and this task is tier 2, the persisted tier: in the completion
- * transaction it reschedules the execution after {@link PersistedBackoff} (or the fault's {@code
- * Retry-After}, if longer) with {@code attempt + 1}, so that any worker may take it, while the job
- * has attempts left. A {@link PermanentJobFailure} or an invalid payload skips both tiers. A
- * one-time job out of attempts, or failed permanently, is DEAD (kept with its payload and last
- * error); a recurring one moves on to its next occurrence.
- *
- * <p>Executions of a worker that died are revived by {@link #reviveDeadExecution}: its RUNNING
- * history row becomes WORKER_DIED and the occurrence runs again, keeping its scheduled time,
- * flagged {@code recovered}.
+ * <p>Executions of a worker that died go to this task's dead-execution handler, {@link Revival}.
+ * Built by {@link JobTasks}.
  */
 public final class JobTask<P> extends AbstractTask<JobData> {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobTask.class);
-  private static final Duration START_FAILURE_RETRY = Duration.ofSeconds(5);
 
   private final JobType<P> type;
   private final JobHandler<P> handler;
-  private final ExecutionSupport support;
+  private final AttemptStart start;
+  private final AttemptRunner runner;
+  private final CompletionRecorder recorder;
+  private final Clock clock;
 
-  public JobTask(JobType<P> type, JobHandler<P> handler, ExecutionSupport support) {
-    super(
-        type.name(),
-        JobData.class,
-        retryLaterWhenAttemptCouldNotStart(support),
-        reviveDeadExecution(support));
+  JobTask(
+      JobType<P> type,
+      JobHandler<P> handler,
+      AttemptStart start,
+      AttemptRunner runner,
+      CompletionRecorder recorder,
+      PersistedRetryTier retryTier,
+      Revival revival,
+      Clock clock) {
+    super(type.name(), JobData.class, retryTier, revival);
+    this.clock = clock;
     this.type = type;
     this.handler = handler;
-    this.support = support;
+    this.start = start;
+    this.runner = runner;
+    this.recorder = recorder;
   }
 
   public JobType<P> type() {
@@ -92,261 +77,39 @@ public final class JobTask<P> extends AbstractTask<JobData> {
   @Override
   public CompletionHandler<JobData> execute(
       TaskInstance<JobData> instance, ExecutionContext executionContext) {
-    Execution execution = executionContext.getExecution();
-    JobData data = instance.getData();
-    JobContext context =
-        new JobContext(
-            instance.getId(),
-            type.name(),
-            execution.executionTime,
-            data.attempt(),
-            data.recovered(),
-            execution.pickedBy,
-            data.attempt() > 1
-                ? support.runs().occurrenceOf(instance.getId(), execution.executionTime)
-                : execution.executionTime);
-    Duration late = Duration.between(execution.executionTime, support.clock().now());
-    Duration grace =
-        data.misfireGrace() == null ? NewJob.DEFAULT_MISFIRE_GRACE : data.misfireGrace();
-    if (!data.schedule().recurring()
-        && data.attempt() == 1
-        && !data.recovered()
-        && late.compareTo(grace) > 0) {
-      // Misfire: the job was due long ago (the cluster was down or saturated). DESIGN.md: a
-      // one-time job later than its grace is recorded MISSED, not run late.
-      String reason = "due " + late.toSeconds() + " s ago, beyond its misfire grace of " + grace;
+    AttemptStart.Outcome started =
+        start.begin(type.name(), instance, executionContext.getExecution());
+    if (started instanceof AttemptStart.Missed missed) {
       return (complete, operations) ->
-          support
-              .transactions()
-              .executeWithoutResult(
-                  tx -> {
-                    operations.remove();
-                    support
-                        .runs()
-                        .recordMissed(
-                            context.jobId(),
-                            context.jobType(),
-                            context.scheduledFor(),
-                            context.node(),
-                            reason);
-                    support.jobs().finish(context.jobId(), JobState.MISSED, reason);
-                    LOG.warn("Job {} missed: {}", context.jobId(), reason);
-                  });
+          recorder.recordMissed(missed.context(), missed.reason(), operations);
     }
-    OptionalLong started =
-        support
-            .runs()
-            .startIfClaimed(
-                context.jobId(),
-                context.jobType(),
-                context.scheduledFor(),
-                context.node(),
-                context.attempt(),
-                context.recovered(),
-                execution.version);
-    if (started.isEmpty()) {
+    if (started instanceof AttemptStart.NotClaimed notClaimed) {
       LOG.warn(
           "Job {} was taken over by another worker before it started here; not running it",
-          context.jobId());
+          notClaimed.context().jobId());
       return (complete, operations) -> {};
     }
-    long runId = started.getAsLong();
-    Instant startedAt = support.clock().now();
-    Duration timeout = support.timeouts().forAttempt(type.name(), data.timeout());
-    RunningAttempts.Attempt running = support.attempts().begin(instance);
-    ScheduledFuture<?> timer =
-        support.timer().schedule(running::timeOut, timeout.toMillis(), TimeUnit.MILLISECONDS);
-    Attempt attempt;
-    try {
-      attempt = runHandler(data, context);
-    } finally {
-      timer.cancel(false);
-      support.attempts().end(instance, running);
-      // A timeout or revocation may have interrupted us after the handler returned.
-      Thread.interrupted();
+    StartedAttempt attempt = ((AttemptStart.Began) started).attempt();
+    AttemptResult result = runner.run(type, handler, instance, attempt);
+    if (!result.succeeded()) {
+      throw new AttemptFailed(attempt, result);
     }
-    if (running.timedOut()) {
-      attempt =
-          new Attempt(
-              RunOutcome.TIMED_OUT,
-              new java.util.concurrent.TimeoutException("ran longer than " + timeout),
-              false);
-    }
-    Attempt outcome = attempt;
-    return (complete, operations) -> {
-      if (running.revokedBecause() != null) {
-        // The lease guard gave this attempt up; another worker may already run it again. Writing
-        // anything now could only contradict that worker.
-        LOG.warn(
-            "Dropping the result of job {} attempt {}: {}",
-            context.jobId(),
-            context.attempt(),
-            running.revokedBecause());
-        return;
-      }
-      try {
-        AttemptObserver.Next next =
-            support
-                .transactions()
-                .execute(tx -> finish(runId, context, data, outcome, complete, operations));
-        support
-            .observer()
-            .observe(
-                new AttemptObserver.AttemptReport(
-                    type.name(),
-                    outcome.outcome(),
-                    Duration.between(context.scheduledFor(), startedAt),
-                    complete.getDuration(),
-                    next));
-      } catch (RuntimeException e) {
-        // Nothing of this attempt was recorded; close its history row so it does not stay RUNNING.
-        support
-            .runs()
-            .finish(runId, RunOutcome.WORKER_DIED, "claim lost before completion; result dropped");
-        throw e;
-      }
-    };
+    return (complete, operations) ->
+        recorder.record(attempt, result, afterSuccess(attempt), complete, operations);
   }
 
-  private Attempt runHandler(JobData data, JobContext context) {
-    try {
-      P payload = support.catalogue().bind(type, data.payload());
-      handler.handle(payload, context);
-      return Attempt.SUCCEEDED;
-    } catch (InvalidJobException e) {
-      return new Attempt(RunOutcome.FAILED, e, true);
-    } catch (PermanentJobFailure e) {
-      return new Attempt(RunOutcome.FAILED, e, true);
-    } catch (InterruptedException e) {
-      // Completion still has to write to the database; a pending interrupt would abort that.
-      Thread.interrupted();
-      return new Attempt(RunOutcome.FAILED, e, false);
-    } catch (Exception | LinkageError | AssertionError e) {
-      Thread.interrupted();
-      return new Attempt(RunOutcome.FAILED, e, false);
-    }
-  }
-
-  private AttemptObserver.Next finish(
-      long runId,
-      JobContext context,
-      JobData data,
-      Attempt attempt,
-      ExecutionComplete complete,
-      ExecutionOperations<JobData> operations) {
-    String error = attempt.error();
-    if (!support.runs().finish(runId, attempt.outcome(), error, context.reported())) {
-      // Another worker already declared this attempt dead and revived the execution.
-      throw new IllegalStateException(
-          "attempt " + runId + " of job " + context.jobId() + " was taken over; result dropped");
-    }
-    Instant now = support.clock().now();
-    if (attempt.outcome() == RunOutcome.SUCCEEDED) {
-      Instant requested = context.requestedNextRun();
-      if (requested != null) {
-        // The handler knows when it is next needed (e.g. an OAuth token's expiry).
-        operations.reschedule(complete, requested, data.nextOccurrence());
-        return AttemptObserver.Next.NEXT_OCCURRENCE;
-      }
-      if (data.schedule().recurring()) {
-        operations.reschedule(
-            complete,
-            data.schedule().nextExecution(context.scheduledFor(), now),
-            data.nextOccurrence());
-        return AttemptObserver.Next.NEXT_OCCURRENCE;
-      }
-      operations.remove();
-      support.jobs().finish(context.jobId(), JobState.COMPLETED, null);
-      return AttemptObserver.Next.COMPLETED;
-    }
-    ExecutionComplete failed =
-        ExecutionComplete.failure(
-            complete.getExecution(),
-            complete.getTimeDone().minus(complete.getDuration()),
-            complete.getTimeDone(),
-            attempt.failure());
-    if (!attempt.permanent() && data.attemptsLeft()) {
-      Duration delay = support.backoff().delayBefore(data.attempt() + 1);
-      // Tier 1 gave up on a fault that asked for a longer wait (HTTP 429/503 Retry-After).
-      Duration asked = TransientJobFailure.retryAfterOf(attempt.failure()).orElse(Duration.ZERO);
-      if (asked.compareTo(delay) > 0) {
-        delay = asked;
-      }
-      support.jobs().recordError(context.jobId(), error);
-      operations.reschedule(failed, now.plus(delay), data.nextAttempt());
-      LOG.info(
-          "Job {} attempt {} failed ({}); retrying in {}",
-          context.jobId(),
-          context.attempt(),
-          error,
-          delay);
-      return AttemptObserver.Next.RETRY;
+  private Disposition afterSuccess(StartedAttempt attempt) {
+    JobData data = attempt.data();
+    Instant requested = attempt.context().requestedNextRun();
+    if (requested != null) {
+      // The handler knows when it is next needed (e.g. an OAuth token's expiry).
+      return Disposition.nextOccurrence(requested, data.nextOccurrence());
     }
     if (data.schedule().recurring()) {
-      support.jobs().recordError(context.jobId(), error);
-      operations.reschedule(
-          failed,
-          data.schedule().nextExecution(context.scheduledFor(), now),
+      return Disposition.nextOccurrence(
+          data.schedule().nextExecution(attempt.context().scheduledFor(), clock.now()),
           data.nextOccurrence());
-      return AttemptObserver.Next.NEXT_OCCURRENCE;
     }
-    operations.remove();
-    support.jobs().finish(context.jobId(), JobState.DEAD, error);
-    LOG.warn("Job {} is dead after attempt {}: {}", context.jobId(), context.attempt(), error);
-    return AttemptObserver.Next.DEAD;
-  }
-
-  /**
-   * Used only when an attempt could not even start (e.g. its history row could not be written): the
-   * execution is retried later without counting an attempt.
-   */
-  private static FailureHandler<JobData> retryLaterWhenAttemptCouldNotStart(
-      ExecutionSupport support) {
-    return (complete, operations) ->
-        operations.reschedule(complete, support.clock().now().plus(START_FAILURE_RETRY));
-  }
-
-  @SuppressWarnings("unchecked")
-  private static DeadExecutionHandler<JobData> reviveDeadExecution(ExecutionSupport support) {
-    return (complete, operations) ->
-        support
-            .transactions()
-            .executeWithoutResult(
-                tx -> {
-                  Execution dead = complete.getExecution();
-                  String jobId = dead.taskInstance.getId();
-                  JobData data = (JobData) dead.taskInstance.getData();
-                  support.runs().markWorkerDied(jobId, dead.pickedBy);
-                  if (data.attemptsLeft()) {
-                    LOG.warn(
-                        "Worker {} died running job {}; running it again", dead.pickedBy, jobId);
-                    operations.reschedule(complete, dead.executionTime, data.revived());
-                  } else if (data.schedule().recurring()) {
-                    operations.reschedule(
-                        complete,
-                        data.schedule().nextExecution(dead.executionTime, support.clock().now()),
-                        data.nextOccurrence());
-                  } else {
-                    operations.remove();
-                    support
-                        .jobs()
-                        .finish(
-                            jobId,
-                            JobState.DEAD,
-                            "its worker died on each of " + data.maxAttempts() + " attempts");
-                  }
-                });
-  }
-
-  private record Attempt(RunOutcome outcome, Throwable failure, boolean permanent) {
-    static final Attempt SUCCEEDED = new Attempt(RunOutcome.SUCCEEDED, null, false);
-
-    String error() {
-      if (failure == null) {
-        return null;
-      }
-      String message = failure.getMessage();
-      return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-    }
+    return Disposition.completed();
   }
 }

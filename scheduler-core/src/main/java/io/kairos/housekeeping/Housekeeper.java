@@ -1,8 +1,10 @@
 package io.kairos.housekeeping;
 
+import io.kairos.node.NodeStore;
+import io.kairos.registry.JobRegistry;
+import io.kairos.registry.RunHistory;
 import java.time.Duration;
-import javax.sql.DataSource;
-import org.springframework.jdbc.core.JdbcTemplate;
+import java.util.function.IntSupplier;
 
 /**
  * Removes what is past its retention, in batches (each its own short transaction): history rows,
@@ -11,55 +13,41 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public final class Housekeeper {
 
-  private final JdbcTemplate jdbc;
+  private final JobRegistry jobs;
+  private final RunHistory runs;
+  private final NodeStore nodes;
   private final int batchSize;
 
-  public Housekeeper(DataSource dataSource, int batchSize) {
+  public Housekeeper(JobRegistry jobs, RunHistory runs, NodeStore nodes, int batchSize) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be positive");
     }
-    this.jdbc = new JdbcTemplate(dataSource);
+    this.jobs = jobs;
+    this.runs = runs;
+    this.nodes = nodes;
     this.batchSize = batchSize;
   }
 
-  /**
-   * Deletes attempts that finished more than {@code retention} ago, except those of dead jobs (kept
-   * with them until they are requeued or deleted); returns how many.
-   */
+  /** Deletes attempts that finished more than {@code retention} ago; returns how many. */
   public long pruneHistory(Duration retention) {
-    return inBatches(
-        "delete from kairos_job_run where id = any(array(select id from kairos_job_run where"
-            + " finished_at < now() - make_interval(secs => "
-            + retention.toSeconds()
-            + ") and not exists (select 1 from kairos_job j where j.id = kairos_job_run.job_id"
-            + " and j.state = 'DEAD') limit "
-            + batchSize
-            + "))");
+    return inBatches(() -> runs.pruneFinished(retention, batchSize));
   }
 
-  /** Deletes finished one-time jobs (and their history is pruned by age separately). */
+  /** Deletes finished one-time jobs (their history is pruned by age separately). */
   public long pruneFinishedJobs(Duration retention) {
-    return inBatches(
-        "delete from kairos_job where id = any(array(select id from kairos_job where state in"
-            + " ('COMPLETED', 'MISSED') and finished_at < now() - make_interval(secs => "
-            + retention.toSeconds()
-            + ") limit "
-            + batchSize
-            + "))");
+    return inBatches(() -> jobs.pruneFinished(retention, batchSize));
   }
 
   /** Deletes nodes that stopped or vanished more than {@code after} ago. */
   public long pruneNodes(Duration after) {
-    return jdbc.update(
-        "delete from kairos_node where last_seen < now() - make_interval(secs => ?)",
-        after.toSeconds());
+    return nodes.pruneNotSeenFor(after);
   }
 
-  private long inBatches(String delete) {
+  private long inBatches(IntSupplier batch) {
     long total = 0;
     int deleted;
     do {
-      deleted = jdbc.update(delete);
+      deleted = batch.getAsInt();
       total += deleted;
     } while (deleted == batchSize && !Thread.currentThread().isInterrupted());
     return total;

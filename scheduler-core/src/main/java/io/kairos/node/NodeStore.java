@@ -2,6 +2,7 @@ package io.kairos.node;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -32,6 +33,13 @@ public final class NodeStore {
         state.name(),
         running,
         name);
+  }
+
+  /** Deletes nodes not seen for longer than {@code after}; returns how many. */
+  public int pruneNotSeenFor(Duration after) {
+    return jdbc.update(
+        "delete from kairos_node where last_seen < now() - make_interval(secs => ?)",
+        after.toSeconds());
   }
 
   public List<WorkerNode> all() {

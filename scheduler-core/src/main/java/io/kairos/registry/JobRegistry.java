@@ -3,33 +3,46 @@ package io.kairos.registry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.kagkarlsson.scheduler.Clock;
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import io.kairos.job.DeadJob;
 import io.kairos.job.Job;
 import io.kairos.job.JobData;
 import io.kairos.job.JobFilter;
+import io.kairos.job.JobSource;
 import io.kairos.job.JobState;
 import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
-import java.io.IOException;
+import io.kairos.serialization.JsonSerializer;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The job registry ({@code kairos_job}) joined with db-scheduler's live execution. Writes here run
- * inside the same transaction as the matching db-scheduler write.
+ * The job registry: the only owner of {@code kairos_job}, and of the statements on db-scheduler's
+ * {@code scheduled_tasks} that Kairos writes itself (create, pause, change, run now, cancel,
+ * requeue). Writes run in the caller's transaction (through {@link TransactionJoiningDataSource}
+ * for db-scheduler's client), so a job row and its execution change together or not at all.
  *
  * <p>Every statement that changes or removes an execution in {@code scheduled_tasks} is conditioned
  * on {@code not picked} in that same statement: an execution a worker has claimed belongs to that
- * worker until its completion rewrites the row (db-scheduler issue #422), so it is never touched
+ * worker until its completion rewrites the row (db-scheduler's issue 422), so it is never touched
  * here. Statements that change both tables touch {@code scheduled_tasks} first and {@code
  * kairos_job} second, the order a worker's completion uses, so the two cannot deadlock.
+ *
+ * <p>Jobs come into being along one path, {@link #create}, whoever asks (the API, declared jobs):
+ * the row and its first execution, whose task data ({@link NewJob#firstData()}) is written by the
+ * one shared {@link JsonSerializer}. Requeueing a dead job and redefining a declared one schedule
+ * their new execution the same way.
  */
 public final class JobRegistry {
 
@@ -48,53 +61,84 @@ public final class JobRegistry {
           + " on t.task_name = j.type and t.task_instance = j.id ";
   private static final String SELECT = COLUMNS + FROM;
 
+  /** Advisory lock key that serialises reconciling declared jobs ("Kairos" in ASCII). */
+  private static final long DECLARATIONS_LOCK = 0x4b6169726f73L;
+
   private final JdbcTemplate jdbc;
   private final ObjectMapper json;
+  private final JsonSerializer taskData;
+  private final SchedulerClient schedulerClient;
+  private final Clock clock;
 
-  public JobRegistry(DataSource dataSource, ObjectMapper json) {
+  /**
+   * @param dataSource the DataSource the caller's transactions manage
+   * @param json Kairos's mapper for stored JSON ({@code KairosJson})
+   * @param clock "now" for first execution times (the database's clock in production)
+   */
+  public JobRegistry(DataSource dataSource, ObjectMapper json, Clock clock) {
     this.jdbc = new JdbcTemplate(dataSource);
     this.json = json;
+    this.taskData = new JsonSerializer(json);
+    this.schedulerClient = KairosSchedulerClient.create(dataSource, taskData);
+    this.clock = clock;
   }
 
-  /** Inserts the job; false when a job with this id already exists (nothing is changed then). */
-  public boolean insert(NewJob job) {
-    return insert(job, "API");
+  /** db-scheduler's client on the same DataSource and serializer (writes join the transaction). */
+  public SchedulerClient schedulerClient() {
+    return schedulerClient;
   }
 
   /**
-   * Inserts a job declared in configuration ({@code source = 'CONFIG'}); false when the id exists.
+   * Creates a job: its row and its first execution, in the caller's transaction. False when a job
+   * with this id already exists (nothing is changed then).
    */
-  public boolean insertDeclared(NewJob job) {
-    return insert(job, "CONFIG");
+  public boolean create(NewJob job, JobSource source) {
+    if (!insert(job, source)) {
+      return false;
+    }
+    scheduleFirst(job, job.schedule().firstExecution(clock.now()));
+    return true;
   }
 
   /** Where each job of a source came from, by id, with its request hash. */
-  public java.util.Map<String, String> requestHashesOf(String source) {
-    java.util.Map<String, String> hashes = new java.util.LinkedHashMap<>();
+  public Map<String, String> requestHashesOf(JobSource source) {
+    Map<String, String> hashes = new LinkedHashMap<>();
     jdbc.query(
         "select id, request_hash from kairos_job where source = ? order by id",
         rs -> {
           hashes.put(rs.getString(1), rs.getString(2));
         },
-        source);
+        source.name());
     return hashes;
   }
 
-  /** The source of a job ('API' or 'CONFIG'), if it exists. */
-  public Optional<String> sourceOf(String id) {
+  /**
+   * Holds the cluster-wide lock on declared jobs until the caller's transaction ends, so workers
+   * starting together reconcile one after the other.
+   */
+  public void lockDeclarations() {
+    jdbc.queryForList("select pg_advisory_xact_lock(?)", DECLARATIONS_LOCK);
+  }
+
+  /** The source of a job, if it exists. */
+  public Optional<JobSource> sourceOf(String id) {
     return jdbc
         .queryForList("select source from kairos_job where id = ?", String.class, id)
         .stream()
+        .map(JobSource::valueOf)
         .findFirst();
   }
 
-  /** Replaces a declared job's definition (not its history). */
-  public void updateDeclared(NewJob job) {
+  /**
+   * Replaces a declared job's definition (not its history) and gives it a fresh first execution.
+   * Its old execution must be gone ({@link #dropExecution}).
+   */
+  public void redefineDeclared(NewJob job) {
     jdbc.update(
         "update kairos_job set type = ?, job_group = ?, payload = ?::jsonb, schedule = ?::jsonb,"
-            + " max_attempts = ?, priority = ?, request_hash = ?, state = 'ACTIVE',"
-            + " finished_at = null, updated_at = now(), updated_by = ? where id = ?"
-            + " and source = 'CONFIG'",
+            + " max_attempts = ?, priority = ?, request_hash = ?, timeout = ?, misfire_grace = ?,"
+            + " state = 'ACTIVE', finished_at = null, last_error = null, stale_since = null,"
+            + " updated_at = now(), updated_by = ? where id = ? and source = 'CONFIG'",
         job.type(),
         job.group(),
         write(job.payload()),
@@ -102,8 +146,39 @@ public final class JobRegistry {
         job.maxAttempts(),
         job.priority(),
         job.requestHash(),
+        text(job.timeout()),
+        text(job.misfireGrace()),
         job.createdBy(),
         job.id());
+    scheduleFirst(job, job.schedule().firstExecution(clock.now()));
+  }
+
+  /** What {@link #dropExecution} found. */
+  public enum Dropped {
+    /** The unclaimed execution was deleted. */
+    DROPPED,
+    /** There was no execution. */
+    NONE,
+    /** A worker has claimed it; it was left alone. */
+    RUNNING
+  }
+
+  /** Deletes a job's execution unless a worker has claimed it. */
+  public Dropped dropExecution(String type, String id) {
+    if (jdbc.update(
+            "delete from scheduled_tasks where task_name = ? and task_instance = ? and not picked",
+            type,
+            id)
+        == 1) {
+      return Dropped.DROPPED;
+    }
+    Integer running =
+        jdbc.queryForObject(
+            "select count(*) from scheduled_tasks where task_name = ? and task_instance = ?",
+            Integer.class,
+            type,
+            id);
+    return running != null && running > 0 ? Dropped.RUNNING : Dropped.NONE;
   }
 
   /** Removes a job's registry row; its history stays. */
@@ -111,7 +186,16 @@ public final class JobRegistry {
     jdbc.update("delete from kairos_job where id = ?", id);
   }
 
-  private boolean insert(NewJob job, String source) {
+  private void scheduleFirst(NewJob job, Instant at) {
+    boolean scheduled =
+        schedulerClient.scheduleIfNotExists(
+            job.firstData().instance(job.type(), job.id(), job.priority()), at);
+    if (!scheduled) {
+      throw new IllegalStateException("job '" + job.id() + "' still has an execution");
+    }
+  }
+
+  private boolean insert(NewJob job, JobSource source) {
     return jdbc.update(
             "insert into kairos_job (id, type, job_group, payload, schedule, max_attempts,"
                 + " priority, request_hash, state, created_by, updated_by, timeout, misfire_grace,"
@@ -129,7 +213,7 @@ public final class JobRegistry {
             job.createdBy(),
             text(job.timeout()),
             text(job.misfireGrace()),
-            source)
+            source.name())
         == 1;
   }
 
@@ -251,8 +335,26 @@ public final class JobRegistry {
         .findFirst();
   }
 
+  /**
+   * Puts a paused job's execution back at {@code at} with {@code data}, with the success and
+   * failure record it had, and marks the job ACTIVE; false when the job is not PAUSED.
+   */
+  public boolean resume(String id, PausedExecution paused, JobData data, Instant at, String by) {
+    if (!markResumed(id, by)) {
+      return false;
+    }
+    boolean inserted =
+        schedulerClient.scheduleIfNotExists(
+            data.instance(paused.type(), id, paused.priority()), at);
+    if (!inserted) {
+      throw new IllegalStateException("paused job '" + id + "' still had an execution");
+    }
+    restoreRecord(paused.type(), id, paused);
+    return true;
+  }
+
   /** Marks a paused job ACTIVE again; its execution must be put back in the same transaction. */
-  public boolean markResumed(String id, String by) {
+  private boolean markResumed(String id, String by) {
     return jdbc.update(
             "update kairos_job set state = 'ACTIVE', paused_execution_time = null,"
                 + " paused_task_data = null, paused_last_success = null, paused_last_failure ="
@@ -264,7 +366,7 @@ public final class JobRegistry {
   }
 
   /** Gives a put-back execution the success and failure record it had when it was paused. */
-  public void restoreRecord(String type, String id, PausedExecution paused) {
+  private void restoreRecord(String type, String id, PausedExecution paused) {
     jdbc.update(
         "update scheduled_tasks set last_success = ?, last_failure = ?, consecutive_failures = ?"
             + " where task_name = ? and task_instance = ? and not picked",
@@ -375,6 +477,190 @@ public final class JobRegistry {
         value);
   }
 
+  // --- Dead jobs ---------------------------------------------------------------------------
+
+  private static final String DEAD =
+      "select j.*, (select r.attempt from kairos_job_run r where r.job_id = j.id order by r.id desc"
+          + " limit 1) as attempts from kairos_job j where j.state = 'DEAD' ";
+
+  /** Dead jobs in id order, after {@code afterId} (null: from the start), optionally of a type. */
+  public List<DeadJob> deadJobs(String type, String afterId, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive");
+    }
+    return jdbc.query(
+        DEAD + "and (?::text is null or j.type = ?) and j.id > ? order by j.id limit ?",
+        this::mapDead,
+        type,
+        type,
+        afterId == null ? "" : afterId,
+        limit);
+  }
+
+  /** The dead job with this id, if there is one. */
+  public Optional<DeadJob> deadJob(String id) {
+    return jdbc.query(DEAD + "and j.id = ?", this::mapDead, id).stream().findFirst();
+  }
+
+  /** How many jobs are dead. */
+  public long deadCount() {
+    Long n =
+        jdbc.queryForObject("select count(*) from kairos_job where state = 'DEAD'", Long.class);
+    return n == null ? 0 : n;
+  }
+
+  /** True when a job with this id exists, in any state. */
+  public boolean exists(String id) {
+    Integer n =
+        jdbc.queryForObject("select count(*) from kairos_job where id = ?", Integer.class, id);
+    return n != null && n > 0;
+  }
+
+  /**
+   * Makes a dead job ACTIVE again with a new first execution (now; a recurring job at its next
+   * occurrence), in the caller's transaction; its history goes on. Empty when the job is not DEAD.
+   */
+  public Optional<Instant> requeueDead(String id) {
+    List<NewJob> revived =
+        jdbc.query(
+            "update kairos_job set state = 'ACTIVE', finished_at = null, stale_since = null,"
+                + " updated_at = now() where id = ? and state = 'DEAD' returning *",
+            this::mapDefinition,
+            id);
+    if (revived.isEmpty()) {
+      return Optional.empty();
+    }
+    NewJob job = revived.get(0);
+    Instant now = clock.now();
+    Instant next = job.schedule().recurring() ? job.schedule().firstExecution(now) : now;
+    scheduleFirst(job, next);
+    return Optional.of(next);
+  }
+
+  /** Deletes a dead job (its history stays until pruned); false if no dead job has this id. */
+  public boolean deleteDead(String id) {
+    return jdbc.update("delete from kairos_job where id = ? and state = 'DEAD'", id) == 1;
+  }
+
+  // --- Staleness (the watchdog's marks) -------------------------------------------------------
+
+  /** An active job with its execution, as the stale-job watchdog judges it. */
+  public record Liveness(
+      String id,
+      ScheduleSpec schedule,
+      Instant createdAt,
+      boolean markedStale,
+      Instant executionTime,
+      boolean picked,
+      Instant lastSuccess) {}
+
+  /** Every ACTIVE job with its execution. A schedule that cannot be read is null. */
+  public List<Liveness> activeJobs() {
+    return jdbc.query(
+        "select j.id, j.schedule, j.created_at, j.stale_since, t.execution_time, t.picked,"
+            + " t.last_success from kairos_job j join scheduled_tasks t on t.task_name = j.type"
+            + " and t.task_instance = j.id where j.state = 'ACTIVE'",
+        (rs, row) ->
+            new Liveness(
+                rs.getString("id"),
+                readOrNull(rs.getString("schedule")),
+                instant(rs, "created_at"),
+                rs.getTimestamp("stale_since") != null,
+                instant(rs, "execution_time"),
+                rs.getBoolean("picked"),
+                instant(rs, "last_success")));
+  }
+
+  /** Marks jobs stale since now (those already marked keep their time). */
+  public void markStale(List<String> ids) {
+    for (String id : ids) {
+      jdbc.update(
+          "update kairos_job set stale_since = now() where id = ? and stale_since is null", id);
+    }
+  }
+
+  /** Clears the stale mark of jobs that are fresh again. */
+  public void clearStale(List<String> ids) {
+    for (String id : ids) {
+      jdbc.update("update kairos_job set stale_since = null where id = ?", id);
+    }
+  }
+
+  /** How many jobs are marked stale. */
+  public int staleCount() {
+    Integer count =
+        jdbc.queryForObject(
+            "select count(*) from kairos_job where stale_since is not null", Integer.class);
+    return count == null ? 0 : count;
+  }
+
+  // --- Housekeeping and metrics -----------------------------------------------------------------
+
+  /**
+   * Deletes up to {@code batchSize} finished one-time jobs (COMPLETED, MISSED) that finished more
+   * than {@code retention} ago; returns how many.
+   */
+  public int pruneFinished(Duration retention, int batchSize) {
+    return jdbc.update(
+        "delete from kairos_job where id = any(array(select id from kairos_job where state in"
+            + " ('COMPLETED', 'MISSED') and finished_at < now() - make_interval(secs => ?)"
+            + " limit ?))",
+        retention.toSeconds(),
+        batchSize);
+  }
+
+  /** Executions due now that no worker has claimed, and how long the oldest has waited. */
+  public record DueBacklog(long count, Duration oldestWait) {}
+
+  public DueBacklog dueBacklog() {
+    return jdbc.queryForObject(
+        "select count(*) as n, coalesce(extract(epoch from now() - min(execution_time)) * 1000, 0)"
+            + " as oldest from scheduled_tasks where not picked and execution_time <= now()",
+        (rs, row) ->
+            new DueBacklog(rs.getLong("n"), Duration.ofMillis((long) rs.getDouble("oldest"))));
+  }
+
+  private DeadJob mapDead(ResultSet rs, int row) throws SQLException {
+    Number attempts = (Number) rs.getObject("attempts");
+    return new DeadJob(
+        rs.getString("id"),
+        rs.getString("type"),
+        rs.getString("job_group"),
+        read(rs.getString("payload"), JsonNode.class),
+        read(rs.getString("schedule"), ScheduleSpec.class),
+        rs.getInt("max_attempts"),
+        rs.getInt("priority"),
+        attempts == null ? null : attempts.intValue(),
+        rs.getString("last_error"),
+        instant(rs, "finished_at"),
+        instant(rs, "created_at"),
+        rs.getString("created_by"));
+  }
+
+  /** A stored job as the definition it was created from. */
+  private NewJob mapDefinition(ResultSet rs, int row) throws SQLException {
+    return new NewJob(
+        rs.getString("id"),
+        rs.getString("type"),
+        rs.getString("job_group"),
+        read(rs.getString("payload"), JsonNode.class),
+        read(rs.getString("schedule"), ScheduleSpec.class),
+        rs.getInt("max_attempts"),
+        rs.getInt("priority"),
+        rs.getString("request_hash"),
+        rs.getString("created_by"),
+        duration(rs.getString("timeout")),
+        duration(rs.getString("misfire_grace")));
+  }
+
+  private ScheduleSpec readOrNull(String schedule) {
+    try {
+      return schedule == null ? null : json.readValue(schedule, ScheduleSpec.class);
+    } catch (JsonProcessingException | RuntimeException e) {
+      return null;
+    }
+  }
+
   private Job map(ResultSet rs, int row) throws SQLException {
     String stored = rs.getString("state");
     boolean picked = rs.getBoolean("picked"); // false when there is no execution
@@ -411,7 +697,7 @@ public final class JobRegistry {
         instant(rs, "stale_since"));
   }
 
-  private static Instant instant(ResultSet rs, String column) throws SQLException {
+  static Instant instant(ResultSet rs, String column) throws SQLException {
     Timestamp ts = rs.getTimestamp(column);
     return ts == null ? null : ts.toInstant();
   }
@@ -428,24 +714,12 @@ public final class JobRegistry {
     return text == null ? null : Duration.parse(text);
   }
 
-  /** Task data exactly as db-scheduler's serializer ({@code JsonSerializer}) writes it. */
   private byte[] writeTaskData(JobData data) {
-    try {
-      return json.writeValueAsBytes(data);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("cannot write task data", e);
-    }
+    return taskData.serialize(data);
   }
 
   private JobData readTaskData(byte[] bytes) {
-    if (bytes == null) {
-      return null;
-    }
-    try {
-      return json.readValue(bytes, JobData.class);
-    } catch (IOException e) {
-      throw new IllegalStateException("stored task data is unreadable", e);
-    }
+    return taskData.deserialize(JobData.class, bytes);
   }
 
   private String write(Object value) {

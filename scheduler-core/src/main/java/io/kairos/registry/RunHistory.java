@@ -5,6 +5,7 @@ import io.kairos.job.RunOutcome;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
@@ -170,6 +171,19 @@ public final class RunHistory {
         RunHistory::map);
   }
 
+  /**
+   * Deletes up to {@code batchSize} attempts that finished more than {@code retention} ago, except
+   * those of dead jobs (kept with them until they are requeued or deleted); returns how many.
+   */
+  public int pruneFinished(Duration retention, int batchSize) {
+    return jdbc.update(
+        "delete from kairos_job_run where id = any(array(select id from kairos_job_run where"
+            + " finished_at < now() - make_interval(secs => ?) and not exists (select 1 from"
+            + " kairos_job j where j.id = kairos_job_run.job_id and j.state = 'DEAD') limit ?))",
+        retention.toSeconds(),
+        batchSize);
+  }
+
   public static String truncate(String error) {
     if (error == null || error.length() <= MAX_ERROR_LENGTH) {
       return error;
@@ -184,17 +198,12 @@ public final class RunHistory {
         rs.getString("job_type"),
         rs.getInt("attempt"),
         rs.getString("node"),
-        instant(rs, "scheduled_for"),
-        instant(rs, "started_at"),
-        instant(rs, "finished_at"),
+        JobRegistry.instant(rs, "scheduled_for"),
+        JobRegistry.instant(rs, "started_at"),
+        JobRegistry.instant(rs, "finished_at"),
         RunOutcome.valueOf(rs.getString("outcome")),
         rs.getString("error"),
         rs.getBoolean("recovered"),
         rs.getString("detail"));
-  }
-
-  static Instant instant(ResultSet rs, String column) throws SQLException {
-    Timestamp ts = rs.getTimestamp(column);
-    return ts == null ? null : ts.toInstant();
   }
 }

@@ -8,13 +8,11 @@ import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.zaxxer.hikari.HikariDataSource;
 import io.kairos.clock.DatabaseClock;
 import io.kairos.control.JobSubmitter;
-import io.kairos.execution.ExecutionSupport;
+import io.kairos.execution.JobTasks;
 import io.kairos.execution.PersistedBackoff;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
 import io.kairos.job.ScheduleSpec;
-import io.kairos.registry.JobRegistry;
-import io.kairos.registry.RunHistory;
 import io.kairos.registry.TransactionJoiningDataSource;
 import io.kairos.testing.KairosFixture;
 import java.time.Clock;
@@ -24,8 +22,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Three workers whose JVM clocks are +10 min, −10 min and right. On the database clock they agree:
@@ -114,14 +110,7 @@ class ClockSkewTests {
       } else {
         clock = jvm::instant;
       }
-      ExecutionSupport support =
-          new ExecutionSupport(
-              fixture.catalogue,
-              new RunHistory(pool),
-              new JobRegistry(pool, fixture.json),
-              new TransactionTemplate(new DataSourceTransactionManager(pool)),
-              clock,
-              PersistedBackoff.DEFAULT);
+      JobTasks support = fixture.jobTasks(pool, clock, PersistedBackoff.DEFAULT);
       Scheduler scheduler =
           Scheduler.create(new TransactionJoiningDataSource(pool), fixture.tasks(support))
               .schedulerName(new SchedulerName.Fixed("skew-node-" + ++node))

@@ -8,7 +8,7 @@ import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.github.kagkarlsson.scheduler.SystemClock;
 import com.zaxxer.hikari.HikariDataSource;
 import io.kairos.control.JobSubmitter;
-import io.kairos.execution.ExecutionSupport;
+import io.kairos.execution.JobTasks;
 import io.kairos.execution.PersistedBackoff;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
@@ -68,15 +68,7 @@ class ClusterTests {
     for (int node = 1; node <= 3; node++) {
       HikariDataSource pool = fixture.database.dataSource(12);
       pools.add(pool);
-      ExecutionSupport support =
-          new ExecutionSupport(
-              fixture.catalogue,
-              new io.kairos.registry.RunHistory(pool),
-              new io.kairos.registry.JobRegistry(pool, fixture.json),
-              new org.springframework.transaction.support.TransactionTemplate(
-                  new org.springframework.jdbc.datasource.DataSourceTransactionManager(pool)),
-              clock,
-              PersistedBackoff.DEFAULT);
+      JobTasks support = fixture.jobTasks(pool, clock, PersistedBackoff.DEFAULT);
       Scheduler scheduler =
           Scheduler.create(new TransactionJoiningDataSource(pool), fixture.tasks(support))
               .schedulerName(new SchedulerName.Fixed("node-" + node))

@@ -9,16 +9,13 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.kairos.clock.DatabaseClock;
 import io.kairos.control.JobSubmitter;
-import io.kairos.execution.ExecutionSupport;
+import io.kairos.execution.JobTasks;
 import io.kairos.execution.LeaseGuard;
 import io.kairos.execution.PersistedBackoff;
 import io.kairos.execution.RunningAttempts;
-import io.kairos.execution.TimeoutPolicy;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
 import io.kairos.job.ScheduleSpec;
-import io.kairos.registry.JobRegistry;
-import io.kairos.registry.RunHistory;
 import io.kairos.registry.TransactionJoiningDataSource;
 import io.kairos.testing.FaultProxy;
 import io.kairos.testing.KairosFixture;
@@ -33,8 +30,6 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A worker cut off from PostgreSQL mid-execution (its connections blackholed by a TCP proxy) must
@@ -146,19 +141,8 @@ class PartitionTests {
     closeables.add(pool);
     DatabaseClock clock = new DatabaseClock(pool, Clock.systemUTC(), Duration.ofSeconds(10));
     closeables.add(clock);
-    RunningAttempts attempts = new RunningAttempts();
-    ExecutionSupport support =
-        new ExecutionSupport(
-            fixture.catalogue,
-            new RunHistory(pool),
-            new JobRegistry(pool, fixture.json),
-            new TransactionTemplate(new DataSourceTransactionManager(pool)),
-            clock,
-            PersistedBackoff.DEFAULT,
-            TimeoutPolicy.DEFAULT,
-            attempts,
-            ExecutionSupport.timeoutTimer(),
-            io.kairos.execution.AttemptObserver.NONE);
+    JobTasks support = fixture.jobTasks(pool, clock, PersistedBackoff.DEFAULT);
+    RunningAttempts attempts = support.attempts();
     DataSource joining = new TransactionJoiningDataSource(pool);
     Scheduler scheduler =
         Scheduler.create(joining, fixture.tasks(support))

@@ -3,11 +3,11 @@ package io.kairos.control;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.testhelper.ManualScheduler;
 import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
 import com.github.kagkarlsson.scheduler.testhelper.TestHelper;
-import io.kairos.execution.ExecutionSupport;
+import io.kairos.catalogue.BuiltInJobTypes;
+import io.kairos.execution.JobTasks;
 import io.kairos.execution.PersistedBackoff;
 import io.kairos.job.Job;
 import io.kairos.job.JobData;
@@ -21,7 +21,6 @@ import io.kairos.job.UnknownJobException;
 import io.kairos.jobtype.noop.NoopHandler;
 import io.kairos.registry.JobRegistry;
 import io.kairos.testing.KairosFixture;
-import io.kairos.wakeup.DueListener;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -47,7 +46,7 @@ class JobControlTests {
 
   @BeforeAll
   static void database() {
-    fixture = new KairosFixture(Map.of(NoopHandler.TYPE, new NoopHandler()), 4);
+    fixture = new KairosFixture(Map.of(BuiltInJobTypes.NOOP, new NoopHandler()), 4);
   }
 
   @AfterAll
@@ -62,7 +61,7 @@ class JobControlTests {
     fixture.jdbc.update("delete from kairos_job_run");
     clock = new SettableClock();
     clock.set(Instant.parse("2026-03-01T10:00:00Z"));
-    ExecutionSupport support = fixture.support(clock, PersistedBackoff.DEFAULT);
+    JobTasks support = fixture.jobTasks(clock, PersistedBackoff.DEFAULT);
     scheduler =
         (ManualScheduler)
             TestHelper.createManualScheduler(fixture.schedulerDataSource, fixture.tasks(support))
@@ -71,12 +70,7 @@ class JobControlTests {
                 .enablePriority()
                 .build();
     submitter = fixture.submitter(clock);
-    SchedulerClient client =
-        SchedulerClient.Builder.create(fixture.schedulerDataSource)
-            .serializer(fixture.serializer)
-            .enablePriority()
-            .build();
-    control = new JobControl(fixture.jobs, client, fixture.transactions, clock, DueListener.NONE);
+    control = fixture.kairos(clock).control();
   }
 
   @Test

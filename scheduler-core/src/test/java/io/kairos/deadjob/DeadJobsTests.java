@@ -2,13 +2,12 @@ package io.kairos.deadjob;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.testhelper.ManualScheduler;
 import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
 import com.github.kagkarlsson.scheduler.testhelper.TestHelper;
+import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.control.JobSubmitter;
 import io.kairos.execution.PersistedBackoff;
-import io.kairos.housekeeping.Housekeeper;
 import io.kairos.job.DeadJob;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobRun;
@@ -65,7 +64,8 @@ class DeadJobsTests {
 
   @BeforeAll
   static void database() {
-    fixture = new KairosFixture(Map.of(FAILING, HANDLER, NoopHandler.TYPE, new NoopHandler()), 6);
+    fixture =
+        new KairosFixture(Map.of(FAILING, HANDLER, BuiltInJobTypes.NOOP, new NoopHandler()), 6);
   }
 
   @AfterAll
@@ -78,7 +78,7 @@ class DeadJobsTests {
     clock = new SettableClock();
     clock.set(Instant.parse("2026-03-01T10:00:00Z"));
     var support =
-        fixture.support(
+        fixture.jobTasks(
             clock, new PersistedBackoff(Duration.ofSeconds(10), 2.0, Duration.ofMinutes(1)));
     scheduler =
         (ManualScheduler)
@@ -89,15 +89,8 @@ class DeadJobsTests {
                 .build();
     submitter = fixture.submitter(clock);
     wokenFor = new CopyOnWriteArrayList<>();
-    SchedulerClient client =
-        SchedulerClient.Builder.create(fixture.schedulerDataSource)
-            .serializer(fixture.serializer)
-            .enablePriority()
-            .build();
     DueListener listener = wokenFor::add;
-    deadJobs =
-        new DeadJobs(
-            fixture.dataSource, fixture.json, client, fixture.transactions, clock, listener);
+    deadJobs = fixture.kairos(clock, listener).deadJobs();
   }
 
   @Test
@@ -239,7 +232,7 @@ class DeadJobsTests {
         "update kairos_job_run set finished_at = now() - interval '90 days'"
             + " where job_id in ('old-dead', 'old-done')");
 
-    new Housekeeper(fixture.dataSource, 100).pruneHistory(Duration.ofDays(30));
+    fixture.kairos(clock).housekeeper(100).pruneHistory(Duration.ofDays(30));
 
     assertThat(fixture.runs.runsOf("old-dead", 0, 10)).hasSize(1);
     assertThat(fixture.runs.runsOf("old-done", 0, 10)).isEmpty();

@@ -3,15 +3,13 @@ package io.kairos.declared;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.SystemClock;
 import com.zaxxer.hikari.HikariDataSource;
+import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.jobtype.noop.NoopHandler;
-import io.kairos.registry.JobRegistry;
-import io.kairos.registry.TransactionJoiningDataSource;
 import io.kairos.testing.KairosFixture;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,9 +23,6 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /** Declared jobs reconciled by several workers at once, each over its own connection pool. */
 class JobDeclarationsTests {
@@ -37,7 +32,7 @@ class JobDeclarationsTests {
 
   @BeforeEach
   void setUp() {
-    fixture = new KairosFixture(Map.of(NoopHandler.TYPE, new NoopHandler()), 4);
+    fixture = new KairosFixture(Map.of(BuiltInJobTypes.NOOP, new NoopHandler()), 4);
   }
 
   @AfterEach
@@ -48,7 +43,7 @@ class JobDeclarationsTests {
 
   @Test
   void threeWorkersStartingTogetherCreateEachDeclaredJobOnce() throws Exception {
-    List<JobDeclarations.Declaration> declared =
+    List<NewJob> declared =
         List.of(
             declaration("clean-tokens", ScheduleSpec.every(Duration.ofHours(1)), "a"),
             declaration("clean-sessions", ScheduleSpec.cron("0 0 3 * * *", null), "b"));
@@ -116,26 +111,15 @@ class JobDeclarationsTests {
     assertThat(fixture.jobs.find("mine").orElseThrow().createdBy()).isEqualTo("test");
   }
 
-  private JobDeclarations.Declaration declaration(String id, ScheduleSpec schedule, String hash) {
-    return new JobDeclarations.Declaration(
-        new NewJob(
-            id, "noop", null, fixture.json.createObjectNode(), schedule, 3, 0, hash, "config"),
-        null);
+  private NewJob declaration(String id, ScheduleSpec schedule, String hash) {
+    return new NewJob(
+        id, "noop", null, fixture.json.createObjectNode(), schedule, 3, 0, hash, "config");
   }
 
   private JobDeclarations worker() {
     HikariDataSource pool = fixture.database.dataSource(3);
     pools.add(pool);
-    SchedulerClient client =
-        SchedulerClient.Builder.create(new TransactionJoiningDataSource(pool))
-            .serializer(fixture.serializer)
-            .build();
-    return new JobDeclarations(
-        new JobRegistry(pool, fixture.json),
-        client,
-        new TransactionTemplate(new DataSourceTransactionManager(pool)),
-        new JdbcTemplate(pool),
-        new SystemClock());
+    return fixture.kairos(pool, new SystemClock()).declarations();
   }
 
   private int count(String sql) {

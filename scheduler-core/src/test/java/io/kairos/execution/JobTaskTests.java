@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.kagkarlsson.scheduler.testhelper.ManualScheduler;
 import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
 import com.github.kagkarlsson.scheduler.testhelper.TestHelper;
+import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.control.JobSubmitter;
 import io.kairos.job.JobData;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobRun;
+import io.kairos.job.JobSource;
 import io.kairos.job.JobState;
 import io.kairos.job.JobType;
 import io.kairos.job.PermanentJobFailure;
@@ -54,7 +56,7 @@ class JobTaskTests {
   @BeforeAll
   static void database() {
     fixture =
-        new KairosFixture(Map.of(FLAKY, FLAKY_HANDLER, NoopHandler.TYPE, new NoopHandler()), 4);
+        new KairosFixture(Map.of(FLAKY, FLAKY_HANDLER, BuiltInJobTypes.NOOP, new NoopHandler()), 4);
   }
 
   @AfterAll
@@ -66,8 +68,8 @@ class JobTaskTests {
   void scheduler() {
     clock = new SettableClock();
     clock.set(Instant.parse("2026-03-01T10:00:00Z"));
-    ExecutionSupport support =
-        fixture.support(
+    JobTasks support =
+        fixture.jobTasks(
             clock, new PersistedBackoff(Duration.ofSeconds(10), 2.0, Duration.ofMinutes(1)));
     scheduler =
         (ManualScheduler)
@@ -240,16 +242,17 @@ class JobTaskTests {
             TestHelper.createManualScheduler(
                     fixture.schedulerDataSource,
                     List.of(
-                        new JobTask<>(
-                            NoopHandler.TYPE,
-                            (payload, context) -> {
-                              ran.incrementAndGet();
-                              fixture.jdbc.update(
-                                  "update scheduled_tasks set version = version + 1, picked = false"
-                                      + " where task_instance = 'contested'");
-                              fixture.runs.markWorkerDied("contested", context.node());
-                            },
-                            fixture.support(clock, PersistedBackoff.DEFAULT))))
+                        fixture
+                            .jobTasks(clock, PersistedBackoff.DEFAULT)
+                            .task(
+                                BuiltInJobTypes.NOOP,
+                                (payload, context) -> {
+                                  ran.incrementAndGet();
+                                  fixture.jdbc.update(
+                                      "update scheduled_tasks set version = version + 1, picked = false"
+                                          + " where task_instance = 'contested'");
+                                  fixture.runs.markWorkerDied("contested", context.node());
+                                })))
                 .clock(clock)
                 .serializer(fixture.serializer)
                 .build();
@@ -272,13 +275,13 @@ class JobTaskTests {
             Duration.ofMillis(300));
     fixture.transactions.executeWithoutResult(
         tx -> {
-          fixture.jobs.insert(
-              fixture.job("slow", "noop", data.payload(), data.schedule(), data.maxAttempts()));
+          fixture.jobs.create(
+              fixture.job("slow", "noop", data.payload(), data.schedule(), data.maxAttempts()),
+              JobSource.API);
+          // Below NewJob's smallest timeout, so written into the task data directly.
           fixture.jdbc.update(
-              "insert into scheduled_tasks (task_name, task_instance, task_data, execution_time,"
-                  + " picked, version, priority) values ('noop', 'slow', ?, ?, false, 1, 0)",
-              fixture.serializer.serialize(data),
-              java.sql.Timestamp.from(clock.now()));
+              "update scheduled_tasks set task_data = ? where task_instance = 'slow'",
+              fixture.serializer.serialize(data));
         });
 
     scheduler.runAnyDueExecutions(); // returns once the timeout interrupted the hour-long sleep
@@ -300,10 +303,11 @@ class JobTaskTests {
             TestHelper.createManualScheduler(
                     fixture.schedulerDataSource,
                     List.of(
-                        new JobTask<>(
-                            NoopHandler.TYPE,
-                            (payload, context) -> context.requestNextRun(asked),
-                            fixture.support(clock, PersistedBackoff.DEFAULT))))
+                        fixture
+                            .jobTasks(clock, PersistedBackoff.DEFAULT)
+                            .task(
+                                BuiltInJobTypes.NOOP,
+                                (payload, context) -> context.requestNextRun(asked))))
                 .clock(clock)
                 .serializer(fixture.serializer)
                 .build();

@@ -12,6 +12,7 @@ import io.kairos.execution.PersistedBackoff;
 import io.kairos.job.JobData;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobRun;
+import io.kairos.job.JobSource;
 import io.kairos.job.JobState;
 import io.kairos.job.JobType;
 import io.kairos.job.PermanentJobFailure;
@@ -88,14 +89,13 @@ class TwoTierRetryTests {
     tierOneWaits = new CopyOnWriteArrayList<>();
     retry.getEventPublisher().onRetry(event -> tierOneWaits.add(event.getWaitInterval()));
     var support =
-        fixture.support(
+        fixture.jobTasks(
             clock, new PersistedBackoff(Duration.ofSeconds(10), 2.0, Duration.ofMinutes(10)));
     scheduler =
         (ManualScheduler)
             TestHelper.createManualScheduler(
                     fixture.schedulerDataSource,
-                    List.of(
-                        new JobTask<>(SCRIPTED, RetryingHandler.decorate(HANDLER, retry), support)))
+                    List.of(support.task(SCRIPTED, RetryingHandler.decorate(HANDLER, retry))))
                 .clock(clock)
                 .serializer(fixture.serializer)
                 .build();
@@ -221,13 +221,13 @@ class TwoTierRetryTests {
             Duration.ofMillis(300));
     fixture.transactions.executeWithoutResult(
         tx -> {
-          fixture.jobs.insert(
-              fixture.job("patient", "scripted", data.payload(), data.schedule(), 2));
+          fixture.jobs.create(
+              fixture.job("patient", "scripted", data.payload(), data.schedule(), 2),
+              JobSource.API);
+          // Below NewJob's smallest timeout, so written into the task data directly.
           fixture.jdbc.update(
-              "insert into scheduled_tasks (task_name, task_instance, task_data, execution_time,"
-                  + " picked, version, priority) values ('scripted', 'patient', ?, ?, false, 1, 0)",
-              fixture.serializer.serialize(data),
-              java.sql.Timestamp.from(clock.now()));
+              "update scheduled_tasks set task_data = ? where task_instance = 'patient'",
+              fixture.serializer.serialize(data));
         });
 
     scheduler.runAnyDueExecutions(); // returns once the timeout interrupted the hour-long wait

@@ -3,13 +3,13 @@ package io.kairos.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.kagkarlsson.scheduler.Clock;
-import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.SystemClock;
 import com.github.kagkarlsson.scheduler.task.Task;
 import com.zaxxer.hikari.HikariDataSource;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.control.JobSubmitter;
-import io.kairos.execution.ExecutionSupport;
-import io.kairos.execution.JobTask;
+import io.kairos.core.Kairos;
+import io.kairos.execution.JobTasks;
 import io.kairos.execution.PersistedBackoff;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
@@ -18,11 +18,10 @@ import io.kairos.job.ScheduleSpec;
 import io.kairos.migration.KairosMigrations;
 import io.kairos.node.NodeStore;
 import io.kairos.registry.JobRegistry;
-import io.kairos.registry.KairosSchedulerClient;
 import io.kairos.registry.RunHistory;
-import io.kairos.registry.TransactionJoiningDataSource;
 import io.kairos.serialization.JsonSerializer;
 import io.kairos.serialization.KairosJson;
+import io.kairos.wakeup.DueListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,16 +33,16 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * A migrated test database with Kairos's stores wired as the worker wires them, for tests of core
- * that build their own db-scheduler instances.
+ * A migrated test database with Kairos's core built on it through the one entry point, {@link
+ * Kairos}, for tests of core that build their own db-scheduler instances.
  */
 public final class KairosFixture implements AutoCloseable {
 
   public final TestDatabases.TestDatabase database;
   public final HikariDataSource dataSource;
   public final DataSource schedulerDataSource;
-  public final ObjectMapper json = KairosJson.newObjectMapper();
-  public final JsonSerializer serializer = new JsonSerializer(json);
+  public final ObjectMapper json;
+  public final JsonSerializer serializer;
   public final TransactionTemplate transactions;
   public final RunHistory runs;
   public final JobRegistry jobs;
@@ -51,36 +50,68 @@ public final class KairosFixture implements AutoCloseable {
   public final JdbcTemplate jdbc;
   private final Map<JobType<?>, JobHandler<?>> handlers;
   public final JobCatalogue catalogue;
+  private final Kairos kairos;
 
   public KairosFixture(Map<JobType<?>, JobHandler<?>> handlers, int poolSize) {
     this.database = TestDatabases.newDatabase();
     this.dataSource = database.dataSource(poolSize);
     KairosMigrations.migrate(dataSource);
-    this.schedulerDataSource = new TransactionJoiningDataSource(dataSource);
-    this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-    this.runs = new RunHistory(dataSource);
-    this.jobs = new JobRegistry(dataSource, json);
-    this.nodes = new NodeStore(dataSource);
-    this.jdbc = new JdbcTemplate(dataSource);
     this.handlers = handlers;
-    this.catalogue = new JobCatalogue(new ArrayList<>(handlers.keySet()), json);
+    this.kairos = kairos(dataSource, new SystemClock());
+    this.json = kairos.json();
+    this.serializer = kairos.serializer();
+    this.catalogue = kairos.catalogue();
+    this.schedulerDataSource = kairos.schedulerDataSource();
+    this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    this.runs = kairos.runs();
+    this.jobs = kairos.jobs();
+    this.nodes = kairos.nodes();
+    this.jdbc = new JdbcTemplate(dataSource);
   }
 
-  public ExecutionSupport support(Clock clock, PersistedBackoff backoff) {
-    return new ExecutionSupport(catalogue, runs, jobs, transactions, clock, backoff);
+  /** The core on this database with {@code clock}, knowing the fixture's job types. */
+  public Kairos kairos(Clock clock) {
+    return kairos(dataSource, clock);
   }
 
+  /** The core on this database with {@code clock}, telling {@code listener} of due jobs. */
+  public Kairos kairos(Clock clock, DueListener listener) {
+    return builder(dataSource, clock).dueListener(listener).build();
+  }
+
+  /** The core on another pool of this database (one per simulated worker). */
+  public Kairos kairos(DataSource pool, Clock clock) {
+    return builder(pool, clock).build();
+  }
+
+  private Kairos.Builder builder(DataSource pool, Clock clock) {
+    return Kairos.builder(pool, new DataSourceTransactionManager(pool))
+        .clock(clock)
+        .catalogue(
+            new JobCatalogue(new ArrayList<>(handlers.keySet()), KairosJson.newObjectMapper()));
+  }
+
+  /** A worker's task factory on this database. */
+  public JobTasks jobTasks(Clock clock, PersistedBackoff backoff) {
+    return jobTasks(dataSource, clock, backoff);
+  }
+
+  /** A worker's task factory on another pool of this database. */
+  public JobTasks jobTasks(DataSource pool, Clock clock, PersistedBackoff backoff) {
+    return kairos(pool, clock).jobTasks(JobTasks.Settings.DEFAULTS.withBackoff(backoff));
+  }
+
+  /** The tasks of every job type this fixture was made with. */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  public List<Task<?>> tasks(ExecutionSupport support) {
+  public List<Task<?>> tasks(JobTasks jobTasks) {
     List<Task<?>> tasks = new ArrayList<>();
     handlers.forEach(
-        (type, handler) -> tasks.add(new JobTask((JobType) type, (JobHandler) handler, support)));
+        (type, handler) -> tasks.add(jobTasks.task((JobType) type, (JobHandler) handler)));
     return tasks;
   }
 
   public JobSubmitter submitter(Clock clock) {
-    SchedulerClient client = KairosSchedulerClient.create(dataSource, serializer);
-    return new JobSubmitter(jobs, client, transactions, clock, io.kairos.wakeup.DueListener.NONE);
+    return kairos(clock).submitter();
   }
 
   public NewJob job(String id, String type, JsonNode payload, ScheduleSpec schedule, int attempts) {

@@ -45,16 +45,14 @@ class StaleJobWatchdogTests {
         (ManualScheduler)
             TestHelper.createManualScheduler(
                     fixture.schedulerDataSource,
-                    fixture.tasks(fixture.support(clock, PersistedBackoff.DEFAULT)))
+                    fixture.tasks(fixture.jobTasks(clock, PersistedBackoff.DEFAULT)))
                 .clock(clock)
                 .serializer(fixture.serializer)
                 .build();
     watchdog =
-        new StaleJobWatchdog(
-            fixture.dataSource,
-            fixture.json,
-            clock,
-            new StaleJobWatchdog.Settings(2.0, Duration.ZERO, Duration.ofMinutes(1)));
+        fixture
+            .kairos(clock)
+            .watchdog(new StaleJobWatchdog.Settings(2.0, Duration.ZERO, Duration.ofMinutes(1)));
   }
 
   @AfterEach

@@ -1,9 +1,7 @@
 package io.kairos.worker;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.kagkarlsson.scheduler.Clock;
 import com.github.kagkarlsson.scheduler.Scheduler;
-import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerConfigurationSupport;
 import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerCustomizer;
@@ -16,55 +14,34 @@ import com.github.kagkarlsson.scheduler.task.Task;
 import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.clock.DatabaseClock;
+import io.kairos.core.Kairos;
 import io.kairos.declared.JobDeclarations;
-import io.kairos.execution.ExecutionSupport;
 import io.kairos.execution.JobTask;
+import io.kairos.execution.JobTasks;
 import io.kairos.execution.LeaseGuard;
-import io.kairos.execution.RunningAttempts;
 import io.kairos.jobtype.log.LogHandler;
 import io.kairos.jobtype.noop.NoopHandler;
 import io.kairos.jobtype.retention.RetentionHandler;
-import io.kairos.jobtype.webhook.WebhookHandler;
-import io.kairos.node.NodeStore;
-import io.kairos.outbound.Resolver;
 import io.kairos.registry.JobRegistry;
-import io.kairos.registry.KairosSchedulerClient;
-import io.kairos.registry.RunHistory;
-import io.kairos.registry.TransactionJoiningDataSource;
-import io.kairos.serialization.JsonSerializer;
 import io.kairos.serialization.KairosJson;
+import io.kairos.spring.WebhookProperties;
 import io.kairos.watchdog.StaleJobWatchdog;
 import io.kairos.worker.declared.DeclaredJobsProperties;
 import io.kairos.worker.declared.DeclaredJobsReconciler;
 import io.kairos.worker.jobtypes.TierOne;
-import io.kairos.worker.jobtypes.WebhookProperties;
 import io.kairos.worker.metrics.KairosMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /** Wires scheduler-core into db-scheduler's Spring Boot starter. */
 @Configuration(proxyBeanMethods = false)
 class WorkerConfiguration {
-
-  /** Kairos's mapper for stored JSON; not a bean, so Spring Boot keeps its own. */
-  static final ObjectMapper STORED_JSON = KairosJson.newObjectMapper();
-
-  /** This JVM's clock; a bean so tests can skew it. */
-  @Bean
-  @ConditionalOnMissingBean
-  java.time.Clock localClock() {
-    return java.time.Clock.systemUTC();
-  }
 
   /**
    * db-scheduler's clock is the database's, so liveness and due times do not depend on this JVM's
@@ -77,55 +54,29 @@ class WorkerConfiguration {
     return new DatabaseClock(dataSource, localClock, properties.clockRefresh());
   }
 
-  /** Payloads are checked as the API checks them, webhook targets against this worker's policy. */
+  /**
+   * Payloads are checked as the API checks them, webhook targets against this worker's policy; a
+   * worker also runs the operator-only types.
+   */
   @Bean
   JobCatalogue jobCatalogue(WebhookProperties webhooks) {
-    return new JobCatalogue(BuiltInJobTypes.runnable(), STORED_JSON)
-        .withCheck(
-            WebhookHandler.TYPE, WebhookHandler.targetCheck(webhooks.policy(), Resolver.SYSTEM));
+    return JobCatalogue.builtIn(
+        BuiltInJobTypes.runnable(), KairosJson.newObjectMapper(), webhooks.policy());
+  }
+
+  /** The steps every task shares: start, run, record, the persisted retry tier, revival. */
+  @Bean(destroyMethod = "close")
+  JobTasks jobTasks(Kairos kairos, WorkerProperties properties, KairosMetrics metrics) {
+    return kairos.jobTasks(
+        JobTasks.Settings.DEFAULTS
+            .withBackoff(properties.retry().backoff())
+            .withTimeouts(properties.timeouts())
+            .withObserver(metrics));
   }
 
   @Bean
-  RunHistory jobRunStore(DataSource dataSource) {
-    return new RunHistory(dataSource);
-  }
-
-  @Bean
-  JobRegistry jobStore(DataSource dataSource) {
-    return new JobRegistry(dataSource, STORED_JSON);
-  }
-
-  @Bean
-  NodeStore nodeStore(DataSource dataSource) {
-    return new NodeStore(dataSource);
-  }
-
-  @Bean
-  ExecutionSupport executionSupport(
-      JobCatalogue catalogue,
-      RunHistory runs,
-      JobRegistry jobs,
-      PlatformTransactionManager transactionManager,
-      Clock clock,
-      WorkerProperties properties,
-      KairosMetrics metrics) {
-    return new ExecutionSupport(
-        catalogue,
-        runs,
-        jobs,
-        new TransactionTemplate(transactionManager),
-        clock,
-        properties.retry().backoff(),
-        properties.timeouts(),
-        new RunningAttempts(),
-        ExecutionSupport.timeoutTimer(),
-        metrics);
-  }
-
-  @Bean
-  KairosMetrics kairosMetrics(
-      MeterRegistry registry, DataSource dataSource, StaleJobWatchdog watchdog) {
-    return new KairosMetrics(registry, dataSource, watchdog);
+  KairosMetrics kairosMetrics(MeterRegistry registry, JobRegistry jobs, StaleJobWatchdog watchdog) {
+    return new KairosMetrics(registry, jobs, watchdog);
   }
 
   @Bean
@@ -134,26 +85,15 @@ class WorkerConfiguration {
   }
 
   @Bean
-  JobTask<?> retentionTask(RetentionHandler handler, TierOne tierOne, ExecutionSupport support) {
-    return new JobTask<>(
-        RetentionHandler.TYPE, tierOne.decorate(RetentionHandler.TYPE, handler), support);
+  JobTask<?> retentionTask(RetentionHandler handler, TierOne tierOne, JobTasks tasks) {
+    return tasks.task(
+        BuiltInJobTypes.RETENTION, tierOne.decorate(BuiltInJobTypes.RETENTION, handler));
   }
 
-  /** Writes declared jobs' executions; a client, like the API's, that never polls. */
+  /** Writes declared jobs and their executions, through the registry like any other job. */
   @Bean
-  JobDeclarations jobDeclarations(
-      DataSource dataSource,
-      JobRegistry jobs,
-      PlatformTransactionManager transactionManager,
-      Clock clock) {
-    SchedulerClient client =
-        KairosSchedulerClient.create(dataSource, new JsonSerializer(STORED_JSON));
-    return new JobDeclarations(
-        jobs,
-        client,
-        new TransactionTemplate(transactionManager),
-        new JdbcTemplate(dataSource),
-        clock);
+  JobDeclarations jobDeclarations(Kairos kairos) {
+    return kairos.declarations();
   }
 
   @Bean
@@ -163,14 +103,15 @@ class WorkerConfiguration {
       JobCatalogue catalogue,
       JobDeclarations declarations,
       RetentionHandler retention) {
-    return new DeclaredJobsReconciler(properties, catalogue, declarations, retention, STORED_JSON);
+    return new DeclaredJobsReconciler(
+        properties, catalogue, declarations, retention, KairosJson.newObjectMapper());
   }
 
   /** Revokes attempts whose heartbeats stopped before the cluster may revive them. */
   @Bean(destroyMethod = "close")
   LeaseGuard leaseGuard(
       Scheduler scheduler,
-      ExecutionSupport support,
+      JobTasks tasks,
       DbSchedulerProperties dbScheduler,
       WorkerProperties properties) {
     Duration heartbeat = dbScheduler.getHeartbeatInterval();
@@ -187,29 +128,27 @@ class WorkerConfiguration {
     Duration checkEvery = heartbeat.dividedBy(4);
     return new LeaseGuard(
         scheduler::getCurrentlyExecuting,
-        support.attempts(),
+        tasks.attempts(),
         deadAfter,
         properties.leaseMargin(),
         checkEvery.compareTo(Duration.ofMillis(50)) < 0 ? Duration.ofMillis(50) : checkEvery);
   }
 
   @Bean
-  JobTask<?> noopTask(TierOne tierOne, ExecutionSupport support) {
-    return new JobTask<>(
-        NoopHandler.TYPE, tierOne.decorate(NoopHandler.TYPE, new NoopHandler()), support);
+  JobTask<?> noopTask(TierOne tierOne, JobTasks tasks) {
+    return tasks.task(
+        BuiltInJobTypes.NOOP, tierOne.decorate(BuiltInJobTypes.NOOP, new NoopHandler()));
   }
 
   @Bean
-  JobTask<?> logTask(TierOne tierOne, ExecutionSupport support) {
-    return new JobTask<>(
-        LogHandler.TYPE, tierOne.decorate(LogHandler.TYPE, new LogHandler()), support);
+  JobTask<?> logTask(TierOne tierOne, JobTasks tasks) {
+    return tasks.task(BuiltInJobTypes.LOG, tierOne.decorate(BuiltInJobTypes.LOG, new LogHandler()));
   }
 
   @Bean
-  DbSchedulerCustomizer kairosDbSchedulerCustomizer(
-      DataSource dataSource, WorkerProperties properties) {
-    Serializer serializer = new JsonSerializer(STORED_JSON);
-    DataSource joining = new TransactionJoiningDataSource(dataSource);
+  DbSchedulerCustomizer kairosDbSchedulerCustomizer(Kairos kairos, WorkerProperties properties) {
+    Serializer serializer = kairos.serializer();
+    DataSource joining = kairos.schedulerDataSource();
     return new DbSchedulerCustomizer() {
       @Override
       public Optional<SchedulerName> schedulerName() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.github.kagkarlsson.scheduler.SystemClock;
+import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.control.JobSubmitter;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
@@ -50,7 +51,7 @@ class WorkerCrashIT {
   @Test
   void aWorkerKilledWithSigkillLosesNothingAndItsJobsRunOnceMoreElsewhere() throws Exception {
     Map<JobType<?>, JobHandler<?>> types =
-        Map.of(NoopHandler.TYPE, new NoopHandler(), LogHandler.TYPE, new LogHandler());
+        Map.of(BuiltInJobTypes.NOOP, new NoopHandler(), BuiltInJobTypes.LOG, new LogHandler());
     fixture = new KairosFixture(types, 4);
     for (int i = 1; i <= 3; i++) {
       workers.add(startWorker("crash-w" + i));

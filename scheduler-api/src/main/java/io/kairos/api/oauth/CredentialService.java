@@ -5,6 +5,7 @@ import com.github.kagkarlsson.scheduler.Clock;
 import io.kairos.api.job.Page;
 import io.kairos.api.job.Paging;
 import io.kairos.api.problem.ApiProblem;
+import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.control.JobControl;
 import io.kairos.control.JobSubmitter;
 import io.kairos.job.JobStateConflict;
@@ -113,7 +114,7 @@ class CredentialService {
     submitter.submit(
         new NewJob(
             jobId,
-            OAuthTokenRefreshHandler.TYPE.name(),
+            BuiltInJobTypes.OAUTH_TOKEN_REFRESH.name(),
             null,
             json.createObjectNode().put("credentialId", credentialId),
             ScheduleSpec.at(clock.now()),

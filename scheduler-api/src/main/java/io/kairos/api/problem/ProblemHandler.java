@@ -3,8 +3,8 @@ package io.kairos.api.problem;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import io.kairos.api.security.BodyTooLargeException;
 import io.kairos.api.security.MissingScopeException;
-import io.kairos.control.JobSubmitter;
 import io.kairos.job.InvalidJobException;
+import io.kairos.job.JobConflict;
 import io.kairos.job.JobStateConflict;
 import io.kairos.job.UnknownJobException;
 import io.kairos.jobtype.oauth.CredentialStore;
@@ -43,8 +43,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     return Problems.of(HttpStatus.NOT_FOUND, "Not found", e.getMessage(), null);
   }
 
-  @ExceptionHandler(JobSubmitter.JobConflict.class)
-  ProblemDetail conflict(JobSubmitter.JobConflict e) {
+  @ExceptionHandler(JobConflict.class)
+  ProblemDetail conflict(JobConflict e) {
     return Problems.of(HttpStatus.CONFLICT, "Conflict", e.getMessage(), "id");
   }
 

@@ -10,16 +10,13 @@ import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.kairos.catalogue.BuiltInJobTypes;
-import io.kairos.catalogue.JobCatalogue;
-import io.kairos.execution.ExecutionSupport;
+import io.kairos.core.Kairos;
 import io.kairos.execution.JobTask;
-import io.kairos.execution.PersistedBackoff;
+import io.kairos.execution.JobTasks;
 import io.kairos.job.JobData;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.jobtype.noop.NoopHandler;
 import io.kairos.migration.KairosMigrations;
-import io.kairos.registry.JobRegistry;
-import io.kairos.registry.RunHistory;
 import io.kairos.registry.TransactionJoiningDataSource;
 import io.kairos.serialization.JsonSerializer;
 import io.kairos.serialization.KairosJson;
@@ -33,7 +30,6 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * How many no-op executions per second one scheduler completes from a backlog, with db-scheduler's
@@ -98,15 +94,12 @@ public final class ThroughputBench {
       DataSource joining = new TransactionJoiningDataSource(pool);
       Task<?> task;
       if (kairos) {
-        ExecutionSupport support =
-            new ExecutionSupport(
-                new JobCatalogue(BuiltInJobTypes.all(), json),
-                new RunHistory(pool),
-                new JobRegistry(pool, json),
-                new TransactionTemplate(new DataSourceTransactionManager(pool)),
-                new SystemClock(),
-                PersistedBackoff.DEFAULT);
-        task = new JobTask<>(NoopHandler.TYPE, new NoopHandler(), support);
+        JobTasks support =
+            Kairos.builder(pool, new DataSourceTransactionManager(pool))
+                .clock(new SystemClock())
+                .build()
+                .jobTasks(JobTasks.Settings.DEFAULTS);
+        task = support.task(BuiltInJobTypes.NOOP, new NoopHandler());
       } else {
         task = Tasks.oneTime("plain", JobData.class).execute((instance, context) -> {});
       }

@@ -3,7 +3,6 @@ package io.kairos.jobtype.email;
 import com.github.kagkarlsson.scheduler.Clock;
 import io.kairos.job.JobContext;
 import io.kairos.job.JobHandler;
-import io.kairos.job.JobType;
 import io.kairos.job.PermanentJobFailure;
 import io.kairos.job.TransientJobFailure;
 import jakarta.mail.AuthenticationFailedException;
@@ -43,9 +42,6 @@ import org.eclipse.angus.mail.util.MailConnectException;
  * addresses, TLS handshake failures.
  */
 public final class EmailHandler implements JobHandler<EmailPayload> {
-
-  public static final JobType<EmailPayload> TYPE =
-      new JobType<>("email", EmailPayload.class, "Sends one e-mail over SMTP.");
 
   private static final Pattern REPLY_CODE = Pattern.compile("^\\s*([2-5]\\d\\d)[ -]");
 

@@ -2,15 +2,11 @@ package io.kairos.jobtype.log;
 
 import io.kairos.job.JobContext;
 import io.kairos.job.JobHandler;
-import io.kairos.job.JobType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Logs the payload's message with the job id and occurrence. */
 public final class LogHandler implements JobHandler<LogPayload> {
-
-  public static final JobType<LogPayload> TYPE =
-      new JobType<>("log", LogPayload.class, "Writes one line to the worker's log.");
 
   private static final Logger LOG = LoggerFactory.getLogger("kairos.job.log");
 

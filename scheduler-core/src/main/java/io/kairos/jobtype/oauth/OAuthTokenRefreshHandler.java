@@ -3,7 +3,6 @@ package io.kairos.jobtype.oauth;
 import com.github.kagkarlsson.scheduler.Clock;
 import io.kairos.job.JobContext;
 import io.kairos.job.JobHandler;
-import io.kairos.job.JobType;
 import io.kairos.job.PermanentJobFailure;
 import io.kairos.job.TransientJobFailure;
 import java.time.Duration;
@@ -25,13 +24,6 @@ import java.util.function.Consumer;
  * REAUTH_REQUIRED} and the job dead; a deleted credential ends the job.
  */
 public final class OAuthTokenRefreshHandler implements JobHandler<OAuthTokenRefreshPayload> {
-
-  public static final JobType<OAuthTokenRefreshPayload> TYPE =
-      new JobType<>(
-          "oauth-token-refresh",
-          OAuthTokenRefreshPayload.class,
-          "Refreshes a stored OAuth2 credential ahead of its expiry (refresh_token or"
-              + " client_credentials grant).");
 
   /** The conventional id of a credential's refresh job. */
   public static String jobIdFor(String credentialId) {

@@ -3,7 +3,6 @@ package io.kairos.jobtype.retention;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobContext;
 import io.kairos.job.JobHandler;
-import io.kairos.job.JobType;
 import io.kairos.job.PermanentJobFailure;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -17,12 +16,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * in the API's catalogue, so nobody can point it at a table over HTTP.
  */
 public final class RetentionHandler implements JobHandler<RetentionPayload> {
-
-  public static final JobType<RetentionPayload> TYPE =
-      new JobType<>(
-          "retention",
-          RetentionPayload.class,
-          "Deletes rows older than a cut-off from a configured table, in batches (operators only).");
 
   private final JdbcTemplate jdbc;
 

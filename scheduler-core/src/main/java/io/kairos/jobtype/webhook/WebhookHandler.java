@@ -1,17 +1,13 @@
 package io.kairos.jobtype.webhook;
 
 import com.github.kagkarlsson.scheduler.Clock;
-import io.kairos.catalogue.JobCatalogue;
-import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobContext;
 import io.kairos.job.JobHandler;
-import io.kairos.job.JobType;
 import io.kairos.job.PermanentJobFailure;
 import io.kairos.job.TransientJobFailure;
 import io.kairos.outbound.OutboundHttp;
 import io.kairos.outbound.OutboundPolicy;
 import io.kairos.outbound.OutboundRefused;
-import io.kairos.outbound.Resolver;
 import io.kairos.outbound.RetryAfter;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
@@ -31,12 +27,6 @@ import java.util.Objects;
  * the start of the response body go to the attempt's history.
  */
 public final class WebhookHandler implements JobHandler<WebhookPayload> {
-
-  public static final JobType<WebhookPayload> TYPE =
-      new JobType<>(
-          "webhook",
-          WebhookPayload.class,
-          "Sends one HTTP request, signed as Standard Webhooks says, with an Idempotency-Key.");
 
   /** How much of a response body is kept in history. */
   public static final int EXCERPT_LENGTH = 500;
@@ -59,21 +49,6 @@ public final class WebhookHandler implements JobHandler<WebhookPayload> {
     this.signer = signer;
     this.defaultTimeout = Objects.requireNonNull(defaultTimeout, "defaultTimeout");
     this.clock = Objects.requireNonNull(clock, "clock");
-  }
-
-  /**
-   * The creation-time check of a webhook's target, for {@link JobCatalogue#withCheck}: the URL's
-   * host must pass the policy, and so must every address it resolves to now.
-   */
-  public static JobCatalogue.PayloadCheck<WebhookPayload> targetCheck(
-      OutboundPolicy policy, Resolver resolver) {
-    return payload -> {
-      try {
-        policy.check(payload.uri(), resolver);
-      } catch (OutboundRefused e) {
-        throw new InvalidJobException("url", e.getMessage());
-      }
-    };
   }
 
   @Override

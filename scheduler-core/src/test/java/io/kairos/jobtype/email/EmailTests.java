@@ -11,7 +11,7 @@ import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.github.resilience4j.retry.Retry;
-import io.kairos.execution.JobTask;
+import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.execution.PersistedBackoff;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobContext;
@@ -52,7 +52,7 @@ class EmailTests {
 
   @BeforeAll
   static void database() {
-    fixture = new KairosFixture(Map.of(EmailHandler.TYPE, (p, c) -> {}), 4);
+    fixture = new KairosFixture(Map.of(BuiltInJobTypes.EMAIL, (p, c) -> {}), 4);
   }
 
   @AfterAll
@@ -86,13 +86,13 @@ class EmailTests {
     JobHandler<EmailPayload> handler =
         RetryingHandler.decorate(new EmailHandler(settings, clock), retry);
     var support =
-        fixture.support(
+        fixture.jobTasks(
             clock, new PersistedBackoff(Duration.ofSeconds(10), 2.0, Duration.ofMinutes(10)));
     scheduler =
         (ManualScheduler)
             TestHelper.createManualScheduler(
                     fixture.schedulerDataSource,
-                    List.of(new JobTask<>(EmailHandler.TYPE, handler, support)))
+                    List.of(support.task(BuiltInJobTypes.EMAIL, handler)))
                 .clock(clock)
                 .serializer(fixture.serializer)
                 .build();
@@ -145,7 +145,7 @@ class EmailTests {
     EmailHandler handler = new EmailHandler(local(), clock);
     EmailPayload payload =
         fixture.catalogue.bind(
-            EmailHandler.TYPE,
+            BuiltInJobTypes.EMAIL,
             fixture.payload("{\"to\": [\"bo@example.com\"], \"subject\": \"s\", \"text\": \"t\"}"));
     Instant due = Instant.parse("2026-03-01T09:00:00Z");
 
@@ -297,7 +297,7 @@ class EmailTests {
     EmailHandler handler = new EmailHandler(null, clock);
     EmailPayload payload =
         fixture.catalogue.bind(
-            EmailHandler.TYPE,
+            BuiltInJobTypes.EMAIL,
             fixture.payload("{\"to\": [\"ha@example.com\"], \"subject\": \"s\", \"text\": \"t\"}"));
 
     assertThatThrownBy(
@@ -325,7 +325,7 @@ class EmailTests {
     assertRefused("{\"to\": [\"ok@example.com\"], \"text\": \"t\"}", "payload.subject");
     EmailPayload payload =
         fixture.catalogue.bind(
-            EmailHandler.TYPE,
+            BuiltInJobTypes.EMAIL,
             fixture.payload(
                 "{\"to\": [\"secret.person@example.com\"], \"subject\": \"s\", \"text\": \"t\"}"));
     assertThat(payload.toString()).doesNotContain("secret.person");
@@ -340,7 +340,7 @@ class EmailTests {
   }
 
   private void assertRefused(String json, String field) {
-    assertThatThrownBy(() -> fixture.catalogue.bind(EmailHandler.TYPE, fixture.payload(json)))
+    assertThatThrownBy(() -> fixture.catalogue.bind(BuiltInJobTypes.EMAIL, fixture.payload(json)))
         .isInstanceOf(InvalidJobException.class)
         .extracting(e -> ((InvalidJobException) e).field())
         .isEqualTo(field);

@@ -3,6 +3,7 @@ package io.kairos.jobtype.oauth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
+import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.crypto.EncryptionKey;
 import io.kairos.crypto.SecretCipher;
 import io.kairos.job.JobContext;
@@ -27,7 +28,7 @@ class MockOAuth2ServerInteropTests {
 
   @BeforeAll
   static void start() {
-    fixture = new KairosFixture(Map.of(OAuthTokenRefreshHandler.TYPE, (p, c) -> {}), 2);
+    fixture = new KairosFixture(Map.of(BuiltInJobTypes.OAUTH_TOKEN_REFRESH, (p, c) -> {}), 2);
     idp = new MockOAuth2Server();
     idp.start();
   }

@@ -12,9 +12,9 @@ import com.github.kagkarlsson.scheduler.testhelper.ManualScheduler;
 import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
 import com.github.kagkarlsson.scheduler.testhelper.TestHelper;
 import io.github.resilience4j.retry.Retry;
+import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.crypto.EncryptionKey;
 import io.kairos.crypto.SecretCipher;
-import io.kairos.execution.JobTask;
 import io.kairos.execution.PersistedBackoff;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobContext;
@@ -71,7 +71,7 @@ class OAuthTokenRefreshTests {
 
   @BeforeAll
   static void database() {
-    fixture = new KairosFixture(Map.of(OAuthTokenRefreshHandler.TYPE, (p, c) -> {}), 6);
+    fixture = new KairosFixture(Map.of(BuiltInJobTypes.OAUTH_TOKEN_REFRESH, (p, c) -> {}), 6);
   }
 
   @AfterAll
@@ -109,13 +109,14 @@ class OAuthTokenRefreshTests {
             TestHelper.createManualScheduler(
                     fixture.schedulerDataSource,
                     List.of(
-                        new JobTask<>(
-                            OAuthTokenRefreshHandler.TYPE,
-                            RetryingHandler.decorate(handler, retry),
-                            fixture.support(
+                        fixture
+                            .jobTasks(
                                 clock,
                                 new PersistedBackoff(
-                                    Duration.ofSeconds(10), 2.0, Duration.ofMinutes(10))))))
+                                    Duration.ofSeconds(10), 2.0, Duration.ofMinutes(10)))
+                            .task(
+                                BuiltInJobTypes.OAUTH_TOKEN_REFRESH,
+                                RetryingHandler.decorate(handler, retry))))
                 .clock(clock)
                 .serializer(fixture.serializer)
                 .build();
@@ -239,17 +240,7 @@ class OAuthTokenRefreshTests {
     // Authorised again by a person, and requeued, it refreshes.
     endpoint.refreshToken("rt-from-a-new-consent");
     store.reauthorise("revoked", "rt-from-a-new-consent", null);
-    new io.kairos.deadjob.DeadJobs(
-            fixture.dataSource,
-            fixture.json,
-            com.github.kagkarlsson.scheduler.SchedulerClient.Builder.create(
-                    fixture.schedulerDataSource)
-                .serializer(fixture.serializer)
-                .build(),
-            fixture.transactions,
-            clock,
-            io.kairos.wakeup.DueListener.NONE)
-        .requeue("oauth-refresh:revoked");
+    fixture.kairos(clock).deadJobs().requeue("oauth-refresh:revoked");
     scheduler.runAnyDueExecutions();
     assertThat(store.find("revoked").orElseThrow().status()).isEqualTo(CredentialStatus.ACTIVE);
     assertThat(store.find("revoked").orElseThrow().hasAccessToken()).isTrue();

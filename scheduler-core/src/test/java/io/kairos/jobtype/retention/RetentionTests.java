@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.kagkarlsson.scheduler.testhelper.ManualScheduler;
 import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
 import com.github.kagkarlsson.scheduler.testhelper.TestHelper;
+import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.execution.PersistedBackoff;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobRun;
@@ -28,7 +29,7 @@ class RetentionTests {
   static void setUp() {
     // The handler needs the fixture's DataSource, so tasks are built per test (see run()).
     io.kairos.job.JobHandler<RetentionPayload> unused = (payload, context) -> {};
-    fixture = new KairosFixture(Map.of(RetentionHandler.TYPE, unused), 4);
+    fixture = new KairosFixture(Map.of(BuiltInJobTypes.RETENTION, unused), 4);
   }
 
   @AfterAll
@@ -92,7 +93,7 @@ class RetentionTests {
     assertThatThrownBy(
             () ->
                 fixture.catalogue.bind(
-                    RetentionHandler.TYPE,
+                    BuiltInJobTypes.RETENTION,
                     fixture.payload(
                         "{\"table\": \"sessions; drop table sessions\", \"column\": \"x\","
                             + " \"expired\": true}")))
@@ -101,7 +102,7 @@ class RetentionTests {
     assertThatThrownBy(
             () ->
                 fixture.catalogue.bind(
-                    RetentionHandler.TYPE,
+                    BuiltInJobTypes.RETENTION,
                     fixture.payload(
                         "{\"table\": \"t\", \"column\": \"a\\\"b\", \"olderThan\": \"P1D\"}")))
         .isInstanceOf(InvalidJobException.class)
@@ -109,7 +110,7 @@ class RetentionTests {
     assertThatThrownBy(
             () ->
                 fixture.catalogue.bind(
-                    RetentionHandler.TYPE,
+                    BuiltInJobTypes.RETENTION,
                     fixture.payload(
                         "{\"table\": \"t\", \"column\": \"c\", \"olderThan\": \"P1D\","
                             + " \"expired\": true}")))
@@ -119,10 +120,8 @@ class RetentionTests {
 
   private void run(String id, String payload) {
     SettableClock clock = new SettableClock();
-    var support = fixture.support(clock, PersistedBackoff.DEFAULT);
-    var task =
-        new io.kairos.execution.JobTask<>(
-            RetentionHandler.TYPE, new RetentionHandler(fixture.dataSource), support);
+    var support = fixture.jobTasks(clock, PersistedBackoff.DEFAULT);
+    var task = support.task(BuiltInJobTypes.RETENTION, new RetentionHandler(fixture.dataSource));
     scheduler =
         (ManualScheduler)
             TestHelper.createManualScheduler(fixture.schedulerDataSource, List.of(task))

@@ -8,8 +8,8 @@ import com.github.kagkarlsson.scheduler.testhelper.ManualScheduler;
 import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
 import com.github.kagkarlsson.scheduler.testhelper.TestHelper;
 import io.github.resilience4j.retry.Retry;
+import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.catalogue.JobCatalogue;
-import io.kairos.execution.JobTask;
 import io.kairos.execution.PersistedBackoff;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobContext;
@@ -57,7 +57,7 @@ class WebhookTests {
 
   @BeforeAll
   static void database() {
-    fixture = new KairosFixture(Map.of(WebhookHandler.TYPE, (p, c) -> {}), 4);
+    fixture = new KairosFixture(Map.of(BuiltInJobTypes.WEBHOOK, (p, c) -> {}), 4);
   }
 
   @AfterAll
@@ -93,17 +93,15 @@ class WebhookTests {
             Duration.ofSeconds(5),
             clock);
     var support =
-        fixture.support(
+        fixture.jobTasks(
             clock, new PersistedBackoff(Duration.ofSeconds(10), 2.0, Duration.ofMinutes(10)));
     scheduler =
         (ManualScheduler)
             TestHelper.createManualScheduler(
                     fixture.schedulerDataSource,
                     List.of(
-                        new JobTask<>(
-                            WebhookHandler.TYPE,
-                            RetryingHandler.decorate(handler, retry),
-                            support)))
+                        support.task(
+                            BuiltInJobTypes.WEBHOOK, RetryingHandler.decorate(handler, retry))))
                 .clock(clock)
                 .serializer(fixture.serializer)
                 .build();
@@ -292,8 +290,8 @@ class WebhookTests {
   void privateAndLoopbackTargetsAreRefusedWhenTheJobIsCreated() {
     JobCatalogue catalogue =
         fixture.catalogue.withCheck(
-            WebhookHandler.TYPE,
-            WebhookHandler.targetCheck(
+            BuiltInJobTypes.WEBHOOK,
+            new WebhookTargetCheck(
                 OutboundPolicy.PUBLIC_ONLY,
                 fixed("hooks.example.com", "93.184.216.34", "sneaky.example.com", "10.1.2.3")));
 
@@ -309,14 +307,15 @@ class WebhookTests {
             "http://[fd00::1]/x",
             "http://0.0.0.0/",
             "http://sneaky.example.com/x")) {
-      assertThatThrownBy(() -> catalogue.bind(WebhookHandler.TYPE, payload(url)), url)
+      assertThatThrownBy(() -> catalogue.bind(BuiltInJobTypes.WEBHOOK, payload(url)), url)
           .isInstanceOf(InvalidJobException.class)
           .extracting(e -> ((InvalidJobException) e).field())
           .isEqualTo("payload.url");
     }
-    assertThat(catalogue.bind(WebhookHandler.TYPE, payload("https://hooks.example.com/x")).url())
+    assertThat(
+            catalogue.bind(BuiltInJobTypes.WEBHOOK, payload("https://hooks.example.com/x")).url())
         .isEqualTo("https://hooks.example.com/x");
-    assertThat(catalogue.bind(WebhookHandler.TYPE, payload("https://93.184.216.34/x")).url())
+    assertThat(catalogue.bind(BuiltInJobTypes.WEBHOOK, payload("https://93.184.216.34/x")).url())
         .isEqualTo("https://93.184.216.34/x");
   }
 
@@ -325,15 +324,16 @@ class WebhookTests {
     Resolver dns = fixed("api.partner.com", "93.184.216.34", "evil.com", "93.184.216.35");
     JobCatalogue catalogue =
         fixture.catalogue.withCheck(
-            WebhookHandler.TYPE,
-            WebhookHandler.targetCheck(
+            BuiltInJobTypes.WEBHOOK,
+            new WebhookTargetCheck(
                 new OutboundPolicy(List.of("*.partner.com"), false, List.of()), dns));
 
-    assertThat(catalogue.bind(WebhookHandler.TYPE, payload("https://api.partner.com/h")))
+    assertThat(catalogue.bind(BuiltInJobTypes.WEBHOOK, payload("https://api.partner.com/h")))
         .isNotNull();
-    assertThatThrownBy(() -> catalogue.bind(WebhookHandler.TYPE, payload("https://evil.com/h")))
+    assertThatThrownBy(() -> catalogue.bind(BuiltInJobTypes.WEBHOOK, payload("https://evil.com/h")))
         .hasMessage("payload.url host 'evil.com' is not on the allow-list");
-    assertThatThrownBy(() -> catalogue.bind(WebhookHandler.TYPE, payload("https://partner.com/h")))
+    assertThatThrownBy(
+            () -> catalogue.bind(BuiltInJobTypes.WEBHOOK, payload("https://partner.com/h")))
         .hasMessageContaining("not on the allow-list");
   }
 
@@ -358,7 +358,7 @@ class WebhookTests {
   void headerValuesNeverShowInThePayloadsText() {
     WebhookPayload payload =
         fixture.catalogue.bind(
-            WebhookHandler.TYPE,
+            BuiltInJobTypes.WEBHOOK,
             fixture.payload(
                 "{\"url\": \"https://example.com\", \"headers\": {\"Authorization\": \"Bearer s3cr3t\"}}"));
     assertThat(payload.toString()).contains("Authorization").doesNotContain("s3cr3t");
@@ -374,7 +374,7 @@ class WebhookTests {
             Duration.ofSeconds(5),
             clock);
     WebhookPayload payload =
-        fixture.catalogue.bind(WebhookHandler.TYPE, payload(server.uri("/hook").toString()));
+        fixture.catalogue.bind(BuiltInJobTypes.WEBHOOK, payload(server.uri("/hook").toString()));
 
     assertThatThrownBy(
             () ->
@@ -386,7 +386,7 @@ class WebhookTests {
   }
 
   private void assertRefused(String json, String field) {
-    assertThatThrownBy(() -> fixture.catalogue.bind(WebhookHandler.TYPE, fixture.payload(json)))
+    assertThatThrownBy(() -> fixture.catalogue.bind(BuiltInJobTypes.WEBHOOK, fixture.payload(json)))
         .isInstanceOf(InvalidJobException.class)
         .extracting(e -> ((InvalidJobException) e).field())
         .isEqualTo(field);

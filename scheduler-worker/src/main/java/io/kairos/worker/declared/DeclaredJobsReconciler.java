@@ -58,14 +58,14 @@ public final class DeclaredJobsReconciler implements InitializingBean {
 
   @Override
   public void afterPropertiesSet() {
-    List<JobDeclarations.Declaration> declared = new ArrayList<>();
+    List<NewJob> declared = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     List<DeclaredJobsProperties.Entry> entries = properties.jobs();
     for (int i = 0; i < entries.size(); i++) {
       DeclaredJobsProperties.Entry entry = entries.get(i);
       try {
-        JobDeclarations.Declaration declaration = check(entry);
-        if (!ids.add(declaration.job().id())) {
+        NewJob declaration = check(entry);
+        if (!ids.add(declaration.id())) {
           throw new InvalidJobException("id", "'" + entry.id() + "' is declared twice");
         }
         if (!Boolean.FALSE.equals(entry.enabled())) {
@@ -97,7 +97,7 @@ public final class DeclaredJobsReconciler implements InitializingBean {
         outcome.deferred().isEmpty() ? "" : ", deferred (running now) " + outcome.deferred());
   }
 
-  private JobDeclarations.Declaration check(DeclaredJobsProperties.Entry entry) {
+  private NewJob check(DeclaredJobsProperties.Entry entry) {
     if (entry.id() == null || !NewJob.ID.matcher(entry.id()).matches()) {
       throw new InvalidJobException("id", "must match [A-Za-z0-9._:-]{1,200}");
     }
@@ -125,18 +125,18 @@ public final class DeclaredJobsReconciler implements InitializingBean {
     definition.put("maxAttempts", maxAttempts);
     definition.put("priority", priority);
     definition.put("timeout", entry.timeout() == null ? null : entry.timeout().toString());
-    NewJob job =
-        new NewJob(
-            entry.id(),
-            type.name(),
-            null,
-            payload,
-            schedule,
-            maxAttempts,
-            priority,
-            hash(definition),
-            CREATED_BY);
-    return new JobDeclarations.Declaration(job, entry.timeout());
+    return new NewJob(
+        entry.id(),
+        type.name(),
+        null,
+        payload,
+        schedule,
+        maxAttempts,
+        priority,
+        hash(definition),
+        CREATED_BY,
+        entry.timeout(),
+        null);
   }
 
   private static ScheduleSpec schedule(DeclaredJobsProperties.Schedule schedule) {

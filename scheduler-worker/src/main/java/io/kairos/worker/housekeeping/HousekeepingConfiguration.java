@@ -1,14 +1,11 @@
 package io.kairos.worker.housekeeping;
 
-import com.github.kagkarlsson.scheduler.Clock;
-import io.kairos.housekeeping.Housekeeper;
-import io.kairos.serialization.KairosJson;
+import io.kairos.core.Kairos;
 import io.kairos.watchdog.StaleJobWatchdog;
 import javax.sql.DataSource;
 import net.javacrumbs.shedlock.core.LockProvider;
 import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
 import net.javacrumbs.shedlock.spring.annotation.EnableSchedulerLock;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -31,14 +28,8 @@ class HousekeepingConfiguration {
   }
 
   @Bean
-  StaleJobWatchdog staleJobWatchdog(
-      DataSource dataSource,
-      @Qualifier("dbSchedulerClock") Clock clock,
-      HousekeepingProperties properties) {
-    return new StaleJobWatchdog(
-        dataSource,
-        KairosJson.newObjectMapper(),
-        clock,
+  StaleJobWatchdog staleJobWatchdog(Kairos kairos, HousekeepingProperties properties) {
+    return kairos.watchdog(
         new StaleJobWatchdog.Settings(
             properties.staleTolerance(), properties.staleGrace(), properties.unclaimedAfter()));
   }
@@ -46,8 +37,7 @@ class HousekeepingConfiguration {
   @Bean
   @ConditionalOnProperty(name = "kairos.housekeeping.enabled", matchIfMissing = true)
   Housekeeping housekeeping(
-      DataSource dataSource, StaleJobWatchdog watchdog, HousekeepingProperties properties) {
-    return new Housekeeping(
-        new Housekeeper(dataSource, properties.batchSize()), watchdog, properties);
+      Kairos kairos, StaleJobWatchdog watchdog, HousekeepingProperties properties) {
+    return new Housekeeping(kairos.housekeeper(properties.batchSize()), watchdog, properties);
   }
 }

@@ -3,9 +3,10 @@ package io.kairos.worker.jobtypes;
 import com.github.kagkarlsson.scheduler.Clock;
 import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.github.resilience4j.retry.RetryRegistry;
+import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.catalogue.JobCatalogue;
-import io.kairos.execution.ExecutionSupport;
 import io.kairos.execution.JobTask;
+import io.kairos.execution.JobTasks;
 import io.kairos.job.JobType;
 import io.kairos.jobtype.email.EmailHandler;
 import io.kairos.jobtype.oauth.CredentialStore;
@@ -14,9 +15,10 @@ import io.kairos.jobtype.oauth.TokenEndpointClient;
 import io.kairos.jobtype.webhook.WebhookHandler;
 import io.kairos.outbound.OutboundHttp;
 import io.kairos.outbound.Resolver;
+import io.kairos.spring.OAuthProperties;
+import io.kairos.spring.WebhookProperties;
 import io.kairos.worker.metrics.OAuthMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -46,18 +48,17 @@ class JobTypesConfiguration {
   }
 
   @Bean
-  JobTask<?> emailTask(
-      EmailProperties properties, Clock clock, TierOne tierOne, ExecutionSupport support) {
+  JobTask<?> emailTask(EmailProperties properties, Clock clock, TierOne tierOne, JobTasks tasks) {
     if (properties.settings() == null) {
       LOG.warn("kairos.email.host is not set: e-mail jobs will fail on this worker");
     }
     EmailHandler handler = new EmailHandler(properties.settings(), clock);
-    return new JobTask<>(EmailHandler.TYPE, tierOne.decorate(EmailHandler.TYPE, handler), support);
+    return tasks.task(BuiltInJobTypes.EMAIL, tierOne.decorate(BuiltInJobTypes.EMAIL, handler));
   }
 
   @Bean
   JobTask<?> webhookTask(
-      WebhookProperties properties, Clock clock, TierOne tierOne, ExecutionSupport support) {
+      WebhookProperties properties, Clock clock, TierOne tierOne, JobTasks tasks) {
     if (properties.signer() == null) {
       LOG.warn("kairos.webhook.signing-secret is not set: webhook jobs will fail on this worker");
     }
@@ -70,20 +71,7 @@ class JobTypesConfiguration {
             properties.signer(),
             properties.defaultTimeout(),
             clock);
-    return new JobTask<>(
-        WebhookHandler.TYPE, tierOne.decorate(WebhookHandler.TYPE, handler), support);
-  }
-
-  @Bean
-  CredentialStore credentialStore(
-      DataSource dataSource, EncryptionProperties encryption, OAuthProperties oauth) {
-    if (encryption.cipher() == null) {
-      LOG.warn(
-          "KAIROS_ENCRYPTION_KEY is not set: OAuth credentials can be neither stored nor"
-              + " refreshed on this worker");
-    }
-    return new CredentialStore(
-        dataSource, encryption.cipher(), oauth.policy(), Resolver.SYSTEM, oauth.requireHttps());
+    return tasks.task(BuiltInJobTypes.WEBHOOK, tierOne.decorate(BuiltInJobTypes.WEBHOOK, handler));
   }
 
   @Bean
@@ -98,7 +86,7 @@ class JobTypesConfiguration {
       OAuthMetrics metrics,
       Clock clock,
       TierOne tierOne,
-      ExecutionSupport support) {
+      JobTasks tasks) {
     OAuthTokenRefreshHandler handler =
         new OAuthTokenRefreshHandler(
             credentials,
@@ -113,9 +101,8 @@ class JobTypesConfiguration {
             properties.refreshMargin(),
             properties.refreshWithoutExpiry(),
             metrics::reauthRequired);
-    return new JobTask<>(
-        OAuthTokenRefreshHandler.TYPE,
-        tierOne.decorate(OAuthTokenRefreshHandler.TYPE, handler),
-        support);
+    return tasks.task(
+        BuiltInJobTypes.OAUTH_TOKEN_REFRESH,
+        tierOne.decorate(BuiltInJobTypes.OAUTH_TOKEN_REFRESH, handler));
   }
 }

@@ -1,18 +1,16 @@
 package io.kairos.worker.metrics;
 
 import io.kairos.execution.AttemptObserver;
+import io.kairos.registry.JobRegistry;
 import io.kairos.watchdog.StaleJobWatchdog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 
 /**
@@ -25,16 +23,16 @@ public class KairosMetrics implements AttemptObserver {
   private static final Logger LOG = LoggerFactory.getLogger(KairosMetrics.class);
 
   private final MeterRegistry registry;
-  private final JdbcTemplate jdbc;
+  private final JobRegistry jobs;
   private final StaleJobWatchdog watchdog;
   private final AtomicLong dueUnclaimed = new AtomicLong();
   private final AtomicLong oldestDueMillis = new AtomicLong();
   private final AtomicLong stale = new AtomicLong();
   private final AtomicLong dead = new AtomicLong();
 
-  public KairosMetrics(MeterRegistry registry, DataSource dataSource, StaleJobWatchdog watchdog) {
+  public KairosMetrics(MeterRegistry registry, JobRegistry jobs, StaleJobWatchdog watchdog) {
     this.registry = registry;
-    this.jdbc = new JdbcTemplate(dataSource);
+    this.jobs = jobs;
     this.watchdog = watchdog;
     Gauge.builder("kairos.executions.due.unclaimed", dueUnclaimed, AtomicLong::get)
         .description("Executions due now that no worker has claimed")
@@ -92,17 +90,11 @@ public class KairosMetrics implements AttemptObserver {
   @Scheduled(initialDelay = 0, fixedDelay = 10_000)
   public void refreshClusterGauges() {
     try {
-      Map<String, Object> due =
-          jdbc.queryForMap(
-              "select count(*) as n, coalesce(extract(epoch from now() - min(execution_time)) *"
-                  + " 1000, 0) as oldest from scheduled_tasks where not picked and execution_time"
-                  + " <= now()");
-      dueUnclaimed.set(((Number) due.get("n")).longValue());
-      oldestDueMillis.set(((Number) due.get("oldest")).longValue());
+      JobRegistry.DueBacklog due = jobs.dueBacklog();
+      dueUnclaimed.set(due.count());
+      oldestDueMillis.set(due.oldestWait().toMillis());
       stale.set(watchdog.staleCount());
-      Long deadJobs =
-          jdbc.queryForObject("select count(*) from kairos_job where state = 'DEAD'", Long.class);
-      dead.set(deadJobs == null ? 0 : deadJobs);
+      dead.set(jobs.deadCount());
     } catch (RuntimeException e) {
       LOG.debug("Could not refresh cluster gauges", e);
     }

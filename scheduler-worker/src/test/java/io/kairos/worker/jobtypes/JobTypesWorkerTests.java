@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.SystemClock;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import io.kairos.control.JobSubmitter;
+import io.kairos.core.Kairos;
 import io.kairos.crypto.EncryptionKey;
 import io.kairos.crypto.SecretCipher;
 import io.kairos.job.JobState;
@@ -25,9 +24,6 @@ import io.kairos.jobtype.oauth.OAuthTokenRefreshHandler;
 import io.kairos.outbound.OutboundPolicy;
 import io.kairos.outbound.Resolver;
 import io.kairos.registry.JobRegistry;
-import io.kairos.registry.RunHistory;
-import io.kairos.registry.TransactionJoiningDataSource;
-import io.kairos.serialization.JsonSerializer;
 import io.kairos.serialization.KairosJson;
 import io.kairos.testing.TestDatabases;
 import io.kairos.testing.TestHttpServer;
@@ -57,7 +53,6 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /** Workers running e-mail, webhook and OAuth jobs end to end, configured as an operator would. */
 @ExtendWith(OutputCaptureExtension.class)
@@ -125,11 +120,11 @@ class JobTypesWorkerTests {
     assertThat(message.getSubject()).isEqualTo("Reminder: meeting at 18:00");
     assertThat(message.getMessageID()).endsWith("@example.com>");
     assertThat(message.getSentDate().toInstant()).isAfterOrEqualTo(due.minusSeconds(1));
-    JobRegistry jobs = new JobRegistry(dataSource, KairosJson.newObjectMapper());
+    JobRegistry jobs = kairos().jobs();
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> jobs.find("reminder-meeting-42").orElseThrow().state() == JobState.COMPLETED);
-    var runs = new RunHistory(dataSource).runsOf("reminder-meeting-42", 0, 10);
+    var runs = kairos().runs().runsOf("reminder-meeting-42", 0, 10);
     assertThat(runs).hasSize(1);
     assertThat(runs.get(0).outcome()).isEqualTo(RunOutcome.SUCCEEDED);
     assertThat(runs.get(0).scheduledFor()).isEqualTo(due);
@@ -167,7 +162,7 @@ class JobTypesWorkerTests {
                     .contains(
                         "resilience4j_retry_calls_total{kind=\"successful_with_retry\",name=\"webhook\"} 1.0")
                     .contains("kairos_oauth_credentials{status=\"REAUTH_REQUIRED\"}"));
-    var runs = new RunHistory(dataSource).runsOf("notify-partner", 0, 10);
+    var runs = kairos().runs().runsOf("notify-partner", 0, 10);
     assertThat(runs).hasSize(1);
     assertThat(runs.get(0).detail()).isEqualTo("HTTP 200: ok (2 tries in process)");
   }
@@ -224,8 +219,7 @@ class JobTypesWorkerTests {
       secrets.addAll(idp.issuedAccessTokens);
       secrets.addAll(idp.issuedRefreshTokens);
       String history =
-          String.valueOf(
-              new RunHistory(dataSource).runsOf(OAuthTokenRefreshHandler.jobIdFor("crm"), 0, 100));
+          String.valueOf(kairos().runs().runsOf(OAuthTokenRefreshHandler.jobIdFor("crm"), 0, 100));
       for (String secret : secrets) {
         assertThat(output.getAll()).doesNotContain(secret);
         assertThat(history).doesNotContain(secret);
@@ -261,20 +255,17 @@ class JobTypesWorkerTests {
     return out.toString();
   }
 
+  private Kairos kairos() {
+    return Kairos.builder(dataSource, new DataSourceTransactionManager(dataSource))
+        .clock(new SystemClock())
+        .build();
+  }
+
   private void submit(String id, String type, String payload, ScheduleSpec schedule)
       throws Exception {
     ObjectMapper json = KairosJson.newObjectMapper();
-    SchedulerClient client =
-        SchedulerClient.Builder.create(new TransactionJoiningDataSource(dataSource))
-            .serializer(new JsonSerializer(json))
-            .enablePriority()
-            .build();
-    new JobSubmitter(
-            new JobRegistry(dataSource, json),
-            client,
-            new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
-            new SystemClock(),
-            io.kairos.wakeup.DueListener.NONE)
+    kairos()
+        .submitter()
         .submit(
             new NewJob(
                 id,

@@ -1,4 +1,4 @@
-package io.kairos.worker.jobtypes;
+package io.kairos.spring;
 
 import io.kairos.jobtype.webhook.WebhookSigner;
 import io.kairos.outbound.OutboundPolicy;

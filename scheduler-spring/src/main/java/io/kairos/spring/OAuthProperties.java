@@ -1,4 +1,4 @@
-package io.kairos.worker.jobtypes;
+package io.kairos.spring;
 
 import io.kairos.outbound.OutboundPolicy;
 import jakarta.validation.constraints.NotNull;

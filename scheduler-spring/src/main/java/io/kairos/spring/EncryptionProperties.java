@@ -1,4 +1,4 @@
-package io.kairos.worker.jobtypes;
+package io.kairos.spring;
 
 import io.kairos.crypto.CipherSettings;
 import io.kairos.crypto.SecretCipher;

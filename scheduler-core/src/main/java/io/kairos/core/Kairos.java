@@ -1,0 +1,204 @@
+package io.kairos.core;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.kagkarlsson.scheduler.Clock;
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import io.kairos.catalogue.BuiltInJobTypes;
+import io.kairos.catalogue.JobCatalogue;
+import io.kairos.clock.DatabaseClock;
+import io.kairos.control.JobControl;
+import io.kairos.control.JobSubmitter;
+import io.kairos.deadjob.DeadJobs;
+import io.kairos.declared.JobDeclarations;
+import io.kairos.execution.JobTasks;
+import io.kairos.housekeeping.Housekeeper;
+import io.kairos.node.NodeStore;
+import io.kairos.outbound.OutboundPolicy;
+import io.kairos.registry.JobRegistry;
+import io.kairos.registry.RunHistory;
+import io.kairos.registry.TransactionJoiningDataSource;
+import io.kairos.serialization.JsonSerializer;
+import io.kairos.serialization.KairosJson;
+import io.kairos.wakeup.DueListener;
+import io.kairos.watchdog.StaleJobWatchdog;
+import java.time.Duration;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionOperations;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The one entry point to Kairos's core: built for a data source and the transaction manager that
+ * manages it, with safe defaults, it hands out the registry, the services that change jobs and the
+ * tasks a worker runs, all wired alike. The worker, the API, standalone mode and the tests build
+ * the core here and nowhere else.
+ *
+ * <pre>{@code
+ * Kairos kairos = Kairos.builder(dataSource, transactionManager).build();
+ * kairos.submitter().submit(newJob);
+ * }</pre>
+ */
+public final class Kairos implements AutoCloseable {
+
+  private final DataSource dataSource;
+  private final ObjectMapper json;
+  private final JsonSerializer serializer;
+  private final Clock clock;
+  private final DatabaseClock ownedClock;
+  private final JobCatalogue catalogue;
+  private final TransactionOperations transactions;
+  private final DueListener dueListener;
+  private final JobRegistry jobs;
+  private final RunHistory runs;
+  private final NodeStore nodes;
+
+  private Kairos(Builder builder) {
+    this.dataSource = builder.dataSource;
+    this.json = KairosJson.newObjectMapper();
+    this.serializer = new JsonSerializer(json);
+    if (builder.clock != null) {
+      this.clock = builder.clock;
+      this.ownedClock = null;
+    } else {
+      DatabaseClock databaseClock =
+          new DatabaseClock(dataSource, java.time.Clock.systemUTC(), Duration.ofSeconds(10));
+      this.clock = databaseClock;
+      this.ownedClock = databaseClock;
+    }
+    this.catalogue =
+        builder.catalogue != null
+            ? builder.catalogue
+            : JobCatalogue.builtIn(BuiltInJobTypes.all(), json, OutboundPolicy.PUBLIC_ONLY);
+    this.transactions = new TransactionTemplate(builder.transactionManager);
+    this.dueListener = builder.dueListener;
+    this.jobs = new JobRegistry(dataSource, json, clock);
+    this.runs = new RunHistory(dataSource);
+    this.nodes = new NodeStore(dataSource);
+  }
+
+  /** Starts building the core on {@code dataSource}, whose transactions {@code manager} manages. */
+  public static Builder builder(DataSource dataSource, PlatformTransactionManager manager) {
+    return new Builder(dataSource, manager);
+  }
+
+  /** Kairos's mapper for stored JSON (payloads, schedules, task data). */
+  public ObjectMapper json() {
+    return json;
+  }
+
+  /** db-scheduler's task-data serializer; every writer of task data uses this one. */
+  public JsonSerializer serializer() {
+    return serializer;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public JobCatalogue catalogue() {
+    return catalogue;
+  }
+
+  public TransactionOperations transactions() {
+    return transactions;
+  }
+
+  public JobRegistry jobs() {
+    return jobs;
+  }
+
+  public RunHistory runs() {
+    return runs;
+  }
+
+  public NodeStore nodes() {
+    return nodes;
+  }
+
+  /** A db-scheduler client that joins the caller's transaction; it never polls or executes. */
+  public SchedulerClient schedulerClient() {
+    return jobs.schedulerClient();
+  }
+
+  /**
+   * The data source for db-scheduler's own scheduler: its writes join a Kairos transaction when one
+   * is open, so a completion and its history commit together.
+   */
+  public DataSource schedulerDataSource() {
+    return new TransactionJoiningDataSource(dataSource);
+  }
+
+  public JobSubmitter submitter() {
+    return new JobSubmitter(jobs, transactions, dueListener);
+  }
+
+  public JobControl control() {
+    return new JobControl(jobs, transactions, clock, dueListener);
+  }
+
+  public DeadJobs deadJobs() {
+    return new DeadJobs(jobs, transactions, dueListener);
+  }
+
+  public JobDeclarations declarations() {
+    return new JobDeclarations(jobs, transactions);
+  }
+
+  /** The tasks of a worker: call {@link JobTasks#task} for each type it serves. */
+  public JobTasks jobTasks(JobTasks.Settings settings) {
+    return new JobTasks(catalogue, jobs, runs, transactions, clock, settings);
+  }
+
+  public StaleJobWatchdog watchdog(StaleJobWatchdog.Settings settings) {
+    return new StaleJobWatchdog(jobs, clock, settings);
+  }
+
+  public Housekeeper housekeeper(int batchSize) {
+    return new Housekeeper(jobs, runs, nodes, batchSize);
+  }
+
+  /** Stops the database clock if this instance made it. */
+  @Override
+  public void close() {
+    if (ownedClock != null) {
+      ownedClock.close();
+    }
+  }
+
+  /** Builds a {@link Kairos}; everything but the data source and transactions has a default. */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private final PlatformTransactionManager transactionManager;
+    private Clock clock;
+    private JobCatalogue catalogue;
+    private DueListener dueListener = DueListener.NONE;
+
+    private Builder(DataSource dataSource, PlatformTransactionManager transactionManager) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+      this.transactionManager = Objects.requireNonNull(transactionManager, "transactionManager");
+    }
+
+    /** "Now" for due times; default: the database's clock, refreshed every 10 s. */
+    public Builder clock(Clock value) {
+      this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /** The job types known here; default: the built-in types, webhooks to public hosts only. */
+    public Builder catalogue(JobCatalogue value) {
+      this.catalogue = Objects.requireNonNull(value, "catalogue");
+      return this;
+    }
+
+    /** Told of every job made due (wake-ups); default: nobody. */
+    public Builder dueListener(DueListener value) {
+      this.dueListener = Objects.requireNonNull(value, "dueListener");
+      return this;
+    }
+
+    public Kairos build() {
+      return new Kairos(this);
+    }
+  }
+}

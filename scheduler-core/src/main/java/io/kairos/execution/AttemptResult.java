@@ -1,0 +1,28 @@
+package io.kairos.execution;
+
+import io.kairos.job.RunOutcome;
+
+/**
+ * What running the handler came to.
+ *
+ * @param failure null when it succeeded
+ * @param permanent a failure that no retry can fix (bad payload, {@code PermanentJobFailure})
+ * @param revokedBecause set when the lease guard gave the attempt up while it ran: another worker
+ *     may already run it again, so nothing of it may be recorded
+ */
+record AttemptResult(
+    RunOutcome outcome, Throwable failure, boolean permanent, String revokedBecause) {
+
+  boolean succeeded() {
+    return outcome == RunOutcome.SUCCEEDED;
+  }
+
+  /** The failure as history shows it: exception class and message. */
+  String error() {
+    if (failure == null) {
+      return null;
+    }
+    String message = failure.getMessage();
+    return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+}

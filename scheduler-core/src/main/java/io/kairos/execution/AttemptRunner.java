@@ -1,0 +1,86 @@
+package io.kairos.execution;
+
+import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
+import io.kairos.catalogue.JobCatalogue;
+import io.kairos.job.InvalidJobException;
+import io.kairos.job.JobHandler;
+import io.kairos.job.JobType;
+import io.kairos.job.PermanentJobFailure;
+import io.kairos.job.RunOutcome;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The second step: binds the payload and runs the handler (wrapped in tier 1, the in-process
+ * retries, by whoever built the handler), interrupted at its timeout or when the lease guard
+ * revokes it, and classifies what happened. Never throws: every failure becomes an {@link
+ * AttemptResult}.
+ */
+final class AttemptRunner {
+
+  private final JobCatalogue catalogue;
+  private final TimeoutPolicy timeouts;
+  private final RunningAttempts attempts;
+  private final ScheduledExecutorService timer;
+
+  AttemptRunner(
+      JobCatalogue catalogue,
+      TimeoutPolicy timeouts,
+      RunningAttempts attempts,
+      ScheduledExecutorService timer) {
+    this.catalogue = catalogue;
+    this.timeouts = timeouts;
+    this.attempts = attempts;
+    this.timer = timer;
+  }
+
+  <P> AttemptResult run(
+      JobType<P> type, JobHandler<P> handler, TaskInstanceId execution, StartedAttempt attempt) {
+    Duration timeout = timeouts.forAttempt(type.name(), attempt.data().timeout());
+    RunningAttempts.Attempt running = attempts.begin(execution);
+    ScheduledFuture<?> timeoutTimer =
+        timer.schedule(running::timeOut, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    AttemptResult result;
+    try {
+      result = classify(type, handler, attempt);
+    } finally {
+      timeoutTimer.cancel(false);
+      attempts.end(execution, running);
+      // A timeout or revocation may have interrupted us after the handler returned.
+      Thread.interrupted();
+    }
+    if (running.timedOut()) {
+      result =
+          new AttemptResult(
+              RunOutcome.TIMED_OUT,
+              new TimeoutException("ran longer than " + timeout),
+              false,
+              null);
+    }
+    return running.revokedBecause() == null
+        ? result
+        : new AttemptResult(
+            result.outcome(), result.failure(), result.permanent(), running.revokedBecause());
+  }
+
+  private <P> AttemptResult classify(
+      JobType<P> type, JobHandler<P> handler, StartedAttempt attempt) {
+    try {
+      P payload = catalogue.bind(type, attempt.data().payload());
+      handler.handle(payload, attempt.context());
+      return new AttemptResult(RunOutcome.SUCCEEDED, null, false, null);
+    } catch (InvalidJobException | PermanentJobFailure e) {
+      return new AttemptResult(RunOutcome.FAILED, e, true, null);
+    } catch (InterruptedException e) {
+      // Completion still has to write to the database; a pending interrupt would abort that.
+      Thread.interrupted();
+      return new AttemptResult(RunOutcome.FAILED, e, false, null);
+    } catch (Exception | LinkageError | AssertionError e) {
+      Thread.interrupted();
+      return new AttemptResult(RunOutcome.FAILED, e, false, null);
+    }
+  }
+}

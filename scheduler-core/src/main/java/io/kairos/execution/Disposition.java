@@ -1,0 +1,41 @@
+package io.kairos.execution;
+
+import io.kairos.execution.AttemptObserver.Next;
+import io.kairos.job.JobData;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Where an execution goes after an attempt: rescheduled (to its next occurrence, or to a retry)
+ * with new task data, or removed with its job COMPLETED or DEAD. Decided by the task (success), the
+ * persisted retry tier (failure) or revival (dead worker); written by {@link CompletionRecorder}.
+ */
+record Disposition(Next next, Instant at, JobData data) {
+
+  Disposition {
+    Objects.requireNonNull(next, "next");
+    if ((next == Next.RETRY || next == Next.NEXT_OCCURRENCE) && (at == null || data == null)) {
+      throw new IllegalArgumentException(next + " needs a time and task data");
+    }
+  }
+
+  static Disposition retry(Instant at, JobData data) {
+    return new Disposition(Next.RETRY, at, data);
+  }
+
+  static Disposition nextOccurrence(Instant at, JobData data) {
+    return new Disposition(Next.NEXT_OCCURRENCE, at, data);
+  }
+
+  static Disposition completed() {
+    return new Disposition(Next.COMPLETED, null, null);
+  }
+
+  static Disposition dead() {
+    return new Disposition(Next.DEAD, null, null);
+  }
+
+  boolean reschedules() {
+    return next == Next.RETRY || next == Next.NEXT_OCCURRENCE;
+  }
+}

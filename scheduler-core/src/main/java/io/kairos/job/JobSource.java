@@ -1,0 +1,9 @@
+package io.kairos.job;
+
+/** Who a job belongs to: created through the API, or declared by operators in configuration. */
+public enum JobSource {
+  /** Created over REST (or by an app through Kairos's client). */
+  API,
+  /** Declared in the workers' {@code kairos.jobs}; reconciled at every worker start. */
+  CONFIG
+}

@@ -1,0 +1,115 @@
+package io.kairos.spring;
+
+import com.github.kagkarlsson.scheduler.Clock;
+import io.kairos.catalogue.BuiltInJobTypes;
+import io.kairos.catalogue.JobCatalogue;
+import io.kairos.clock.DatabaseClock;
+import io.kairos.core.Kairos;
+import io.kairos.jobtype.oauth.CredentialStore;
+import io.kairos.node.NodeStore;
+import io.kairos.outbound.Resolver;
+import io.kairos.registry.JobRegistry;
+import io.kairos.registry.RunHistory;
+import io.kairos.serialization.KairosJson;
+import io.kairos.wakeup.DueListener;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * Kairos's core in a Spring Boot application, built once through {@link Kairos} for the
+ * application's DataSource and transaction manager; the worker and the API both start from here and
+ * add only what is theirs. The {@code kairos.webhook}, {@code kairos.oauth} and {@code
+ * kairos.encryption} settings are bound here, once, for both.
+ *
+ * <p>An auto-configuration, so an application's own clock or catalogue (the worker's, which adds
+ * operator-only types) replaces the default here.
+ */
+@AutoConfiguration(after = DataSourceTransactionManagerAutoConfiguration.class)
+@EnableConfigurationProperties({
+  WebhookProperties.class,
+  OAuthProperties.class,
+  EncryptionProperties.class
+})
+public class KairosCoreAutoConfiguration {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KairosCoreAutoConfiguration.class);
+
+  /** This JVM's clock; a bean so tests can skew it. */
+  @Bean
+  @ConditionalOnMissingBean
+  java.time.Clock localClock() {
+    return java.time.Clock.systemUTC();
+  }
+
+  /**
+   * The database's time: due times, misfires and liveness agree across the cluster, whatever this
+   * JVM's clock says.
+   */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean(Clock.class)
+  DatabaseClock kairosClock(DataSource dataSource, java.time.Clock localClock) {
+    return new DatabaseClock(dataSource, localClock, Duration.ofSeconds(10));
+  }
+
+  /** The built-in types anyone may create; webhook targets checked against this policy. */
+  @Bean
+  @ConditionalOnMissingBean
+  JobCatalogue jobCatalogue(WebhookProperties webhooks) {
+    return JobCatalogue.builtIn(
+        BuiltInJobTypes.all(), KairosJson.newObjectMapper(), webhooks.policy());
+  }
+
+  @Bean(destroyMethod = "")
+  Kairos kairos(
+      DataSource dataSource,
+      PlatformTransactionManager transactionManager,
+      Clock clock,
+      JobCatalogue catalogue,
+      ObjectProvider<DueListener> dueListener) {
+    return Kairos.builder(dataSource, transactionManager)
+        .clock(clock)
+        .catalogue(catalogue)
+        .dueListener(dueListener.getIfAvailable(() -> DueListener.NONE))
+        .build();
+  }
+
+  @Bean
+  JobRegistry jobRegistry(Kairos kairos) {
+    return kairos.jobs();
+  }
+
+  @Bean
+  RunHistory runHistory(Kairos kairos) {
+    return kairos.runs();
+  }
+
+  @Bean
+  NodeStore nodeStore(Kairos kairos) {
+    return kairos.nodes();
+  }
+
+  /**
+   * OAuth credentials. Without an encryption key the application still starts: credentials can be
+   * listed and deleted, but neither stored nor refreshed.
+   */
+  @Bean
+  CredentialStore credentialStore(
+      DataSource dataSource, EncryptionProperties encryption, OAuthProperties oauth) {
+    if (encryption.cipher() == null) {
+      LOG.warn(
+          "KAIROS_ENCRYPTION_KEY is not set: OAuth credentials can be neither stored nor refreshed"
+              + " here");
+    }
+    return new CredentialStore(
+        dataSource, encryption.cipher(), oauth.policy(), Resolver.SYSTEM, oauth.requireHttps());
+  }
+}
