@@ -202,7 +202,7 @@ public final class KairosBench {
             options.warmUpSpacing().toMillis()));
     lines.add(
         String.format(
-            "Firing delay = started_at − scheduled_for of each job's first attempt in kairos_job_run;"
+            "Firing delay = started_at − scheduled_for of each job's first attempt in its history;"
                 + " noop jobs posted one at a time, %d ms apart, so the cluster is idle.",
             options.spacing().toMillis()));
     lines.add(

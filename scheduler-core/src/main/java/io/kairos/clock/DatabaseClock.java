@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * The database's time, read cheaply: the local clock plus an offset measured against PostgreSQL's
  * {@code clock_timestamp()} (round-trip midpoint) and refreshed periodically. db-scheduler uses
  * this clock for due times, pick times, heartbeats and the dead-execution cut-off, so a worker
- * whose own clock is minutes off neither runs jobs early nor revives live executions (DESIGN.md,
- * "Liveness is judged on the database clock").
+ * whose own clock is minutes off neither runs jobs early nor revives live executions (see
+ * ARCHITECTURE.md, the exactly-once argument).
  */
 public final class DatabaseClock implements Clock, AutoCloseable {
 

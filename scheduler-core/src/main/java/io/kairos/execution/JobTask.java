@@ -3,6 +3,7 @@ package io.kairos.execution;
 import com.github.kagkarlsson.scheduler.Clock;
 import com.github.kagkarlsson.scheduler.task.AbstractTask;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
+import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.ExecutionContext;
 import com.github.kagkarlsson.scheduler.task.SchedulableInstance;
 import com.github.kagkarlsson.scheduler.task.SchedulableTaskInstance;
@@ -39,6 +40,7 @@ public final class JobTask<P> extends AbstractTask<JobData> {
   private final AttemptStart start;
   private final AttemptRunner runner;
   private final CompletionRecorder recorder;
+  private final PersistedRetryTier retryTier;
   private final Clock clock;
 
   JobTask(
@@ -57,6 +59,7 @@ public final class JobTask<P> extends AbstractTask<JobData> {
     this.start = start;
     this.runner = runner;
     this.recorder = recorder;
+    this.retryTier = retryTier;
   }
 
   public JobType<P> type() {
@@ -92,7 +95,17 @@ public final class JobTask<P> extends AbstractTask<JobData> {
     StartedAttempt attempt = ((AttemptStart.Began) started).attempt();
     AttemptResult result = runner.run(type, handler, instance, attempt);
     if (!result.succeeded()) {
-      throw new AttemptFailed(attempt, result);
+      // Handed to the failure handler here rather than thrown to db-scheduler, which would log
+      // every expected failure as an unhandled exception with its stack trace.
+      AttemptFailed failed = new AttemptFailed(attempt, result);
+      return (complete, operations) ->
+          retryTier.onFailure(
+              ExecutionComplete.failure(
+                  complete.getExecution(),
+                  complete.getTimeDone().minus(complete.getDuration()),
+                  complete.getTimeDone(),
+                  failed),
+              operations);
     }
     return (complete, operations) ->
         recorder.record(attempt, result, afterSuccess(attempt), complete, operations);

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * revive an execution whose heartbeat is older than the dead-after window; this guard revokes
  * (interrupts, and drops the result of) every attempt whose last successful heartbeat is older than
  * dead-after − margin. So two attempts of one occurrence never overlap, even when this worker is
- * cut off from the database mid-execution (DESIGN.md, contract point 2).
+ * cut off from the database mid-execution (no overlap, even under partition).
  */
 public final class LeaseGuard implements AutoCloseable {
 

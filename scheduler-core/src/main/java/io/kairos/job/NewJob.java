@@ -27,7 +27,7 @@ public record NewJob(
   public static final int MAX_ATTEMPTS_LIMIT = 100;
   public static final int PRIORITY_LIMIT = 1000;
 
-  /** How late a one-time job may start and still run (DESIGN.md, "Misfires"). */
+  /** How late a one-time job may start and still run (later, it is recorded MISSED). */
   public static final Duration DEFAULT_MISFIRE_GRACE = Duration.ofMinutes(1);
 
   public static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);

@@ -23,8 +23,8 @@ import java.util.Objects;
  * always usable.
  *
  * <p>{@code every} is fixed-rate: occurrences sit on the grid {@code first + k × every}. When a run
- * overruns or the cluster was down, missed grid points are coalesced into one run (DESIGN.md,
- * "Misfires").
+ * overruns or the cluster was down, missed grid points are coalesced into one run (see
+ * ARCHITECTURE.md, "Time").
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ScheduleSpec(

@@ -184,6 +184,44 @@ public final class RunHistory {
         batchSize);
   }
 
+  /** How many first attempts jobs whose id starts with {@code idPrefix} have made. */
+  public int countFirstAttempts(String idPrefix) {
+    Integer n =
+        jdbc.queryForObject(
+            "select count(*) from kairos_job_run where job_id like ? and attempt = 1",
+            Integer.class,
+            likePrefix(idPrefix));
+    return n == null ? 0 : n;
+  }
+
+  /**
+   * The first attempt of each job whose id starts with {@code idPrefix}, with when its job was
+   * created (the creating transaction's start), in the order they started: what firing delay is
+   * measured from.
+   */
+  public List<FirstAttempt> firstAttempts(String idPrefix) {
+    return jdbc.query(
+        "select r.scheduled_for, r.started_at, j.created_at, r.job_id, r.node"
+            + " from kairos_job_run r join kairos_job j on j.id = r.job_id"
+            + " where r.job_id like ? and r.attempt = 1 order by r.id",
+        (rs, row) ->
+            new FirstAttempt(
+                JobRegistry.instant(rs, "scheduled_for"),
+                JobRegistry.instant(rs, "started_at"),
+                JobRegistry.instant(rs, "created_at"),
+                rs.getString("job_id"),
+                rs.getString("node")),
+        likePrefix(idPrefix));
+  }
+
+  /** A job's first attempt, and when the job was created. */
+  public record FirstAttempt(
+      Instant scheduledFor, Instant startedAt, Instant jobCreatedAt, String jobId, String node) {}
+
+  private static String likePrefix(String prefix) {
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+  }
+
   public static String truncate(String error) {
     if (error == null || error.length() <= MAX_ERROR_LENGTH) {
       return error;

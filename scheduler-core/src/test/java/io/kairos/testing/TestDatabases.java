@@ -17,10 +17,10 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.PostgreSQLContainer;
 
 /**
- * The one test-database provider (DESIGN.md, "Tests"). It picks a PostgreSQL server once per JVM,
- * in this order: the JDBC URL in {@code KAIROS_TEST_JDBC_URL}; Testcontainers when a Docker engine
- * answers; an embedded PostgreSQL from Maven Central. Every call to {@link #newDatabase()} then
- * creates a fresh, empty database on that server, so test classes never see each other's rows.
+ * The one test-database provider. It picks a PostgreSQL server once per JVM, in this order: the
+ * JDBC URL in {@code KAIROS_TEST_JDBC_URL}; Testcontainers when a Docker engine answers; an
+ * embedded PostgreSQL from Maven Central. Every call to {@link #newDatabase()} then creates a
+ * fresh, empty database on that server, so test classes never see each other's rows.
  */
 public final class TestDatabases {
 

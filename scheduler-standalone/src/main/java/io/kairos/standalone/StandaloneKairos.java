@@ -103,7 +103,12 @@ public final class StandaloneKairos implements AutoCloseable {
    * fresh machine can try Kairos without configuring anything.
    */
   static Optional<String> apiKeyUnlessInEnvironment(Path dataDirectory) throws IOException {
-    String fromEnvironment = System.getenv(API_KEY_VARIABLE);
+    return apiKeyUnlessGiven(dataDirectory, System.getenv(API_KEY_VARIABLE));
+  }
+
+  /** As {@link #apiKeyUnlessInEnvironment}, with the variable's value given. */
+  static Optional<String> apiKeyUnlessGiven(Path dataDirectory, String fromEnvironment)
+      throws IOException {
     if (fromEnvironment != null && !fromEnvironment.isBlank()) {
       LOG.info("API key: the one in {}", API_KEY_VARIABLE);
       return Optional.empty();

@@ -246,6 +246,8 @@ class CredentialEndToEndTests {
                 "--spring.datasource.password="
                     + (kairos.db.password() == null ? "" : kairos.db.password()),
                 "--server.port=0",
+                // Blank, whatever KAIROS_ENCRYPTION_KEY the shell running the tests exports.
+                "--kairos.encryption.key=",
                 "--kairos.oauth.require-https=false",
                 "--kairos.oauth.allowed-networks=127.0.0.0/8",
                 "--kairos.api.operator-key=" + KairosUnderTest.OPERATOR_KEY)) {

@@ -1,7 +1,6 @@
 package io.kairos.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,10 +15,8 @@ class StandaloneApiKeyTests {
 
   @Test
   void withoutKairosApiKeyAKeyIsGeneratedOnceAndKeptInTheDataDirectory() throws Exception {
-    assumeTrue(System.getenv(StandaloneKairos.API_KEY_VARIABLE) == null, "KAIROS_API_KEY is set");
-
-    Optional<String> first = StandaloneKairos.apiKeyUnlessInEnvironment(dataDirectory);
-    Optional<String> second = StandaloneKairos.apiKeyUnlessInEnvironment(dataDirectory);
+    Optional<String> first = StandaloneKairos.apiKeyUnlessGiven(dataDirectory, null);
+    Optional<String> second = StandaloneKairos.apiKeyUnlessGiven(dataDirectory, "");
 
     assertThat(first).isPresent();
     assertThat(first.get()).hasSizeGreaterThanOrEqualTo(32);
@@ -28,5 +25,11 @@ class StandaloneApiKeyTests {
     assertThat(Files.readString(file).strip()).isEqualTo(first.get());
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
         .isEqualTo("rw-------");
+  }
+
+  @Test
+  void withKairosApiKeyNothingIsGeneratedOrSaved() throws Exception {
+    assertThat(StandaloneKairos.apiKeyUnlessGiven(dataDirectory, "an-operator-key")).isEmpty();
+    assertThat(dataDirectory.resolve(StandaloneKairos.API_KEY_FILE)).doesNotExist();
   }
 }

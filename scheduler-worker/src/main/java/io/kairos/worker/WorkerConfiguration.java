@@ -15,7 +15,6 @@ import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.clock.DatabaseClock;
 import io.kairos.core.Kairos;
-import io.kairos.declared.JobDeclarations;
 import io.kairos.execution.JobTask;
 import io.kairos.execution.JobTasks;
 import io.kairos.execution.LeaseGuard;
@@ -90,21 +89,12 @@ class WorkerConfiguration {
         BuiltInJobTypes.RETENTION, tierOne.decorate(BuiltInJobTypes.RETENTION, handler));
   }
 
-  /** Writes declared jobs and their executions, through the registry like any other job. */
-  @Bean
-  JobDeclarations jobDeclarations(Kairos kairos) {
-    return kairos.declarations();
-  }
-
   @Bean
   @DependsOnDatabaseInitialization
   DeclaredJobsReconciler declaredJobsReconciler(
-      DeclaredJobsProperties properties,
-      JobCatalogue catalogue,
-      JobDeclarations declarations,
-      RetentionHandler retention) {
+      DeclaredJobsProperties properties, Kairos kairos, RetentionHandler retention) {
     return new DeclaredJobsReconciler(
-        properties, catalogue, declarations, retention, KairosJson.newObjectMapper());
+        properties, kairos.catalogue(), kairos.declarations(), retention, kairos.json());
   }
 
   /** Revokes attempts whose heartbeats stopped before the cluster may revive them. */

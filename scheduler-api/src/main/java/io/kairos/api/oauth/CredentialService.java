@@ -19,6 +19,7 @@ import io.kairos.jobtype.oauth.NewCredential;
 import io.kairos.jobtype.oauth.OAuthCredential;
 import io.kairos.jobtype.oauth.OAuthTokenRefreshHandler;
 import io.kairos.registry.JobRegistry;
+import io.kairos.serialization.KairosJson;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -44,7 +45,7 @@ class CredentialService {
   private final JobRegistry jobs;
   private final TransactionTemplate transactions;
   private final Clock clock;
-  private final ObjectMapper json = new ObjectMapper();
+  private final ObjectMapper json = KairosJson.newObjectMapper();
 
   CredentialService(
       CredentialStore store,

@@ -1,8 +1,6 @@
 package io.kairos.api.problem;
 
 import com.fasterxml.jackson.databind.JsonMappingException;
-import io.kairos.api.security.BodyTooLargeException;
-import io.kairos.api.security.MissingScopeException;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobConflict;
 import io.kairos.job.JobStateConflict;
@@ -17,6 +15,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -68,9 +67,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     return Problems.of(HttpStatus.CONFLICT, "Conflict", e.getMessage(), "id");
   }
 
-  @ExceptionHandler(MissingScopeException.class)
-  ProblemDetail forbidden(MissingScopeException e) {
-    return e.problem();
+  /** Exceptions that carry their own problem (e.g. a missing scope, 403). */
+  @ExceptionHandler(ErrorResponseException.class)
+  ProblemDetail ownProblem(ErrorResponseException e) {
+    return e.getBody();
   }
 
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)

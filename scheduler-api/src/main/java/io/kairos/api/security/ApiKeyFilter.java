@@ -73,7 +73,7 @@ final class ApiKeyFilter extends OncePerRequestFilter {
     ApiPrincipal principal = caller.get();
     if (path(request).startsWith("/actuator") && !principal.may(Scope.ADMIN)) {
       Problems.write(
-          response, new MissingScopeException(principal.name(), Scope.ADMIN).problem(), json);
+          response, new MissingScopeException(principal.name(), Scope.ADMIN).getBody(), json);
       return;
     }
     chain.doFilter(new AuthenticatedRequest(request, principal), response);

@@ -3,14 +3,15 @@ package io.kairos.api.security;
 import io.kairos.api.problem.Problems;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
 
 /** The caller's key lacks the scope an endpoint needs (403). */
-public class MissingScopeException extends RuntimeException {
+public class MissingScopeException extends ErrorResponseException {
 
   private final String requiredScope;
 
   MissingScopeException(String keyName, Scope required) {
-    super("the API key '" + keyName + "' lacks the scope " + required.text());
+    super(HttpStatus.FORBIDDEN, problem(keyName, required), null);
     this.requiredScope = required.text();
   }
 
@@ -19,9 +20,14 @@ public class MissingScopeException extends RuntimeException {
   }
 
   /** The 403 problem, naming the scope in {@code requiredScope}. */
-  public ProblemDetail problem() {
-    ProblemDetail problem = Problems.of(HttpStatus.FORBIDDEN, "Forbidden", getMessage(), null);
-    problem.setProperty("requiredScope", requiredScope);
+  private static ProblemDetail problem(String keyName, Scope required) {
+    ProblemDetail problem =
+        Problems.of(
+            HttpStatus.FORBIDDEN,
+            "Forbidden",
+            "the API key '" + keyName + "' lacks the scope " + required.text(),
+            null);
+    problem.setProperty("requiredScope", required.text());
     return problem;
   }
 }

@@ -1,6 +1,7 @@
 package io.kairos.api.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kairos.api.problem.BodyTooLargeException;
 import io.kairos.api.problem.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;

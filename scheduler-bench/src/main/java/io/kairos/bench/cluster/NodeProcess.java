@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * One worker or API JVM started from its jar.
  *
- * @param name the worker's node name (as in {@code kairos_job_run.node}), or "api"
+ * @param name the worker's node name (as in a run's {@code node}), or "api"
  * @param port its HTTP port on 127.0.0.1
  * @param log where its standard output and error go
  */

@@ -4,6 +4,9 @@ import io.kairos.bench.cluster.Await;
 import io.kairos.bench.cluster.BenchDatabase;
 import io.kairos.bench.cluster.Cluster;
 import io.kairos.bench.cluster.NodeProcess;
+import io.kairos.job.JobRun;
+import io.kairos.job.RunOutcome;
+import io.kairos.registry.RunHistory;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
  * Time from SIGKILL of the worker running a job to the start of that job's recovered attempt on
@@ -104,17 +108,11 @@ public final class Failover {
         rerun.map(Rerun::node));
   }
 
-  private Optional<String> runningOn(String jobId) throws SQLException {
-    try (PreparedStatement st =
-        database
-            .connection()
-            .prepareStatement(
-                "select node from kairos_job_run where job_id = ? and outcome = 'RUNNING'")) {
-      st.setString(1, jobId);
-      try (ResultSet rs = st.executeQuery()) {
-        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-      }
-    }
+  private Optional<String> runningOn(String jobId) {
+    return runs(jobId).stream()
+        .filter(r -> r.outcome() == RunOutcome.RUNNING)
+        .map(JobRun::node)
+        .findFirst();
   }
 
   /** The database's now and the execution's last heartbeat, read together just before the kill. */
@@ -137,35 +135,23 @@ public final class Failover {
     }
   }
 
-  private Optional<Rerun> rerun(String jobId) throws SQLException {
-    try (PreparedStatement st =
-        database
-            .connection()
-            .prepareStatement(
-                "select started_at, node from kairos_job_run where job_id = ? and recovered"
-                    + " order by id limit 1")) {
-      st.setString(1, jobId);
-      try (ResultSet rs = st.executeQuery()) {
-        return rs.next()
-            ? Optional.of(new Rerun(rs.getTimestamp(1).toInstant(), rs.getString(2)))
-            : Optional.empty();
-      }
-    }
+  private Optional<Rerun> rerun(String jobId) {
+    return runs(jobId).stream()
+        .filter(JobRun::recovered)
+        .findFirst()
+        .map(r -> new Rerun(r.startedAt(), r.node()));
   }
 
-  private Optional<Instant> declaredDead(String jobId, String node) throws SQLException {
-    try (PreparedStatement st =
-        database
-            .connection()
-            .prepareStatement(
-                "select finished_at from kairos_job_run where job_id = ? and node = ?"
-                    + " and outcome = 'WORKER_DIED'")) {
-      st.setString(1, jobId);
-      st.setString(2, node);
-      try (ResultSet rs = st.executeQuery()) {
-        return rs.next() ? Optional.of(rs.getTimestamp(1).toInstant()) : Optional.empty();
-      }
-    }
+  private Optional<Instant> declaredDead(String jobId, String node) {
+    return runs(jobId).stream()
+        .filter(r -> r.outcome() == RunOutcome.WORKER_DIED && node.equals(r.node()))
+        .map(JobRun::finishedAt)
+        .findFirst();
+  }
+
+  private List<JobRun> runs(String jobId) {
+    return new RunHistory(new SingleConnectionDataSource(database.connection(), true))
+        .runsOf(jobId, 0, 1000);
   }
 
   private record BeforeKill(Instant now, Instant lastHeartbeat) {}

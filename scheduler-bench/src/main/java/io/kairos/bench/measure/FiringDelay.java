@@ -3,13 +3,12 @@ package io.kairos.bench.measure;
 import io.kairos.bench.cluster.Await;
 import io.kairos.bench.cluster.BenchDatabase;
 import io.kairos.bench.cluster.Cluster;
+import io.kairos.registry.RunHistory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,13 +16,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
  * Firing delay of one-time jobs on an idle cluster: started_at − scheduled_for of each job's first
- * attempt, both as recorded in {@code kairos_job_run} (scheduled_for is the due time the API
- * computed, started_at the database's clock_timestamp() when the worker began the attempt). So it
- * covers everything between "due" and "running": the API's commit, the wake-up or the poll, the
- * claim, and the start of the attempt.
+ * attempt, both as recorded in history (scheduled_for is the due time the API computed, started_at
+ * the database's clock_timestamp() when the worker began the attempt). So it covers everything
+ * between "due" and "running": the API's commit, the wake-up or the poll, the claim, and the start
+ * of the attempt.
  */
 public final class FiringDelay {
 
@@ -144,44 +144,21 @@ public final class FiringDelay {
     return Optional.empty();
   }
 
-  private int started(String prefix) throws SQLException {
-    try (PreparedStatement st =
-        database
-            .connection()
-            .prepareStatement(
-                "select count(*) from kairos_job_run where job_id like ? and attempt = 1")) {
-      st.setString(1, prefix + "%");
-      try (ResultSet rs = st.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    }
+  private int started(String prefix) {
+    return history().countFirstAttempts(prefix);
   }
 
-  private List<FirstAttempt> firstAttempts(String prefix) throws SQLException {
-    List<FirstAttempt> runs = new ArrayList<>();
-    try (PreparedStatement st =
-        database
-            .connection()
-            .prepareStatement(
-                "select r.scheduled_for, r.started_at, j.created_at, r.job_id, r.node"
-                    + " from kairos_job_run r"
-                    + " join kairos_job j on j.id = r.job_id"
-                    + " where r.job_id like ? and r.attempt = 1 order by r.id")) {
-      st.setString(1, prefix + "%");
-      try (ResultSet rs = st.executeQuery()) {
-        while (rs.next()) {
-          runs.add(
-              new FirstAttempt(
-                  rs.getTimestamp(1).toInstant(),
-                  rs.getTimestamp(2).toInstant(),
-                  rs.getTimestamp(3).toInstant(),
-                  rs.getString(4),
-                  rs.getString(5)));
-        }
-      }
-    }
-    return runs;
+  private List<FirstAttempt> firstAttempts(String prefix) {
+    return history().firstAttempts(prefix).stream()
+        .map(
+            r ->
+                new FirstAttempt(
+                    r.scheduledFor(), r.startedAt(), r.jobCreatedAt(), r.jobId(), r.node()))
+        .toList();
+  }
+
+  private RunHistory history() {
+    return new RunHistory(new SingleConnectionDataSource(database.connection(), true));
   }
 
   /** createdAt: when the API's transaction began (PostgreSQL's now()). */

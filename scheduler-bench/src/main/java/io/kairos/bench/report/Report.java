@@ -22,14 +22,14 @@ import java.util.function.Function;
  */
 public final class Report {
 
-  /** Targets of issue 5: idle firing delay p99 with wake-ups, and failover. */
+  /** Targets: idle firing delay p99 with wake-ups, and failover. */
   static final double FIRING_P99_TARGET_MS = 50;
 
   static final double FAILOVER_TARGET_MS = 10_000;
 
   private static final String BREAKDOWN_NOTE =
       "\"Wake-up seen\" is when the benchmark's own LISTEN kairos_due connection got the"
-          + " notification; \"transaction began\" is kairos_job.created_at. Percentiles of parts do"
+          + " notification; \"transaction began\" is the job's createdAt. Percentiles of parts do"
           + " not add up to the percentile of the whole.";
 
   private static final int BAR_WIDTH = 50;
@@ -96,7 +96,7 @@ public final class Report {
       out.append("  ").append(line).append('\n');
     }
     out.append('\n').append("p99 (failover: max), log scale\n").append(chart());
-    out.append('\n').append("Acceptance (issue 5)\n");
+    out.append('\n').append("Targets\n");
     for (String line : acceptance()) {
       out.append("  ").append(line).append('\n');
     }
@@ -142,7 +142,7 @@ public final class Report {
       out.append("- ").append(line).append('\n');
     }
     out.append("\n### p99 (failover: max), log scale\n\n```text\n").append(chart()).append("```\n");
-    out.append("\n### Acceptance (issue 5)\n\n");
+    out.append("\n### Targets\n\n");
     for (String line : acceptance()) {
       out.append("- ").append(line).append('\n');
     }

@@ -17,6 +17,7 @@ import io.kairos.job.JobData;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.jobtype.noop.NoopHandler;
 import io.kairos.migration.KairosMigrations;
+import io.kairos.registry.RunHistory;
 import io.kairos.registry.TransactionJoiningDataSource;
 import io.kairos.serialization.JsonSerializer;
 import io.kairos.serialization.KairosJson;
@@ -141,8 +142,7 @@ public final class ThroughputBench {
           rate,
           kairos
               ? String.format(
-                  ", history rows %,d",
-                  jdbc.queryForObject("select count(*) from kairos_job_run", Integer.class))
+                  ", first attempts in history %,d", new RunHistory(pool).countFirstAttempts(""))
               : "");
       return rate;
     } finally {

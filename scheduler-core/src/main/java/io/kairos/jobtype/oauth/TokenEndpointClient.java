@@ -8,6 +8,7 @@ import io.kairos.job.TransientJobFailure;
 import io.kairos.outbound.OutboundHttp;
 import io.kairos.outbound.OutboundRefused;
 import io.kairos.outbound.RetryAfter;
+import io.kairos.serialization.KairosJson;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -37,7 +38,7 @@ public final class TokenEndpointClient {
   private final OutboundHttp http;
   private final Duration timeout;
   private final Clock clock;
-  private final ObjectMapper json = new ObjectMapper();
+  private final ObjectMapper json = KairosJson.newObjectMapper();
 
   public TokenEndpointClient(OutboundHttp http, Duration timeout, Clock clock) {
     this.http = Objects.requireNonNull(http, "http");

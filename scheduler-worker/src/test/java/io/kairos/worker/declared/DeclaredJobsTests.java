@@ -93,6 +93,41 @@ class DeclaredJobsTests {
   }
 
   @Test
+  void aDeclaredTimeoutIsStoredWithTheJobAndCarriedByItsExecution() throws Exception {
+    worker =
+        start(
+            "--kairos.jobs[0].id=bounded",
+            "--kairos.jobs[0].type=noop",
+            "--kairos.jobs[0].schedule.every=PT1H",
+            "--kairos.jobs[0].timeout=PT30S");
+
+    assertThat(
+            jdbc.queryForObject(
+                "select timeout from kairos_job where id = 'bounded'", String.class))
+        .isEqualTo("PT30S");
+    String taskData =
+        new String(
+            jdbc.queryForObject(
+                "select task_data from scheduled_tasks where task_instance = 'bounded'",
+                byte[].class),
+            java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(taskData).contains("\"timeout\":\"PT30S\"");
+
+    // Redefined with another timeout, the job and its execution both change.
+    worker.close();
+    worker =
+        start(
+            "--kairos.jobs[0].id=bounded",
+            "--kairos.jobs[0].type=noop",
+            "--kairos.jobs[0].schedule.every=PT1H",
+            "--kairos.jobs[0].timeout=PT2M");
+    assertThat(
+            jdbc.queryForObject(
+                "select timeout from kairos_job where id = 'bounded'", String.class))
+        .isEqualTo("PT2M");
+  }
+
+  @Test
   void aBadEntryStopsStartUpNamingTheEntryAndTheField() {
     assertThatThrownBy(
             () ->

@@ -1,10 +1,8 @@
-package io.kairos.schedule;
+package io.kairos.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kairos.job.InvalidScheduleException;
-import io.kairos.job.ScheduleSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;

@@ -1,0 +1,53 @@
+package io.kairos.architecture;
+
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleNameEndingWith;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** The rules that keep scheduler-core's packages saying what they are. */
+@AnalyzeClasses(packages = "io.kairos", importOptions = ImportOption.DoNotIncludeTests.class)
+class CoreArchitectureTests {
+
+  @ArchTest
+  static final ArchRule packagesFormNoCycles =
+      slices().matching("io.kairos.(*)..").should().beFreeOfCycles();
+
+  @ArchTest
+  static final ArchRule coreIsPlainJavaWithoutSpringBoot =
+      noClasses()
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("org.springframework.boot..")
+          .because("scheduler-core is a library; Spring Boot wiring lives in scheduler-spring");
+
+  @ArchTest
+  static final ArchRule theJobModelImportsNothingElseOfKairos =
+      noClasses()
+          .that()
+          .resideInAPackage("io.kairos.job")
+          .should()
+          .dependOnClassesThat(
+              resideInAPackage("io.kairos..").and(not(resideInAPackage("io.kairos.job"))))
+          .because("io.kairos.job is the public face that people who write job types implement");
+
+  @ArchTest
+  static final ArchRule onlyTheWiringKnowsHandlers =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("io.kairos.jobtype..")
+          .should()
+          .dependOnClassesThat(
+              resideInAPackage("io.kairos.jobtype..").and(simpleNameEndingWith("Handler")))
+          .because("what a type is (catalogue) stays apart from what it does (its handler)");
+
+  @ArchTest
+  static final ArchRule builtInTypesDoNotKnowEachOther =
+      slices().matching("io.kairos.jobtype.(*)..").should().notDependOnEachOther();
+}
