@@ -17,7 +17,7 @@ import io.kairos.jobtype.oauth.CredentialStore;
 import io.kairos.jobtype.oauth.GrantType;
 import io.kairos.jobtype.oauth.NewCredential;
 import io.kairos.jobtype.oauth.OAuthCredential;
-import io.kairos.jobtype.oauth.OAuthTokenRefreshHandler;
+import io.kairos.jobtype.oauth.OAuthTokenRefreshPayload;
 import io.kairos.registry.JobRegistry;
 import io.kairos.serialization.KairosJson;
 import java.nio.charset.StandardCharsets;
@@ -92,7 +92,7 @@ class CredentialService {
       }
       throw e;
     }
-    return CredentialResponse.of(created, OAuthTokenRefreshHandler.jobIdFor(created.id()));
+    return CredentialResponse.of(created, OAuthTokenRefreshPayload.jobIdFor(created.id()));
   }
 
   private static ApiProblem noKey() {
@@ -110,7 +110,7 @@ class CredentialService {
    * is removed first (its history stays); a pending one is kept: it refreshes this credential.
    */
   private void submitRefreshJob(String credentialId, String caller) {
-    String jobId = OAuthTokenRefreshHandler.jobIdFor(credentialId);
+    String jobId = OAuthTokenRefreshPayload.jobIdFor(credentialId);
     jobs.find(jobId).filter(job -> job.state().terminal()).ifPresent(job -> jobs.delete(jobId));
     submitter.submit(
         new NewJob(
@@ -135,7 +135,7 @@ class CredentialService {
     String next = page.size() > size ? Paging.encodeCursor(CURSOR, shown.get(size - 1).id()) : null;
     return new Page<>(
         shown.stream()
-            .map(c -> CredentialResponse.of(c, OAuthTokenRefreshHandler.jobIdFor(c.id())))
+            .map(c -> CredentialResponse.of(c, OAuthTokenRefreshPayload.jobIdFor(c.id())))
             .toList(),
         next);
   }
@@ -143,7 +143,7 @@ class CredentialService {
   CredentialResponse get(String id) {
     return store
         .find(id)
-        .map(c -> CredentialResponse.of(c, OAuthTokenRefreshHandler.jobIdFor(c.id())))
+        .map(c -> CredentialResponse.of(c, OAuthTokenRefreshPayload.jobIdFor(c.id())))
         .orElseThrow(() -> unknown(id));
   }
 
@@ -152,7 +152,7 @@ class CredentialService {
       throw unknown(id);
     }
     try {
-      control.cancel(OAuthTokenRefreshHandler.jobIdFor(id), caller);
+      control.cancel(OAuthTokenRefreshPayload.jobIdFor(id), caller);
     } catch (UnknownJobException | JobStateConflict e) {
       // no refresh job, or it is running or over: a run that finds no credential ends the job
     }

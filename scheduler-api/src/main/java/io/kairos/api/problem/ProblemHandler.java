@@ -15,7 +15,6 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
-import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -65,12 +64,6 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
   @ExceptionHandler(CredentialStore.CredentialConflict.class)
   ProblemDetail credentialConflict(CredentialStore.CredentialConflict e) {
     return Problems.of(HttpStatus.CONFLICT, "Conflict", e.getMessage(), "id");
-  }
-
-  /** Exceptions that carry their own problem (e.g. a missing scope, 403). */
-  @ExceptionHandler(ErrorResponseException.class)
-  ProblemDetail ownProblem(ErrorResponseException e) {
-    return e.getBody();
   }
 
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)

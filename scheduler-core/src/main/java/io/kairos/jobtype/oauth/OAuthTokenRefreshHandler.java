@@ -25,11 +25,6 @@ import java.util.function.Consumer;
  */
 public final class OAuthTokenRefreshHandler implements JobHandler<OAuthTokenRefreshPayload> {
 
-  /** The conventional id of a credential's refresh job. */
-  public static String jobIdFor(String credentialId) {
-    return "oauth-refresh:" + credentialId;
-  }
-
   private final CredentialStore store;
   private final TokenEndpointClient client;
   private final Clock clock;

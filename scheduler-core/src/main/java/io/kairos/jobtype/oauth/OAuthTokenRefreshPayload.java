@@ -6,6 +6,11 @@ import io.kairos.job.NewJob;
 /** {@code {"credentialId": "…"}}: the stored credential to keep fresh. */
 public record OAuthTokenRefreshPayload(String credentialId) {
 
+  /** The conventional id of a credential's refresh job. */
+  public static String jobIdFor(String credentialId) {
+    return "oauth-refresh:" + credentialId;
+  }
+
   public OAuthTokenRefreshPayload {
     if (credentialId == null || !NewJob.ID.matcher(credentialId).matches()) {
       throw new InvalidJobException("credentialId", "must match [A-Za-z0-9._:-]{1,200}");

@@ -351,7 +351,7 @@ class OAuthTokenRefreshTests {
   private String refreshOnce(String credentialId, String node) throws Exception {
     JobContext context =
         new JobContext(
-            OAuthTokenRefreshHandler.jobIdFor(credentialId),
+            OAuthTokenRefreshPayload.jobIdFor(credentialId),
             "oauth-token-refresh",
             clock.now(),
             1,
@@ -503,7 +503,7 @@ class OAuthTokenRefreshTests {
         .submitter(clock)
         .submit(
             fixture.job(
-                OAuthTokenRefreshHandler.jobIdFor(credentialId),
+                OAuthTokenRefreshPayload.jobIdFor(credentialId),
                 "oauth-token-refresh",
                 fixture.payload("{\"credentialId\": \"" + credentialId + "\"}"),
                 ScheduleSpec.at(clock.now()),

@@ -20,7 +20,7 @@ import io.kairos.jobtype.oauth.CredentialStore;
 import io.kairos.jobtype.oauth.GrantType;
 import io.kairos.jobtype.oauth.NewCredential;
 import io.kairos.jobtype.oauth.OAuthCredential;
-import io.kairos.jobtype.oauth.OAuthTokenRefreshHandler;
+import io.kairos.jobtype.oauth.OAuthTokenRefreshPayload;
 import io.kairos.outbound.OutboundPolicy;
 import io.kairos.outbound.Resolver;
 import io.kairos.registry.JobRegistry;
@@ -199,7 +199,7 @@ class JobTypesWorkerTests {
               null,
               "test"));
       submit(
-          OAuthTokenRefreshHandler.jobIdFor("crm"),
+          OAuthTokenRefreshPayload.jobIdFor("crm"),
           "oauth-token-refresh",
           "{\"credentialId\": \"crm\"}",
           ScheduleSpec.at(Instant.now()));
@@ -219,7 +219,7 @@ class JobTypesWorkerTests {
       secrets.addAll(idp.issuedAccessTokens);
       secrets.addAll(idp.issuedRefreshTokens);
       String history =
-          String.valueOf(kairos().runs().runsOf(OAuthTokenRefreshHandler.jobIdFor("crm"), 0, 100));
+          String.valueOf(kairos().runs().runsOf(OAuthTokenRefreshPayload.jobIdFor("crm"), 0, 100));
       for (String secret : secrets) {
         assertThat(output.getAll()).doesNotContain(secret);
         assertThat(history).doesNotContain(secret);
