@@ -11,14 +11,18 @@ import io.kairos.deadjob.DeadJobs;
 import io.kairos.execution.KairosSchedulerClient;
 import io.kairos.history.JobRunStore;
 import io.kairos.job.BuiltInJobTypes;
+import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobCatalogue;
 import io.kairos.job.JobControl;
 import io.kairos.job.JobStore;
 import io.kairos.job.JobSubmitter;
+import io.kairos.job.email.EmailHandler;
 import io.kairos.job.oauth.CredentialStore;
 import io.kairos.job.webhook.WebhookHandler;
 import io.kairos.node.NodeStore;
+import io.kairos.outbound.OutboundRefused;
 import io.kairos.outbound.Resolver;
+import io.kairos.outbound.SenderDomains;
 import io.kairos.serialization.JsonSerializer;
 import io.kairos.serialization.KairosJson;
 import java.time.Duration;
@@ -40,7 +44,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @EnableConfigurationProperties({
   OutboundProperties.Webhook.class,
   OutboundProperties.OAuth.class,
-  OutboundProperties.Encryption.class
+  OutboundProperties.Encryption.class,
+  OutboundProperties.Email.class
 })
 class ApiConfiguration {
 
@@ -73,12 +78,25 @@ class ApiConfiguration {
     return new DatabaseClock(dataSource, java.time.Clock.systemUTC(), Duration.ofSeconds(10));
   }
 
-  /** Webhook targets are checked against the same policy as on the workers, at creation. */
+  /**
+   * Webhook targets are checked against the same policy as on the workers, and e-mail senders
+   * against the same allowed sender domains, at creation.
+   */
   @Bean
-  JobCatalogue jobCatalogue(OutboundProperties.Webhook webhook) {
+  JobCatalogue jobCatalogue(OutboundProperties.Webhook webhook, OutboundProperties.Email email) {
+    SenderDomains senders = email.senderDomains();
     return new JobCatalogue(BuiltInJobTypes.all(), STORED_JSON)
         .withCheck(
-            WebhookHandler.TYPE, WebhookHandler.targetCheck(webhook.policy(), Resolver.SYSTEM));
+            WebhookHandler.TYPE, WebhookHandler.targetCheck(webhook.policy(), Resolver.SYSTEM))
+        .withCheck(
+            EmailHandler.TYPE,
+            payload -> {
+              try {
+                senders.check(payload.from());
+              } catch (OutboundRefused e) {
+                throw new InvalidJobException("from", e.getMessage());
+              }
+            });
   }
 
   @Bean

@@ -3,6 +3,7 @@ package io.kairos.api;
 import io.kairos.crypto.CipherSettings;
 import io.kairos.crypto.SecretCipher;
 import io.kairos.outbound.OutboundPolicy;
+import io.kairos.outbound.SenderDomains;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -18,10 +19,17 @@ final class OutboundProperties {
   private OutboundProperties() {}
 
   static OutboundPolicy policy(
-      List<String> hosts, boolean allowPrivate, List<String> networks, String prefix) {
+      List<String> hosts,
+      boolean allowPrivate,
+      List<String> networks,
+      List<Integer> ports,
+      String prefix) {
     try {
       return OutboundPolicy.of(
-          hosts == null ? List.of() : hosts, allowPrivate, networks == null ? List.of() : networks);
+          hosts == null ? List.of() : hosts,
+          allowPrivate,
+          networks == null ? List.of() : networks,
+          ports == null ? List.of() : ports);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(prefix + "." + e.getMessage(), e);
     }
@@ -32,18 +40,47 @@ final class OutboundProperties {
   record Webhook(
       List<String> allowedHosts,
       @DefaultValue("false") boolean allowPrivateNetworks,
-      List<String> allowedNetworks) {
+      List<String> allowedNetworks,
+      List<Integer> allowedPorts) {
 
     Webhook {
       allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
       allowedNetworks = allowedNetworks == null ? List.of() : List.copyOf(allowedNetworks);
+      allowedPorts = allowedPorts == null ? List.of() : List.copyOf(allowedPorts);
       OutboundProperties.policy(
-          allowedHosts, allowPrivateNetworks, allowedNetworks, "kairos.webhook");
+          allowedHosts, allowPrivateNetworks, allowedNetworks, allowedPorts, "kairos.webhook");
     }
 
     OutboundPolicy policy() {
       return OutboundProperties.policy(
-          allowedHosts, allowPrivateNetworks, allowedNetworks, "kairos.webhook");
+          allowedHosts, allowPrivateNetworks, allowedNetworks, allowedPorts, "kairos.webhook");
+    }
+  }
+
+  /**
+   * {@code kairos.email.allowed-sender-domains}: the domains e-mail jobs may be sent from (the SMTP
+   * settings are the workers' only).
+   */
+  @ConfigurationProperties("kairos.email")
+  record Email(List<String> allowedSenderDomains) {
+
+    Email {
+      allowedSenderDomains =
+          allowedSenderDomains == null ? List.of() : List.copyOf(allowedSenderDomains);
+      senderDomains(allowedSenderDomains);
+    }
+
+    SenderDomains senderDomains() {
+      return senderDomains(allowedSenderDomains);
+    }
+
+    private static SenderDomains senderDomains(List<String> domains) {
+      try {
+        return new SenderDomains(domains);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "kairos.email.allowed-sender-domains: " + e.getMessage(), e);
+      }
     }
   }
 
@@ -53,18 +90,21 @@ final class OutboundProperties {
       @DefaultValue("true") boolean requireHttps,
       List<String> allowedHosts,
       @DefaultValue("false") boolean allowPrivateNetworks,
-      List<String> allowedNetworks) {
+      List<String> allowedNetworks,
+      List<Integer> allowedPorts) {
 
     OAuth {
       allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
       allowedNetworks = allowedNetworks == null ? List.of() : List.copyOf(allowedNetworks);
+      allowedPorts = allowedPorts == null ? List.of() : List.copyOf(allowedPorts);
       OutboundProperties.policy(
-          allowedHosts, allowPrivateNetworks, allowedNetworks, "kairos.oauth");
+          allowedHosts, allowPrivateNetworks, allowedNetworks, allowedPorts, "kairos.oauth");
     }
 
     OutboundPolicy policy() {
       return OutboundProperties.policy(
-          allowedHosts, allowPrivateNetworks, allowedNetworks, "kairos.oauth");
+              allowedHosts, allowPrivateNetworks, allowedNetworks, allowedPorts, "kairos.oauth")
+          .withRequireHttps(requireHttps);
     }
   }
 

@@ -45,8 +45,11 @@ class DeadJobEndToEndTests {
         KairosUnderTest.start(
             List.of(
                 "--kairos.webhook.signing-secret=" + SIGNING_SECRET,
-                "--kairos.webhook.allow-private-networks=true"),
-            List.of("--kairos.webhook.allow-private-networks=true"));
+                "--kairos.webhook.allow-private-networks=true",
+                "--kairos.webhook.allowed-ports=" + server.getAddress().getPort()),
+            List.of(
+                "--kairos.webhook.allow-private-networks=true",
+                "--kairos.webhook.allowed-ports=" + server.getAddress().getPort()));
   }
 
   private static void reply(com.sun.net.httpserver.HttpExchange exchange, int status, String body)

@@ -22,20 +22,25 @@ import io.kairos.execution.RunningAttempts;
 import io.kairos.execution.TransactionJoiningDataSource;
 import io.kairos.history.JobRunStore;
 import io.kairos.job.BuiltInJobTypes;
+import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobCatalogue;
 import io.kairos.job.JobDeclarations;
 import io.kairos.job.JobStore;
+import io.kairos.job.email.EmailHandler;
 import io.kairos.job.log.LogHandler;
 import io.kairos.job.noop.NoopHandler;
 import io.kairos.job.retention.RetentionHandler;
 import io.kairos.job.webhook.WebhookHandler;
 import io.kairos.node.NodeStore;
+import io.kairos.outbound.OutboundRefused;
 import io.kairos.outbound.Resolver;
+import io.kairos.outbound.SenderDomains;
 import io.kairos.serialization.JsonSerializer;
 import io.kairos.serialization.KairosJson;
 import io.kairos.watchdog.StaleJobWatchdog;
 import io.kairos.worker.declared.DeclaredJobsProperties;
 import io.kairos.worker.declared.DeclaredJobsReconciler;
+import io.kairos.worker.jobtypes.EmailProperties;
 import io.kairos.worker.jobtypes.TierOne;
 import io.kairos.worker.jobtypes.WebhookProperties;
 import io.kairos.worker.metrics.KairosMetrics;
@@ -77,12 +82,26 @@ class WorkerConfiguration {
     return new DatabaseClock(dataSource, localClock, properties.clockRefresh());
   }
 
-  /** Payloads are checked as the API checks them, webhook targets against this worker's policy. */
+  /**
+   * Payloads are checked as the API checks them, webhook targets against this worker's policy and
+   * e-mail senders against its allowed sender domains: a payload that fails here fails its job
+   * permanently.
+   */
   @Bean
-  JobCatalogue jobCatalogue(WebhookProperties webhooks) {
+  JobCatalogue jobCatalogue(WebhookProperties webhooks, EmailProperties email) {
+    SenderDomains senders = email.senderDomains();
     return new JobCatalogue(BuiltInJobTypes.runnable(), STORED_JSON)
         .withCheck(
-            WebhookHandler.TYPE, WebhookHandler.targetCheck(webhooks.policy(), Resolver.SYSTEM));
+            WebhookHandler.TYPE, WebhookHandler.targetCheck(webhooks.policy(), Resolver.SYSTEM))
+        .withCheck(
+            EmailHandler.TYPE,
+            payload -> {
+              try {
+                senders.check(payload.from());
+              } catch (OutboundRefused e) {
+                throw new InvalidJobException("from", e.getMessage());
+              }
+            });
   }
 
   @Bean

@@ -63,10 +63,7 @@ class JobTypesConfiguration {
     }
     WebhookHandler handler =
         new WebhookHandler(
-            new OutboundHttp(
-                OutboundHttp.newClient(properties.connectTimeout()),
-                properties.policy(),
-                Resolver.SYSTEM),
+            new OutboundHttp(properties.connectTimeout(), properties.policy(), Resolver.SYSTEM),
             properties.signer(),
             properties.defaultTimeout(),
             clock);
@@ -103,10 +100,7 @@ class JobTypesConfiguration {
         new OAuthTokenRefreshHandler(
             credentials,
             new TokenEndpointClient(
-                new OutboundHttp(
-                    OutboundHttp.newClient(properties.timeout()),
-                    properties.policy(),
-                    Resolver.SYSTEM),
+                new OutboundHttp(properties.timeout(), properties.policy(), Resolver.SYSTEM),
                 properties.timeout(),
                 clock),
             clock,
