@@ -16,6 +16,10 @@ import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springdoc.core.customizers.OperationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -59,6 +63,47 @@ class ApiDocumentation {
                     "JsonObject",
                     new ObjectSchema().additionalProperties(true).description("a JSON object")))
         .addSecurityItem(new SecurityRequirement().addList(API_KEY));
+  }
+
+  /**
+   * Every property a schema does not list as required may be null, and responses do carry explicit
+   * nulls ({@code "lastRun": null}): said so with OpenAPI 3.0's {@code nullable}, so that generated
+   * clients accept them. A reference cannot carry {@code nullable} beside it (siblings of {@code
+   * $ref} are ignored), so a nullable reference becomes {@code allOf: [$ref], nullable: true}.
+   */
+  @Bean
+  OpenApiCustomizer nullableFields() {
+    return openApi -> {
+      if (openApi.getComponents() == null || openApi.getComponents().getSchemas() == null) {
+        return;
+      }
+      openApi
+          .getComponents()
+          .getSchemas()
+          .forEach(
+              (name, schema) -> {
+                if (PROBLEM.equals(name) || schema.getProperties() == null) {
+                  return;
+                }
+                List<String> required =
+                    schema.getRequired() == null ? List.of() : schema.getRequired();
+                Map<String, Schema> properties = new LinkedHashMap<>(schema.getProperties());
+                properties.replaceAll(
+                    (property, s) -> {
+                      if (required.contains(property)) {
+                        return s;
+                      }
+                      if (s.get$ref() != null) {
+                        return new Schema<>()
+                            .allOf(List.of(new Schema<>().$ref(s.get$ref())))
+                            .description(s.getDescription())
+                            .nullable(true);
+                      }
+                      return s.nullable(true);
+                    });
+                schema.setProperties(properties);
+              });
+    };
   }
 
   @Bean

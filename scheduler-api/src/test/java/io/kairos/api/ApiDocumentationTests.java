@@ -30,7 +30,14 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(
     classes = ApiApplication.class,
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"spring.config.name=kairos-api", "kairos.api.operator-key=docs-test-key"})
+    properties = {
+      "spring.config.name=kairos-api",
+      "kairos.api.operator-key=docs-test-key",
+      "kairos.api.keys[0].name=reader",
+      // SHA-256 of "docs-reader-key"
+      "kairos.api.keys[0].sha256=0606327f1bf1fc4c04731046b3f36e91055151f47ab154331817ac0dedfa4b79",
+      "kairos.api.keys[0].scopes=jobs:read"
+    })
 class ApiDocumentationTests {
 
   static final ObjectMapper JSON = new ObjectMapper();
@@ -139,7 +146,7 @@ class ApiDocumentationTests {
         .isEqualTo("string");
     assertThat(doc.at("/components/schemas/Schedule/properties/timeZone/type").asText())
         .isEqualTo("string");
-    assertThat(doc.at("/components/schemas/Job/properties/payload/$ref").asText())
+    assertThat(doc.at("/components/schemas/Job/properties/payload/allOf/0/$ref").asText())
         .isEqualTo("#/components/schemas/JsonObject");
     assertThat(doc.at("/components/schemas/JsonObject/type").asText()).isEqualTo("object");
   }
@@ -165,6 +172,22 @@ class ApiDocumentationTests {
     HttpResponse<String> unknown = get("/api/v1/nothing-here", "docs-test-key");
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(unknown.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+  }
+
+  @Test
+  void healthShowsItsDetailsOnlyToAnAdminKey() throws Exception {
+    for (String key : new String[] {null, "docs-reader-key", "not-a-key"}) {
+      HttpResponse<String> response = get("/actuator/health", key);
+      assertThat(response.statusCode()).as(String.valueOf(key)).isEqualTo(200);
+      JsonNode health = JSON.readTree(response.body());
+      assertThat(health.get("status").asText()).isEqualTo("UP");
+      assertThat(health.has("components")).as(response.body()).isFalse();
+      assertThat(response.body()).doesNotContain("diskSpace").doesNotContain("PostgreSQL");
+    }
+    JsonNode admin = JSON.readTree(get("/actuator/health", "docs-test-key").body());
+    assertThat(admin.at("/components/diskSpace/details/total").isNumber()).isTrue();
+    assertThat(admin.at("/components/db/details/database").asText()).isEqualTo("PostgreSQL");
+    assertThat(get("/actuator/health/db", null).body()).doesNotContain("PostgreSQL");
   }
 
   private HttpResponse<String> get(String path, String key) throws Exception {

@@ -11,9 +11,11 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobType;
 import io.kairos.job.PayloadCheck;
+import io.kairos.jobtype.email.SenderDomainCheck;
 import io.kairos.jobtype.webhook.WebhookTargetCheck;
 import io.kairos.outbound.OutboundPolicy;
 import io.kairos.outbound.Resolver;
+import io.kairos.outbound.SenderDomains;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -52,14 +54,17 @@ public final class JobCatalogue {
 
   /**
    * The built-in types anyone may create, with webhook targets checked against {@code
-   * webhookTargets} at creation. Worker and API build theirs here, so the API refuses exactly what
-   * a worker would.
+   * webhookTargets} and e-mail senders against {@code senders} at creation. Worker and API build
+   * theirs here, so the API refuses exactly what a worker would.
    */
   public static JobCatalogue builtIn(
-      Collection<JobType<?>> types, ObjectMapper json, OutboundPolicy webhookTargets) {
+      Collection<JobType<?>> types,
+      ObjectMapper json,
+      OutboundPolicy webhookTargets,
+      SenderDomains senders) {
     return new JobCatalogue(types, json)
-        .withCheck(
-            BuiltInJobTypes.WEBHOOK, new WebhookTargetCheck(webhookTargets, Resolver.SYSTEM));
+        .withCheck(BuiltInJobTypes.WEBHOOK, new WebhookTargetCheck(webhookTargets, Resolver.SYSTEM))
+        .withCheck(BuiltInJobTypes.EMAIL, new SenderDomainCheck(senders));
   }
 
   /** This catalogue, with {@code check} run on every payload of {@code type} it binds. */

@@ -14,6 +14,7 @@ import io.kairos.execution.JobTasks;
 import io.kairos.housekeeping.Housekeeper;
 import io.kairos.node.NodeStore;
 import io.kairos.outbound.OutboundPolicy;
+import io.kairos.outbound.SenderDomains;
 import io.kairos.registry.JobRegistry;
 import io.kairos.registry.RunHistory;
 import io.kairos.registry.TransactionJoiningDataSource;
@@ -69,7 +70,8 @@ public final class Kairos implements AutoCloseable {
     this.catalogue =
         builder.catalogue != null
             ? builder.catalogue
-            : JobCatalogue.builtIn(BuiltInJobTypes.all(), json, OutboundPolicy.PUBLIC_ONLY);
+            : JobCatalogue.builtIn(
+                BuiltInJobTypes.all(), json, OutboundPolicy.PUBLIC_ONLY, SenderDomains.ANY);
     this.transactions = new TransactionTemplate(builder.transactionManager);
     this.dueListener = builder.dueListener;
     this.jobs = new JobRegistry(dataSource, json, clock);

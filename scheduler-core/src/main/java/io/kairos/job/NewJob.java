@@ -23,7 +23,8 @@ public record NewJob(
     Duration timeout,
     Duration misfireGrace) {
 
-  public static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,200}");
+  public static final Pattern ID =
+      Pattern.compile("(?!\\.\\.?$)[A-Za-z0-9._:-]{1,200}"); // not . or ..
   public static final int MAX_ATTEMPTS_LIMIT = 100;
   public static final int PRIORITY_LIMIT = 1000;
 

@@ -4,9 +4,15 @@ import java.net.IDN;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Where Kairos may send requests on a user's behalf (webhooks, OAuth token endpoints), so that
@@ -19,6 +25,10 @@ import java.util.Objects;
  *       169.254.169.254, the cloud metadata service), shared, reserved, multicast, unspecified,
  *       also as IPv4 embedded in IPv6 — are refused unless {@code allowPrivateNetworks}, or unless
  *       they lie in one of {@code allowedNetworks}.
+ *   <li>Ports: 80 and 443, and those in {@code allowedPorts}; an explicit port anywhere else is
+ *       refused (an internal service on an odd port of a public host is no webhook target).
+ *   <li>{@code requireHttps}: plain http refused (token endpoints carry client secrets).
+ *   <li>IPv6 zone ids ({@code http://[fe80::1%25eth0]/}) are refused.
  * </ul>
  *
  * The URL is checked when a job is created ({@link #check(URI)}: names and IP literals, and the
@@ -26,9 +36,16 @@ import java.util.Objects;
  * #resolve(URI, Resolver)}: every address the name resolves to must pass).
  */
 public record OutboundPolicy(
-    List<String> allowedHosts, boolean allowPrivateNetworks, List<Cidr> allowedNetworks) {
+    List<String> allowedHosts,
+    boolean allowPrivateNetworks,
+    List<Cidr> allowedNetworks,
+    Set<Integer> allowedPorts,
+    boolean requireHttps) {
 
-  /** Any public host; nothing private. */
+  /** The ports every policy allows: http's and https's. */
+  public static final Set<Integer> STANDARD_PORTS = Set.of(80, 443);
+
+  /** Any public host on ports 80 and 443; nothing private. */
   public static final OutboundPolicy PUBLIC_ONLY = new OutboundPolicy(List.of(), false, List.of());
 
   public OutboundPolicy {
@@ -37,6 +54,36 @@ public record OutboundPolicy(
             ? List.of()
             : allowedHosts.stream().map(OutboundPolicy::normaliseEntry).toList();
     allowedNetworks = allowedNetworks == null ? List.of() : List.copyOf(allowedNetworks);
+    Set<Integer> ports = new TreeSet<>(STANDARD_PORTS);
+    if (allowedPorts != null) {
+      for (Integer port : allowedPorts) {
+        if (port == null || port < 1 || port > 65535) {
+          throw new IllegalArgumentException("'" + port + "' is not a port (1 to 65535)");
+        }
+        ports.add(port);
+      }
+    }
+    allowedPorts = Collections.unmodifiableSet(ports);
+  }
+
+  /** Ports 80 and 443 only, http and https. */
+  public OutboundPolicy(
+      List<String> allowedHosts, boolean allowPrivateNetworks, List<Cidr> allowedNetworks) {
+    this(allowedHosts, allowPrivateNetworks, allowedNetworks, Set.of(), false);
+  }
+
+  /** This policy, also allowing these ports (besides 80 and 443). */
+  public OutboundPolicy withAllowedPorts(Collection<Integer> ports) {
+    Set<Integer> all = new TreeSet<>(allowedPorts);
+    all.addAll(ports);
+    return new OutboundPolicy(
+        allowedHosts, allowPrivateNetworks, allowedNetworks, all, requireHttps);
+  }
+
+  /** This policy, refusing plain http when {@code required}. */
+  public OutboundPolicy withRequireHttps(boolean required) {
+    return new OutboundPolicy(
+        allowedHosts, allowPrivateNetworks, allowedNetworks, allowedPorts, required);
   }
 
   private static String normaliseEntry(String entry) {
@@ -64,6 +111,23 @@ public record OutboundPolicy(
    */
   public static OutboundPolicy of(
       List<String> allowedHosts, boolean allowPrivateNetworks, List<String> allowedNetworks) {
+    return of(allowedHosts, allowPrivateNetworks, allowedNetworks, List.of());
+  }
+
+  /** As {@link #of(List, boolean, List)}, with the {@code allowed-ports} setting. */
+  public static OutboundPolicy of(
+      List<String> allowedHosts,
+      boolean allowPrivateNetworks,
+      List<String> allowedNetworks,
+      List<Integer> allowedPorts) {
+    Set<Integer> ports;
+    try {
+      ports =
+          new OutboundPolicy(List.of(), false, List.of(), allowedPortsOf(allowedPorts), false)
+              .allowedPorts();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("allowed-ports: " + e.getMessage(), e);
+    }
     List<Cidr> networks;
     try {
       networks =
@@ -73,10 +137,24 @@ public record OutboundPolicy(
       throw new IllegalArgumentException("allowed-networks: " + e.getMessage(), e);
     }
     try {
-      return new OutboundPolicy(allowedHosts, allowPrivateNetworks, networks);
+      return new OutboundPolicy(allowedHosts, allowPrivateNetworks, networks, ports, false);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("allowed-hosts: " + e.getMessage(), e);
     }
+  }
+
+  private static Set<Integer> allowedPortsOf(List<Integer> ports) {
+    if (ports == null) {
+      return Set.of();
+    }
+    Set<Integer> set = new HashSet<>();
+    for (Integer port : ports) {
+      if (port == null) {
+        throw new IllegalArgumentException("'null' is not a port (1 to 65535)");
+      }
+      set.add(port);
+    }
+    return set;
   }
 
   /**
@@ -139,12 +217,25 @@ public record OutboundPolicy(
     if (!scheme.equals("http") && !scheme.equals("https")) {
       throw new OutboundRefused("must be an http or https URL");
     }
+    if (requireHttps && !scheme.equals("https")) {
+      throw new OutboundRefused("must be an https URL");
+    }
     if (url.getRawUserInfo() != null) {
       throw new OutboundRefused("must not carry user information");
     }
     String host = url.getHost();
     if (host == null || host.isBlank()) {
       throw new OutboundRefused("must name a host");
+    }
+    if (host.indexOf('%') >= 0) {
+      // A zone id picks a local interface: meaningless for a public target, and it would make the
+      // address depend on this machine's interfaces.
+      throw new OutboundRefused("must not carry an IPv6 zone id");
+    }
+    int port = url.getPort();
+    if (port != -1 && !allowedPorts.contains(port)) {
+      throw new OutboundRefused(
+          "port " + port + " is not allowed (allowed: " + allowedPortsText() + ")");
     }
     host = host.toLowerCase(Locale.ROOT);
     if (host.startsWith("[") && host.endsWith("]")) {
@@ -164,6 +255,10 @@ public record OutboundPolicy(
       throw new OutboundRefused("host '" + host + "' is not on the allow-list");
     }
     return host;
+  }
+
+  private String allowedPortsText() {
+    return allowedPorts.stream().map(String::valueOf).collect(Collectors.joining(", "));
   }
 
   private boolean onAllowList(String host) {

@@ -52,8 +52,8 @@ public final class JobRegistry {
           + " j.updated_by, j.finished_at, j.timeout, j.misfire_grace, j.stale_since,"
           + " coalesce(t.execution_time, j.paused_execution_time) as next_run_at, t.picked,"
           + " t.picked_by, t.last_heartbeat,"
-          + " coalesce(t.last_success, j.paused_last_success) as last_success,"
-          + " coalesce(t.last_failure, j.paused_last_failure) as last_failure,"
+          + " coalesce(t.last_success, j.paused_last_success, (select max(r.finished_at) from kairos_job_run r where r.job_id = j.id and r.outcome = 'SUCCEEDED')) as last_success," // execution gone: history
+          + " coalesce(t.last_failure, j.paused_last_failure, (select max(r.finished_at) from kairos_job_run r where r.job_id = j.id and r.outcome not in ('SUCCEEDED', 'RUNNING', 'MISSED'))) as last_failure,"
           + " coalesce(t.consecutive_failures, j.paused_consecutive_failures, 0)"
           + " as consecutive_failures";
   private static final String FROM =

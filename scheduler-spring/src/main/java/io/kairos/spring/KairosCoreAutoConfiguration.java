@@ -27,8 +27,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 /**
  * Kairos's core in a Spring Boot application, built once through {@link Kairos} for the
  * application's DataSource and transaction manager; the worker and the API both start from here and
- * add only what is theirs. The {@code kairos.webhook}, {@code kairos.oauth} and {@code
- * kairos.encryption} settings are bound here, once, for both.
+ * add only what is theirs. The {@code kairos.webhook}, {@code kairos.oauth}, {@code kairos.email}
+ * and {@code kairos.encryption} settings are bound here, once, for both.
  *
  * <p>An auto-configuration, so an application's own clock or catalogue (the worker's, which adds
  * operator-only types) replaces the default here.
@@ -37,6 +37,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 @EnableConfigurationProperties({
   WebhookProperties.class,
   OAuthProperties.class,
+  EmailProperties.class,
   EncryptionProperties.class
 })
 public class KairosCoreAutoConfiguration {
@@ -60,12 +61,18 @@ public class KairosCoreAutoConfiguration {
     return new DatabaseClock(dataSource, localClock, Duration.ofSeconds(10));
   }
 
-  /** The built-in types anyone may create; webhook targets checked against this policy. */
+  /**
+   * The built-in types anyone may create; webhook targets and e-mail senders checked against this
+   * deployment's policy.
+   */
   @Bean
   @ConditionalOnMissingBean
-  JobCatalogue jobCatalogue(WebhookProperties webhooks) {
+  JobCatalogue jobCatalogue(WebhookProperties webhooks, EmailProperties email) {
     return JobCatalogue.builtIn(
-        BuiltInJobTypes.all(), KairosJson.newObjectMapper(), webhooks.policy());
+        BuiltInJobTypes.all(),
+        KairosJson.newObjectMapper(),
+        webhooks.policy(),
+        email.senderDomains());
   }
 
   @Bean(destroyMethod = "")

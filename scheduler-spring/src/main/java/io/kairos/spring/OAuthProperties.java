@@ -18,6 +18,7 @@ import org.springframework.validation.annotation.Validated;
  * @param allowedHosts when set, the only hosts token endpoints may be on
  * @param allowPrivateNetworks allow token endpoints on loopback, private or link-local addresses
  * @param allowedNetworks CIDR blocks allowed even though private
+ * @param allowedPorts ports token endpoints may be on besides 80 and 443
  */
 @Validated
 @ConfigurationProperties("kairos.oauth")
@@ -28,11 +29,13 @@ public record OAuthProperties(
     @DefaultValue("true") boolean requireHttps,
     List<String> allowedHosts,
     @DefaultValue("false") boolean allowPrivateNetworks,
-    List<String> allowedNetworks) {
+    List<String> allowedNetworks,
+    List<Integer> allowedPorts) {
 
   public OAuthProperties {
     allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
     allowedNetworks = allowedNetworks == null ? List.of() : List.copyOf(allowedNetworks);
+    allowedPorts = allowedPorts == null ? List.of() : List.copyOf(allowedPorts);
     if (refreshMargin.isNegative()) {
       throw new IllegalArgumentException("kairos.oauth.refresh-margin must not be negative");
     }
@@ -42,11 +45,17 @@ public record OAuthProperties(
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("kairos.oauth.timeout must be positive");
     }
-    WebhookProperties.policy(allowedHosts, allowPrivateNetworks, allowedNetworks, "kairos.oauth");
+    WebhookProperties.policy(
+        allowedHosts, allowPrivateNetworks, allowedNetworks, allowedPorts, "kairos.oauth");
   }
 
+  /**
+   * Where token endpoints may be. {@code require-https} is part of it, so every request to a token
+   * endpoint (not only the creation of a credential) refuses plain http.
+   */
   public OutboundPolicy policy() {
     return WebhookProperties.policy(
-        allowedHosts, allowPrivateNetworks, allowedNetworks, "kairos.oauth");
+            allowedHosts, allowPrivateNetworks, allowedNetworks, allowedPorts, "kairos.oauth")
+        .withRequireHttps(requireHttps);
   }
 }

@@ -18,6 +18,7 @@ import org.springframework.validation.annotation.Validated;
  *     subdomains)
  * @param allowPrivateNetworks allow loopback, private and link-local targets (off: refused)
  * @param allowedNetworks CIDR blocks allowed even though private (e.g. one intranet service)
+ * @param allowedPorts ports webhooks may target besides 80 and 443
  * @param defaultTimeout how long one request may take when the payload sets no timeout
  * @param connectTimeout how long connecting may take
  */
@@ -28,6 +29,7 @@ public record WebhookProperties(
     List<String> allowedHosts,
     @DefaultValue("false") boolean allowPrivateNetworks,
     List<String> allowedNetworks,
+    List<Integer> allowedPorts,
     @NotNull @DefaultValue("10s") Duration defaultTimeout,
     @NotNull @DefaultValue("5s") Duration connectTimeout) {
 
@@ -42,11 +44,13 @@ public record WebhookProperties(
     }
     allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
     allowedNetworks = allowedNetworks == null ? List.of() : List.copyOf(allowedNetworks);
-    policy(allowedHosts, allowPrivateNetworks, allowedNetworks, "kairos.webhook");
+    allowedPorts = allowedPorts == null ? List.of() : List.copyOf(allowedPorts);
+    policy(allowedHosts, allowPrivateNetworks, allowedNetworks, allowedPorts, "kairos.webhook");
   }
 
   public OutboundPolicy policy() {
-    return policy(allowedHosts, allowPrivateNetworks, allowedNetworks, "kairos.webhook");
+    return policy(
+        allowedHosts, allowPrivateNetworks, allowedNetworks, allowedPorts, "kairos.webhook");
   }
 
   public WebhookSigner signer() {
@@ -54,9 +58,13 @@ public record WebhookProperties(
   }
 
   static OutboundPolicy policy(
-      List<String> hosts, boolean allowPrivate, List<String> networks, String prefix) {
+      List<String> hosts,
+      boolean allowPrivate,
+      List<String> networks,
+      List<Integer> ports,
+      String prefix) {
     try {
-      return OutboundPolicy.of(hosts, allowPrivate, networks);
+      return OutboundPolicy.of(hosts, allowPrivate, networks, ports);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(prefix + "." + e.getMessage(), e);
     }
@@ -70,6 +78,8 @@ public record WebhookProperties(
         + allowedHosts
         + ", private networks "
         + (allowPrivateNetworks ? "allowed" : "refused")
+        + ", extra ports "
+        + allowedPorts
         + "]";
   }
 }

@@ -67,7 +67,8 @@ class CredentialEndToEndTests {
         List.of(
             "--kairos.encryption.key=" + ENCRYPTION_KEY,
             "--kairos.oauth.require-https=false",
-            "--kairos.oauth.allowed-networks=127.0.0.0/8");
+            "--kairos.oauth.allowed-networks=127.0.0.0/8",
+            "--kairos.oauth.allowed-ports=" + idp.getAddress().getPort());
     kairos = KairosUnderTest.start(common, common);
   }
 
@@ -250,6 +251,7 @@ class CredentialEndToEndTests {
                 "--kairos.encryption.key=",
                 "--kairos.oauth.require-https=false",
                 "--kairos.oauth.allowed-networks=127.0.0.0/8",
+                "--kairos.oauth.allowed-ports=" + idp.getAddress().getPort(),
                 "--kairos.api.operator-key=" + KairosUnderTest.OPERATOR_KEY)) {
       String base = "http://localhost:" + bare.getEnvironment().getProperty("local.server.port");
       HttpResponse<String> refused =

@@ -45,8 +45,11 @@ class DeadJobEndToEndTests {
         KairosUnderTest.start(
             List.of(
                 "--kairos.webhook.signing-secret=" + SIGNING_SECRET,
-                "--kairos.webhook.allow-private-networks=true"),
-            List.of("--kairos.webhook.allow-private-networks=true"));
+                "--kairos.webhook.allow-private-networks=true",
+                "--kairos.webhook.allowed-ports=" + server.getAddress().getPort()),
+            List.of(
+                "--kairos.webhook.allow-private-networks=true",
+                "--kairos.webhook.allowed-ports=" + server.getAddress().getPort()));
   }
 
   private static void reply(com.sun.net.httpserver.HttpExchange exchange, int status, String body)
@@ -95,6 +98,8 @@ class DeadJobEndToEndTests {
 
     JsonNode dead = kairos.body(kairos.get("/api/v1/dead-jobs/d-flaky"));
     assertThat(dead.get("type").asText()).isEqualTo("webhook");
+    assertThat(kairos.job("d-flaky").get("lastFailure").isNull()).isFalse();
+    assertThat(kairos.job("d-flaky").get("lastSuccess").isNull()).isTrue();
     assertThat(dead.get("lastError").asText()).contains("404");
     assertThat(dead.get("attempts").asInt()).isEqualTo(1);
     assertThat(dead.get("payload").get("url").asText()).isEqualTo(url("/flaky"));
@@ -132,6 +137,8 @@ class DeadJobEndToEndTests {
     assertThat(kairos.runs("d-flaky"))
         .extracting(r -> r.get("outcome").asText())
         .containsExactly("FAILED", "SUCCEEDED");
+    assertThat(kairos.job("d-flaky").get("lastSuccess").asText())
+        .isEqualTo(kairos.runs("d-flaky").get(1).get("finishedAt").asText());
     assertThat(flakyCalls.get()).isEqualTo(2);
     kairos.assertProblem(kairos.get("/api/v1/dead-jobs/d-flaky"), 404, null);
     kairos.assertProblem(kairos.post("/api/v1/dead-jobs/d-flaky/requeue", null), 409, null);

@@ -50,6 +50,10 @@ class EndToEndTests {
     assertThat(runs.get("items")).hasSize(1);
     JsonNode run = runs.get("items").get(0);
     assertThat(run.get("outcome").asText()).isEqualTo("SUCCEEDED");
+    // The execution row is gone once a one-time job completed; its last success is its run's end.
+    JsonNode completed = kairos.job("e2e-hello");
+    assertThat(completed.get("lastSuccess").asText()).isEqualTo(run.get("finishedAt").asText());
+    assertThat(completed.get("lastFailure").isNull()).isTrue();
     assertThat(run.get("attempt").asInt()).isEqualTo(1);
     assertThat(run.get("node").asText()).isEqualTo(KairosUnderTest.WORKER);
     assertThat(run.get("recovered").asBoolean()).isFalse();

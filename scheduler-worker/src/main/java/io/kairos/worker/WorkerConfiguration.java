@@ -23,6 +23,7 @@ import io.kairos.jobtype.noop.NoopHandler;
 import io.kairos.jobtype.retention.RetentionHandler;
 import io.kairos.registry.JobRegistry;
 import io.kairos.serialization.KairosJson;
+import io.kairos.spring.EmailProperties;
 import io.kairos.spring.WebhookProperties;
 import io.kairos.watchdog.StaleJobWatchdog;
 import io.kairos.worker.declared.DeclaredJobsProperties;
@@ -54,13 +55,17 @@ class WorkerConfiguration {
   }
 
   /**
-   * Payloads are checked as the API checks them, webhook targets against this worker's policy; a
-   * worker also runs the operator-only types.
+   * Payloads are checked as the API checks them, webhook targets against this worker's policy and
+   * e-mail senders against its allowed sender domains (a payload that fails here fails its job
+   * permanently); a worker also runs the operator-only types.
    */
   @Bean
-  JobCatalogue jobCatalogue(WebhookProperties webhooks) {
+  JobCatalogue jobCatalogue(WebhookProperties webhooks, EmailProperties email) {
     return JobCatalogue.builtIn(
-        BuiltInJobTypes.runnable(), KairosJson.newObjectMapper(), webhooks.policy());
+        BuiltInJobTypes.runnable(),
+        KairosJson.newObjectMapper(),
+        webhooks.policy(),
+        email.senderDomains());
   }
 
   /** The steps every task shares: start, run, record, the persisted retry tier, revival. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.kagkarlsson.scheduler.Clock;
+import io.kairos.api.problem.InputText;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.control.JobControl;
 import io.kairos.control.JobSubmitter;
@@ -71,11 +72,16 @@ class JobService {
   }
 
   JobSubmitter.Submission create(CreateJobRequest request, String caller) {
+    if (".".equals(request.id()) || "..".equals(request.id())) {
+      // A path segment of its own: /api/v1/jobs/.. could never reach the job.
+      throw new InvalidJobException("id", "must not be '.' or '..'");
+    }
     JobType<?> type = catalogue.require(request.type());
     JsonNode payload =
         request.payload() == null || request.payload().isNull()
             ? json.createObjectNode()
             : request.payload();
+    InputText.checkPayload("payload", payload);
     catalogue.bind(type, payload);
     Instant now = clock.now();
     ScheduleSpec schedule =
@@ -173,10 +179,10 @@ class JobService {
 
   Page<RunResponse> runs(String id, String cursor, Integer limit) {
     int size = checkLimit(limit);
+    long after = cursor == null ? 0 : parseRunId(decodeCursor("run:", cursor));
     if (jobs.find(id).isEmpty()) {
       throw new UnknownJobException(id);
     }
-    long after = cursor == null ? 0 : parseRunId(decodeCursor("run:", cursor));
     var page = runs.runsOf(id, after, size + 1);
     List<RunResponse> items = new ArrayList<>();
     for (int i = 0; i < Math.min(size, page.size()); i++) {

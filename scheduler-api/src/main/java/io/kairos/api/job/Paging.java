@@ -1,5 +1,6 @@
 package io.kairos.api.job;
 
+import io.kairos.api.problem.InputText;
 import io.kairos.job.InvalidJobException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -34,7 +35,9 @@ public final class Paging {
   public static String decodeCursor(String kind, String cursor) {
     try {
       String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-      if (text.startsWith(kind) && text.length() > kind.length()) {
+      if (text.startsWith(kind)
+          && text.length() > kind.length()
+          && InputText.controlCharacterIn(text, false) < 0) {
         return text.substring(kind.length());
       }
     } catch (IllegalArgumentException e) {

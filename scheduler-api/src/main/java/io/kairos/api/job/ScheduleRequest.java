@@ -31,7 +31,8 @@ public record ScheduleRequest(
     }
     ZoneId zone = zone();
     if (at != null) {
-      return ScheduleSpec.at(instant(zone));
+      // The zone is kept with the instant, so the job shows the schedule as it was written.
+      return new ScheduleSpec(instant(zone), null, zone, null, null);
     }
     if (every != null) {
       if (zone != null) {

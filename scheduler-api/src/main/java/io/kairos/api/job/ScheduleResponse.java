@@ -14,7 +14,9 @@ import java.util.List;
 public record ScheduleResponse(
     @Schema(description = "the instant a one-time job runs") Instant at,
     @Schema(example = "0 0 9 * * MON-FRI") String cron,
-    @Schema(description = "the cron's or daily times' time zone", example = "Europe/Oslo")
+    @Schema(
+            description = "the time zone of the cron, the daily times or a local 'at'",
+            example = "Europe/Oslo")
         String timeZone,
     @Schema(description = "ISO-8601 duration", example = "PT5M") String every,
     @Schema(description = "local times of day (declared jobs only)", example = "[\"03:00\"]")

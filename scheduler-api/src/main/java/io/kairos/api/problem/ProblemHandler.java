@@ -1,12 +1,20 @@
 package io.kairos.api.problem;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobConflict;
 import io.kairos.job.JobStateConflict;
 import io.kairos.job.UnknownJobException;
 import io.kairos.jobtype.oauth.CredentialStore;
-import java.util.stream.Collectors;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -75,6 +83,40 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         e.getName());
   }
 
+  /** {@code a.b[2].c} from Jackson's path. */
+  private static String path(List<JsonMappingException.Reference> references) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference r : references) {
+      if (r.getFieldName() != null) {
+        path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
+      } else {
+        path.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return path.toString();
+  }
+
+  /** Where the parser was when the body turned out not to be valid JSON, or null. */
+  private static String parsedField(StreamReadException e) {
+    JsonParser parser = e.getProcessor();
+    if (parser == null) {
+      return null;
+    }
+    List<String> parts = new ArrayList<>();
+    for (JsonStreamContext c = parser.getParsingContext(); c != null; c = c.getParent()) {
+      if (c.inObject() && c.getCurrentName() != null) {
+        parts.add(0, "." + c.getCurrentName());
+      } else if (c.inArray() && c.getCurrentIndex() >= 0) {
+        parts.add(0, "[" + c.getCurrentIndex() + "]");
+      }
+    }
+    if (parts.isEmpty()) {
+      return null;
+    }
+    String joined = String.join("", parts);
+    return joined.startsWith(".") ? joined.substring(1) : joined;
+  }
+
   @ExceptionHandler(Exception.class)
   ProblemDetail unexpected(Exception e) {
     LOG.error("Request failed", e);
@@ -99,13 +141,40 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
     String field = null;
     String detail = "the body is not valid JSON";
-    if (e.getCause() instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-      field =
-          mapping.getPath().stream()
-              .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-              .collect(Collectors.joining("."));
-      detail = field + " is not allowed here or has the wrong JSON type";
-    } else if (e.getCause() == null) {
+    Throwable cause = e.getCause();
+    Throwable syntax = cause;
+    while (syntax != null
+        && !(syntax instanceof StreamReadException)
+        && !(syntax instanceof StreamConstraintsException)) {
+      syntax = syntax.getCause() == syntax ? null : syntax.getCause();
+    }
+    if (syntax instanceof StreamConstraintsException) {
+      detail = "the body is nested too deeply or too large";
+    } else if (syntax instanceof StreamReadException parse) {
+      // Not JSON as written (a duplicate key, bad UTF-8, a number out of range), also when
+      // Jackson reports it from inside a field: the parser knows where it was.
+      field = parsedField(parse);
+      String message = parse.getOriginalMessage() == null ? "" : parse.getOriginalMessage();
+      if (message.startsWith("Duplicate field")) {
+        detail = (field == null ? "a key" : field) + " appears more than once";
+      } else if (parse instanceof InputCoercionException) {
+        detail = (field == null ? "a number" : field) + " is out of range";
+      } else if (field != null) {
+        detail = field + " is not valid JSON (or not UTF-8)";
+      }
+    } else if (cause instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+      field = path(mapping.getPath());
+      if (mapping instanceof InvalidFormatException invalid
+          && StrictJson.CONTROL_CHARACTERS.equals(invalid.getOriginalMessage())) {
+        detail = field + " " + StrictJson.CONTROL_CHARACTERS + " other than tab and line breaks";
+      } else {
+        detail = field + " is not allowed here or has the wrong JSON type";
+      }
+    } else if (cause instanceof MismatchedInputException
+        && cause.getMessage() != null
+        && cause.getMessage().startsWith("Trailing token")) {
+      detail = "the body has content after its JSON value";
+    } else if (cause == null) {
       detail = "a JSON body is required";
     }
     return ResponseEntity.badRequest()

@@ -42,11 +42,6 @@ final class ApiKeyFilter extends OncePerRequestFilter {
         || path.startsWith("/swagger-ui/");
   }
 
-  @Override
-  protected boolean shouldNotFilter(HttpServletRequest request) {
-    return isOpen(path(request));
-  }
-
   /**
    * The path as the container resolved it (decoded, {@code ;} parameters and {@code ..} removed),
    * never the raw request URI: {@code /actuator/health/..;/metrics} must not pass as health.
@@ -61,6 +56,18 @@ final class ApiKeyFilter extends OncePerRequestFilter {
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+    if (isOpen(path(request))) {
+      // Open to everyone, but a valid key still identifies its caller: health shows its details
+      // (disk paths and sizes, the database) only to an admin key
+      // (management.endpoint.health.show-details=when-authorized, roles=admin).
+      Optional<ApiPrincipal> caller =
+          header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+              ? keys.authenticate(header.substring(BEARER.length()).trim())
+              : Optional.empty();
+      chain.doFilter(
+          caller.isPresent() ? new AuthenticatedRequest(request, caller.get()) : request, response);
+      return;
+    }
     if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       unauthorized(response, "an API key is required: send 'Authorization: Bearer <key>'");
       return;
@@ -106,6 +113,16 @@ final class ApiKeyFilter extends OncePerRequestFilter {
     @Override
     public String getAuthType() {
       return "Bearer";
+    }
+
+    /** Roles are scopes ({@code admin}, {@code jobs:read}, …), for actuator's role checks. */
+    @Override
+    public boolean isUserInRole(String role) {
+      try {
+        return principal.may(Scope.parse(role));
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
     }
   }
 }

@@ -43,6 +43,14 @@ class SecurityConfiguration implements WebMvcConfigurer {
   }
 
   @Bean
+  FilterRegistrationBean<ControlCharacterFilter> controlCharacterFilter(ObjectMapper json) {
+    FilterRegistrationBean<ControlCharacterFilter> registration =
+        new FilterRegistrationBean<>(new ControlCharacterFilter(json));
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 102);
+    return registration;
+  }
+
+  @Bean
   FilterRegistrationBean<RequestBodyLimitFilter> requestBodyLimitFilter(
       @Value("${kairos.api.max-body-size:256KB}") DataSize maxBodySize, ObjectMapper json) {
     FilterRegistrationBean<RequestBodyLimitFilter> registration =

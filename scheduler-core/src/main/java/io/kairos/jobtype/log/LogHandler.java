@@ -17,6 +17,6 @@ public final class LogHandler implements JobHandler<LogPayload> {
         context.jobId(),
         context.attempt(),
         context.node(),
-        payload.message());
+        payload.message().replace("\r", "\\r").replace("\n", "\\n")); // no forged lines
   }
 }

@@ -43,7 +43,9 @@ class MockOAuth2ServerInteropTests {
   void aClientCredentialsCredentialIsRefreshedByARealAuthorisationServer() throws Exception {
     SettableClock clock = new SettableClock();
     clock.set(Instant.now());
-    OutboundPolicy local = new OutboundPolicy(List.of(), true, List.of());
+    OutboundPolicy local =
+        new OutboundPolicy(List.of(), true, List.of())
+            .withAllowedPorts(List.of(idp.url("/").port()));
     SecretCipher cipher =
         new SecretCipher(
             EncryptionKey.of("k1", "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80="), List.of());
@@ -53,8 +55,7 @@ class MockOAuth2ServerInteropTests {
         new OAuthTokenRefreshHandler(
             store,
             new TokenEndpointClient(
-                new OutboundHttp(
-                    OutboundHttp.newClient(Duration.ofSeconds(5)), local, Resolver.SYSTEM),
+                new OutboundHttp(Duration.ofSeconds(5), local, Resolver.SYSTEM),
                 Duration.ofSeconds(10),
                 clock),
             clock,

@@ -84,15 +84,16 @@ class OAuthTokenRefreshTests {
     endpoint = new TestTokenEndpoint().client("kairos", CLIENT_SECRET);
     clock = new SettableClock();
     clock.set(Instant.parse("2026-03-01T10:00:00Z"));
-    OutboundPolicy localAllowed = new OutboundPolicy(List.of(), true, List.of());
+    OutboundPolicy localAllowed =
+        new OutboundPolicy(List.of(), true, List.of())
+            .withAllowedPorts(List.of(endpoint.uri().getPort()));
     store = new CredentialStore(fixture.dataSource, CIPHER, localAllowed, Resolver.SYSTEM, false);
     reauthRequired = new CopyOnWriteArrayList<>();
     handler =
         new OAuthTokenRefreshHandler(
             store,
             new TokenEndpointClient(
-                new OutboundHttp(
-                    OutboundHttp.newClient(Duration.ofSeconds(2)), localAllowed, Resolver.SYSTEM),
+                new OutboundHttp(Duration.ofSeconds(2), localAllowed, Resolver.SYSTEM),
                 Duration.ofSeconds(5),
                 clock),
             clock,

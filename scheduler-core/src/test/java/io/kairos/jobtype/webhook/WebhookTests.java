@@ -88,7 +88,8 @@ class WebhookTests {
     retry.getEventPublisher().onRetry(event -> tierOneWaits.add(event.getWaitInterval()));
     WebhookHandler handler =
         new WebhookHandler(
-            new OutboundHttp(OutboundHttp.newClient(Duration.ofSeconds(2)), policy, resolver),
+            new OutboundHttp(
+                Duration.ofSeconds(2), policy.withAllowedPorts(List.of(server.port())), resolver),
             WebhookSigner.of(SECRET),
             Duration.ofSeconds(5),
             clock);
@@ -369,7 +370,9 @@ class WebhookTests {
     WebhookHandler unsigned =
         new WebhookHandler(
             new OutboundHttp(
-                OutboundHttp.newClient(Duration.ofSeconds(1)), LOCAL_ALLOWED, Resolver.SYSTEM),
+                Duration.ofSeconds(1),
+                LOCAL_ALLOWED.withAllowedPorts(List.of(server.port())),
+                Resolver.SYSTEM),
             null,
             Duration.ofSeconds(5),
             clock);

@@ -15,6 +15,7 @@ import io.kairos.jobtype.oauth.TokenEndpointClient;
 import io.kairos.jobtype.webhook.WebhookHandler;
 import io.kairos.outbound.OutboundHttp;
 import io.kairos.outbound.Resolver;
+import io.kairos.spring.EmailProperties;
 import io.kairos.spring.OAuthProperties;
 import io.kairos.spring.WebhookProperties;
 import io.kairos.worker.metrics.OAuthMetrics;
@@ -64,10 +65,7 @@ class JobTypesConfiguration {
     }
     WebhookHandler handler =
         new WebhookHandler(
-            new OutboundHttp(
-                OutboundHttp.newClient(properties.connectTimeout()),
-                properties.policy(),
-                Resolver.SYSTEM),
+            new OutboundHttp(properties.connectTimeout(), properties.policy(), Resolver.SYSTEM),
             properties.signer(),
             properties.defaultTimeout(),
             clock);
@@ -91,10 +89,7 @@ class JobTypesConfiguration {
         new OAuthTokenRefreshHandler(
             credentials,
             new TokenEndpointClient(
-                new OutboundHttp(
-                    OutboundHttp.newClient(properties.timeout()),
-                    properties.policy(),
-                    Resolver.SYSTEM),
+                new OutboundHttp(properties.timeout(), properties.policy(), Resolver.SYSTEM),
                 properties.timeout(),
                 clock),
             clock,

@@ -6,6 +6,7 @@ import io.kairos.node.NodeStore;
 import io.kairos.node.WorkerNode;
 import io.kairos.worker.WorkerProperties;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,7 @@ class WorkerLifecycle implements SmartLifecycle {
   private final NodeStore nodes;
   private final String nodeName;
   private final long reportMillis;
+  private final Duration deadAfter;
   private volatile ScheduledExecutorService reporter;
   private volatile WorkerNode.State state = WorkerNode.State.STOPPED;
 
@@ -41,12 +43,26 @@ class WorkerLifecycle implements SmartLifecycle {
     this.nodes = nodes;
     this.nodeName = properties.nodeName();
     this.reportMillis = dbScheduler.getHeartbeatInterval().toMillis();
+    this.deadAfter =
+        dbScheduler.getHeartbeatInterval().multipliedBy(dbScheduler.getMissedHeartbeatsLimit());
   }
 
   @Override
   public void start() {
-    nodes.register(
-        nodeName, WorkerProperties.hostName(), ManagementFactory.getRuntimeMXBean().getPid());
+    try {
+      nodes.register(
+          nodeName,
+          WorkerProperties.hostName(),
+          ManagementFactory.getRuntimeMXBean().getPid(),
+          deadAfter);
+    } catch (NodeStore.NodeNameInUse e) {
+      // Two workers under one name would share picked_by and take each other's executions for
+      // their own: refuse to start rather than run beside the live one.
+      throw new IllegalStateException(
+          "kairos.worker.node-name must be unique in the cluster: "
+              + e.getMessage()
+              + "; give this worker another name, or stop that worker first");
+    }
     state = WorkerNode.State.RUNNING;
     reporter =
         Executors.newSingleThreadScheduledExecutor(

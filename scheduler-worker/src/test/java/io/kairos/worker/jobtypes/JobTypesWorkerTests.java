@@ -138,6 +138,7 @@ class JobTypesWorkerTests {
         start(
             "--kairos.webhook.signing-secret=" + SECRET,
             "--kairos.webhook.allow-private-networks=true",
+            "--kairos.webhook.allowed-ports=" + http.port(),
             "--kairos.worker.retry.types.webhook.initial-wait=50ms",
             "--kairos.worker.retry.types.webhook.jitter=0");
 
@@ -178,8 +179,11 @@ class JobTypesWorkerTests {
           start(
               "--kairos.encryption.key=" + key,
               "--kairos.oauth.require-https=false",
-              "--kairos.oauth.allow-private-networks=true");
-      OutboundPolicy local = new OutboundPolicy(List.of(), true, List.of());
+              "--kairos.oauth.allow-private-networks=true",
+              "--kairos.oauth.allowed-ports=" + idp.uri().getPort());
+      OutboundPolicy local =
+          new OutboundPolicy(List.of(), true, List.of())
+              .withAllowedPorts(List.of(idp.uri().getPort()));
       CredentialStore credentials =
           new CredentialStore(
               dataSource,

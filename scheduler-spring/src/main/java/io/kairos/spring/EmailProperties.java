@@ -1,10 +1,13 @@
-package io.kairos.worker.jobtypes;
+package io.kairos.spring;
 
 import io.kairos.jobtype.email.SmtpSettings;
+import io.kairos.outbound.OutboundRefused;
+import io.kairos.outbound.SenderDomains;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -18,6 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param security NONE, STARTTLS (default) or TLS
  * @param from sender of messages that name none
  * @param messageIdDomain right-hand side of Message-IDs (default: the sender's domain)
+ * @param allowedSenderDomains the only domains a message may be sent from (empty: any); a job whose
+ *     {@code from} is elsewhere fails permanently
  */
 @Validated
 @ConfigurationProperties("kairos.email")
@@ -30,9 +35,27 @@ public record EmailProperties(
     String from,
     String messageIdDomain,
     @NotNull @DefaultValue("10s") Duration connectTimeout,
-    @NotNull @DefaultValue("30s") Duration timeout) {
+    @NotNull @DefaultValue("30s") Duration timeout,
+    List<String> allowedSenderDomains) {
 
   public EmailProperties {
+    allowedSenderDomains =
+        allowedSenderDomains == null ? List.of() : List.copyOf(allowedSenderDomains);
+    SenderDomains senders;
+    try {
+      senders = new SenderDomains(allowedSenderDomains);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "kairos.email.allowed-sender-domains: " + e.getMessage(), e);
+    }
+    if (from != null && !from.isBlank()) {
+      try {
+        senders.check(from);
+      } catch (OutboundRefused e) {
+        throw new IllegalArgumentException(
+            "kairos.email.from " + e.getMessage() + " by kairos.email.allowed-sender-domains");
+      }
+    }
     if (host != null && !host.isBlank()) {
       try {
         new SmtpSettings(
@@ -49,6 +72,11 @@ public record EmailProperties(
         throw new IllegalArgumentException("kairos.email: " + e.getMessage(), e);
       }
     }
+  }
+
+  /** Where messages may be sent from. */
+  public SenderDomains senderDomains() {
+    return new SenderDomains(allowedSenderDomains);
   }
 
   /** The settings, or null when no host is configured. */

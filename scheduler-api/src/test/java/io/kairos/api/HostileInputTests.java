@@ -1,0 +1,329 @@
+package io.kairos.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kairos.testing.TestDatabases;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * A corpus of hostile requests against the whole API application on a real PostgreSQL. Each row:
+ * the response is the expected problem (status, {@code field}), nothing was stored, and nothing was
+ * logged at ERROR (no stack trace: the input was understood and refused, not crashed on).
+ */
+@ExtendWith(OutputCaptureExtension.class)
+@SpringBootTest(
+    classes = ApiApplication.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "spring.config.name=kairos-api",
+      "kairos.api.operator-key=hostile-test-key",
+      "kairos.email.allowed-sender-domains=example.com"
+    })
+class HostileInputTests {
+
+  static final String KEY = "hostile-test-key";
+  static final String JSON = "application/json";
+  static final ObjectMapper MAPPER = new ObjectMapper();
+  static TestDatabases.TestDatabase database;
+
+  @BeforeAll
+  static void database() {
+    database = TestDatabases.newDatabase();
+  }
+
+  @DynamicPropertySource
+  static void datasource(DynamicPropertyRegistry registry) {
+    if (database == null) {
+      database = TestDatabases.newDatabase();
+    }
+    registry.add("spring.datasource.url", database::jdbcUrl);
+    registry.add("spring.datasource.username", database::user);
+    registry.add(
+        "spring.datasource.password", () -> database.password() == null ? "" : database.password());
+  }
+
+  @LocalServerPort int port;
+
+  /** A request row: what is sent and what must come back. */
+  record Row(
+      String name,
+      String method,
+      String path,
+      byte[] body,
+      String contentType,
+      int status,
+      String field) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Row row(String name, String method, String path, String body, int status, String field) {
+    return new Row(
+        name,
+        method,
+        path,
+        body == null ? null : body.getBytes(StandardCharsets.UTF_8),
+        body == null ? null : JSON,
+        status,
+        field);
+  }
+
+  static Row create(String name, String body, String field) {
+    return row(name, "POST", "/api/v1/jobs", body, 400, field);
+  }
+
+  static String cursor(String text) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static String nested(int depth) {
+    return "{\"type\": \"log\", \"payload\": {\"message\": \"x\", \"deep\": "
+        + "[".repeat(depth)
+        + "]".repeat(depth)
+        + "}}";
+  }
+
+  static Stream<Arguments> corpus() {
+    byte[] badUtf8 =
+        concat(
+            "{\"type\": \"log\", \"payload\": {\"message\": \"",
+            new byte[] {(byte) 0xC3, 0x28},
+            "\"}}");
+    return Stream.of(
+            // NUL and other control characters, everywhere a string goes
+            create(
+                "NUL in a payload string",
+                "{\"type\": \"log\", \"id\": \"nul-payload\","
+                    + " \"payload\": {\"message\": \"a\\u0000b\"}}",
+                "payload.message"),
+            create(
+                "BEL in a payload string",
+                "{\"type\": \"log\", \"id\": \"bel-payload\","
+                    + " \"payload\": {\"message\": \"ring \\u0007\"}}",
+                "payload.message"),
+            create(
+                "control character in a payload key",
+                "{\"type\": \"webhook\","
+                    + " \"payload\": {\"url\": \"https://93.184.216.34/x\","
+                    + " \"headers\": {\"X-\\u0001\": \"v\"}}}",
+                "payload.headers"),
+            create(
+                "NUL in the id",
+                "{\"type\": \"log\", \"id\": \"a\\u0000b\","
+                    + " \"payload\": {\"message\": \"m\"}}",
+                "id"),
+            create(
+                "CR LF in the id",
+                "{\"type\": \"log\", \"id\": \"a\\r\\nb\"," + " \"payload\": {\"message\": \"m\"}}",
+                "id"),
+            create("NUL in the type", "{\"type\": \"log\\u0000\"}", "type"),
+            create(
+                "NUL in the group",
+                "{\"type\": \"noop\", \"id\": \"nul-group\"," + " \"group\": \"g\\u0000\"}",
+                "group"),
+            create(
+                "NUL in the timeout",
+                "{\"type\": \"noop\", \"id\": \"nul-timeout\"," + " \"timeout\": \"PT1S\\u0000\"}",
+                "timeout"),
+            create(
+                "NUL in a time zone",
+                "{\"type\": \"noop\", \"id\": \"nul-zone\", \"schedule\":"
+                    + " {\"cron\": \"0 0 9 * * *\", \"timeZone\": \"UTC\\u0000\"}}",
+                "schedule.timeZone"),
+            row(
+                "NUL in the group parameter",
+                "GET",
+                "/api/v1/jobs?group=a%00b",
+                null,
+                400,
+                "group"),
+            row("LF in the type parameter", "GET", "/api/v1/jobs?type=log%0A", null, 400, "type"),
+            row(
+                "NUL inside a cursor",
+                "GET",
+                "/api/v1/jobs?cursor=" + cursor("job:a\u0000b"),
+                null,
+                400,
+                "cursor"),
+            row(
+                "NUL inside a runs cursor",
+                "GET",
+                "/api/v1/jobs/x/runs?cursor=" + cursor("run:1\u0000"),
+                null,
+                400,
+                "cursor"),
+            row(
+                "NUL as a dead-job cursor",
+                "GET",
+                "/api/v1/dead-jobs?cursor=%00",
+                null,
+                400,
+                "cursor"),
+            row("NUL in a job id in the path", "GET", "/api/v1/jobs/a%00b", null, 400, null),
+            row(
+                "NUL in a credential id in the path",
+                "GET",
+                "/api/v1/oauth/credentials/x%00",
+                null,
+                400,
+                null),
+            // URLs and ids that cannot be what they seem
+            create(
+                "webhook URL with an IPv6 zone id",
+                "{\"type\": \"webhook\", \"id\": \"zone\","
+                    + " \"payload\": {\"url\": \"http://[fe80::1%25eth0]/\"}}",
+                "payload.url"),
+            create(
+                "webhook URL on a port not allowed",
+                "{\"type\": \"webhook\", \"id\": \"port\","
+                    + " \"payload\": {\"url\": \"https://93.184.216.34:8443/x\"}}",
+                "payload.url"),
+            create("id .", "{\"type\": \"noop\", \"id\": \".\"}", "id"),
+            create("id ..", "{\"type\": \"noop\", \"id\": \"..\"}", "id"),
+            create(
+                "e-mail from a domain not allowed",
+                "{\"type\": \"email\", \"id\": \"spoof\","
+                    + " \"payload\": {\"to\": [\"ann@example.com\"], \"from\": \"ceo@bank.example\","
+                    + " \"subject\": \"s\", \"text\": \"t\"}}",
+                "payload.from"),
+            // numbers
+            create("fractional priority", "{\"type\": \"noop\", \"priority\": 1.5}", "priority"),
+            create("priority as a string", "{\"type\": \"noop\", \"priority\": \"5\"}", "priority"),
+            create(
+                "maxAttempts as a string",
+                "{\"type\": \"noop\", \"maxAttempts\": \"3\"}",
+                "maxAttempts"),
+            create("id as a number", "{\"type\": \"noop\", \"id\": 42}", "id"),
+            create(
+                "huge integer",
+                "{\"type\": \"noop\", \"priority\": 99999999999999999999}",
+                "priority"),
+            create("huge exponent", "{\"type\": \"noop\", \"priority\": 1e400}", "priority"),
+            row("fractional limit", "GET", "/api/v1/jobs?limit=1.5", null, 400, "limit"),
+            row(
+                "PATCH with a string priority",
+                "PATCH",
+                "/api/v1/jobs/none",
+                "{\"priority\": \"7\"}",
+                400,
+                "priority"),
+            // JSON structure
+            create(
+                "duplicate key", "{\"type\": \"noop\", \"id\": \"dup\", \"id\": \"dup2\"}", "id"),
+            create(
+                "duplicate key in the payload",
+                "{\"type\": \"log\", \"id\": \"dup-payload\","
+                    + " \"payload\": {\"message\": \"a\", \"message\": \"b\"}}",
+                "payload.message"),
+            create("trailing garbage", "{\"type\": \"noop\", \"id\": \"trailing\"} garbage", null),
+            create(
+                "a second JSON value",
+                "{\"type\": \"noop\", \"id\": \"second\"}"
+                    + "{\"type\": \"noop\", \"id\": \"third\"}",
+                null),
+            create("deeply nested JSON", nested(5000), null),
+            create(
+                "unknown field",
+                "{\"type\": \"noop\", \"id\": \"unknown\", \"colour\": 1}",
+                "colour"),
+            create("a JSON array as the body", "[{\"type\": \"noop\"}]", null),
+            create("an empty body", "", null),
+            new Row(
+                "invalid UTF-8 bytes",
+                "POST",
+                "/api/v1/jobs",
+                badUtf8,
+                JSON,
+                400,
+                "payload.message"),
+            new Row(
+                "wrong content type",
+                "POST",
+                "/api/v1/jobs",
+                "{\"type\": \"noop\"}".getBytes(StandardCharsets.UTF_8),
+                "text/plain",
+                415,
+                null))
+        .map(Arguments::of);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("corpus")
+  void hostileInputIsRefusedAsAProblemAndChangesNothing(Row row, CapturedOutput output)
+      throws Exception {
+    int jobsBefore = jobCount();
+    int logged = output.getAll().length();
+
+    HttpResponse<String> response = send(row.method(), row.path(), row.body(), row.contentType());
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(row.status());
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+    JsonNode problem = MAPPER.readTree(response.body());
+    assertThat(problem.path("status").asInt()).isEqualTo(row.status());
+    if (row.field() == null) {
+      assertThat(problem.has("field")).as(response.body()).isFalse();
+    } else {
+      assertThat(problem.path("field").asText()).as(response.body()).isEqualTo(row.field());
+    }
+    assertThat(problem.path("detail").asText()).isNotBlank().doesNotContain("java.");
+    assertThat(jobCount()).isEqualTo(jobsBefore);
+    String log = output.getAll().substring(logged);
+    assertThat(log).doesNotContain(" ERROR ").doesNotContain("SEVERE").doesNotContain("\tat ");
+  }
+
+  private int jobCount() throws Exception {
+    HttpResponse<String> list = send("GET", "/api/v1/jobs?limit=500", null, null);
+    assertThat(list.statusCode()).isEqualTo(200);
+    return MAPPER.readTree(list.body()).get("items").size();
+  }
+
+  private HttpResponse<String> send(String method, String path, byte[] body, String contentType)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+            .header("Authorization", "Bearer " + KEY)
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static byte[] concat(String head, byte[] middle, String tail) {
+    byte[] h = head.getBytes(StandardCharsets.UTF_8);
+    byte[] t = tail.getBytes(StandardCharsets.UTF_8);
+    byte[] all = new byte[h.length + middle.length + t.length];
+    System.arraycopy(h, 0, all, 0, h.length);
+    System.arraycopy(middle, 0, all, h.length, middle.length);
+    System.arraycopy(t, 0, all, h.length + middle.length, t.length);
+    return all;
+  }
+}
