@@ -12,6 +12,7 @@ import io.kairos.deadjob.DeadJobs;
 import io.kairos.declared.JobDeclarations;
 import io.kairos.execution.JobTasks;
 import io.kairos.housekeeping.Housekeeper;
+import io.kairos.job.MisfirePolicy;
 import io.kairos.node.NodeStore;
 import io.kairos.outbound.OutboundPolicy;
 import io.kairos.outbound.SenderDomains;
@@ -53,6 +54,7 @@ public final class Kairos implements AutoCloseable {
   private final JobRegistry jobs;
   private final RunHistory runs;
   private final NodeStore nodes;
+  private final MisfirePolicy misfire;
 
   private Kairos(Builder builder) {
     this.dataSource = builder.dataSource;
@@ -77,6 +79,7 @@ public final class Kairos implements AutoCloseable {
     this.jobs = new JobRegistry(dataSource, json, clock);
     this.runs = new RunHistory(dataSource);
     this.nodes = new NodeStore(dataSource);
+    this.misfire = builder.misfire;
   }
 
   /** Starts building the core on {@code dataSource}, whose transactions {@code manager} manages. */
@@ -118,6 +121,11 @@ public final class Kairos implements AutoCloseable {
     return nodes;
   }
 
+  /** The cluster's default misfire grace of one-time jobs that set none. */
+  public MisfirePolicy misfire() {
+    return misfire;
+  }
+
   /** A db-scheduler client that joins the caller's transaction; it never polls or executes. */
   public SchedulerClient schedulerClient() {
     return jobs.schedulerClient();
@@ -149,7 +157,7 @@ public final class Kairos implements AutoCloseable {
 
   /** The tasks of a worker: call {@link JobTasks#task} for each type it serves. */
   public JobTasks jobTasks(JobTasks.Settings settings) {
-    return new JobTasks(catalogue, jobs, runs, transactions, clock, settings);
+    return new JobTasks(catalogue, jobs, runs, transactions, clock, settings, misfire);
   }
 
   public StaleJobWatchdog watchdog(StaleJobWatchdog.Settings settings) {
@@ -175,6 +183,7 @@ public final class Kairos implements AutoCloseable {
     private Clock clock;
     private JobCatalogue catalogue;
     private DueListener dueListener = DueListener.NONE;
+    private MisfirePolicy misfire = MisfirePolicy.DEFAULT;
 
     private Builder(DataSource dataSource, PlatformTransactionManager transactionManager) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -196,6 +205,15 @@ public final class Kairos implements AutoCloseable {
     /** Told of every job made due (wake-ups); default: nobody. */
     public Builder dueListener(DueListener value) {
       this.dueListener = Objects.requireNonNull(value, "dueListener");
+      return this;
+    }
+
+    /**
+     * How late a one-time job without a misfire grace of its own may start; default {@link
+     * MisfirePolicy#DEFAULT_GRACE}. Give the API and every worker the same.
+     */
+    public Builder defaultMisfireGrace(java.time.Duration value) {
+      this.misfire = new MisfirePolicy(Objects.requireNonNull(value, "defaultMisfireGrace"));
       return this;
     }
 

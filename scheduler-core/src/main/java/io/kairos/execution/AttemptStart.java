@@ -5,7 +5,7 @@ import com.github.kagkarlsson.scheduler.task.Execution;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import io.kairos.job.JobContext;
 import io.kairos.job.JobData;
-import io.kairos.job.NewJob;
+import io.kairos.job.MisfirePolicy;
 import io.kairos.registry.RunHistory;
 import java.time.Duration;
 import java.util.OptionalLong;
@@ -31,10 +31,12 @@ final class AttemptStart {
 
   private final RunHistory runs;
   private final Clock clock;
+  private final MisfirePolicy misfire;
 
-  AttemptStart(RunHistory runs, Clock clock) {
+  AttemptStart(RunHistory runs, Clock clock, MisfirePolicy misfire) {
     this.runs = runs;
     this.clock = clock;
+    this.misfire = misfire;
   }
 
   Outcome begin(String type, TaskInstance<JobData> instance, Execution execution) {
@@ -51,16 +53,23 @@ final class AttemptStart {
                 ? runs.occurrenceOf(instance.getId(), execution.executionTime)
                 : execution.executionTime);
     Duration late = Duration.between(execution.executionTime, clock.now());
-    Duration grace =
-        data.misfireGrace() == null ? NewJob.DEFAULT_MISFIRE_GRACE : data.misfireGrace();
+    // A job without a grace of its own gets this worker's setting now, not the one in force when
+    // it was created, so the setting can be changed for every such job at once.
+    Duration grace = misfire.graceOf(data.misfireGrace());
     if (!data.schedule().recurring()
         && data.attempt() == 1
         && !data.recovered()
+        && !MisfirePolicy.isNone(grace)
         && late.compareTo(grace) > 0) {
       // The job was due long ago (the cluster was down or saturated). A one-time job later than its
       // grace is recorded MISSED rather than run late; recurring jobs coalesce instead.
       return new Missed(
-          context, "due " + late.toSeconds() + " s ago, beyond its misfire grace of " + grace);
+          context,
+          "due "
+              + late.toSeconds()
+              + " s ago, beyond its misfire grace of "
+              + grace
+              + (data.misfireGrace() == null ? " (the cluster's default)" : ""));
     }
     OptionalLong runId =
         runs.startIfClaimed(

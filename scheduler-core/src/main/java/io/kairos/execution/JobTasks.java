@@ -4,6 +4,7 @@ import com.github.kagkarlsson.scheduler.Clock;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
+import io.kairos.job.MisfirePolicy;
 import io.kairos.registry.JobRegistry;
 import io.kairos.registry.RunHistory;
 import java.util.Objects;
@@ -54,6 +55,7 @@ public final class JobTasks implements AutoCloseable {
   }
 
   /**
+   * @param misfire the cluster's default misfire grace, for one-time jobs without their own
    * @param transactions must manage the DataSource db-scheduler writes through (see {@link
    *     CompletionRecorder})
    */
@@ -63,7 +65,8 @@ public final class JobTasks implements AutoCloseable {
       RunHistory runs,
       TransactionOperations transactions,
       Clock clock,
-      Settings settings) {
+      Settings settings,
+      MisfirePolicy misfire) {
     this.attempts = new RunningAttempts();
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
@@ -73,7 +76,7 @@ public final class JobTasks implements AutoCloseable {
               return t;
             });
     this.clock = clock;
-    this.start = new AttemptStart(runs, clock);
+    this.start = new AttemptStart(runs, clock, misfire);
     this.runner = new AttemptRunner(catalogue, settings.timeouts(), attempts, timer);
     this.recorder = new CompletionRecorder(transactions, runs, jobs, settings.observer());
     this.retryTier = new PersistedRetryTier(recorder, settings.backoff(), clock);

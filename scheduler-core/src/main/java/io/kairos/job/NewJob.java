@@ -7,8 +7,9 @@ import java.util.regex.Pattern;
 
 /**
  * A validated request to create a job. {@code requestHash} identifies the request for replays.
- * {@code timeout} is optional (no limit); {@code misfireGrace} defaults to {@link
- * #DEFAULT_MISFIRE_GRACE}.
+ * {@code timeout} is optional (no limit); {@code misfireGrace} is optional too: null means the
+ * cluster's default, applied when the attempt starts (see {@link MisfirePolicy}), and is stored as
+ * null rather than as today's default.
  */
 public record NewJob(
     String id,
@@ -28,9 +29,6 @@ public record NewJob(
   public static final int MAX_ATTEMPTS_LIMIT = 100;
   public static final int PRIORITY_LIMIT = 1000;
 
-  /** How late a one-time job may start and still run (later, it is recorded MISSED). */
-  public static final Duration DEFAULT_MISFIRE_GRACE = Duration.ofMinutes(1);
-
   public static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
   public static final Duration MAX_TIMEOUT = Duration.ofHours(24);
   public static final Duration MAX_MISFIRE_GRACE = Duration.ofDays(7);
@@ -49,11 +47,12 @@ public record NewJob(
     checkMaxAttempts(maxAttempts);
     checkPriority(priority);
     checkTimeout(timeout);
-    misfireGrace = misfireGrace == null ? DEFAULT_MISFIRE_GRACE : misfireGrace;
-    checkMisfireGrace(misfireGrace);
+    if (misfireGrace != null) {
+      MisfirePolicy.check("misfireGrace", misfireGrace);
+    }
   }
 
-  /** Without timeout, and with the default misfire grace. */
+  /** Without timeout, and with the cluster's default misfire grace. */
   public NewJob(
       String id,
       String type,
@@ -99,12 +98,6 @@ public record NewJob(
     if (timeout != null
         && (timeout.compareTo(MIN_TIMEOUT) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0)) {
       throw new InvalidJobException("timeout", "must be between PT1S and PT24H");
-    }
-  }
-
-  static void checkMisfireGrace(Duration grace) {
-    if (grace.isNegative() || grace.compareTo(MAX_MISFIRE_GRACE) > 0) {
-      throw new InvalidJobException("misfireGrace", "must be between PT0S and P7D");
     }
   }
 }

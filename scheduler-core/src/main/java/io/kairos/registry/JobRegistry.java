@@ -11,6 +11,7 @@ import io.kairos.job.JobData;
 import io.kairos.job.JobFilter;
 import io.kairos.job.JobSource;
 import io.kairos.job.JobState;
+import io.kairos.job.MisfirePolicy;
 import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.serialization.JsonSerializer;
@@ -147,7 +148,7 @@ public final class JobRegistry {
         job.priority(),
         job.requestHash(),
         text(job.timeout()),
-        text(job.misfireGrace()),
+        MisfirePolicy.text(job.misfireGrace()),
         job.createdBy(),
         job.id());
     scheduleFirst(job, job.schedule().firstExecution(clock.now()));
@@ -212,7 +213,7 @@ public final class JobRegistry {
             job.createdBy(),
             job.createdBy(),
             text(job.timeout()),
-            text(job.misfireGrace()),
+            MisfirePolicy.text(job.misfireGrace()),
             source.name())
         == 1;
   }
@@ -650,7 +651,7 @@ public final class JobRegistry {
         rs.getString("request_hash"),
         rs.getString("created_by"),
         duration(rs.getString("timeout")),
-        duration(rs.getString("misfire_grace")));
+        grace(rs.getString("misfire_grace")));
   }
 
   private ScheduleSpec readOrNull(String schedule) {
@@ -692,7 +693,7 @@ public final class JobRegistry {
         instant(rs, "updated_at"),
         instant(rs, "finished_at"),
         duration(rs.getString("timeout")),
-        duration(rs.getString("misfire_grace")),
+        grace(rs.getString("misfire_grace")),
         rs.getString("updated_by"),
         instant(rs, "stale_since"));
   }
@@ -712,6 +713,11 @@ public final class JobRegistry {
 
   private static Duration duration(String text) {
     return text == null ? null : Duration.parse(text);
+  }
+
+  /** A stored misfire grace: null (the cluster's default), {@code none} or a duration. */
+  private static Duration grace(String text) {
+    return MisfirePolicy.NONE_TEXT.equals(text) ? MisfirePolicy.NONE : duration(text);
   }
 
   private byte[] writeTaskData(JobData data) {

@@ -13,6 +13,8 @@ import io.kairos.job.JobRun;
 import io.kairos.job.JobSource;
 import io.kairos.job.JobState;
 import io.kairos.job.JobType;
+import io.kairos.job.MisfirePolicy;
+import io.kairos.job.NewJob;
 import io.kairos.job.PermanentJobFailure;
 import io.kairos.job.RunOutcome;
 import io.kairos.job.ScheduleSpec;
@@ -106,23 +108,106 @@ class JobTaskTests {
   @Test
   void aOneTimeJobFoundLaterThanItsMisfireGraceIsRecordedMissedAndNotRun() {
     CALLS.remove("late");
-    submitter.submit(
-        fixture.job(
-            "late",
-            "flaky",
-            fixture.payload("{\"failures\":0,\"permanent\":false}"),
-            ScheduleSpec.at(clock.now()),
-            3));
+    submitter.submit(lateJob("late", null));
 
-    scheduler.tick(Duration.ofMinutes(5)); // the cluster was down; default grace is one minute
+    scheduler.tick(Duration.ofMinutes(6)); // the cluster was down; the default grace is 5 minutes
     scheduler.runAnyDueExecutions();
 
     assertThat(CALLS).doesNotContainKey("late");
     List<JobRun> runs = runs("late");
     assertThat(runs).extracting(JobRun::outcome).containsExactly(RunOutcome.MISSED);
-    assertThat(runs.get(0).error()).contains("beyond its misfire grace of PT1M");
+    assertThat(runs.get(0).error())
+        .contains("beyond its misfire grace of PT5M (the cluster's default)");
     assertThat(fixture.jobs.find("late").orElseThrow().state()).isEqualTo(JobState.MISSED);
     assertThat(executionsOf("late")).isZero();
+  }
+
+  @Test
+  void aOneTimeJobFourMinutesLateRunsUnderTheDefaultGrace() {
+    CALLS.remove("late-4");
+    submitter.submit(lateJob("late-4", null));
+    assertThat(fixture.jobs.find("late-4").orElseThrow().misfireGrace())
+        .as("null is stored: the cluster's default applies when it starts")
+        .isNull();
+
+    scheduler.tick(Duration.ofMinutes(4));
+    scheduler.runAnyDueExecutions();
+
+    assertThat(CALLS.get("late-4")).hasValue(1);
+    assertThat(runs("late-4")).extracting(JobRun::outcome).containsExactly(RunOutcome.SUCCEEDED);
+    assertThat(fixture.jobs.find("late-4").orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+  }
+
+  @Test
+  void aOneTimeJobWithoutAMisfireLimitRunsADayLate() {
+    CALLS.remove("late-none");
+    submitter.submit(lateJob("late-none", MisfirePolicy.NONE));
+    assertThat(fixture.jobs.find("late-none").orElseThrow().misfireGrace())
+        .isEqualTo(MisfirePolicy.NONE);
+    assertThat(
+            fixture.jdbc.queryForObject(
+                "select misfire_grace from kairos_job where id = 'late-none'", String.class))
+        .isEqualTo("none");
+
+    scheduler.tick(Duration.ofDays(1));
+    scheduler.runAnyDueExecutions();
+
+    assertThat(CALLS.get("late-none")).hasValue(1);
+    assertThat(runs("late-none")).extracting(JobRun::outcome).containsExactly(RunOutcome.SUCCEEDED);
+  }
+
+  @Test
+  void theClusterSettingDecidesForJobsWithoutAGraceOfTheirOwnButNotForTheOthers() {
+    ManualScheduler strict = schedulerWithDefaultGrace(Duration.ofMinutes(1));
+    CALLS.remove("late-default");
+    CALLS.remove("late-own");
+    submitter.submit(lateJob("late-default", null));
+    submitter.submit(lateJob("late-own", Duration.ofMinutes(10)));
+
+    strict.tick(Duration.ofMinutes(4)); // within the built-in default, beyond this cluster's
+    strict.runAnyDueExecutions();
+    strict.runAnyDueExecutions();
+
+    assertThat(runs("late-default")).extracting(JobRun::outcome).containsExactly(RunOutcome.MISSED);
+    assertThat(runs("late-default").get(0).error())
+        .contains("misfire grace of PT1M (the cluster's default)");
+    assertThat(CALLS).doesNotContainKey("late-default");
+    assertThat(runs("late-own")).extracting(JobRun::outcome).containsExactly(RunOutcome.SUCCEEDED);
+
+    ManualScheduler lenient = schedulerWithDefaultGrace(MisfirePolicy.NONE);
+    CALLS.remove("late-lenient");
+    submitter.submit(lateJob("late-lenient", null));
+    lenient.tick(Duration.ofDays(3));
+    lenient.runAnyDueExecutions();
+    assertThat(runs("late-lenient"))
+        .extracting(JobRun::outcome)
+        .containsExactly(RunOutcome.SUCCEEDED);
+  }
+
+  private NewJob lateJob(String id, Duration misfireGrace) {
+    return new NewJob(
+        id,
+        "flaky",
+        null,
+        fixture.payload("{\"failures\":0,\"permanent\":false}"),
+        ScheduleSpec.at(clock.now()),
+        3,
+        0,
+        "hash-" + id,
+        "test",
+        null,
+        misfireGrace);
+  }
+
+  /** A worker whose kairos.default-misfire-grace is {@code grace}, on the same clock. */
+  private ManualScheduler schedulerWithDefaultGrace(Duration grace) {
+    JobTasks support = fixture.jobTasks(clock, PersistedBackoff.DEFAULT, grace);
+    return (ManualScheduler)
+        TestHelper.createManualScheduler(fixture.schedulerDataSource, fixture.tasks(support))
+            .clock(clock)
+            .serializer(fixture.serializer)
+            .enablePriority()
+            .build();
   }
 
   @Test

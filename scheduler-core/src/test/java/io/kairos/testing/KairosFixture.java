@@ -96,6 +96,14 @@ public final class KairosFixture implements AutoCloseable {
     return jobTasks(dataSource, clock, backoff);
   }
 
+  /** A worker's task factory whose cluster default misfire grace is {@code defaultGrace}. */
+  public JobTasks jobTasks(Clock clock, PersistedBackoff backoff, Duration defaultGrace) {
+    return builder(dataSource, clock)
+        .defaultMisfireGrace(defaultGrace)
+        .build()
+        .jobTasks(JobTasks.Settings.DEFAULTS.withBackoff(backoff));
+  }
+
   /** A worker's task factory on another pool of this database. */
   public JobTasks jobTasks(DataSource pool, Clock clock, PersistedBackoff backoff) {
     return kairos(pool, clock).jobTasks(JobTasks.Settings.DEFAULTS.withBackoff(backoff));

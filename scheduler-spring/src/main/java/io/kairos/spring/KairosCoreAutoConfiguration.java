@@ -5,6 +5,7 @@ import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.clock.DatabaseClock;
 import io.kairos.core.Kairos;
+import io.kairos.job.MisfirePolicy;
 import io.kairos.jobtype.oauth.CredentialStore;
 import io.kairos.node.NodeStore;
 import io.kairos.outbound.Resolver;
@@ -17,10 +18,12 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.transaction.PlatformTransactionManager;
 
@@ -81,12 +84,43 @@ public class KairosCoreAutoConfiguration {
       PlatformTransactionManager transactionManager,
       Clock clock,
       JobCatalogue catalogue,
-      ObjectProvider<DueListener> dueListener) {
+      ObjectProvider<DueListener> dueListener,
+      @Value("${kairos.default-misfire-grace:PT5M}") String defaultMisfireGrace) {
     return Kairos.builder(dataSource, transactionManager)
         .clock(clock)
         .catalogue(catalogue)
         .dueListener(dueListener.getIfAvailable(() -> DueListener.NONE))
+        .defaultMisfireGrace(defaultMisfireGrace(defaultMisfireGrace))
         .build();
+  }
+
+  /**
+   * {@code kairos.default-misfire-grace}: a duration (PT0S to P7D, also Spring's {@code 5m}) or
+   * {@code none}. The API checks a new job's {@code at} against it and workers apply it, so both
+   * read it here, alike.
+   */
+  static Duration defaultMisfireGrace(String text) {
+    String value = text == null ? "" : text.trim();
+    try {
+      if (MisfirePolicy.NONE_TEXT.equals(value)) {
+        return MisfirePolicy.NONE;
+      }
+      Duration grace = DurationStyle.detectAndParse(value);
+      new MisfirePolicy(grace);
+      return grace;
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "kairos.default-misfire-grace must be a duration from PT0S to P7D (e.g. PT5M or 5m) or"
+              + " 'none', not '"
+              + value
+              + "'",
+          e);
+    }
+  }
+
+  @Bean
+  MisfirePolicy misfirePolicy(Kairos kairos) {
+    return kairos.misfire();
   }
 
   @Bean

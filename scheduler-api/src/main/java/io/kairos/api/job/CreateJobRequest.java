@@ -43,7 +43,9 @@ public record CreateJobRequest(
         String timeout,
     @Schema(
             description =
-                "ISO-8601 duration, PT0S to P7D, default PT1M: how late a one-time job may still"
-                    + " start; an 'at' further in the past than this is refused",
-            example = "PT1M")
+                "how late a one-time job may still start: an ISO-8601 duration, PT0S to P7D, or"
+                    + " \"none\" to run it however late; absent or null means the cluster's"
+                    + " default (kairos.default-misfire-grace, PT5M unless configured), applied"
+                    + " when it starts. An 'at' further in the past than the grace is refused",
+            example = "PT5M")
         String misfireGrace) {}

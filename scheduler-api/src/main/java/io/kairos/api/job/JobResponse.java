@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kairos.job.Job;
 import io.kairos.job.JobRun;
 import io.kairos.job.JobState;
+import io.kairos.job.MisfirePolicy;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +30,11 @@ public record JobResponse(
     int maxAttempts,
     int priority,
     @Schema(description = "ISO-8601 duration; null means no limit") String timeout,
-    @Schema(description = "ISO-8601 duration") String misfireGrace,
+    @Schema(
+            description =
+                "how late a one-time job may still start: an ISO-8601 duration, \"none\" (no"
+                    + " limit), or null for the cluster's default (kairos.default-misfire-grace)")
+        String misfireGrace,
     RunResponse lastRun,
     Instant createdAt,
     @Schema(description = "the name of the API key that created it") String createdBy,
@@ -60,7 +65,7 @@ public record JobResponse(
         job.maxAttempts(),
         job.priority(),
         text(job.timeout()),
-        text(job.misfireGrace()),
+        MisfirePolicy.text(job.misfireGrace()),
         lastRun == null ? null : RunResponse.of(lastRun),
         job.createdAt(),
         job.createdBy(),

@@ -16,6 +16,7 @@ import io.kairos.job.JobFilter;
 import io.kairos.job.JobRun;
 import io.kairos.job.JobState;
 import io.kairos.job.JobType;
+import io.kairos.job.MisfirePolicy;
 import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.job.UnknownJobException;
@@ -53,6 +54,7 @@ class JobService {
   private final RunHistory runs;
   private final Clock clock;
   private final ObjectMapper json;
+  private final MisfirePolicy misfire;
 
   JobService(
       JobCatalogue catalogue,
@@ -61,7 +63,8 @@ class JobService {
       JobRegistry jobs,
       RunHistory runs,
       Clock clock,
-      ObjectMapper json) {
+      ObjectMapper json,
+      MisfirePolicy misfire) {
     this.catalogue = catalogue;
     this.submitter = submitter;
     this.control = control;
@@ -69,6 +72,7 @@ class JobService {
     this.runs = runs;
     this.clock = clock;
     this.json = json;
+    this.misfire = misfire;
   }
 
   JobSubmitter.Submission create(CreateJobRequest request, String caller) {
@@ -90,7 +94,7 @@ class JobService {
     int maxAttempts = request.maxAttempts() == null ? DEFAULT_MAX_ATTEMPTS : request.maxAttempts();
     int priority = request.priority() == null ? 0 : request.priority();
     Duration timeout = duration("timeout", request.timeout());
-    Duration misfireGrace = duration("misfireGrace", request.misfireGrace());
+    Duration misfireGrace = MisfirePolicy.parse("misfireGrace", request.misfireGrace());
     NewJob job =
         new NewJob(
             id,
@@ -197,8 +201,15 @@ class JobService {
     return JobResponse.of(job, runs.lastRunOf(job.id()).orElse(null));
   }
 
-  /** A one-time job whose time passed longer ago than its misfire grace would be missed at once. */
-  private static void refuseMissed(ScheduleSpec schedule, Instant now, Duration grace) {
+  /**
+   * A one-time job whose time passed longer ago than its misfire grace would be missed at once. The
+   * grace is the one a worker would apply: the job's own, else the cluster's default.
+   */
+  private void refuseMissed(ScheduleSpec schedule, Instant now, Duration jobGrace) {
+    Duration grace = misfire.graceOf(jobGrace);
+    if (MisfirePolicy.isNone(grace)) {
+      return;
+    }
     if (schedule.at() != null && schedule.at().isBefore(now.minus(grace))) {
       throw new InvalidJobException(
           "schedule.at",
@@ -206,7 +217,8 @@ class JobService {
               + Duration.between(schedule.at(), now).withNanos(0)
               + " in the past, more than the misfire grace of "
               + grace
-              + "; give a later time or a larger misfireGrace");
+              + (jobGrace == null ? " (the cluster's default)" : "")
+              + "; give a later time or a larger misfireGrace (\"none\": no limit)");
     }
   }
 

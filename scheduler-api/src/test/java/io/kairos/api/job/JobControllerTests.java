@@ -25,6 +25,7 @@ import io.kairos.control.JobSubmitter;
 import io.kairos.job.Job;
 import io.kairos.job.JobState;
 import io.kairos.job.JobStateConflict;
+import io.kairos.job.MisfirePolicy;
 import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.job.UnknownJobException;
@@ -84,6 +85,11 @@ class JobControllerTests {
     }
 
     @Bean
+    MisfirePolicy misfirePolicy() {
+      return MisfirePolicy.DEFAULT;
+    }
+
+    @Bean
     Clock clock() {
       SettableClock clock = new SettableClock();
       clock.set(NOW);
@@ -133,7 +139,11 @@ class JobControllerTests {
             "{\"type\":\"noop\",\"schedule\":{\"at\":\"2026-12-18T18:00:00\"}}",
             "schedule.timeZone"),
         Arguments.of(
-            "{\"type\":\"noop\",\"schedule\":{\"at\":\"2026-06-01T11:58:00Z\"}}", "schedule.at"),
+            "{\"type\":\"noop\",\"schedule\":{\"at\":\"2026-06-01T11:54:59Z\"}}", "schedule.at"),
+        Arguments.of(
+            "{\"type\":\"noop\",\"schedule\":{\"at\":\"2026-06-01T11:58:00Z\"},"
+                + "\"misfireGrace\":\"PT1M\"}",
+            "schedule.at"),
         Arguments.of(
             "{\"type\":\"noop\",\"schedule\":{\"at\":\"2026-12-18T18:00:00Z\",\"every\":\"PT5M\"}}",
             "schedule"),
@@ -142,6 +152,8 @@ class JobControllerTests {
         Arguments.of("{\"type\":\"noop\",\"timeout\":\"PT48H\"}", "timeout"),
         Arguments.of("{\"type\":\"noop\",\"misfireGrace\":\"-PT1M\"}", "misfireGrace"),
         Arguments.of("{\"type\":\"noop\",\"misfireGrace\":\"soon\"}", "misfireGrace"),
+        Arguments.of("{\"type\":\"noop\",\"misfireGrace\":\"P8D\"}", "misfireGrace"),
+        Arguments.of("{\"type\":\"noop\",\"misfireGrace\":\"None\"}", "misfireGrace"),
         Arguments.of("{\"type\":\"noop\",\"id\":\"has space\"}", "id"),
         Arguments.of("{\"type\":\"noop\",\"id\":\"\"}", "id"),
         Arguments.of("{\"type\":\"noop\",\"id\":\"" + "x".repeat(201) + "\"}", "id"),
@@ -242,7 +254,7 @@ class JobControllerTests {
 
   @Test
   void aWrongMethodIs405WithAProblem() throws Exception {
-    mvc.perform(as("writer-key", put("/api/v1/jobs/x").content("{}")))
+    mvc.perform(as("writer-key", put("/api/v1/jobs/x/pause").content("{}")))
         .andExpect(status().isMethodNotAllowed())
         .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
     mvc.perform(as("writer-key", get("/api/v1/jobs/x/pause")))
@@ -350,7 +362,7 @@ class JobControllerTests {
         NOW,
         null,
         null,
-        NewJob.DEFAULT_MISFIRE_GRACE,
+        null,
         "writer",
         null);
   }
