@@ -4,6 +4,7 @@ import io.kairos.api.security.RequiresScope;
 import io.kairos.api.security.Scope;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
@@ -128,8 +129,14 @@ class ApiDocumentation {
         responses.addApiResponse(
             "409",
             problem(
-                "Conflict: the id is taken by another job, or the job's state does not allow"
-                    + " this (running: see runningOn; paused; or final)"));
+                    "Conflict: the id is taken by another job, or the job's state does not allow"
+                        + " this (running: see runningOn, and retry after Retry-After seconds;"
+                        + " paused; or final)")
+                .addHeaderObject(
+                    "Retry-After",
+                    new Header()
+                        .description("when the job is running: seconds to wait before trying again")
+                        .schema(new IntegerSchema())));
       }
       return operation;
     };

@@ -81,7 +81,7 @@ class ApiDocumentationTests {
     Map<String, List<String>> expected =
         Map.ofEntries(
             Map.entry("/api/v1/jobs", List.of("get", "post", "delete")),
-            Map.entry("/api/v1/jobs/{id}", List.of("get", "patch", "delete")),
+            Map.entry("/api/v1/jobs/{id}", List.of("get", "put", "patch", "delete")),
             Map.entry("/api/v1/jobs/{id}/run", List.of("post")),
             Map.entry("/api/v1/jobs/{id}/pause", List.of("post")),
             Map.entry("/api/v1/jobs/{id}/resume", List.of("post")),
@@ -129,6 +129,19 @@ class ApiDocumentationTests {
     assertThat(schemas.at("/CreateCredential/properties/clientSecret/writeOnly").asBoolean())
         .isTrue();
     assertThat(paths.at("/~1api~1v1~1jobs~1{id}~1pause/post/responses").has("409")).isTrue();
+    JsonNode put = paths.at("/~1api~1v1~1jobs~1{id}/put");
+    assertThat(put.at("/responses/201/content/application~1json/schema/$ref").asText())
+        .isEqualTo("#/components/schemas/Job");
+    assertThat(put.at("/responses/200/content/application~1json/schema/$ref").asText())
+        .isEqualTo("#/components/schemas/Job");
+    assertThat(put.at("/responses/409/headers/Retry-After/schema/type").asText())
+        .isEqualTo("integer");
+    assertThat(put.at("/requestBody/content/application~1json/schema/$ref").asText())
+        .isEqualTo("#/components/schemas/ReplaceJobRequest");
+    assertThat(iterable(schemas.at("/ReplaceJobRequest/properties").fieldNames()))
+        .contains("type", "payload", "schedule", "misfireGrace")
+        .doesNotContain("id");
+    assertThat(iterable(schemas.at("/Run/properties").fieldNames())).contains("revision");
   }
 
   @Test

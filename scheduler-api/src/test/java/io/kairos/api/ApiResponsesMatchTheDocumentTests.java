@@ -92,6 +92,19 @@ class ApiResponsesMatchTheDocumentTests {
             + " \"schedule\": {\"every\": \"PT5M\"}}");
     assertMatches(
         doc,
+        "/api/v1/jobs/{id}",
+        "put",
+        "201",
+        send("PUT", "/api/v1/jobs/replaced", "{\"type\": \"noop\", \"misfireGrace\": \"none\"}")
+            .body());
+    assertMatches(
+        doc,
+        "/api/v1/jobs/{id}",
+        "put",
+        "200",
+        send("PUT", "/api/v1/jobs/replaced", "{\"type\": \"noop\", \"priority\": 2}").body());
+    assertMatches(
+        doc,
         "/api/v1/jobs/{id}/pause",
         "post",
         "200",

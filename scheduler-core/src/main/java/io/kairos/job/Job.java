@@ -7,7 +7,8 @@ import java.time.Instant;
 /**
  * A job with its live execution state: what was asked for (type, payload, schedule) and where it
  * stands (next run, the node running it, its last heartbeat, the outcome of past runs). A paused
- * job shows the next run time it will keep when resumed.
+ * job shows the next run time it will keep when resumed. {@code revision} counts the definitions
+ * the id has had: 1 when created, + 1 each time it was replaced whole.
  */
 public record Job(
     String id,
@@ -33,4 +34,5 @@ public record Job(
     Duration timeout,
     Duration misfireGrace,
     String updatedBy,
-    Instant staleSince) {}
+    Instant staleSince,
+    int revision) {}

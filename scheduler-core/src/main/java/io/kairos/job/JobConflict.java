@@ -1,11 +1,15 @@
 package io.kairos.job;
 
-/** The id is taken by a job created from a different request. */
+/** The id is taken by a job created from a different request, or by one the API may not change. */
 public final class JobConflict extends RuntimeException {
   private final String id;
 
   public JobConflict(String id) {
-    super("job '" + id + "' already exists with a different definition");
+    this(id, "job '" + id + "' already exists with a different definition");
+  }
+
+  public JobConflict(String id, String message) {
+    super(message);
     this.id = id;
   }
 

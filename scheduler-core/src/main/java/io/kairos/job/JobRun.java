@@ -2,7 +2,10 @@ package io.kairos.job;
 
 import java.time.Instant;
 
-/** One attempt of one job, as kept in history. */
+/**
+ * One attempt of one job, as kept in history; {@code revision} is the job's revision it ran (see
+ * {@link Job#revision()}).
+ */
 public record JobRun(
     long id,
     String jobId,
@@ -15,4 +18,5 @@ public record JobRun(
     RunOutcome outcome,
     String error,
     boolean recovered,
-    String detail) {}
+    String detail,
+    int revision) {}

@@ -50,11 +50,11 @@ public final class JobRegistry {
   private static final String COLUMNS =
       "select j.id, j.type, j.job_group, j.payload, j.schedule, j.max_attempts, j.priority,"
           + " j.request_hash, j.state, j.last_error, j.created_at, j.created_by, j.updated_at,"
-          + " j.updated_by, j.finished_at, j.timeout, j.misfire_grace, j.stale_since,"
+          + " j.updated_by, j.finished_at, j.timeout, j.misfire_grace, j.stale_since, j.revision,"
           + " coalesce(t.execution_time, j.paused_execution_time) as next_run_at, t.picked,"
           + " t.picked_by, t.last_heartbeat,"
-          + " coalesce(t.last_success, j.paused_last_success, (select max(r.finished_at) from kairos_job_run r where r.job_id = j.id and r.outcome = 'SUCCEEDED')) as last_success," // execution gone: history
-          + " coalesce(t.last_failure, j.paused_last_failure, (select max(r.finished_at) from kairos_job_run r where r.job_id = j.id and r.outcome not in ('SUCCEEDED', 'RUNNING', 'MISSED'))) as last_failure,"
+          + " coalesce(t.last_success, j.paused_last_success, (select max(r.finished_at) from kairos_job_run r where r.job_id = j.id and r.revision = j.revision and r.outcome = 'SUCCEEDED')) as last_success," // execution gone: this revision's history
+          + " coalesce(t.last_failure, j.paused_last_failure, (select max(r.finished_at) from kairos_job_run r where r.job_id = j.id and r.revision = j.revision and r.outcome not in ('SUCCEEDED', 'RUNNING', 'MISSED'))) as last_failure,"
           + " coalesce(t.consecutive_failures, j.paused_consecutive_failures, 0)"
           + " as consecutive_failures";
   private static final String FROM =
@@ -99,6 +99,90 @@ public final class JobRegistry {
     }
     scheduleFirst(job, job.schedule().firstExecution(clock.now()));
     return true;
+  }
+
+  /** What {@link #replace} did. */
+  public enum Replaced {
+    /** No job had this id: created, as {@link #create} does. */
+    CREATED,
+    /** The id's job was given the new definition as its next revision, with a fresh execution. */
+    REPLACED,
+    /** The id's job already has this definition (same request hash): nothing was changed. */
+    UNCHANGED,
+    /** A worker has claimed the job's execution: nothing was changed. */
+    RUNNING,
+    /** The id belongs to a job declared in configuration: nothing was changed. */
+    DECLARED,
+    /**
+     * The job changed between reading and writing it (a worker finished it, it was resumed,
+     * requeued or deleted): the caller must roll back and try again.
+     */
+    CHANGED_MEANWHILE
+  }
+
+  /**
+   * Creates a job, or replaces the id's job whole, in the caller's transaction: type, group,
+   * payload, schedule and options become the new ones, the state ACTIVE with a first execution
+   * scheduled as {@link #create} schedules it, and the revision goes up by one. Any state can be
+   * replaced — pending, paused, or final (completed, cancelled, dead, missed) — except a running
+   * one: its execution is dropped only if unclaimed, in the statement that drops it. History stays,
+   * each row marked with its revision.
+   *
+   * <p>The old execution leaves {@code scheduled_tasks} before the job row is written, the order a
+   * worker's completion uses. The row is written only if its state and request hash are still what
+   * was read, so a job resumed or requeued in between (which would have an execution again) is not
+   * overwritten: the caller rolls back on {@link Replaced#CHANGED_MEANWHILE} and tries again.
+   */
+  public Replaced replace(NewJob job) {
+    if (create(job, JobSource.API)) {
+      return Replaced.CREATED;
+    }
+    List<Map<String, Object>> rows =
+        jdbc.queryForList(
+            "select type, state, request_hash, source from kairos_job where id = ?", job.id());
+    if (rows.isEmpty()) {
+      return Replaced.CHANGED_MEANWHILE; // deleted since the insert found it
+    }
+    Map<String, Object> current = rows.get(0);
+    if (!JobSource.API.name().equals(current.get("source"))) {
+      return Replaced.DECLARED;
+    }
+    String hash = (String) current.get("request_hash");
+    if (hash.equals(job.requestHash())) {
+      return Replaced.UNCHANGED;
+    }
+    if (dropExecution((String) current.get("type"), job.id()) == Dropped.RUNNING) {
+      return Replaced.RUNNING;
+    }
+    int written =
+        jdbc.update(
+            "update kairos_job set type = ?, job_group = ?, payload = ?::jsonb, schedule ="
+                + " ?::jsonb, max_attempts = ?, priority = ?, request_hash = ?, timeout = ?,"
+                + " misfire_grace = ?, state = 'ACTIVE', revision = revision + 1, last_error ="
+                + " null, finished_at = null, stale_since = null, paused_execution_time = null,"
+                + " paused_task_data = null, paused_last_success = null, paused_last_failure ="
+                + " null, paused_consecutive_failures = null, created_at = now(), created_by = ?,"
+                + " updated_at = now(), updated_by = ? where id = ? and state = ? and"
+                + " request_hash = ? and source = 'API'",
+            job.type(),
+            job.group(),
+            write(job.payload()),
+            write(job.schedule()),
+            job.maxAttempts(),
+            job.priority(),
+            job.requestHash(),
+            text(job.timeout()),
+            MisfirePolicy.text(job.misfireGrace()),
+            job.createdBy(),
+            job.createdBy(),
+            job.id(),
+            current.get("state"),
+            hash);
+    if (written == 0) {
+      return Replaced.CHANGED_MEANWHILE;
+    }
+    scheduleFirst(job, job.schedule().firstExecution(clock.now()));
+    return Replaced.REPLACED;
   }
 
   /** Where each job of a source came from, by id, with its request hash. */
@@ -695,7 +779,8 @@ public final class JobRegistry {
         duration(rs.getString("timeout")),
         grace(rs.getString("misfire_grace")),
         rs.getString("updated_by"),
-        instant(rs, "stale_since"));
+        instant(rs, "stale_since"),
+        rs.getInt("revision"));
   }
 
   static Instant instant(ResultSet rs, String column) throws SQLException {

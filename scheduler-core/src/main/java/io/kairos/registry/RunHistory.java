@@ -19,6 +19,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class RunHistory {
 
   public static final int MAX_ERROR_LENGTH = 4000;
+
+  /**
+   * The revision of the job an attempt belongs to, read in the statement that records it: a job is
+   * replaced only while no worker holds its execution, so it cannot change under a started attempt.
+   */
+  private static final String REVISION =
+      "coalesce((select j.revision from kairos_job j where j.id = ?), 1)";
+
   private final JdbcTemplate jdbc;
 
   public RunHistory(DataSource dataSource) {
@@ -43,9 +51,11 @@ public final class RunHistory {
     List<Long> ids =
         jdbc.queryForList(
             "insert into kairos_job_run (job_id, job_type, scheduled_for, started_at, node,"
-                + " attempt, outcome, recovered) select ?, ?, ?, clock_timestamp(), ?, ?,"
-                + " 'RUNNING', ? where exists (select 1 from scheduled_tasks where task_name = ?"
-                + " and task_instance = ? and version = ? and picked and picked_by = ?)"
+                + " attempt, outcome, recovered, revision) select ?, ?, ?, clock_timestamp(), ?,"
+                + " ?, 'RUNNING', ?, "
+                + REVISION
+                + " where exists (select 1 from scheduled_tasks where task_name = ? and"
+                + " task_instance = ? and version = ? and picked and picked_by = ?)"
                 + " returning id",
             Long.class,
             jobId,
@@ -54,6 +64,7 @@ public final class RunHistory {
             node,
             attempt,
             recovered,
+            jobId,
             jobType,
             jobId,
             executionVersion,
@@ -66,13 +77,16 @@ public final class RunHistory {
       String jobId, String jobType, Instant scheduledFor, String node, String reason) {
     jdbc.update(
         "insert into kairos_job_run (job_id, job_type, scheduled_for, started_at, finished_at,"
-            + " node, attempt, outcome, error) values (?, ?, ?, clock_timestamp(),"
-            + " clock_timestamp(), ?, 1, 'MISSED', ?)",
+            + " node, attempt, outcome, error, revision) values (?, ?, ?, clock_timestamp(),"
+            + " clock_timestamp(), ?, 1, 'MISSED', ?, "
+            + REVISION
+            + ")",
         jobId,
         jobType,
         Timestamp.from(scheduledFor),
         node,
-        reason);
+        reason,
+        jobId);
   }
 
   /** Records the start of an attempt unconditionally (tests, tools). */
@@ -85,15 +99,18 @@ public final class RunHistory {
       boolean recovered) {
     return jdbc.queryForObject(
         "insert into kairos_job_run (job_id, job_type, scheduled_for, started_at, node, attempt,"
-            + " outcome, recovered) values (?, ?, ?, clock_timestamp(), ?, ?, 'RUNNING', ?)"
-            + " returning id",
+            + " outcome, recovered, revision) values (?, ?, ?, clock_timestamp(), ?, ?,"
+            + " 'RUNNING', ?, "
+            + REVISION
+            + ") returning id",
         Long.class,
         jobId,
         jobType,
         Timestamp.from(scheduledFor),
         node,
         attempt,
-        recovered);
+        recovered,
+        jobId);
   }
 
   /** Finishes a RUNNING attempt; false if it was already finished (e.g. declared dead). */
@@ -242,6 +259,7 @@ public final class RunHistory {
         RunOutcome.valueOf(rs.getString("outcome")),
         rs.getString("error"),
         rs.getBoolean("recovered"),
-        rs.getString("detail"));
+        rs.getString("detail"),
+        rs.getInt("revision"));
   }
 }

@@ -358,6 +358,138 @@ class JobControlTests {
     assertThat(fixture.jobs.list(new JobFilter("log", null, null), null, 10)).isEmpty();
   }
 
+  @Test
+  void replacingCreatesAnUnknownIdThenReplacesItWholeAndTheSameDefinitionTwiceChangesNothing() {
+    JobSubmitter.Replacement created =
+        submitter.replace(definition("put-1", "g-a", ScheduleSpec.at(clock.now().plusSeconds(60))));
+    assertThat(created.outcome()).isEqualTo(JobRegistry.Replaced.CREATED);
+    assertThat(created.job().revision()).isEqualTo(1);
+
+    NewJob second = definition("put-1", "g-b", ScheduleSpec.every(Duration.ofMinutes(5)));
+    JobSubmitter.Replacement replaced = submitter.replace(second);
+    assertThat(replaced.outcome()).isEqualTo(JobRegistry.Replaced.REPLACED);
+    Job job = replaced.job();
+    assertThat(job.revision()).isEqualTo(2);
+    assertThat(job.group()).isEqualTo("g-b");
+    assertThat(job.schedule()).isEqualTo(ScheduleSpec.every(Duration.ofMinutes(5)));
+    assertThat(job.state()).isEqualTo(JobState.SCHEDULED);
+    assertThat(job.nextRunAt()).isEqualTo(clock.now());
+    JobData data = fixture.jobs.execution("noop", "put-1").orElseThrow().data();
+    assertThat(data.schedule()).isEqualTo(ScheduleSpec.every(Duration.ofMinutes(5)));
+    long version = version("put-1");
+
+    JobSubmitter.Replacement again = submitter.replace(second);
+    assertThat(again.outcome()).isEqualTo(JobRegistry.Replaced.UNCHANGED);
+    assertThat(again.job().revision()).isEqualTo(2);
+    assertThat(version("put-1")).as("the execution was not touched").isEqualTo(version);
+    assertThat(executions("put-1")).isEqualTo(1);
+  }
+
+  @Test
+  void replacingRevivesAFinishedPausedOrDeadJobAndKeepsItsHistoryByRevision() {
+    submit("revive", ScheduleSpec.at(clock.now()));
+    runEverythingDue();
+    assertThat(fixture.jobs.find("revive").orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+
+    Job second = submitter.replace(definition("revive", null, ScheduleSpec.at(clock.now()))).job();
+    assertThat(second.state()).isEqualTo(JobState.SCHEDULED);
+    assertThat(second.lastSuccess())
+        .as("the earlier revision's success is not this one's")
+        .isNull();
+    assertThat(second.finishedAt()).isNull();
+    runEverythingDue();
+    assertThat(runs("revive"))
+        .extracting(JobRun::revision, JobRun::outcome)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(1, io.kairos.job.RunOutcome.SUCCEEDED),
+            org.assertj.core.groups.Tuple.tuple(2, io.kairos.job.RunOutcome.SUCCEEDED));
+
+    control.cancel(
+        submitter
+            .replace(definition("revive", "x", ScheduleSpec.at(clock.now().plusSeconds(60))))
+            .job()
+            .id(),
+        "alice");
+    assertThat(fixture.jobs.find("revive").orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+    Job fourth =
+        submitter
+            .replace(definition("revive", "y", ScheduleSpec.at(clock.now().plusSeconds(60))))
+            .job();
+    assertThat(fourth.revision()).isEqualTo(4);
+    assertThat(fourth.state()).isEqualTo(JobState.SCHEDULED);
+
+    control.pause("revive", "alice");
+    Job fifth =
+        submitter
+            .replace(definition("revive", "z", ScheduleSpec.at(clock.now().plusSeconds(90))))
+            .job();
+    assertThat(fifth.state())
+        .as("a replaced paused job is a new, active job")
+        .isEqualTo(JobState.SCHEDULED);
+    assertThat(fifth.nextRunAt()).isEqualTo(clock.now().plusSeconds(90));
+    assertThat(executions("revive")).isEqualTo(1);
+
+    fixture.jdbc.update("delete from scheduled_tasks where task_instance = 'revive'");
+    fixture.jobs.finish("revive", JobState.DEAD, "boom");
+    Job sixth = submitter.replace(definition("revive", null, ScheduleSpec.at(clock.now()))).job();
+    assertThat(sixth.revision()).isEqualTo(6);
+    assertThat(sixth.lastError()).isNull();
+    assertThat(fixture.jobs.deadJob("revive")).isEmpty();
+    assertThat(executions("revive")).isEqualTo(1);
+  }
+
+  @Test
+  void aRunningJobIsNotReplacedAndItsExecutionIsLeftAsTheWorkerHasIt() {
+    submit("put-busy", ScheduleSpec.at(clock.now()));
+    claim("put-busy", "worker-9");
+    long version = version("put-busy");
+
+    assertThatThrownBy(
+            () ->
+                submitter.replace(
+                    definition("put-busy", "other", ScheduleSpec.at(clock.now().plusSeconds(5)))))
+        .isInstanceOfSatisfying(
+            JobStateConflict.class,
+            e -> {
+              assertThat(e.state()).isEqualTo(JobState.RUNNING);
+              assertThat(e.runningOn()).isEqualTo("worker-9");
+            });
+
+    assertThat(version("put-busy")).isEqualTo(version);
+    Job job = fixture.jobs.find("put-busy").orElseThrow();
+    assertThat(job.revision()).isEqualTo(1);
+    assertThat(job.group()).isNull();
+    assertThat(job.state()).isEqualTo(JobState.RUNNING);
+  }
+
+  @Test
+  void aDeclaredJobIsNotReplacedThroughTheApi() {
+    NewJob declared = definition("declared-1", null, ScheduleSpec.every(Duration.ofHours(1)));
+    fixture.transactions.executeWithoutResult(
+        tx -> fixture.jobs.create(declared, io.kairos.job.JobSource.CONFIG));
+
+    assertThatThrownBy(
+            () ->
+                submitter.replace(
+                    definition("declared-1", "mine", ScheduleSpec.every(Duration.ofHours(2)))))
+        .isInstanceOf(io.kairos.job.JobConflict.class)
+        .hasMessageContaining("declared");
+    assertThat(fixture.jobs.find("declared-1").orElseThrow().revision()).isEqualTo(1);
+  }
+
+  private NewJob definition(String id, String group, ScheduleSpec schedule) {
+    return new NewJob(
+        id,
+        "noop",
+        group,
+        fixture.json.createObjectNode(),
+        schedule,
+        3,
+        0,
+        "hash-" + id + "-" + group + "-" + schedule,
+        "test");
+  }
+
   private void submit(String id, ScheduleSpec schedule) {
     submit(id, null, schedule);
   }

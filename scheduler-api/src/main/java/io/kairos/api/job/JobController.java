@@ -20,6 +20,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -56,6 +57,42 @@ class JobController {
     JobSubmitter.Submission submission = jobs.create(request, caller.getName());
     JobResponse body = jobs.get(submission.job().id());
     if (!submission.created()) {
+      return ResponseEntity.ok(body);
+    }
+    return ResponseEntity.status(HttpStatus.CREATED)
+        .location(URI.create("/api/v1/jobs/" + body.id()))
+        .body(body);
+  }
+
+  @Operation(
+      operationId = "replaceJob",
+      summary = "Create or replace the job at this id, whole",
+      description =
+          "The body is the whole definition (the body of POST without id). An unknown id is"
+              + " created (201). A known one is replaced in one transaction: its pending or paused"
+              + " execution is dropped, the new definition stored as the job's next revision and"
+              + " scheduled as a new job would be (200). This also revives a job that completed,"
+              + " was cancelled, died or was missed; its history stays, each run marked with the"
+              + " revision it ran. The same definition as the stored one changes nothing (200),"
+              + " whatever the job's state, so a retried PUT never runs a job twice. A running"
+              + " job is refused with 409 naming the worker in runningOn and a Retry-After header"
+              + " (seconds): nothing is changed, replace it once the attempt ended. A job declared"
+              + " in the workers' configuration is refused with 409.")
+  @ApiResponse(
+      responseCode = "201",
+      description = "created: no job had this id",
+      content = @Content(schema = @Schema(implementation = JobResponse.class)))
+  @ApiResponse(
+      responseCode = "200",
+      description = "replaced (revision + 1), or unchanged when the definition was already this",
+      content = @Content(schema = @Schema(implementation = JobResponse.class)))
+  @RequiresScope(Scope.JOBS_WRITE)
+  @PutMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<JobResponse> replace(
+      @PathVariable String id, @RequestBody ReplaceJobRequest request, Principal caller) {
+    JobSubmitter.Replacement replacement = jobs.replace(id, request, caller.getName());
+    JobResponse body = jobs.get(replacement.job().id());
+    if (!replacement.created()) {
       return ResponseEntity.ok(body);
     }
     return ResponseEntity.status(HttpStatus.CREATED)

@@ -45,7 +45,12 @@ public record JobResponse(
             description =
                 "set while the stale-job watchdog finds the job overdue: a recurring job without"
                     + " success for too long, or a due one-time job nobody claimed")
-        Instant staleSince) {
+        Instant staleSince,
+    @Schema(
+            description =
+                "1 when created, + 1 each time the job was replaced whole (PUT); createdAt and"
+                    + " createdBy are those of this revision")
+        int revision) {
 
   static JobResponse of(Job job, JobRun lastRun) {
     return new JobResponse(
@@ -72,7 +77,8 @@ public record JobResponse(
         job.updatedAt(),
         job.updatedBy(),
         job.finishedAt(),
-        job.staleSince());
+        job.staleSince(),
+        job.revision());
   }
 
   private static String text(Duration duration) {

@@ -76,6 +76,22 @@ class JobService {
   }
 
   JobSubmitter.Submission create(CreateJobRequest request, String caller) {
+    return submitter.submit(newJob(request, caller));
+  }
+
+  /**
+   * Creates or replaces the job at {@code id} with the body's definition; validated and hashed as a
+   * POST of the same body with this id, so the same PUT twice (or a PUT after the POST of the same
+   * definition) changes nothing.
+   */
+  JobSubmitter.Replacement replace(String id, ReplaceJobRequest request, String caller) {
+    if (id == null || !NewJob.ID.matcher(id).matches()) {
+      throw new InvalidJobException("id", "must match [A-Za-z0-9._:-]{1,200}");
+    }
+    return submitter.replace(newJob(request.withId(id), caller));
+  }
+
+  private NewJob newJob(CreateJobRequest request, String caller) {
     if (".".equals(request.id()) || "..".equals(request.id())) {
       // A path segment of its own: /api/v1/jobs/.. could never reach the job.
       throw new InvalidJobException("id", "must not be '.' or '..'");
@@ -109,7 +125,7 @@ class JobService {
             timeout,
             misfireGrace);
     refuseMissed(schedule, now, job.misfireGrace());
-    return submitter.submit(job);
+    return job;
   }
 
   JobResponse get(String id) {

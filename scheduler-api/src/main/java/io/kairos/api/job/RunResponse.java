@@ -15,7 +15,12 @@ public record RunResponse(
     Instant finishedAt,
     RunOutcome outcome,
     String error,
-    boolean recovered) {
+    boolean recovered,
+    @Schema(
+            description =
+                "the revision of the job this attempt ran: 1, then + 1 each time the job was"
+                    + " replaced (PUT), so runs of an earlier definition can be told apart")
+        int revision) {
 
   static RunResponse of(JobRun run) {
     return new RunResponse(
@@ -26,6 +31,7 @@ public record RunResponse(
         run.finishedAt(),
         run.outcome(),
         run.error(),
-        run.recovered());
+        run.recovered(),
+        run.revision());
   }
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobConflict;
+import io.kairos.job.JobState;
 import io.kairos.job.JobStateConflict;
 import io.kairos.job.UnknownJobException;
 import io.kairos.jobtype.oauth.CredentialStore;
@@ -54,14 +55,25 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     return Problems.of(HttpStatus.CONFLICT, "Conflict", e.getMessage(), "id");
   }
 
+  /**
+   * Seconds a client should wait before retrying a change refused because the job is running. The
+   * attempt's end cannot be known in advance; a few seconds lets short jobs finish without clients
+   * hammering the API over long ones.
+   */
+  static final int RETRY_AFTER_RUNNING_SECONDS = 5;
+
   @ExceptionHandler(JobStateConflict.class)
-  ProblemDetail stateConflict(JobStateConflict e) {
+  ResponseEntity<ProblemDetail> stateConflict(JobStateConflict e) {
     ProblemDetail problem = Problems.of(HttpStatus.CONFLICT, "Conflict", e.getMessage(), null);
     problem.setProperty("state", e.state().name());
     if (e.runningOn() != null) {
       problem.setProperty("runningOn", e.runningOn());
     }
-    return problem;
+    ResponseEntity.BodyBuilder response = ResponseEntity.status(HttpStatus.CONFLICT);
+    if (e.state() == JobState.RUNNING) {
+      response.header(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_RUNNING_SECONDS));
+    }
+    return response.body(problem);
   }
 
   @ExceptionHandler(ApiProblem.class)

@@ -364,6 +364,7 @@ class JobControllerTests {
         null,
         null,
         "writer",
-        null);
+        null,
+        1);
   }
 }
