@@ -3,6 +3,7 @@ package io.kairos.api;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import io.kairos.api.problem.ProblemErrorReportValve;
 import io.kairos.api.wakeup.WakeUpSender;
+import io.kairos.cluster.ClusterSwitch;
 import io.kairos.control.JobControl;
 import io.kairos.control.JobSubmitter;
 import io.kairos.core.Kairos;
@@ -50,6 +51,11 @@ class ApiConfiguration {
   @Bean
   JobControl jobControl(Kairos kairos) {
     return kairos.control();
+  }
+
+  @Bean
+  ClusterSwitch clusterSwitch(Kairos kairos) {
+    return kairos.cluster();
   }
 
   @Bean

@@ -82,6 +82,12 @@ class ApiDocumentationTests {
         Map.ofEntries(
             Map.entry("/api/v1/jobs", List.of("get", "post", "delete")),
             Map.entry("/api/v1/jobs/{id}", List.of("get", "put", "patch", "delete")),
+            Map.entry("/api/v1/jobs/pause", List.of("post")),
+            Map.entry("/api/v1/jobs/resume", List.of("post")),
+            Map.entry("/api/v1/cluster", List.of("get")),
+            Map.entry("/api/v1/cluster/pause", List.of("post")),
+            Map.entry("/api/v1/cluster/resume", List.of("post")),
+            Map.entry("/api/v1/dead-jobs/requeue", List.of("post")),
             Map.entry("/api/v1/jobs/{id}/run", List.of("post")),
             Map.entry("/api/v1/jobs/{id}/pause", List.of("post")),
             Map.entry("/api/v1/jobs/{id}/resume", List.of("post")),
@@ -142,6 +148,12 @@ class ApiDocumentationTests {
         .contains("type", "payload", "schedule", "misfireGrace")
         .doesNotContain("id");
     assertThat(iterable(schemas.at("/Run/properties").fieldNames())).contains("revision");
+    assertThat(paths.at("/~1api~1v1~1cluster~1pause/post/description").asText())
+        .contains("Requires scope `admin`");
+    assertThat(paths.at("/~1api~1v1~1cluster/get/description").asText())
+        .contains("Requires scope `jobs:read`");
+    assertThat(paths.at("/~1api~1v1~1jobs~1pause/post/description").asText())
+        .contains("Requires scope `jobs:write`");
   }
 
   @Test

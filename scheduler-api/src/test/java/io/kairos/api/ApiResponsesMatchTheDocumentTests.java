@@ -135,6 +135,38 @@ class ApiResponsesMatchTheDocumentTests {
         doc, "/api/v1/dead-jobs", "get", "200", send("GET", "/api/v1/dead-jobs", null).body());
     assertMatches(
         doc,
+        "/api/v1/jobs/pause",
+        "post",
+        "200",
+        send("POST", "/api/v1/jobs/pause?type=noop", null).body());
+    assertMatches(
+        doc,
+        "/api/v1/jobs/resume",
+        "post",
+        "200",
+        send("POST", "/api/v1/jobs/resume?type=noop", null).body());
+    assertMatches(
+        doc,
+        "/api/v1/dead-jobs/requeue",
+        "post",
+        "200",
+        send("POST", "/api/v1/dead-jobs/requeue?type=noop", null).body());
+    assertMatches(
+        doc, "/api/v1/cluster", "get", "200", send("GET", "/api/v1/cluster", null).body());
+    assertMatches(
+        doc,
+        "/api/v1/cluster/pause",
+        "post",
+        "200",
+        send("POST", "/api/v1/cluster/pause", null).body());
+    assertMatches(
+        doc,
+        "/api/v1/cluster/resume",
+        "post",
+        "200",
+        send("POST", "/api/v1/cluster/resume", null).body());
+    assertMatches(
+        doc,
         "/api/v1/oauth/credentials",
         "get",
         "200",

@@ -3,6 +3,7 @@ package io.kairos.control;
 import com.github.kagkarlsson.scheduler.Clock;
 import io.kairos.job.Job;
 import io.kairos.job.JobData;
+import io.kairos.job.JobFilter;
 import io.kairos.job.JobState;
 import io.kairos.job.JobStateConflict;
 import io.kairos.job.NewJob;
@@ -11,6 +12,7 @@ import io.kairos.job.UnknownJobException;
 import io.kairos.registry.JobRegistry;
 import io.kairos.wakeup.DueListener;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -143,17 +145,26 @@ public final class JobControl {
   }
 
   public Job resume(String id, String by) {
+    Job resumed = resumeIfPaused(id, by);
+    if (resumed != null) {
+      return resumed;
+    }
+    Job job = require(id);
+    if (job.state().terminal()) {
+      throw new JobStateConflict(
+          job, "job '" + id + "' is " + job.state() + " and cannot be resumed");
+    }
+    return job; // not paused: resuming is a no-op
+  }
+
+  /** Resumes the job if it is paused, in one transaction; null when it was not paused. */
+  private Job resumeIfPaused(String id, String by) {
     Job resumed =
         transactions.execute(
             tx -> {
               JobRegistry.PausedExecution paused = jobs.lockPaused(id).orElse(null);
               if (paused == null) {
-                Job job = require(id);
-                if (job.state().terminal()) {
-                  throw new JobStateConflict(
-                      job, "job '" + id + "' is " + job.state() + " and cannot be resumed");
-                }
-                return job; // not paused: resuming is a no-op
+                return null;
               }
               Instant now = clock.now();
               JobData data = paused.data();
@@ -169,7 +180,9 @@ public final class JobControl {
               jobs.resume(id, paused, data, next, by);
               return require(id);
             });
-    notifyIfPending(resumed);
+    if (resumed != null) {
+      notifyIfPending(resumed);
+    }
     return resumed;
   }
 
@@ -195,6 +208,57 @@ public final class JobControl {
   public GroupCancellation cancelGroup(String group, String by) {
     return transactions.execute(
         tx -> new GroupCancellation(jobs.cancelGroup(group, by), jobs.runningInGroup(group)));
+  }
+
+  /** The outcome of pausing many jobs: those paused and those left running. */
+  public record BulkPause(List<String> paused, List<JobRegistry.RunningJob> running) {}
+
+  /** How many jobs resuming many found paused and resumed. */
+  public record BulkResume(List<String> resumed) {}
+
+  /** Jobs resumed per page read; each job is resumed in its own transaction. */
+  private static final int RESUME_PAGE = 200;
+
+  /**
+   * Pauses every pending job created through the API of the group and/or type ({@code filter.state}
+   * is ignored), in one transaction: the per-job pause applied to the selection. Running jobs are
+   * left alone and listed, as cancelling a group lists them; pause them once their attempt ended.
+   * Jobs added to the group or type later are not paused.
+   */
+  public BulkPause pauseAll(JobFilter filter, String by) {
+    requireSelection(filter);
+    return transactions.execute(
+        tx -> new BulkPause(jobs.pauseAll(filter, by), jobs.runningAmong(filter)));
+  }
+
+  /**
+   * Resumes every paused job created through the API of the group and/or type, each as {@link
+   * #resume} does, in its own transaction (a large selection never holds locks for long). A job
+   * resumed or cancelled meanwhile by someone else is skipped.
+   */
+  public BulkResume resumeAll(JobFilter filter, String by) {
+    requireSelection(filter);
+    List<String> resumed = new ArrayList<>();
+    String after = null;
+    while (true) {
+      List<String> page = jobs.pausedAmong(filter, after, RESUME_PAGE);
+      for (String id : page) {
+        Job job = resumeIfPaused(id, by);
+        if (job != null) {
+          resumed.add(id);
+        }
+      }
+      if (page.size() < RESUME_PAGE) {
+        return new BulkResume(resumed);
+      }
+      after = page.get(page.size() - 1);
+    }
+  }
+
+  private static void requireSelection(JobFilter filter) {
+    if (filter.group() == null && filter.type() == null) {
+      throw new IllegalArgumentException("a group or a type is required");
+    }
   }
 
   private Job require(String id) {

@@ -6,6 +6,7 @@ import com.github.kagkarlsson.scheduler.SchedulerClient;
 import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.clock.DatabaseClock;
+import io.kairos.cluster.ClusterSwitch;
 import io.kairos.control.JobControl;
 import io.kairos.control.JobSubmitter;
 import io.kairos.deadjob.DeadJobs;
@@ -55,6 +56,7 @@ public final class Kairos implements AutoCloseable {
   private final RunHistory runs;
   private final NodeStore nodes;
   private final MisfirePolicy misfire;
+  private final ClusterSwitch cluster;
 
   private Kairos(Builder builder) {
     this.dataSource = builder.dataSource;
@@ -80,6 +82,7 @@ public final class Kairos implements AutoCloseable {
     this.runs = new RunHistory(dataSource);
     this.nodes = new NodeStore(dataSource);
     this.misfire = builder.misfire;
+    this.cluster = new ClusterSwitch(dataSource);
   }
 
   /** Starts building the core on {@code dataSource}, whose transactions {@code manager} manages. */
@@ -121,6 +124,11 @@ public final class Kairos implements AutoCloseable {
     return nodes;
   }
 
+  /** The cluster-wide pause: no attempt starts anywhere while it is on. */
+  public ClusterSwitch cluster() {
+    return cluster;
+  }
+
   /** The cluster's default misfire grace of one-time jobs that set none. */
   public MisfirePolicy misfire() {
     return misfire;
@@ -157,7 +165,7 @@ public final class Kairos implements AutoCloseable {
 
   /** The tasks of a worker: call {@link JobTasks#task} for each type it serves. */
   public JobTasks jobTasks(JobTasks.Settings settings) {
-    return new JobTasks(catalogue, jobs, runs, transactions, clock, settings, misfire);
+    return new JobTasks(catalogue, jobs, runs, transactions, clock, settings, misfire, cluster);
   }
 
   public StaleJobWatchdog watchdog(StaleJobWatchdog.Settings settings) {

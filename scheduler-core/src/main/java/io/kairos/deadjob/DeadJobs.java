@@ -68,6 +68,41 @@ public final class DeadJobs {
     return requeue;
   }
 
+  /** Dead jobs requeued per page read; each in its own transaction. */
+  private static final int REQUEUE_PAGE = 100;
+
+  /**
+   * Requeues every dead job of a type and/or group (at least one is required), each as {@link
+   * #requeue} does, in its own transaction, so one that cannot be requeued does not hold the others
+   * back and no long transaction locks them all. A job requeued or deleted meanwhile by someone
+   * else is counted as skipped.
+   */
+  public BulkRequeue requeueAll(String type, String group) {
+    if (type == null && group == null) {
+      throw new IllegalArgumentException("a type or a group is required");
+    }
+    int requeued = 0;
+    int skipped = 0;
+    String after = null;
+    while (true) {
+      List<String> page = jobs.deadIds(type, group, after, REQUEUE_PAGE);
+      for (String id : page) {
+        if (requeue(id).outcome() == Requeue.Outcome.REQUEUED) {
+          requeued++;
+        } else {
+          skipped++;
+        }
+      }
+      if (page.size() < REQUEUE_PAGE) {
+        return new BulkRequeue(requeued, skipped);
+      }
+      after = page.get(page.size() - 1);
+    }
+  }
+
+  /** What {@link #requeueAll} did: how many were requeued, and how many were no longer dead. */
+  public record BulkRequeue(int requeued, int skipped) {}
+
   /** Deletes a dead job (its history stays until pruned); false if no dead job has this id. */
   public boolean delete(String id) {
     return jobs.deleteDead(id);

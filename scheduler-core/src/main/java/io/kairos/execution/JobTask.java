@@ -3,6 +3,7 @@ package io.kairos.execution;
 import com.github.kagkarlsson.scheduler.Clock;
 import com.github.kagkarlsson.scheduler.task.AbstractTask;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
+import com.github.kagkarlsson.scheduler.task.Execution;
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.ExecutionContext;
 import com.github.kagkarlsson.scheduler.task.SchedulableInstance;
@@ -11,6 +12,7 @@ import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import io.kairos.job.JobData;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
+import io.kairos.registry.JobRegistry;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +43,7 @@ public final class JobTask<P> extends AbstractTask<JobData> {
   private final AttemptRunner runner;
   private final CompletionRecorder recorder;
   private final PersistedRetryTier retryTier;
+  private final JobRegistry jobs;
   private final Clock clock;
 
   JobTask(
@@ -51,8 +54,10 @@ public final class JobTask<P> extends AbstractTask<JobData> {
       CompletionRecorder recorder,
       PersistedRetryTier retryTier,
       Revival revival,
+      JobRegistry jobs,
       Clock clock) {
     super(type.name(), JobData.class, retryTier, revival);
+    this.jobs = jobs;
     this.clock = clock;
     this.type = type;
     this.handler = handler;
@@ -85,6 +90,14 @@ public final class JobTask<P> extends AbstractTask<JobData> {
     if (started instanceof AttemptStart.Missed missed) {
       return (complete, operations) ->
           recorder.recordMissed(missed.context(), missed.reason(), operations);
+    }
+    if (started instanceof AttemptStart.Held held) {
+      // Claimed just before the worker saw the cluster's pause: handed back unstarted, so it runs
+      // after the resume as if it had never been claimed (no attempt counted, nothing recorded).
+      Execution execution = executionContext.getExecution();
+      jobs.release(type.name(), instance.getId(), execution.version, execution.pickedBy);
+      LOG.info("Cluster paused: job {} handed back unstarted", held.context().jobId());
+      return (complete, operations) -> {};
     }
     if (started instanceof AttemptStart.NotClaimed notClaimed) {
       LOG.warn(

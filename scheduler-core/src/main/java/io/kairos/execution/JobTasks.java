@@ -2,6 +2,7 @@ package io.kairos.execution;
 
 import com.github.kagkarlsson.scheduler.Clock;
 import io.kairos.catalogue.JobCatalogue;
+import io.kairos.cluster.ClusterSwitch;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
 import io.kairos.job.MisfirePolicy;
@@ -24,6 +25,7 @@ public final class JobTasks implements AutoCloseable {
   private final CompletionRecorder recorder;
   private final PersistedRetryTier retryTier;
   private final Revival revival;
+  private final JobRegistry jobs;
   private final RunningAttempts attempts;
   private final ScheduledExecutorService timer;
   private final Clock clock;
@@ -56,6 +58,7 @@ public final class JobTasks implements AutoCloseable {
 
   /**
    * @param misfire the cluster's default misfire grace, for one-time jobs without their own
+   * @param cluster the cluster-wide pause, checked when an attempt starts
    * @param transactions must manage the DataSource db-scheduler writes through (see {@link
    *     CompletionRecorder})
    */
@@ -66,7 +69,9 @@ public final class JobTasks implements AutoCloseable {
       TransactionOperations transactions,
       Clock clock,
       Settings settings,
-      MisfirePolicy misfire) {
+      MisfirePolicy misfire,
+      ClusterSwitch cluster) {
+    this.jobs = jobs;
     this.attempts = new RunningAttempts();
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
@@ -76,7 +81,7 @@ public final class JobTasks implements AutoCloseable {
               return t;
             });
     this.clock = clock;
-    this.start = new AttemptStart(runs, clock, misfire);
+    this.start = new AttemptStart(runs, clock, misfire, cluster);
     this.runner = new AttemptRunner(catalogue, settings.timeouts(), attempts, timer);
     this.recorder = new CompletionRecorder(transactions, runs, jobs, settings.observer());
     this.retryTier = new PersistedRetryTier(recorder, settings.backoff(), clock);
@@ -85,7 +90,7 @@ public final class JobTasks implements AutoCloseable {
 
   /** The task that runs jobs of {@code type} with {@code handler}. */
   public <P> JobTask<P> task(JobType<P> type, JobHandler<P> handler) {
-    return new JobTask<>(type, handler, start, runner, recorder, retryTier, revival, clock);
+    return new JobTask<>(type, handler, start, runner, recorder, retryTier, revival, jobs, clock);
   }
 
   /** The attempts running now, for the lease guard. */

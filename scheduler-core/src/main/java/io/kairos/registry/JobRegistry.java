@@ -544,6 +544,100 @@ public final class JobRegistry {
         group);
   }
 
+  /**
+   * Hands a claimed execution back unstarted: unpicked, at its time and with its data (so no
+   * attempt is counted), version-checked like db-scheduler's own writes. For an attempt that must
+   * not start (the cluster is paused); false when the claim is no longer this worker's.
+   */
+  public boolean release(String type, String id, long version, String node) {
+    return jdbc.update(
+            "update scheduled_tasks set picked = false, picked_by = null, last_heartbeat = null,"
+                + " version = version + 1 where task_name = ? and task_instance = ? and version ="
+                + " ? and picked and picked_by = ?",
+            type,
+            id,
+            version,
+            node)
+        == 1;
+  }
+
+  // --- Controls above one job: a group, a type ------------------------------------------------
+
+  /**
+   * The jobs a control above one job applies to: created through the API (declared jobs are the
+   * operators', changed only through configuration), of the group and/or the type.
+   */
+  private static String selection(JobFilter filter, List<Object> args) {
+    StringBuilder sql = new StringBuilder("j.source = 'API'");
+    if (filter.group() != null) {
+      sql.append(" and j.job_group = ?");
+      args.add(filter.group());
+    }
+    if (filter.type() != null) {
+      sql.append(" and j.type = ?");
+      args.add(filter.type());
+    }
+    return sql.toString();
+  }
+
+  /**
+   * Pauses every selected job that is pending, in one statement: the per-job pause applied to the
+   * selection, conditioned on {@code not picked} in the statement that moves each execution, so a
+   * running job is left alone. Returns the ids paused.
+   */
+  public List<String> pauseAll(JobFilter filter, String by) {
+    List<Object> args = new ArrayList<>();
+    String selected = selection(filter, args);
+    args.add(by);
+    return jdbc.queryForList(
+        "with moved as (delete from scheduled_tasks t using kairos_job j where "
+            + selected
+            + " and j.state = 'ACTIVE' and t.task_name = j.type and t.task_instance = j.id and"
+            + " not t.picked returning t.task_instance as id, t.execution_time, t.task_data,"
+            + " t.last_success, t.last_failure, t.consecutive_failures)"
+            + " update kairos_job set state = 'PAUSED', paused_execution_time ="
+            + " moved.execution_time, paused_task_data = moved.task_data, paused_last_success ="
+            + " moved.last_success, paused_last_failure = moved.last_failure,"
+            + " paused_consecutive_failures = moved.consecutive_failures, updated_at = now(),"
+            + " updated_by = ? from moved where kairos_job.id = moved.id returning kairos_job.id",
+        String.class,
+        args.toArray());
+  }
+
+  /** Selected jobs whose execution a worker has claimed right now: id and node. */
+  public List<RunningJob> runningAmong(JobFilter filter) {
+    List<Object> args = new ArrayList<>();
+    String selected = selection(filter, args);
+    return jdbc.query(
+        "select j.id, t.picked_by from kairos_job j join scheduled_tasks t on t.task_name = j.type"
+            + " and t.task_instance = j.id where "
+            + selected
+            + " and j.state = 'ACTIVE' and t.picked order by j.id",
+        (rs, row) -> new RunningJob(rs.getString(1), rs.getString(2)),
+        args.toArray());
+  }
+
+  /** One page of the selected PAUSED jobs' ids, in id order after {@code afterId}. */
+  public List<String> pausedAmong(JobFilter filter, String afterId, int limit) {
+    List<Object> args = new ArrayList<>();
+    String selected = selection(filter, args);
+    args.add(afterId == null ? "" : afterId);
+    args.add(limit);
+    return jdbc.queryForList(
+        "select j.id from kairos_job j where "
+            + selected
+            + " and j.state = 'PAUSED' and j.id > ? order by j.id limit ?",
+        String.class,
+        args.toArray());
+  }
+
+  /** How many executions workers are running right now, cluster-wide. */
+  public int runningCount() {
+    Integer n =
+        jdbc.queryForObject("select count(*) from scheduled_tasks where picked", Integer.class);
+    return n == null ? 0 : n;
+  }
+
   private List<String> cancelWhere(String condition, String value, String by) {
     return jdbc.queryForList(
         "with gone as (delete from scheduled_tasks t using kairos_job j where "
@@ -578,6 +672,20 @@ public final class JobRegistry {
         this::mapDead,
         type,
         type,
+        afterId == null ? "" : afterId,
+        limit);
+  }
+
+  /** One page of dead jobs' ids, in id order after {@code afterId}, of a type and/or group. */
+  public List<String> deadIds(String type, String group, String afterId, int limit) {
+    return jdbc.queryForList(
+        "select id from kairos_job where state = 'DEAD' and (?::text is null or type = ?) and"
+            + " (?::text is null or job_group = ?) and id > ? order by id limit ?",
+        String.class,
+        type,
+        type,
+        group,
+        group,
         afterId == null ? "" : afterId,
         limit);
   }

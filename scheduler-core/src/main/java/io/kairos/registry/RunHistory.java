@@ -36,9 +36,11 @@ public final class RunHistory {
   /**
    * Records the start of an attempt, but only while this worker still holds the claim it was given
    * (same execution version, still picked by it). An execution that waited in a local queue may
-   * have been declared dead and revived meanwhile; it must then not run here at all.
+   * have been declared dead and revived meanwhile; it must then not run here at all. Nor does it
+   * start while the cluster is paused ({@code kairos_control}, owned by {@code ClusterSwitch}),
+   * checked in this same statement, so no attempt starts after a pause has committed.
    *
-   * @return the run id, or empty when the claim is no longer this worker's
+   * @return the run id, or empty when the claim is no longer this worker's or the cluster is paused
    */
   public OptionalLong startIfClaimed(
       String jobId,
@@ -56,6 +58,7 @@ public final class RunHistory {
                 + REVISION
                 + " where exists (select 1 from scheduled_tasks where task_name = ? and"
                 + " task_instance = ? and version = ? and picked and picked_by = ?)"
+                + " and not exists (select 1 from kairos_control where paused)"
                 + " returning id",
             Long.class,
             jobId,

@@ -477,6 +477,88 @@ class JobControlTests {
     assertThat(fixture.jobs.find("declared-1").orElseThrow().revision()).isEqualTo(1);
   }
 
+  @Test
+  void pausingAGroupPausesItsPendingJobsListsTheRunningOnesAndResumingItPutsThemBack() {
+    submit("pg-1", "tenant-1", ScheduleSpec.at(clock.now().plusSeconds(60)));
+    submit("pg-2", "tenant-1", ScheduleSpec.every(Duration.ofMinutes(5)));
+    submit("pg-3", "tenant-1", ScheduleSpec.at(clock.now()));
+    submit("pg-other", "tenant-2", ScheduleSpec.at(clock.now().plusSeconds(60)));
+    NewJob declared =
+        new NewJob(
+            "pg-declared",
+            "noop",
+            "tenant-1",
+            fixture.json.createObjectNode(),
+            ScheduleSpec.every(Duration.ofHours(1)),
+            3,
+            0,
+            "declared",
+            "config");
+    fixture.transactions.executeWithoutResult(
+        tx -> fixture.jobs.create(declared, io.kairos.job.JobSource.CONFIG));
+    claim("pg-3", "worker-2");
+
+    JobControl.BulkPause paused = control.pauseAll(new JobFilter(null, "tenant-1", null), "alice");
+
+    assertThat(paused.paused()).containsExactlyInAnyOrder("pg-1", "pg-2");
+    assertThat(paused.running()).containsExactly(new JobRegistry.RunningJob("pg-3", "worker-2"));
+    assertThat(fixture.jobs.find("pg-1").orElseThrow().state()).isEqualTo(JobState.PAUSED);
+    assertThat(fixture.jobs.find("pg-1").orElseThrow().updatedBy()).isEqualTo("alice");
+    assertThat(fixture.jobs.find("pg-3").orElseThrow().state()).isEqualTo(JobState.RUNNING);
+    assertThat(fixture.jobs.find("pg-other").orElseThrow().state()).isEqualTo(JobState.SCHEDULED);
+    assertThat(fixture.jobs.find("pg-declared").orElseThrow().state())
+        .as("declared jobs are changed through configuration only")
+        .isEqualTo(JobState.SCHEDULED);
+    assertThat(executions("pg-1") + executions("pg-2")).isZero();
+
+    scheduler.tick(Duration.ofMinutes(2));
+    scheduler.runAnyDueExecutions();
+    assertThat(runs("pg-1")).isEmpty();
+
+    JobControl.BulkResume resumed = control.resumeAll(new JobFilter(null, "tenant-1", null), "bob");
+    assertThat(resumed.resumed()).containsExactlyInAnyOrder("pg-1", "pg-2");
+    assertThat(fixture.jobs.find("pg-1").orElseThrow().state()).isEqualTo(JobState.SCHEDULED);
+    assertThat(fixture.jobs.find("pg-1").orElseThrow().nextRunAt()).isEqualTo(clock.now());
+    assertThat(executions("pg-1") + executions("pg-2")).isEqualTo(2);
+    assertThat(control.resumeAll(new JobFilter(null, "tenant-1", null), "bob").resumed()).isEmpty();
+  }
+
+  @Test
+  void pausingATypePausesOnlyThatTypesJobs() {
+    submit("pt-1", ScheduleSpec.at(clock.now().plusSeconds(60)));
+    fixture.jdbc.update("update kairos_job set type = 'log' where id = 'pt-1'");
+    fixture.jdbc.update(
+        "update scheduled_tasks set task_name = 'log' where task_instance = 'pt-1'");
+    submit("pt-2", ScheduleSpec.at(clock.now().plusSeconds(60)));
+
+    assertThat(control.pauseAll(new JobFilter("noop", null, null), "alice").paused())
+        .containsExactly("pt-2");
+    assertThat(fixture.jobs.find("pt-1").orElseThrow().state()).isEqualTo(JobState.SCHEDULED);
+    assertThatThrownBy(() -> control.pauseAll(JobFilter.ALL, "alice"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void requeueingDeadJobsByTypeRequeuesEachAndCountsThem() {
+    for (int i = 0; i < 3; i++) {
+      submit("dead-" + i, i == 2 ? "other" : null, ScheduleSpec.at(clock.now().plusSeconds(60)));
+      fixture.jdbc.update("delete from scheduled_tasks where task_instance = ?", "dead-" + i);
+      fixture.jobs.finish("dead-" + i, JobState.DEAD, "boom");
+    }
+    var deadJobs = fixture.kairos(clock).deadJobs();
+
+    var byGroup = deadJobs.requeueAll(null, "other");
+    assertThat(byGroup.requeued()).isOne();
+    assertThat(fixture.jobs.find("dead-2").orElseThrow().state()).isEqualTo(JobState.SCHEDULED);
+
+    var byType = deadJobs.requeueAll("noop", null);
+    assertThat(byType.requeued()).isEqualTo(2);
+    assertThat(byType.skipped()).isZero();
+    assertThat(fixture.jobs.deadCount()).isZero();
+    assertThat(executions("dead-0") + executions("dead-1")).isEqualTo(2);
+    assertThat(deadJobs.requeueAll("noop", null).requeued()).isZero();
+  }
+
   private NewJob definition(String id, String group, ScheduleSpec schedule) {
     return new NewJob(
         id,

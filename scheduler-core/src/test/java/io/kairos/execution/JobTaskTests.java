@@ -6,6 +6,7 @@ import com.github.kagkarlsson.scheduler.testhelper.ManualScheduler;
 import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
 import com.github.kagkarlsson.scheduler.testhelper.TestHelper;
 import io.kairos.catalogue.BuiltInJobTypes;
+import io.kairos.cluster.ClusterSwitch;
 import io.kairos.control.JobSubmitter;
 import io.kairos.job.JobData;
 import io.kairos.job.JobHandler;
@@ -182,6 +183,62 @@ class JobTaskTests {
     assertThat(runs("late-lenient"))
         .extracting(JobRun::outcome)
         .containsExactly(RunOutcome.SUCCEEDED);
+  }
+
+  @Test
+  void aJobClaimedWhileTheClusterIsPausedIsHandedBackUnstartedAndRunsAfterTheResume() {
+    ClusterSwitch cluster = new ClusterSwitch(fixture.dataSource);
+    CALLS.remove("held");
+    submitter.submit(lateJob("held", null));
+    try {
+      cluster.pause("operator");
+      // A worker that has not yet seen the pause claims the due execution: it must not start.
+      scheduler.runAnyDueExecutions();
+
+      assertThat(CALLS).doesNotContainKey("held");
+      assertThat(runs("held")).isEmpty();
+      JobData data = fixture.jobs.execution("flaky", "held").orElseThrow().data();
+      assertThat(data.attempt()).as("no attempt counted").isEqualTo(1);
+      assertThat(
+              fixture.jdbc.queryForObject(
+                  "select picked from scheduled_tasks where task_instance = 'held'", Boolean.class))
+          .isFalse();
+      assertThat(fixture.jobs.find("held").orElseThrow().state()).isEqualTo(JobState.SCHEDULED);
+
+      // Held for ten minutes, beyond the five-minute grace: the pause does not count as lateness.
+      scheduler.tick(Duration.ofMinutes(10));
+      scheduler.runAnyDueExecutions();
+      assertThat(runs("held")).isEmpty();
+    } finally {
+      cluster.resume("operator");
+    }
+    // The pause as the database clock saw it, had the test's clock been the database's.
+    fixture.jdbc.update(
+        "update kairos_control set paused_at = ?, resumed_at = ?",
+        java.sql.Timestamp.from(Instant.parse("2026-03-01T10:00:00Z")),
+        java.sql.Timestamp.from(clock.now()));
+    scheduler.runAnyDueExecutions();
+
+    assertThat(CALLS.get("held")).hasValue(1);
+    assertThat(runs("held")).extracting(JobRun::outcome).containsExactly(RunOutcome.SUCCEEDED);
+  }
+
+  @Test
+  void thePausedTimeDoesNotCountButLatenessOutsideItDoes() {
+    ClusterSwitch.State state =
+        new ClusterSwitch.State(
+            false,
+            null,
+            null,
+            Instant.parse("2026-03-01T10:04:00Z"),
+            Instant.parse("2026-03-01T10:14:00Z"));
+    Instant due = Instant.parse("2026-03-01T10:00:00Z");
+    assertThat(state.pausedBetween(due, Instant.parse("2026-03-01T10:16:00Z")))
+        .isEqualTo(Duration.ofMinutes(10));
+    assertThat(state.pausedBetween(Instant.parse("2026-03-01T10:20:00Z"), due.plusSeconds(3600)))
+        .isZero();
+    assertThat(state.pausedBetween(Instant.parse("2026-03-01T10:10:00Z"), due.plusSeconds(3600)))
+        .isEqualTo(Duration.ofMinutes(4));
   }
 
   private NewJob lateJob(String id, Duration misfireGrace) {

@@ -194,7 +194,10 @@ class EndToEndTests {
     }
     kairos.assertProblem(kairos.get("/api/v1/jobs/nobody"), 404, null);
     kairos.assertProblem(kairos.get("/api/v1/jobs/nobody/runs"), 404, null);
-    kairos.assertProblem(kairos.send("PUT", "/api/v1/jobs/nobody", "{}", OPERATOR_KEY), 405, null);
+    kairos.assertProblem(
+        kairos.send("PUT", "/api/v1/jobs/nobody", "{}", OPERATOR_KEY), 400, "type");
+    kairos.assertProblem(
+        kairos.send("PUT", "/api/v1/jobs/nobody/runs", "{}", OPERATOR_KEY), 405, null);
     kairos.assertProblem(kairos.get("/api/v1/jobs?limit=501"), 400, "limit");
   }
 

@@ -29,6 +29,8 @@ import org.springframework.validation.annotation.Validated;
  * @param defaultTimeout how long an attempt may run when neither the job nor its type sets a
  *     timeout
  * @param typeTimeouts per job type (key: type name), overriding {@code defaultTimeout}
+ * @param clusterCheck how often the cluster-wide pause switch is read (a pause also takes effect at
+ *     once for attempts about to start, whatever this is)
  */
 @Validated
 @ConfigurationProperties("kairos.worker")
@@ -40,7 +42,8 @@ public record WorkerProperties(
     @NotNull @DefaultValue("10s") Duration clockRefresh,
     @NotNull @DefaultValue("2s") Duration leaseMargin,
     @NotNull @DefaultValue("1h") Duration defaultTimeout,
-    Map<String, Duration> typeTimeouts) {
+    Map<String, Duration> typeTimeouts,
+    @NotNull @DefaultValue("1s") Duration clusterCheck) {
 
   public WorkerProperties {
     if (nodeName == null || nodeName.isBlank()) {

@@ -102,6 +102,35 @@ class DeadJobController {
   }
 
   @Operation(
+      operationId = "requeueDeadJobs",
+      summary = "Requeue every dead job of a type and/or a group",
+      description =
+          "Each as POST /api/v1/dead-jobs/{id}/requeue does, in its own transaction: requeued"
+              + " counts those run again, skipped those no longer dead when their turn came"
+              + " (requeued or deleted meanwhile). Give type, group or both.")
+  @RequiresScope(Scope.JOBS_WRITE)
+  @PostMapping("/requeue")
+  BulkRequeueResponse requeueAll(
+      @Parameter(description = "the type of the dead jobs to requeue")
+          @RequestParam(required = false)
+          String type,
+      @Parameter(description = "the group of the dead jobs to requeue")
+          @RequestParam(required = false)
+          String group) {
+    if (type == null && group == null) {
+      throw new InvalidJobException("type", "give a type or a group (or both) of dead jobs");
+    }
+    if (type != null && !NewJob.ID.matcher(type).matches()) {
+      throw new InvalidJobException("type", "is not a job type");
+    }
+    if (group != null && !NewJob.ID.matcher(group).matches()) {
+      throw new InvalidJobException("group", "must match [A-Za-z0-9._:-]{1,200}");
+    }
+    DeadJobs.BulkRequeue result = deadJobs.requeueAll(type, group);
+    return new BulkRequeueResponse(type, group, result.requeued(), result.skipped());
+  }
+
+  @Operation(
       operationId = "deleteDeadJob",
       summary = "Delete a dead job",
       description = "Its history stays until pruned. 404 when no dead job has this id.")

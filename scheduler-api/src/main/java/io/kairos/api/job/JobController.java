@@ -176,6 +176,43 @@ class JobController {
   }
 
   @Operation(
+      operationId = "pauseJobs",
+      summary = "Pause every job of a group and/or a type",
+      description =
+          "The per-job pause applied to the selection, in one transaction: every pending job"
+              + " created through the API of the group and/or type keeps its next run time but"
+              + " does not run until resumed. Jobs running right now are left alone and listed in"
+              + " running; jobs added later are not paused; jobs declared in the workers'"
+              + " configuration are left out. Give group, type or both.")
+  @RequiresScope(Scope.JOBS_WRITE)
+  @PostMapping("/pause")
+  BulkPauseResponse pauseAll(
+      @Parameter(description = "the group whose jobs to pause") @RequestParam(required = false)
+          String group,
+      @Parameter(description = "the type whose jobs to pause") @RequestParam(required = false)
+          String type,
+      Principal caller) {
+    return jobs.pauseAll(group, type, caller.getName());
+  }
+
+  @Operation(
+      operationId = "resumeJobs",
+      summary = "Resume every paused job of a group and/or a type",
+      description =
+          "Each paused job of the selection is resumed as POST /api/v1/jobs/{id}/resume does, in"
+              + " its own transaction. Give group, type or both.")
+  @RequiresScope(Scope.JOBS_WRITE)
+  @PostMapping("/resume")
+  BulkResumeResponse resumeAll(
+      @Parameter(description = "the group whose jobs to resume") @RequestParam(required = false)
+          String group,
+      @Parameter(description = "the type whose jobs to resume") @RequestParam(required = false)
+          String type,
+      Principal caller) {
+    return jobs.resumeAll(group, type, caller.getName());
+  }
+
+  @Operation(
       operationId = "runJobNow",
       summary = "Run a job now",
       description =

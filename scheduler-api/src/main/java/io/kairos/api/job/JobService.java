@@ -197,6 +197,41 @@ class JobService {
             .toList());
   }
 
+  BulkPauseResponse pauseAll(String group, String type, String caller) {
+    JobFilter selection = selection(group, type);
+    JobControl.BulkPause result = control.pauseAll(selection, caller);
+    return new BulkPauseResponse(
+        group,
+        type,
+        result.paused().size(),
+        result.running().stream()
+            .map(r -> new GroupCancellationResponse.RunningJob(r.id(), r.node()))
+            .toList());
+  }
+
+  BulkResumeResponse resumeAll(String group, String type, String caller) {
+    JobFilter selection = selection(group, type);
+    return new BulkResumeResponse(
+        group, type, control.resumeAll(selection, caller).resumed().size());
+  }
+
+  /** A group and/or a type; at least one, so a mistyped request never pauses everything. */
+  private JobFilter selection(String group, String type) {
+    if (group == null && type == null) {
+      throw new InvalidJobException(
+          "group",
+          "give a group or a type (or both) to select the jobs; see /api/v1/cluster to"
+              + " pause everything");
+    }
+    if (group != null && !NewJob.ID.matcher(group).matches()) {
+      throw new InvalidJobException("group", "must match [A-Za-z0-9._:-]{1,200}");
+    }
+    if (type != null) {
+      catalogue.require(type);
+    }
+    return new JobFilter(type, group, null);
+  }
+
   Page<RunResponse> runs(String id, String cursor, Integer limit) {
     int size = checkLimit(limit);
     long after = cursor == null ? 0 : parseRunId(decodeCursor("run:", cursor));

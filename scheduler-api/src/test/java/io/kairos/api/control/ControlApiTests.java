@@ -192,6 +192,108 @@ class ControlApiTests {
     assertThat(jdbc.queryForObject("select count(*) from kairos_job", Integer.class)).isOne();
   }
 
+  // --- Controls above one job ---------------------------------------------------------------
+
+  @Test
+  void pausingAndResumingAGroupOverHttp() throws Exception {
+    for (String id : new String[] {"grp-1", "grp-2", "grp-busy"}) {
+      send(
+          "PUT",
+          "/api/v1/jobs/" + id,
+          "{\"type\":\"noop\",\"group\":\"tenant-7\",\"schedule\":{\"every\":\"PT1H\"}}",
+          WRITER);
+    }
+    send("PUT", "/api/v1/jobs/grp-other", "{\"type\":\"noop\",\"group\":\"tenant-8\"}", WRITER);
+    jdbc.update(
+        "update scheduled_tasks set picked = true, picked_by = 'worker-1', version = version + 1"
+            + " where task_instance = 'grp-busy'");
+
+    HttpResponse<String> paused = send("POST", "/api/v1/jobs/pause?group=tenant-7", null, WRITER);
+    assertThat(paused.statusCode()).isEqualTo(200);
+    assertThat(body(paused).get("paused").asInt()).isEqualTo(2);
+    assertThat(body(paused).at("/running/0/id").asText()).isEqualTo("grp-busy");
+    assertThat(body(paused).at("/running/0/runningOn").asText()).isEqualTo("worker-1");
+    assertThat(state("grp-1")).isEqualTo("PAUSED");
+    assertThat(state("grp-other")).isEqualTo("SCHEDULED");
+    JsonNode listed = body(send("GET", "/api/v1/jobs?group=tenant-7&state=PAUSED", null, READER));
+    assertThat(listed.get("items")).hasSize(2);
+
+    HttpResponse<String> resumed =
+        send("POST", "/api/v1/jobs/resume?group=tenant-7&type=noop", null, WRITER);
+    assertThat(resumed.statusCode()).isEqualTo(200);
+    assertThat(body(resumed).get("resumed").asInt()).isEqualTo(2);
+    assertThat(state("grp-1")).isEqualTo("SCHEDULED");
+  }
+
+  @Test
+  void aControlAboveOneJobNeedsASelectionAValidOneAndTheScope() throws Exception {
+    send("PUT", "/api/v1/jobs/sel-1", "{\"type\":\"noop\",\"group\":\"g\"}", WRITER);
+    String[][] cases = {
+      {"/api/v1/jobs/pause", "group"},
+      {"/api/v1/jobs/pause?type=nope", "type"},
+      {"/api/v1/jobs/resume?group=a%20b", "group"},
+      {"/api/v1/dead-jobs/requeue", "type"},
+    };
+    for (String[] c : cases) {
+      HttpResponse<String> response = send("POST", c[0], null, WRITER);
+      assertThat(response.statusCode()).as(c[0]).isEqualTo(400);
+      assertThat(body(response).get("field").asText()).as(c[0]).isEqualTo(c[1]);
+    }
+    assertThat(send("POST", "/api/v1/jobs/pause?group=g", null, READER).statusCode())
+        .isEqualTo(403);
+    assertThat(send("POST", "/api/v1/cluster/pause", null, WRITER).statusCode()).isEqualTo(403);
+    assertThat(send("POST", "/api/v1/cluster/resume", null, READER).statusCode()).isEqualTo(403);
+    assertThat(state("sel-1")).isEqualTo("SCHEDULED");
+    assertThat(jdbc.queryForObject("select paused from kairos_control", Boolean.class)).isFalse();
+  }
+
+  @Test
+  void theClusterSwitchIsVisibleAndOnlyAnAdminFlipsIt() throws Exception {
+    JsonNode before = body(send("GET", "/api/v1/cluster", null, READER));
+    assertThat(before.get("paused").asBoolean()).isFalse();
+    try {
+      HttpResponse<String> paused = send("POST", "/api/v1/cluster/pause", null, ADMIN);
+      assertThat(paused.statusCode()).isEqualTo(200);
+      assertThat(body(paused).get("paused").asBoolean()).isTrue();
+      assertThat(body(paused).get("by").asText()).isEqualTo("operator");
+      String since = body(paused).get("since").asText();
+
+      JsonNode seen = body(send("GET", "/api/v1/cluster", null, READER));
+      assertThat(seen.get("paused").asBoolean()).isTrue();
+      assertThat(seen.get("since").asText()).isEqualTo(since);
+      assertThat(body(send("POST", "/api/v1/cluster/pause", null, ADMIN)).get("since").asText())
+          .as("pausing twice is pausing once")
+          .isEqualTo(since);
+    } finally {
+      HttpResponse<String> resumed = send("POST", "/api/v1/cluster/resume", null, ADMIN);
+      assertThat(body(resumed).get("paused").asBoolean()).isFalse();
+    }
+  }
+
+  @Test
+  void requeueingDeadJobsByTypeOverHttpCountsThem() throws Exception {
+    for (String id : new String[] {"dj-1", "dj-2"}) {
+      send("PUT", "/api/v1/jobs/" + id, "{\"type\":\"noop\"}", WRITER);
+      jdbc.update("delete from scheduled_tasks where task_instance = ?", id);
+      jdbc.update("update kairos_job set state = 'DEAD', finished_at = now() where id = ?", id);
+    }
+    HttpResponse<String> requeued =
+        send("POST", "/api/v1/dead-jobs/requeue?type=noop", null, WRITER);
+    assertThat(requeued.statusCode()).isEqualTo(200);
+    assertThat(body(requeued).get("requeued").asInt()).isEqualTo(2);
+    assertThat(body(requeued).get("skipped").asInt()).isZero();
+    assertThat(state("dj-1")).isEqualTo("SCHEDULED");
+    assertThat(
+            body(send("POST", "/api/v1/dead-jobs/requeue?type=noop", null, WRITER))
+                .get("requeued")
+                .asInt())
+        .isZero();
+  }
+
+  private String state(String id) throws Exception {
+    return body(send("GET", "/api/v1/jobs/" + id, null, READER)).get("state").asText();
+  }
+
   // --- Misfire grace -------------------------------------------------------------------------
 
   @Test

@@ -1,0 +1,93 @@
+package io.kairos.cluster;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The cluster-wide pause: one row in {@code kairos_control}, the only owner of that table. While it
+ * is paused no worker starts an attempt anywhere: workers poll it and stop claiming (db-scheduler's
+ * {@code Scheduler.pause()}), and the statement that records an attempt's start checks it as well,
+ * so nothing starts once a pause has committed, however late a worker polls. Attempts running when
+ * the pause begins finish normally. Times are the database's.
+ */
+public final class ClusterSwitch {
+
+  private final JdbcTemplate jdbc;
+
+  public ClusterSwitch(DataSource dataSource) {
+    this.jdbc = new JdbcTemplate(dataSource);
+  }
+
+  /**
+   * Whether the cluster is paused; {@code since} and {@code by}: when and by whom that last changed
+   * (null before it ever did); {@code pausedAt} / {@code resumedAt}: the last pause.
+   */
+  public record State(
+      boolean paused, Instant since, String by, Instant pausedAt, Instant resumedAt) {
+
+    /**
+     * How much of {@code from}..{@code to} the cluster spent in its last pause (a finished one, or
+     * the current one up to {@code to}).
+     */
+    public Duration pausedBetween(Instant from, Instant to) {
+      if (pausedAt == null) {
+        return Duration.ZERO;
+      }
+      Instant end = paused || resumedAt == null ? to : min(resumedAt, to);
+      Instant start = pausedAt.isAfter(from) ? pausedAt : from;
+      return end.isAfter(start) ? Duration.between(start, end) : Duration.ZERO;
+    }
+
+    private static Instant min(Instant a, Instant b) {
+      return a.isBefore(b) ? a : b;
+    }
+  }
+
+  public State state() {
+    return jdbc.queryForObject(
+        "select paused, changed_at, changed_by, paused_at, resumed_at from kairos_control"
+            + " where id = 1",
+        ClusterSwitch::map);
+  }
+
+  public boolean paused() {
+    return Boolean.TRUE.equals(
+        jdbc.queryForObject("select paused from kairos_control where id = 1", Boolean.class));
+  }
+
+  /** Pauses the cluster; pausing a paused cluster changes nothing (it keeps its since and by). */
+  public State pause(String by) {
+    jdbc.update(
+        "update kairos_control set paused = true, changed_at = now(), changed_by = ?,"
+            + " paused_at = now() where id = 1 and not paused",
+        by);
+    return state();
+  }
+
+  /** Resumes the cluster; resuming a running cluster changes nothing. */
+  public State resume(String by) {
+    jdbc.update(
+        "update kairos_control set paused = false, changed_at = now(), changed_by = ?,"
+            + " resumed_at = now() where id = 1 and paused",
+        by);
+    return state();
+  }
+
+  private static State map(ResultSet rs, int row) throws SQLException {
+    return new State(
+        rs.getBoolean("paused"),
+        instant(rs.getTimestamp("changed_at")),
+        rs.getString("changed_by"),
+        instant(rs.getTimestamp("paused_at")),
+        instant(rs.getTimestamp("resumed_at")));
+  }
+
+  private static Instant instant(Timestamp timestamp) {
+    return timestamp == null ? null : timestamp.toInstant();
+  }
+}

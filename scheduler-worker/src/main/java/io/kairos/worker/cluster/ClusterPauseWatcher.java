@@ -1,0 +1,70 @@
+package io.kairos.worker.cluster;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import io.kairos.cluster.ClusterSwitch;
+import io.kairos.core.Kairos;
+import io.kairos.worker.WorkerProperties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Follows the cluster-wide pause: every {@code kairos.worker.cluster-check} it reads the switch and
+ * pauses or resumes db-scheduler's polling ({@code Scheduler.pause()} / {@code resume()}), so a
+ * paused cluster claims nothing. Heartbeats and dead-execution detection go on meanwhile. A claim
+ * made before this worker saw the pause is handed back unstarted by the attempt's start, which
+ * checks the switch in the statement that records the start.
+ */
+@Component
+class ClusterPauseWatcher implements DisposableBean {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterPauseWatcher.class);
+
+  private final Scheduler scheduler;
+  private final ClusterSwitch cluster;
+  private final ScheduledExecutorService timer;
+
+  ClusterPauseWatcher(Scheduler scheduler, Kairos kairos, WorkerProperties properties) {
+    this.scheduler = scheduler;
+    this.cluster = kairos.cluster();
+    // Before the scheduler starts polling: a worker started into a paused cluster claims nothing.
+    check();
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "kairos-cluster-pause");
+              t.setDaemon(true);
+              return t;
+            });
+    long every = properties.clusterCheck().toMillis();
+    timer.scheduleWithFixedDelay(this::check, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  void check() {
+    try {
+      boolean paused = cluster.paused();
+      if (paused != scheduler.getSchedulerState().isPaused()) {
+        if (paused) {
+          scheduler.pause();
+          LOG.info("Cluster paused: this worker starts no job until it is resumed");
+        } else {
+          scheduler.resume();
+          scheduler.triggerCheckForDueExecutions();
+          LOG.info("Cluster resumed: this worker claims due jobs again");
+        }
+      }
+    } catch (RuntimeException e) {
+      // The database is unreachable: keep the current state; the next check tries again.
+      LOG.warn("Could not read the cluster's pause switch: {}", e.toString());
+    }
+  }
+
+  @Override
+  public void destroy() {
+    timer.shutdownNow();
+  }
+}
