@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,7 +43,7 @@ final class FireTimes {
   /** The zone a schedule's times are meant in: its own, or UTC. */
   static ZoneId zoneOf(ScheduleResponse schedule) {
     return schedule == null || schedule.timeZone() == null
-        ? ZoneOffset.UTC
+        ? UiFormat.UTC
         : ZoneId.of(schedule.timeZone());
   }
 

@@ -25,7 +25,7 @@ record OverviewChart(
     long total) {
 
   static final int WIDTH = 760;
-  static final int HEIGHT = 220;
+  static final int HEIGHT = 180;
   static final int LEFT = 44;
   static final int RIGHT = 8;
   static final int TOP = 10;

@@ -4,7 +4,6 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
@@ -13,6 +12,9 @@ import java.time.format.DateTimeFormatter;
  * database's now.
  */
 final class UiFormat {
+
+  /** Named "UTC" on the pages rather than "Z". */
+  static final ZoneId UTC = ZoneId.of("UTC");
 
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
   private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("HH:mm");
@@ -28,7 +30,7 @@ final class UiFormat {
   /** The viewer's zone from the {@code tz} parameter; 400 naming {@code tz} when unknown. */
   static ZoneId viewerZone(String tz) {
     if (tz == null || tz.isBlank()) {
-      return ZoneOffset.UTC;
+      return UTC;
     }
     try {
       return ZoneId.of(tz);
