@@ -32,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -68,15 +69,22 @@ class UiBrowserTests {
 
   WebDriver browser;
 
+  static final boolean BROWSER_INSTALLED =
+      Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+  static final String SKIPPED =
+      "Dashboard browser tests skipped: no "
+          + CHROMIUM
+          + " or "
+          + CHROMEDRIVER
+          + " (apt-get install -y chromium chromium-driver)";
+
   @BeforeAll
   static void start() throws Exception {
-    Assumptions.assumeTrue(
-        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "Dashboard browser tests skipped: no "
-            + CHROMIUM
-            + " or "
-            + CHROMEDRIVER
-            + " (apt-get install -y chromium chromium-driver)");
+    if (!BROWSER_INSTALLED) {
+      // Said once here; each test is then skipped by its assumption (surefire shows no reasons).
+      System.out.println(SKIPPED);
+      return;
+    }
     Files.createDirectories(SCREENSHOTS);
     hooks = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     hooks.createContext(
@@ -100,6 +108,11 @@ class UiBrowserTests {
     if (hooks != null) {
       hooks.stop(0);
     }
+  }
+
+  @BeforeEach
+  void browserInstalled() {
+    Assumptions.assumeTrue(BROWSER_INSTALLED, SKIPPED);
   }
 
   @AfterEach

@@ -15,7 +15,6 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ControllerAdvice;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.ModelAndView;
@@ -50,13 +49,13 @@ class UiPages {
     model.addAttribute("fmt", new UiFormat(UiFormat.viewerZone(tz), clock.now()));
   }
 
-  @ExceptionHandler(InvalidJobException.class)
+  @org.springframework.web.bind.annotation.ExceptionHandler(InvalidJobException.class)
   ModelAndView invalid(InvalidJobException e, HttpServletRequest request) {
     String field = e.field() == null ? "" : e.field() + ": ";
     return page(request, HttpStatus.BAD_REQUEST, "Invalid request", field + e.reason());
   }
 
-  @ExceptionHandler({
+  @org.springframework.web.bind.annotation.ExceptionHandler({
     MissingServletRequestParameterException.class,
     MethodArgumentTypeMismatchException.class
   })
@@ -72,33 +71,33 @@ class UiPages {
         name + ": is missing or has a value this page does not know");
   }
 
-  @ExceptionHandler(UnknownJobException.class)
+  @org.springframework.web.bind.annotation.ExceptionHandler(UnknownJobException.class)
   ModelAndView notFound(UnknownJobException e, HttpServletRequest request) {
     return page(request, HttpStatus.NOT_FOUND, "Not found", e.getMessage());
   }
 
-  @ExceptionHandler(JobStateConflict.class)
+  @org.springframework.web.bind.annotation.ExceptionHandler(JobStateConflict.class)
   ModelAndView conflict(JobStateConflict e, HttpServletRequest request) {
     return page(request, HttpStatus.CONFLICT, "Not possible now", e.getMessage());
   }
 
-  @ExceptionHandler(JobSubmitter.JobConflict.class)
+  @org.springframework.web.bind.annotation.ExceptionHandler(JobSubmitter.JobConflict.class)
   ModelAndView conflict(JobSubmitter.JobConflict e, HttpServletRequest request) {
     return page(request, HttpStatus.CONFLICT, "Not possible now", e.getMessage());
   }
 
-  @ExceptionHandler(MissingScopeException.class)
+  @org.springframework.web.bind.annotation.ExceptionHandler(MissingScopeException.class)
   ModelAndView forbidden(MissingScopeException e, HttpServletRequest request) {
     return page(request, HttpStatus.FORBIDDEN, "Not allowed", e.getMessage());
   }
 
-  @ExceptionHandler(ApiProblem.class)
+  @org.springframework.web.bind.annotation.ExceptionHandler(ApiProblem.class)
   ModelAndView problem(ApiProblem e, HttpServletRequest request) {
     HttpStatus status = HttpStatus.valueOf(e.problem().getStatus());
     return page(request, status, e.problem().getTitle(), e.problem().getDetail());
   }
 
-  @ExceptionHandler(Exception.class)
+  @org.springframework.web.bind.annotation.ExceptionHandler(Exception.class)
   ModelAndView unexpected(Exception e, HttpServletRequest request) {
     LOG.error("Dashboard request failed", e);
     return page(
