@@ -256,6 +256,31 @@ class UiSecurityTests {
   }
 
   @Test
+  void aConfirmedNewScheduleIsStoredAsPatchWouldStoreIt() throws Exception {
+    createJob("reschedule-job", "{\"message\":\"x\"}");
+    Browser browser = signedIn(WRITER);
+    HttpResponse<String> changed =
+        browser.post(
+            "/ui/jobs/reschedule-job/schedule",
+            Map.of(
+                "_csrf",
+                browser.token("/ui/jobs/reschedule-job"),
+                "kind",
+                "cron",
+                "cron",
+                "0 15 7 * * *",
+                "timeZone",
+                "Europe/Oslo",
+                "confirm",
+                "yes"));
+    assertThat(changed.statusCode()).isEqualTo(302);
+    String location = changed.headers().firstValue("Location").orElseThrow();
+    String page = browser.get(URI.create(location).getRawPath()).body();
+    assertThat(page).contains("cron 0 15 7 * * * in Europe/Oslo").contains("07:15:00");
+    assertThat(page).contains("schedule changed");
+  }
+
+  @Test
   void signingOutEndsTheSession() throws Exception {
     Browser browser = signedIn(ADMIN);
     String token = browser.token("/ui/jobs");
