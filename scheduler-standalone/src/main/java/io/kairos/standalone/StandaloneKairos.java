@@ -90,8 +90,10 @@ public final class StandaloneKairos implements AutoCloseable {
             .registerShutdownHook(false)
             .run(arguments(url, args, apiArgs.toArray(String[]::new)));
     LOG.info(
-        "Kairos standalone is up: API on http://localhost:{}/api/v1, worker health on"
+        "Kairos standalone is up: dashboard on http://localhost:{}/ui/ (sign in with the API key),"
+            + " API on http://localhost:{}/api/v1, worker health on"
             + " http://localhost:{}/actuator/health",
+        api.getEnvironment().getProperty("local.server.port"),
         api.getEnvironment().getProperty("local.server.port"),
         worker.getEnvironment().getProperty("local.server.port"));
     return new StandaloneKairos(postgres, worker, api);

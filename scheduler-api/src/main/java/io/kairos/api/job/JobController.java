@@ -73,6 +73,12 @@ class JobController {
       @Parameter(description = "a job type") @RequestParam(required = false) String type,
       @Parameter(description = "a group") @RequestParam(required = false) String group,
       @Parameter(description = "a state") @RequestParam(required = false) JobState state,
+      @Parameter(description = "only ids starting with this (taken literally)")
+          @RequestParam(required = false)
+          String idPrefix,
+      @Parameter(description = "true: only jobs the stale-job watchdog marks as stale")
+          @RequestParam(required = false, defaultValue = "false")
+          boolean stale,
       @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false)
           String cursor,
       @Parameter(
@@ -86,7 +92,7 @@ class JobController {
                       defaultValue = "50"))
           @RequestParam(required = false)
           Integer limit) {
-    return jobs.list(type, group, state, cursor, limit);
+    return jobs.list(type, group, state, idPrefix, stale, cursor, limit);
   }
 
   @Operation(operationId = "getJob", summary = "A job with its state, next run and last run")
