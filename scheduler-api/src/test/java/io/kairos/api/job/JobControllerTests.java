@@ -119,7 +119,11 @@ class JobControllerTests {
         Arguments.of("{\"type\":\"log\",\"payload\":{\"message\":\"hi\",\"x\":1}}", "payload.x"),
         Arguments.of("{\"type\":\"noop\",\"payload\":{\"duration\":\"PT2H\"}}", "payload.duration"),
         Arguments.of("{\"type\":\"noop\",\"payload\":\"text\"}", "payload"),
-        Arguments.of("{\"type\":\"noop\",\"schedule\":{\"cron\":\"0 0 9 * *\"}}", "schedule.cron"),
+        Arguments.of("{\"type\":\"noop\",\"schedule\":{\"cron\":\"0 9 *\"}}", "schedule.cron"),
+        Arguments.of(
+            "{\"type\":\"noop\",\"schedule\":{\"cron\":\"0 0 0 30 2 *\"}}", "schedule.cron"),
+        Arguments.of("{\"type\":\"noop\",\"schedule\":{\"cron\":\"0 0 31 4 *\"}}", "schedule.cron"),
+        Arguments.of("{\"type\":\"noop\",\"schedule\":{\"cron\":\"@reboot\"}}", "schedule.cron"),
         Arguments.of(
             "{\"type\":\"noop\",\"schedule\":{\"cron\":\"0 0 25 * * *\"}}", "schedule.cron"),
         Arguments.of(
