@@ -53,6 +53,7 @@ class EndToEndTests {
     assertThat(run.get("attempt").asInt()).isEqualTo(1);
     assertThat(run.get("node").asText()).isEqualTo(KairosUnderTest.WORKER);
     assertThat(run.get("recovered").asBoolean()).isFalse();
+    assertThat(run.has("detail")).isTrue();
     assertThat(runs.get("nextCursor").isNull()).isTrue();
     JsonNode job = kairos.job("e2e-hello");
     assertThat(job.get("lastRun").get("outcome").asText()).isEqualTo("SUCCEEDED");
