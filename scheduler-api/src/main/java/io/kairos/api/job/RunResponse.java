@@ -18,6 +18,15 @@ public record RunResponse(
     boolean recovered,
     @Schema(
             description =
+                "What the attempt reported, or null: an HTTP status and the start of the response"
+                    + " body (webhook), the SMTP server's reply (email), rows deleted (retention)."
+                    + " Never a credential: the request's header and query values are blanked out"
+                    + " of echoed responses, and token refreshes report no token.",
+            example = "HTTP 200: {\"received\":true}",
+            nullable = true)
+        String detail,
+    @Schema(
+            description =
                 "the revision of the job this attempt ran: 1, then + 1 each time the job was"
                     + " replaced (PUT), so runs of an earlier definition can be told apart")
         int revision) {
@@ -32,6 +41,7 @@ public record RunResponse(
         run.outcome(),
         run.error(),
         run.recovered(),
+        run.detail(),
         run.revision());
   }
 }
