@@ -14,18 +14,22 @@ import io.kairos.job.JobState;
 import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.serialization.JsonSerializer;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 
 /**
  * The job registry: the only owner of {@code kairos_job}, and of the statements on db-scheduler's
@@ -484,6 +488,191 @@ public final class JobRegistry {
         value,
         by,
         value);
+  }
+
+  // --- Completions written in groups (the worker's group commit) ------------------------------
+
+  /** An execution in {@code scheduled_tasks}, by its primary key. */
+  public record ExecutionKey(String taskName, String taskInstance) {}
+
+  /**
+   * How a worker's completion leaves the execution it claimed at {@code version}: removed when
+   * {@code nextExecutionTime} is null, otherwise rescheduled exactly as db-scheduler's own
+   * reschedule writes it (unpicked, no heartbeat, the given success/failure record, {@code version
+   * + 1}).
+   */
+  public record ExecutionEnd(
+      ExecutionKey key,
+      long version,
+      Instant nextExecutionTime,
+      JobData newData,
+      Instant lastSuccess,
+      Instant lastFailure,
+      int consecutiveFailures) {
+
+    public static ExecutionEnd remove(ExecutionKey key, long version) {
+      return new ExecutionEnd(key, version, null, null, null, null, 0);
+    }
+
+    public boolean removes() {
+      return nextExecutionTime == null;
+    }
+  }
+
+  /**
+   * Writes the ends of many claimed executions in the caller's transaction, each conditioned on the
+   * version it was claimed at, as db-scheduler's own remove and reschedule are: two statements
+   * however many there are. Returns the executions that still matched their version; the others
+   * were taken over (revived by another worker) and are left untouched.
+   */
+  public Set<ExecutionKey> endExecutions(List<ExecutionEnd> ends) {
+    List<ExecutionEnd> sorted = new ArrayList<>(ends);
+    // One order for every writer's row locks.
+    sorted.sort(
+        java.util.Comparator.comparing((ExecutionEnd e) -> e.key().taskName())
+            .thenComparing(e -> e.key().taskInstance()));
+    List<ExecutionEnd> removals = sorted.stream().filter(ExecutionEnd::removes).toList();
+    List<ExecutionEnd> reschedules = sorted.stream().filter(e -> !e.removes()).toList();
+    Set<ExecutionKey> matched = new HashSet<>();
+    if (!removals.isEmpty()) {
+      jdbc.query(
+          "delete from scheduled_tasks t using unnest(?::text[], ?::text[], ?::bigint[])"
+              + " as x(task_name, task_instance, version) where t.task_name = x.task_name"
+              + " and t.task_instance = x.task_instance and t.version = x.version"
+              + " returning t.task_name, t.task_instance",
+          ps -> {
+            Connection c = ps.getConnection();
+            ps.setArray(1, c.createArrayOf("text", column(removals, e -> e.key().taskName())));
+            ps.setArray(2, c.createArrayOf("text", column(removals, e -> e.key().taskInstance())));
+            ps.setArray(3, c.createArrayOf("int8", column(removals, ExecutionEnd::version)));
+          },
+          (RowCallbackHandler)
+              rs -> matched.add(new ExecutionKey(rs.getString(1), rs.getString(2))));
+    }
+    if (!reschedules.isEmpty()) {
+      jdbc.query(
+          "update scheduled_tasks t set picked = false, picked_by = null, last_heartbeat = null,"
+              + " last_success = x.last_success, last_failure = x.last_failure,"
+              + " consecutive_failures = x.consecutive_failures, execution_time ="
+              + " x.execution_time, task_data = x.task_data, version = t.version + 1"
+              + " from unnest(?::text[], ?::text[], ?::bigint[], ?::timestamptz[], ?::bytea[],"
+              + " ?::timestamptz[], ?::timestamptz[], ?::int[]) as x(task_name, task_instance,"
+              + " version, execution_time, task_data, last_success, last_failure,"
+              + " consecutive_failures) where t.task_name = x.task_name"
+              + " and t.task_instance = x.task_instance and t.version = x.version"
+              + " returning t.task_name, t.task_instance",
+          ps -> {
+            Connection c = ps.getConnection();
+            ps.setArray(1, c.createArrayOf("text", column(reschedules, e -> e.key().taskName())));
+            ps.setArray(
+                2, c.createArrayOf("text", column(reschedules, e -> e.key().taskInstance())));
+            ps.setArray(3, c.createArrayOf("int8", column(reschedules, ExecutionEnd::version)));
+            ps.setArray(
+                4,
+                c.createArrayOf(
+                    "text", column(reschedules, e -> instantText(e.nextExecutionTime()))));
+            byte[][] data = new byte[reschedules.size()][];
+            for (int i = 0; i < data.length; i++) {
+              data[i] = writeTaskData(reschedules.get(i).newData());
+            }
+            ps.setArray(5, c.createArrayOf("bytea", data));
+            ps.setArray(
+                6, c.createArrayOf("text", column(reschedules, e -> instantText(e.lastSuccess()))));
+            ps.setArray(
+                7, c.createArrayOf("text", column(reschedules, e -> instantText(e.lastFailure()))));
+            ps.setArray(
+                8, c.createArrayOf("int4", column(reschedules, ExecutionEnd::consecutiveFailures)));
+          },
+          (RowCallbackHandler)
+              rs -> matched.add(new ExecutionKey(rs.getString(1), rs.getString(2))));
+    }
+    return matched;
+  }
+
+  /** A job whose execution is gone for good, with its final state. */
+  public record JobEnd(String id, JobState state, String error) {
+    public JobEnd {
+      if (!state.terminal()) {
+        throw new IllegalArgumentException("not a final state: " + state);
+      }
+    }
+  }
+
+  /** {@link #finish} for many jobs, in one statement. */
+  public void finishAll(List<JobEnd> ends) {
+    if (ends.isEmpty()) {
+      return;
+    }
+    List<JobEnd> sorted = new ArrayList<>(ends);
+    sorted.sort(java.util.Comparator.comparing(JobEnd::id));
+    jdbc.update(
+        "update kairos_job j set state = x.state, last_error = x.error, finished_at = now(),"
+            + " updated_at = now() from unnest(?::text[], ?::text[], ?::text[])"
+            + " as x(id, state, error) where j.id = x.id",
+        ps -> {
+          Connection c = ps.getConnection();
+          ps.setArray(1, c.createArrayOf("text", column(sorted, JobEnd::id)));
+          ps.setArray(2, c.createArrayOf("text", column(sorted, e -> e.state().name())));
+          ps.setArray(
+              3, c.createArrayOf("text", column(sorted, e -> RunHistory.truncate(e.error()))));
+        });
+  }
+
+  /** {@link #recordError} for many jobs (id → error), in one statement. */
+  public void recordErrors(Map<String, String> errors) {
+    if (errors.isEmpty()) {
+      return;
+    }
+    List<Map.Entry<String, String>> sorted = new ArrayList<>(errors.entrySet());
+    sorted.sort(Map.Entry.comparingByKey());
+    jdbc.update(
+        "update kairos_job j set last_error = x.error, updated_at = now()"
+            + " from unnest(?::text[], ?::text[]) as x(id, error) where j.id = x.id",
+        ps -> {
+          Connection c = ps.getConnection();
+          ps.setArray(1, c.createArrayOf("text", column(sorted, Map.Entry::getKey)));
+          ps.setArray(
+              2, c.createArrayOf("text", column(sorted, e -> RunHistory.truncate(e.getValue()))));
+        });
+  }
+
+  /**
+   * Whether this worker still holds the claim it was given: the execution is picked by {@code node}
+   * at {@code version}. A read, no commit: a worker checks it before it starts an attempt.
+   */
+  public boolean stillClaimed(String type, String id, long version, String node) {
+    return !jdbc.queryForList(
+            "select 1 from scheduled_tasks where task_name = ? and task_instance = ?"
+                + " and version = ? and picked and picked_by = ?",
+            Integer.class,
+            type,
+            id,
+            version,
+            node)
+        .isEmpty();
+  }
+
+  /** Which worker holds a job's execution now, if one does (from the claim, not from history). */
+  public Optional<String> runningOn(String id) {
+    return jdbc
+        .queryForList(
+            "select picked_by from scheduled_tasks where task_instance = ? and picked",
+            String.class,
+            id)
+        .stream()
+        .findFirst();
+  }
+
+  static <T, V> Object[] column(List<T> rows, java.util.function.Function<T, V> value) {
+    Object[] values = new Object[rows.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = value.apply(rows.get(i));
+    }
+    return values;
+  }
+
+  static String instantText(Instant instant) {
+    return instant == null ? null : instant.toString();
   }
 
   // --- Dead jobs ---------------------------------------------------------------------------

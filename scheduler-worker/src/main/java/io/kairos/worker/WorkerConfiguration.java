@@ -18,6 +18,7 @@ import io.kairos.core.Kairos;
 import io.kairos.execution.JobTask;
 import io.kairos.execution.JobTasks;
 import io.kairos.execution.LeaseGuard;
+import io.kairos.execution.RescheduleListener;
 import io.kairos.jobtype.log.LogHandler;
 import io.kairos.jobtype.noop.NoopHandler;
 import io.kairos.jobtype.retention.RetentionHandler;
@@ -68,14 +69,24 @@ class WorkerConfiguration {
         email.senderDomains());
   }
 
-  /** The steps every task shares: start, run, record, the persisted retry tier, revival. */
+  /**
+   * The steps every task shares: start, run, record (results written in groups), the persisted
+   * retry tier, revival. Reschedules written by a group commit are told to the near-due trigger, as
+   * db-scheduler's own reschedules are through its listener.
+   */
   @Bean(destroyMethod = "close")
-  JobTasks jobTasks(Kairos kairos, WorkerProperties properties, KairosMetrics metrics) {
+  JobTasks jobTasks(
+      Kairos kairos,
+      WorkerProperties properties,
+      KairosMetrics metrics,
+      Optional<RescheduleListener> rescheduled) {
     return kairos.jobTasks(
         JobTasks.Settings.DEFAULTS
             .withBackoff(properties.retry().backoff())
             .withTimeouts(properties.timeouts())
-            .withObserver(metrics));
+            .withObserver(metrics)
+            .withCompletionBatching(properties.completionBatchSize(), properties.completionLinger())
+            .withRescheduled(rescheduled.orElse(RescheduleListener.NONE)));
   }
 
   @Bean
