@@ -6,8 +6,10 @@ import com.github.kagkarlsson.scheduler.task.ExecutionOperations;
 import io.kairos.execution.AttemptObserver.Next;
 import io.kairos.job.JobContext;
 import io.kairos.job.JobData;
+import io.kairos.job.JobEvent;
 import io.kairos.job.JobState;
 import io.kairos.job.RunOutcome;
+import io.kairos.notification.Notifier;
 import io.kairos.registry.JobRegistry;
 import io.kairos.registry.RunHistory;
 import java.time.Duration;
@@ -22,6 +24,10 @@ import org.springframework.transaction.support.TransactionOperations;
  * worker lost its claim meanwhile, db-scheduler's version check throws and the whole transaction
  * rolls back, so a result is recorded only under the claim.
  *
+ * <p>Events someone may want to hear of (a failed attempt, a dead, missed or recovered job) are
+ * handed to the {@link Notifier} inside that transaction, so their notifications exist exactly when
+ * the event was recorded.
+ *
  * <p>{@code transactions} must manage the DataSource that db-scheduler writes through (wrapped in
  * {@code TransactionJoiningDataSource}), or db-scheduler's write would commit on its own.
  */
@@ -33,16 +39,19 @@ public final class CompletionRecorder {
   private final RunHistory runs;
   private final JobRegistry jobs;
   private final AttemptObserver observer;
+  private final Notifier notifier;
 
   CompletionRecorder(
       TransactionOperations transactions,
       RunHistory runs,
       JobRegistry jobs,
-      AttemptObserver observer) {
+      AttemptObserver observer,
+      Notifier notifier) {
     this.transactions = transactions;
     this.runs = runs;
     this.jobs = jobs;
     this.observer = observer;
+    this.notifier = notifier;
   }
 
   /**
@@ -105,6 +114,13 @@ public final class CompletionRecorder {
       operations.remove();
       jobs.finish(jobId, next.next() == Next.COMPLETED ? JobState.COMPLETED : JobState.DEAD, error);
     }
+    int number = attempt.context().attempt();
+    if (!result.succeeded()) {
+      notifier.notify(JobEvent.FAILED, jobId, number, error);
+    }
+    if (next.next() == Next.DEAD) {
+      notifier.notify(JobEvent.DEAD, jobId, number, error);
+    }
   }
 
   /** Records a one-time job that was found later than its misfire grace; it did not run. */
@@ -115,6 +131,7 @@ public final class CompletionRecorder {
           runs.recordMissed(
               context.jobId(), context.jobType(), context.scheduledFor(), context.node(), reason);
           jobs.finish(context.jobId(), JobState.MISSED, reason);
+          notifier.notify(JobEvent.MISSED, context.jobId(), context.attempt(), reason);
         });
     LOG.warn("Job {} missed: {}", context.jobId(), reason);
   }
@@ -133,11 +150,18 @@ public final class CompletionRecorder {
     transactions.executeWithoutResult(
         tx -> {
           runs.markWorkerDied(jobId, dead.pickedBy);
+          int number = ((JobData) dead.taskInstance.getData()).attempt();
+          String died = "worker " + dead.pickedBy + " died running attempt " + number;
           if (next.reschedules()) {
             operations.reschedule(complete, next.at(), next.data());
           } else {
             operations.remove();
             jobs.finish(jobId, JobState.DEAD, error);
+          }
+          switch (next.next()) {
+            case RETRY -> notifier.notify(JobEvent.RECOVERED, jobId, number, died);
+            case NEXT_OCCURRENCE -> notifier.notify(JobEvent.FAILED, jobId, number, died);
+            default -> notifier.notify(JobEvent.DEAD, jobId, number, error);
           }
         });
   }

@@ -4,6 +4,7 @@ import com.github.kagkarlsson.scheduler.Clock;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
+import io.kairos.notification.Notifier;
 import io.kairos.registry.JobRegistry;
 import io.kairos.registry.RunHistory;
 import java.util.Objects;
@@ -27,29 +28,39 @@ public final class JobTasks implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final Clock clock;
 
-  /** How attempts are bounded, retried and observed; each has a default. */
+  /** How attempts are bounded, retried, observed and notified of; each has a default. */
   public record Settings(
-      PersistedBackoff backoff, TimeoutPolicy timeouts, AttemptObserver observer) {
+      PersistedBackoff backoff,
+      TimeoutPolicy timeouts,
+      AttemptObserver observer,
+      Notifier notifier) {
 
     public static final Settings DEFAULTS =
-        new Settings(PersistedBackoff.DEFAULT, TimeoutPolicy.DEFAULT, AttemptObserver.NONE);
+        new Settings(
+            PersistedBackoff.DEFAULT, TimeoutPolicy.DEFAULT, AttemptObserver.NONE, Notifier.NONE);
 
     public Settings {
       Objects.requireNonNull(backoff, "backoff");
       Objects.requireNonNull(timeouts, "timeouts");
       Objects.requireNonNull(observer, "observer");
+      Objects.requireNonNull(notifier, "notifier");
     }
 
     public Settings withBackoff(PersistedBackoff value) {
-      return new Settings(value, timeouts, observer);
+      return new Settings(value, timeouts, observer, notifier);
     }
 
     public Settings withTimeouts(TimeoutPolicy value) {
-      return new Settings(backoff, value, observer);
+      return new Settings(backoff, value, observer, notifier);
     }
 
     public Settings withObserver(AttemptObserver value) {
-      return new Settings(backoff, timeouts, value);
+      return new Settings(backoff, timeouts, value, notifier);
+    }
+
+    /** Told of failed, dead, missed and recovered jobs, in the transaction recording each. */
+    public Settings withNotifier(Notifier value) {
+      return new Settings(backoff, timeouts, observer, value);
     }
   }
 
@@ -75,7 +86,8 @@ public final class JobTasks implements AutoCloseable {
     this.clock = clock;
     this.start = new AttemptStart(runs, clock);
     this.runner = new AttemptRunner(catalogue, settings.timeouts(), attempts, timer);
-    this.recorder = new CompletionRecorder(transactions, runs, jobs, settings.observer());
+    this.recorder =
+        new CompletionRecorder(transactions, runs, jobs, settings.observer(), settings.notifier());
     this.retryTier = new PersistedRetryTier(recorder, settings.backoff(), clock);
     this.revival = new Revival(recorder, clock);
   }

@@ -21,6 +21,7 @@ import io.kairos.execution.LeaseGuard;
 import io.kairos.jobtype.log.LogHandler;
 import io.kairos.jobtype.noop.NoopHandler;
 import io.kairos.jobtype.retention.RetentionHandler;
+import io.kairos.notification.Notifications;
 import io.kairos.registry.JobRegistry;
 import io.kairos.serialization.KairosJson;
 import io.kairos.spring.EmailProperties;
@@ -68,14 +69,22 @@ class WorkerConfiguration {
         email.senderDomains());
   }
 
-  /** The steps every task shares: start, run, record, the persisted retry tier, revival. */
+  /**
+   * The steps every task shares: start, run, record (and notify), the persisted retry tier,
+   * revival.
+   */
   @Bean(destroyMethod = "close")
-  JobTasks jobTasks(Kairos kairos, WorkerProperties properties, KairosMetrics metrics) {
+  JobTasks jobTasks(
+      Kairos kairos,
+      WorkerProperties properties,
+      KairosMetrics metrics,
+      Notifications notifications) {
     return kairos.jobTasks(
         JobTasks.Settings.DEFAULTS
             .withBackoff(properties.retry().backoff())
             .withTimeouts(properties.timeouts())
-            .withObserver(metrics));
+            .withObserver(metrics)
+            .withNotifier(notifications));
   }
 
   @Bean
