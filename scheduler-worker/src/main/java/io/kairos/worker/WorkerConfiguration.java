@@ -20,6 +20,7 @@ import io.kairos.execution.JobTasks;
 import io.kairos.execution.LeaseGuard;
 import io.kairos.jobtype.log.LogHandler;
 import io.kairos.jobtype.noop.NoopHandler;
+import io.kairos.jobtype.oauth.CredentialStore;
 import io.kairos.jobtype.retention.RetentionHandler;
 import io.kairos.notification.Notifications;
 import io.kairos.registry.JobRegistry;
@@ -57,16 +58,19 @@ class WorkerConfiguration {
 
   /**
    * Payloads are checked as the API checks them, webhook targets against this worker's policy and
-   * e-mail senders against its allowed sender domains (a payload that fails here fails its job
-   * permanently); a worker also runs the operator-only types.
+   * e-mail senders against its allowed sender domains, a webhook's OAuth credential against the
+   * stored ones (a payload that fails here fails its job permanently); a worker also runs the
+   * operator-only types.
    */
   @Bean
-  JobCatalogue jobCatalogue(WebhookProperties webhooks, EmailProperties email) {
+  JobCatalogue jobCatalogue(
+      WebhookProperties webhooks, EmailProperties email, CredentialStore credentials) {
     return JobCatalogue.builtIn(
         BuiltInJobTypes.runnable(),
         KairosJson.newObjectMapper(),
         webhooks.policy(),
-        email.senderDomains());
+        email.senderDomains(),
+        credentials::exists);
   }
 
   /**

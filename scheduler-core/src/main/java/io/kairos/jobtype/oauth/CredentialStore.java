@@ -113,6 +113,14 @@ public final class CredentialStore {
         .findFirst();
   }
 
+  /** Whether a credential with this id is stored (in any status). */
+  public boolean exists(String id) {
+    Integer n =
+        jdbc.queryForObject(
+            "select count(*) from kairos_oauth_credential where id = ?", Integer.class, id);
+    return n != null && n > 0;
+  }
+
   /** Credentials in id order after {@code afterId} (null: from the start); never their secrets. */
   public List<OAuthCredential> list(String afterId, int limit) {
     if (limit < 1) {

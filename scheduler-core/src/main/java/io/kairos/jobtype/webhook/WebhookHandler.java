@@ -1,6 +1,7 @@
 package io.kairos.jobtype.webhook;
 
 import com.github.kagkarlsson.scheduler.Clock;
+import io.kairos.job.BearerTokens;
 import io.kairos.job.JobContext;
 import io.kairos.job.JobHandler;
 import io.kairos.job.PermanentJobFailure;
@@ -25,6 +26,10 @@ import java.util.Objects;
  * tiers, honouring {@code Retry-After}); other statuses are permanent, and so is a target the
  * {@link OutboundPolicy} refuses, before or after DNS resolution or on a redirect. The status and
  * the start of the response body go to the attempt's history.
+ *
+ * <p>A payload naming an OAuth credential ({@code auth.oauthCredential}) is sent with {@code
+ * Authorization: Bearer} and the credential's current access token, fetched (and refreshed first if
+ * need be) through {@link BearerTokens} on every try; the token goes nowhere else.
  */
 public final class WebhookHandler implements JobHandler<WebhookPayload> {
 
@@ -38,17 +43,31 @@ public final class WebhookHandler implements JobHandler<WebhookPayload> {
   private final WebhookSigner signer;
   private final Duration defaultTimeout;
   private final Clock clock;
+  private final BearerTokens bearerTokens;
 
   /**
    * @param signer null when no signing secret is configured: then every webhook fails permanently,
    *     as unsigned requests are never sent
+   * @param bearerTokens access tokens of stored OAuth credentials; null when this worker has none
+   *     (then a webhook naming a credential fails permanently)
    */
   public WebhookHandler(
-      OutboundHttp http, WebhookSigner signer, Duration defaultTimeout, Clock clock) {
+      OutboundHttp http,
+      WebhookSigner signer,
+      Duration defaultTimeout,
+      Clock clock,
+      BearerTokens bearerTokens) {
     this.http = Objects.requireNonNull(http, "http");
     this.signer = signer;
     this.defaultTimeout = Objects.requireNonNull(defaultTimeout, "defaultTimeout");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.bearerTokens = bearerTokens;
+  }
+
+  /** Without OAuth credentials. */
+  public WebhookHandler(
+      OutboundHttp http, WebhookSigner signer, Duration defaultTimeout, Clock clock) {
+    this(http, signer, defaultTimeout, clock, null);
   }
 
   @Override
@@ -68,6 +87,17 @@ public final class WebhookHandler implements JobHandler<WebhookPayload> {
       headers.put("Content-Type", contentType);
     }
     payload.headers().forEach(headers::put);
+    if (payload.auth() != null) {
+      if (bearerTokens == null) {
+        throw new PermanentJobFailure(
+            "this webhook names OAuth credential '"
+                + payload.auth().oauthCredential()
+                + "', and this worker has no OAuth credentials");
+      }
+      headers.put(
+          "Authorization",
+          "Bearer " + bearerTokens.currentAccessToken(payload.auth().oauthCredential()));
+    }
     headers.put("webhook-id", messageId);
     headers.put("webhook-timestamp", Long.toString(timestamp));
     headers.put("webhook-signature", signer.sign(messageId, timestamp, body));
