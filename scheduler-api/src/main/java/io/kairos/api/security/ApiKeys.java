@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /** The known API keys, as hashes only. */
-final class ApiKeys {
+public final class ApiKeys {
 
   private final List<Entry> entries;
 
@@ -33,7 +33,7 @@ final class ApiKeys {
   }
 
   /** The key's owner, if the presented key is known. Compares every hash in constant time. */
-  Optional<ApiPrincipal> authenticate(String presentedKey) {
+  public Optional<ApiPrincipal> authenticate(String presentedKey) {
     byte[] hash = sha256(presentedKey);
     ApiPrincipal found = null;
     for (Entry entry : entries) {

@@ -27,6 +27,7 @@ import io.kairos.outbound.SenderDomains;
 import io.kairos.serialization.KairosJson;
 import io.kairos.testing.KairosFixture;
 import io.kairos.testing.TestHttpServer;
+import io.kairos.testing.TestHttpServer.Reply;
 import io.kairos.testing.TestTokenEndpoint;
 import java.time.Duration;
 import java.time.Instant;
@@ -130,6 +131,8 @@ class WebhookBearerTokenTests {
   void aWebhookCarriesTheCredentialsCurrentTokenRefreshingItFirstOnlyWhenDue() {
     endpoint.refreshToken("rt-crm-initial");
     store.create(credential("crm-a", "rt-crm-initial"));
+    // A receiver that echoes the request: the token must not reach history through it.
+    crm.otherwise(request -> Reply.of(200, "seen " + request.header("authorization")));
 
     webhook("push-1", "crm-a");
     scheduler.runAnyDueExecutions();
