@@ -180,7 +180,10 @@ public final class WebhookHandler implements JobHandler<WebhookPayload> {
     return redact(excerpt, payload, List.of());
   }
 
-  /** As {@link #redact(String, WebhookPayload)}, and {@code sent} (an OAuth access token) too. */
+  /**
+   * As {@link #redact(String, WebhookPayload)}, and {@code sent} (an OAuth access token) too, at
+   * any length.
+   */
   static String redact(String excerpt, WebhookPayload payload, List<String> sent) {
     if (excerpt.isEmpty()) {
       return excerpt;
@@ -191,7 +194,6 @@ public final class WebhookHandler implements JobHandler<WebhookPayload> {
                 .reversed()
                 .thenComparing(Comparator.naturalOrder()));
     secrets.addAll(payload.headers().values());
-    secrets.addAll(sent);
     String query = payload.uri().getRawQuery();
     if (query != null) {
       for (String pair : query.split("&")) {
@@ -208,6 +210,12 @@ public final class WebhookHandler implements JobHandler<WebhookPayload> {
       }
     }
     String redacted = excerpt;
+    // What Kairos itself sent (an access token) is a credential whatever its length.
+    for (String token : sent) {
+      if (!token.isEmpty()) {
+        redacted = redacted.replace(token, REDACTED);
+      }
+    }
     for (String secret : secrets) {
       if (secret.strip().length() >= MIN_REDACTED) {
         redacted = redacted.replace(secret.strip(), REDACTED);
