@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.kagkarlsson.scheduler.SystemClock;
+import com.zaxxer.hikari.HikariDataSource;
 import io.kairos.core.Kairos;
 import io.kairos.job.JobState;
 import io.kairos.job.NewJob;
@@ -21,7 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +34,7 @@ class NotificationWorkerTests {
   static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
   TestDatabases.TestDatabase db;
-  DataSource dataSource;
+  HikariDataSource dataSource;
   ConfigurableApplicationContext worker;
   TestHttpServer partner;
   TestHttpServer pager;
@@ -54,6 +54,7 @@ class NotificationWorkerTests {
     }
     partner.close();
     pager.close();
+    dataSource.close();
   }
 
   @Test
