@@ -6,7 +6,9 @@ import com.github.kagkarlsson.scheduler.task.ExecutionOperations;
 import io.kairos.execution.AttemptObserver.Next;
 import io.kairos.job.JobContext;
 import io.kairos.job.JobData;
+import io.kairos.job.JobEvent;
 import io.kairos.job.JobState;
+import io.kairos.notification.Notifier;
 import io.kairos.registry.JobRegistry;
 import io.kairos.registry.JobRegistry.ExecutionEnd;
 import io.kairos.registry.JobRegistry.ExecutionKey;
@@ -38,6 +40,10 @@ import org.springframework.transaction.support.TransactionOperations;
  * version-checked operations; {@code transactions} must then manage the DataSource that
  * db-scheduler writes through (wrapped in {@code TransactionJoiningDataSource}), or db-scheduler's
  * write would commit on its own.
+ *
+ * <p>Events someone may want to hear of (a failed attempt, a dead, missed or recovered job) are
+ * handed to the {@link Notifier} inside the same transaction, so their notifications exist exactly
+ * when the event was recorded.
  */
 public final class CompletionRecorder implements AutoCloseable {
 
@@ -62,6 +68,7 @@ public final class CompletionRecorder implements AutoCloseable {
   private final JobRegistry jobs;
   private final AttemptObserver observer;
   private final RescheduleListener rescheduled;
+  private final Notifier notifier;
   private final GroupCommit<Completion> group;
 
   CompletionRecorder(
@@ -70,6 +77,7 @@ public final class CompletionRecorder implements AutoCloseable {
       JobRegistry jobs,
       AttemptObserver observer,
       RescheduleListener rescheduled,
+      Notifier notifier,
       int batchSize,
       Duration linger) {
     this.transactions = transactions;
@@ -77,6 +85,7 @@ public final class CompletionRecorder implements AutoCloseable {
     this.jobs = jobs;
     this.observer = observer;
     this.rescheduled = rescheduled;
+    this.notifier = notifier;
     this.group = new GroupCommit<>("kairos-completions", this::writeAll, batchSize, linger);
   }
 
@@ -169,6 +178,20 @@ public final class CompletionRecorder implements AutoCloseable {
     jobs.finishAll(finished);
     jobs.recordErrors(errors);
     runs.recordFinished(history);
+    for (int i = 0; i < batch.size(); i++) {
+      Completion c = batch.get(i);
+      if (!written[i]) {
+        continue;
+      }
+      String jobId = c.attempt().context().jobId();
+      int number = c.attempt().context().attempt();
+      if (!c.result().succeeded()) {
+        notifier.notify(JobEvent.FAILED, jobId, number, c.result().error());
+      }
+      if (c.next().next() == Next.DEAD) {
+        notifier.notify(JobEvent.DEAD, jobId, number, c.result().error());
+      }
+    }
     return written;
   }
 
@@ -222,6 +245,7 @@ public final class CompletionRecorder implements AutoCloseable {
           runs.recordMissed(
               context.jobId(), context.jobType(), context.scheduledFor(), context.node(), reason);
           jobs.finish(context.jobId(), JobState.MISSED, reason);
+          notifier.notify(JobEvent.MISSED, context.jobId(), context.attempt(), reason);
         });
     LOG.warn("Job {} missed: {}", context.jobId(), reason);
   }
@@ -253,6 +277,13 @@ public final class CompletionRecorder implements AutoCloseable {
           } else {
             operations.remove();
             jobs.finish(jobId, JobState.DEAD, error);
+          }
+          int number = data.attempt();
+          String died = "worker " + dead.pickedBy + " died running attempt " + number;
+          switch (next.next()) {
+            case RETRY -> notifier.notify(JobEvent.RECOVERED, jobId, number, died);
+            case NEXT_OCCURRENCE -> notifier.notify(JobEvent.FAILED, jobId, number, died);
+            default -> notifier.notify(JobEvent.DEAD, jobId, number, error);
           }
         });
   }

@@ -4,6 +4,7 @@ import com.github.kagkarlsson.scheduler.Clock;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
+import io.kairos.notification.Notifier;
 import io.kairos.registry.JobRegistry;
 import io.kairos.registry.RunHistory;
 import java.time.Duration;
@@ -29,12 +30,14 @@ public final class JobTasks implements AutoCloseable {
   private final Clock clock;
 
   /**
-   * How attempts are bounded, retried and observed, and how their results are written; each has a
-   * default.
+   * How attempts are bounded, retried, observed and notified of, and how their results are written;
+   * each has a default.
    *
    * @param completionBatchSize at most this many results are written in one transaction
    * @param completionLinger how long a result waits for others to share its transaction
    * @param rescheduled told after commit of each execution a completion rescheduled
+   * @param notifier told of failed, dead, missed and recovered jobs, in the transaction recording
+   *     each
    */
   public record Settings(
       PersistedBackoff backoff,
@@ -42,7 +45,8 @@ public final class JobTasks implements AutoCloseable {
       AttemptObserver observer,
       int completionBatchSize,
       Duration completionLinger,
-      RescheduleListener rescheduled) {
+      RescheduleListener rescheduled,
+      Notifier notifier) {
 
     public static final int DEFAULT_COMPLETION_BATCH_SIZE = 100;
     public static final Duration DEFAULT_COMPLETION_LINGER = Duration.ofMillis(2);
@@ -54,7 +58,8 @@ public final class JobTasks implements AutoCloseable {
             AttemptObserver.NONE,
             DEFAULT_COMPLETION_BATCH_SIZE,
             DEFAULT_COMPLETION_LINGER,
-            RescheduleListener.NONE);
+            RescheduleListener.NONE,
+            Notifier.NONE);
 
     public Settings {
       Objects.requireNonNull(backoff, "backoff");
@@ -62,6 +67,7 @@ public final class JobTasks implements AutoCloseable {
       Objects.requireNonNull(observer, "observer");
       Objects.requireNonNull(completionLinger, "completionLinger");
       Objects.requireNonNull(rescheduled, "rescheduled");
+      Objects.requireNonNull(notifier, "notifier");
       if (completionBatchSize < 1) {
         throw new IllegalArgumentException(
             "completion batch size must be positive: " + completionBatchSize);
@@ -74,29 +80,34 @@ public final class JobTasks implements AutoCloseable {
 
     public Settings withBackoff(PersistedBackoff value) {
       return new Settings(
-          value, timeouts, observer, completionBatchSize, completionLinger, rescheduled);
+          value, timeouts, observer, completionBatchSize, completionLinger, rescheduled, notifier);
     }
 
     public Settings withTimeouts(TimeoutPolicy value) {
       return new Settings(
-          backoff, value, observer, completionBatchSize, completionLinger, rescheduled);
+          backoff, value, observer, completionBatchSize, completionLinger, rescheduled, notifier);
     }
 
     public Settings withObserver(AttemptObserver value) {
       return new Settings(
-          backoff, timeouts, value, completionBatchSize, completionLinger, rescheduled);
+          backoff, timeouts, value, completionBatchSize, completionLinger, rescheduled, notifier);
     }
 
     /**
      * Group commit of results: at most {@code batchSize} per transaction, waiting {@code linger}.
      */
     public Settings withCompletionBatching(int batchSize, Duration linger) {
-      return new Settings(backoff, timeouts, observer, batchSize, linger, rescheduled);
+      return new Settings(backoff, timeouts, observer, batchSize, linger, rescheduled, notifier);
+    }
+
+    public Settings withNotifier(Notifier value) {
+      return new Settings(
+          backoff, timeouts, observer, completionBatchSize, completionLinger, rescheduled, value);
     }
 
     public Settings withRescheduled(RescheduleListener value) {
       return new Settings(
-          backoff, timeouts, observer, completionBatchSize, completionLinger, value);
+          backoff, timeouts, observer, completionBatchSize, completionLinger, value, notifier);
     }
   }
 
@@ -129,6 +140,7 @@ public final class JobTasks implements AutoCloseable {
             jobs,
             settings.observer(),
             settings.rescheduled(),
+            settings.notifier(),
             settings.completionBatchSize(),
             settings.completionLinger());
     this.retryTier = new PersistedRetryTier(recorder, settings.backoff(), clock);

@@ -8,10 +8,12 @@ import com.github.kagkarlsson.scheduler.SchedulerClient;
 import io.kairos.job.DeadJob;
 import io.kairos.job.Job;
 import io.kairos.job.JobData;
+import io.kairos.job.JobEvent;
 import io.kairos.job.JobFilter;
 import io.kairos.job.JobSource;
 import io.kairos.job.JobState;
 import io.kairos.job.NewJob;
+import io.kairos.job.NotifyTarget;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.serialization.JsonSerializer;
 import java.sql.Connection;
@@ -203,8 +205,8 @@ public final class JobRegistry {
     return jdbc.update(
             "insert into kairos_job (id, type, job_group, payload, schedule, max_attempts,"
                 + " priority, request_hash, state, created_by, updated_by, timeout, misfire_grace,"
-                + " source) values (?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?, ?)"
-                + " on conflict (id) do nothing",
+                + " source, notify) values (?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, 'ACTIVE', ?, ?, ?,"
+                + " ?, ?, ?::jsonb) on conflict (id) do nothing",
             job.id(),
             job.type(),
             job.group(),
@@ -217,7 +219,8 @@ public final class JobRegistry {
             job.createdBy(),
             text(job.timeout()),
             text(job.misfireGrace()),
-            source.name())
+            source.name(),
+            job.notifyTargets().isEmpty() ? null : write(job.notifyTargets()))
         == 1;
   }
 
@@ -769,12 +772,11 @@ public final class JobRegistry {
                 instant(rs, "last_success")));
   }
 
-  /** Marks jobs stale since now (those already marked keep their time). */
-  public void markStale(List<String> ids) {
-    for (String id : ids) {
-      jdbc.update(
-          "update kairos_job set stale_since = now() where id = ? and stale_since is null", id);
-    }
+  /** Marks a job stale since now; false if it was marked already (it keeps its time). */
+  public boolean markStale(String id) {
+    return jdbc.update(
+            "update kairos_job set stale_since = now() where id = ? and stale_since is null", id)
+        == 1;
   }
 
   /** Clears the stale mark of jobs that are fresh again. */
@@ -790,6 +792,54 @@ public final class JobRegistry {
         jdbc.queryForObject(
             "select count(*) from kairos_job where stale_since is not null", Integer.class);
     return count == null ? 0 : count;
+  }
+
+  // --- Notifications --------------------------------------------------------------------------
+
+  /** What a notification about a job says of it, and the targets the job named itself. */
+  public record NotificationSubject(
+      String id, String type, String group, List<NotifyTarget> notifyTargets) {}
+
+  /** The job as a notification describes it, if it exists. */
+  public Optional<NotificationSubject> notificationSubject(String id) {
+    return jdbc
+        .query(
+            "select id, type, job_group, notify from kairos_job where id = ?",
+            (rs, row) ->
+                new NotificationSubject(
+                    rs.getString("id"),
+                    rs.getString("type"),
+                    rs.getString("job_group"),
+                    notifyTargets(rs.getString("notify"))),
+            id)
+        .stream()
+        .findFirst();
+  }
+
+  /**
+   * Records that the job's {@code event} is notified at {@code at}, unless the previous
+   * notification of that job and event is less than {@code minInterval} older; false then (nothing
+   * is changed). In the caller's transaction: a concurrent caller waits on the row until it ends.
+   */
+  public boolean markNotified(String jobId, JobEvent event, Instant at, Duration minInterval) {
+    return jdbc.update(
+            "insert into kairos_notified (job_id, event, last_at) values (?, ?, ?) on conflict"
+                + " (job_id, event) do update set last_at = excluded.last_at where"
+                + " kairos_notified.last_at <= excluded.last_at - make_interval(secs => ?)",
+            jobId,
+            event.name(),
+            Timestamp.from(at),
+            minInterval.toMillis() / 1000.0)
+        == 1;
+  }
+
+  /** Forgets notification marks older than {@code retention}, up to {@code batchSize} of them. */
+  public int pruneNotified(Duration retention, int batchSize) {
+    return jdbc.update(
+        "delete from kairos_notified where ctid = any(array(select ctid from kairos_notified where"
+            + " last_at < now() - make_interval(secs => ?) limit ?))",
+        retention.toSeconds(),
+        batchSize);
   }
 
   // --- Housekeeping and metrics -----------------------------------------------------------------
@@ -848,7 +898,12 @@ public final class JobRegistry {
         rs.getString("request_hash"),
         rs.getString("created_by"),
         duration(rs.getString("timeout")),
-        duration(rs.getString("misfire_grace")));
+        duration(rs.getString("misfire_grace")),
+        notifyTargets(rs.getString("notify")));
+  }
+
+  private List<NotifyTarget> notifyTargets(String stored) {
+    return stored == null ? List.of() : List.of(read(stored, NotifyTarget[].class));
   }
 
   private ScheduleSpec readOrNull(String schedule) {
