@@ -86,8 +86,8 @@ public final class JobSubmitter {
                           job.id(),
                           "job '"
                               + job.id()
-                              + "' is declared in the workers' configuration (kairos.jobs) and"
-                              + " cannot be replaced through the API");
+                              + "' was not created through the API (it is declared in kairos.jobs,"
+                              + " or one of Kairos's own) and cannot be replaced through it");
                   default -> {
                     return new Replacement(jobs.find(job.id()).orElseThrow(), outcome);
                   }

@@ -7,15 +7,17 @@ import io.kairos.cluster.ClusterSwitch;
 import io.kairos.job.JobContext;
 import io.kairos.job.JobData;
 import io.kairos.job.MisfirePolicy;
+import io.kairos.registry.JobRegistry;
 import io.kairos.registry.RunHistory;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.OptionalLong;
 
 /**
  * The first step of an attempt: is it too late to run (misfire), and is the claim still this
- * worker's? Only then is its history row written as RUNNING, in the same statement that checks the
- * claim, so an execution revived elsewhere while it waited here never runs here.
+ * worker's? An execution that waited in a local queue may have been declared dead and revived
+ * elsewhere meanwhile; it must then not run here. The check is a read (no commit, nothing written):
+ * the claim itself shows the execution running, and the attempt's history row is written at
+ * completion, conditioned on the same claim.
  */
 final class AttemptStart {
 
@@ -38,12 +40,19 @@ final class AttemptStart {
   record Held(JobContext context) implements Outcome {}
 
   private final RunHistory runs;
+  private final JobRegistry jobs;
   private final Clock clock;
   private final MisfirePolicy misfire;
   private final ClusterSwitch cluster;
 
-  AttemptStart(RunHistory runs, Clock clock, MisfirePolicy misfire, ClusterSwitch cluster) {
+  AttemptStart(
+      RunHistory runs,
+      JobRegistry jobs,
+      Clock clock,
+      MisfirePolicy misfire,
+      ClusterSwitch cluster) {
     this.runs = runs;
+    this.jobs = jobs;
     this.clock = clock;
     this.misfire = misfire;
     this.cluster = cluster;
@@ -90,18 +99,14 @@ final class AttemptStart {
                 + (data.misfireGrace() == null ? " (the cluster's default)" : ""));
       }
     }
-    OptionalLong runId =
-        runs.startIfClaimed(
-            context.jobId(),
-            context.jobType(),
-            context.scheduledFor(),
-            context.node(),
-            context.attempt(),
-            context.recovered(),
-            execution.version);
-    if (runId.isEmpty()) {
-      return cluster.paused() ? new Held(context) : new NotClaimed(context);
+    JobRegistry.Startable startable =
+        jobs.startable(type, context.jobId(), execution.version, execution.pickedBy);
+    if (startable == JobRegistry.Startable.NOT_CLAIMED) {
+      return new NotClaimed(context);
     }
-    return new Began(new StartedAttempt(runId.getAsLong(), context, data, clock.now()));
+    if (startable == JobRegistry.Startable.CLUSTER_PAUSED) {
+      return new Held(context);
+    }
+    return new Began(new StartedAttempt(context, data, execution, clock.now()));
   }
 }

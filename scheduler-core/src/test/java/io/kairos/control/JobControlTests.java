@@ -473,7 +473,7 @@ class JobControlTests {
                 submitter.replace(
                     definition("declared-1", "mine", ScheduleSpec.every(Duration.ofHours(2)))))
         .isInstanceOf(io.kairos.job.JobConflict.class)
-        .hasMessageContaining("declared");
+        .hasMessageContaining("declared in kairos.jobs");
     assertThat(fixture.jobs.find("declared-1").orElseThrow().revision()).isEqualTo(1);
   }
 

@@ -39,8 +39,12 @@ class ComposeEnvironmentTests {
   static void read() throws IOException {
     worker =
         PropertyCatalogue.of(
-            "kairos-worker.yml", "io.kairos.worker", "com.github.kagkarlsson.scheduler.boot");
-    api = PropertyCatalogue.of("kairos-api.yml", "io.kairos.api");
+            "kairos-worker.yml",
+            "io.kairos.worker",
+            "io.kairos.spring",
+            "com.github.kagkarlsson.scheduler.boot");
+    // Both applications bind the shared kairos.webhook/oauth/email/encryption records.
+    api = PropertyCatalogue.of("kairos-api.yml", "io.kairos.api", "io.kairos.spring");
     compose = yaml(ROOT.resolve("docker-compose.yml"));
   }
 
@@ -143,7 +147,7 @@ class ComposeEnvironmentTests {
             api.bindingOf("KAIROS_ENCRYPTION_KEY", "PcZvyTFGc4Ze5j+oKVU8iL5yg14r6URx2AggXrHFmZo="))
         .hasValue("kairos.encryption");
     assertThat(worker.bindingOf("KAIROS_API_WAKEUPHORIZON", "5s")).isEmpty();
-    assertThat(api.bindingOf("KAIROS_EMAIL_HOST", "mailpit")).isEmpty();
+    assertThat(api.bindingOf("KAIROS_WORKER_LEASEMARGIN", "2s")).isEmpty();
     assertThat(api.bindingOf("KAIROS_API_KEYS_0_SHA", "00")).isEmpty();
   }
 

@@ -12,14 +12,17 @@ import io.kairos.control.JobControl;
 import io.kairos.control.JobSubmitter;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.Job;
+import io.kairos.job.JobEvent;
 import io.kairos.job.JobFilter;
 import io.kairos.job.JobRun;
 import io.kairos.job.JobState;
 import io.kairos.job.JobType;
 import io.kairos.job.MisfirePolicy;
 import io.kairos.job.NewJob;
+import io.kairos.job.NotifyTarget;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.job.UnknownJobException;
+import io.kairos.notification.Notifications;
 import io.kairos.registry.JobRegistry;
 import io.kairos.registry.RunHistory;
 import java.security.MessageDigest;
@@ -28,9 +31,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -96,6 +101,11 @@ public class JobService {
       // A path segment of its own: /api/v1/jobs/.. could never reach the job.
       throw new InvalidJobException("id", "must not be '.' or '..'");
     }
+    if (request.id() != null && request.id().startsWith(NewJob.NOTIFICATION_PREFIX)) {
+      throw new InvalidJobException(
+          "id",
+          "must not start with '" + NewJob.NOTIFICATION_PREFIX + "' (Kairos's notifications)");
+    }
     JobType<?> type = catalogue.require(request.type());
     JsonNode payload =
         request.payload() == null || request.payload().isNull()
@@ -111,6 +121,7 @@ public class JobService {
     int priority = request.priority() == null ? 0 : request.priority();
     Duration timeout = duration("timeout", request.timeout());
     Duration misfireGrace = MisfirePolicy.parse("misfireGrace", request.misfireGrace());
+    List<NotifyTarget> notify = notifyTargets(request.notifyTargets());
     NewJob job =
         new NewJob(
             id,
@@ -123,9 +134,43 @@ public class JobService {
             hash(request, id),
             caller,
             timeout,
-            misfireGrace);
+            misfireGrace,
+            notify);
     refuseMissed(schedule, now, job.misfireGrace());
     return job;
+  }
+
+  /** Each target checked as its job would be: a webhook URL by the outbound policy, an address. */
+  private List<NotifyTarget> notifyTargets(List<NotifyRequest> requested) {
+    if (requested == null) {
+      return List.of();
+    }
+    if (requested.size() > NewJob.MAX_NOTIFY_TARGETS) {
+      throw new InvalidJobException(
+          "notify", "names more than " + NewJob.MAX_NOTIFY_TARGETS + " targets");
+    }
+    List<NotifyTarget> targets = new ArrayList<>();
+    for (int i = 0; i < requested.size(); i++) {
+      String field = "notify[" + i + "]";
+      NotifyRequest target = requested.get(i);
+      if (target == null) {
+        throw new InvalidJobException(field, "must be an object with 'webhook' or 'email'");
+      }
+      Set<JobEvent> events = EnumSet.noneOf(JobEvent.class);
+      if (target.events() != null) {
+        for (int j = 0; j < target.events().size(); j++) {
+          events.add(NotifyTarget.event(field + ".events[" + j + "]", target.events().get(j)));
+        }
+      }
+      try {
+        NotifyTarget checked = new NotifyTarget(target.webhook(), target.email(), events);
+        Notifications.check(catalogue, checked, json);
+        targets.add(checked);
+      } catch (InvalidJobException e) {
+        throw new InvalidJobException(field + "." + e.field(), e.reason());
+      }
+    }
+    return targets;
   }
 
   public JobResponse get(String id) {

@@ -1,7 +1,10 @@
 package io.kairos.api.job;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
+import java.util.List;
 
 /**
  * The body of {@code PUT /api/v1/jobs/{id}}: the body of {@code POST /api/v1/jobs} without the id,
@@ -43,11 +46,30 @@ public record ReplaceJobRequest(
                     + " \"none\"; absent or null means the cluster's default"
                     + " (kairos.default-misfire-grace)",
             example = "PT5M")
-        String misfireGrace) {
+        String misfireGrace,
+    @ArraySchema(
+            arraySchema =
+                @Schema(
+                    description =
+                        "who is told when this job fails, dies, is missed, goes stale or is"
+                            + " recovered (besides the targets configured on the workers); at"
+                            + " most 10"),
+            maxItems = 10)
+        @JsonProperty("notify")
+        List<NotifyRequest> notifyTargets) {
 
   /** The same definition as a POST body for {@code id}. */
   CreateJobRequest withId(String id) {
     return new CreateJobRequest(
-        type, id, group, payload, schedule, priority, maxAttempts, timeout, misfireGrace);
+        type,
+        id,
+        group,
+        payload,
+        schedule,
+        priority,
+        maxAttempts,
+        timeout,
+        misfireGrace,
+        notifyTargets);
   }
 }
