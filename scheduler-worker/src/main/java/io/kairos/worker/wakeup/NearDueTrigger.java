@@ -73,11 +73,22 @@ class NearDueTrigger extends AbstractSchedulerListener
   private void schedule(Instant executionTime) {
     long delayMillis = Duration.between(clock.now(), executionTime).toMillis();
     if (delayMillis < pollingInterval.toMillis()) {
-      timer.schedule(this::check, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
+      timer.schedule(() -> check(executionTime), Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
     }
   }
 
-  private void check() {
+  /**
+   * Checks once the scheduler's clock has reached the due time. The timer counts on this JVM's
+   * monotonic time while due times are compared on the database clock, which may hold still for a
+   * moment when it is re-measured; a check that came early would find nothing due and leave the
+   * execution to the next poll, so it waits the rest instead.
+   */
+  private void check(Instant executionTime) {
+    long early = Duration.between(clock.now(), executionTime).toMillis();
+    if (early > 0) {
+      timer.schedule(() -> check(executionTime), early, TimeUnit.MILLISECONDS);
+      return;
+    }
     Scheduler s = scheduler.getIfAvailable();
     if (s != null) {
       s.triggerCheckForDueExecutions();
