@@ -26,20 +26,30 @@ public final class JobSubmitter {
     this.dueListener = dueListener;
   }
 
+  /** Creates a job for a client of the API ({@link JobSource#API}). */
   public Submission submit(NewJob job) {
-    Submission submission = insert(job);
+    return submit(job, JobSource.API);
+  }
+
+  /**
+   * Creates a job that belongs to {@code source}: {@link JobSource#SYSTEM} for the jobs Kairos
+   * keeps for something else it manages (an OAuth credential's refresh job), which clients may not
+   * change. A replay must come from the same source.
+   */
+  public Submission submit(NewJob job, JobSource source) {
+    Submission submission = insert(job, source);
     if (submission.created() && submission.job().nextRunAt() != null) {
       dueListener.scheduled(submission.job().nextRunAt());
     }
     return submission;
   }
 
-  private Submission insert(NewJob job) {
+  private Submission insert(NewJob job, JobSource source) {
     return transactions.execute(
         tx -> {
-          if (!jobs.create(job, JobSource.API)) {
+          if (!jobs.create(job, source)) {
             Job existing = jobs.find(job.id()).orElseThrow();
-            if (!existing.requestHash().equals(job.requestHash())) {
+            if (!existing.requestHash().equals(job.requestHash()) || existing.source() != source) {
               throw new JobConflict(job.id());
             }
             return new Submission(existing, false);

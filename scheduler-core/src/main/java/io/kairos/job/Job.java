@@ -7,7 +7,9 @@ import java.time.Instant;
 /**
  * A job with its live execution state: what was asked for (type, payload, schedule) and where it
  * stands (next run, the node running it, its last heartbeat, the outcome of past runs). A paused
- * job shows the next run time it will keep when resumed.
+ * job shows the next run time it will keep when resumed. {@code source} says who it belongs to;
+ * {@code shadowsDeclaration} marks a job whose id a worker's configuration also declares (the
+ * declaration is not applied while this job exists).
  */
 public record Job(
     String id,
@@ -33,4 +35,6 @@ public record Job(
     Duration timeout,
     Duration misfireGrace,
     String updatedBy,
-    Instant staleSince) {}
+    Instant staleSince,
+    JobSource source,
+    boolean shadowsDeclaration) {}

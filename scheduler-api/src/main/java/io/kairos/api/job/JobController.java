@@ -1,5 +1,6 @@
 package io.kairos.api.job;
 
+import io.kairos.api.security.ApiPrincipal;
 import io.kairos.api.security.RequiresScope;
 import io.kairos.api.security.Scope;
 import io.kairos.control.JobSubmitter;
@@ -53,7 +54,7 @@ class JobController {
   @RequiresScope(Scope.JOBS_WRITE)
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<JobResponse> create(@RequestBody CreateJobRequest request, Principal caller) {
-    JobSubmitter.Submission submission = jobs.create(request, caller.getName());
+    JobSubmitter.Submission submission = jobs.create(request, ApiPrincipal.of(caller));
     JobResponse body = jobs.get(submission.job().id());
     if (!submission.created()) {
       return ResponseEntity.ok(body);
@@ -106,7 +107,7 @@ class JobController {
   @PatchMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
   JobResponse change(
       @PathVariable String id, @RequestBody ChangeJobRequest request, Principal caller) {
-    return jobs.change(id, request, caller.getName());
+    return jobs.change(id, request, ApiPrincipal.of(caller));
   }
 
   @Operation(
@@ -119,7 +120,7 @@ class JobController {
   @RequiresScope(Scope.JOBS_WRITE)
   @DeleteMapping("/{id}")
   JobResponse cancel(@PathVariable String id, Principal caller) {
-    return jobs.cancel(id, caller.getName());
+    return jobs.cancel(id, ApiPrincipal.of(caller));
   }
 
   @Operation(
@@ -135,7 +136,7 @@ class JobController {
           @RequestParam(required = false)
           String group,
       Principal caller) {
-    return jobs.cancelGroup(group, caller.getName());
+    return jobs.cancelGroup(group, ApiPrincipal.of(caller));
   }
 
   @Operation(
@@ -148,7 +149,7 @@ class JobController {
   @RequiresScope(Scope.JOBS_WRITE)
   @PostMapping("/{id}/run")
   JobResponse runNow(@PathVariable String id, Principal caller) {
-    return jobs.runNow(id, caller.getName());
+    return jobs.runNow(id, ApiPrincipal.of(caller));
   }
 
   @Operation(
@@ -160,7 +161,7 @@ class JobController {
   @RequiresScope(Scope.JOBS_WRITE)
   @PostMapping("/{id}/pause")
   JobResponse pause(@PathVariable String id, Principal caller) {
-    return jobs.pause(id, caller.getName());
+    return jobs.pause(id, ApiPrincipal.of(caller));
   }
 
   @Operation(
@@ -173,7 +174,7 @@ class JobController {
   @RequiresScope(Scope.JOBS_WRITE)
   @PostMapping("/{id}/resume")
   JobResponse resume(@PathVariable String id, Principal caller) {
-    return jobs.resume(id, caller.getName());
+    return jobs.resume(id, ApiPrincipal.of(caller));
   }
 
   @Operation(operationId = "listJobRuns", summary = "A job's attempts, oldest first")

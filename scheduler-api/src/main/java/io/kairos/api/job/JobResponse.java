@@ -3,6 +3,7 @@ package io.kairos.api.job;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kairos.job.Job;
 import io.kairos.job.JobRun;
+import io.kairos.job.JobSource;
 import io.kairos.job.JobState;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Duration;
@@ -40,7 +41,20 @@ public record JobResponse(
             description =
                 "set while the stale-job watchdog finds the job overdue: a recurring job without"
                     + " success for too long, or a due one-time job nobody claimed")
-        Instant staleSince) {
+        Instant staleSince,
+    @Schema(
+            requiredMode = Schema.RequiredMode.REQUIRED,
+            description =
+                "who it belongs to: API (any key with jobs:write may change it), CONFIG (declared"
+                    + " in the workers' kairos.jobs) or SYSTEM (kept by Kairos, e.g. an OAuth"
+                    + " credential's refresh job); CONFIG and SYSTEM jobs change only with an admin"
+                    + " key")
+        JobSource source,
+    @Schema(
+            description =
+                "true when a worker's kairos.jobs also declares this id: the declaration is not"
+                    + " applied while this job exists")
+        boolean shadowsDeclaration) {
 
   static JobResponse of(Job job, JobRun lastRun) {
     return new JobResponse(
@@ -67,7 +81,9 @@ public record JobResponse(
         job.updatedAt(),
         job.updatedBy(),
         job.finishedAt(),
-        job.staleSince());
+        job.staleSince(),
+        job.source(),
+        job.shadowsDeclaration());
   }
 
   private static String text(Duration duration) {

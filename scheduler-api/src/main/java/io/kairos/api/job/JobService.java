@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.kagkarlsson.scheduler.Clock;
+import io.kairos.api.problem.ApiProblem;
 import io.kairos.api.problem.InputText;
+import io.kairos.api.security.ApiPrincipal;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.control.JobControl;
 import io.kairos.control.JobSubmitter;
@@ -19,6 +21,7 @@ import io.kairos.job.JobType;
 import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.job.UnknownJobException;
+import io.kairos.jobtype.oauth.OAuthTokenRefreshPayload;
 import io.kairos.registry.JobRegistry;
 import io.kairos.registry.RunHistory;
 import java.security.MessageDigest;
@@ -28,11 +31,15 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /**
@@ -53,6 +60,7 @@ class JobService {
   private final RunHistory runs;
   private final Clock clock;
   private final ObjectMapper json;
+  private final Set<String> reservedPrefixes;
 
   JobService(
       JobCatalogue catalogue,
@@ -61,7 +69,8 @@ class JobService {
       JobRegistry jobs,
       RunHistory runs,
       Clock clock,
-      ObjectMapper json) {
+      ObjectMapper json,
+      @Value("${kairos.api.reserved-id-prefixes:}") List<String> reservedPrefixes) {
     this.catalogue = catalogue;
     this.submitter = submitter;
     this.control = control;
@@ -69,13 +78,23 @@ class JobService {
     this.runs = runs;
     this.clock = clock;
     this.json = json;
+    // Kairos's own ids are always reserved, whatever else the operators reserve.
+    Set<String> reserved = new LinkedHashSet<>();
+    reserved.add(OAuthTokenRefreshPayload.JOB_ID_PREFIX);
+    for (String prefix : reservedPrefixes == null ? List.<String>of() : reservedPrefixes) {
+      if (prefix != null && !prefix.isBlank()) {
+        reserved.add(prefix.trim());
+      }
+    }
+    this.reservedPrefixes = Set.copyOf(reserved);
   }
 
-  JobSubmitter.Submission create(CreateJobRequest request, String caller) {
+  JobSubmitter.Submission create(CreateJobRequest request, ApiPrincipal caller) {
     if (".".equals(request.id()) || "..".equals(request.id())) {
       // A path segment of its own: /api/v1/jobs/.. could never reach the job.
       throw new InvalidJobException("id", "must not be '.' or '..'");
     }
+    refuseReservedId(request.id(), caller);
     JobType<?> type = catalogue.require(request.type());
     JsonNode payload =
         request.payload() == null || request.payload().isNull()
@@ -101,7 +120,7 @@ class JobService {
             maxAttempts,
             priority,
             hash(request, id),
-            caller,
+            caller.name(),
             timeout,
             misfireGrace);
     refuseMissed(schedule, now, job.misfireGrace());
@@ -130,7 +149,30 @@ class JobService {
     return new Page<>(items, next);
   }
 
-  JobResponse change(String id, ChangeJobRequest request, String caller) {
+  /**
+   * Ids under a reserved prefix belong to the operators (declared jobs) and to Kairos (system
+   * jobs): a client taking one first would make the declaration clash or the credential's creation
+   * fail.
+   */
+  private void refuseReservedId(String id, ApiPrincipal caller) {
+    if (id == null || caller.admin()) {
+      return;
+    }
+    for (String prefix : reservedPrefixes) {
+      if (id.startsWith(prefix)) {
+        throw new ApiProblem(
+            HttpStatus.FORBIDDEN,
+            "Forbidden",
+            "ids starting with '"
+                + prefix
+                + "' are reserved for jobs of the operators and of Kairos; only an admin key may"
+                + " use them",
+            "id");
+      }
+    }
+  }
+
+  JobResponse change(String id, ChangeJobRequest request, ApiPrincipal caller) {
     if (request.schedule() == null && request.priority() == null && request.maxAttempts() == null) {
       throw new InvalidJobException(
           "schedule", "give at least one of 'schedule', 'priority' or 'maxAttempts'");
@@ -142,33 +184,38 @@ class JobService {
     }
     JobControl.Change change =
         new JobControl.Change(schedule, request.priority(), request.maxAttempts());
-    return withLastRun(control.change(id, change, caller));
+    return withLastRun(control.change(id, change, asCaller(caller)));
   }
 
-  JobResponse runNow(String id, String caller) {
-    return withLastRun(control.runNow(id, caller));
+  JobResponse runNow(String id, ApiPrincipal caller) {
+    return withLastRun(control.runNow(id, asCaller(caller)));
   }
 
-  JobResponse pause(String id, String caller) {
-    return withLastRun(control.pause(id, caller));
+  JobResponse pause(String id, ApiPrincipal caller) {
+    return withLastRun(control.pause(id, asCaller(caller)));
   }
 
-  JobResponse resume(String id, String caller) {
-    return withLastRun(control.resume(id, caller));
+  JobResponse resume(String id, ApiPrincipal caller) {
+    return withLastRun(control.resume(id, asCaller(caller)));
   }
 
-  JobResponse cancel(String id, String caller) {
-    return withLastRun(control.cancel(id, caller));
+  JobResponse cancel(String id, ApiPrincipal caller) {
+    return withLastRun(control.cancel(id, asCaller(caller)));
   }
 
-  GroupCancellationResponse cancelGroup(String group, String caller) {
+  /** An admin key acts as an operator: it may change the jobs of operators and of Kairos. */
+  private static JobControl.Caller asCaller(ApiPrincipal caller) {
+    return new JobControl.Caller(caller.name(), caller.admin());
+  }
+
+  GroupCancellationResponse cancelGroup(String group, ApiPrincipal caller) {
     if (group == null || group.isBlank()) {
       throw new InvalidJobException("group", "is required: give the group whose jobs to cancel");
     }
     if (!NewJob.ID.matcher(group).matches()) {
       throw new InvalidJobException("group", "must match [A-Za-z0-9._:-]{1,200}");
     }
-    JobControl.GroupCancellation result = control.cancelGroup(group, caller);
+    JobControl.GroupCancellation result = control.cancelGroup(group, asCaller(caller));
     return new GroupCancellationResponse(
         group,
         result.cancelled().size(),

@@ -8,6 +8,7 @@ import io.kairos.api.problem.ApiProblem;
 import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.control.JobControl;
 import io.kairos.control.JobSubmitter;
+import io.kairos.job.JobSource;
 import io.kairos.job.JobStateConflict;
 import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
@@ -32,7 +33,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Credentials through the API. Creating one stores it (secrets sealed) and submits its refresh job
- * in one transaction; deleting one cancels that job if it is pending.
+ * in one transaction, as a system job that only admin keys may change; deleting one cancels that
+ * job if it is pending.
  */
 @Service
 class CredentialService {
@@ -124,7 +126,8 @@ class CredentialService {
             hash(jobId),
             caller,
             null,
-            null));
+            null),
+        JobSource.SYSTEM);
   }
 
   Page<CredentialResponse> list(String cursor, Integer limit) {
@@ -152,7 +155,8 @@ class CredentialService {
       throw unknown(id);
     }
     try {
-      control.cancel(OAuthTokenRefreshPayload.jobIdFor(id), caller);
+      // Credentials are an admin's: its key may end the system job that refreshed this one.
+      control.cancel(OAuthTokenRefreshPayload.jobIdFor(id), JobControl.Caller.operator(caller));
     } catch (UnknownJobException | JobStateConflict e) {
       // no refresh job, or it is running or over: a run that finds no credential ends the job
     }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobConflict;
 import io.kairos.job.JobStateConflict;
+import io.kairos.job.OperatorJobException;
 import io.kairos.job.UnknownJobException;
 import io.kairos.jobtype.oauth.CredentialStore;
 import java.util.ArrayList;
@@ -61,6 +62,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     if (e.runningOn() != null) {
       problem.setProperty("runningOn", e.runningOn());
     }
+    return problem;
+  }
+
+  @ExceptionHandler(OperatorJobException.class)
+  ProblemDetail operatorJob(OperatorJobException e) {
+    ProblemDetail problem = Problems.of(HttpStatus.FORBIDDEN, "Forbidden", e.getMessage(), null);
+    problem.setProperty("source", e.source().name());
+    problem.setProperty("requiredScope", "admin");
     return problem;
   }
 
