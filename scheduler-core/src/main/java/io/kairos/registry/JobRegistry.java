@@ -501,6 +501,21 @@ public final class JobRegistry {
         value);
   }
 
+  /** The jobs one creator has that are not final, and the total size of their payloads. */
+  public record LiveUsage(long jobs, long payloadBytes) {}
+
+  /**
+   * How many jobs {@code createdBy} created that are not final (ACTIVE or PAUSED), and the bytes of
+   * their payloads as stored JSON text; one scan of the partial index on live jobs by creator.
+   */
+  public LiveUsage liveUsageOf(String createdBy) {
+    return jdbc.queryForObject(
+        "select count(*), coalesce(sum(octet_length(payload::text)), 0) from kairos_job where"
+            + " created_by = ? and state in ('ACTIVE', 'PAUSED')",
+        (rs, row) -> new LiveUsage(rs.getLong(1), rs.getLong(2)),
+        createdBy);
+  }
+
   // --- Dead jobs ---------------------------------------------------------------------------
 
   private static final String DEAD =
@@ -628,6 +643,19 @@ public final class JobRegistry {
     return jdbc.update(
         "delete from kairos_job where id = any(array(select id from kairos_job where state in"
             + " ('COMPLETED', 'MISSED') and finished_at < now() - make_interval(secs => ?)"
+            + " limit ?))",
+        retention.toSeconds(),
+        batchSize);
+  }
+
+  /**
+   * Deletes up to {@code batchSize} dead and cancelled jobs that became so more than {@code
+   * retention} ago; returns how many. Their history is pruned by age, as any other.
+   */
+  public int pruneDeadAndCancelled(Duration retention, int batchSize) {
+    return jdbc.update(
+        "delete from kairos_job where id = any(array(select id from kairos_job where state in"
+            + " ('DEAD', 'CANCELLED') and finished_at < now() - make_interval(secs => ?)"
             + " limit ?))",
         retention.toSeconds(),
         batchSize);

@@ -19,11 +19,13 @@ import io.kairos.job.JobRun;
 import io.kairos.job.JobState;
 import io.kairos.job.JobType;
 import io.kairos.job.NewJob;
+import io.kairos.job.OperatorJobException;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.job.UnknownJobException;
 import io.kairos.jobtype.oauth.OAuthTokenRefreshPayload;
 import io.kairos.registry.JobRegistry;
 import io.kairos.registry.RunHistory;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -61,6 +63,7 @@ class JobService {
   private final Clock clock;
   private final ObjectMapper json;
   private final Set<String> reservedPrefixes;
+  private final Quotas quotas;
 
   JobService(
       JobCatalogue catalogue,
@@ -87,6 +90,7 @@ class JobService {
       }
     }
     this.reservedPrefixes = Set.copyOf(reserved);
+    this.quotas = new Quotas(jobs, System::nanoTime);
   }
 
   JobSubmitter.Submission create(CreateJobRequest request, ApiPrincipal caller) {
@@ -124,6 +128,11 @@ class JobService {
             timeout,
             misfireGrace);
     refuseMissed(schedule, now, job.misfireGrace());
+    quotas.checkStatic(caller, schedule, priority, timeout, now);
+    if (!jobs.exists(id)) {
+      // A replay (or a conflict) creates nothing, so it is not held to the creation limits.
+      quotas.checkCreation(caller, payload.toString().getBytes(StandardCharsets.UTF_8).length);
+    }
     return submitter.submit(job);
   }
 
@@ -178,10 +187,15 @@ class JobService {
           "schedule", "give at least one of 'schedule', 'priority' or 'maxAttempts'");
     }
     Job job = jobs.find(id).orElseThrow(() -> new UnknownJobException(id));
+    if (job.source().operatorsOnly() && !caller.admin()) {
+      // Say that the job is not the caller's before judging what it asked for.
+      throw new OperatorJobException(id, job.source(), "change");
+    }
     ScheduleSpec schedule = request.schedule() == null ? null : request.schedule().toSpec();
     if (schedule != null) {
       refuseMissed(schedule, clock.now(), job.misfireGrace());
     }
+    quotas.checkStatic(caller, schedule, request.priority(), null, clock.now());
     JobControl.Change change =
         new JobControl.Change(schedule, request.priority(), request.maxAttempts());
     return withLastRun(control.change(id, change, asCaller(caller)));

@@ -73,6 +73,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     return problem;
   }
 
+  @ExceptionHandler(TooManyRequests.class)
+  ResponseEntity<ProblemDetail> tooMany(TooManyRequests e) {
+    return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+        .header(HttpHeaders.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()))
+        .body(e.problem());
+  }
+
   @ExceptionHandler(ApiProblem.class)
   ProblemDetail problem(ApiProblem e) {
     return e.problem();

@@ -3,8 +3,19 @@ package io.kairos.api.security;
 import java.security.Principal;
 import java.util.Set;
 
-/** The caller: the name of its API key (recorded as created_by / updated_by) and its scopes. */
-public record ApiPrincipal(String name, Set<Scope> scopes) implements Principal {
+/**
+ * The caller: the name of its API key (recorded as created_by / updated_by), its scopes and its
+ * quota.
+ */
+public record ApiPrincipal(String name, Set<Scope> scopes, Quota quota) implements Principal {
+
+  public ApiPrincipal {
+    quota = quota == null ? Quota.NONE : quota;
+  }
+
+  ApiPrincipal(String name, Set<Scope> scopes) {
+    this(name, scopes, Quota.NONE);
+  }
 
   @Override
   public String getName() {

@@ -1,6 +1,7 @@
 package io.kairos.api.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -35,9 +36,14 @@ class SecurityConfiguration implements WebMvcConfigurer {
   }
 
   @Bean
-  FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(ApiKeys keys, ObjectMapper json) {
+  FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(
+      ApiKeys keys,
+      ObjectMapper json,
+      @Value("${kairos.api.auth-failures.limit:10}") int failureLimit,
+      @Value("${kairos.api.auth-failures.window:1m}") Duration failureWindow) {
+    AuthFailures failures = new AuthFailures(failureLimit, failureWindow, System::nanoTime);
     FilterRegistrationBean<ApiKeyFilter> registration =
-        new FilterRegistrationBean<>(new ApiKeyFilter(keys, json));
+        new FilterRegistrationBean<>(new ApiKeyFilter(keys, json, failures));
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
     return registration;
   }

@@ -35,6 +35,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -98,6 +99,11 @@ class JobControllerTests {
   @MockitoBean RunHistory runs;
 
   boolean expectNothingStored = true;
+
+  @BeforeEach
+  void noLiveJobs() {
+    when(store.liveUsageOf(any())).thenReturn(new JobRegistry.LiveUsage(0, 0));
+  }
 
   @AfterEach
   void nothingWasStored() {
