@@ -1,5 +1,6 @@
 package io.kairos.control;
 
+import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.job.Job;
 import io.kairos.job.JobConflict;
 import io.kairos.job.JobSource;
@@ -18,12 +19,17 @@ public final class JobSubmitter {
   private final JobRegistry jobs;
   private final TransactionOperations transactions;
   private final DueListener dueListener;
+  private final PayloadSecrets secrets;
 
   public JobSubmitter(
-      JobRegistry jobs, TransactionOperations transactions, DueListener dueListener) {
+      JobRegistry jobs,
+      TransactionOperations transactions,
+      DueListener dueListener,
+      PayloadSecrets secrets) {
     this.jobs = jobs;
     this.transactions = transactions;
     this.dueListener = dueListener;
+    this.secrets = secrets;
   }
 
   /** Creates a job for a client of the API ({@link JobSource#API}). */
@@ -37,7 +43,10 @@ public final class JobSubmitter {
    * change. A replay must come from the same source.
    */
   public Submission submit(NewJob job, JobSource source) {
-    Submission submission = insert(job, source);
+    // Secret values are sealed before any statement sees them: neither the rows nor a database
+    // error about them can carry the plain value. The request hash was computed by the caller
+    // over the plain request, so a replay still matches.
+    Submission submission = insert(sealed(secrets, job), source);
     if (submission.created() && submission.job().nextRunAt() != null) {
       dueListener.scheduled(submission.job().nextRunAt());
     }
@@ -56,6 +65,22 @@ public final class JobSubmitter {
           }
           return new Submission(jobs.find(job.id()).orElseThrow(), true);
         });
+  }
+
+  /** {@code job} with its secret payload values sealed. */
+  public static NewJob sealed(PayloadSecrets secrets, NewJob job) {
+    return new NewJob(
+        job.id(),
+        job.type(),
+        job.group(),
+        secrets.seal(job.type(), job.id(), job.payload()),
+        job.schedule(),
+        job.maxAttempts(),
+        job.priority(),
+        job.requestHash(),
+        job.createdBy(),
+        job.timeout(),
+        job.misfireGrace());
   }
 
   /** The job as stored, and whether this call created it. */

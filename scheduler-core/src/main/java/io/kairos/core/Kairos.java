@@ -5,9 +5,11 @@ import com.github.kagkarlsson.scheduler.Clock;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.catalogue.JobCatalogue;
+import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.clock.DatabaseClock;
 import io.kairos.control.JobControl;
 import io.kairos.control.JobSubmitter;
+import io.kairos.crypto.SecretCipher;
 import io.kairos.deadjob.DeadJobs;
 import io.kairos.declared.JobDeclarations;
 import io.kairos.execution.JobTasks;
@@ -53,6 +55,7 @@ public final class Kairos implements AutoCloseable {
   private final JobRegistry jobs;
   private final RunHistory runs;
   private final NodeStore nodes;
+  private final PayloadSecrets secrets;
 
   private Kairos(Builder builder) {
     this.dataSource = builder.dataSource;
@@ -77,6 +80,7 @@ public final class Kairos implements AutoCloseable {
     this.jobs = new JobRegistry(dataSource, json, clock);
     this.runs = new RunHistory(dataSource);
     this.nodes = new NodeStore(dataSource);
+    this.secrets = new PayloadSecrets(catalogue, builder.cipher);
   }
 
   /** Starts building the core on {@code dataSource}, whose transactions {@code manager} manages. */
@@ -110,6 +114,11 @@ public final class Kairos implements AutoCloseable {
     return jobs;
   }
 
+  /** Seals, opens and masks the secret values of payloads (webhook headers). */
+  public PayloadSecrets payloadSecrets() {
+    return secrets;
+  }
+
   public RunHistory runs() {
     return runs;
   }
@@ -132,7 +141,7 @@ public final class Kairos implements AutoCloseable {
   }
 
   public JobSubmitter submitter() {
-    return new JobSubmitter(jobs, transactions, dueListener);
+    return new JobSubmitter(jobs, transactions, dueListener, secrets);
   }
 
   public JobControl control() {
@@ -144,12 +153,12 @@ public final class Kairos implements AutoCloseable {
   }
 
   public JobDeclarations declarations() {
-    return new JobDeclarations(jobs, transactions);
+    return new JobDeclarations(jobs, transactions, secrets);
   }
 
   /** The tasks of a worker: call {@link JobTasks#task} for each type it serves. */
   public JobTasks jobTasks(JobTasks.Settings settings) {
-    return new JobTasks(catalogue, jobs, runs, transactions, clock, settings);
+    return new JobTasks(catalogue, secrets, jobs, runs, transactions, clock, settings);
   }
 
   public StaleJobWatchdog watchdog(StaleJobWatchdog.Settings settings) {
@@ -175,6 +184,7 @@ public final class Kairos implements AutoCloseable {
     private Clock clock;
     private JobCatalogue catalogue;
     private DueListener dueListener = DueListener.NONE;
+    private SecretCipher cipher;
 
     private Builder(DataSource dataSource, PlatformTransactionManager transactionManager) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -196,6 +206,15 @@ public final class Kairos implements AutoCloseable {
     /** Told of every job made due (wake-ups); default: nobody. */
     public Builder dueListener(DueListener value) {
       this.dueListener = Objects.requireNonNull(value, "dueListener");
+      return this;
+    }
+
+    /**
+     * Seals secret payload values (webhook headers) at rest; default: none, and then jobs with
+     * secret values are refused ({@code SecretsNeedAKey}).
+     */
+    public Builder cipher(SecretCipher value) {
+      this.cipher = value;
       return this;
     }
 

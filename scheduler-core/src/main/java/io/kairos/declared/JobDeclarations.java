@@ -1,5 +1,7 @@
 package io.kairos.declared;
 
+import io.kairos.catalogue.PayloadSecrets;
+import io.kairos.control.JobSubmitter;
 import io.kairos.job.Job;
 import io.kairos.job.JobSource;
 import io.kairos.job.NewJob;
@@ -30,10 +32,13 @@ public final class JobDeclarations {
 
   private final JobRegistry jobs;
   private final TransactionOperations transactions;
+  private final PayloadSecrets secrets;
 
-  public JobDeclarations(JobRegistry jobs, TransactionOperations transactions) {
+  public JobDeclarations(
+      JobRegistry jobs, TransactionOperations transactions, PayloadSecrets secrets) {
     this.jobs = jobs;
     this.transactions = transactions;
+    this.secrets = secrets;
   }
 
   /**
@@ -47,7 +52,10 @@ public final class JobDeclarations {
       List<String> deferred,
       List<String> clashes) {}
 
-  public Outcome reconcile(List<NewJob> declared) {
+  public Outcome reconcile(List<NewJob> plain) {
+    // Sealed before the transaction, as for API jobs; the request hashes are of the plain
+    // declarations, so an unchanged declaration is still recognised.
+    List<NewJob> declared = plain.stream().map(job -> JobSubmitter.sealed(secrets, job)).toList();
     return transactions.execute(
         tx -> {
           jobs.lockDeclarations();

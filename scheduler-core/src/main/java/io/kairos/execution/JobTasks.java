@@ -2,6 +2,7 @@ package io.kairos.execution;
 
 import com.github.kagkarlsson.scheduler.Clock;
 import io.kairos.catalogue.JobCatalogue;
+import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
 import io.kairos.registry.JobRegistry;
@@ -59,6 +60,7 @@ public final class JobTasks implements AutoCloseable {
    */
   public JobTasks(
       JobCatalogue catalogue,
+      PayloadSecrets secrets,
       JobRegistry jobs,
       RunHistory runs,
       TransactionOperations transactions,
@@ -74,7 +76,7 @@ public final class JobTasks implements AutoCloseable {
             });
     this.clock = clock;
     this.start = new AttemptStart(runs, clock);
-    this.runner = new AttemptRunner(catalogue, settings.timeouts(), attempts, timer);
+    this.runner = new AttemptRunner(catalogue, secrets, settings.timeouts(), attempts, timer);
     this.recorder = new CompletionRecorder(transactions, runs, jobs, settings.observer());
     this.retryTier = new PersistedRetryTier(recorder, settings.backoff(), clock);
     this.revival = new Revival(recorder, clock);

@@ -56,12 +56,13 @@ public record JobResponse(
                     + " applied while this job exists")
         boolean shadowsDeclaration) {
 
-  static JobResponse of(Job job, JobRun lastRun) {
+  /** {@code payload}: the job's payload as it may be shown (secret values masked). */
+  static JobResponse of(Job job, JsonNode payload, JobRun lastRun) {
     return new JobResponse(
         job.id(),
         job.type(),
         job.group(),
-        job.payload(),
+        payload,
         ScheduleResponse.of(job.schedule()),
         job.state(),
         job.nextRunAt(),

@@ -10,6 +10,7 @@ import io.kairos.api.problem.ApiProblem;
 import io.kairos.api.problem.InputText;
 import io.kairos.api.security.ApiPrincipal;
 import io.kairos.catalogue.JobCatalogue;
+import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.control.JobControl;
 import io.kairos.control.JobSubmitter;
 import io.kairos.job.InvalidJobException;
@@ -64,6 +65,7 @@ class JobService {
   private final ObjectMapper json;
   private final Set<String> reservedPrefixes;
   private final Quotas quotas;
+  private final PayloadSecrets secrets;
 
   JobService(
       JobCatalogue catalogue,
@@ -73,7 +75,9 @@ class JobService {
       RunHistory runs,
       Clock clock,
       ObjectMapper json,
+      PayloadSecrets secrets,
       @Value("${kairos.api.reserved-id-prefixes:}") List<String> reservedPrefixes) {
+    this.secrets = secrets;
     this.catalogue = catalogue;
     this.submitter = submitter;
     this.control = control;
@@ -138,7 +142,7 @@ class JobService {
 
   JobResponse get(String id) {
     Job job = jobs.find(id).orElseThrow(() -> new UnknownJobException(id));
-    return JobResponse.of(job, runs.lastRunOf(id).orElse(null));
+    return response(job, runs.lastRunOf(id).orElse(null));
   }
 
   Page<JobResponse> list(String type, String group, JobState state, String cursor, Integer limit) {
@@ -153,7 +157,7 @@ class JobService {
         runs.lastRunsOf(shown.stream().map(Job::id).toList()).stream()
             .collect(Collectors.toMap(JobRun::jobId, Function.identity()));
     List<JobResponse> items =
-        shown.stream().map(job -> JobResponse.of(job, lastRuns.get(job.id()))).toList();
+        shown.stream().map(job -> response(job, lastRuns.get(job.id()))).toList();
     String next = page.size() > size ? encodeCursor("job:", shown.get(size - 1).id()) : null;
     return new Page<>(items, next);
   }
@@ -255,7 +259,14 @@ class JobService {
   }
 
   private JobResponse withLastRun(Job job) {
-    return JobResponse.of(job, runs.lastRunOf(job.id()).orElse(null));
+    return response(job, runs.lastRunOf(job.id()).orElse(null));
+  }
+
+  /**
+   * Every response shows secret payload values (webhook headers) as "***", never sealed or plain.
+   */
+  private JobResponse response(Job job, JobRun lastRun) {
+    return JobResponse.of(job, secrets.mask(job.type(), job.payload()), lastRun);
   }
 
   /** A one-time job whose time passed longer ago than its misfire grace would be missed at once. */

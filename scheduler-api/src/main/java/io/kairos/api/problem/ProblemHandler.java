@@ -8,12 +8,14 @@ import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.kairos.catalogue.SecretsNeedAKey;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobConflict;
 import io.kairos.job.JobStateConflict;
 import io.kairos.job.OperatorJobException;
 import io.kairos.job.UnknownJobException;
 import io.kairos.jobtype.oauth.CredentialStore;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -73,6 +75,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     return problem;
   }
 
+  @ExceptionHandler(SecretsNeedAKey.class)
+  ProblemDetail noEncryptionKey(SecretsNeedAKey e) {
+    return Problems.of(
+        HttpStatus.SERVICE_UNAVAILABLE, "No encryption key", e.getMessage(), "payload");
+  }
+
   @ExceptionHandler(TooManyRequests.class)
   ResponseEntity<ProblemDetail> tooMany(TooManyRequests e) {
     return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
@@ -97,6 +105,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         "Invalid request",
         e.getName() + " has an invalid value: " + e.getValue(),
         e.getName());
+  }
+
+  private static SQLException sqlCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SQLException sql) {
+        return sql;
+      }
+    }
+    return null;
   }
 
   /** {@code a.b[2].c} from Jackson's path. */
@@ -135,7 +152,18 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(Exception.class)
   ProblemDetail unexpected(Exception e) {
-    LOG.error("Request failed", e);
+    SQLException sql = sqlCause(e);
+    if (sql != null) {
+      // PostgreSQL's messages quote the values of the statement (DETAIL, and the JSON CONTEXT of
+      // a payload): only the kind of failure is logged, never a message.
+      LOG.error(
+          "Request failed: database error, SQLState {} ({}, via {})",
+          sql.getSQLState(),
+          sql.getClass().getName(),
+          e.getClass().getName());
+    } else {
+      LOG.error("Request failed", e);
+    }
     return Problems.of(
         HttpStatus.INTERNAL_SERVER_ERROR,
         "Internal error",

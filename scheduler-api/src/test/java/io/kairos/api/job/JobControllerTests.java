@@ -19,6 +19,7 @@ import com.github.kagkarlsson.scheduler.Clock;
 import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
 import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.catalogue.JobCatalogue;
+import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.control.JobControl;
 import io.kairos.control.JobSubmitter;
 import io.kairos.job.Job;
@@ -82,6 +83,11 @@ class JobControllerTests {
     @Bean
     JobCatalogue jobCatalogue() {
       return new JobCatalogue(BuiltInJobTypes.all(), KairosJson.newObjectMapper());
+    }
+
+    @Bean
+    PayloadSecrets payloadSecrets(JobCatalogue catalogue) {
+      return new PayloadSecrets(catalogue, null);
     }
 
     @Bean
