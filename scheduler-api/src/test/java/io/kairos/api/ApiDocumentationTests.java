@@ -126,6 +126,8 @@ class ApiDocumentationTests {
     assertThat(iterable(schemas.get("Credential").get("properties").fieldNames()))
         .contains("status", "statusReason", "hasRefreshToken", "accessTokenExpiresAt")
         .doesNotContain("clientSecret", "refreshToken", "accessToken");
+    assertThat(iterable(schemas.get("Run").get("properties").fieldNames()))
+        .contains("outcome", "error", "detail");
     assertThat(schemas.at("/CreateCredential/properties/clientSecret/writeOnly").asBoolean())
         .isTrue();
     assertThat(paths.at("/~1api~1v1~1jobs~1{id}~1pause/post/responses").has("409")).isTrue();

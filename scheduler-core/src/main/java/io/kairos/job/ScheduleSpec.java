@@ -2,8 +2,11 @@ package io.kairos.job;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
-import com.github.kagkarlsson.scheduler.task.schedule.CronSchedule;
 import com.github.kagkarlsson.scheduler.task.schedule.Daily;
+import com.github.kagkarlsson.shaded.cronutils.model.CronType;
+import com.github.kagkarlsson.shaded.cronutils.model.definition.CronDefinitionBuilder;
+import com.github.kagkarlsson.shaded.cronutils.model.time.ExecutionTime;
+import com.github.kagkarlsson.shaded.cronutils.parser.CronParser;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -14,13 +17,21 @@ import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.time.zone.ZoneOffsetTransition;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * When a job runs: once {@code at} an instant, on a six-field {@code cron} (seconds first) in a
- * {@code timeZone}, {@code every} fixed interval, or {@code daily} at local times in a {@code
- * timeZone}. Exactly one kind is set; the constructor refuses anything else, so a persisted spec is
- * always usable.
+ * When a job runs: once {@code at} an instant, on a {@code cron} in a {@code timeZone}, {@code
+ * every} fixed interval, or {@code daily} at local times in a {@code timeZone}. Exactly one kind is
+ * set; the constructor refuses anything else, so a persisted spec is always usable.
+ *
+ * <p>A cron is kept as written and read in one of three forms: five fields (minute first, crontab's
+ * meaning: when both day-of-month and day-of-week are restricted, either may match), six fields
+ * (seconds first, Spring's meaning: both must match), or a macro ({@code @hourly}, {@code @daily},
+ * {@code @midnight}, {@code @weekly}, {@code @monthly}, {@code @yearly}, {@code @annually}). A cron
+ * that matches no date at all (30 February) is refused.
  *
  * <p>{@code every} is fixed-rate: occurrences sit on the grid {@code first + k × every}. When a run
  * overruns or the cluster was down, missed grid points are coalesced into one run (see
@@ -32,6 +43,19 @@ public record ScheduleSpec(
 
   public static final Duration MIN_EVERY = Duration.ofSeconds(1);
   public static final Duration MAX_EVERY = Duration.ofDays(3650);
+
+  /** The cron macros accepted, as db-scheduler's Spring-style cron reads them. */
+  private static final Set<String> CRON_MACROS =
+      Set.of("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly");
+
+  /**
+   * The Gregorian calendar repeats every 400 years, so a cron with no time in 400 years has none at
+   * all, while one that fires rarely (29 February on a Monday: every 28 to 40 years) still does.
+   * Checked from a fixed instant so that a spec valid when created stays valid when read back.
+   */
+  private static final LocalDateTime CRON_CHECK_FROM = LocalDateTime.of(2000, 1, 1, 0, 0);
+
+  private static final LocalDateTime CRON_CHECK_UNTIL = CRON_CHECK_FROM.plusYears(400);
 
   /** Beyond this, instants cannot be stored (or computed with) safely; nothing runs that late. */
   public static final Instant MAX_AT = Instant.parse("9999-12-31T23:59:59Z");
@@ -62,7 +86,7 @@ public record ScheduleSpec(
     }
     if (cron != null) {
       timeZone = timeZone == null ? ZoneOffset.UTC : timeZone;
-      validateCron(cron, timeZone);
+      validateCron(cron);
     } else if (every != null) {
       if (every.compareTo(MIN_EVERY) < 0 || every.compareTo(MAX_EVERY) > 0) {
         throw new InvalidScheduleException("schedule.every", "must be between PT1S and P3650D");
@@ -153,13 +177,16 @@ public record ScheduleSpec(
    * skips the gap day and runs twice on the fall-back day.
    */
   private Instant nextCronTime(Instant after) {
-    CronSchedule wallClock = new CronSchedule(cron, ZoneOffset.UTC);
+    ExecutionTime wallClock = wallClockCron(cron);
     LocalDateTime local = LocalDateTime.ofInstant(after, timeZone);
     for (int tries = 0; tries < 3; tries++) {
-      Instant next =
-          wallClock.getNextExecutionTime(
-              ExecutionComplete.simulatedSuccess(local.toInstant(ZoneOffset.UTC)));
-      local = LocalDateTime.ofInstant(next, ZoneOffset.UTC);
+      LocalDateTime from = local;
+      local =
+          nextWallClockMatch(wallClock, from)
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "no cron time after " + from + " for '" + cron + "'"));
       Instant candidate = ZonedDateTime.ofLocal(local, timeZone, null).toInstant();
       if (candidate.isAfter(after)) {
         return candidate;
@@ -174,17 +201,52 @@ public record ScheduleSpec(
     throw new IllegalStateException("no cron time after " + after + " for '" + cron + "'");
   }
 
-  private static void validateCron(String cron, ZoneId zone) {
-    String[] fields = cron.trim().split("\\s+");
-    if (fields.length != 6) {
-      throw new InvalidScheduleException(
-          "schedule.cron", "needs six fields (sec min hour day-of-month month day-of-week)");
+  /**
+   * The cron matched against wall-clock time (UTC standing in for the zone's local time). Five
+   * fields are read as crontab reads them, six fields and macros as Spring does: each form means
+   * what it means where it comes from. This is cron-utils as db-scheduler ships it (the library
+   * behind its CronSchedule), used directly because CronSchedule logs an error for a cron without
+   * further times, which a client's mistake should not cause.
+   */
+  private static ExecutionTime wallClockCron(String cron) {
+    String trimmed = cron.trim();
+    CronType type;
+    if (trimmed.startsWith("@")) {
+      trimmed = trimmed.toLowerCase(Locale.ROOT);
+      type = CronType.SPRING53;
+    } else {
+      type = trimmed.split("\\s+").length == 5 ? CronType.UNIX : CronType.SPRING53;
     }
+    return ExecutionTime.forCron(
+        new CronParser(CronDefinitionBuilder.instanceDefinitionFor(type)).parse(trimmed));
+  }
+
+  /** The first wall-clock match after {@code after} (a UTC date-time standing for local time). */
+  private static Optional<LocalDateTime> nextWallClockMatch(
+      ExecutionTime cron, LocalDateTime after) {
+    return cron.nextExecution(after.atZone(ZoneOffset.UTC)).map(ZonedDateTime::toLocalDateTime);
+  }
+
+  private static void validateCron(String cron) {
+    String trimmed = cron.trim();
+    boolean macro = CRON_MACROS.contains(trimmed.toLowerCase(Locale.ROOT));
+    int fields = trimmed.isEmpty() ? 0 : trimmed.split("\\s+").length;
+    if (!macro && fields != 5 && fields != 6) {
+      throw new InvalidScheduleException(
+          "schedule.cron",
+          "must have five fields (minute hour day-of-month month day-of-week), six (seconds"
+              + " first) or be one of @hourly, @daily, @midnight, @weekly, @monthly, @yearly,"
+              + " @annually");
+    }
+    Optional<LocalDateTime> first;
     try {
-      new CronSchedule(cron, zone)
-          .getNextExecutionTime(ExecutionComplete.simulatedSuccess(Instant.EPOCH));
+      first = nextWallClockMatch(wallClockCron(trimmed), CRON_CHECK_FROM);
     } catch (RuntimeException e) {
       throw new InvalidScheduleException("schedule.cron", "is not a valid cron expression");
+    }
+    if (first.isEmpty() || !first.get().isBefore(CRON_CHECK_UNTIL)) {
+      throw new InvalidScheduleException(
+          "schedule.cron", "never fires: no date matches '" + trimmed + "'");
     }
   }
 }

@@ -262,6 +262,15 @@ public final class JobRegistry {
         }
       }
     }
+    if (filter.idPrefix() != null && !filter.idPrefix().isEmpty()) {
+      // Walks the id index from the cursor like every page; the prefix only filters.
+      sql.append(" and j.id like ? escape '\\'");
+      args.add(
+          filter.idPrefix().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+    }
+    if (filter.staleOnly()) {
+      sql.append(" and j.stale_since is not null");
+    }
     sql.append(" order by j.id limit ?");
     args.add(limit);
     return jdbc.query(sql.toString(), this::map, args.toArray());

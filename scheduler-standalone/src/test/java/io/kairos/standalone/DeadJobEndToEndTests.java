@@ -105,6 +105,10 @@ class DeadJobEndToEndTests {
     assertThat(dead.get("payload").get("url").asText()).isEqualTo(url("/flaky"));
     assertThat(dead.get("diedAt").isNull()).isFalse();
     assertThat(dead.get("createdBy").asText()).isEqualTo("operator");
+    // Each run carries what the attempt reported: here the status and the response's start.
+    JsonNode run = kairos.runs("d-gone").get(0);
+    assertThat(run.get("outcome").asText()).isEqualTo("FAILED");
+    assertThat(run.get("detail").asText()).isEqualTo("HTTP 404: no such hook");
 
     // Listed, filtered by type, one page at a time; readable with jobs:read.
     JsonNode all =

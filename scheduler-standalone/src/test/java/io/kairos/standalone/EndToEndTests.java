@@ -57,6 +57,7 @@ class EndToEndTests {
     assertThat(run.get("attempt").asInt()).isEqualTo(1);
     assertThat(run.get("node").asText()).isEqualTo(KairosUnderTest.WORKER);
     assertThat(run.get("recovered").asBoolean()).isFalse();
+    assertThat(run.has("detail")).isTrue();
     assertThat(runs.get("nextCursor").isNull()).isTrue();
     JsonNode job = kairos.job("e2e-hello");
     assertThat(job.get("lastRun").get("outcome").asText()).isEqualTo("SUCCEEDED");
@@ -124,6 +125,33 @@ class EndToEndTests {
   }
 
   @Test
+  void aFiveFieldCronIsKeptAsWrittenAndFiresOnItsMinute() throws Exception {
+    HttpResponse<String> created =
+        kairos.post(
+            "/api/v1/jobs",
+            "{\"type\":\"noop\",\"id\":\"e2e-cron5\",\"schedule\":{\"cron\":\"* * * * *\"}}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    JsonNode job = kairos.body(created);
+    assertThat(job.at("/schedule/cron").asText()).isEqualTo("* * * * *");
+    // Minute first: the next whole minute, not the next second as "* * * * * *" would be.
+    Instant nextRun = Instant.parse(job.get("nextRunAt").asText());
+    assertThat(nextRun).isEqualTo(nextRun.truncatedTo(ChronoUnit.MINUTES));
+    assertThat(nextRun).isBetween(Instant.now().minusSeconds(1), Instant.now().plusSeconds(61));
+
+    // Waits for that minute (at most one), then its run must be for exactly that time.
+    await()
+        .atMost(Duration.between(Instant.now(), nextRun).plusSeconds(30))
+        .until(() -> kairos.runs("e2e-cron5").size() >= 1);
+    JsonNode run = kairos.runs("e2e-cron5").get(0);
+    assertThat(Instant.parse(run.get("scheduledFor").asText())).isEqualTo(nextRun);
+    assertThat(Instant.parse(run.get("startedAt").asText()))
+        .isBetween(nextRun, nextRun.plusSeconds(5));
+    assertThat(Instant.parse(kairos.job("e2e-cron5").get("nextRunAt").asText()))
+        .isEqualTo(nextRun.plus(Duration.ofMinutes(1)));
+    assertThat(kairos.delete("/api/v1/jobs/e2e-cron5").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void theSameIdWithTheSameBodyIsAReplayAndWithAnotherBodyAConflict() throws Exception {
     String request =
         "{\"type\":\"noop\",\"id\":\"e2e-replay\",\"schedule\":{\"at\":\"2099-01-01T00:00:00Z\"}}";
@@ -177,6 +205,14 @@ class EndToEndTests {
                 + "\"timeZone\":\"Europe/Atlantis\"}}"),
         400,
         "schedule.timeZone");
+    JsonNode never =
+        kairos.assertProblem(
+            kairos.post(
+                "/api/v1/jobs",
+                "{\"type\":\"noop\",\"id\":\"bad-10\",\"schedule\":{\"cron\":\"0 0 0 30 2 *\"}}"),
+            400,
+            "schedule.cron");
+    assertThat(never.get("detail").asText()).contains("never fires");
     kairos.assertProblem(
         kairos.post("/api/v1/jobs", "{\"type\":\"noop\",\"id\":\"bad-8\",\"timeout\":\"1 hour\"}"),
         400,
@@ -187,7 +223,7 @@ class EndToEndTests {
             + "\"}}";
     kairos.assertProblem(kairos.post("/api/v1/jobs", huge), 400, null);
     for (String id :
-        List.of("bad-1", "bad-2", "bad-3", "bad-5", "bad-6", "bad-7", "bad-8", "bad-9")) {
+        List.of("bad-1", "bad-2", "bad-3", "bad-5", "bad-6", "bad-7", "bad-8", "bad-9", "bad-10")) {
       kairos.assertProblem(kairos.get("/api/v1/jobs/" + id), 404, null);
     }
     kairos.assertProblem(kairos.get("/api/v1/jobs/nobody"), 404, null);

@@ -4,6 +4,8 @@ import io.kairos.api.security.ApiPrincipal;
 import io.kairos.api.security.RequiresScope;
 import io.kairos.api.security.Scope;
 import io.kairos.control.JobSubmitter;
+import io.kairos.job.InvalidJobException;
+import io.kairos.job.JobConflict;
 import io.kairos.job.JobState;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -32,9 +34,11 @@ import org.springframework.web.bind.annotation.RestController;
 class JobController {
 
   private final JobService jobs;
+  private final JobCreationMetrics metrics;
 
-  JobController(JobService jobs) {
+  JobController(JobService jobs, JobCreationMetrics metrics) {
     this.jobs = jobs;
+    this.metrics = metrics;
   }
 
   @Operation(
@@ -54,7 +58,21 @@ class JobController {
   @RequiresScope(Scope.JOBS_WRITE)
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<JobResponse> create(@RequestBody CreateJobRequest request, Principal caller) {
-    JobSubmitter.Submission submission = jobs.create(request, ApiPrincipal.of(caller));
+    JobSubmitter.Submission submission;
+    try {
+      submission = jobs.create(request, ApiPrincipal.of(caller));
+    } catch (InvalidJobException e) {
+      metrics.record(request.type(), JobCreationMetrics.Outcome.INVALID);
+      throw e;
+    } catch (JobConflict e) {
+      metrics.record(request.type(), JobCreationMetrics.Outcome.CONFLICT);
+      throw e;
+    }
+    metrics.record(
+        submission.job().type(),
+        submission.created()
+            ? JobCreationMetrics.Outcome.CREATED
+            : JobCreationMetrics.Outcome.REPLAYED);
     JobResponse body = jobs.get(submission.job().id());
     if (!submission.created()) {
       return ResponseEntity.ok(body);
@@ -74,6 +92,12 @@ class JobController {
       @Parameter(description = "a job type") @RequestParam(required = false) String type,
       @Parameter(description = "a group") @RequestParam(required = false) String group,
       @Parameter(description = "a state") @RequestParam(required = false) JobState state,
+      @Parameter(description = "only ids starting with this (taken literally)")
+          @RequestParam(required = false)
+          String idPrefix,
+      @Parameter(description = "true: only jobs the stale-job watchdog marks as stale")
+          @RequestParam(required = false, defaultValue = "false")
+          boolean stale,
       @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false)
           String cursor,
       @Parameter(
@@ -87,7 +111,7 @@ class JobController {
                       defaultValue = "50"))
           @RequestParam(required = false)
           Integer limit) {
-    return jobs.list(type, group, state, cursor, limit);
+    return jobs.list(type, group, state, idPrefix, stale, cursor, limit);
   }
 
   @Operation(operationId = "getJob", summary = "A job with its state, next run and last run")

@@ -50,7 +50,7 @@ import org.springframework.stereotype.Service;
  * the field, before anything is written.
  */
 @Service
-class JobService {
+public class JobService {
 
   static final int DEFAULT_MAX_ATTEMPTS = 3;
   static final int DEFAULT_PAGE = Paging.DEFAULT_PAGE;
@@ -140,18 +140,37 @@ class JobService {
     return submitter.submit(job);
   }
 
-  JobResponse get(String id) {
+  public JobResponse get(String id) {
     Job job = jobs.find(id).orElseThrow(() -> new UnknownJobException(id));
     return response(job, runs.lastRunOf(id).orElse(null));
   }
 
   Page<JobResponse> list(String type, String group, JobState state, String cursor, Integer limit) {
+    return list(type, group, state, null, false, cursor, limit);
+  }
+
+  /**
+   * One page of jobs in id order. {@code idPrefix} (the id alphabet, taken literally) and {@code
+   * staleOnly} narrow it further; the cursor is the last id shown, whatever the filter.
+   */
+  public Page<JobResponse> list(
+      String type,
+      String group,
+      JobState state,
+      String idPrefix,
+      boolean staleOnly,
+      String cursor,
+      Integer limit) {
     int size = checkLimit(limit);
     if (type != null) {
       catalogue.require(type);
     }
+    if (idPrefix != null && !idPrefix.isEmpty() && !NewJob.ID.matcher(idPrefix).matches()) {
+      throw new InvalidJobException("idPrefix", "must match [A-Za-z0-9._:-]{1,200}");
+    }
     String after = cursor == null ? null : decodeCursor("job:", cursor);
-    List<Job> page = jobs.list(new JobFilter(type, group, state), after, size + 1);
+    List<Job> page =
+        jobs.list(new JobFilter(type, group, state, idPrefix, staleOnly), after, size + 1);
     List<Job> shown = page.subList(0, Math.min(size, page.size()));
     Map<String, JobRun> lastRuns =
         runs.lastRunsOf(shown.stream().map(Job::id).toList()).stream()
@@ -185,7 +204,7 @@ class JobService {
     }
   }
 
-  JobResponse change(String id, ChangeJobRequest request, ApiPrincipal caller) {
+  public JobResponse change(String id, ChangeJobRequest request, ApiPrincipal caller) {
     if (request.schedule() == null && request.priority() == null && request.maxAttempts() == null) {
       throw new InvalidJobException(
           "schedule", "give at least one of 'schedule', 'priority' or 'maxAttempts'");
@@ -205,19 +224,19 @@ class JobService {
     return withLastRun(control.change(id, change, asCaller(caller)));
   }
 
-  JobResponse runNow(String id, ApiPrincipal caller) {
+  public JobResponse runNow(String id, ApiPrincipal caller) {
     return withLastRun(control.runNow(id, asCaller(caller)));
   }
 
-  JobResponse pause(String id, ApiPrincipal caller) {
+  public JobResponse pause(String id, ApiPrincipal caller) {
     return withLastRun(control.pause(id, asCaller(caller)));
   }
 
-  JobResponse resume(String id, ApiPrincipal caller) {
+  public JobResponse resume(String id, ApiPrincipal caller) {
     return withLastRun(control.resume(id, asCaller(caller)));
   }
 
-  JobResponse cancel(String id, ApiPrincipal caller) {
+  public JobResponse cancel(String id, ApiPrincipal caller) {
     return withLastRun(control.cancel(id, asCaller(caller)));
   }
 
@@ -242,7 +261,7 @@ class JobService {
             .toList());
   }
 
-  Page<RunResponse> runs(String id, String cursor, Integer limit) {
+  public Page<RunResponse> runs(String id, String cursor, Integer limit) {
     int size = checkLimit(limit);
     long after = cursor == null ? 0 : parseRunId(decodeCursor("run:", cursor));
     if (jobs.find(id).isEmpty()) {

@@ -15,7 +15,16 @@ public record RunResponse(
     Instant finishedAt,
     RunOutcome outcome,
     String error,
-    boolean recovered) {
+    boolean recovered,
+    @Schema(
+            description =
+                "What the attempt reported, or null: an HTTP status and the start of the response"
+                    + " body (webhook), the SMTP server's reply (email), rows deleted (retention)."
+                    + " Never a credential: the request's header and query values are blanked out"
+                    + " of echoed responses, and token refreshes report no token.",
+            example = "HTTP 200: {\"received\":true}",
+            nullable = true)
+        String detail) {
 
   static RunResponse of(JobRun run) {
     return new RunResponse(
@@ -26,6 +35,7 @@ public record RunResponse(
         run.finishedAt(),
         run.outcome(),
         run.error(),
-        run.recovered());
+        run.recovered(),
+        run.detail());
   }
 }

@@ -20,7 +20,13 @@ import java.time.format.DateTimeParseException;
 @Schema(description = "Exactly one of at, cron or every; absent means now.")
 public record ScheduleRequest(
     @Schema(example = "2026-12-18T18:00:00Z") String at,
-    @Schema(example = "0 0 9 * * MON-FRI", description = "six fields, seconds first") String cron,
+    @Schema(
+            example = "*/5 * * * *",
+            description =
+                "five fields (minute hour day-of-month month day-of-week), six fields (seconds"
+                    + " first), or @hourly, @daily, @midnight, @weekly, @monthly, @yearly,"
+                    + " @annually; kept as written")
+        String cron,
     @Schema(example = "Europe/Oslo") String timeZone,
     @Schema(example = "PT5M", description = "ISO-8601 duration, PT1S to P3650D") String every) {
 

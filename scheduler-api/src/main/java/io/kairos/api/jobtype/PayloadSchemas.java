@@ -20,11 +20,11 @@ import java.time.ZoneId;
  * ISO-8601 strings. Rules checked in a payload's constructor (lengths, ranges) are in the
  * descriptions.
  */
-final class PayloadSchemas {
+public final class PayloadSchemas {
 
   private final SchemaGenerator generator;
 
-  PayloadSchemas() {
+  public PayloadSchemas() {
     SchemaGeneratorConfigBuilder config =
         new SchemaGeneratorConfigBuilder(SchemaVersion.DRAFT_2020_12, OptionPreset.PLAIN_JSON)
             .with(
@@ -52,7 +52,7 @@ final class PayloadSchemas {
     this.generator = new SchemaGenerator(config.build());
   }
 
-  ObjectNode schemaOf(Class<?> payloadRecord) {
+  public ObjectNode schemaOf(Class<?> payloadRecord) {
     return generator.generateSchema(payloadRecord);
   }
 }

@@ -37,8 +37,16 @@ final class ApiKeyFilter extends OncePerRequestFilter {
     this.failures = failures;
   }
 
+  /**
+   * Paths this filter leaves alone: open ones, and the dashboard ({@code /} redirects to it), which
+   * authenticates by session instead of by header ({@code io.kairos.api.ui}); a bearer key is never
+   * read from a cookie, so {@code /api/**} cannot be reached with the dashboard's session.
+   */
   static boolean isOpen(String path) {
-    return path.equals("/actuator/health")
+    return path.equals("/")
+        || path.equals("/ui")
+        || path.startsWith("/ui/")
+        || path.equals("/actuator/health")
         || path.startsWith("/actuator/health/")
         || path.equals("/v3/api-docs")
         || path.startsWith("/v3/api-docs/")

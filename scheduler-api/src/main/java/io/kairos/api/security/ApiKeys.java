@@ -19,7 +19,7 @@ import java.util.Set;
  * dictionary of random 128-bit strings, nor a way to search 2^128 of them. Keeping plain SHA-256
  * also keeps every configured hash valid.
  */
-final class ApiKeys {
+public final class ApiKeys {
 
   private final List<Entry> entries;
 
@@ -67,7 +67,7 @@ final class ApiKeys {
   }
 
   /** The key's owner, if the presented key is known. Compares every hash in constant time. */
-  Optional<ApiPrincipal> authenticate(String presentedKey) {
+  public Optional<ApiPrincipal> authenticate(String presentedKey) {
     byte[] hash = sha256(presentedKey);
     ApiPrincipal found = null;
     for (Entry entry : entries) {

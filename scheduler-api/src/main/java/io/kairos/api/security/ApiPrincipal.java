@@ -22,7 +22,7 @@ public record ApiPrincipal(String name, Set<Scope> scopes, Quota quota) implemen
     return name;
   }
 
-  boolean may(Scope required) {
+  public boolean may(Scope required) {
     return scopes.stream().anyMatch(scope -> scope.grants(required));
   }
 

@@ -7,12 +7,12 @@ import java.util.function.LongSupplier;
 
 /**
  * Failed authentications per client address, in fixed windows: once an address has failed {@code
- * limit} times within {@code window}, its requests are refused until the window ends. In memory,
- * per API replica: a guessing client is slowed down by every replica it reaches, which is what
- * matters against 128-bit keys; nothing is shared or persisted. The map drops ended windows when it
- * grows, so addresses that stop trying cost nothing.
+ * limit} times within {@code window}, its requests are refused until the window ends (bearer keys
+ * and dashboard sign-ins count alike). In memory, per API replica: a guessing client is slowed down
+ * by every replica it reaches, which is what matters against 128-bit keys; nothing is shared or
+ * persisted. The map drops ended windows when it grows, so addresses that stop trying cost nothing.
  */
-final class AuthFailures {
+public final class AuthFailures {
 
   private static final int SWEEP_ABOVE = 10_000;
 
@@ -34,7 +34,7 @@ final class AuthFailures {
   }
 
   /** Seconds until {@code address} may try again, or 0 when it may now. */
-  long blockedFor(String address) {
+  public long blockedFor(String address) {
     Window window = windows.get(address);
     if (window == null) {
       return 0;
@@ -50,7 +50,7 @@ final class AuthFailures {
   }
 
   /** Counts a failed authentication of {@code address}. */
-  void failed(String address) {
+  public void failed(String address) {
     long now = nanoTime.getAsLong();
     if (windows.size() > SWEEP_ABOVE) {
       windows.values().removeIf(w -> w.endedBy(now, windowNanos));

@@ -10,7 +10,7 @@ import org.springframework.web.servlet.HandlerInterceptor;
  * after Spring MVC picked the endpoint, so unknown paths are 404 and wrong methods 405 for any
  * authenticated caller.
  */
-final class ScopeInterceptor implements HandlerInterceptor {
+public final class ScopeInterceptor implements HandlerInterceptor {
 
   @Override
   public boolean preHandle(

@@ -35,13 +35,17 @@ class SecurityConfiguration implements WebMvcConfigurer {
     return keys;
   }
 
+  /** Wrong keys per client address, shared by the bearer filter and the dashboard's sign-in. */
   @Bean
-  FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(
-      ApiKeys keys,
-      ObjectMapper json,
+  AuthFailures authFailures(
       @Value("${kairos.api.auth-failures.limit:10}") int failureLimit,
       @Value("${kairos.api.auth-failures.window:1m}") Duration failureWindow) {
-    AuthFailures failures = new AuthFailures(failureLimit, failureWindow, System::nanoTime);
+    return new AuthFailures(failureLimit, failureWindow, System::nanoTime);
+  }
+
+  @Bean
+  FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(
+      ApiKeys keys, ObjectMapper json, AuthFailures failures) {
     FilterRegistrationBean<ApiKeyFilter> registration =
         new FilterRegistrationBean<>(new ApiKeyFilter(keys, json, failures));
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);

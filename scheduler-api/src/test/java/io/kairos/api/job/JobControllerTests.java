@@ -32,6 +32,8 @@ import io.kairos.job.UnknownJobException;
 import io.kairos.registry.JobRegistry;
 import io.kairos.registry.RunHistory;
 import io.kairos.serialization.KairosJson;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -73,7 +75,7 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
       "kairos.api.operator-key=operator-key-for-tests-4f9c2b7e1d8a6053c9e2f4b1",
       "kairos.api.max-body-size=1KB"
     })
-@Import({JobService.class, JobControllerTests.Core.class})
+@Import({JobService.class, JobCreationMetrics.class, JobControllerTests.Core.class})
 class JobControllerTests {
 
   static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
@@ -83,6 +85,12 @@ class JobControllerTests {
     @Bean
     JobCatalogue jobCatalogue() {
       return new JobCatalogue(BuiltInJobTypes.all(), KairosJson.newObjectMapper());
+    }
+
+    /** The application's registry is Spring Boot's; this slice has none of its own. */
+    @Bean
+    MeterRegistry meterRegistry() {
+      return new SimpleMeterRegistry();
     }
 
     @Bean
@@ -131,7 +139,11 @@ class JobControllerTests {
         Arguments.of("{\"type\":\"log\",\"payload\":{\"message\":\"hi\",\"x\":1}}", "payload.x"),
         Arguments.of("{\"type\":\"noop\",\"payload\":{\"duration\":\"PT2H\"}}", "payload.duration"),
         Arguments.of("{\"type\":\"noop\",\"payload\":\"text\"}", "payload"),
-        Arguments.of("{\"type\":\"noop\",\"schedule\":{\"cron\":\"0 0 9 * *\"}}", "schedule.cron"),
+        Arguments.of("{\"type\":\"noop\",\"schedule\":{\"cron\":\"0 9 *\"}}", "schedule.cron"),
+        Arguments.of(
+            "{\"type\":\"noop\",\"schedule\":{\"cron\":\"0 0 0 30 2 *\"}}", "schedule.cron"),
+        Arguments.of("{\"type\":\"noop\",\"schedule\":{\"cron\":\"0 0 31 4 *\"}}", "schedule.cron"),
+        Arguments.of("{\"type\":\"noop\",\"schedule\":{\"cron\":\"@reboot\"}}", "schedule.cron"),
         Arguments.of(
             "{\"type\":\"noop\",\"schedule\":{\"cron\":\"0 0 25 * * *\"}}", "schedule.cron"),
         Arguments.of(

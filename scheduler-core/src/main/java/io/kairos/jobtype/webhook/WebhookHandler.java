@@ -10,11 +10,16 @@ import io.kairos.outbound.OutboundPolicy;
 import io.kairos.outbound.OutboundRefused;
 import io.kairos.outbound.RetryAfter;
 import java.io.IOException;
+import java.net.URLDecoder;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Sends one signed HTTP request. Every attempt of an occurrence carries the same {@code
@@ -24,7 +29,8 @@ import java.util.Objects;
  * <p>2xx is success. 408, 429 and 5xx, network errors and timeouts are transient (retried by both
  * tiers, honouring {@code Retry-After}); other statuses are permanent, and so is a target the
  * {@link OutboundPolicy} refuses, before or after DNS resolution or on a redirect. The status and
- * the start of the response body go to the attempt's history.
+ * the start of the response body go to the attempt's history, without the request's header and
+ * query values should the receiver echo them.
  */
 public final class WebhookHandler implements JobHandler<WebhookPayload> {
 
@@ -94,7 +100,7 @@ public final class WebhookHandler implements JobHandler<WebhookPayload> {
       throw new TransientJobFailure(describe(e), e);
     }
 
-    String summary = summary(response);
+    String summary = summary(response, payload);
     context.report(summary);
     int status = response.status();
     if (status >= 200 && status < 300) {
@@ -112,8 +118,8 @@ public final class WebhookHandler implements JobHandler<WebhookPayload> {
     throw new PermanentJobFailure(summary);
   }
 
-  private static String summary(OutboundHttp.Response response) {
-    String excerpt = excerpt(response.body(), response.truncated());
+  private static String summary(OutboundHttp.Response response, WebhookPayload payload) {
+    String excerpt = redact(excerpt(response.body(), response.truncated()), payload);
     String redirected =
         response.redirects() > 0 ? " (after " + response.redirects() + " redirects)" : "";
     return "HTTP " + response.status() + redirected + (excerpt.isEmpty() ? "" : ": " + excerpt);
@@ -126,6 +132,50 @@ public final class WebhookHandler implements JobHandler<WebhookPayload> {
     }
     return truncated && !flat.isEmpty() ? flat + "…" : flat;
   }
+
+  /**
+   * The excerpt without the request's credentials. History is readable with {@code jobs:read}, and
+   * a receiver may echo the request (debug endpoints, error pages quoting it), so every header
+   * value and query parameter value the payload carries is blanked out wherever it shows, as sent
+   * and URL-decoded. Values shorter than {@value #MIN_REDACTED} characters are left: they are not
+   * credentials, and blanking them would blank ordinary words.
+   */
+  static String redact(String excerpt, WebhookPayload payload) {
+    if (excerpt.isEmpty()) {
+      return excerpt;
+    }
+    Set<String> secrets =
+        new TreeSet<>(
+            Comparator.comparingInt(String::length)
+                .reversed()
+                .thenComparing(Comparator.naturalOrder()));
+    secrets.addAll(payload.headers().values());
+    String query = payload.uri().getRawQuery();
+    if (query != null) {
+      for (String pair : query.split("&")) {
+        int eq = pair.indexOf('=');
+        if (eq >= 0) {
+          String raw = pair.substring(eq + 1);
+          secrets.add(raw);
+          try {
+            secrets.add(URLDecoder.decode(raw, StandardCharsets.UTF_8));
+          } catch (IllegalArgumentException e) {
+            // Not percent-encoding after all: the raw value is blanked out all the same.
+          }
+        }
+      }
+    }
+    String redacted = excerpt;
+    for (String secret : secrets) {
+      if (secret.strip().length() >= MIN_REDACTED) {
+        redacted = redacted.replace(secret.strip(), REDACTED);
+      }
+    }
+    return redacted;
+  }
+
+  static final int MIN_REDACTED = 8;
+  static final String REDACTED = "[redacted]";
 
   private static String describe(IOException e) {
     String message = e.getMessage();

@@ -356,6 +356,40 @@ class WebhookTests {
   }
 
   @Test
+  void aReceiverEchoingTheRequestLeavesNoCredentialInHistory() {
+    // An echo endpoint, as debugging receivers and some error pages are.
+    server.enqueue(
+        request ->
+            Reply.of(
+                400,
+                "bad request: authorization="
+                    + request.header("authorization")
+                    + " uri="
+                    + request.uri()
+                    + " key="
+                    + java.net.URLDecoder.decode(
+                        request.uri().getRawQuery(), StandardCharsets.UTF_8)));
+    submit(
+        "echoed",
+        "{\"url\": \""
+            + server.uri("/hook?api_key=qs-s3cr3t%2Fvalue&page=2")
+            + "\", \"headers\": {\"Authorization\": \"Bearer partner-s3cr3t-token\"}}",
+        1);
+
+    scheduler.runAnyDueExecutions();
+
+    String detail = runs("echoed").get(0).detail();
+    assertThat(detail)
+        .startsWith("HTTP 400: bad request: authorization=[redacted]")
+        .contains("page=2")
+        .doesNotContain("partner-s3cr3t-token")
+        .doesNotContain("qs-s3cr3t");
+    assertThat(fixture.jobs.find("echoed").orElseThrow().lastError())
+        .doesNotContain("partner-s3cr3t-token")
+        .doesNotContain("qs-s3cr3t");
+  }
+
+  @Test
   void headerValuesNeverShowInThePayloadsText() {
     WebhookPayload payload =
         fixture.catalogue.bind(

@@ -31,6 +31,9 @@ public record DeclaredJobsProperties(List<Entry> jobs) {
       Duration timeout,
       Integer priority) {}
 
-  /** Exactly one of cron (six fields, with timeZone), every, or daily times (with timeZone). */
+  /**
+   * Exactly one of cron (five or six fields or a macro, with timeZone), every, or daily times (with
+   * timeZone).
+   */
   public record Schedule(String cron, Duration every, List<String> daily, String timeZone) {}
 }

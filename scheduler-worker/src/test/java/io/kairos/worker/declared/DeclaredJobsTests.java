@@ -194,7 +194,7 @@ class DeclaredJobsTests {
                     "--kairos.jobs[1].id=broken",
                     "--kairos.jobs[1].type=noop",
                     "--kairos.jobs[1].schedule.cron=every day"))
-        .hasStackTraceContaining("kairos.jobs[1] (broken): schedule.cron needs six fields");
+        .hasStackTraceContaining("kairos.jobs[1] (broken): schedule.cron must have five fields");
     assertThatThrownBy(
             () ->
                 start(

@@ -1,0 +1,140 @@
+package io.kairos.api.ui;
+
+import io.kairos.job.RunOutcome;
+import io.kairos.registry.ClusterOverview;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Executions per minute over the last hour, stacked by outcome, as SVG shapes computed here: the
+ * page draws them with plain SVG elements (no chart library, no script, no inline style, so the
+ * strict Content-Security-Policy holds and the chart is there without JavaScript).
+ */
+record OverviewChart(
+    int width,
+    int height,
+    List<Bar> bars,
+    List<Tick> yTicks,
+    List<Tick> xTicks,
+    List<Legend> legend,
+    long total) {
+
+  static final int WIDTH = 760;
+  static final int HEIGHT = 180;
+  static final int LEFT = 44;
+  static final int RIGHT = 8;
+  static final int TOP = 10;
+  static final int BOTTOM = 26;
+
+  /** Stacking order, bottom first; also the legend's. */
+  static final List<RunOutcome> OUTCOMES =
+      List.of(
+          RunOutcome.SUCCEEDED,
+          RunOutcome.FAILED,
+          RunOutcome.TIMED_OUT,
+          RunOutcome.WORKER_DIED,
+          RunOutcome.MISSED,
+          RunOutcome.RUNNING);
+
+  /** One outcome's part of one minute's bar. */
+  record Bar(String x, String y, String width, String height, String outcome, String title) {}
+
+  /** An axis label at a position, with its grid line for y ticks. */
+  record Tick(String position, String label) {}
+
+  record Legend(String outcome, String label, long count) {}
+
+  static OverviewChart of(ClusterOverview.Snapshot snapshot, UiFormat fmt) {
+    int minutes = ClusterOverview.WINDOW_MINUTES;
+    List<Map<RunOutcome, Long>> perMinute = new ArrayList<>();
+    for (int i = 0; i < minutes; i++) {
+      perMinute.add(new EnumMap<>(RunOutcome.class));
+    }
+    Map<RunOutcome, Long> totals = new EnumMap<>(RunOutcome.class);
+    for (ClusterOverview.MinuteCount count : snapshot.executionsPerMinute()) {
+      int i = (int) Duration.between(snapshot.windowStart(), count.minute()).toMinutes();
+      if (i >= 0 && i < minutes) {
+        perMinute.get(i).merge(count.outcome(), count.count(), Long::sum);
+        totals.merge(count.outcome(), count.count(), Long::sum);
+      }
+    }
+    long peak =
+        perMinute.stream()
+            .mapToLong(m -> m.values().stream().mapToLong(Long::longValue).sum())
+            .max()
+            .orElse(0);
+    long top = niceCeiling(Math.max(peak, 1));
+    double plotWidth = WIDTH - LEFT - RIGHT;
+    double plotHeight = HEIGHT - TOP - BOTTOM;
+    double slot = plotWidth / minutes;
+    List<Bar> bars = new ArrayList<>();
+    for (int i = 0; i < minutes; i++) {
+      Map<RunOutcome, Long> minute = perMinute.get(i);
+      Instant start = snapshot.windowStart().plus(Duration.ofMinutes(i));
+      double base = TOP + plotHeight;
+      for (RunOutcome outcome : OUTCOMES) {
+        long n = minute.getOrDefault(outcome, 0L);
+        if (n == 0) {
+          continue;
+        }
+        double h = plotHeight * n / top;
+        base -= h;
+        bars.add(
+            new Bar(
+                num(LEFT + i * slot + 1),
+                num(base),
+                num(Math.max(1, slot - 2)),
+                num(h),
+                outcome.name(),
+                fmt.minute(start) + ": " + n + " " + label(outcome)));
+      }
+    }
+    List<Tick> yTicks = new ArrayList<>();
+    for (long value : new long[] {0, top / 2, top}) {
+      if (value == top / 2 && top % 2 != 0) {
+        continue;
+      }
+      yTicks.add(new Tick(num(TOP + plotHeight - plotHeight * value / top), Long.toString(value)));
+    }
+    List<Tick> xTicks = new ArrayList<>();
+    for (int i = 0; i < minutes; i += 15) {
+      xTicks.add(
+          new Tick(
+              num(LEFT + i * slot),
+              fmt.minute(snapshot.windowStart().plus(Duration.ofMinutes(i)))));
+    }
+    xTicks.add(new Tick(num(LEFT + (minutes - 1) * slot), "now"));
+    List<Legend> legend =
+        OUTCOMES.stream()
+            .map(o -> new Legend(o.name(), label(o), totals.getOrDefault(o, 0L)))
+            .toList();
+    long total = totals.values().stream().mapToLong(Long::longValue).sum();
+    return new OverviewChart(WIDTH, HEIGHT, bars, yTicks, xTicks, legend, total);
+  }
+
+  static String label(RunOutcome outcome) {
+    return outcome.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+  }
+
+  /** The smallest of 1, 2, 5 × 10^k at or above {@code n}. */
+  static long niceCeiling(long n) {
+    long power = 1;
+    while (true) {
+      for (long step : new long[] {1, 2, 5}) {
+        if (step * power >= n) {
+          return step * power;
+        }
+      }
+      power *= 10;
+    }
+  }
+
+  private static String num(double value) {
+    return String.format(Locale.ROOT, "%.1f", value);
+  }
+}

@@ -1,0 +1,322 @@
+package io.kairos.registry;
+
+import io.kairos.job.JobState;
+import io.kairos.job.RunOutcome;
+import io.kairos.node.WorkerNode;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * What the cluster is doing, for the dashboard: counts over the job registry, the task table,
+ * history and the nodes table, read with the database's clock. Every query is an index lookup or a
+ * range scan (the indexes are in {@code V21__dashboard_indexes.sql}), because the dashboard polls
+ * it every few seconds. Read-only.
+ */
+public final class ClusterOverview {
+
+  /** The chart's window: this many whole minutes, the current one included. */
+  public static final int WINDOW_MINUTES = 60;
+
+  private final JdbcTemplate jdbc;
+
+  public ClusterOverview(DataSource dataSource) {
+    this.jdbc = new JdbcTemplate(dataSource);
+  }
+
+  /**
+   * The overview.
+   *
+   * @param silentAfter a node not seen for longer than this (and not stopped) counts as dead
+   * @param recoveries how many of the latest recovered attempts to include
+   */
+  public Snapshot snapshot(Duration silentAfter, int recoveries) {
+    Instant[] clock = new Instant[2];
+    jdbc.query(
+        "select now(), date_trunc('minute', now()) - make_interval(mins => ?)",
+        rs -> {
+          clock[0] = rs.getTimestamp(1).toInstant();
+          clock[1] = rs.getTimestamp(2).toInstant();
+        },
+        WINDOW_MINUTES - 1);
+    return new Snapshot(
+        clock[0],
+        jobsByState(),
+        executionsPerMinute(clock[1]),
+        clock[1],
+        dueUnclaimed(),
+        count("select count(*) from kairos_job where stale_since is not null"),
+        nodeCounts(silentAfter),
+        recentRecoveries(recoveries));
+  }
+
+  /**
+   * Worker nodes in name order after {@code afterName} (null: from the start), each with how alive
+   * it is and the executions it holds right now (keyset page).
+   */
+  public List<NodeStatus> nodes(String afterName, int limit, Duration silentAfter) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive");
+    }
+    List<NodeStatus> page =
+        jdbc.query(
+            "select name, host, pid, started_at, last_seen, state, running,"
+                + " last_seen < now() - make_interval(secs => ?) as silent"
+                + " from kairos_node where name > ? order by name limit ?",
+            (rs, row) -> {
+              WorkerNode node =
+                  new WorkerNode(
+                      rs.getString("name"),
+                      rs.getString("host"),
+                      rs.getLong("pid"),
+                      instant(rs, "started_at"),
+                      instant(rs, "last_seen"),
+                      WorkerNode.State.valueOf(rs.getString("state")),
+                      rs.getInt("running"));
+              return new NodeStatus(
+                  node, Liveness.of(node.state(), rs.getBoolean("silent")), List.of());
+            },
+            seconds(silentAfter),
+            afterName == null ? "" : afterName,
+            limit);
+    if (page.isEmpty()) {
+      return page;
+    }
+    Map<String, List<InFlight>> held = inFlight(page.stream().map(n -> n.node().name()).toList());
+    return page.stream()
+        .map(
+            n ->
+                new NodeStatus(
+                    n.node(), n.liveness(), held.getOrDefault(n.node().name(), List.of())))
+        .toList();
+  }
+
+  /** Executions claimed right now by these nodes, by node. */
+  public Map<String, List<InFlight>> inFlight(Collection<String> nodeNames) {
+    Map<String, List<InFlight>> byNode = new LinkedHashMap<>();
+    if (nodeNames.isEmpty()) {
+      return byNode;
+    }
+    jdbc.query(
+        con -> {
+          var statement =
+              con.prepareStatement(
+                  "select task_instance, task_name, picked_by, last_heartbeat from"
+                      + " scheduled_tasks where picked and picked_by = any(?)"
+                      + " order by picked_by, task_instance");
+          Array names = con.createArrayOf("text", nodeNames.toArray());
+          statement.setArray(1, names);
+          return statement;
+        },
+        rs -> {
+          InFlight held =
+              new InFlight(
+                  rs.getString("task_instance"),
+                  rs.getString("task_name"),
+                  rs.getString("picked_by"),
+                  instant(rs, "last_heartbeat"));
+          byNode.computeIfAbsent(held.node(), n -> new ArrayList<>()).add(held);
+        });
+    return byNode;
+  }
+
+  private Map<JobState, Long> jobsByState() {
+    Map<JobState, Long> counts = new EnumMap<>(JobState.class);
+    for (JobState state : JobState.values()) {
+      counts.put(state, 0L);
+    }
+    long[] active = {0};
+    jdbc.query(
+        "select state, count(*) from kairos_job group by state",
+        rs -> {
+          String state = rs.getString(1);
+          if ("ACTIVE".equals(state)) {
+            active[0] = rs.getLong(2);
+          } else {
+            counts.put(JobState.valueOf(state), rs.getLong(2));
+          }
+        });
+    // ACTIVE splits into RUNNING (its execution is claimed) and SCHEDULED, as JobRegistry shows it.
+    long running =
+        count(
+            "select count(*) from scheduled_tasks t join kairos_job j on j.id = t.task_instance"
+                + " and j.type = t.task_name where t.picked and j.state = 'ACTIVE'");
+    counts.put(JobState.RUNNING, running);
+    counts.put(JobState.SCHEDULED, Math.max(0, active[0] - running));
+    return counts;
+  }
+
+  private List<MinuteCount> executionsPerMinute(Instant windowStart) {
+    return jdbc.query(
+        "select date_trunc('minute', started_at) as minute, outcome, count(*) as n"
+            + " from kairos_job_run where started_at >= ? group by 1, 2 order by 1, 2",
+        (rs, row) ->
+            new MinuteCount(
+                instant(rs, "minute"),
+                RunOutcome.valueOf(rs.getString("outcome")),
+                rs.getLong("n")),
+        Timestamp.from(windowStart));
+  }
+
+  private Due dueUnclaimed() {
+    return jdbc.queryForObject(
+        "select count(*), extract(epoch from now() - min(execution_time)) from scheduled_tasks"
+            + " where not picked and execution_time <= now()",
+        (rs, row) -> {
+          double age = rs.getDouble(2);
+          Duration oldest = rs.wasNull() ? null : Duration.ofMillis(Math.round(age * 1000));
+          return new Due(rs.getLong(1), oldest);
+        });
+  }
+
+  private NodeCounts nodeCounts(Duration silentAfter) {
+    long[] counts = new long[Liveness.values().length];
+    jdbc.query(
+        "select state, last_seen < now() - make_interval(secs => ?) as silent, count(*)"
+            + " from kairos_node group by 1, 2",
+        rs -> {
+          Liveness liveness =
+              Liveness.of(WorkerNode.State.valueOf(rs.getString(1)), rs.getBoolean(2));
+          counts[liveness.ordinal()] += rs.getLong(3);
+        },
+        seconds(silentAfter));
+    return new NodeCounts(
+        counts[Liveness.ALIVE.ordinal()],
+        counts[Liveness.DRAINING.ordinal()],
+        counts[Liveness.STOPPED.ordinal()],
+        counts[Liveness.DEAD.ordinal()]);
+  }
+
+  private List<Recovery> recentRecoveries(int limit) {
+    if (limit < 1) {
+      return List.of();
+    }
+    return jdbc.query(
+        "select id, job_id, job_type, attempt, node, scheduled_for, started_at, outcome"
+            + " from kairos_job_run where recovered order by id desc limit ?",
+        (rs, row) ->
+            new Recovery(
+                rs.getLong("id"),
+                rs.getString("job_id"),
+                rs.getString("job_type"),
+                rs.getInt("attempt"),
+                rs.getString("node"),
+                instant(rs, "scheduled_for"),
+                instant(rs, "started_at"),
+                RunOutcome.valueOf(rs.getString("outcome"))),
+        limit);
+  }
+
+  private long count(String sql) {
+    Long n = jdbc.queryForObject(sql, Long.class);
+    return n == null ? 0 : n;
+  }
+
+  private static double seconds(Duration duration) {
+    return duration.toMillis() / 1000.0;
+  }
+
+  private static Instant instant(ResultSet rs, String column) throws SQLException {
+    Timestamp ts = rs.getTimestamp(column);
+    return ts == null ? null : ts.toInstant();
+  }
+
+  /**
+   * The overview at {@code takenAt} (database time).
+   *
+   * @param jobsByState every state, zeros included
+   * @param executionsPerMinute attempts started per minute and outcome since {@code windowStart};
+   *     minutes without attempts are absent
+   * @param windowStart the first minute of the chart's window
+   * @param due executions due and not claimed by any worker
+   * @param stale jobs the stale-job watchdog marks as stale
+   * @param recentRecoveries the latest attempts that re-ran a dead worker's execution, newest first
+   */
+  public record Snapshot(
+      Instant takenAt,
+      Map<JobState, Long> jobsByState,
+      List<MinuteCount> executionsPerMinute,
+      Instant windowStart,
+      Due due,
+      long stale,
+      NodeCounts nodes,
+      List<Recovery> recentRecoveries) {
+
+    public Snapshot {
+      jobsByState = Map.copyOf(jobsByState);
+      executionsPerMinute = List.copyOf(executionsPerMinute);
+      recentRecoveries = List.copyOf(recentRecoveries);
+    }
+
+    public long dead() {
+      return jobsByState.getOrDefault(JobState.DEAD, 0L);
+    }
+  }
+
+  /** Attempts started in one minute that ended (so far) with one outcome. */
+  public record MinuteCount(Instant minute, RunOutcome outcome, long count) {}
+
+  /**
+   * Executions due and not claimed.
+   *
+   * @param oldestAge how long the oldest of them has been due; null when there is none
+   */
+  public record Due(long count, Duration oldestAge) {}
+
+  /** Nodes by how alive they are. */
+  public record NodeCounts(long alive, long draining, long stopped, long dead) {}
+
+  /** An attempt that re-ran an execution whose worker died. */
+  public record Recovery(
+      long runId,
+      String jobId,
+      String jobType,
+      int attempt,
+      String node,
+      Instant scheduledFor,
+      Instant startedAt,
+      RunOutcome outcome) {}
+
+  /** A node with how alive it is and the executions it holds. */
+  public record NodeStatus(WorkerNode node, Liveness liveness, List<InFlight> inFlight) {
+
+    public NodeStatus {
+      inFlight = List.copyOf(inFlight);
+    }
+  }
+
+  /** An execution a node has claimed and is running. */
+  public record InFlight(String jobId, String type, String node, Instant lastHeartbeat) {}
+
+  /**
+   * How alive a node is: {@code STOPPED} when it said so on its way out, {@code DEAD} when it went
+   * silent without saying so (crash, partition), else what it reports.
+   */
+  public enum Liveness {
+    ALIVE,
+    DRAINING,
+    STOPPED,
+    DEAD;
+
+    static Liveness of(WorkerNode.State state, boolean silent) {
+      if (state == WorkerNode.State.STOPPED) {
+        return STOPPED;
+      }
+      if (silent) {
+        return DEAD;
+      }
+      return state == WorkerNode.State.DRAINING ? DRAINING : ALIVE;
+    }
+  }
+}

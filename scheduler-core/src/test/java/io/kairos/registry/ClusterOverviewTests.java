@@ -1,0 +1,173 @@
+package io.kairos.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
+import io.kairos.catalogue.BuiltInJobTypes;
+import io.kairos.control.JobSubmitter;
+import io.kairos.job.Job;
+import io.kairos.job.JobFilter;
+import io.kairos.job.JobState;
+import io.kairos.job.RunOutcome;
+import io.kairos.job.ScheduleSpec;
+import io.kairos.jobtype.noop.NoopHandler;
+import io.kairos.node.WorkerNode;
+import io.kairos.testing.KairosFixture;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The dashboard's counts and the jobs list's prefix and stale filters, on a real PostgreSQL. */
+class ClusterOverviewTests {
+
+  static final Duration SILENT_AFTER = Duration.ofSeconds(30);
+
+  static KairosFixture fixture;
+  static ClusterOverview overview;
+
+  @BeforeAll
+  static void cluster() {
+    fixture = new KairosFixture(Map.of(BuiltInJobTypes.NOOP, new NoopHandler()), 4);
+    overview = new ClusterOverview(fixture.dataSource);
+    SettableClock clock = new SettableClock();
+    Instant now = Instant.now();
+    clock.set(now);
+    JobSubmitter submitter = fixture.submitter(clock);
+    submitter.submit(fixture.job("due-1", "noop", null, ScheduleSpec.at(now.minusSeconds(30)), 3));
+    submitter.submit(fixture.job("due_2", "noop", null, ScheduleSpec.at(now.minusSeconds(5)), 3));
+    submitter.submit(fixture.job("later", "noop", null, ScheduleSpec.at(now.plusSeconds(3600)), 3));
+    submitter.submit(fixture.job("picked", "noop", null, ScheduleSpec.at(now), 3));
+    submitter.submit(fixture.job("dead-1", "noop", null, ScheduleSpec.at(now), 3));
+    fixture.jdbc.update(
+        "update scheduled_tasks set picked = true, picked_by = 'node-a', last_heartbeat = now()"
+            + " where task_instance = 'picked'");
+    fixture.jdbc.update("delete from scheduled_tasks where task_instance = 'dead-1'");
+    fixture.jobs.finish("dead-1", JobState.DEAD, "boom");
+    fixture.jdbc.update("update kairos_job set stale_since = now() where id = 'later'");
+
+    long ok = fixture.runs.start("due-1", "noop", now, "node-a", 1, false);
+    fixture.runs.finish(ok, RunOutcome.SUCCEEDED, null);
+    long failed = fixture.runs.start("due_2", "noop", now, "node-a", 1, false);
+    fixture.runs.finish(failed, RunOutcome.FAILED, "nope");
+    long old = fixture.runs.start("due_2", "noop", now, "node-a", 2, false);
+    fixture.runs.finish(old, RunOutcome.SUCCEEDED, null);
+    fixture.jdbc.update(
+        "update kairos_job_run set started_at = now() - interval '2 hours' where id = ?", old);
+    fixture.runs.start("picked", "noop", now, "node-a", 2, true);
+
+    fixture.nodes.register("node-a", "host", 1, Duration.ofSeconds(5));
+    fixture.nodes.register("node-b", "host", 2, Duration.ofSeconds(5));
+    fixture.nodes.report("node-b", WorkerNode.State.DRAINING, 0);
+    fixture.nodes.register("node-c", "host", 3, Duration.ofSeconds(5));
+    fixture.jdbc.update(
+        "update kairos_node set last_seen = now() - interval '10 minutes' where name = 'node-c'");
+    fixture.nodes.register("node-d", "host", 4, Duration.ofSeconds(5));
+    fixture.nodes.report("node-d", WorkerNode.State.STOPPED, 0);
+  }
+
+  @AfterAll
+  static void close() {
+    fixture.close();
+  }
+
+  @Test
+  void countsJobsByStateAsTheRegistryShowsThem() {
+    ClusterOverview.Snapshot snapshot = overview.snapshot(SILENT_AFTER, 10);
+    assertThat(snapshot.jobsByState())
+        .containsEntry(JobState.SCHEDULED, 3L)
+        .containsEntry(JobState.RUNNING, 1L)
+        .containsEntry(JobState.DEAD, 1L)
+        .containsEntry(JobState.PAUSED, 0L)
+        .hasSize(JobState.values().length);
+    assertThat(snapshot.dead()).isEqualTo(1);
+    assertThat(snapshot.stale()).isEqualTo(1);
+  }
+
+  @Test
+  void dueButUnclaimedLeavesOutClaimedAndFutureExecutions() {
+    ClusterOverview.Due due = overview.snapshot(SILENT_AFTER, 10).due();
+    assertThat(due.count()).isEqualTo(2);
+    assertThat(due.oldestAge()).isBetween(Duration.ofSeconds(29), Duration.ofSeconds(120));
+  }
+
+  @Test
+  void executionsPerMinuteCoverTheLastHourByOutcome() {
+    ClusterOverview.Snapshot snapshot = overview.snapshot(SILENT_AFTER, 10);
+    Map<RunOutcome, Long> total =
+        snapshot.executionsPerMinute().stream()
+            .collect(
+                Collectors.groupingBy(
+                    ClusterOverview.MinuteCount::outcome,
+                    Collectors.summingLong(ClusterOverview.MinuteCount::count)));
+    // The attempt started two hours ago is outside the window.
+    assertThat(total)
+        .containsEntry(RunOutcome.SUCCEEDED, 1L)
+        .containsEntry(RunOutcome.FAILED, 1L)
+        .containsEntry(RunOutcome.RUNNING, 1L)
+        .hasSize(3);
+    assertThat(snapshot.windowStart())
+        .isEqualTo(
+            snapshot
+                .takenAt()
+                .truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
+                .minus(Duration.ofMinutes(ClusterOverview.WINDOW_MINUTES - 1)));
+    assertThat(snapshot.executionsPerMinute())
+        .allSatisfy(m -> assertThat(m.minute()).isAfterOrEqualTo(snapshot.windowStart()));
+  }
+
+  @Test
+  void nodesAreAliveDrainingStoppedOrDeadWhenSilent() {
+    ClusterOverview.NodeCounts nodes = overview.snapshot(SILENT_AFTER, 10).nodes();
+    assertThat(nodes).isEqualTo(new ClusterOverview.NodeCounts(1, 1, 1, 1));
+  }
+
+  @Test
+  void recentRecoveriesAreTheRecoveredAttempts() {
+    List<ClusterOverview.Recovery> recoveries =
+        overview.snapshot(SILENT_AFTER, 10).recentRecoveries();
+    assertThat(recoveries).hasSize(1);
+    assertThat(recoveries.get(0).jobId()).isEqualTo("picked");
+    assertThat(recoveries.get(0).attempt()).isEqualTo(2);
+    assertThat(overview.snapshot(SILENT_AFTER, 0).recentRecoveries()).isEmpty();
+  }
+
+  @Test
+  void nodesComeInKeysetPagesWithWhatTheyRun() {
+    List<ClusterOverview.NodeStatus> first = overview.nodes(null, 2, SILENT_AFTER);
+    assertThat(first).extracting(n -> n.node().name()).containsExactly("node-a", "node-b");
+    assertThat(first.get(0).liveness()).isEqualTo(ClusterOverview.Liveness.ALIVE);
+    assertThat(first.get(0).inFlight())
+        .extracting(ClusterOverview.InFlight::jobId)
+        .containsExactly("picked");
+    assertThat(first.get(1).liveness()).isEqualTo(ClusterOverview.Liveness.DRAINING);
+    assertThat(first.get(1).inFlight()).isEmpty();
+    List<ClusterOverview.NodeStatus> second = overview.nodes("node-b", 2, SILENT_AFTER);
+    assertThat(second).extracting(n -> n.node().name()).containsExactly("node-c", "node-d");
+    assertThat(second)
+        .extracting(ClusterOverview.NodeStatus::liveness)
+        .containsExactly(ClusterOverview.Liveness.DEAD, ClusterOverview.Liveness.STOPPED);
+  }
+
+  @Test
+  void theJobsListFiltersByLiteralIdPrefixAndByStaleness() {
+    assertThat(ids(new JobFilter(null, null, null, "due", false), null))
+        .containsExactly("due-1", "due_2");
+    // '_' and '%' are the prefix's own characters, not wildcards.
+    assertThat(ids(new JobFilter(null, null, null, "due_", false), null)).containsExactly("due_2");
+    assertThat(ids(new JobFilter(null, null, null, "d%", false), null)).isEmpty();
+    assertThat(ids(new JobFilter(null, null, null, "due", false), "due-1"))
+        .containsExactly("due_2");
+    assertThat(ids(new JobFilter(null, null, null, null, true), null)).containsExactly("later");
+    assertThat(ids(new JobFilter(null, null, JobState.SCHEDULED, "l", true), null))
+        .containsExactly("later");
+  }
+
+  private static List<String> ids(JobFilter filter, String after) {
+    return fixture.jobs.list(filter, after, 10).stream().map(Job::id).toList();
+  }
+}
