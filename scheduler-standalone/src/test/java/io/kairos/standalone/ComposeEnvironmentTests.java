@@ -39,8 +39,12 @@ class ComposeEnvironmentTests {
   static void read() throws IOException {
     worker =
         PropertyCatalogue.of(
-            "kairos-worker.yml", "io.kairos.worker", "com.github.kagkarlsson.scheduler.boot");
-    api = PropertyCatalogue.of("kairos-api.yml", "io.kairos.api");
+            "kairos-worker.yml",
+            "io.kairos.worker",
+            "io.kairos.spring",
+            "com.github.kagkarlsson.scheduler.boot");
+    // Both applications bind the shared kairos.webhook/oauth/email/encryption records.
+    api = PropertyCatalogue.of("kairos-api.yml", "io.kairos.api", "io.kairos.spring");
     compose = yaml(ROOT.resolve("docker-compose.yml"));
   }
 

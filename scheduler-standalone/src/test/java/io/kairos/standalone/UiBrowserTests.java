@@ -95,9 +95,12 @@ class UiBrowserTests {
         KairosUnderTest.start(
             List.of(
                 "--kairos.webhook.signing-secret=" + SIGNING_SECRET,
-                "--kairos.webhook.allow-private-networks=true"),
+                "--kairos.webhook.allow-private-networks=true",
+                "--kairos.webhook.allowed-ports=" + hooks.getAddress().getPort()),
             List.of(
-                "--kairos.webhook.allow-private-networks=true", "--kairos.ui.refresh-every=1s"));
+                "--kairos.webhook.allow-private-networks=true",
+                "--kairos.webhook.allowed-ports=" + hooks.getAddress().getPort(),
+                "--kairos.ui.refresh-every=1s"));
   }
 
   @AfterAll
