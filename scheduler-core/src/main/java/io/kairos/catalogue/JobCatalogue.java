@@ -21,6 +21,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -62,8 +63,24 @@ public final class JobCatalogue {
       ObjectMapper json,
       OutboundPolicy webhookTargets,
       SenderDomains senders) {
+    return builtIn(types, json, webhookTargets, senders, id -> true);
+  }
+
+  /**
+   * As {@link #builtIn(Collection, ObjectMapper, OutboundPolicy, SenderDomains)}, and a webhook
+   * naming an OAuth credential ({@code auth.oauthCredential}) must name one for which {@code
+   * credentialExists} holds.
+   */
+  public static JobCatalogue builtIn(
+      Collection<JobType<?>> types,
+      ObjectMapper json,
+      OutboundPolicy webhookTargets,
+      SenderDomains senders,
+      Predicate<String> credentialExists) {
     return new JobCatalogue(types, json)
-        .withCheck(BuiltInJobTypes.WEBHOOK, new WebhookTargetCheck(webhookTargets, Resolver.SYSTEM))
+        .withCheck(
+            BuiltInJobTypes.WEBHOOK,
+            new WebhookTargetCheck(webhookTargets, Resolver.SYSTEM, credentialExists))
         .withCheck(BuiltInJobTypes.EMAIL, new SenderDomainCheck(senders));
   }
 

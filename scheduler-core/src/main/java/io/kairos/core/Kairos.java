@@ -15,6 +15,8 @@ import io.kairos.declared.JobDeclarations;
 import io.kairos.execution.JobTasks;
 import io.kairos.housekeeping.Housekeeper;
 import io.kairos.node.NodeStore;
+import io.kairos.notification.NotificationSettings;
+import io.kairos.notification.Notifications;
 import io.kairos.outbound.OutboundPolicy;
 import io.kairos.outbound.SenderDomains;
 import io.kairos.registry.JobRegistry;
@@ -50,6 +52,7 @@ public final class Kairos implements AutoCloseable {
   private final Clock clock;
   private final DatabaseClock ownedClock;
   private final JobCatalogue catalogue;
+  private final PlatformTransactionManager transactionManager;
   private final TransactionOperations transactions;
   private final DueListener dueListener;
   private final JobRegistry jobs;
@@ -75,6 +78,7 @@ public final class Kairos implements AutoCloseable {
             ? builder.catalogue
             : JobCatalogue.builtIn(
                 BuiltInJobTypes.all(), json, OutboundPolicy.PUBLIC_ONLY, SenderDomains.ANY);
+    this.transactionManager = builder.transactionManager;
     this.transactions = new TransactionTemplate(builder.transactionManager);
     this.dueListener = builder.dueListener;
     this.jobs = new JobRegistry(dataSource, json, clock);
@@ -161,8 +165,24 @@ public final class Kairos implements AutoCloseable {
     return new JobTasks(catalogue, secrets, jobs, runs, transactions, clock, settings);
   }
 
+  /**
+   * Notifications as jobs of Kairos's own, for the events of {@code settings}; hand it to {@link
+   * JobTasks.Settings#withNotifier} and {@link #watchdog(StaleJobWatchdog.Settings,
+   * io.kairos.notification.Notifier)}.
+   */
+  public Notifications notifications(NotificationSettings settings) {
+    return new Notifications(jobs, json, clock, transactionManager, settings);
+  }
+
+  /** The stale-job watchdog, notifying nobody. */
   public StaleJobWatchdog watchdog(StaleJobWatchdog.Settings settings) {
-    return new StaleJobWatchdog(jobs, clock, settings);
+    return watchdog(settings, io.kairos.notification.Notifier.NONE);
+  }
+
+  /** The stale-job watchdog, telling {@code notifier} of jobs that become stale. */
+  public StaleJobWatchdog watchdog(
+      StaleJobWatchdog.Settings settings, io.kairos.notification.Notifier notifier) {
+    return new StaleJobWatchdog(jobs, clock, settings, transactions, notifier);
   }
 
   public Housekeeper housekeeper(int batchSize) {

@@ -6,14 +6,16 @@ import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import io.kairos.job.JobContext;
 import io.kairos.job.JobData;
 import io.kairos.job.NewJob;
+import io.kairos.registry.JobRegistry;
 import io.kairos.registry.RunHistory;
 import java.time.Duration;
-import java.util.OptionalLong;
 
 /**
  * The first step of an attempt: is it too late to run (misfire), and is the claim still this
- * worker's? Only then is its history row written as RUNNING, in the same statement that checks the
- * claim, so an execution revived elsewhere while it waited here never runs here.
+ * worker's? An execution that waited in a local queue may have been declared dead and revived
+ * elsewhere meanwhile; it must then not run here. The check is a read (no commit, nothing written):
+ * the claim itself shows the execution running, and the attempt's history row is written at
+ * completion, conditioned on the same claim.
  */
 final class AttemptStart {
 
@@ -30,10 +32,12 @@ final class AttemptStart {
   record NotClaimed(JobContext context) implements Outcome {}
 
   private final RunHistory runs;
+  private final JobRegistry jobs;
   private final Clock clock;
 
-  AttemptStart(RunHistory runs, Clock clock) {
+  AttemptStart(RunHistory runs, JobRegistry jobs, Clock clock) {
     this.runs = runs;
+    this.jobs = jobs;
     this.clock = clock;
   }
 
@@ -62,18 +66,9 @@ final class AttemptStart {
       return new Missed(
           context, "due " + late.toSeconds() + " s ago, beyond its misfire grace of " + grace);
     }
-    OptionalLong runId =
-        runs.startIfClaimed(
-            context.jobId(),
-            context.jobType(),
-            context.scheduledFor(),
-            context.node(),
-            context.attempt(),
-            context.recovered(),
-            execution.version);
-    if (runId.isEmpty()) {
+    if (!jobs.stillClaimed(type, context.jobId(), execution.version, execution.pickedBy)) {
       return new NotClaimed(context);
     }
-    return new Began(new StartedAttempt(runId.getAsLong(), context, data, clock.now()));
+    return new Began(new StartedAttempt(context, data, execution, clock.now()));
   }
 }

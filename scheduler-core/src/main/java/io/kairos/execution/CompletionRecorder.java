@@ -6,48 +6,95 @@ import com.github.kagkarlsson.scheduler.task.ExecutionOperations;
 import io.kairos.execution.AttemptObserver.Next;
 import io.kairos.job.JobContext;
 import io.kairos.job.JobData;
+import io.kairos.job.JobEvent;
 import io.kairos.job.JobState;
-import io.kairos.job.RunOutcome;
+import io.kairos.notification.Notifier;
 import io.kairos.registry.JobRegistry;
+import io.kairos.registry.JobRegistry.ExecutionEnd;
+import io.kairos.registry.JobRegistry.ExecutionKey;
+import io.kairos.registry.JobRegistry.JobEnd;
 import io.kairos.registry.RunHistory;
+import io.kairos.registry.RunHistory.FinishedAttempt;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * The one place where the end of an attempt is written: a result, a misfire, or a worker's death.
- * Each is one transaction: the history row gets its outcome, the execution is rescheduled or
- * removed through db-scheduler's version-checked operations, and the job's state follows. If this
- * worker lost its claim meanwhile, db-scheduler's version check throws and the whole transaction
- * rolls back, so a result is recorded only under the claim.
  *
- * <p>{@code transactions} must manage the DataSource that db-scheduler writes through (wrapped in
- * {@code TransactionJoiningDataSource}), or db-scheduler's write would commit on its own.
+ * <p>Results are written in groups ({@link GroupCommit}): the executor thread hands its result over
+ * and waits until the batch it joined has committed. One transaction per batch writes, with
+ * multi-row statements, the version-checked remove or reschedule of every execution, then the
+ * history rows and job states of those whose version still matched — so a result is recorded only
+ * under its claim, and an execution taken over meanwhile (revived by another worker) drops out of
+ * the batch without failing the others.
+ *
+ * <p>Misfires and revivals are rare and written one at a time, through db-scheduler's
+ * version-checked operations; {@code transactions} must then manage the DataSource that
+ * db-scheduler writes through (wrapped in {@code TransactionJoiningDataSource}), or db-scheduler's
+ * write would commit on its own.
+ *
+ * <p>Events someone may want to hear of (a failed attempt, a dead, missed or recovered job) are
+ * handed to the {@link Notifier} inside the same transaction, so their notifications exist exactly
+ * when the event was recorded.
  */
-public final class CompletionRecorder {
+public final class CompletionRecorder implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(CompletionRecorder.class);
+
+  /** One attempt's result, handed to the group commit. */
+  private record Completion(
+      StartedAttempt attempt, AttemptResult result, Disposition next, ExecutionComplete complete) {
+
+    Execution execution() {
+      return attempt.execution();
+    }
+
+    ExecutionKey key() {
+      return new ExecutionKey(
+          execution().taskInstance.getTaskName(), execution().taskInstance.getId());
+    }
+  }
 
   private final TransactionOperations transactions;
   private final RunHistory runs;
   private final JobRegistry jobs;
   private final AttemptObserver observer;
+  private final RescheduleListener rescheduled;
+  private final Notifier notifier;
+  private final GroupCommit<Completion> group;
 
   CompletionRecorder(
       TransactionOperations transactions,
       RunHistory runs,
       JobRegistry jobs,
-      AttemptObserver observer) {
+      AttemptObserver observer,
+      RescheduleListener rescheduled,
+      Notifier notifier,
+      int batchSize,
+      Duration linger) {
     this.transactions = transactions;
     this.runs = runs;
     this.jobs = jobs;
     this.observer = observer;
+    this.rescheduled = rescheduled;
+    this.notifier = notifier;
+    this.group = new GroupCommit<>("kairos-completions", this::writeAll, batchSize, linger);
   }
 
   /**
-   * Records an attempt's result and sends its execution where {@code next} says. False when the
-   * result was dropped because the lease guard had given the attempt up.
+   * Records an attempt's result and sends its execution where {@code next} says, in the next batch,
+   * and returns once that batch committed. False when the result was dropped because the lease
+   * guard had given the attempt up. Throws when the claim was lost meanwhile (nothing of the
+   * attempt is then recorded by this worker) or when the batch could not be written (the execution
+   * stays picked, and is revived once its heartbeats stop).
    */
   boolean record(
       StartedAttempt attempt,
@@ -65,13 +112,18 @@ public final class CompletionRecorder {
           result.revokedBecause());
       return false;
     }
-    try {
-      transactions.executeWithoutResult(tx -> write(attempt, result, next, complete, operations));
-    } catch (RuntimeException e) {
-      // Nothing of this attempt was recorded; close its history row so it does not stay RUNNING.
-      runs.finish(
-          attempt.runId(), RunOutcome.WORKER_DIED, "claim lost before completion; result dropped");
-      throw e;
+    if (!group.submit(new Completion(attempt, result, next, complete))) {
+      // Another worker already declared this attempt dead and revived the execution; it recorded
+      // the attempt WORKER_DIED (or the writer did, if it had not).
+      throw new IllegalStateException(
+          "claim of job "
+              + context.jobId()
+              + " attempt "
+              + context.attempt()
+              + " lost before completion; result dropped");
+    }
+    if (next.reschedules()) {
+      rescheduled.rescheduled(attempt.execution().taskInstance, next.at());
     }
     observer.observe(
         new AttemptObserver.AttemptReport(
@@ -83,28 +135,106 @@ public final class CompletionRecorder {
     return true;
   }
 
-  private void write(
-      StartedAttempt attempt,
-      AttemptResult result,
-      Disposition next,
-      ExecutionComplete complete,
-      ExecutionOperations<JobData> operations) {
-    String jobId = attempt.context().jobId();
-    String error = result.error();
-    if (!runs.finish(attempt.runId(), result.outcome(), error, attempt.context().reported())) {
-      // Another worker already declared this attempt dead and revived the execution.
-      throw new IllegalStateException(
-          "attempt " + attempt.runId() + " of job " + jobId + " was taken over; result dropped");
+  /** Batches written so far (tests). */
+  long batchesWritten() {
+    return group.flushes();
+  }
+
+  /** Writes a batch of completions in one transaction; per completion, whether it was written. */
+  private boolean[] writeAll(List<Completion> batch) {
+    return transactions.execute(tx -> write(batch));
+  }
+
+  private boolean[] write(List<Completion> batch) {
+    List<ExecutionEnd> ends = new ArrayList<>(batch.size());
+    for (Completion c : batch) {
+      ends.add(end(c));
     }
-    if (next.reschedules()) {
-      if (!result.succeeded()) {
-        jobs.recordError(jobId, error);
+    Set<ExecutionKey> kept = jobs.endExecutions(ends);
+    boolean[] written = new boolean[batch.size()];
+    List<JobEnd> finished = new ArrayList<>();
+    Map<String, String> errors = new LinkedHashMap<>();
+    List<FinishedAttempt> history = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      Completion c = batch.get(i);
+      String jobId = c.attempt().context().jobId();
+      String error = c.result().error();
+      written[i] = kept.contains(c.key());
+      if (!written[i]) {
+        runs.recordClaimLost(attempt(c));
+        continue;
       }
-      operations.reschedule(complete, next.at(), next.data());
-    } else {
-      operations.remove();
-      jobs.finish(jobId, next.next() == Next.COMPLETED ? JobState.COMPLETED : JobState.DEAD, error);
+      history.add(attempt(c));
+      if (!c.next().reschedules()) {
+        finished.add(
+            new JobEnd(
+                jobId,
+                c.next().next() == Next.COMPLETED ? JobState.COMPLETED : JobState.DEAD,
+                error));
+      } else if (!c.result().succeeded()) {
+        errors.put(jobId, error);
+      }
     }
+    jobs.finishAll(finished);
+    jobs.recordErrors(errors);
+    runs.recordFinished(history);
+    for (int i = 0; i < batch.size(); i++) {
+      Completion c = batch.get(i);
+      if (!written[i]) {
+        continue;
+      }
+      String jobId = c.attempt().context().jobId();
+      int number = c.attempt().context().attempt();
+      if (!c.result().succeeded()) {
+        notifier.notify(JobEvent.FAILED, jobId, number, c.result().error());
+      }
+      if (c.next().next() == Next.DEAD) {
+        notifier.notify(JobEvent.DEAD, jobId, number, c.result().error());
+      }
+    }
+    return written;
+  }
+
+  /** What db-scheduler's own remove or reschedule of this completion would write. */
+  private static ExecutionEnd end(Completion c) {
+    Execution execution = c.execution();
+    if (!c.next().reschedules()) {
+      return ExecutionEnd.remove(c.key(), execution.version);
+    }
+    Instant done = c.complete().getTimeDone();
+    if (c.complete().getResult() == ExecutionComplete.Result.OK) {
+      return new ExecutionEnd(
+          c.key(),
+          execution.version,
+          c.next().at(),
+          c.next().data(),
+          done,
+          execution.lastFailure,
+          0);
+    }
+    return new ExecutionEnd(
+        c.key(),
+        execution.version,
+        c.next().at(),
+        c.next().data(),
+        execution.lastSuccess,
+        done,
+        execution.consecutiveFailures + 1);
+  }
+
+  private static FinishedAttempt attempt(Completion c) {
+    JobContext context = c.attempt().context();
+    return new FinishedAttempt(
+        context.jobId(),
+        context.jobType(),
+        context.scheduledFor(),
+        c.attempt().startedAt(),
+        context.node(),
+        context.attempt(),
+        context.recovered(),
+        c.result().outcome(),
+        c.result().error(),
+        context.reported());
   }
 
   /** Records a one-time job that was found later than its misfire grace; it did not run. */
@@ -115,16 +245,18 @@ public final class CompletionRecorder {
           runs.recordMissed(
               context.jobId(), context.jobType(), context.scheduledFor(), context.node(), reason);
           jobs.finish(context.jobId(), JobState.MISSED, reason);
+          notifier.notify(JobEvent.MISSED, context.jobId(), context.attempt(), reason);
         });
     LOG.warn("Job {} missed: {}", context.jobId(), reason);
   }
 
   /**
-   * Closes the attempt a dead worker left RUNNING as WORKER_DIED and sends its execution where
+   * Records the attempt a dead worker was running as WORKER_DIED and sends its execution where
    * {@code next} says; {@code error} is the job's last error if it dies for good.
    */
   void recordWorkerDied(
       Execution dead,
+      JobData data,
       Disposition next,
       String error,
       ExecutionComplete complete,
@@ -132,13 +264,33 @@ public final class CompletionRecorder {
     String jobId = dead.taskInstance.getId();
     transactions.executeWithoutResult(
         tx -> {
-          runs.markWorkerDied(jobId, dead.pickedBy);
+          runs.recordWorkerDied(
+              jobId,
+              dead.taskInstance.getTaskName(),
+              dead.executionTime,
+              dead.pickedBy,
+              data.attempt(),
+              data.recovered(),
+              dead.lastHeartbeat);
           if (next.reschedules()) {
             operations.reschedule(complete, next.at(), next.data());
           } else {
             operations.remove();
             jobs.finish(jobId, JobState.DEAD, error);
           }
+          int number = data.attempt();
+          String died = "worker " + dead.pickedBy + " died running attempt " + number;
+          switch (next.next()) {
+            case RETRY -> notifier.notify(JobEvent.RECOVERED, jobId, number, died);
+            case NEXT_OCCURRENCE -> notifier.notify(JobEvent.FAILED, jobId, number, died);
+            default -> notifier.notify(JobEvent.DEAD, jobId, number, error);
+          }
         });
+  }
+
+  /** Writes the completions still waiting, then stops the group commit's thread. */
+  @Override
+  public void close() {
+    group.close();
   }
 }

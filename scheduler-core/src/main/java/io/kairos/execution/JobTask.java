@@ -19,13 +19,14 @@ import org.slf4j.LoggerFactory;
  * The db-scheduler task of one job type; each execution is one attempt, in three steps:
  *
  * <ol>
- *   <li>{@link AttemptStart}: a misfired one-time job is recorded MISSED; otherwise the history row
- *       is written as RUNNING, only while the claim is still this worker's;
+ *   <li>{@link AttemptStart}: a misfired one-time job is recorded MISSED; otherwise the attempt
+ *       starts only while the claim is still this worker's (a read; nothing is written);
  *   <li>{@link AttemptRunner}: the handler runs, with its timeout;
- *   <li>{@link CompletionRecorder}: a success is recorded and the execution removed or moved to its
- *       next occurrence. A failure is thrown as {@link AttemptFailed}, so db-scheduler hands it to
- *       this task's failure handler, {@link PersistedRetryTier}, which records it and decides
- *       retry, next occurrence or DEAD.
+ *   <li>{@link CompletionRecorder}: a success is recorded (history row, job state) and the
+ *       execution removed or moved to its next occurrence, in a transaction shared with other
+ *       results. A failure is thrown as {@link AttemptFailed}, so db-scheduler hands it to this
+ *       task's failure handler, {@link PersistedRetryTier}, which records it and decides retry,
+ *       next occurrence or DEAD.
  * </ol>
  *
  * <p>Executions of a worker that died go to this task's dead-execution handler, {@link Revival}.

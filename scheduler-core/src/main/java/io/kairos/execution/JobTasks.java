@@ -5,8 +5,10 @@ import io.kairos.catalogue.JobCatalogue;
 import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
+import io.kairos.notification.Notifier;
 import io.kairos.registry.JobRegistry;
 import io.kairos.registry.RunHistory;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,29 +30,85 @@ public final class JobTasks implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final Clock clock;
 
-  /** How attempts are bounded, retried and observed; each has a default. */
+  /**
+   * How attempts are bounded, retried, observed and notified of, and how their results are written;
+   * each has a default.
+   *
+   * @param completionBatchSize at most this many results are written in one transaction
+   * @param completionLinger how long a result waits for others to share its transaction
+   * @param rescheduled told after commit of each execution a completion rescheduled
+   * @param notifier told of failed, dead, missed and recovered jobs, in the transaction recording
+   *     each
+   */
   public record Settings(
-      PersistedBackoff backoff, TimeoutPolicy timeouts, AttemptObserver observer) {
+      PersistedBackoff backoff,
+      TimeoutPolicy timeouts,
+      AttemptObserver observer,
+      int completionBatchSize,
+      Duration completionLinger,
+      RescheduleListener rescheduled,
+      Notifier notifier) {
+
+    public static final int DEFAULT_COMPLETION_BATCH_SIZE = 100;
+    public static final Duration DEFAULT_COMPLETION_LINGER = Duration.ofMillis(2);
 
     public static final Settings DEFAULTS =
-        new Settings(PersistedBackoff.DEFAULT, TimeoutPolicy.DEFAULT, AttemptObserver.NONE);
+        new Settings(
+            PersistedBackoff.DEFAULT,
+            TimeoutPolicy.DEFAULT,
+            AttemptObserver.NONE,
+            DEFAULT_COMPLETION_BATCH_SIZE,
+            DEFAULT_COMPLETION_LINGER,
+            RescheduleListener.NONE,
+            Notifier.NONE);
 
     public Settings {
       Objects.requireNonNull(backoff, "backoff");
       Objects.requireNonNull(timeouts, "timeouts");
       Objects.requireNonNull(observer, "observer");
+      Objects.requireNonNull(completionLinger, "completionLinger");
+      Objects.requireNonNull(rescheduled, "rescheduled");
+      Objects.requireNonNull(notifier, "notifier");
+      if (completionBatchSize < 1) {
+        throw new IllegalArgumentException(
+            "completion batch size must be positive: " + completionBatchSize);
+      }
+      if (completionLinger.isNegative()) {
+        throw new IllegalArgumentException(
+            "completion linger must not be negative: " + completionLinger);
+      }
     }
 
     public Settings withBackoff(PersistedBackoff value) {
-      return new Settings(value, timeouts, observer);
+      return new Settings(
+          value, timeouts, observer, completionBatchSize, completionLinger, rescheduled, notifier);
     }
 
     public Settings withTimeouts(TimeoutPolicy value) {
-      return new Settings(backoff, value, observer);
+      return new Settings(
+          backoff, value, observer, completionBatchSize, completionLinger, rescheduled, notifier);
     }
 
     public Settings withObserver(AttemptObserver value) {
-      return new Settings(backoff, timeouts, value);
+      return new Settings(
+          backoff, timeouts, value, completionBatchSize, completionLinger, rescheduled, notifier);
+    }
+
+    /**
+     * Group commit of results: at most {@code batchSize} per transaction, waiting {@code linger}.
+     */
+    public Settings withCompletionBatching(int batchSize, Duration linger) {
+      return new Settings(backoff, timeouts, observer, batchSize, linger, rescheduled, notifier);
+    }
+
+    public Settings withNotifier(Notifier value) {
+      return new Settings(
+          backoff, timeouts, observer, completionBatchSize, completionLinger, rescheduled, value);
+    }
+
+    public Settings withRescheduled(RescheduleListener value) {
+      return new Settings(
+          backoff, timeouts, observer, completionBatchSize, completionLinger, value, notifier);
     }
   }
 
@@ -75,9 +133,18 @@ public final class JobTasks implements AutoCloseable {
               return t;
             });
     this.clock = clock;
-    this.start = new AttemptStart(runs, clock);
+    this.start = new AttemptStart(runs, jobs, clock);
     this.runner = new AttemptRunner(catalogue, secrets, settings.timeouts(), attempts, timer);
-    this.recorder = new CompletionRecorder(transactions, runs, jobs, settings.observer());
+    this.recorder =
+        new CompletionRecorder(
+            transactions,
+            runs,
+            jobs,
+            settings.observer(),
+            settings.rescheduled(),
+            settings.notifier(),
+            settings.completionBatchSize(),
+            settings.completionLinger());
     this.retryTier = new PersistedRetryTier(recorder, settings.backoff(), clock);
     this.revival = new Revival(recorder, clock);
   }
@@ -92,8 +159,15 @@ public final class JobTasks implements AutoCloseable {
     return attempts;
   }
 
+  /** Batches of results written so far (tests). */
+  long completionBatches() {
+    return recorder.batchesWritten();
+  }
+
+  /** Writes the results still waiting for their batch, then stops this worker's helper threads. */
   @Override
   public void close() {
+    recorder.close();
     timer.shutdownNow();
   }
 }

@@ -24,7 +24,7 @@ final class PersistedRetryTier implements FailureHandler<JobData> {
 
   private static final Logger LOG = LoggerFactory.getLogger(PersistedRetryTier.class);
 
-  /** When an attempt could not even start (its history row could not be written). */
+  /** When an attempt could not even start (its claim could not be checked). */
   private static final Duration START_FAILURE_RETRY = Duration.ofSeconds(5);
 
   private final CompletionRecorder recorder;

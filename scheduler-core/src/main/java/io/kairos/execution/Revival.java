@@ -11,9 +11,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What happens to an execution whose worker stopped heartbeating, as db-scheduler's {@link
- * DeadExecutionHandler}: its RUNNING history row becomes WORKER_DIED and the occurrence runs again,
- * keeping its scheduled time, flagged {@code recovered} — while it has attempts left. Otherwise a
- * recurring job moves on to its next occurrence and a one-time job is DEAD.
+ * DeadExecutionHandler}: the attempt it was running is recorded WORKER_DIED (from the execution:
+ * nothing was written when it started) and the occurrence runs again, keeping its scheduled time,
+ * flagged {@code recovered} — while it has attempts left. Otherwise a recurring job moves on to its
+ * next occurrence and a one-time job is DEAD.
  */
 final class Revival implements DeadExecutionHandler<JobData> {
 
@@ -47,6 +48,7 @@ final class Revival implements DeadExecutionHandler<JobData> {
     }
     recorder.recordWorkerDied(
         dead,
+        data,
         next,
         "its worker died on each of " + data.maxAttempts() + " attempts",
         complete,

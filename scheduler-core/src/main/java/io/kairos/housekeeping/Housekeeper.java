@@ -34,8 +34,13 @@ public final class Housekeeper {
     return inBatches(() -> runs.pruneFinished(retention, batchSize));
   }
 
-  /** Deletes finished one-time jobs (their history is pruned by age separately). */
+  /**
+   * Deletes finished one-time jobs (their history is pruned by age separately), and the marks of
+   * notifications sent longer ago than {@code retention} (they only matter for the notifications'
+   * minimum interval).
+   */
   public long pruneFinishedJobs(Duration retention) {
+    inBatches(() -> jobs.pruneNotified(retention, batchSize));
     return inBatches(() -> jobs.pruneFinished(retention, batchSize));
   }
 

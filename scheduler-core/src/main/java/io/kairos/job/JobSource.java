@@ -11,8 +11,9 @@ public enum JobSource {
   /** Declared in the workers' {@code kairos.jobs}; reconciled at every worker start. */
   CONFIG,
   /**
-   * Kept by Kairos for something else it manages, e.g. an OAuth credential's refresh job ({@code
-   * oauth-refresh:<credential id>}): changing it would silently break what it keeps.
+   * Made and kept by Kairos for something else it manages: an OAuth credential's refresh job
+   * ({@code oauth-refresh:<credential id>}), notifications ({@code notify:…}); changing it would
+   * silently break what it keeps.
    */
   SYSTEM;
 

@@ -2,13 +2,15 @@ package io.kairos.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
  * A validated request to create a job. {@code requestHash} identifies the request for replays.
  * {@code timeout} is optional (no limit); {@code misfireGrace} defaults to {@link
- * #DEFAULT_MISFIRE_GRACE}.
+ * #DEFAULT_MISFIRE_GRACE}; {@code notifyTargets} lists who is told of the job's failures (empty:
+ * only the targets configured for every job, its group or its type).
  */
 public record NewJob(
     String id,
@@ -21,7 +23,8 @@ public record NewJob(
     String requestHash,
     String createdBy,
     Duration timeout,
-    Duration misfireGrace) {
+    Duration misfireGrace,
+    List<NotifyTarget> notifyTargets) {
 
   public static final Pattern ID =
       Pattern.compile("(?!\\.\\.?$)[A-Za-z0-9._:-]{1,200}"); // not . or ..
@@ -34,6 +37,12 @@ public record NewJob(
   public static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
   public static final Duration MAX_TIMEOUT = Duration.ofHours(24);
   public static final Duration MAX_MISFIRE_GRACE = Duration.ofDays(7);
+
+  /** Notification targets one job may name. */
+  public static final int MAX_NOTIFY_TARGETS = 10;
+
+  /** Ids of the jobs Kairos makes itself to send notifications; not available to users. */
+  public static final String NOTIFICATION_PREFIX = "notify:";
 
   public NewJob {
     if (id == null || !ID.matcher(id).matches()) {
@@ -51,6 +60,38 @@ public record NewJob(
     checkTimeout(timeout);
     misfireGrace = misfireGrace == null ? DEFAULT_MISFIRE_GRACE : misfireGrace;
     checkMisfireGrace(misfireGrace);
+    notifyTargets = notifyTargets == null ? List.of() : List.copyOf(notifyTargets);
+    if (notifyTargets.size() > MAX_NOTIFY_TARGETS) {
+      throw new InvalidJobException("notify", "names more than " + MAX_NOTIFY_TARGETS + " targets");
+    }
+  }
+
+  /** Without notification targets of its own. */
+  public NewJob(
+      String id,
+      String type,
+      String group,
+      JsonNode payload,
+      ScheduleSpec schedule,
+      int maxAttempts,
+      int priority,
+      String requestHash,
+      String createdBy,
+      Duration timeout,
+      Duration misfireGrace) {
+    this(
+        id,
+        type,
+        group,
+        payload,
+        schedule,
+        maxAttempts,
+        priority,
+        requestHash,
+        createdBy,
+        timeout,
+        misfireGrace,
+        List.of());
   }
 
   /** Without timeout, and with the default misfire grace. */
@@ -75,7 +116,8 @@ public record NewJob(
         requestHash,
         createdBy,
         null,
-        null);
+        null,
+        List.of());
   }
 
   public JobData firstData() {

@@ -8,24 +8,30 @@ import com.github.kagkarlsson.scheduler.SchedulerClient;
 import io.kairos.job.DeadJob;
 import io.kairos.job.Job;
 import io.kairos.job.JobData;
+import io.kairos.job.JobEvent;
 import io.kairos.job.JobFilter;
 import io.kairos.job.JobSource;
 import io.kairos.job.JobState;
 import io.kairos.job.NewJob;
+import io.kairos.job.NotifyTarget;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.serialization.JsonSerializer;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 
 /**
  * The job registry: the only owner of {@code kairos_job}, and of the statements on db-scheduler's
@@ -213,8 +219,8 @@ public final class JobRegistry {
     return jdbc.update(
             "insert into kairos_job (id, type, job_group, payload, schedule, max_attempts,"
                 + " priority, request_hash, state, created_by, updated_by, timeout, misfire_grace,"
-                + " source) values (?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?, ?)"
-                + " on conflict (id) do nothing",
+                + " source, notify) values (?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, 'ACTIVE', ?, ?, ?,"
+                + " ?, ?, ?::jsonb) on conflict (id) do nothing",
             job.id(),
             job.type(),
             job.group(),
@@ -227,7 +233,8 @@ public final class JobRegistry {
             job.createdBy(),
             text(job.timeout()),
             text(job.misfireGrace()),
-            source.name())
+            source.name(),
+            job.notifyTargets().isEmpty() ? null : write(job.notifyTargets()))
         == 1;
   }
 
@@ -525,6 +532,191 @@ public final class JobRegistry {
         createdBy);
   }
 
+  // --- Completions written in groups (the worker's group commit) ------------------------------
+
+  /** An execution in {@code scheduled_tasks}, by its primary key. */
+  public record ExecutionKey(String taskName, String taskInstance) {}
+
+  /**
+   * How a worker's completion leaves the execution it claimed at {@code version}: removed when
+   * {@code nextExecutionTime} is null, otherwise rescheduled exactly as db-scheduler's own
+   * reschedule writes it (unpicked, no heartbeat, the given success/failure record, {@code version
+   * + 1}).
+   */
+  public record ExecutionEnd(
+      ExecutionKey key,
+      long version,
+      Instant nextExecutionTime,
+      JobData newData,
+      Instant lastSuccess,
+      Instant lastFailure,
+      int consecutiveFailures) {
+
+    public static ExecutionEnd remove(ExecutionKey key, long version) {
+      return new ExecutionEnd(key, version, null, null, null, null, 0);
+    }
+
+    public boolean removes() {
+      return nextExecutionTime == null;
+    }
+  }
+
+  /**
+   * Writes the ends of many claimed executions in the caller's transaction, each conditioned on the
+   * version it was claimed at, as db-scheduler's own remove and reschedule are: two statements
+   * however many there are. Returns the executions that still matched their version; the others
+   * were taken over (revived by another worker) and are left untouched.
+   */
+  public Set<ExecutionKey> endExecutions(List<ExecutionEnd> ends) {
+    List<ExecutionEnd> sorted = new ArrayList<>(ends);
+    // One order for every writer's row locks.
+    sorted.sort(
+        java.util.Comparator.comparing((ExecutionEnd e) -> e.key().taskName())
+            .thenComparing(e -> e.key().taskInstance()));
+    List<ExecutionEnd> removals = sorted.stream().filter(ExecutionEnd::removes).toList();
+    List<ExecutionEnd> reschedules = sorted.stream().filter(e -> !e.removes()).toList();
+    Set<ExecutionKey> matched = new HashSet<>();
+    if (!removals.isEmpty()) {
+      jdbc.query(
+          "delete from scheduled_tasks t using unnest(?::text[], ?::text[], ?::bigint[])"
+              + " as x(task_name, task_instance, version) where t.task_name = x.task_name"
+              + " and t.task_instance = x.task_instance and t.version = x.version"
+              + " returning t.task_name, t.task_instance",
+          ps -> {
+            Connection c = ps.getConnection();
+            ps.setArray(1, c.createArrayOf("text", column(removals, e -> e.key().taskName())));
+            ps.setArray(2, c.createArrayOf("text", column(removals, e -> e.key().taskInstance())));
+            ps.setArray(3, c.createArrayOf("int8", column(removals, ExecutionEnd::version)));
+          },
+          (RowCallbackHandler)
+              rs -> matched.add(new ExecutionKey(rs.getString(1), rs.getString(2))));
+    }
+    if (!reschedules.isEmpty()) {
+      jdbc.query(
+          "update scheduled_tasks t set picked = false, picked_by = null, last_heartbeat = null,"
+              + " last_success = x.last_success, last_failure = x.last_failure,"
+              + " consecutive_failures = x.consecutive_failures, execution_time ="
+              + " x.execution_time, task_data = x.task_data, version = t.version + 1"
+              + " from unnest(?::text[], ?::text[], ?::bigint[], ?::timestamptz[], ?::bytea[],"
+              + " ?::timestamptz[], ?::timestamptz[], ?::int[]) as x(task_name, task_instance,"
+              + " version, execution_time, task_data, last_success, last_failure,"
+              + " consecutive_failures) where t.task_name = x.task_name"
+              + " and t.task_instance = x.task_instance and t.version = x.version"
+              + " returning t.task_name, t.task_instance",
+          ps -> {
+            Connection c = ps.getConnection();
+            ps.setArray(1, c.createArrayOf("text", column(reschedules, e -> e.key().taskName())));
+            ps.setArray(
+                2, c.createArrayOf("text", column(reschedules, e -> e.key().taskInstance())));
+            ps.setArray(3, c.createArrayOf("int8", column(reschedules, ExecutionEnd::version)));
+            ps.setArray(
+                4,
+                c.createArrayOf(
+                    "text", column(reschedules, e -> instantText(e.nextExecutionTime()))));
+            byte[][] data = new byte[reschedules.size()][];
+            for (int i = 0; i < data.length; i++) {
+              data[i] = writeTaskData(reschedules.get(i).newData());
+            }
+            ps.setArray(5, c.createArrayOf("bytea", data));
+            ps.setArray(
+                6, c.createArrayOf("text", column(reschedules, e -> instantText(e.lastSuccess()))));
+            ps.setArray(
+                7, c.createArrayOf("text", column(reschedules, e -> instantText(e.lastFailure()))));
+            ps.setArray(
+                8, c.createArrayOf("int4", column(reschedules, ExecutionEnd::consecutiveFailures)));
+          },
+          (RowCallbackHandler)
+              rs -> matched.add(new ExecutionKey(rs.getString(1), rs.getString(2))));
+    }
+    return matched;
+  }
+
+  /** A job whose execution is gone for good, with its final state. */
+  public record JobEnd(String id, JobState state, String error) {
+    public JobEnd {
+      if (!state.terminal()) {
+        throw new IllegalArgumentException("not a final state: " + state);
+      }
+    }
+  }
+
+  /** {@link #finish} for many jobs, in one statement. */
+  public void finishAll(List<JobEnd> ends) {
+    if (ends.isEmpty()) {
+      return;
+    }
+    List<JobEnd> sorted = new ArrayList<>(ends);
+    sorted.sort(java.util.Comparator.comparing(JobEnd::id));
+    jdbc.update(
+        "update kairos_job j set state = x.state, last_error = x.error, finished_at = now(),"
+            + " updated_at = now() from unnest(?::text[], ?::text[], ?::text[])"
+            + " as x(id, state, error) where j.id = x.id",
+        ps -> {
+          Connection c = ps.getConnection();
+          ps.setArray(1, c.createArrayOf("text", column(sorted, JobEnd::id)));
+          ps.setArray(2, c.createArrayOf("text", column(sorted, e -> e.state().name())));
+          ps.setArray(
+              3, c.createArrayOf("text", column(sorted, e -> RunHistory.truncate(e.error()))));
+        });
+  }
+
+  /** {@link #recordError} for many jobs (id → error), in one statement. */
+  public void recordErrors(Map<String, String> errors) {
+    if (errors.isEmpty()) {
+      return;
+    }
+    List<Map.Entry<String, String>> sorted = new ArrayList<>(errors.entrySet());
+    sorted.sort(Map.Entry.comparingByKey());
+    jdbc.update(
+        "update kairos_job j set last_error = x.error, updated_at = now()"
+            + " from unnest(?::text[], ?::text[]) as x(id, error) where j.id = x.id",
+        ps -> {
+          Connection c = ps.getConnection();
+          ps.setArray(1, c.createArrayOf("text", column(sorted, Map.Entry::getKey)));
+          ps.setArray(
+              2, c.createArrayOf("text", column(sorted, e -> RunHistory.truncate(e.getValue()))));
+        });
+  }
+
+  /**
+   * Whether this worker still holds the claim it was given: the execution is picked by {@code node}
+   * at {@code version}. A read, no commit: a worker checks it before it starts an attempt.
+   */
+  public boolean stillClaimed(String type, String id, long version, String node) {
+    return !jdbc.queryForList(
+            "select 1 from scheduled_tasks where task_name = ? and task_instance = ?"
+                + " and version = ? and picked and picked_by = ?",
+            Integer.class,
+            type,
+            id,
+            version,
+            node)
+        .isEmpty();
+  }
+
+  /** Which worker holds a job's execution now, if one does (from the claim, not from history). */
+  public Optional<String> runningOn(String id) {
+    return jdbc
+        .queryForList(
+            "select picked_by from scheduled_tasks where task_instance = ? and picked",
+            String.class,
+            id)
+        .stream()
+        .findFirst();
+  }
+
+  static <T, V> Object[] column(List<T> rows, java.util.function.Function<T, V> value) {
+    Object[] values = new Object[rows.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = value.apply(rows.get(i));
+    }
+    return values;
+  }
+
+  static String instantText(Instant instant) {
+    return instant == null ? null : instant.toString();
+  }
+
   // --- Dead jobs ---------------------------------------------------------------------------
 
   private static final String DEAD =
@@ -619,12 +811,11 @@ public final class JobRegistry {
                 instant(rs, "last_success")));
   }
 
-  /** Marks jobs stale since now (those already marked keep their time). */
-  public void markStale(List<String> ids) {
-    for (String id : ids) {
-      jdbc.update(
-          "update kairos_job set stale_since = now() where id = ? and stale_since is null", id);
-    }
+  /** Marks a job stale since now; false if it was marked already (it keeps its time). */
+  public boolean markStale(String id) {
+    return jdbc.update(
+            "update kairos_job set stale_since = now() where id = ? and stale_since is null", id)
+        == 1;
   }
 
   /** Clears the stale mark of jobs that are fresh again. */
@@ -640,6 +831,54 @@ public final class JobRegistry {
         jdbc.queryForObject(
             "select count(*) from kairos_job where stale_since is not null", Integer.class);
     return count == null ? 0 : count;
+  }
+
+  // --- Notifications --------------------------------------------------------------------------
+
+  /** What a notification about a job says of it, and the targets the job named itself. */
+  public record NotificationSubject(
+      String id, String type, String group, List<NotifyTarget> notifyTargets) {}
+
+  /** The job as a notification describes it, if it exists. */
+  public Optional<NotificationSubject> notificationSubject(String id) {
+    return jdbc
+        .query(
+            "select id, type, job_group, notify from kairos_job where id = ?",
+            (rs, row) ->
+                new NotificationSubject(
+                    rs.getString("id"),
+                    rs.getString("type"),
+                    rs.getString("job_group"),
+                    notifyTargets(rs.getString("notify"))),
+            id)
+        .stream()
+        .findFirst();
+  }
+
+  /**
+   * Records that the job's {@code event} is notified at {@code at}, unless the previous
+   * notification of that job and event is less than {@code minInterval} older; false then (nothing
+   * is changed). In the caller's transaction: a concurrent caller waits on the row until it ends.
+   */
+  public boolean markNotified(String jobId, JobEvent event, Instant at, Duration minInterval) {
+    return jdbc.update(
+            "insert into kairos_notified (job_id, event, last_at) values (?, ?, ?) on conflict"
+                + " (job_id, event) do update set last_at = excluded.last_at where"
+                + " kairos_notified.last_at <= excluded.last_at - make_interval(secs => ?)",
+            jobId,
+            event.name(),
+            Timestamp.from(at),
+            minInterval.toMillis() / 1000.0)
+        == 1;
+  }
+
+  /** Forgets notification marks older than {@code retention}, up to {@code batchSize} of them. */
+  public int pruneNotified(Duration retention, int batchSize) {
+    return jdbc.update(
+        "delete from kairos_notified where ctid = any(array(select ctid from kairos_notified where"
+            + " last_at < now() - make_interval(secs => ?) limit ?))",
+        retention.toSeconds(),
+        batchSize);
   }
 
   // --- Housekeeping and metrics -----------------------------------------------------------------
@@ -711,7 +950,12 @@ public final class JobRegistry {
         rs.getString("request_hash"),
         rs.getString("created_by"),
         duration(rs.getString("timeout")),
-        duration(rs.getString("misfire_grace")));
+        duration(rs.getString("misfire_grace")),
+        notifyTargets(rs.getString("notify")));
+  }
+
+  private List<NotifyTarget> notifyTargets(String stored) {
+    return stored == null ? List.of() : List.of(read(stored, NotifyTarget[].class));
   }
 
   private ScheduleSpec readOrNull(String schedule) {

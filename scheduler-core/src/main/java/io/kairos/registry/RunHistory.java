@@ -2,13 +2,13 @@ package io.kairos.registry;
 
 import io.kairos.job.JobRun;
 import io.kairos.job.RunOutcome;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.OptionalLong;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -26,39 +26,76 @@ public final class RunHistory {
   }
 
   /**
-   * Records the start of an attempt, but only while this worker still holds the claim it was given
-   * (same execution version, still picked by it). An execution that waited in a local queue may
-   * have been declared dead and revived meanwhile; it must then not run here at all.
+   * One finished attempt as a worker records it at completion. There is no row while an attempt
+   * runs (the claim in {@code scheduled_tasks} shows it running); the row is written whole, in the
+   * transaction that ends the execution.
    *
-   * @return the run id, or empty when the claim is no longer this worker's
+   * @param startedAt when the attempt began, on the worker's database clock
    */
-  public OptionalLong startIfClaimed(
+  public record FinishedAttempt(
       String jobId,
       String jobType,
       Instant scheduledFor,
+      Instant startedAt,
       String node,
       int attempt,
       boolean recovered,
-      long executionVersion) {
-    List<Long> ids =
-        jdbc.queryForList(
-            "insert into kairos_job_run (job_id, job_type, scheduled_for, started_at, node,"
-                + " attempt, outcome, recovered) select ?, ?, ?, clock_timestamp(), ?, ?,"
-                + " 'RUNNING', ? where exists (select 1 from scheduled_tasks where task_name = ?"
-                + " and task_instance = ? and version = ? and picked and picked_by = ?)"
-                + " returning id",
-            Long.class,
-            jobId,
-            jobType,
-            Timestamp.from(scheduledFor),
-            node,
-            attempt,
-            recovered,
-            jobType,
-            jobId,
-            executionVersion,
-            node);
-    return ids.isEmpty() ? OptionalLong.empty() : OptionalLong.of(ids.get(0));
+      RunOutcome outcome,
+      String error,
+      String detail) {}
+
+  /** Records finished attempts in one statement; {@code finished_at} is the database's now. */
+  public void recordFinished(List<FinishedAttempt> attempts) {
+    if (attempts.isEmpty()) {
+      return;
+    }
+    jdbc.update(
+        "insert into kairos_job_run (job_id, job_type, scheduled_for, started_at, finished_at,"
+            + " node, attempt, outcome, error, detail, recovered) select x.job_id, x.job_type,"
+            + " x.scheduled_for, x.started_at, clock_timestamp(), x.node, x.attempt, x.outcome,"
+            + " x.error, x.detail, x.recovered from unnest(?::text[], ?::text[],"
+            + " ?::timestamptz[], ?::timestamptz[], ?::text[], ?::int[], ?::text[], ?::text[],"
+            + " ?::text[], ?::boolean[]) with ordinality as x(job_id, job_type, scheduled_for,"
+            + " started_at, node, attempt, outcome, error, detail, recovered, n) order by x.n",
+        ps -> {
+          Connection c = ps.getConnection();
+          ps.setArray(1, c.createArrayOf("text", column(attempts, FinishedAttempt::jobId)));
+          ps.setArray(2, c.createArrayOf("text", column(attempts, FinishedAttempt::jobType)));
+          ps.setArray(
+              3, c.createArrayOf("text", column(attempts, a -> a.scheduledFor().toString())));
+          ps.setArray(4, c.createArrayOf("text", column(attempts, a -> a.startedAt().toString())));
+          ps.setArray(5, c.createArrayOf("text", column(attempts, FinishedAttempt::node)));
+          ps.setArray(6, c.createArrayOf("int4", column(attempts, FinishedAttempt::attempt)));
+          ps.setArray(7, c.createArrayOf("text", column(attempts, a -> a.outcome().name())));
+          ps.setArray(8, c.createArrayOf("text", column(attempts, a -> truncate(a.error()))));
+          ps.setArray(9, c.createArrayOf("text", column(attempts, FinishedAttempt::detail)));
+          ps.setArray(10, c.createArrayOf("bool", column(attempts, FinishedAttempt::recovered)));
+        });
+  }
+
+  /**
+   * Records an attempt whose result was dropped because its claim was lost before completion, as
+   * WORKER_DIED — unless the worker that took the execution over already recorded this attempt
+   * (revival writes it), so an attempt has one row either way.
+   */
+  public void recordClaimLost(FinishedAttempt attempt) {
+    jdbc.update(
+        "insert into kairos_job_run (job_id, job_type, scheduled_for, started_at, finished_at,"
+            + " node, attempt, outcome, error, recovered) select ?, ?, ?, ?, clock_timestamp(),"
+            + " ?, ?, 'WORKER_DIED', ?, ? where not exists (select 1 from kairos_job_run where"
+            + " job_id = ? and attempt = ? and node = ? and scheduled_for = ?)",
+        attempt.jobId(),
+        attempt.jobType(),
+        Timestamp.from(attempt.scheduledFor()),
+        Timestamp.from(attempt.startedAt()),
+        attempt.node(),
+        attempt.attempt(),
+        "claim lost before completion; result dropped",
+        attempt.recovered(),
+        attempt.jobId(),
+        attempt.attempt(),
+        attempt.node(),
+        Timestamp.from(attempt.scheduledFor()));
   }
 
   /** Records a one-time job found later than its misfire grace: it did not run. */
@@ -75,52 +112,40 @@ public final class RunHistory {
         reason);
   }
 
-  /** Records the start of an attempt unconditionally (tests, tools). */
-  public long start(
+  /**
+   * Records the attempt a dead worker was running as WORKER_DIED, from its execution: when it was
+   * due, the worker that had picked it, the attempt number and recovered flag of its task data.
+   * When it really started is unknown (nothing is written at a start), so {@code started_at} is
+   * {@code lastSeen}: the execution's last heartbeat, the last moment the dead worker is known to
+   * have held it. A row a worker of an earlier version left RUNNING for it is closed instead.
+   */
+  public void recordWorkerDied(
       String jobId,
       String jobType,
       Instant scheduledFor,
       String node,
       int attempt,
-      boolean recovered) {
-    return jdbc.queryForObject(
-        "insert into kairos_job_run (job_id, job_type, scheduled_for, started_at, node, attempt,"
-            + " outcome, recovered) values (?, ?, ?, clock_timestamp(), ?, ?, 'RUNNING', ?)"
-            + " returning id",
-        Long.class,
+      boolean recovered,
+      Instant lastSeen) {
+    String error = "worker " + node + " stopped heartbeating; execution revived";
+    jdbc.update(
+        "with closed as (update kairos_job_run set outcome = 'WORKER_DIED', finished_at ="
+            + " clock_timestamp(), error = ? where job_id = ? and node = ? and outcome = 'RUNNING'"
+            + " returning id) insert into kairos_job_run (job_id, job_type, scheduled_for,"
+            + " started_at, finished_at, node, attempt, outcome, error, recovered) select ?, ?, ?,"
+            + " coalesce(?::timestamptz, clock_timestamp()), clock_timestamp(), ?, ?, 'WORKER_DIED', ?, ?"
+            + " where not exists (select 1 from closed)",
+        error,
+        jobId,
+        node,
         jobId,
         jobType,
         Timestamp.from(scheduledFor),
+        lastSeen == null ? null : Timestamp.from(lastSeen),
         node,
         attempt,
+        error,
         recovered);
-  }
-
-  /** Finishes a RUNNING attempt; false if it was already finished (e.g. declared dead). */
-  public boolean finish(long runId, RunOutcome outcome, String error) {
-    return finish(runId, outcome, error, null);
-  }
-
-  /** Finishes a RUNNING attempt with the handler's note; false if it was already finished. */
-  public boolean finish(long runId, RunOutcome outcome, String error, String detail) {
-    return jdbc.update(
-            "update kairos_job_run set outcome = ?, error = ?, detail = ?,"
-                + " finished_at = clock_timestamp() where id = ? and outcome = 'RUNNING'",
-            outcome.name(),
-            truncate(error),
-            detail,
-            runId)
-        == 1;
-  }
-
-  /** Closes the attempts a dead worker left RUNNING for this job. */
-  public int markWorkerDied(String jobId, String node) {
-    return jdbc.update(
-        "update kairos_job_run set outcome = 'WORKER_DIED', finished_at = clock_timestamp(),"
-            + " error = ? where job_id = ? and node = ? and outcome = 'RUNNING'",
-        "worker " + node + " stopped heartbeating; execution revived",
-        jobId,
-        node);
   }
 
   /**
@@ -220,6 +245,10 @@ public final class RunHistory {
 
   private static String likePrefix(String prefix) {
     return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+  }
+
+  private static <T, V> Object[] column(List<T> rows, java.util.function.Function<T, V> value) {
+    return JobRegistry.column(rows, value);
   }
 
   public static String truncate(String error) {

@@ -1,12 +1,15 @@
 package io.kairos.watchdog;
 
 import com.github.kagkarlsson.scheduler.Clock;
+import io.kairos.job.JobEvent;
 import io.kairos.job.ScheduleSpec;
+import io.kairos.notification.Notifier;
 import io.kairos.registry.JobRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * Finds jobs that should have run and did not (a freshness watchdog, for a cluster): a recurring
@@ -14,12 +17,17 @@ import java.util.List;
  * {@code tolerance} + {@code grace}, and a one-time job due for longer than {@code unclaimedAfter}
  * without any worker claiming it. Stale jobs are marked in the registry; jobs that are fresh again
  * lose it.
+ *
+ * <p>A job that becomes stale is marked and its STALE notification arranged in one transaction, so
+ * each time a job goes stale it is notified once (the mark is not set again while it stays stale).
  */
 public final class StaleJobWatchdog {
 
   private final JobRegistry jobs;
   private final Clock clock;
   private final Settings settings;
+  private final TransactionOperations transactions;
+  private final Notifier notifier;
 
   /**
    * @param tolerance how many intervals a recurring job may go without success
@@ -40,10 +48,17 @@ public final class StaleJobWatchdog {
   /** The outcome of one check. */
   public record Report(List<String> stale, List<String> newlyStale, List<String> freshAgain) {}
 
-  public StaleJobWatchdog(JobRegistry jobs, Clock clock, Settings settings) {
+  public StaleJobWatchdog(
+      JobRegistry jobs,
+      Clock clock,
+      Settings settings,
+      TransactionOperations transactions,
+      Notifier notifier) {
     this.jobs = jobs;
     this.clock = clock;
     this.settings = settings;
+    this.transactions = transactions;
+    this.notifier = notifier;
   }
 
   public Report check() {
@@ -76,7 +91,15 @@ public final class StaleJobWatchdog {
         freshAgain.add(job.id());
       }
     }
-    jobs.markStale(newlyStale);
+    for (String id : newlyStale) {
+      transactions.executeWithoutResult(
+          tx -> {
+            if (jobs.markStale(id)) {
+              notifier.notify(
+                  JobEvent.STALE, id, null, "it has not run as its schedule says it should");
+            }
+          });
+    }
     jobs.clearStale(freshAgain);
     return new Report(stale, newlyStale, freshAgain);
   }

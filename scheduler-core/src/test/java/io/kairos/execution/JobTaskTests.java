@@ -215,7 +215,7 @@ class JobTaskTests {
         "update scheduled_tasks set picked = true, picked_by = 'ghost', last_heartbeat = ?,"
             + " version = version + 1 where task_instance = 'orphan'",
         java.sql.Timestamp.from(clock.now()));
-    fixture.runs.start("orphan", "noop", clock.now(), "ghost", 1, false);
+    Instant lastHeartbeat = clock.now();
 
     // Past db-scheduler's default dead-after window (5 min heartbeat × 6).
     scheduler.tick(Duration.ofHours(1));
@@ -226,6 +226,12 @@ class JobTaskTests {
     assertThat(runs)
         .extracting(JobRun::outcome)
         .containsExactly(RunOutcome.WORKER_DIED, RunOutcome.SUCCEEDED);
+    // Nothing was written when the dead attempt started; revival recorded it from the execution.
+    assertThat(runs.get(0).node()).isEqualTo("ghost");
+    assertThat(runs.get(0).attempt()).isEqualTo(1);
+    assertThat(runs.get(0).recovered()).isFalse();
+    assertThat(runs.get(0).startedAt()).isEqualTo(lastHeartbeat);
+    assertThat(runs.get(0).error()).contains("worker ghost stopped heartbeating");
     assertThat(runs.get(1).recovered()).isTrue();
     assertThat(runs.get(1).attempt()).isEqualTo(2);
     assertThat(runs.get(1).scheduledFor()).isEqualTo(runs.get(0).scheduledFor());
@@ -251,7 +257,15 @@ class JobTaskTests {
                                   fixture.jdbc.update(
                                       "update scheduled_tasks set version = version + 1, picked = false"
                                           + " where task_instance = 'contested'");
-                                  fixture.runs.markWorkerDied("contested", context.node());
+                                  // ... and records the attempt it declared dead.
+                                  fixture.runs.recordWorkerDied(
+                                      "contested",
+                                      "noop",
+                                      context.scheduledFor(),
+                                      context.node(),
+                                      context.attempt(),
+                                      false,
+                                      null);
                                 })))
                 .clock(clock)
                 .serializer(fixture.serializer)
@@ -260,9 +274,154 @@ class JobTaskTests {
 
     assertThat(ran).hasValue(1);
     assertThat(runs("contested"))
-        .extracting(JobRun::outcome)
-        .containsExactly(RunOutcome.WORKER_DIED);
+        .extracting(JobRun::outcome, JobRun::error)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                RunOutcome.WORKER_DIED, "worker manual stopped heartbeating; execution revived"));
     assertThat(fixture.jobs.find("contested").orElseThrow().state()).isEqualTo(JobState.SCHEDULED);
+  }
+
+  @Test
+  void aResultWhoseClaimWasLostIsRecordedAsDroppedWhenNobodyRecordedTheAttempt() {
+    submitter.submit(fixture.job("lost", "noop", null, ScheduleSpec.at(clock.now()), 3));
+    scheduler =
+        (ManualScheduler)
+            TestHelper.createManualScheduler(
+                    fixture.schedulerDataSource,
+                    List.of(
+                        fixture
+                            .jobTasks(clock, PersistedBackoff.DEFAULT)
+                            .task(
+                                BuiltInJobTypes.NOOP,
+                                (payload, context) ->
+                                    fixture.jdbc.update(
+                                        "update scheduled_tasks set version = version + 1"
+                                            + " where task_instance = 'lost'"))))
+                .clock(clock)
+                .serializer(fixture.serializer)
+                .build();
+    scheduler.runAnyDueExecutions();
+
+    assertThat(runs("lost"))
+        .extracting(JobRun::outcome, JobRun::error)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                RunOutcome.WORKER_DIED, "claim lost before completion; result dropped"));
+    assertThat(executionsOf("lost")).isOne();
+    assertThat(fixture.jobs.find("lost").orElseThrow().state()).isNotEqualTo(JobState.COMPLETED);
+  }
+
+  @Test
+  void anExecutionTakenOverBeforeItStartsIsNeitherRunNorRecorded() throws Exception {
+    CALLS.remove("taken");
+    submitter.submit(
+        fixture.job(
+            "taken",
+            "flaky",
+            fixture.payload("{\"failures\":0,\"permanent\":false}"),
+            ScheduleSpec.at(clock.now()),
+            3));
+    // Claimed here, then revived by another worker while it waited for a thread.
+    java.util.concurrent.CountDownLatch considered = new java.util.concurrent.CountDownLatch(1);
+    var scheduler =
+        com.github.kagkarlsson.scheduler.Scheduler.create(
+                fixture.schedulerDataSource,
+                fixture.tasks(fixture.jobTasks(clock, PersistedBackoff.DEFAULT)))
+            .clock(clock)
+            .serializer(fixture.serializer)
+            .threads(1)
+            .pollUsingLockAndFetch(0.5, 1.0)
+            .pollingInterval(Duration.ofMillis(100))
+            .addSchedulerListener(
+                new com.github.kagkarlsson.scheduler.event.AbstractSchedulerListener() {
+                  @Override
+                  public void onExecutionStart(
+                      com.github.kagkarlsson.scheduler.CurrentlyExecuting executing) {
+                    fixture.jdbc.update(
+                        "update scheduled_tasks set version = version + 1,"
+                            + " picked_by = 'elsewhere' where task_instance = 'taken'");
+                  }
+
+                  @Override
+                  public void onExecutionComplete(
+                      com.github.kagkarlsson.scheduler.task.ExecutionComplete complete) {
+                    considered.countDown();
+                  }
+                })
+            .build();
+    try {
+      scheduler.start();
+      assertThat(considered.await(1, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+    } finally {
+      scheduler.stop();
+    }
+
+    assertThat(CALLS).doesNotContainKey("taken");
+    assertThat(runs("taken")).isEmpty();
+    assertThat(fixture.jobs.find("taken").orElseThrow().runningOn()).isEqualTo("elsewhere");
+  }
+
+  @Test
+  void resultsAreWrittenTogetherAndOneWhoseClaimWasLostDropsOutWithoutFailingTheOthers()
+      throws Exception {
+    for (String id : List.of("group-a", "group-b", "group-c", "group-d")) {
+      submitter.submit(fixture.job(id, "noop", null, ScheduleSpec.at(clock.now()), 3));
+    }
+    JobTasks tasks =
+        fixture
+            .kairos(clock)
+            .jobTasks(JobTasks.Settings.DEFAULTS.withCompletionBatching(4, Duration.ofMinutes(5)));
+    long batchesBefore = tasks.completionBatches();
+    var scheduler =
+        com.github.kagkarlsson.scheduler.Scheduler.create(
+                fixture.schedulerDataSource,
+                List.of(
+                    tasks.task(
+                        BuiltInJobTypes.NOOP,
+                        (payload, context) -> {
+                          if (context.jobId().equals("group-c")) {
+                            // Revived elsewhere while it ran: its claim is gone.
+                            fixture.jdbc.update(
+                                "update scheduled_tasks set version = version + 1, picked_by ="
+                                    + " 'elsewhere' where task_instance = 'group-c'");
+                          }
+                        })))
+            .clock(clock)
+            .serializer(fixture.serializer)
+            .threads(4)
+            .pollUsingLockAndFetch(0.5, 1.0)
+            .pollingInterval(Duration.ofMillis(100))
+            .build();
+    try {
+      scheduler.start();
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofMinutes(1))
+          .until(
+              () ->
+                  runs("group-a").size()
+                          + runs("group-b").size()
+                          + runs("group-c").size()
+                          + runs("group-d").size()
+                      == 4);
+    } finally {
+      scheduler.stop();
+      tasks.close();
+    }
+
+    assertThat(tasks.completionBatches() - batchesBefore)
+        .as("one transaction for all four")
+        .isOne();
+    for (String id : List.of("group-a", "group-b", "group-d")) {
+      assertThat(runs(id)).extracting(JobRun::outcome).containsExactly(RunOutcome.SUCCEEDED);
+      assertThat(fixture.jobs.find(id).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+      assertThat(executionsOf(id)).isZero();
+    }
+    assertThat(runs("group-c"))
+        .extracting(JobRun::outcome, JobRun::error)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                RunOutcome.WORKER_DIED, "claim lost before completion; result dropped"));
+    assertThat(fixture.jobs.find("group-c").orElseThrow().runningOn()).isEqualTo("elsewhere");
   }
 
   @Test

@@ -50,15 +50,35 @@ class ClusterOverviewTests {
     fixture.jobs.finish("dead-1", JobState.DEAD, "boom");
     fixture.jdbc.update("update kairos_job set stale_since = now() where id = 'later'");
 
-    long ok = fixture.runs.start("due-1", "noop", now, "node-a", 1, false);
-    fixture.runs.finish(ok, RunOutcome.SUCCEEDED, null);
-    long failed = fixture.runs.start("due_2", "noop", now, "node-a", 1, false);
-    fixture.runs.finish(failed, RunOutcome.FAILED, "nope");
-    long old = fixture.runs.start("due_2", "noop", now, "node-a", 2, false);
-    fixture.runs.finish(old, RunOutcome.SUCCEEDED, null);
-    fixture.jdbc.update(
-        "update kairos_job_run set started_at = now() - interval '2 hours' where id = ?", old);
-    fixture.runs.start("picked", "noop", now, "node-a", 2, true);
+    fixture.runs.recordFinished(
+        List.of(
+            new RunHistory.FinishedAttempt(
+                "due-1", "noop", now, now, "node-a", 1, false, RunOutcome.SUCCEEDED, null, null),
+            new RunHistory.FinishedAttempt(
+                "due_2", "noop", now, now, "node-a", 1, false, RunOutcome.FAILED, "nope", null),
+            // Started two hours ago: outside the window.
+            new RunHistory.FinishedAttempt(
+                "due_2",
+                "noop",
+                now,
+                now.minus(Duration.ofHours(2)),
+                "node-a",
+                2,
+                false,
+                RunOutcome.SUCCEEDED,
+                null,
+                null),
+            new RunHistory.FinishedAttempt(
+                "picked",
+                "noop",
+                now,
+                now,
+                "node-a",
+                2,
+                true,
+                RunOutcome.TIMED_OUT,
+                "slow",
+                null)));
 
     fixture.nodes.register("node-a", "host", 1, Duration.ofSeconds(5));
     fixture.nodes.register("node-b", "host", 2, Duration.ofSeconds(5));
@@ -108,7 +128,7 @@ class ClusterOverviewTests {
     assertThat(total)
         .containsEntry(RunOutcome.SUCCEEDED, 1L)
         .containsEntry(RunOutcome.FAILED, 1L)
-        .containsEntry(RunOutcome.RUNNING, 1L)
+        .containsEntry(RunOutcome.TIMED_OUT, 1L)
         .hasSize(3);
     assertThat(snapshot.windowStart())
         .isEqualTo(

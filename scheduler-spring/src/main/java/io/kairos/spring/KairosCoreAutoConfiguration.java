@@ -63,16 +63,18 @@ public class KairosCoreAutoConfiguration {
 
   /**
    * The built-in types anyone may create; webhook targets and e-mail senders checked against this
-   * deployment's policy.
+   * deployment's policy, and a webhook's OAuth credential against the stored ones.
    */
   @Bean
   @ConditionalOnMissingBean
-  JobCatalogue jobCatalogue(WebhookProperties webhooks, EmailProperties email) {
+  JobCatalogue jobCatalogue(
+      WebhookProperties webhooks, EmailProperties email, CredentialStore credentials) {
     return JobCatalogue.builtIn(
         BuiltInJobTypes.all(),
         KairosJson.newObjectMapper(),
         webhooks.policy(),
-        email.senderDomains());
+        email.senderDomains(),
+        credentials::exists);
   }
 
   @Bean(destroyMethod = "")

@@ -147,7 +147,7 @@ class ComposeEnvironmentTests {
             api.bindingOf("KAIROS_ENCRYPTION_KEY", "PcZvyTFGc4Ze5j+oKVU8iL5yg14r6URx2AggXrHFmZo="))
         .hasValue("kairos.encryption");
     assertThat(worker.bindingOf("KAIROS_API_WAKEUPHORIZON", "5s")).isEmpty();
-    assertThat(api.bindingOf("KAIROS_EMAIL_HOST", "mailpit")).isEmpty();
+    assertThat(api.bindingOf("KAIROS_WORKER_LEASEMARGIN", "2s")).isEmpty();
     assertThat(api.bindingOf("KAIROS_API_KEYS_0_SHA", "00")).isEmpty();
   }
 

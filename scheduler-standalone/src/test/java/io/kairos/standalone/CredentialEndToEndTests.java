@@ -5,7 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import com.zaxxer.hikari.HikariDataSource;
 import io.kairos.api.ApiApplication;
+import io.kairos.crypto.EncryptionKey;
+import io.kairos.crypto.SecretCipher;
+import io.kairos.jobtype.oauth.CredentialStore;
+import io.kairos.jobtype.oauth.GrantType;
+import io.kairos.jobtype.oauth.NewCredential;
+import io.kairos.outbound.OutboundPolicy;
+import io.kairos.outbound.Resolver;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -26,6 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * OAuth credentials through the API, renewed by the worker from a local token endpoint (loopback
@@ -39,6 +48,8 @@ class CredentialEndToEndTests {
   static final String CLIENT_SECRET = "cs-e2e-secret-5f1a9c";
   static final String REFRESH_TOKEN = "rt-e2e-secret-8d2b47";
   static final String ACCESS_TOKEN = "at-e2e-secret-3e6c10";
+  static final String RETIRED_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+  static final String UNKNOWN_KEY = "HxweHRwbGhkYFxYVFBMSERAPDg0MCwoJCAcGBQQDAgE=";
 
   static KairosUnderTest kairos;
   static HttpServer idp;
@@ -50,8 +61,19 @@ class CredentialEndToEndTests {
     idp.createContext(
         "/token",
         exchange -> {
-          exchange.getRequestBody().readAllBytes();
+          String form =
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
           tokenRequests.incrementAndGet();
+          if (form.contains("refresh_token=rt-refused")) {
+            byte[] refusal =
+                "{\"error\":\"invalid_grant\",\"error_description\":\"revoked\"}"
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(400, refusal.length);
+            exchange.getResponseBody().write(refusal);
+            exchange.close();
+            return;
+          }
           byte[] body =
               ("{\"access_token\":\""
                       + ACCESS_TOKEN
@@ -66,6 +88,7 @@ class CredentialEndToEndTests {
     List<String> common =
         List.of(
             "--kairos.encryption.key=" + ENCRYPTION_KEY,
+            "--kairos.encryption.retired-keys=k0:" + RETIRED_KEY,
             "--kairos.oauth.require-https=false",
             "--kairos.oauth.allowed-networks=127.0.0.0/8",
             "--kairos.oauth.allowed-ports=" + idp.getAddress().getPort());
@@ -284,5 +307,137 @@ class CredentialEndToEndTests {
       kairos.assertProblem(refused, 400, "payload.url");
     }
     kairos.assertProblem(kairos.get("/api/v1/jobs/w-private"), 404, null);
+  }
+
+  @Test
+  void aRefusedCredentialIsReauthorisedAndItsDeadRefreshJobRequeuedTogether() throws Exception {
+    String refused = credential("reauth-me").replace(REFRESH_TOKEN, "rt-refused-1");
+    assertThat(kairos.post("/api/v1/oauth/credentials", refused).statusCode()).isEqualTo(201);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> "DEAD".equals(kairos.state("oauth-refresh:reauth-me")));
+    JsonNode before = kairos.body(kairos.get("/api/v1/oauth/credentials/reauth-me"));
+    assertThat(before.get("status").asText()).isEqualTo("REAUTH_REQUIRED");
+    assertThat(before.get("statusReason").asText()).contains("invalid_grant");
+
+    kairos.assertProblem(
+        kairos.post("/api/v1/oauth/credentials/reauth-me/reauthorise", "{}"), 400, "refreshToken");
+    kairos.assertProblem(
+        kairos.post(
+            "/api/v1/oauth/credentials/reauth-me/reauthorise",
+            "{\"refreshToken\":\"x\",\"password\":\"p\"}"),
+        400,
+        "password");
+    kairos.assertProblem(
+        kairos.post("/api/v1/oauth/credentials/nobody/reauthorise", "{\"refreshToken\":\"x\"}"),
+        404,
+        null);
+    kairos.assertProblem(
+        kairos.send(
+            "POST",
+            "/api/v1/oauth/credentials/reauth-me/reauthorise",
+            "{\"refreshToken\":\"x\"}",
+            KairosUnderTest.READER_KEY),
+        403,
+        null);
+    assertThat(kairos.state("oauth-refresh:reauth-me")).as("nothing changed").isEqualTo("DEAD");
+
+    HttpResponse<String> reauthorised =
+        kairos.post(
+            "/api/v1/oauth/credentials/reauth-me/reauthorise",
+            "{\"refreshToken\":\"" + REFRESH_TOKEN + "\"}");
+    assertThat(reauthorised.statusCode()).as(reauthorised.body()).isEqualTo(200);
+    assertNoSecret(reauthorised);
+    assertThat(kairos.body(reauthorised).get("status").asText()).isEqualTo("ACTIVE");
+    assertThat(kairos.state("oauth-refresh:reauth-me")).isIn("SCHEDULED", "RUNNING");
+
+    // The requeued refresh job runs with the new refresh token and schedules its next run.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                kairos
+                    .body(kairos.get("/api/v1/oauth/credentials/reauth-me"))
+                    .get("hasAccessToken")
+                    .asBoolean());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> "SCHEDULED".equals(kairos.state("oauth-refresh:reauth-me")));
+  }
+
+  @Test
+  void resealMovesSecretsOffARetiredKeyAndReportsWhatRemainsUnderOtherKeys() throws Exception {
+    OutboundPolicy local =
+        new OutboundPolicy(List.of(), true, List.of())
+            .withAllowedPorts(List.of(idp.getAddress().getPort()));
+    try (HikariDataSource db = kairos.db.dataSource(1)) {
+      // Stored before the rotation, under k0 (now retired), and under a key nobody has any more.
+      for (String[] sealedWith :
+          List.of(
+              new String[] {"legacy", "k0", RETIRED_KEY},
+              new String[] {"mystery", "k9", UNKNOWN_KEY})) {
+        new CredentialStore(
+                db,
+                new SecretCipher(EncryptionKey.of(sealedWith[1], sealedWith[2]), List.of()),
+                local,
+                Resolver.SYSTEM,
+                false)
+            .create(
+                new NewCredential(
+                    sealedWith[0],
+                    tokenEndpoint(),
+                    GrantType.CLIENT_CREDENTIALS,
+                    "kairos",
+                    CLIENT_SECRET,
+                    null,
+                    null,
+                    null,
+                    "test"));
+      }
+
+      HttpResponse<String> first = kairos.post("/api/v1/oauth/credentials/reseal", null);
+      assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+      assertThat(first.body()).doesNotContain(CLIENT_SECRET);
+      JsonNode report = kairos.body(first);
+      assertThat(report.get("currentKeyId").asText()).isEqualTo("k1");
+      assertThat(report.get("resealed").asInt()).isGreaterThanOrEqualTo(1);
+      assertThat(report.get("unreadable").asInt()).isEqualTo(1);
+      assertThat(report.get("remainingUnderOldKeys").asLong()).isEqualTo(1);
+      assertThat(report.get("secretsByKeyId").get("k9").asLong()).isEqualTo(1);
+      assertThat(report.get("secretsByKeyId").has("k0")).isFalse();
+      assertThat(
+              new JdbcTemplate(db)
+                  .queryForObject(
+                      "select client_secret from kairos_oauth_credential where id = 'legacy'",
+                      String.class))
+          .startsWith("v1:k1:");
+
+      kairos.assertProblem(
+          kairos.send("POST", "/api/v1/oauth/credentials/reseal", null, KairosUnderTest.READER_KEY),
+          403,
+          null);
+      assertThat(kairos.delete("/api/v1/oauth/credentials/mystery").statusCode()).isEqualTo(204);
+      JsonNode second = kairos.body(kairos.post("/api/v1/oauth/credentials/reseal", null));
+      assertThat(second.get("resealed").asInt()).isZero();
+      assertThat(second.get("remainingUnderOldKeys").asLong()).isZero();
+    }
+  }
+
+  @Test
+  void aWebhookMayNameOnlyAStoredCredential() throws Exception {
+    assertThat(kairos.post("/api/v1/oauth/credentials", credential("hooks-crm")).statusCode())
+        .isEqualTo(201);
+    String webhook =
+        "{\"type\":\"webhook\",\"id\":\"%s\",\"payload\":{\"url\":\"https://93.184.215.14/hook\","
+            + "\"auth\":{\"oauthCredential\":\"%s\"}}}";
+    kairos.assertProblem(
+        kairos.post("/api/v1/jobs", webhook.formatted("w-no-cred", "nobody")),
+        400,
+        "payload.auth.oauthCredential");
+    kairos.assertProblem(kairos.get("/api/v1/jobs/w-no-cred"), 404, null);
+    HttpResponse<String> created =
+        kairos.post("/api/v1/jobs", webhook.formatted("w-cred", "hooks-crm"));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertNoSecret(created);
   }
 }

@@ -18,9 +18,12 @@ import io.kairos.core.Kairos;
 import io.kairos.execution.JobTask;
 import io.kairos.execution.JobTasks;
 import io.kairos.execution.LeaseGuard;
+import io.kairos.execution.RescheduleListener;
 import io.kairos.jobtype.log.LogHandler;
 import io.kairos.jobtype.noop.NoopHandler;
+import io.kairos.jobtype.oauth.CredentialStore;
 import io.kairos.jobtype.retention.RetentionHandler;
+import io.kairos.notification.Notifications;
 import io.kairos.registry.JobRegistry;
 import io.kairos.serialization.KairosJson;
 import io.kairos.spring.EmailProperties;
@@ -57,26 +60,41 @@ class WorkerConfiguration {
 
   /**
    * Payloads are checked as the API checks them, webhook targets against this worker's policy and
-   * e-mail senders against its allowed sender domains (a payload that fails here fails its job
-   * permanently); a worker also runs the operator-only types.
+   * e-mail senders against its allowed sender domains, a webhook's OAuth credential against the
+   * stored ones (a payload that fails here fails its job permanently); a worker also runs the
+   * operator-only types.
    */
   @Bean
-  JobCatalogue jobCatalogue(WebhookProperties webhooks, EmailProperties email) {
+  JobCatalogue jobCatalogue(
+      WebhookProperties webhooks, EmailProperties email, CredentialStore credentials) {
     return JobCatalogue.builtIn(
         BuiltInJobTypes.runnable(),
         KairosJson.newObjectMapper(),
         webhooks.policy(),
-        email.senderDomains());
+        email.senderDomains(),
+        credentials::exists);
   }
 
-  /** The steps every task shares: start, run, record, the persisted retry tier, revival. */
+  /**
+   * The steps every task shares: start, run, record (results written in groups, and notified), the
+   * persisted retry tier, revival. Reschedules written by a group commit are told to the near-due
+   * trigger, as db-scheduler's own reschedules are through its listener.
+   */
   @Bean(destroyMethod = "close")
-  JobTasks jobTasks(Kairos kairos, WorkerProperties properties, KairosMetrics metrics) {
+  JobTasks jobTasks(
+      Kairos kairos,
+      WorkerProperties properties,
+      KairosMetrics metrics,
+      Optional<RescheduleListener> rescheduled,
+      Notifications notifications) {
     return kairos.jobTasks(
         JobTasks.Settings.DEFAULTS
             .withBackoff(properties.retry().backoff())
             .withTimeouts(properties.timeouts())
-            .withObserver(metrics));
+            .withObserver(metrics)
+            .withCompletionBatching(properties.completionBatchSize(), properties.completionLinger())
+            .withRescheduled(rescheduled.orElse(RescheduleListener.NONE))
+            .withNotifier(notifications));
   }
 
   @Bean

@@ -4,6 +4,8 @@ import io.kairos.execution.PersistedBackoff;
 import io.kairos.execution.TimeoutPolicy;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.lang.management.ManagementFactory;
@@ -29,6 +31,10 @@ import org.springframework.validation.annotation.Validated;
  * @param defaultTimeout how long an attempt may run when neither the job nor its type sets a
  *     timeout
  * @param typeTimeouts per job type (key: type name), overriding {@code defaultTimeout}
+ * @param completionBatchSize at most this many attempt results are written in one transaction
+ *     (group commit)
+ * @param completionLinger how long a result waits for others to share its transaction; adds at most
+ *     this much to each completion, and lets a busy worker commit once for many results
  */
 @Validated
 @ConfigurationProperties("kairos.worker")
@@ -40,13 +46,18 @@ public record WorkerProperties(
     @NotNull @DefaultValue("10s") Duration clockRefresh,
     @NotNull @DefaultValue("2s") Duration leaseMargin,
     @NotNull @DefaultValue("1h") Duration defaultTimeout,
-    Map<String, Duration> typeTimeouts) {
+    Map<String, Duration> typeTimeouts,
+    @Min(1) @Max(10_000) @DefaultValue("100") int completionBatchSize,
+    @NotNull @DefaultValue("2ms") Duration completionLinger) {
 
   public WorkerProperties {
     if (nodeName == null || nodeName.isBlank()) {
       nodeName = defaultNodeName();
     }
     typeTimeouts = typeTimeouts == null ? Map.of() : Map.copyOf(typeTimeouts);
+    if (completionLinger != null && completionLinger.isNegative()) {
+      throw new IllegalArgumentException("kairos.worker.completion-linger must not be negative");
+    }
   }
 
   public TimeoutPolicy timeouts() {

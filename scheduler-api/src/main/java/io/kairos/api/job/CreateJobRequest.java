@@ -1,7 +1,10 @@
 package io.kairos.api.job;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
+import java.util.List;
 
 /**
  * The body of {@code POST /api/v1/jobs}. {@code payload} is the job type's payload, a JSON object
@@ -46,4 +49,14 @@ public record CreateJobRequest(
                 "ISO-8601 duration, PT0S to P7D, default PT1M: how late a one-time job may still"
                     + " start; an 'at' further in the past than this is refused",
             example = "PT1M")
-        String misfireGrace) {}
+        String misfireGrace,
+    @ArraySchema(
+            arraySchema =
+                @Schema(
+                    description =
+                        "who is told when this job fails, dies, is missed, goes stale or is"
+                            + " recovered (besides the targets configured on the workers); at"
+                            + " most 10"),
+            maxItems = 10)
+        @JsonProperty("notify")
+        List<NotifyRequest> notifyTargets) {}

@@ -15,15 +15,18 @@ import io.kairos.control.JobControl;
 import io.kairos.control.JobSubmitter;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.Job;
+import io.kairos.job.JobEvent;
 import io.kairos.job.JobFilter;
 import io.kairos.job.JobRun;
 import io.kairos.job.JobState;
 import io.kairos.job.JobType;
 import io.kairos.job.NewJob;
+import io.kairos.job.NotifyTarget;
 import io.kairos.job.OperatorJobException;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.job.UnknownJobException;
 import io.kairos.jobtype.oauth.OAuthTokenRefreshPayload;
+import io.kairos.notification.Notifications;
 import io.kairos.registry.JobRegistry;
 import io.kairos.registry.RunHistory;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +36,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -103,6 +107,11 @@ public class JobService {
       throw new InvalidJobException("id", "must not be '.' or '..'");
     }
     refuseReservedId(request.id(), caller);
+    if (request.id() != null && request.id().startsWith(NewJob.NOTIFICATION_PREFIX)) {
+      throw new InvalidJobException(
+          "id",
+          "must not start with '" + NewJob.NOTIFICATION_PREFIX + "' (Kairos's notifications)");
+    }
     JobType<?> type = catalogue.require(request.type());
     JsonNode payload =
         request.payload() == null || request.payload().isNull()
@@ -118,6 +127,7 @@ public class JobService {
     int priority = request.priority() == null ? 0 : request.priority();
     Duration timeout = duration("timeout", request.timeout());
     Duration misfireGrace = duration("misfireGrace", request.misfireGrace());
+    List<NotifyTarget> notify = notifyTargets(request.notifyTargets());
     NewJob job =
         new NewJob(
             id,
@@ -130,7 +140,8 @@ public class JobService {
             hash(request, id),
             caller.name(),
             timeout,
-            misfireGrace);
+            misfireGrace,
+            notify);
     refuseMissed(schedule, now, job.misfireGrace());
     quotas.checkStatic(caller, schedule, priority, timeout, now);
     if (!jobs.exists(id)) {
@@ -138,6 +149,39 @@ public class JobService {
       quotas.checkCreation(caller, payload.toString().getBytes(StandardCharsets.UTF_8).length);
     }
     return submitter.submit(job);
+  }
+
+  /** Each target checked as its job would be: a webhook URL by the outbound policy, an address. */
+  private List<NotifyTarget> notifyTargets(List<NotifyRequest> requested) {
+    if (requested == null) {
+      return List.of();
+    }
+    if (requested.size() > NewJob.MAX_NOTIFY_TARGETS) {
+      throw new InvalidJobException(
+          "notify", "names more than " + NewJob.MAX_NOTIFY_TARGETS + " targets");
+    }
+    List<NotifyTarget> targets = new ArrayList<>();
+    for (int i = 0; i < requested.size(); i++) {
+      String field = "notify[" + i + "]";
+      NotifyRequest target = requested.get(i);
+      if (target == null) {
+        throw new InvalidJobException(field, "must be an object with 'webhook' or 'email'");
+      }
+      Set<JobEvent> events = EnumSet.noneOf(JobEvent.class);
+      if (target.events() != null) {
+        for (int j = 0; j < target.events().size(); j++) {
+          events.add(NotifyTarget.event(field + ".events[" + j + "]", target.events().get(j)));
+        }
+      }
+      try {
+        NotifyTarget checked = new NotifyTarget(target.webhook(), target.email(), events);
+        Notifications.check(catalogue, checked, json);
+        targets.add(checked);
+      } catch (InvalidJobException e) {
+        throw new InvalidJobException(field + "." + e.field(), e.reason());
+      }
+    }
+    return targets;
   }
 
   public JobResponse get(String id) {

@@ -104,6 +104,39 @@ class CredentialController {
   }
 
   @Operation(
+      operationId = "reauthoriseCredential",
+      summary = "Give a credential new secrets and renew its tokens again",
+      description =
+          "For a credential the token endpoint refused (status REAUTH_REQUIRED): seals the new"
+              + " refreshToken (and clientSecret, if given), makes the credential ACTIVE and, in"
+              + " the same transaction, requeues its dead refresh job (or resubmits an ended one,"
+              + " or runs a waiting one now). The response never carries a secret.")
+  @ApiResponse(
+      responseCode = "200",
+      description = "reauthorised",
+      content = @Content(schema = @Schema(implementation = CredentialResponse.class)))
+  @RequiresScope(Scope.ADMIN)
+  @PostMapping(path = "/{id}/reauthorise", consumes = MediaType.APPLICATION_JSON_VALUE)
+  CredentialResponse reauthorise(
+      @PathVariable String id, @RequestBody ReauthoriseRequest request, Principal caller) {
+    return credentials.reauthorise(id, request, caller.getName());
+  }
+
+  @Operation(
+      operationId = "resealCredentials",
+      summary = "Re-seal every stored secret under the current encryption key",
+      description =
+          "After a key rotation (new KAIROS_ENCRYPTION_KEY and KAIROS_ENCRYPTION_KEY_ID, the old"
+              + " key in KAIROS_ENCRYPTION_RETIRED_KEYS): re-seals what is under a retired key and"
+              + " reports how many secrets remain under other key ids. When none remain, the"
+              + " retired key can be dropped.")
+  @RequiresScope(Scope.ADMIN)
+  @PostMapping("/reseal")
+  ResealResponse reseal() {
+    return credentials.reseal();
+  }
+
+  @Operation(
       operationId = "deleteCredential",
       summary = "Delete a credential and its secrets",
       description =

@@ -8,7 +8,10 @@ import io.kairos.api.problem.ApiProblem;
 import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.control.JobControl;
 import io.kairos.control.JobSubmitter;
+import io.kairos.job.InvalidJobException;
+import io.kairos.job.Job;
 import io.kairos.job.JobSource;
+import io.kairos.job.JobState;
 import io.kairos.job.JobStateConflict;
 import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
@@ -21,6 +24,7 @@ import io.kairos.jobtype.oauth.OAuthCredential;
 import io.kairos.jobtype.oauth.OAuthTokenRefreshPayload;
 import io.kairos.registry.JobRegistry;
 import io.kairos.serialization.KairosJson;
+import io.kairos.wakeup.DueListener;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -47,7 +51,14 @@ class CredentialService {
   private final JobRegistry jobs;
   private final TransactionTemplate transactions;
   private final Clock clock;
+  private final DueListener dueListener;
   private final ObjectMapper json = KairosJson.newObjectMapper();
+
+  /** Re-sealing pages through credentials this many at a time. */
+  static final int RESEAL_BATCH = 100;
+
+  /** As long as a secret may be when a credential is created. */
+  static final int MAX_SECRET = 8192;
 
   CredentialService(
       CredentialStore store,
@@ -55,13 +66,15 @@ class CredentialService {
       JobControl control,
       JobRegistry jobs,
       PlatformTransactionManager transactionManager,
-      Clock clock) {
+      Clock clock,
+      DueListener dueListener) {
     this.store = store;
     this.submitter = submitter;
     this.control = control;
     this.jobs = jobs;
     this.transactions = new TransactionTemplate(transactionManager);
     this.clock = clock;
+    this.dueListener = dueListener;
   }
 
   CredentialResponse create(CreateCredentialRequest request, String caller) {
@@ -128,6 +141,87 @@ class CredentialService {
             null,
             null),
         JobSource.SYSTEM);
+  }
+
+  /**
+   * New secrets for a credential (typically one the token endpoint refused): sealed, the credential
+   * ACTIVE again, and its refresh job brought back in the same transaction — requeued if dead,
+   * resubmitted if it ended, run now if it waits; a running or paused one is left as it is (a run
+   * under way reads the credential again).
+   */
+  CredentialResponse reauthorise(String id, ReauthoriseRequest request, String caller) {
+    OAuthCredential existing = store.find(id).orElseThrow(() -> unknown(id));
+    String refreshToken = secret("refreshToken", request.refreshToken());
+    String clientSecret = secret("clientSecret", request.clientSecret());
+    if (existing.grantType() == GrantType.REFRESH_TOKEN && refreshToken == null) {
+      throw new InvalidJobException("refreshToken", "is required for the refresh_token grant");
+    }
+    if (existing.grantType() == GrantType.CLIENT_CREDENTIALS) {
+      if (refreshToken != null) {
+        throw new InvalidJobException("refreshToken", "has no use with client_credentials");
+      }
+      if (clientSecret == null) {
+        throw new InvalidJobException(
+            "clientSecret", "is required to reauthorise a client_credentials credential");
+      }
+    }
+    if (clientSecret != null && existing.clientAuthentication() == ClientAuthentication.NONE) {
+      throw new InvalidJobException("clientSecret", "is not sent with clientAuthentication 'none'");
+    }
+    OAuthCredential updated;
+    try {
+      updated =
+          transactions.execute(
+              tx -> {
+                OAuthCredential stored =
+                    store
+                        .reauthorise(id, refreshToken, clientSecret)
+                        .orElseThrow(() -> unknown(id));
+                reviveRefreshJob(id, caller);
+                return stored;
+              });
+    } catch (IllegalStateException e) {
+      if (String.valueOf(e.getMessage()).contains("KAIROS_ENCRYPTION_KEY")) {
+        throw noKey();
+      }
+      throw e;
+    }
+    dueListener.scheduled(clock.now());
+    return CredentialResponse.of(updated, OAuthTokenRefreshPayload.jobIdFor(id));
+  }
+
+  private void reviveRefreshJob(String credentialId, String caller) {
+    String jobId = OAuthTokenRefreshPayload.jobIdFor(credentialId);
+    Job job = jobs.find(jobId).orElse(null);
+    if (job == null || (job.state().terminal() && job.state() != JobState.DEAD)) {
+      submitRefreshJob(credentialId, caller);
+    } else if (job.state() == JobState.DEAD) {
+      jobs.requeueDead(jobId);
+    } else if (job.state() == JobState.SCHEDULED) {
+      jobs.runNow(job.type(), jobId, clock.now());
+    }
+  }
+
+  private static String secret(String field, String value) {
+    if (value == null) {
+      return null;
+    }
+    if (value.isEmpty() || value.length() > MAX_SECRET) {
+      throw new InvalidJobException(field, "must be 1 to " + MAX_SECRET + " characters");
+    }
+    return value;
+  }
+
+  /** Re-seals every credential's secrets under the current key and reports what is left. */
+  ResealResponse reseal() {
+    try {
+      return ResealResponse.of(store.resealAll(RESEAL_BATCH));
+    } catch (IllegalStateException e) {
+      if (String.valueOf(e.getMessage()).contains("KAIROS_ENCRYPTION_KEY")) {
+        throw noKey();
+      }
+      throw e;
+    }
   }
 
   Page<CredentialResponse> list(String cursor, Integer limit) {

@@ -174,7 +174,32 @@ class JobControllerTests {
         Arguments.of("{\"type\":\"noop\",\"priority\":1001}", "priority"),
         Arguments.of("{\"type\":\"noop\",\"priority\":\"high\"}", "priority"),
         Arguments.of("{\"type\":\"noop\",\"maxAttempts\":0}", "maxAttempts"),
-        Arguments.of("{\"type\":\"noop\",\"maxAttempts\":101}", "maxAttempts"));
+        Arguments.of("{\"type\":\"noop\",\"maxAttempts\":101}", "maxAttempts"),
+        Arguments.of("{\"type\":\"noop\",\"id\":\"notify:dead:x:1:2\"}", "id"),
+        Arguments.of("{\"type\":\"noop\",\"notify\":\"ops@example.com\"}", "notify"),
+        Arguments.of("{\"type\":\"noop\",\"notify\":[{}]}", "notify[0].webhook"),
+        Arguments.of(
+            "{\"type\":\"noop\",\"notify\":[{\"webhook\":\"https://a.example.com\","
+                + "\"email\":\"ops@example.com\"}]}",
+            "notify[0].webhook"),
+        Arguments.of(
+            "{\"type\":\"noop\",\"notify\":[{\"email\":\"ops@example.com\"},"
+                + "{\"webhook\":\"ftp://a.example.com/x\"}]}",
+            "notify[1].webhook"),
+        Arguments.of(
+            "{\"type\":\"noop\",\"notify\":[{\"email\":\"not an address\"}]}", "notify[0].email"),
+        Arguments.of(
+            "{\"type\":\"noop\",\"notify\":[{\"email\":\"ops@example.com\","
+                + "\"events\":[\"DEAD\",\"EXPLODED\"]}]}",
+            "notify[0].events[1]"),
+        Arguments.of(
+            "{\"type\":\"noop\",\"notify\":["
+                + "{\"email\":\"a@example.com\"},".repeat(10)
+                + "{\"email\":\"a@example.com\"}]}",
+            "notify"),
+        Arguments.of(
+            "{\"type\":\"noop\",\"notify\":[{\"email\":\"ops@example.com\",\"cc\":1}]}",
+            "notify[0].cc"));
   }
 
   @ParameterizedTest

@@ -1,12 +1,15 @@
 package io.kairos.bench.measure;
 
+import com.github.kagkarlsson.scheduler.SystemClock;
 import io.kairos.bench.cluster.Await;
 import io.kairos.bench.cluster.BenchDatabase;
 import io.kairos.bench.cluster.Cluster;
 import io.kairos.bench.cluster.NodeProcess;
 import io.kairos.job.JobRun;
 import io.kairos.job.RunOutcome;
+import io.kairos.registry.JobRegistry;
 import io.kairos.registry.RunHistory;
+import io.kairos.serialization.KairosJson;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -89,14 +92,28 @@ public final class Failover {
     BeforeKill beforeKill = beforeKill(jobId);
     Instant killedAt = beforeKill.now();
     cluster.kill(victim);
-    Optional<Rerun> rerun =
+    // An attempt's history row is written when it ends, so the re-run shows first as another
+    // worker's claim; its row, with when it started, follows once it has run its course.
+    Optional<String> reclaimed =
         Await.until(
             bound,
             POLL,
             () -> {
               cluster.requireIntact();
-              return rerun(jobId);
+              return rerun(jobId).isPresent()
+                  ? Optional.of("done")
+                  : runningOn(jobId).filter(other -> !other.equals(node));
             });
+    Optional<Rerun> rerun =
+        reclaimed.isEmpty()
+            ? Optional.empty()
+            : Await.until(
+                jobDuration.plus(PICK_SLACK),
+                POLL,
+                () -> {
+                  cluster.requireIntact();
+                  return rerun(jobId);
+                });
     Optional<Instant> declaredDead = declaredDead(jobId, node);
     return new FailoverRound(
         round,
@@ -108,11 +125,13 @@ public final class Failover {
         rerun.map(Rerun::node));
   }
 
+  /** The worker that holds the job's execution: its claim, since nothing is written at a start. */
   private Optional<String> runningOn(String jobId) {
-    return runs(jobId).stream()
-        .filter(r -> r.outcome() == RunOutcome.RUNNING)
-        .map(JobRun::node)
-        .findFirst();
+    return new JobRegistry(
+            new SingleConnectionDataSource(database.connection(), true),
+            KairosJson.newObjectMapper(),
+            new SystemClock())
+        .runningOn(jobId);
   }
 
   /** The database's now and the execution's last heartbeat, read together just before the kill. */

@@ -113,6 +113,14 @@ public final class CredentialStore {
         .findFirst();
   }
 
+  /** Whether a credential with this id is stored (in any status). */
+  public boolean exists(String id) {
+    Integer n =
+        jdbc.queryForObject(
+            "select count(*) from kairos_oauth_credential where id = ?", Integer.class, id);
+    return n != null && n > 0;
+  }
+
   /** Credentials in id order after {@code afterId} (null: from the start); never their secrets. */
   public List<OAuthCredential> list(String afterId, int limit) {
     if (limit < 1) {
@@ -197,6 +205,89 @@ public final class CredentialStore {
               s.version());
     }
     return done;
+  }
+
+  /** What {@link #resealAll} did, and which keys the stored secrets are sealed under now. */
+  public record ResealReport(
+      String currentKeyId, int resealed, int unreadable, Map<String, Long> secretsByKeyId) {
+
+    /** Secrets still sealed under a key other than the current one. */
+    public long underOldKeys() {
+      return secretsByKeyId.entrySet().stream()
+          .filter(e -> !e.getKey().equals(currentKeyId))
+          .mapToLong(Map.Entry::getValue)
+          .sum();
+    }
+  }
+
+  /**
+   * Re-seals every credential whose secrets are not all under the current key, one pass in id
+   * order, {@code batch} rows at a time. A credential whose secrets cannot be opened (sealed under
+   * a key this process does not have) is counted as unreadable and left as it is; one changed
+   * meanwhile (its version moved) is left to the next pass. Then counts the secrets per key id.
+   */
+  public ResealReport resealAll(int batch) {
+    SecretCipher c = requireCipher();
+    String current = "v1:" + c.currentKeyId() + ":%";
+    String after = "";
+    int resealed = 0;
+    int unreadable = 0;
+    while (true) {
+      List<Map<String, Object>> rows =
+          jdbc.queryForList(
+              "select id, version, client_secret, refresh_token, access_token from"
+                  + " kairos_oauth_credential where id > ? and ((client_secret is not null and"
+                  + " client_secret not like ?) or (refresh_token is not null and refresh_token"
+                  + " not like ?) or (access_token is not null and access_token not like ?))"
+                  + " order by id limit ?",
+              after,
+              current,
+              current,
+              current,
+              batch);
+      for (Map<String, Object> row : rows) {
+        String id = (String) row.get("id");
+        after = id;
+        String clientSecret;
+        String refreshToken;
+        String accessToken;
+        try {
+          clientSecret = open(id, "client_secret", (String) row.get("client_secret"));
+          refreshToken = open(id, "refresh_token", (String) row.get("refresh_token"));
+          accessToken = open(id, "access_token", (String) row.get("access_token"));
+        } catch (SecretCipher.SecretUnreadable e) {
+          unreadable++;
+          continue;
+        }
+        resealed +=
+            jdbc.update(
+                "update kairos_oauth_credential set client_secret = ?, refresh_token = ?,"
+                    + " access_token = ? where id = ? and version = ?",
+                seal(c, id, "client_secret", clientSecret),
+                seal(c, id, "refresh_token", refreshToken),
+                seal(c, id, "access_token", accessToken),
+                id,
+                ((Number) row.get("version")).longValue());
+      }
+      if (rows.size() < batch) {
+        break;
+      }
+    }
+    return new ResealReport(c.currentKeyId(), resealed, unreadable, secretsByKeyId());
+  }
+
+  /** How many stored secrets are sealed under each key id. */
+  public Map<String, Long> secretsByKeyId() {
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    jdbc.query(
+        "select split_part(s, ':', 2) as key_id, count(*) from (select client_secret as s from"
+            + " kairos_oauth_credential union all select refresh_token from"
+            + " kairos_oauth_credential union all select access_token from"
+            + " kairos_oauth_credential) secrets where s is not null group by 1",
+        rs -> {
+          counts.put(rs.getString(1), rs.getLong(2));
+        });
+    return counts;
   }
 
   // --- for the refresh job ---

@@ -145,6 +145,16 @@ public final class OAuthTokenRefreshHandler implements JobHandler<OAuthTokenRefr
 
   /** Expiry minus the margin, the margin at most half the token's lifetime; null if unknown. */
   Instant dueAt(String accessToken, Instant expiresAt, Instant refreshedAt) {
+    return dueAt(margin, accessToken, expiresAt, refreshedAt);
+  }
+
+  /**
+   * When a token is due for refresh: its expiry minus {@code margin}, the margin at most half the
+   * token's lifetime; null if unknown. Jobs that use the token ({@link AccessTokens}) refresh it
+   * from the same moment.
+   */
+  static Instant dueAt(
+      Duration margin, String accessToken, Instant expiresAt, Instant refreshedAt) {
     if (accessToken == null || expiresAt == null) {
       return null;
     }

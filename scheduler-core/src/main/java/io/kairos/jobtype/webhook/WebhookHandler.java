@@ -1,6 +1,7 @@
 package io.kairos.jobtype.webhook;
 
 import com.github.kagkarlsson.scheduler.Clock;
+import io.kairos.job.BearerTokens;
 import io.kairos.job.JobContext;
 import io.kairos.job.JobHandler;
 import io.kairos.job.PermanentJobFailure;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -31,6 +33,10 @@ import java.util.TreeSet;
  * {@link OutboundPolicy} refuses, before or after DNS resolution or on a redirect. The status and
  * the start of the response body go to the attempt's history, without the request's header and
  * query values should the receiver echo them.
+ *
+ * <p>A payload naming an OAuth credential ({@code auth.oauthCredential}) is sent with {@code
+ * Authorization: Bearer} and the credential's current access token, fetched (and refreshed first if
+ * need be) through {@link BearerTokens} on every try; the token goes nowhere else.
  */
 public final class WebhookHandler implements JobHandler<WebhookPayload> {
 
@@ -44,17 +50,31 @@ public final class WebhookHandler implements JobHandler<WebhookPayload> {
   private final WebhookSigner signer;
   private final Duration defaultTimeout;
   private final Clock clock;
+  private final BearerTokens bearerTokens;
 
   /**
    * @param signer null when no signing secret is configured: then every webhook fails permanently,
    *     as unsigned requests are never sent
+   * @param bearerTokens access tokens of stored OAuth credentials; null when this worker has none
+   *     (then a webhook naming a credential fails permanently)
    */
   public WebhookHandler(
-      OutboundHttp http, WebhookSigner signer, Duration defaultTimeout, Clock clock) {
+      OutboundHttp http,
+      WebhookSigner signer,
+      Duration defaultTimeout,
+      Clock clock,
+      BearerTokens bearerTokens) {
     this.http = Objects.requireNonNull(http, "http");
     this.signer = signer;
     this.defaultTimeout = Objects.requireNonNull(defaultTimeout, "defaultTimeout");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.bearerTokens = bearerTokens;
+  }
+
+  /** Without OAuth credentials. */
+  public WebhookHandler(
+      OutboundHttp http, WebhookSigner signer, Duration defaultTimeout, Clock clock) {
+    this(http, signer, defaultTimeout, clock, null);
   }
 
   @Override
@@ -74,6 +94,17 @@ public final class WebhookHandler implements JobHandler<WebhookPayload> {
       headers.put("Content-Type", contentType);
     }
     payload.headers().forEach(headers::put);
+    String bearer = null;
+    if (payload.auth() != null) {
+      if (bearerTokens == null) {
+        throw new PermanentJobFailure(
+            "this webhook names OAuth credential '"
+                + payload.auth().oauthCredential()
+                + "', and this worker has no OAuth credentials");
+      }
+      bearer = bearerTokens.currentAccessToken(payload.auth().oauthCredential());
+      headers.put("Authorization", "Bearer " + bearer);
+    }
     headers.put("webhook-id", messageId);
     headers.put("webhook-timestamp", Long.toString(timestamp));
     headers.put("webhook-signature", signer.sign(messageId, timestamp, body));
@@ -100,7 +131,7 @@ public final class WebhookHandler implements JobHandler<WebhookPayload> {
       throw new TransientJobFailure(describe(e), e);
     }
 
-    String summary = summary(response, payload);
+    String summary = summary(response, payload, bearer);
     context.report(summary);
     int status = response.status();
     if (status >= 200 && status < 300) {
@@ -118,8 +149,13 @@ public final class WebhookHandler implements JobHandler<WebhookPayload> {
     throw new PermanentJobFailure(summary);
   }
 
-  private static String summary(OutboundHttp.Response response, WebhookPayload payload) {
-    String excerpt = redact(excerpt(response.body(), response.truncated()), payload);
+  private static String summary(
+      OutboundHttp.Response response, WebhookPayload payload, String bearer) {
+    String excerpt =
+        redact(
+            excerpt(response.body(), response.truncated()),
+            payload,
+            bearer == null ? List.of() : List.of(bearer));
     String redirected =
         response.redirects() > 0 ? " (after " + response.redirects() + " redirects)" : "";
     return "HTTP " + response.status() + redirected + (excerpt.isEmpty() ? "" : ": " + excerpt);
@@ -141,6 +177,14 @@ public final class WebhookHandler implements JobHandler<WebhookPayload> {
    * credentials, and blanking them would blank ordinary words.
    */
   static String redact(String excerpt, WebhookPayload payload) {
+    return redact(excerpt, payload, List.of());
+  }
+
+  /**
+   * As {@link #redact(String, WebhookPayload)}, and {@code sent} (an OAuth access token) too, at
+   * any length.
+   */
+  static String redact(String excerpt, WebhookPayload payload, List<String> sent) {
     if (excerpt.isEmpty()) {
       return excerpt;
     }
@@ -166,6 +210,12 @@ public final class WebhookHandler implements JobHandler<WebhookPayload> {
       }
     }
     String redacted = excerpt;
+    // What Kairos itself sent (an access token) is a credential whatever its length.
+    for (String token : sent) {
+      if (!token.isEmpty()) {
+        redacted = redacted.replace(token, REDACTED);
+      }
+    }
     for (String secret : secrets) {
       if (secret.strip().length() >= MIN_REDACTED) {
         redacted = redacted.replace(secret.strip(), REDACTED);

@@ -25,9 +25,19 @@ import java.util.regex.Pattern;
  *
  * @param timeout how long one request may take, PT1S–PT5M (default: {@code
  *     kairos.webhook.default-timeout})
+ * @param auth a stored OAuth credential whose current access token is sent as {@code Authorization:
+ *     Bearer …} (optional; then the payload may not set {@code Authorization})
  */
 public record WebhookPayload(
-    String method, String url, Map<String, String> headers, JsonNode body, Duration timeout) {
+    String method,
+    String url,
+    Map<String, String> headers,
+    JsonNode body,
+    Duration timeout,
+    WebhookAuth auth) {
+
+  /** Credential ids, as stored (the API's id alphabet). */
+  static final Pattern CREDENTIAL_ID = Pattern.compile("[A-Za-z0-9._:-]{1,200}");
 
   public static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE");
   static final int MAX_URL = 2048;
@@ -99,6 +109,10 @@ public record WebhookPayload(
         if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
           throw new InvalidJobException("headers." + name, "is set by Kairos and cannot be given");
         }
+        if (auth != null && name.equalsIgnoreCase("authorization")) {
+          throw new InvalidJobException(
+              "headers." + name, "is set from auth.oauthCredential and cannot also be given");
+        }
         if (seen.put(name, name) != null) {
           throw new InvalidJobException("headers." + name, "is given twice");
         }
@@ -127,6 +141,18 @@ public record WebhookPayload(
         && (timeout.compareTo(MIN_TIMEOUT) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0)) {
       throw new InvalidJobException("timeout", "must be between PT1S and PT5M");
     }
+    if (auth != null
+        && (auth.oauthCredential() == null
+            || !CREDENTIAL_ID.matcher(auth.oauthCredential()).matches())) {
+      throw new InvalidJobException(
+          "auth.oauthCredential", "must name a credential ([A-Za-z0-9._:-]{1,200})");
+    }
+  }
+
+  /** Without authentication of Kairos's making. */
+  public WebhookPayload(
+      String method, String url, Map<String, String> headers, JsonNode body, Duration timeout) {
+    this(method, url, headers, body, timeout, null);
   }
 
   /** The URL, parsed (it was checked to parse). */
@@ -154,6 +180,13 @@ public record WebhookPayload(
   @Override
   public String toString() {
     // Header values may be credentials (Authorization); bodies may be personal data.
-    return "WebhookPayload[" + method + " " + url + ", headers " + headers.keySet() + "]";
+    return "WebhookPayload["
+        + method
+        + " "
+        + url
+        + ", headers "
+        + headers.keySet()
+        + (auth == null ? "" : ", " + auth)
+        + "]";
   }
 }

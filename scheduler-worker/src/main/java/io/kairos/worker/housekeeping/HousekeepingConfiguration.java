@@ -1,6 +1,7 @@
 package io.kairos.worker.housekeeping;
 
 import io.kairos.core.Kairos;
+import io.kairos.notification.Notifications;
 import io.kairos.watchdog.StaleJobWatchdog;
 import javax.sql.DataSource;
 import net.javacrumbs.shedlock.core.LockProvider;
@@ -28,10 +29,12 @@ class HousekeepingConfiguration {
   }
 
   @Bean
-  StaleJobWatchdog staleJobWatchdog(Kairos kairos, HousekeepingProperties properties) {
+  StaleJobWatchdog staleJobWatchdog(
+      Kairos kairos, HousekeepingProperties properties, Notifications notifications) {
     return kairos.watchdog(
         new StaleJobWatchdog.Settings(
-            properties.staleTolerance(), properties.staleGrace(), properties.unclaimedAfter()));
+            properties.staleTolerance(), properties.staleGrace(), properties.unclaimedAfter()),
+        notifications);
   }
 
   @Bean

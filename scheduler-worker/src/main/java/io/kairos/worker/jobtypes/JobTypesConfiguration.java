@@ -9,6 +9,7 @@ import io.kairos.execution.JobTask;
 import io.kairos.execution.JobTasks;
 import io.kairos.job.JobType;
 import io.kairos.jobtype.email.EmailHandler;
+import io.kairos.jobtype.oauth.AccessTokens;
 import io.kairos.jobtype.oauth.CredentialStore;
 import io.kairos.jobtype.oauth.OAuthTokenRefreshHandler;
 import io.kairos.jobtype.oauth.TokenEndpointClient;
@@ -57,9 +58,37 @@ class JobTypesConfiguration {
     return tasks.task(BuiltInJobTypes.EMAIL, tierOne.decorate(BuiltInJobTypes.EMAIL, handler));
   }
 
+  /** Token requests, for the refresh jobs and for webhooks sending a credential's token. */
+  @Bean
+  TokenEndpointClient tokenEndpointClient(OAuthProperties properties, Clock clock) {
+    return new TokenEndpointClient(
+        new OutboundHttp(properties.timeout(), properties.policy(), Resolver.SYSTEM),
+        properties.timeout(),
+        clock);
+  }
+
+  /**
+   * Current access tokens of stored credentials for webhooks ({@code auth.oauthCredential}): the
+   * OAuth side, handed to the webhook type as a {@code BearerTokens}, so the two types stay apart.
+   */
+  @Bean
+  AccessTokens accessTokens(
+      CredentialStore credentials,
+      TokenEndpointClient client,
+      OAuthProperties properties,
+      OAuthMetrics metrics,
+      Clock clock) {
+    return new AccessTokens(
+        credentials, client, clock, properties.refreshMargin(), metrics::reauthRequired);
+  }
+
   @Bean
   JobTask<?> webhookTask(
-      WebhookProperties properties, Clock clock, TierOne tierOne, JobTasks tasks) {
+      WebhookProperties properties,
+      AccessTokens accessTokens,
+      Clock clock,
+      TierOne tierOne,
+      JobTasks tasks) {
     if (properties.signer() == null) {
       LOG.warn("kairos.webhook.signing-secret is not set: webhook jobs will fail on this worker");
     }
@@ -68,7 +97,8 @@ class JobTypesConfiguration {
             new OutboundHttp(properties.connectTimeout(), properties.policy(), Resolver.SYSTEM),
             properties.signer(),
             properties.defaultTimeout(),
-            clock);
+            clock,
+            accessTokens);
     return tasks.task(BuiltInJobTypes.WEBHOOK, tierOne.decorate(BuiltInJobTypes.WEBHOOK, handler));
   }
 
@@ -80,6 +110,7 @@ class JobTypesConfiguration {
   @Bean
   JobTask<?> oauthTokenRefreshTask(
       CredentialStore credentials,
+      TokenEndpointClient client,
       OAuthProperties properties,
       OAuthMetrics metrics,
       Clock clock,
@@ -88,10 +119,7 @@ class JobTypesConfiguration {
     OAuthTokenRefreshHandler handler =
         new OAuthTokenRefreshHandler(
             credentials,
-            new TokenEndpointClient(
-                new OutboundHttp(properties.timeout(), properties.policy(), Resolver.SYSTEM),
-                properties.timeout(),
-                clock),
+            client,
             clock,
             properties.refreshMargin(),
             properties.refreshWithoutExpiry(),

@@ -4,6 +4,7 @@ import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerProperties;
 import com.github.kagkarlsson.scheduler.event.AbstractSchedulerListener;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
+import io.kairos.execution.RescheduleListener;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executors;
@@ -19,10 +20,13 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * When this worker reschedules an execution (a recurring job's next occurrence, a retry, a dead
  * worker's execution it revived) to a time before its next poll, it checks for due executions at
  * that time, after the rescheduling committed, instead of up to one polling interval later. Times
- * further ahead are left to polling and the API's wake-ups.
+ * further ahead are left to polling and the API's wake-ups. It hears of db-scheduler's own
+ * reschedules (revival) as a scheduler listener, and of those a group commit of results wrote as
+ * Kairos's {@link RescheduleListener}, after that commit.
  */
 @Component
-class NearDueTrigger extends AbstractSchedulerListener implements AutoCloseable {
+class NearDueTrigger extends AbstractSchedulerListener
+    implements RescheduleListener, AutoCloseable {
 
   private final ObjectProvider<Scheduler> scheduler;
   private final Duration pollingInterval;
@@ -59,6 +63,11 @@ class NearDueTrigger extends AbstractSchedulerListener implements AutoCloseable 
       return;
     }
     schedule(executionTime);
+  }
+
+  @Override
+  public void rescheduled(TaskInstanceId execution, Instant at) {
+    schedule(at);
   }
 
   private void schedule(Instant executionTime) {
