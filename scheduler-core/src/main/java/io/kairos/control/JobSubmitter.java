@@ -80,7 +80,8 @@ public final class JobSubmitter {
         job.requestHash(),
         job.createdBy(),
         job.timeout(),
-        job.misfireGrace());
+        job.misfireGrace(),
+        job.notifyTargets());
   }
 
   /** The job as stored, and whether this call created it. */
