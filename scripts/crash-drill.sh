@@ -13,7 +13,7 @@ DB=kairos_drill
 URL="jdbc:postgresql://$PGHOST:$PGPORT/$DB"
 API_PORT=${API_PORT:-18080}
 # The API's operator key (the API process reads it from the environment).
-export KAIROS_API_KEY=${KAIROS_API_KEY:-drill-$RANDOM$RANDOM$RANDOM}
+export KAIROS_API_KEY=${KAIROS_API_KEY:-$(head -c 32 /dev/urandom | base64 | tr -d "/+=")}
 LOGS=target/crash-drill
 mkdir -p $LOGS
 psql -q -c "drop database if exists $DB" -c "create database $DB"

@@ -3,6 +3,7 @@ package io.kairos.api;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import io.kairos.api.problem.ProblemErrorReportValve;
 import io.kairos.api.wakeup.WakeUpSender;
+import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.cluster.ClusterSwitch;
 import io.kairos.control.JobControl;
 import io.kairos.control.JobSubmitter;
@@ -51,6 +52,12 @@ class ApiConfiguration {
   @Bean
   JobControl jobControl(Kairos kairos) {
     return kairos.control();
+  }
+
+  /** Masks secret payload values in every response. */
+  @Bean
+  PayloadSecrets payloadSecrets(Kairos kairos) {
+    return kairos.payloadSecrets();
   }
 
   @Bean

@@ -32,7 +32,7 @@ import org.springframework.test.context.DynamicPropertySource;
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       "spring.config.name=kairos-api",
-      "kairos.api.operator-key=docs-test-key",
+      "kairos.api.operator-key=docs-test-key-8e3a6c1f9b4d2e7a0c5f8b3d6e1a4c9f",
       "kairos.api.keys[0].name=reader",
       // SHA-256 of "docs-reader-key"
       "kairos.api.keys[0].sha256=0606327f1bf1fc4c04731046b3f36e91055151f47ab154331817ac0dedfa4b79",
@@ -185,8 +185,11 @@ class ApiDocumentationTests {
     assertThat(get("/actuator/health", null).statusCode()).isEqualTo(200);
     assertThat(get("/api/v1/nodes", null).statusCode()).isEqualTo(401);
     assertThat(get("/actuator/metrics", null).statusCode()).isEqualTo(401);
-    assertThat(get("/api/v1/nodes", "docs-test-key").statusCode()).isEqualTo(200);
-    assertThat(get("/actuator/metrics", "docs-test-key").statusCode()).isEqualTo(200);
+    assertThat(get("/api/v1/nodes", "docs-test-key-8e3a6c1f9b4d2e7a0c5f8b3d6e1a4c9f").statusCode())
+        .isEqualTo(200);
+    assertThat(
+            get("/actuator/metrics", "docs-test-key-8e3a6c1f9b4d2e7a0c5f8b3d6e1a4c9f").statusCode())
+        .isEqualTo(200);
     for (String sneaky :
         List.of(
             "/actuator/health/..;/metrics",
@@ -198,7 +201,8 @@ class ApiDocumentationTests {
       assertThat(response.statusCode()).as(sneaky).isBetween(400, 404);
       assertThat(response.body()).as(sneaky).doesNotContain("\"names\"").doesNotContain("items");
     }
-    HttpResponse<String> unknown = get("/api/v1/nothing-here", "docs-test-key");
+    HttpResponse<String> unknown =
+        get("/api/v1/nothing-here", "docs-test-key-8e3a6c1f9b4d2e7a0c5f8b3d6e1a4c9f");
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(unknown.headers().firstValue("Content-Type")).hasValue("application/problem+json");
   }
@@ -213,7 +217,9 @@ class ApiDocumentationTests {
       assertThat(health.has("components")).as(response.body()).isFalse();
       assertThat(response.body()).doesNotContain("diskSpace").doesNotContain("PostgreSQL");
     }
-    JsonNode admin = JSON.readTree(get("/actuator/health", "docs-test-key").body());
+    JsonNode admin =
+        JSON.readTree(
+            get("/actuator/health", "docs-test-key-8e3a6c1f9b4d2e7a0c5f8b3d6e1a4c9f").body());
     assertThat(admin.at("/components/diskSpace/details/total").isNumber()).isTrue();
     assertThat(admin.at("/components/db/details/database").asText()).isEqualTo("PostgreSQL");
     assertThat(get("/actuator/health/db", null).body()).doesNotContain("PostgreSQL");

@@ -37,7 +37,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @AutoConfigureObservability(tracing = false)
 class ApiMetricsTests {
 
-  static final String ADMIN_KEY = "metrics-admin-key";
+  static final String ADMIN_KEY = "metrics-admin-key-7d2f9b4e1a6c8e3b5f0a2d7c9e4b1f6a";
   static final String WRITER_KEY = "metrics-writer-key";
   static TestDatabases.TestDatabase database;
 

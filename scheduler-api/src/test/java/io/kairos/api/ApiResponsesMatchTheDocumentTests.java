@@ -31,7 +31,10 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(
     classes = ApiApplication.class,
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"spring.config.name=kairos-api", "kairos.api.operator-key=schema-test-key"})
+    properties = {
+      "spring.config.name=kairos-api",
+      "kairos.api.operator-key=schema-test-key-2b7f4e9a1c6d3e8b0f5a2c7d4e9b1a6f"
+    })
 class ApiResponsesMatchTheDocumentTests {
 
   static final ObjectMapper JSON = new ObjectMapper();
@@ -243,7 +246,7 @@ class ApiResponsesMatchTheDocumentTests {
   private HttpResponse<String> send(String method, String path, String body) throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-            .header("Authorization", "Bearer schema-test-key")
+            .header("Authorization", "Bearer schema-test-key-2b7f4e9a1c6d3e8b0f5a2c7d4e9b1a6f")
             .method(
                 method,
                 body == null

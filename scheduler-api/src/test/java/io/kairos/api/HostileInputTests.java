@@ -35,12 +35,12 @@ import org.springframework.test.context.DynamicPropertySource;
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       "spring.config.name=kairos-api",
-      "kairos.api.operator-key=hostile-test-key",
+      "kairos.api.operator-key=hostile-test-key-5d1e8a3c7b2f9e0a4c6d8b1f3e5a7c9d",
       "kairos.email.allowed-sender-domains=example.com"
     })
 class HostileInputTests {
 
-  static final String KEY = "hostile-test-key";
+  static final String KEY = "hostile-test-key-5d1e8a3c7b2f9e0a4c6d8b1f3e5a7c9d";
   static final String JSON = "application/json";
   static final ObjectMapper MAPPER = new ObjectMapper();
   static TestDatabases.TestDatabase database;

@@ -32,7 +32,10 @@ public final class BuiltInJobTypes {
       new JobType<>(
           "webhook",
           WebhookPayload.class,
-          "Sends one HTTP request, signed as Standard Webhooks says, with an Idempotency-Key.");
+          "Sends one HTTP request, signed as Standard Webhooks says, with an Idempotency-Key.",
+          // Headers are how a webhook authenticates (Authorization, API keys): every value is
+          // secret.
+          List.of("headers.*"));
 
   public static final JobType<OAuthTokenRefreshPayload> OAUTH_TOKEN_REFRESH =
       new JobType<>(

@@ -4,9 +4,11 @@ import com.github.kagkarlsson.scheduler.Clock;
 import io.kairos.job.Job;
 import io.kairos.job.JobData;
 import io.kairos.job.JobFilter;
+import io.kairos.job.JobSource;
 import io.kairos.job.JobState;
 import io.kairos.job.JobStateConflict;
 import io.kairos.job.NewJob;
+import io.kairos.job.OperatorJobException;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.job.UnknownJobException;
 import io.kairos.registry.JobRegistry;
@@ -30,6 +32,12 @@ import org.springframework.transaction.support.TransactionOperations;
  * run time and task data; resuming puts it back: a one-time job at its kept time (at once if that
  * passed), a recurring job at its kept time if still ahead, else at its next occurrence after now
  * (occurrences missed while paused are not made up).
+ *
+ * <p>Jobs of the operators ({@link JobSource#CONFIG}) and of Kairos ({@link JobSource#SYSTEM}) are
+ * changed only by a {@link Caller#operator operator}: a client's change is refused with an {@link
+ * OperatorJobException} before anything is written, and cancelling a group leaves them alone. The
+ * methods that take only the caller's name act for a client. A job's source never changes while its
+ * row exists, so checking it in the transaction before the change is as good as in the statement.
  */
 public final class JobControl {
 
@@ -49,6 +57,23 @@ public final class JobControl {
     this.dueListener = dueListener;
   }
 
+  /**
+   * Who asks: {@code name} is recorded as {@code updated_by}; only an {@code operator} may act on
+   * jobs of the operators or of Kairos.
+   */
+  public record Caller(String name, boolean operator) {
+
+    /** A client of the API: may act on API jobs only. */
+    public static Caller client(String name) {
+      return new Caller(name, false);
+    }
+
+    /** An operator (an admin key, or Kairos acting for one): may act on every job. */
+    public static Caller operator(String name) {
+      return new Caller(name, true);
+    }
+  }
+
   /** What a PATCH may change; null fields stay as they are. */
   public record Change(ScheduleSpec schedule, Integer priority, Integer maxAttempts) {
 
@@ -66,9 +91,15 @@ public final class JobControl {
   public record GroupCancellation(List<String> cancelled, List<JobRegistry.RunningJob> running) {}
 
   public Job change(String id, Change change, String by) {
+    return change(id, change, Caller.client(by));
+  }
+
+  public Job change(String id, Change change, Caller caller) {
+    String by = caller.name();
     Job changed =
         retrying(
             () -> {
+              refuseUnlessAllowed(id, caller, "change");
               Job job = require(id);
               refuseUnlessPendingOrPaused(job, "changed");
               ScheduleSpec schedule =
@@ -111,9 +142,15 @@ public final class JobControl {
   }
 
   public Job runNow(String id, String by) {
+    return runNow(id, Caller.client(by));
+  }
+
+  public Job runNow(String id, Caller caller) {
+    String by = caller.name();
     Job ran =
         retrying(
             () -> {
+              refuseUnlessAllowed(id, caller, "run");
               Job job = require(id);
               if (job.state() == JobState.PAUSED) {
                 throw new JobStateConflict(job, "job '" + id + "' is paused; resume it first");
@@ -130,8 +167,14 @@ public final class JobControl {
   }
 
   public Job pause(String id, String by) {
+    return pause(id, Caller.client(by));
+  }
+
+  public Job pause(String id, Caller caller) {
+    String by = caller.name();
     return retrying(
         () -> {
+          refuseUnlessAllowed(id, caller, "pause");
           if (jobs.pause(id, by)) {
             return Optional.of(require(id));
           }
@@ -145,7 +188,11 @@ public final class JobControl {
   }
 
   public Job resume(String id, String by) {
-    Job resumed = resumeIfPaused(id, by);
+    return resume(id, Caller.client(by));
+  }
+
+  public Job resume(String id, Caller caller) {
+    Job resumed = resumeIfPaused(id, caller);
     if (resumed != null) {
       return resumed;
     }
@@ -158,10 +205,12 @@ public final class JobControl {
   }
 
   /** Resumes the job if it is paused, in one transaction; null when it was not paused. */
-  private Job resumeIfPaused(String id, String by) {
+  private Job resumeIfPaused(String id, Caller caller) {
+    String by = caller.name();
     Job resumed =
         transactions.execute(
             tx -> {
+              refuseUnlessAllowed(id, caller, "resume");
               JobRegistry.PausedExecution paused = jobs.lockPaused(id).orElse(null);
               if (paused == null) {
                 return null;
@@ -187,8 +236,14 @@ public final class JobControl {
   }
 
   public Job cancel(String id, String by) {
+    return cancel(id, Caller.client(by));
+  }
+
+  public Job cancel(String id, Caller caller) {
+    String by = caller.name();
     return retrying(
         () -> {
+          refuseUnlessAllowed(id, caller, "cancel");
           if (jobs.cancel(id, by)) {
             return Optional.of(require(id));
           }
@@ -203,11 +258,32 @@ public final class JobControl {
 
   /**
    * Cancels every job of the group that is not running, in one transaction. Running jobs are left
-   * alone and listed, so the caller can cancel them once their attempt ended.
+   * alone and listed, so the caller can cancel them once their attempt ended. A client's call
+   * leaves the jobs of the operators and of Kairos alone (they are neither cancelled nor listed).
    */
   public GroupCancellation cancelGroup(String group, String by) {
+    return cancelGroup(group, Caller.client(by));
+  }
+
+  public GroupCancellation cancelGroup(String group, Caller caller) {
     return transactions.execute(
-        tx -> new GroupCancellation(jobs.cancelGroup(group, by), jobs.runningInGroup(group)));
+        tx ->
+            new GroupCancellation(
+                jobs.cancelGroup(group, caller.name(), caller.operator()),
+                jobs.runningInGroup(group, caller.operator())));
+  }
+
+  /** Refuses a client's action on a job of the operators or of Kairos; unknown ids pass. */
+  private void refuseUnlessAllowed(String id, Caller caller, String action) {
+    if (caller.operator()) {
+      return;
+    }
+    jobs.sourceOf(id)
+        .filter(JobSource::operatorsOnly)
+        .ifPresent(
+            source -> {
+              throw new OperatorJobException(id, source, action);
+            });
   }
 
   /** The outcome of pausing many jobs: those paused and those left running. */
@@ -243,7 +319,7 @@ public final class JobControl {
     while (true) {
       List<String> page = jobs.pausedAmong(filter, after, RESUME_PAGE);
       for (String id : page) {
-        Job job = resumeIfPaused(id, by);
+        Job job = resumeIfPaused(id, Caller.client(by));
         if (job != null) {
           resumed.add(id);
         }

@@ -5,10 +5,12 @@ import com.github.kagkarlsson.scheduler.Clock;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.catalogue.JobCatalogue;
+import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.clock.DatabaseClock;
 import io.kairos.cluster.ClusterSwitch;
 import io.kairos.control.JobControl;
 import io.kairos.control.JobSubmitter;
+import io.kairos.crypto.SecretCipher;
 import io.kairos.deadjob.DeadJobs;
 import io.kairos.declared.JobDeclarations;
 import io.kairos.execution.JobTasks;
@@ -60,6 +62,7 @@ public final class Kairos implements AutoCloseable {
   private final NodeStore nodes;
   private final MisfirePolicy misfire;
   private final ClusterSwitch cluster;
+  private final PayloadSecrets secrets;
 
   private Kairos(Builder builder) {
     this.dataSource = builder.dataSource;
@@ -87,6 +90,7 @@ public final class Kairos implements AutoCloseable {
     this.nodes = new NodeStore(dataSource);
     this.misfire = builder.misfire;
     this.cluster = new ClusterSwitch(dataSource);
+    this.secrets = new PayloadSecrets(catalogue, builder.cipher);
   }
 
   /** Starts building the core on {@code dataSource}, whose transactions {@code manager} manages. */
@@ -118,6 +122,11 @@ public final class Kairos implements AutoCloseable {
 
   public JobRegistry jobs() {
     return jobs;
+  }
+
+  /** Seals, opens and masks the secret values of payloads (webhook headers). */
+  public PayloadSecrets payloadSecrets() {
+    return secrets;
   }
 
   public RunHistory runs() {
@@ -152,7 +161,7 @@ public final class Kairos implements AutoCloseable {
   }
 
   public JobSubmitter submitter() {
-    return new JobSubmitter(jobs, transactions, dueListener);
+    return new JobSubmitter(jobs, transactions, dueListener, secrets);
   }
 
   public JobControl control() {
@@ -164,12 +173,13 @@ public final class Kairos implements AutoCloseable {
   }
 
   public JobDeclarations declarations() {
-    return new JobDeclarations(jobs, transactions);
+    return new JobDeclarations(jobs, transactions, secrets);
   }
 
   /** The tasks of a worker: call {@link JobTasks#task} for each type it serves. */
   public JobTasks jobTasks(JobTasks.Settings settings) {
-    return new JobTasks(catalogue, jobs, runs, transactions, clock, settings, misfire, cluster);
+    return new JobTasks(
+        catalogue, secrets, jobs, runs, transactions, clock, settings, misfire, cluster);
   }
 
   /**
@@ -212,6 +222,7 @@ public final class Kairos implements AutoCloseable {
     private JobCatalogue catalogue;
     private DueListener dueListener = DueListener.NONE;
     private MisfirePolicy misfire = MisfirePolicy.DEFAULT;
+    private SecretCipher cipher;
 
     private Builder(DataSource dataSource, PlatformTransactionManager transactionManager) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -242,6 +253,15 @@ public final class Kairos implements AutoCloseable {
      */
     public Builder defaultMisfireGrace(java.time.Duration value) {
       this.misfire = new MisfirePolicy(Objects.requireNonNull(value, "defaultMisfireGrace"));
+      return this;
+    }
+
+    /**
+     * Seals secret payload values (webhook headers) at rest; default: none, and then jobs with
+     * secret values are refused ({@code SecretsNeedAKey}).
+     */
+    public Builder cipher(SecretCipher value) {
+      this.cipher = value;
       return this;
     }
 

@@ -1,6 +1,7 @@
 package io.kairos.declared;
 
-import io.kairos.job.InvalidJobException;
+import io.kairos.catalogue.PayloadSecrets;
+import io.kairos.control.JobSubmitter;
 import io.kairos.job.Job;
 import io.kairos.job.JobSource;
 import io.kairos.job.NewJob;
@@ -19,6 +20,11 @@ import org.springframework.transaction.support.TransactionOperations;
  * together with the same configuration create each job once and the last one to start wins on
  * differences. A declared job's whole definition — timeout and misfire grace included — is its
  * {@link NewJob}, stored and scheduled through the registry's one creation path.
+ *
+ * <p>A declared id that an existing API or system job already holds is a <em>clash</em>: that job
+ * keeps its id, the declaration is not applied, and the rest are. A clash never stops a worker (a
+ * client creating a job must not be able to keep the cluster from starting); it is reported in the
+ * {@link Outcome}, and the job that shadows the declaration is marked for the API to show.
  */
 public final class JobDeclarations {
 
@@ -26,17 +32,30 @@ public final class JobDeclarations {
 
   private final JobRegistry jobs;
   private final TransactionOperations transactions;
+  private final PayloadSecrets secrets;
 
-  public JobDeclarations(JobRegistry jobs, TransactionOperations transactions) {
+  public JobDeclarations(
+      JobRegistry jobs, TransactionOperations transactions, PayloadSecrets secrets) {
     this.jobs = jobs;
     this.transactions = transactions;
+    this.secrets = secrets;
   }
 
-  /** What reconciling changed. */
+  /**
+   * What reconciling changed. {@code clashes}: declared ids held by jobs that are not declared
+   * ones, so those declarations were not applied.
+   */
   public record Outcome(
-      List<String> created, List<String> updated, List<String> removed, List<String> deferred) {}
+      List<String> created,
+      List<String> updated,
+      List<String> removed,
+      List<String> deferred,
+      List<String> clashes) {}
 
-  public Outcome reconcile(List<NewJob> declared) {
+  public Outcome reconcile(List<NewJob> plain) {
+    // Sealed before the transaction, as for API jobs; the request hashes are of the plain
+    // declarations, so an unchanged declaration is still recognised.
+    List<NewJob> declared = plain.stream().map(job -> JobSubmitter.sealed(secrets, job)).toList();
     return transactions.execute(
         tx -> {
           jobs.lockDeclarations();
@@ -45,12 +64,13 @@ public final class JobDeclarations {
           List<String> updated = new ArrayList<>();
           List<String> removed = new ArrayList<>();
           List<String> deferred = new ArrayList<>();
+          List<String> clashes = new ArrayList<>();
           for (NewJob job : declared) {
             String hash = existing.remove(job.id());
             if (hash == null) {
               if (!jobs.create(job, JobSource.CONFIG)) {
-                throw new InvalidJobException(
-                    "id", "'" + job.id() + "' is taken by a job created through the API");
+                clashes.add(job.id());
+                continue;
               }
               created.add(job.id());
             } else if (!hash.equals(job.requestHash())) {
@@ -68,7 +88,8 @@ public final class JobDeclarations {
               deferred.add(id);
             }
           }
-          return new Outcome(created, updated, removed, deferred);
+          jobs.markShadowingDeclarations(clashes);
+          return new Outcome(created, updated, removed, deferred, clashes);
         });
   }
 

@@ -2,6 +2,8 @@ package io.kairos.execution;
 
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import io.kairos.catalogue.JobCatalogue;
+import io.kairos.catalogue.PayloadSecrets;
+import io.kairos.crypto.SecretCipher;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
@@ -22,16 +24,19 @@ import java.util.concurrent.TimeoutException;
 final class AttemptRunner {
 
   private final JobCatalogue catalogue;
+  private final PayloadSecrets secrets;
   private final TimeoutPolicy timeouts;
   private final RunningAttempts attempts;
   private final ScheduledExecutorService timer;
 
   AttemptRunner(
       JobCatalogue catalogue,
+      PayloadSecrets secrets,
       TimeoutPolicy timeouts,
       RunningAttempts attempts,
       ScheduledExecutorService timer) {
     this.catalogue = catalogue;
+    this.secrets = secrets;
     this.timeouts = timeouts;
     this.attempts = attempts;
     this.timer = timer;
@@ -45,7 +50,7 @@ final class AttemptRunner {
         timer.schedule(running::timeOut, timeout.toMillis(), TimeUnit.MILLISECONDS);
     AttemptResult result;
     try {
-      result = classify(type, handler, attempt);
+      result = classify(type, handler, execution.getId(), attempt);
     } finally {
       timeoutTimer.cancel(false);
       attempts.end(execution, running);
@@ -67,12 +72,14 @@ final class AttemptRunner {
   }
 
   private <P> AttemptResult classify(
-      JobType<P> type, JobHandler<P> handler, StartedAttempt attempt) {
+      JobType<P> type, JobHandler<P> handler, String jobId, StartedAttempt attempt) {
     try {
-      P payload = catalogue.bind(type, attempt.data().payload());
+      // Secret values are opened here, just before the handler, and live only in the bound
+      // payload it gets: never in task data, history or a log line.
+      P payload = catalogue.bind(type, secrets.open(type.name(), jobId, attempt.data().payload()));
       handler.handle(payload, attempt.context());
       return new AttemptResult(RunOutcome.SUCCEEDED, null, false, null);
-    } catch (InvalidJobException | PermanentJobFailure e) {
+    } catch (InvalidJobException | PermanentJobFailure | SecretCipher.SecretUnreadable e) {
       return new AttemptResult(RunOutcome.FAILED, e, true, null);
     } catch (InterruptedException e) {
       // Completion still has to write to the database; a pending interrupt would abort that.

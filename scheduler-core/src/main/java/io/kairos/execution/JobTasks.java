@@ -2,6 +2,7 @@ package io.kairos.execution;
 
 import com.github.kagkarlsson.scheduler.Clock;
 import io.kairos.catalogue.JobCatalogue;
+import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.cluster.ClusterSwitch;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
@@ -122,6 +123,7 @@ public final class JobTasks implements AutoCloseable {
    */
   public JobTasks(
       JobCatalogue catalogue,
+      PayloadSecrets secrets,
       JobRegistry jobs,
       RunHistory runs,
       TransactionOperations transactions,
@@ -140,7 +142,7 @@ public final class JobTasks implements AutoCloseable {
             });
     this.clock = clock;
     this.start = new AttemptStart(runs, jobs, clock, misfire, cluster);
-    this.runner = new AttemptRunner(catalogue, settings.timeouts(), attempts, timer);
+    this.runner = new AttemptRunner(catalogue, secrets, settings.timeouts(), attempts, timer);
     this.recorder =
         new CompletionRecorder(
             transactions,

@@ -8,8 +8,9 @@ import java.util.function.IntSupplier;
 
 /**
  * Removes what is past its retention, in batches (each its own short transaction): history rows,
- * registry rows of jobs that finished (COMPLETED, MISSED) and worker nodes not seen for a while.
- * Dead jobs, and their history, are kept until someone requeues or deletes them.
+ * registry rows of jobs that finished (COMPLETED, MISSED), dead and cancelled jobs after their own
+ * (longer) retention, and worker nodes not seen for a while. A dead job's history is kept while the
+ * job is.
  */
 public final class Housekeeper {
 
@@ -41,6 +42,14 @@ public final class Housekeeper {
   public long pruneFinishedJobs(Duration retention) {
     inBatches(() -> jobs.pruneNotified(retention, batchSize));
     return inBatches(() -> jobs.pruneFinished(retention, batchSize));
+  }
+
+  /**
+   * Deletes dead and cancelled jobs that became so more than {@code retention} ago: kept for a
+   * while to be requeued or looked into, not forever.
+   */
+  public long pruneDeadAndCancelledJobs(Duration retention) {
+    return inBatches(() -> jobs.pruneDeadAndCancelled(retention, batchSize));
   }
 
   /** Deletes nodes that stopped or vanished more than {@code after} ago. */

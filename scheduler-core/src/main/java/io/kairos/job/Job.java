@@ -8,7 +8,9 @@ import java.time.Instant;
  * A job with its live execution state: what was asked for (type, payload, schedule) and where it
  * stands (next run, the node running it, its last heartbeat, the outcome of past runs). A paused
  * job shows the next run time it will keep when resumed. {@code revision} counts the definitions
- * the id has had: 1 when created, + 1 each time it was replaced whole.
+ * the id has had: 1 when created, + 1 each time it was replaced whole. {@code source} says who it
+ * belongs to; {@code shadowsDeclaration} marks a job whose id a worker's configuration also
+ * declares (the declaration is not applied while this job exists).
  */
 public record Job(
     String id,
@@ -35,4 +37,6 @@ public record Job(
     Duration misfireGrace,
     String updatedBy,
     Instant staleSince,
-    int revision) {}
+    int revision,
+    JobSource source,
+    boolean shadowsDeclaration) {}

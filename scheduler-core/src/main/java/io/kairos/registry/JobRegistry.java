@@ -57,6 +57,7 @@ public final class JobRegistry {
       "select j.id, j.type, j.job_group, j.payload, j.schedule, j.max_attempts, j.priority,"
           + " j.request_hash, j.state, j.last_error, j.created_at, j.created_by, j.updated_at,"
           + " j.updated_by, j.finished_at, j.timeout, j.misfire_grace, j.stale_since, j.revision,"
+          + " j.source, j.shadows_declaration,"
           + " coalesce(t.execution_time, j.paused_execution_time) as next_run_at, t.picked,"
           + " t.picked_by, t.last_heartbeat,"
           + " coalesce(t.last_success, j.paused_last_success, (select max(r.finished_at) from kairos_job_run r where r.job_id = j.id and r.revision = j.revision and r.outcome = 'SUCCEEDED')) as last_success," // execution gone: this revision's history
@@ -212,6 +213,19 @@ public final class JobRegistry {
    */
   public void lockDeclarations() {
     jdbc.queryForList("select pg_advisory_xact_lock(?)", DECLARATIONS_LOCK);
+  }
+
+  /**
+   * Marks the jobs (not declared ones) whose ids a worker's configuration declares as well, and
+   * clears the mark of all others: the configuration of the worker that reconciled last decides.
+   */
+  public void markShadowingDeclarations(List<String> ids) {
+    String[] marked = ids.toArray(String[]::new);
+    jdbc.update(
+        "update kairos_job set shadows_declaration = (id = any(?)) where source <> 'CONFIG' and"
+            + " (shadows_declaration or id = any(?))",
+        marked,
+        marked);
   }
 
   /** The source of a job, if it exists. */
@@ -548,17 +562,27 @@ public final class JobRegistry {
     return !cancelWhere("j.id = ?", id, by).isEmpty();
   }
 
-  /** Cancels every job of a group that is not running, in one statement; returns their ids. */
-  public List<String> cancelGroup(String group, String by) {
-    return cancelWhere("j.job_group = ?", group, by);
+  /**
+   * Cancels every job of a group that is not running, in one statement; returns their ids. Without
+   * {@code operatorJobsToo}, jobs of the operators and of Kairos ({@link JobSource#operatorsOnly})
+   * are left alone.
+   */
+  public List<String> cancelGroup(String group, String by, boolean operatorJobsToo) {
+    return cancelWhere(
+        operatorJobsToo ? "j.job_group = ?" : "j.job_group = ? and j.source = 'API'", group, by);
   }
 
-  /** Jobs of a group whose execution is claimed by a worker right now: id and node. */
-  public List<RunningJob> runningInGroup(String group) {
+  /**
+   * Jobs of a group whose execution is claimed by a worker right now: id and node (API jobs only,
+   * unless {@code operatorJobsToo}).
+   */
+  public List<RunningJob> runningInGroup(String group, boolean operatorJobsToo) {
     return jdbc.query(
         "select j.id, t.picked_by from kairos_job j join scheduled_tasks t on t.task_name = j.type"
             + " and t.task_instance = j.id where j.job_group = ? and j.state = 'ACTIVE' and"
-            + " t.picked order by j.id",
+            + " t.picked"
+            + (operatorJobsToo ? "" : " and j.source = 'API'")
+            + " order by j.id",
         (rs, row) -> new RunningJob(rs.getString(1), rs.getString(2)),
         group);
   }
@@ -673,6 +697,21 @@ public final class JobRegistry {
         value,
         by,
         value);
+  }
+
+  /** The jobs one creator has that are not final, and the total size of their payloads. */
+  public record LiveUsage(long jobs, long payloadBytes) {}
+
+  /**
+   * How many jobs {@code createdBy} created that are not final (ACTIVE or PAUSED), and the bytes of
+   * their payloads as stored JSON text; one scan of the partial index on live jobs by creator.
+   */
+  public LiveUsage liveUsageOf(String createdBy) {
+    return jdbc.queryForObject(
+        "select count(*), coalesce(sum(octet_length(payload::text)), 0) from kairos_job where"
+            + " created_by = ? and state in ('ACTIVE', 'PAUSED')",
+        (rs, row) -> new LiveUsage(rs.getLong(1), rs.getLong(2)),
+        createdBy);
   }
 
   // --- Completions written in groups (the worker's group commit) ------------------------------
@@ -1068,6 +1107,19 @@ public final class JobRegistry {
         batchSize);
   }
 
+  /**
+   * Deletes up to {@code batchSize} dead and cancelled jobs that became so more than {@code
+   * retention} ago; returns how many. Their history is pruned by age, as any other.
+   */
+  public int pruneDeadAndCancelled(Duration retention, int batchSize) {
+    return jdbc.update(
+        "delete from kairos_job where id = any(array(select id from kairos_job where state in"
+            + " ('DEAD', 'CANCELLED') and finished_at < now() - make_interval(secs => ?)"
+            + " limit ?))",
+        retention.toSeconds(),
+        batchSize);
+  }
+
   /** Executions due now that no worker has claimed, and how long the oldest has waited. */
   public record DueBacklog(long count, Duration oldestWait) {}
 
@@ -1159,7 +1211,9 @@ public final class JobRegistry {
         grace(rs.getString("misfire_grace")),
         rs.getString("updated_by"),
         instant(rs, "stale_since"),
-        rs.getInt("revision"));
+        rs.getInt("revision"),
+        JobSource.valueOf(rs.getString("source")),
+        rs.getBoolean("shadows_declaration"));
   }
 
   static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -10,12 +10,15 @@ import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.execution.JobTasks;
 import io.kairos.execution.PersistedBackoff;
 import io.kairos.job.Job;
+import io.kairos.job.JobConflict;
 import io.kairos.job.JobData;
 import io.kairos.job.JobFilter;
 import io.kairos.job.JobRun;
+import io.kairos.job.JobSource;
 import io.kairos.job.JobState;
 import io.kairos.job.JobStateConflict;
 import io.kairos.job.NewJob;
+import io.kairos.job.OperatorJobException;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.job.UnknownJobException;
 import io.kairos.jobtype.noop.NoopHandler;
@@ -557,6 +560,93 @@ class JobControlTests {
     assertThat(fixture.jobs.deadCount()).isZero();
     assertThat(executions("dead-0") + executions("dead-1")).isEqualTo(2);
     assertThat(deadJobs.requeueAll("noop", null).requeued()).isZero();
+  }
+
+  @Test
+  void aClientCanNeitherChangePauseResumeRunNorCancelADeclaredOrASystemJob() {
+    NewJob declared = definition("clean-tokens", null, ScheduleSpec.every(Duration.ofHours(1)));
+    fixture.kairos(clock).declarations().reconcile(List.of(declared));
+    submitter.submit(
+        definition("oauth-refresh:crm", null, ScheduleSpec.at(clock.now().plusSeconds(60))),
+        JobSource.SYSTEM);
+    JobControl.Caller client = JobControl.Caller.client("billing");
+
+    for (String id : List.of("clean-tokens", "oauth-refresh:crm")) {
+      Job before = fixture.jobs.find(id).orElseThrow();
+      JobSource source = before.source();
+      assertThat(source).isNotEqualTo(JobSource.API);
+      List<Runnable> actions =
+          List.of(
+              () -> control.change(id, new JobControl.Change(null, 999, null), client),
+              () -> control.pause(id, client),
+              () -> control.resume(id, client),
+              () -> control.runNow(id, client),
+              () -> control.cancel(id, client),
+              // The overloads that take only a name act for a client too.
+              () -> control.cancel(id, "billing"));
+      for (Runnable action : actions) {
+        assertThatThrownBy(action::run)
+            .isInstanceOf(OperatorJobException.class)
+            .hasMessageContaining("only an operator (admin)")
+            .satisfies(e -> assertThat(((OperatorJobException) e).source()).isEqualTo(source));
+      }
+      Job after = fixture.jobs.find(id).orElseThrow();
+      assertThat(after.state()).isEqualTo(JobState.SCHEDULED);
+      assertThat(after.priority()).isZero();
+      assertThat(after.nextRunAt()).isEqualTo(before.nextRunAt());
+      assertThat(after.updatedBy()).isEqualTo(before.updatedBy());
+    }
+  }
+
+  @Test
+  void anOperatorMayActOnDeclaredAndSystemJobs() {
+    submitter.submit(
+        definition("oauth-refresh:crm", null, ScheduleSpec.at(clock.now().plusSeconds(60))),
+        JobSource.SYSTEM);
+    JobControl.Caller admin = JobControl.Caller.operator("ops");
+
+    assertThat(control.change("oauth-refresh:crm", new JobControl.Change(null, 5, null), admin))
+        .extracting(Job::priority)
+        .isEqualTo(5);
+    assertThat(control.pause("oauth-refresh:crm", admin).state()).isEqualTo(JobState.PAUSED);
+    assertThat(control.resume("oauth-refresh:crm", admin).state()).isEqualTo(JobState.SCHEDULED);
+    assertThat(control.cancel("oauth-refresh:crm", admin).state()).isEqualTo(JobState.CANCELLED);
+    assertThat(fixture.jobs.find("oauth-refresh:crm").orElseThrow().source())
+        .isEqualTo(JobSource.SYSTEM);
+  }
+
+  @Test
+  void aClientsGroupCancelSkipsDeclaredAndSystemJobs() {
+    submit("api-job", "shared", ScheduleSpec.at(clock.now().plusSeconds(60)));
+    fixture
+        .kairos(clock)
+        .declarations()
+        .reconcile(
+            List.of(definition("declared-job", "shared", ScheduleSpec.every(Duration.ofHours(1)))));
+    submitter.submit(
+        definition("system-job", "shared", ScheduleSpec.at(clock.now().plusSeconds(60))),
+        JobSource.SYSTEM);
+
+    JobControl.GroupCancellation byClient =
+        control.cancelGroup("shared", JobControl.Caller.client("billing"));
+
+    assertThat(byClient.cancelled()).containsExactly("api-job");
+    assertThat(fixture.jobs.find("declared-job").orElseThrow().state())
+        .isEqualTo(JobState.SCHEDULED);
+    assertThat(fixture.jobs.find("system-job").orElseThrow().state()).isEqualTo(JobState.SCHEDULED);
+
+    JobControl.GroupCancellation byOperator =
+        control.cancelGroup("shared", JobControl.Caller.operator("ops"));
+    assertThat(byOperator.cancelled()).containsExactlyInAnyOrder("declared-job", "system-job");
+  }
+
+  @Test
+  void aReplayFromAnotherSourceIsAConflict() {
+    NewJob job = definition("oauth-refresh:x", null, ScheduleSpec.at(clock.now().plusSeconds(60)));
+    submitter.submit(job, JobSource.SYSTEM);
+
+    assertThatThrownBy(() -> submitter.submit(job)).isInstanceOf(JobConflict.class);
+    assertThat(submitter.submit(job, JobSource.SYSTEM).created()).isFalse();
   }
 
   private NewJob definition(String id, String group, ScheduleSpec schedule) {

@@ -1,12 +1,12 @@
 package io.kairos.declared;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.kagkarlsson.scheduler.SystemClock;
 import com.zaxxer.hikari.HikariDataSource;
 import io.kairos.catalogue.BuiltInJobTypes;
-import io.kairos.job.InvalidJobException;
+import io.kairos.job.Job;
+import io.kairos.job.JobSource;
 import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.jobtype.noop.NoopHandler;
@@ -92,23 +92,38 @@ class JobDeclarationsTests {
     assertThat(
             worker.reconcile(
                 List.of(declaration("keep", ScheduleSpec.every(Duration.ofHours(2)), "c"))))
-        .isEqualTo(new JobDeclarations.Outcome(List.of(), List.of(), List.of(), List.of()));
+        .isEqualTo(
+            new JobDeclarations.Outcome(List.of(), List.of(), List.of(), List.of(), List.of()));
   }
 
   @Test
-  void anIdTakenByAnApiJobIsRefused() {
+  void anIdTakenByAnApiJobIsAClashThatLeavesBothAloneAndTheOtherDeclarationsApplied() {
     fixture
         .submitter(new SystemClock())
         .submit(fixture.job("mine", "noop", null, ScheduleSpec.every(Duration.ofHours(1)), 3));
 
-    assertThatThrownBy(
-            () ->
-                worker()
-                    .reconcile(
-                        List.of(declaration("mine", ScheduleSpec.every(Duration.ofHours(1)), "x"))))
-        .isInstanceOf(InvalidJobException.class)
-        .hasMessageContaining("taken by a job created through the API");
-    assertThat(fixture.jobs.find("mine").orElseThrow().createdBy()).isEqualTo("test");
+    JobDeclarations.Outcome outcome =
+        worker()
+            .reconcile(
+                List.of(
+                    declaration("mine", ScheduleSpec.every(Duration.ofHours(1)), "x"),
+                    declaration("theirs", ScheduleSpec.every(Duration.ofHours(1)), "y")));
+
+    assertThat(outcome.clashes()).containsExactly("mine");
+    assertThat(outcome.created()).containsExactly("theirs");
+    Job mine = fixture.jobs.find("mine").orElseThrow();
+    assertThat(mine.createdBy()).isEqualTo("test");
+    assertThat(mine.source()).isEqualTo(JobSource.API);
+    assertThat(mine.shadowsDeclaration()).isTrue();
+    assertThat(fixture.jobs.find("theirs").orElseThrow().source()).isEqualTo(JobSource.CONFIG);
+
+    // The next start without that declaration clears the mark.
+    JobDeclarations.Outcome later =
+        worker()
+            .reconcile(
+                List.of(declaration("theirs", ScheduleSpec.every(Duration.ofHours(1)), "y")));
+    assertThat(later.clashes()).isEmpty();
+    assertThat(fixture.jobs.find("mine").orElseThrow().shadowsDeclaration()).isFalse();
   }
 
   private NewJob declaration(String id, ScheduleSpec schedule, String hash) {

@@ -9,6 +9,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.control.JobSubmitter;
 import io.kairos.core.Kairos;
+import io.kairos.crypto.CipherSettings;
 import io.kairos.execution.JobTasks;
 import io.kairos.execution.PersistedBackoff;
 import io.kairos.job.JobHandler;
@@ -84,9 +85,13 @@ public final class KairosFixture implements AutoCloseable {
     return builder(pool, clock).build();
   }
 
+  /** The encryption key of every core this fixture builds (secret payload values are sealed). */
+  public static final String ENCRYPTION_KEY = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=";
+
   private Kairos.Builder builder(DataSource pool, Clock clock) {
     return Kairos.builder(pool, new DataSourceTransactionManager(pool))
         .clock(clock)
+        .cipher(CipherSettings.cipher(ENCRYPTION_KEY, "k1", null))
         .catalogue(
             new JobCatalogue(new ArrayList<>(handlers.keySet()), KairosJson.newObjectMapper()));
   }

@@ -86,11 +86,15 @@ public class KairosCoreAutoConfiguration {
       PlatformTransactionManager transactionManager,
       Clock clock,
       JobCatalogue catalogue,
+      EncryptionProperties encryption,
       ObjectProvider<DueListener> dueListener,
       @Value("${kairos.default-misfire-grace:PT5M}") String defaultMisfireGrace) {
+    // The same key as OAuth credentials: it seals secret payload values (webhook headers) on the
+    // API and opens them on the workers.
     return Kairos.builder(dataSource, transactionManager)
         .clock(clock)
         .catalogue(catalogue)
+        .cipher(encryption.cipher())
         .dueListener(dueListener.getIfAvailable(() -> DueListener.NONE))
         .defaultMisfireGrace(defaultMisfireGrace(defaultMisfireGrace))
         .build();
@@ -149,8 +153,8 @@ public class KairosCoreAutoConfiguration {
       DataSource dataSource, EncryptionProperties encryption, OAuthProperties oauth) {
     if (encryption.cipher() == null) {
       LOG.warn(
-          "KAIROS_ENCRYPTION_KEY is not set: OAuth credentials can be neither stored nor refreshed"
-              + " here");
+          "KAIROS_ENCRYPTION_KEY is not set: OAuth credentials can be neither stored nor refreshed,"
+              + " and webhooks with headers neither created nor run here");
     }
     return new CredentialStore(
         dataSource, encryption.cipher(), oauth.policy(), Resolver.SYSTEM, oauth.requireHttps());

@@ -26,7 +26,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 final class KairosUnderTest implements AutoCloseable {
 
   static final String WORKER = "e2e-worker";
-  static final String OPERATOR_KEY = "e2e-operator-key-7c1d0a";
+  static final String OPERATOR_KEY = "e2e-operator-key-7c1d0a4f9b2e6c8a1d3f5b7e9c2a4d6f";
   static final String READER_KEY = "e2e-reader-key-93be11";
 
   final ConfigurableApplicationContext worker;

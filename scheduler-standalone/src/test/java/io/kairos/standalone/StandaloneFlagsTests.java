@@ -25,7 +25,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  */
 class StandaloneFlagsTests {
 
-  static final String KEY = "standalone-flags-key";
+  static final String KEY = "standalone-flags-key-3e8b1d6f9a2c5e7b0d4f8a1c6e9b3d5f";
 
   @TempDir Path dataDirectory;
 

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.kairos.testing.KairosFixture;
 import java.io.File;
 import java.io.IOException;
 import java.net.CookieManager;
@@ -94,10 +95,13 @@ class UiBrowserTests {
     kairos =
         KairosUnderTest.start(
             List.of(
+                // Webhook headers are sealed with it, on the API and the worker.
+                "--kairos.encryption.key=" + KairosFixture.ENCRYPTION_KEY,
                 "--kairos.webhook.signing-secret=" + SIGNING_SECRET,
                 "--kairos.webhook.allow-private-networks=true",
                 "--kairos.webhook.allowed-ports=" + hooks.getAddress().getPort()),
             List.of(
+                "--kairos.encryption.key=" + KairosFixture.ENCRYPTION_KEY,
                 "--kairos.webhook.allow-private-networks=true",
                 "--kairos.webhook.allowed-ports=" + hooks.getAddress().getPort(),
                 "--kairos.ui.refresh-every=1s"));

@@ -29,6 +29,7 @@ import io.kairos.serialization.KairosJson;
 import io.kairos.spring.EmailProperties;
 import io.kairos.spring.WebhookProperties;
 import io.kairos.watchdog.StaleJobWatchdog;
+import io.kairos.worker.declared.DeclaredJobsHealth;
 import io.kairos.worker.declared.DeclaredJobsProperties;
 import io.kairos.worker.declared.DeclaredJobsReconciler;
 import io.kairos.worker.jobtypes.TierOne;
@@ -118,6 +119,12 @@ class WorkerConfiguration {
       DeclaredJobsProperties properties, Kairos kairos, RetentionHandler retention) {
     return new DeclaredJobsReconciler(
         properties, kairos.catalogue(), kairos.declarations(), retention, kairos.json());
+  }
+
+  /** The worker's health names declarations it could not apply ({@code declaredJobClashes}). */
+  @Bean
+  DeclaredJobsHealth declaredJobsHealthIndicator(DeclaredJobsReconciler reconciler) {
+    return new DeclaredJobsHealth(reconciler);
   }
 
   /** Revokes attempts whose heartbeats stopped before the cluster may revive them. */

@@ -5,6 +5,8 @@ import io.kairos.api.job.Paging;
 import io.kairos.api.problem.ApiProblem;
 import io.kairos.api.security.RequiresScope;
 import io.kairos.api.security.Scope;
+import io.kairos.catalogue.PayloadSecrets;
+import io.kairos.core.Kairos;
 import io.kairos.deadjob.DeadJobs;
 import io.kairos.job.DeadJob;
 import io.kairos.job.InvalidJobException;
@@ -35,9 +37,11 @@ class DeadJobController {
   private static final String CURSOR = "dead:";
 
   private final DeadJobs deadJobs;
+  private final PayloadSecrets secrets;
 
-  DeadJobController(DeadJobs deadJobs) {
+  DeadJobController(DeadJobs deadJobs, Kairos kairos) {
     this.deadJobs = deadJobs;
+    this.secrets = kairos.payloadSecrets();
   }
 
   @Operation(
@@ -69,7 +73,7 @@ class DeadJobController {
     List<DeadJob> page = deadJobs.list(type, after, size + 1);
     List<DeadJob> shown = page.subList(0, Math.min(size, page.size()));
     String next = page.size() > size ? Paging.encodeCursor(CURSOR, shown.get(size - 1).id()) : null;
-    return new Page<>(shown.stream().map(DeadJobResponse::of).toList(), next);
+    return new Page<>(shown.stream().map(this::response).toList(), next);
   }
 
   @Operation(
@@ -79,7 +83,7 @@ class DeadJobController {
   @RequiresScope(Scope.JOBS_READ)
   @GetMapping("/{id}")
   DeadJobResponse get(@PathVariable String id) {
-    return deadJobs.find(id).map(DeadJobResponse::of).orElseThrow(() -> notDead(id));
+    return deadJobs.find(id).map(this::response).orElseThrow(() -> notDead(id));
   }
 
   @Operation(
@@ -146,5 +150,10 @@ class DeadJobController {
 
   private static ApiProblem notDead(String id) {
     return ApiProblem.notFound("no dead job with id '" + id + "'");
+  }
+
+  /** Secret payload values (webhook headers) are shown as "***". */
+  private DeadJobResponse response(DeadJob job) {
+    return DeadJobResponse.of(job, secrets.mask(job.type(), job.payload()));
   }
 }

@@ -23,12 +23,13 @@ public record DeadJobResponse(
     Instant createdAt,
     String createdBy) {
 
-  static DeadJobResponse of(DeadJob job) {
+  /** {@code payload}: the job's payload as it may be shown (secret values masked). */
+  static DeadJobResponse of(DeadJob job, JsonNode payload) {
     return new DeadJobResponse(
         job.id(),
         job.type(),
         job.group(),
-        job.payload(),
+        payload,
         job.schedule() == null ? null : ScheduleResponse.of(job.schedule()),
         job.maxAttempts(),
         job.priority(),

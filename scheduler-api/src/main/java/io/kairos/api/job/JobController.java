@@ -1,5 +1,6 @@
 package io.kairos.api.job;
 
+import io.kairos.api.security.ApiPrincipal;
 import io.kairos.api.security.RequiresScope;
 import io.kairos.api.security.Scope;
 import io.kairos.control.JobSubmitter;
@@ -60,7 +61,7 @@ class JobController {
   ResponseEntity<JobResponse> create(@RequestBody CreateJobRequest request, Principal caller) {
     JobSubmitter.Submission submission;
     try {
-      submission = jobs.create(request, caller.getName());
+      submission = jobs.create(request, ApiPrincipal.of(caller));
     } catch (InvalidJobException e) {
       metrics.record(request.type(), JobCreationMetrics.Outcome.INVALID);
       throw e;
@@ -108,7 +109,7 @@ class JobController {
   @PutMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<JobResponse> replace(
       @PathVariable String id, @RequestBody ReplaceJobRequest request, Principal caller) {
-    JobSubmitter.Replacement replacement = jobs.replace(id, request, caller.getName());
+    JobSubmitter.Replacement replacement = jobs.replace(id, request, ApiPrincipal.of(caller));
     JobResponse body = jobs.get(replacement.job().id());
     if (!replacement.created()) {
       return ResponseEntity.ok(body);
@@ -167,7 +168,7 @@ class JobController {
   @PatchMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
   JobResponse change(
       @PathVariable String id, @RequestBody ChangeJobRequest request, Principal caller) {
-    return jobs.change(id, request, caller.getName());
+    return jobs.change(id, request, ApiPrincipal.of(caller));
   }
 
   @Operation(
@@ -180,7 +181,7 @@ class JobController {
   @RequiresScope(Scope.JOBS_WRITE)
   @DeleteMapping("/{id}")
   JobResponse cancel(@PathVariable String id, Principal caller) {
-    return jobs.cancel(id, caller.getName());
+    return jobs.cancel(id, ApiPrincipal.of(caller));
   }
 
   @Operation(
@@ -196,7 +197,7 @@ class JobController {
           @RequestParam(required = false)
           String group,
       Principal caller) {
-    return jobs.cancelGroup(group, caller.getName());
+    return jobs.cancelGroup(group, ApiPrincipal.of(caller));
   }
 
   @Operation(
@@ -246,7 +247,7 @@ class JobController {
   @RequiresScope(Scope.JOBS_WRITE)
   @PostMapping("/{id}/run")
   JobResponse runNow(@PathVariable String id, Principal caller) {
-    return jobs.runNow(id, caller.getName());
+    return jobs.runNow(id, ApiPrincipal.of(caller));
   }
 
   @Operation(
@@ -258,7 +259,7 @@ class JobController {
   @RequiresScope(Scope.JOBS_WRITE)
   @PostMapping("/{id}/pause")
   JobResponse pause(@PathVariable String id, Principal caller) {
-    return jobs.pause(id, caller.getName());
+    return jobs.pause(id, ApiPrincipal.of(caller));
   }
 
   @Operation(
@@ -271,7 +272,7 @@ class JobController {
   @RequiresScope(Scope.JOBS_WRITE)
   @PostMapping("/{id}/resume")
   JobResponse resume(@PathVariable String id, Principal caller) {
-    return jobs.resume(id, caller.getName());
+    return jobs.resume(id, ApiPrincipal.of(caller));
   }
 
   @Operation(operationId = "listJobRuns", summary = "A job's attempts, oldest first")

@@ -3,6 +3,7 @@ package io.kairos.api.job;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kairos.job.Job;
 import io.kairos.job.JobRun;
+import io.kairos.job.JobSource;
 import io.kairos.job.JobState;
 import io.kairos.job.MisfirePolicy;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -50,14 +51,28 @@ public record JobResponse(
             description =
                 "1 when created, + 1 each time the job was replaced whole (PUT); createdAt and"
                     + " createdBy are those of this revision")
-        int revision) {
+        int revision,
+    @Schema(
+            requiredMode = Schema.RequiredMode.REQUIRED,
+            description =
+                "who it belongs to: API (any key with jobs:write may change it), CONFIG (declared"
+                    + " in the workers' kairos.jobs) or SYSTEM (kept by Kairos, e.g. an OAuth"
+                    + " credential's refresh job); CONFIG and SYSTEM jobs change only with an admin"
+                    + " key")
+        JobSource source,
+    @Schema(
+            description =
+                "true when a worker's kairos.jobs also declares this id: the declaration is not"
+                    + " applied while this job exists")
+        boolean shadowsDeclaration) {
 
-  static JobResponse of(Job job, JobRun lastRun) {
+  /** {@code payload}: the job's payload as it may be shown (secret values masked). */
+  static JobResponse of(Job job, JsonNode payload, JobRun lastRun) {
     return new JobResponse(
         job.id(),
         job.type(),
         job.group(),
-        job.payload(),
+        payload,
         ScheduleResponse.of(job.schedule()),
         job.state(),
         job.nextRunAt(),
@@ -78,7 +93,9 @@ public record JobResponse(
         job.updatedBy(),
         job.finishedAt(),
         job.staleSince(),
-        job.revision());
+        job.revision(),
+        job.source(),
+        job.shadowsDeclaration());
   }
 
   private static String text(Duration duration) {

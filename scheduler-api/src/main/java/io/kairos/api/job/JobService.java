@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.kagkarlsson.scheduler.Clock;
+import io.kairos.api.problem.ApiProblem;
 import io.kairos.api.problem.InputText;
+import io.kairos.api.security.ApiPrincipal;
 import io.kairos.catalogue.JobCatalogue;
+import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.control.JobControl;
 import io.kairos.control.JobSubmitter;
 import io.kairos.job.InvalidJobException;
@@ -20,11 +23,14 @@ import io.kairos.job.JobType;
 import io.kairos.job.MisfirePolicy;
 import io.kairos.job.NewJob;
 import io.kairos.job.NotifyTarget;
+import io.kairos.job.OperatorJobException;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.job.UnknownJobException;
+import io.kairos.jobtype.oauth.OAuthTokenRefreshPayload;
 import io.kairos.notification.Notifications;
 import io.kairos.registry.JobRegistry;
 import io.kairos.registry.RunHistory;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -33,12 +39,15 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /**
@@ -60,6 +69,9 @@ public class JobService {
   private final Clock clock;
   private final ObjectMapper json;
   private final MisfirePolicy misfire;
+  private final Set<String> reservedPrefixes;
+  private final Quotas quotas;
+  private final PayloadSecrets secrets;
 
   JobService(
       JobCatalogue catalogue,
@@ -69,7 +81,10 @@ public class JobService {
       RunHistory runs,
       Clock clock,
       ObjectMapper json,
-      MisfirePolicy misfire) {
+      MisfirePolicy misfire,
+      PayloadSecrets secrets,
+      @Value("${kairos.api.reserved-id-prefixes:}") List<String> reservedPrefixes) {
+    this.secrets = secrets;
     this.catalogue = catalogue;
     this.submitter = submitter;
     this.control = control;
@@ -78,9 +93,19 @@ public class JobService {
     this.clock = clock;
     this.json = json;
     this.misfire = misfire;
+    // Kairos's own ids are always reserved, whatever else the operators reserve.
+    Set<String> reserved = new LinkedHashSet<>();
+    reserved.add(OAuthTokenRefreshPayload.JOB_ID_PREFIX);
+    for (String prefix : reservedPrefixes == null ? List.<String>of() : reservedPrefixes) {
+      if (prefix != null && !prefix.isBlank()) {
+        reserved.add(prefix.trim());
+      }
+    }
+    this.reservedPrefixes = Set.copyOf(reserved);
+    this.quotas = new Quotas(jobs, System::nanoTime);
   }
 
-  JobSubmitter.Submission create(CreateJobRequest request, String caller) {
+  JobSubmitter.Submission create(CreateJobRequest request, ApiPrincipal caller) {
     return submitter.submit(newJob(request, caller));
   }
 
@@ -89,18 +114,19 @@ public class JobService {
    * POST of the same body with this id, so the same PUT twice (or a PUT after the POST of the same
    * definition) changes nothing.
    */
-  JobSubmitter.Replacement replace(String id, ReplaceJobRequest request, String caller) {
+  JobSubmitter.Replacement replace(String id, ReplaceJobRequest request, ApiPrincipal caller) {
     if (id == null || !NewJob.ID.matcher(id).matches()) {
       throw new InvalidJobException("id", "must match [A-Za-z0-9._:-]{1,200}");
     }
     return submitter.replace(newJob(request.withId(id), caller));
   }
 
-  private NewJob newJob(CreateJobRequest request, String caller) {
+  private NewJob newJob(CreateJobRequest request, ApiPrincipal caller) {
     if (".".equals(request.id()) || "..".equals(request.id())) {
       // A path segment of its own: /api/v1/jobs/.. could never reach the job.
       throw new InvalidJobException("id", "must not be '.' or '..'");
     }
+    refuseReservedId(request.id(), caller);
     if (request.id() != null && request.id().startsWith(NewJob.NOTIFICATION_PREFIX)) {
       throw new InvalidJobException(
           "id",
@@ -132,11 +158,16 @@ public class JobService {
             maxAttempts,
             priority,
             hash(request, id),
-            caller,
+            caller.name(),
             timeout,
             misfireGrace,
             notify);
     refuseMissed(schedule, now, job.misfireGrace());
+    quotas.checkStatic(caller, schedule, priority, timeout, now);
+    if (!jobs.exists(id)) {
+      // A replay (or a conflict) creates nothing, so it is not held to the creation limits.
+      quotas.checkCreation(caller, payload.toString().getBytes(StandardCharsets.UTF_8).length);
+    }
     return job;
   }
 
@@ -175,7 +206,7 @@ public class JobService {
 
   public JobResponse get(String id) {
     Job job = jobs.find(id).orElseThrow(() -> new UnknownJobException(id));
-    return JobResponse.of(job, runs.lastRunOf(id).orElse(null));
+    return response(job, runs.lastRunOf(id).orElse(null));
   }
 
   Page<JobResponse> list(String type, String group, JobState state, String cursor, Integer limit) {
@@ -209,50 +240,83 @@ public class JobService {
         runs.lastRunsOf(shown.stream().map(Job::id).toList()).stream()
             .collect(Collectors.toMap(JobRun::jobId, Function.identity()));
     List<JobResponse> items =
-        shown.stream().map(job -> JobResponse.of(job, lastRuns.get(job.id()))).toList();
+        shown.stream().map(job -> response(job, lastRuns.get(job.id()))).toList();
     String next = page.size() > size ? encodeCursor("job:", shown.get(size - 1).id()) : null;
     return new Page<>(items, next);
   }
 
-  public JobResponse change(String id, ChangeJobRequest request, String caller) {
+  /**
+   * Ids under a reserved prefix belong to the operators (declared jobs) and to Kairos (system
+   * jobs): a client taking one first would make the declaration clash or the credential's creation
+   * fail.
+   */
+  private void refuseReservedId(String id, ApiPrincipal caller) {
+    if (id == null || caller.admin()) {
+      return;
+    }
+    for (String prefix : reservedPrefixes) {
+      if (id.startsWith(prefix)) {
+        throw new ApiProblem(
+            HttpStatus.FORBIDDEN,
+            "Forbidden",
+            "ids starting with '"
+                + prefix
+                + "' are reserved for jobs of the operators and of Kairos; only an admin key may"
+                + " use them",
+            "id");
+      }
+    }
+  }
+
+  public JobResponse change(String id, ChangeJobRequest request, ApiPrincipal caller) {
     if (request.schedule() == null && request.priority() == null && request.maxAttempts() == null) {
       throw new InvalidJobException(
           "schedule", "give at least one of 'schedule', 'priority' or 'maxAttempts'");
     }
     Job job = jobs.find(id).orElseThrow(() -> new UnknownJobException(id));
+    if (job.source().operatorsOnly() && !caller.admin()) {
+      // Say that the job is not the caller's before judging what it asked for.
+      throw new OperatorJobException(id, job.source(), "change");
+    }
     ScheduleSpec schedule = request.schedule() == null ? null : request.schedule().toSpec();
     if (schedule != null) {
       refuseMissed(schedule, clock.now(), job.misfireGrace());
     }
+    quotas.checkStatic(caller, schedule, request.priority(), null, clock.now());
     JobControl.Change change =
         new JobControl.Change(schedule, request.priority(), request.maxAttempts());
-    return withLastRun(control.change(id, change, caller));
+    return withLastRun(control.change(id, change, asCaller(caller)));
   }
 
-  public JobResponse runNow(String id, String caller) {
-    return withLastRun(control.runNow(id, caller));
+  public JobResponse runNow(String id, ApiPrincipal caller) {
+    return withLastRun(control.runNow(id, asCaller(caller)));
   }
 
-  public JobResponse pause(String id, String caller) {
-    return withLastRun(control.pause(id, caller));
+  public JobResponse pause(String id, ApiPrincipal caller) {
+    return withLastRun(control.pause(id, asCaller(caller)));
   }
 
-  public JobResponse resume(String id, String caller) {
-    return withLastRun(control.resume(id, caller));
+  public JobResponse resume(String id, ApiPrincipal caller) {
+    return withLastRun(control.resume(id, asCaller(caller)));
   }
 
-  public JobResponse cancel(String id, String caller) {
-    return withLastRun(control.cancel(id, caller));
+  public JobResponse cancel(String id, ApiPrincipal caller) {
+    return withLastRun(control.cancel(id, asCaller(caller)));
   }
 
-  GroupCancellationResponse cancelGroup(String group, String caller) {
+  /** An admin key acts as an operator: it may change the jobs of operators and of Kairos. */
+  private static JobControl.Caller asCaller(ApiPrincipal caller) {
+    return new JobControl.Caller(caller.name(), caller.admin());
+  }
+
+  GroupCancellationResponse cancelGroup(String group, ApiPrincipal caller) {
     if (group == null || group.isBlank()) {
       throw new InvalidJobException("group", "is required: give the group whose jobs to cancel");
     }
     if (!NewJob.ID.matcher(group).matches()) {
       throw new InvalidJobException("group", "must match [A-Za-z0-9._:-]{1,200}");
     }
-    JobControl.GroupCancellation result = control.cancelGroup(group, caller);
+    JobControl.GroupCancellation result = control.cancelGroup(group, asCaller(caller));
     return new GroupCancellationResponse(
         group,
         result.cancelled().size(),
@@ -313,7 +377,14 @@ public class JobService {
   }
 
   private JobResponse withLastRun(Job job) {
-    return JobResponse.of(job, runs.lastRunOf(job.id()).orElse(null));
+    return response(job, runs.lastRunOf(job.id()).orElse(null));
+  }
+
+  /**
+   * Every response shows secret payload values (webhook headers) as "***", never sealed or plain.
+   */
+  private JobResponse response(Job job, JobRun lastRun) {
+    return JobResponse.of(job, secrets.mask(job.type(), job.payload()), lastRun);
   }
 
   /**

@@ -10,6 +10,7 @@ import io.kairos.control.JobControl;
 import io.kairos.control.JobSubmitter;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.Job;
+import io.kairos.job.JobSource;
 import io.kairos.job.JobState;
 import io.kairos.job.JobStateConflict;
 import io.kairos.job.NewJob;
@@ -36,7 +37,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Credentials through the API. Creating one stores it (secrets sealed) and submits its refresh job
- * in one transaction; deleting one cancels that job if it is pending.
+ * in one transaction, as a system job that only admin keys may change; deleting one cancels that
+ * job if it is pending.
  */
 @Service
 class CredentialService {
@@ -137,7 +139,8 @@ class CredentialService {
             hash(jobId),
             caller,
             null,
-            null));
+            null),
+        JobSource.SYSTEM);
   }
 
   /**
@@ -246,7 +249,8 @@ class CredentialService {
       throw unknown(id);
     }
     try {
-      control.cancel(OAuthTokenRefreshPayload.jobIdFor(id), caller);
+      // Credentials are an admin's: its key may end the system job that refreshed this one.
+      control.cancel(OAuthTokenRefreshPayload.jobIdFor(id), JobControl.Caller.operator(caller));
     } catch (UnknownJobException | JobStateConflict e) {
       // no refresh job, or it is running or over: a run that finds no credential ends the job
     }

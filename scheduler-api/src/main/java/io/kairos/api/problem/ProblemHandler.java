@@ -8,12 +8,15 @@ import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.kairos.catalogue.SecretsNeedAKey;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobConflict;
 import io.kairos.job.JobState;
 import io.kairos.job.JobStateConflict;
+import io.kairos.job.OperatorJobException;
 import io.kairos.job.UnknownJobException;
 import io.kairos.jobtype.oauth.CredentialStore;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -76,6 +79,27 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     return response.body(problem);
   }
 
+  @ExceptionHandler(OperatorJobException.class)
+  ProblemDetail operatorJob(OperatorJobException e) {
+    ProblemDetail problem = Problems.of(HttpStatus.FORBIDDEN, "Forbidden", e.getMessage(), null);
+    problem.setProperty("source", e.source().name());
+    problem.setProperty("requiredScope", "admin");
+    return problem;
+  }
+
+  @ExceptionHandler(SecretsNeedAKey.class)
+  ProblemDetail noEncryptionKey(SecretsNeedAKey e) {
+    return Problems.of(
+        HttpStatus.SERVICE_UNAVAILABLE, "No encryption key", e.getMessage(), "payload");
+  }
+
+  @ExceptionHandler(TooManyRequests.class)
+  ResponseEntity<ProblemDetail> tooMany(TooManyRequests e) {
+    return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+        .header(HttpHeaders.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()))
+        .body(e.problem());
+  }
+
   @ExceptionHandler(ApiProblem.class)
   ProblemDetail problem(ApiProblem e) {
     return e.problem();
@@ -93,6 +117,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         "Invalid request",
         e.getName() + " has an invalid value: " + e.getValue(),
         e.getName());
+  }
+
+  private static SQLException sqlCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SQLException sql) {
+        return sql;
+      }
+    }
+    return null;
   }
 
   /** {@code a.b[2].c} from Jackson's path. */
@@ -131,7 +164,18 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(Exception.class)
   ProblemDetail unexpected(Exception e) {
-    LOG.error("Request failed", e);
+    SQLException sql = sqlCause(e);
+    if (sql != null) {
+      // PostgreSQL's messages quote the values of the statement (DETAIL, and the JSON CONTEXT of
+      // a payload): only the kind of failure is logged, never a message.
+      LOG.error(
+          "Request failed: database error, SQLState {} ({}, via {})",
+          sql.getSQLState(),
+          sql.getClass().getName(),
+          e.getClass().getName());
+    } else {
+      LOG.error("Request failed", e);
+    }
     return Problems.of(
         HttpStatus.INTERNAL_SERVER_ERROR,
         "Internal error",

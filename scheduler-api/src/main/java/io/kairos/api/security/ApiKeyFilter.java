@@ -12,13 +12,16 @@ import java.security.Principal;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Authentication: every request but health and the API documentation needs {@code Authorization:
  * Bearer <key>} with a known key, else 401. The caller becomes the request's principal; which scope
  * an endpoint needs is checked later by {@link ScopeInterceptor}, once the endpoint is known.
- * Actuator endpoints other than health need {@code admin}. Keys are never logged.
+ * Actuator endpoints other than health need {@code admin}. Keys are never logged. An address that
+ * failed authentication too often recently is answered {@code 429} with {@code Retry-After}, before
+ * its key is even looked at ({@link AuthFailures}).
  */
 final class ApiKeyFilter extends OncePerRequestFilter {
 
@@ -26,10 +29,12 @@ final class ApiKeyFilter extends OncePerRequestFilter {
 
   private final ApiKeys keys;
   private final ObjectMapper json;
+  private final AuthFailures failures;
 
-  ApiKeyFilter(ApiKeys keys, ObjectMapper json) {
+  ApiKeyFilter(ApiKeys keys, ObjectMapper json, AuthFailures failures) {
     this.keys = keys;
     this.json = json;
+    this.failures = failures;
   }
 
   /**
@@ -76,12 +81,28 @@ final class ApiKeyFilter extends OncePerRequestFilter {
           caller.isPresent() ? new AuthenticatedRequest(request, caller.get()) : request, response);
       return;
     }
+    String address = request.getRemoteAddr();
+    long blocked = failures.blockedFor(address);
+    if (blocked > 0) {
+      response.setHeader(HttpHeaders.RETRY_AFTER, String.valueOf(blocked));
+      ProblemDetail problem =
+          Problems.of(
+              HttpStatus.TOO_MANY_REQUESTS,
+              "Too many requests",
+              "too many failed authentications from this address; retry after " + blocked + " s",
+              null);
+      problem.setProperty("limit", "authFailures");
+      Problems.write(response, problem, json);
+      return;
+    }
     if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      // Not a guess: only wrong keys count towards the address's limit.
       unauthorized(response, "an API key is required: send 'Authorization: Bearer <key>'");
       return;
     }
     Optional<ApiPrincipal> caller = keys.authenticate(header.substring(BEARER.length()).trim());
     if (caller.isEmpty()) {
+      failures.failed(address);
       unauthorized(response, "the API key is not valid");
       return;
     }

@@ -7,12 +7,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * API keys, configured as SHA-256 hashes so the configuration holds no secret: {@code
- * kairos.api.keys[0].name}, {@code .sha256} (hex of SHA-256 of the key), {@code .scopes}. {@code
- * kairos.api.operator-key} (environment {@code KAIROS_API_KEY}) is an operator's key given in
- * clear, with every scope; it is hashed on start and the clear text is not kept.
+ * kairos.api.keys[0].name}, {@code .sha256} (hex of SHA-256 of the key), {@code .scopes}, and
+ * optionally {@code .quota.*}. {@code kairos.api.operator-key} (environment {@code KAIROS_API_KEY})
+ * is an operator's key given in clear, with every scope; it is hashed on start and the clear text
+ * is not kept. It must carry at least 128 bits by {@link KeyStrength}'s estimate, or start-up fails
+ * naming the property: hashed keys cannot be measured, so they are the operators' care. {@code
+ * kairos.api.quota.*} are the limits of keys without {@code admin} that their own entry leaves
+ * unset.
  */
 @ConfigurationProperties("kairos.api")
-record ApiKeyProperties(@DefaultValue List<Key> keys, String operatorKey) {
+record ApiKeyProperties(@DefaultValue List<Key> keys, String operatorKey, Quota quota) {
 
   static final String OPERATOR = "operator";
   private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
@@ -39,12 +43,18 @@ record ApiKeyProperties(@DefaultValue List<Key> keys, String operatorKey) {
           throw new IllegalArgumentException(where + ".name '" + key.name() + "' is used twice");
         }
       }
+      if (key.quota() != null) {
+        key.quota().check(where + ".quota");
+      }
     }
     operatorKey = operatorKey == null || operatorKey.isBlank() ? null : operatorKey;
+    if (quota != null) {
+      quota.check("kairos.api.quota");
+    }
   }
 
   /** One configured key. */
-  record Key(String name, String sha256, List<String> scopes) {}
+  record Key(String name, String sha256, List<String> scopes, Quota quota) {}
 
   @Override
   public String toString() {
@@ -53,6 +63,8 @@ record ApiKeyProperties(@DefaultValue List<Key> keys, String operatorKey) {
         + keys
         + ", operatorKey="
         + (operatorKey == null ? "" : "***")
+        + ", quota="
+        + quota
         + "]";
   }
 }

@@ -1,6 +1,7 @@
 package io.kairos.api.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -34,10 +35,19 @@ class SecurityConfiguration implements WebMvcConfigurer {
     return keys;
   }
 
+  /** Wrong keys per client address, shared by the bearer filter and the dashboard's sign-in. */
   @Bean
-  FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(ApiKeys keys, ObjectMapper json) {
+  AuthFailures authFailures(
+      @Value("${kairos.api.auth-failures.limit:10}") int failureLimit,
+      @Value("${kairos.api.auth-failures.window:1m}") Duration failureWindow) {
+    return new AuthFailures(failureLimit, failureWindow, System::nanoTime);
+  }
+
+  @Bean
+  FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(
+      ApiKeys keys, ObjectMapper json, AuthFailures failures) {
     FilterRegistrationBean<ApiKeyFilter> registration =
-        new FilterRegistrationBean<>(new ApiKeyFilter(keys, json));
+        new FilterRegistrationBean<>(new ApiKeyFilter(keys, json, failures));
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
     return registration;
   }

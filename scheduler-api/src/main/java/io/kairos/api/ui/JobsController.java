@@ -8,6 +8,7 @@ import io.kairos.api.job.JobService;
 import io.kairos.api.job.Page;
 import io.kairos.api.job.RunResponse;
 import io.kairos.api.job.ScheduleRequest;
+import io.kairos.api.security.ApiPrincipal;
 import io.kairos.api.security.RequiresScope;
 import io.kairos.api.security.Scope;
 import io.kairos.catalogue.JobCatalogue;
@@ -94,7 +95,7 @@ class JobsController {
       @RequestParam(required = false) String back,
       Principal caller,
       RedirectAttributes redirect) {
-    Function<String, String> apply = action(action, caller.getName());
+    Function<String, String> apply = action(action, ApiPrincipal.of(caller));
     redirect.addFlashAttribute(
         "results", ActionResult.applyEach(ids, confirm, verb(action) + " jobs", apply));
     return "redirect:" + ActionResult.back(back, "/ui/jobs");
@@ -138,7 +139,7 @@ class JobsController {
       @RequestParam(required = false) String tz,
       Principal caller,
       RedirectAttributes redirect) {
-    Function<String, String> apply = action(action, caller.getName());
+    Function<String, String> apply = action(action, ApiPrincipal.of(caller));
     redirect.addFlashAttribute(
         "results", ActionResult.applyEach(List.of(id), confirm, verb(action) + " the job", apply));
     return "redirect:" + jobLink(id, blank(tz), null);
@@ -171,7 +172,7 @@ class JobsController {
           default -> throw new InvalidJobException("kind", "choose at, cron or every");
         };
     JobResponse changed =
-        jobs.change(id, new ChangeJobRequest(schedule, null, null), caller.getName());
+        jobs.change(id, new ChangeJobRequest(schedule, null, null), ApiPrincipal.of(caller));
     redirect.addFlashAttribute(
         "results",
         List.of(
@@ -185,7 +186,7 @@ class JobsController {
     return "redirect:" + jobLink(id, blank(tz), null);
   }
 
-  private Function<String, String> action(String action, String caller) {
+  private Function<String, String> action(String action, ApiPrincipal caller) {
     return switch (action == null ? "" : action) {
       case "run" -> id -> "runs now (due " + jobs.runNow(id, caller).nextRunAt() + ")";
       case "pause" -> id -> "paused (" + jobs.pause(id, caller).state() + ")";

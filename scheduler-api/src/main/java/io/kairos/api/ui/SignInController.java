@@ -2,12 +2,15 @@ package io.kairos.api.ui;
 
 import io.kairos.api.security.ApiKeys;
 import io.kairos.api.security.ApiPrincipal;
+import io.kairos.api.security.AuthFailures;
 import io.kairos.api.security.RequiresScope;
 import io.kairos.api.security.Scope;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -26,9 +29,11 @@ class SignInController {
   private static final Logger LOG = LoggerFactory.getLogger(SignInController.class);
 
   private final ApiKeys keys;
+  private final AuthFailures failures;
 
-  SignInController(ApiKeys keys) {
+  SignInController(ApiKeys keys, AuthFailures failures) {
     this.keys = keys;
+    this.failures = failures;
   }
 
   @GetMapping(UiPaths.SIGN_IN)
@@ -38,12 +43,24 @@ class SignInController {
 
   @PostMapping(UiPaths.SIGN_IN)
   ModelAndView signIn(
-      @RequestParam(required = false) String key, HttpServletRequest request, Model model) {
+      @RequestParam(required = false) String key,
+      HttpServletRequest request,
+      HttpServletResponse response,
+      Model model) {
+    // Sign-in guesses count with the bearer keys' failures of the same address.
+    long blocked = failures.blockedFor(request.getRemoteAddr());
+    if (blocked > 0) {
+      response.setHeader(HttpHeaders.RETRY_AFTER, String.valueOf(blocked));
+      return refused(
+          HttpStatus.TOO_MANY_REQUESTS,
+          "Too many wrong keys from this address; try again in " + blocked + " s.");
+    }
     if (key == null || key.isBlank()) {
       return refused(HttpStatus.BAD_REQUEST, "Enter an API key.");
     }
     Optional<ApiPrincipal> caller = keys.authenticate(key.strip());
     if (caller.isEmpty()) {
+      failures.failed(request.getRemoteAddr());
       LOG.warn("Dashboard sign-in refused from {}: unknown API key", request.getRemoteAddr());
       return refused(HttpStatus.UNAUTHORIZED, "That API key is not valid.");
     }

@@ -34,7 +34,7 @@ import org.springframework.test.context.DynamicPropertySource;
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       "spring.config.name=kairos-api",
-      "kairos.api.operator-key=control-admin-key",
+      "kairos.api.operator-key=control-admin-key-3f8a1c6e9b2d4f7a0c5e8b1d3f6a9c2e",
       "kairos.api.keys[0].name=writer",
       // SHA-256 of "writer-key"
       "kairos.api.keys[0].sha256=3aec1946afb01344ae0065f3b123820a2144e455c13e5816dbd439e6634f7f26",
@@ -50,7 +50,7 @@ class ControlApiTests {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String WRITER = "writer-key";
   static final String READER = "reader-key";
-  static final String ADMIN = "control-admin-key";
+  static final String ADMIN = "control-admin-key-3f8a1c6e9b2d4f7a0c5e8b1d3f6a9c2e";
   static TestDatabases.TestDatabase database;
 
   @BeforeAll

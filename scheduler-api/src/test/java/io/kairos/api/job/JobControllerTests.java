@@ -2,7 +2,6 @@ package io.kairos.api.job;
 
 import static org.hamcrest.Matchers.startsWith;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
@@ -20,9 +19,11 @@ import com.github.kagkarlsson.scheduler.Clock;
 import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
 import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.catalogue.JobCatalogue;
+import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.control.JobControl;
 import io.kairos.control.JobSubmitter;
 import io.kairos.job.Job;
+import io.kairos.job.JobSource;
 import io.kairos.job.JobState;
 import io.kairos.job.JobStateConflict;
 import io.kairos.job.MisfirePolicy;
@@ -38,6 +39,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -71,7 +73,7 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
       "kairos.api.keys[1].name=reader",
       "kairos.api.keys[1].sha256=ec4408df15da46b328f6f3246fa723d0aa6cb0f0a0dd9c4626080ab1b02aa3b2",
       "kairos.api.keys[1].scopes=jobs:read",
-      "kairos.api.operator-key=operator-key-for-tests",
+      "kairos.api.operator-key=operator-key-for-tests-4f9c2b7e1d8a6053c9e2f4b1",
       "kairos.api.max-body-size=1KB"
     })
 @Import({JobService.class, JobCreationMetrics.class, JobControllerTests.Core.class})
@@ -98,6 +100,11 @@ class JobControllerTests {
     }
 
     @Bean
+    PayloadSecrets payloadSecrets(JobCatalogue catalogue) {
+      return new PayloadSecrets(catalogue, null);
+    }
+
+    @Bean
     Clock clock() {
       SettableClock clock = new SettableClock();
       clock.set(NOW);
@@ -112,6 +119,11 @@ class JobControllerTests {
   @MockitoBean RunHistory runs;
 
   boolean expectNothingStored = true;
+
+  @BeforeEach
+  void noLiveJobs() {
+    when(store.liveUsageOf(any())).thenReturn(new JobRegistry.LiveUsage(0, 0));
+  }
 
   @AfterEach
   void nothingWasStored() {
@@ -283,8 +295,9 @@ class JobControllerTests {
   @Test
   void theOperatorKeyFromTheEnvironmentHasEveryScope() throws Exception {
     expectNothingStored = false;
-    when(control.pause("x", "operator")).thenReturn(job("x", JobState.PAUSED, null));
-    mvc.perform(as("operator-key-for-tests", post("/api/v1/jobs/x/pause")))
+    when(control.pause("x", JobControl.Caller.operator("operator")))
+        .thenReturn(job("x", JobState.PAUSED, null));
+    mvc.perform(as("operator-key-for-tests-4f9c2b7e1d8a6053c9e2f4b1", post("/api/v1/jobs/x/pause")))
         .andExpect(status().isOk())
         .andExpect(jsonPath("$.state").value("PAUSED"));
   }
@@ -353,7 +366,7 @@ class JobControllerTests {
   void pausingARunningJobIs409NamingTheWorker() throws Exception {
     expectNothingStored = false;
     Job running = job("busy", JobState.RUNNING, "worker-3");
-    when(control.pause(eq("busy"), anyString()))
+    when(control.pause(eq("busy"), any(JobControl.Caller.class)))
         .thenThrow(new JobStateConflict(running, "job 'busy' is running on worker-3"));
     mvc.perform(as("writer-key", post("/api/v1/jobs/busy/pause")))
         .andExpect(status().isConflict())
@@ -365,7 +378,8 @@ class JobControllerTests {
   @Test
   void controllingAnUnknownJobIs404() throws Exception {
     expectNothingStored = false;
-    when(control.cancel(eq("ghost"), anyString())).thenThrow(new UnknownJobException("ghost"));
+    when(control.cancel(eq("ghost"), any(JobControl.Caller.class)))
+        .thenThrow(new UnknownJobException("ghost"));
     mvc.perform(as("writer-key", delete("/api/v1/jobs/ghost")))
         .andExpect(status().isNotFound())
         .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
@@ -402,6 +416,8 @@ class JobControllerTests {
         null,
         "writer",
         null,
-        1);
+        1,
+        JobSource.API,
+        false);
   }
 }

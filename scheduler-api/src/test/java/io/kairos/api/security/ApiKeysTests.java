@@ -17,7 +17,9 @@ class ApiKeysTests {
     ApiKeys keys =
         new ApiKeys(
             new ApiKeyProperties(
-                List.of(new ApiKeyProperties.Key("ci", CI_HASH, List.of("jobs:read"))), null));
+                List.of(new ApiKeyProperties.Key("ci", CI_HASH, List.of("jobs:read"), null)),
+                null,
+                null));
     ApiPrincipal ci = keys.authenticate(CI_KEY).orElseThrow();
     assertThat(ci.getName()).isEqualTo("ci");
     assertThat(ci.may(Scope.JOBS_READ)).isTrue();
@@ -29,8 +31,12 @@ class ApiKeysTests {
 
   @Test
   void theOperatorKeyHasEveryScope() {
-    ApiKeys keys = new ApiKeys(new ApiKeyProperties(List.of(), "operator-secret"));
-    ApiPrincipal operator = keys.authenticate("operator-secret").orElseThrow();
+    ApiKeys keys =
+        new ApiKeys(
+            new ApiKeyProperties(
+                List.of(), "operator-secret-0f3c8e1a6d9b4f2e7c5a3d8b1e6f9a2c", null));
+    ApiPrincipal operator =
+        keys.authenticate("operator-secret-0f3c8e1a6d9b4f2e7c5a3d8b1e6f9a2c").orElseThrow();
     assertThat(operator.getName()).isEqualTo("operator");
     assertThat(operator.may(Scope.ADMIN)).isTrue();
     assertThat(operator.may(Scope.JOBS_WRITE)).isTrue();
@@ -49,27 +55,35 @@ class ApiKeysTests {
     assertThatThrownBy(
             () ->
                 new ApiKeyProperties(
-                    List.of(new ApiKeyProperties.Key("ci", "not-a-hash", List.of("jobs:read"))),
+                    List.of(
+                        new ApiKeyProperties.Key("ci", "not-a-hash", List.of("jobs:read"), null)),
+                    null,
                     null))
         .hasMessageContaining("kairos.api.keys[0].sha256");
     assertThatThrownBy(
             () ->
                 new ApiKeyProperties(
-                    List.of(new ApiKeyProperties.Key("ci", CI_HASH, List.of("jobs:delete"))), null))
+                    List.of(new ApiKeyProperties.Key("ci", CI_HASH, List.of("jobs:delete"), null)),
+                    null,
+                    null))
         .hasMessageContaining("unknown scope 'jobs:delete'");
     assertThatThrownBy(
             () ->
                 new ApiKeyProperties(
                     List.of(
-                        new ApiKeyProperties.Key("ci", CI_HASH, List.of("admin")),
-                        new ApiKeyProperties.Key("ci", CI_HASH, List.of("admin"))),
+                        new ApiKeyProperties.Key("ci", CI_HASH, List.of("admin"), null),
+                        new ApiKeyProperties.Key("ci", CI_HASH, List.of("admin"), null)),
+                    null,
                     null))
         .hasMessageContaining("used twice");
   }
 
   @Test
   void theOperatorKeyIsNeverPrinted() {
-    assertThat(new ApiKeyProperties(List.of(), "operator-secret").toString())
-        .doesNotContain("operator-secret");
+    assertThat(
+            new ApiKeyProperties(
+                    List.of(), "operator-secret-0f3c8e1a6d9b4f2e7c5a3d8b1e6f9a2c", null)
+                .toString())
+        .doesNotContain("operator-secret-0f3c8e1a6d9b4f2e7c5a3d8b1e6f9a2c");
   }
 }

@@ -46,7 +46,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @ExtendWith(OutputCaptureExtension.class)
 class UiSecurityTests {
 
-  static final String ADMIN = "ui-admin-key-51f0";
+  static final String ADMIN = "ui-admin-key-51f0c3a9e7b2d4f6a8c1e3b5d7f9a2c4";
   static final String WRITER = "ui-writer-key-0a77";
   static final String READER = "ui-reader-key-c2d9";
   static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");

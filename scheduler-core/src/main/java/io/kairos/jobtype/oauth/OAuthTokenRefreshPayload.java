@@ -6,9 +6,12 @@ import io.kairos.job.NewJob;
 /** {@code {"credentialId": "…"}}: the stored credential to keep fresh. */
 public record OAuthTokenRefreshPayload(String credentialId) {
 
+  /** Every credential's refresh job has an id starting with this; clients may not use it. */
+  public static final String JOB_ID_PREFIX = "oauth-refresh:";
+
   /** The conventional id of a credential's refresh job. */
   public static String jobIdFor(String credentialId) {
-    return "oauth-refresh:" + credentialId;
+    return JOB_ID_PREFIX + credentialId;
   }
 
   public OAuthTokenRefreshPayload {

@@ -30,7 +30,9 @@ import org.springframework.beans.factory.InitializingBean;
 /**
  * Checks every {@code kairos.jobs} entry and reconciles the cluster's declared jobs with them
  * before this worker starts claiming. Any bad entry stops start-up with {@code kairos.jobs[i] (id):
- * field reason}.
+ * field reason}. A declared id held by a job that is not a declared one (created through the API,
+ * or a system job) does not: that declaration is skipped with one warning, the others apply, and
+ * the clash shows in this worker's health ({@code declaredJobClashes}) and on the job in the API.
  */
 public final class DeclaredJobsReconciler implements InitializingBean {
 
@@ -42,6 +44,7 @@ public final class DeclaredJobsReconciler implements InitializingBean {
   private final JobDeclarations declarations;
   private final RetentionHandler retention;
   private final ObjectMapper json;
+  private volatile List<String> clashes = List.of();
 
   public DeclaredJobsReconciler(
       DeclaredJobsProperties properties,
@@ -88,6 +91,15 @@ public final class DeclaredJobsReconciler implements InitializingBean {
     } catch (InvalidJobException e) {
       throw new IllegalStateException("Invalid declared job: " + e.getMessage(), e);
     }
+    clashes = List.copyOf(outcome.clashes());
+    if (!clashes.isEmpty()) {
+      LOG.warn(
+          "Declared jobs {} were not applied: their ids are held by jobs that are not declared"
+              + " ones (created through the API, or kept by Kairos). Cancel those jobs and"
+              + " restart, or give the declarations other ids (declare under a prefix listed in"
+              + " the API's kairos.api.reserved-id-prefixes, so clients cannot take them)",
+          clashes);
+    }
     LOG.info(
         "Declared jobs reconciled: {} declared, created {}, updated {}, removed {}{}",
         declared.size(),
@@ -95,6 +107,11 @@ public final class DeclaredJobsReconciler implements InitializingBean {
         outcome.updated(),
         outcome.removed(),
         outcome.deferred().isEmpty() ? "" : ", deferred (running now) " + outcome.deferred());
+  }
+
+  /** Declared ids this worker's start could not apply, because other jobs hold them. */
+  public List<String> clashes() {
+    return clashes;
   }
 
   private NewJob check(DeclaredJobsProperties.Entry entry) {

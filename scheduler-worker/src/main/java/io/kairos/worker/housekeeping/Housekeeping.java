@@ -34,12 +34,15 @@ public class Housekeeping {
   public void prune() {
     long runs = housekeeper.pruneHistory(properties.historyRetention());
     long jobs = housekeeper.pruneFinishedJobs(properties.historyRetention());
+    long deadOrCancelled = housekeeper.pruneDeadAndCancelledJobs(properties.deadRetention());
     long nodes = housekeeper.pruneNodes(properties.nodeRetention());
-    if (runs + jobs + nodes > 0) {
+    if (runs + jobs + deadOrCancelled + nodes > 0) {
       LOG.info(
-          "Housekeeping pruned {} history rows, {} finished jobs, {} worker nodes",
+          "Housekeeping pruned {} history rows, {} finished jobs, {} dead or cancelled jobs, {}"
+              + " worker nodes",
           runs,
           jobs,
+          deadOrCancelled,
           nodes);
     }
   }

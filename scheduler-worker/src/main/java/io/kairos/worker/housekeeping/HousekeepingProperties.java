@@ -15,6 +15,7 @@ import org.springframework.validation.annotation.Validated;
  * @param enabled run housekeeping on this worker at all
  * @param pruneEvery how often history, finished jobs and dead nodes are pruned
  * @param historyRetention attempts (and finished one-time jobs) older than this are deleted
+ * @param deadRetention dead and cancelled jobs are deleted this long after they became so
  * @param nodeRetention worker nodes not seen for this long are deleted
  * @param batchSize rows deleted per transaction
  * @param watchdogEvery how often the stale-job watchdog looks
@@ -28,6 +29,7 @@ public record HousekeepingProperties(
     @DefaultValue("true") boolean enabled,
     @NotNull @DefaultValue("1m") Duration pruneEvery,
     @NotNull @DefaultValue("30d") Duration historyRetention,
+    @NotNull @DefaultValue("30d") Duration deadRetention,
     @NotNull @DefaultValue("1h") Duration nodeRetention,
     @Min(1) @Max(100_000) @DefaultValue("1000") int batchSize,
     @NotNull @DefaultValue("30s") Duration watchdogEvery,

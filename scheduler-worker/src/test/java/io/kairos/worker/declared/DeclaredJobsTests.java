@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.kairos.core.Kairos;
+import io.kairos.job.NewJob;
+import io.kairos.job.ScheduleSpec;
 import io.kairos.testing.TestDatabases;
 import io.kairos.worker.WorkerApplication;
 import java.net.URI;
@@ -16,10 +19,14 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** A worker started with {@code kairos.jobs}, as an operator would configure it. */
+@ExtendWith(OutputCaptureExtension.class)
 class DeclaredJobsTests {
 
   TestDatabases.TestDatabase db;
@@ -125,6 +132,55 @@ class DeclaredJobsTests {
             jdbc.queryForObject(
                 "select timeout from kairos_job where id = 'bounded'", String.class))
         .isEqualTo("PT2M");
+  }
+
+  @Test
+  void aDeclarationClashingWithAnApiJobDoesNotStopStartUpAndShowsInHealth(CapturedOutput output)
+      throws Exception {
+    // A client took the id first (the API job), while no worker declared it yet.
+    try (ConfigurableApplicationContext first = start()) {
+      Kairos kairos = first.getBean(Kairos.class);
+      kairos
+          .submitter()
+          .submit(
+              new NewJob(
+                  "clean-expired-tokens",
+                  "noop",
+                  null,
+                  kairos.json().createObjectNode(),
+                  ScheduleSpec.every(Duration.ofHours(1)),
+                  3,
+                  0,
+                  "client-hash",
+                  "billing"));
+    }
+
+    worker =
+        start(
+            concat(
+                new String[] {
+                  "--kairos.jobs[0].id=clean-expired-tokens",
+                  "--kairos.jobs[0].type=log",
+                  "--kairos.jobs[0].schedule.every=PT1H",
+                  "--kairos.jobs[0].payload.message=declared"
+                },
+                entry(1, "other-declared")));
+
+    assertThat(
+            jdbc.queryForMap(
+                "select source, created_by, shadows_declaration from kairos_job"
+                    + " where id = 'clean-expired-tokens'"))
+        .containsEntry("source", "API")
+        .containsEntry("created_by", "billing")
+        .containsEntry("shadows_declaration", true);
+    assertThat(jdbc.queryForList("select id from kairos_job where source = 'CONFIG'", String.class))
+        .containsExactly("other-declared");
+    assertThat(output.getOut().lines().filter(l -> l.contains("were not applied")))
+        .singleElement()
+        .satisfies(line -> assertThat(line).contains("WARN").contains("clean-expired-tokens"));
+    String port = worker.getEnvironment().getProperty("local.server.port");
+    assertThat(get("http://localhost:" + port + "/actuator/health"))
+        .contains("\"declaredJobClashes\":[\"clean-expired-tokens\"]");
   }
 
   @Test

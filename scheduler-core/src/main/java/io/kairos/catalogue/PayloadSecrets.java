@@ -1,0 +1,132 @@
+package io.kairos.catalogue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.kairos.crypto.SecretCipher;
+import io.kairos.job.JobType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.stream.Collectors;
+
+/**
+ * The secret values of payloads ({@link JobType#secretFields()}): sealed before a job is stored, so
+ * the job row's payload and the task data hold {@code {"sealed": "v1:<key id>:<base64>"}} instead,
+ * each bound to its job and field; opened on the worker just before the handler runs; shown as
+ * {@code "***"} everywhere else. A plain value stored before sealing existed opens as itself.
+ * Secret values are never part of an exception message here.
+ */
+public final class PayloadSecrets {
+
+  /** What responses show instead of a secret value. */
+  public static final String MASK = "***";
+
+  static final String SEALED = "sealed";
+
+  private final Map<String, List<String>> secretFields;
+  private final SecretCipher cipher;
+
+  /**
+   * @param cipher null when no encryption key is configured: payloads with secret values are then
+   *     refused ({@link SecretsNeedAKey}), and sealed ones cannot be opened
+   */
+  public PayloadSecrets(JobCatalogue catalogue, SecretCipher cipher) {
+    this.secretFields =
+        catalogue.types().stream()
+            .collect(Collectors.toUnmodifiableMap(JobType::name, JobType::secretFields));
+    this.cipher = cipher;
+  }
+
+  /**
+   * The payload with every plain secret value sealed for job {@code jobId}.
+   *
+   * @throws SecretsNeedAKey when it has one and there is no key
+   */
+  public JsonNode seal(String type, String jobId, JsonNode payload) {
+    return visit(
+        type,
+        payload,
+        (path, value) -> {
+          if (!value.isTextual()) {
+            return value; // already sealed (a stored payload scheduled again)
+          }
+          if (cipher == null) {
+            throw new SecretsNeedAKey(type);
+          }
+          ObjectNode sealed = JsonNodeFactory.instance.objectNode();
+          sealed.put(SEALED, cipher.seal(value.textValue(), context(jobId, path)));
+          return sealed;
+        });
+  }
+
+  /** The payload as its handler needs it: every sealed value opened. */
+  public JsonNode open(String type, String jobId, JsonNode payload) {
+    return visit(
+        type,
+        payload,
+        (path, value) -> {
+          JsonNode sealed = value.isObject() ? value.get(SEALED) : null;
+          if (sealed == null || !sealed.isTextual()) {
+            return value; // stored plain, before secrets were sealed
+          }
+          if (cipher == null) {
+            throw new SecretCipher.SecretUnreadable(
+                "the payload's secrets are sealed and this worker has no KAIROS_ENCRYPTION_KEY");
+          }
+          return TextNode.valueOf(cipher.open(sealed.textValue(), context(jobId, path)));
+        });
+  }
+
+  /** The payload as responses show it: every secret value, sealed or not, as {@value #MASK}. */
+  public JsonNode mask(String type, JsonNode payload) {
+    return visit(type, payload, (path, value) -> TextNode.valueOf(MASK));
+  }
+
+  private static String context(String jobId, String path) {
+    return "job:" + jobId + ":payload." + path;
+  }
+
+  /** A copy of {@code payload} with {@code change} applied to the value at every secret path. */
+  private JsonNode visit(
+      String type, JsonNode payload, BiFunction<String, JsonNode, JsonNode> change) {
+    List<String> paths = secretFields.getOrDefault(type, List.of());
+    if (paths.isEmpty() || payload == null || !payload.isObject()) {
+      return payload;
+    }
+    JsonNode copy = payload.deepCopy();
+    for (String path : paths) {
+      walk((ObjectNode) copy, path.split("\\."), 0, "", change);
+    }
+    return copy;
+  }
+
+  private static void walk(
+      ObjectNode node,
+      String[] segments,
+      int index,
+      String prefix,
+      BiFunction<String, JsonNode, JsonNode> change) {
+    String segment = segments[index];
+    List<String> names = new ArrayList<>();
+    if (segment.equals("*")) {
+      node.fieldNames().forEachRemaining(names::add);
+    } else if (node.has(segment)) {
+      names.add(segment);
+    }
+    for (String name : names) {
+      JsonNode child = node.get(name);
+      String path = prefix.isEmpty() ? name : prefix + "." + name;
+      if (child == null || child.isNull()) {
+        continue;
+      }
+      if (index == segments.length - 1) {
+        node.set(name, change.apply(path, child));
+      } else if (child.isObject()) {
+        walk((ObjectNode) child, segments, index + 1, path, change);
+      }
+    }
+  }
+}
