@@ -1099,12 +1099,7 @@ public final class JobRegistry {
    * than {@code retention} ago; returns how many.
    */
   public int pruneFinished(Duration retention, int batchSize) {
-    return jdbc.update(
-        "delete from kairos_job where id = any(array(select id from kairos_job where state in"
-            + " ('COMPLETED', 'MISSED') and finished_at < now() - make_interval(secs => ?)"
-            + " limit ?))",
-        retention.toSeconds(),
-        batchSize);
+    return pruneInStates(List.of(JobState.COMPLETED, JobState.MISSED), retention, batchSize);
   }
 
   /**
@@ -1112,12 +1107,19 @@ public final class JobRegistry {
    * retention} ago; returns how many. Their history is pruned by age, as any other.
    */
   public int pruneDeadAndCancelled(Duration retention, int batchSize) {
+    return pruneInStates(List.of(JobState.DEAD, JobState.CANCELLED), retention, batchSize);
+  }
+
+  private int pruneInStates(List<JobState> states, Duration retention, int batchSize) {
+    String[] names = states.stream().map(JobState::name).toArray(String[]::new);
     return jdbc.update(
-        "delete from kairos_job where id = any(array(select id from kairos_job where state in"
-            + " ('DEAD', 'CANCELLED') and finished_at < now() - make_interval(secs => ?)"
-            + " limit ?))",
-        retention.toSeconds(),
-        batchSize);
+        "delete from kairos_job where id = any(array(select id from kairos_job where state ="
+            + " any(?) and finished_at < now() - make_interval(secs => ?) limit ?))",
+        ps -> {
+          ps.setArray(1, ps.getConnection().createArrayOf("text", names));
+          ps.setLong(2, retention.toSeconds());
+          ps.setInt(3, batchSize);
+        });
   }
 
   /** Executions due now that no worker has claimed, and how long the oldest has waited. */
