@@ -166,28 +166,16 @@ public final class JobRegistry {
     }
     int written =
         jdbc.update(
-            "update kairos_job set type = ?, job_group = ?, payload = ?::jsonb, schedule ="
-                + " ?::jsonb, max_attempts = ?, priority = ?, request_hash = ?, timeout = ?,"
-                + " misfire_grace = ?, state = 'ACTIVE', revision = revision + 1, last_error ="
-                + " null, finished_at = null, stale_since = null, paused_execution_time = null,"
-                + " paused_task_data = null, paused_last_success = null, paused_last_failure ="
-                + " null, paused_consecutive_failures = null, created_at = now(), created_by = ?,"
+            "update kairos_job set "
+                + DEFINITION
+                + ", state = 'ACTIVE', revision = revision + 1, last_error = null, finished_at ="
+                + " null, stale_since = null, paused_execution_time = null, paused_task_data ="
+                + " null, paused_last_success = null, paused_last_failure = null,"
+                + " paused_consecutive_failures = null, created_at = now(), created_by = ?,"
                 + " updated_at = now(), updated_by = ? where id = ? and state = ? and"
                 + " request_hash = ? and source = 'API'",
-            job.type(),
-            job.group(),
-            write(job.payload()),
-            write(job.schedule()),
-            job.maxAttempts(),
-            job.priority(),
-            job.requestHash(),
-            text(job.timeout()),
-            MisfirePolicy.text(job.misfireGrace()),
-            job.createdBy(),
-            job.createdBy(),
-            job.id(),
-            current.get("state"),
-            hash);
+            definitionAnd(
+                job, job.createdBy(), job.createdBy(), job.id(), current.get("state"), hash));
     if (written == 0) {
       return Replaced.CHANGED_MEANWHILE;
     }
@@ -243,21 +231,11 @@ public final class JobRegistry {
    */
   public void redefineDeclared(NewJob job) {
     jdbc.update(
-        "update kairos_job set type = ?, job_group = ?, payload = ?::jsonb, schedule = ?::jsonb,"
-            + " max_attempts = ?, priority = ?, request_hash = ?, timeout = ?, misfire_grace = ?,"
-            + " state = 'ACTIVE', finished_at = null, last_error = null, stale_since = null,"
+        "update kairos_job set "
+            + DEFINITION
+            + ", state = 'ACTIVE', finished_at = null, last_error = null, stale_since = null,"
             + " updated_at = now(), updated_by = ? where id = ? and source = 'CONFIG'",
-        job.type(),
-        job.group(),
-        write(job.payload()),
-        write(job.schedule()),
-        job.maxAttempts(),
-        job.priority(),
-        job.requestHash(),
-        text(job.timeout()),
-        MisfirePolicy.text(job.misfireGrace()),
-        job.createdBy(),
-        job.id());
+        definitionAnd(job, job.createdBy(), job.id()));
     scheduleFirst(job, job.schedule().firstExecution(clock.now()));
   }
 
@@ -305,25 +283,37 @@ public final class JobRegistry {
 
   private boolean insert(NewJob job, JobSource source) {
     return jdbc.update(
-            "insert into kairos_job (id, type, job_group, payload, schedule, max_attempts,"
-                + " priority, request_hash, state, created_by, updated_by, timeout, misfire_grace,"
-                + " source, notify) values (?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, 'ACTIVE', ?, ?, ?,"
-                + " ?, ?, ?::jsonb) on conflict (id) do nothing",
-            job.id(),
-            job.type(),
-            job.group(),
-            write(job.payload()),
-            write(job.schedule()),
-            job.maxAttempts(),
-            job.priority(),
-            job.requestHash(),
-            job.createdBy(),
-            job.createdBy(),
-            text(job.timeout()),
-            MisfirePolicy.text(job.misfireGrace()),
-            source.name(),
-            job.notifyTargets().isEmpty() ? null : write(job.notifyTargets()))
+            "insert into kairos_job (type, job_group, payload, schedule, max_attempts, priority,"
+                + " request_hash, timeout, misfire_grace, notify, id, state, created_by,"
+                + " updated_by, source) values (?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb,"
+                + " ?, 'ACTIVE', ?, ?, ?) on conflict (id) do nothing",
+            definitionAnd(job, job.id(), job.createdBy(), job.createdBy(), source.name()))
         == 1;
+  }
+
+  /**
+   * The columns a job's definition is stored in, for {@code update … set}: creating, replacing and
+   * redefining a job all write the same ones, in this order ({@link #definitionAnd}).
+   */
+  private static final String DEFINITION =
+      "type = ?, job_group = ?, payload = ?::jsonb, schedule = ?::jsonb, max_attempts = ?,"
+          + " priority = ?, request_hash = ?, timeout = ?, misfire_grace = ?, notify = ?::jsonb";
+
+  /** The values of {@link #DEFINITION} for {@code job}, followed by {@code more}. */
+  private Object[] definitionAnd(NewJob job, Object... more) {
+    List<Object> values = new ArrayList<>();
+    values.add(job.type());
+    values.add(job.group());
+    values.add(write(job.payload()));
+    values.add(write(job.schedule()));
+    values.add(job.maxAttempts());
+    values.add(job.priority());
+    values.add(job.requestHash());
+    values.add(text(job.timeout()));
+    values.add(MisfirePolicy.text(job.misfireGrace()));
+    values.add(job.notifyTargets().isEmpty() ? null : write(job.notifyTargets()));
+    values.addAll(java.util.Arrays.asList(more));
+    return values.toArray();
   }
 
   public Optional<Job> find(String id) {
@@ -380,14 +370,6 @@ public final class JobRegistry {
         "update kairos_job set state = ?, last_error = ?, finished_at = now(), updated_at = now()"
             + " where id = ?",
         state.name(),
-        RunHistory.truncate(error),
-        id);
-  }
-
-  /** Remembers the latest failure of a job that goes on (recurring, or retried). */
-  public void recordError(String id, String error) {
-    jdbc.update(
-        "update kairos_job set last_error = ?, updated_at = now() where id = ?",
         RunHistory.truncate(error),
         id);
   }
@@ -842,7 +824,10 @@ public final class JobRegistry {
         });
   }
 
-  /** {@link #recordError} for many jobs (id → error), in one statement. */
+  /**
+   * Remembers the latest failure of jobs that go on (recurring, or retried), id → error, in one
+   * statement.
+   */
   public void recordErrors(Map<String, String> errors) {
     if (errors.isEmpty()) {
       return;

@@ -442,6 +442,36 @@ class JobControlTests {
   }
 
   @Test
+  void replacingAJobStoresTheNewDefinitionsNotificationTargets() {
+    NewJob first = definition("put-notify", null, ScheduleSpec.at(clock.now().plusSeconds(60)));
+    submitter.replace(withNotify(first, "https://hooks.example.com/first", "h1"));
+    submitter.replace(withNotify(first, "https://hooks.example.com/second", "h2"));
+
+    assertThat(fixture.jobs.notificationSubject("put-notify").orElseThrow().notifyTargets())
+        .containsExactly(
+            io.kairos.job.NotifyTarget.webhook(
+                "https://hooks.example.com/second", java.util.Set.of(io.kairos.job.JobEvent.DEAD)));
+  }
+
+  private static NewJob withNotify(NewJob job, String webhook, String hash) {
+    return new NewJob(
+        job.id(),
+        job.type(),
+        job.group(),
+        job.payload(),
+        job.schedule(),
+        job.maxAttempts(),
+        job.priority(),
+        hash,
+        job.createdBy(),
+        job.timeout(),
+        job.misfireGrace(),
+        List.of(
+            io.kairos.job.NotifyTarget.webhook(
+                webhook, java.util.Set.of(io.kairos.job.JobEvent.DEAD))));
+  }
+
+  @Test
   void aRunningJobIsNotReplacedAndItsExecutionIsLeftAsTheWorkerHasIt() {
     submit("put-busy", ScheduleSpec.at(clock.now()));
     claim("put-busy", "worker-9");
