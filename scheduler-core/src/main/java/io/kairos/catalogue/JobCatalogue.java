@@ -21,6 +21,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -33,6 +36,7 @@ public final class JobCatalogue {
   private final Map<String, JobType<?>> types;
   private final ObjectMapper json;
   private final Map<String, PayloadCheck<?>> checks;
+  private final PublishedTypeLookup published;
 
   public JobCatalogue(Collection<JobType<?>> types, ObjectMapper json) {
     Map<String, JobType<?>> byName = new LinkedHashMap<>();
@@ -44,13 +48,38 @@ public final class JobCatalogue {
     this.types = Collections.unmodifiableMap(byName);
     this.json = json;
     this.checks = Map.of();
+    this.published = null;
   }
 
   private JobCatalogue(
-      Map<String, JobType<?>> types, ObjectMapper json, Map<String, PayloadCheck<?>> checks) {
+      Map<String, JobType<?>> types,
+      ObjectMapper json,
+      Map<String, PayloadCheck<?>> checks,
+      PublishedTypeLookup published) {
     this.types = types;
     this.json = json;
     this.checks = Map.copyOf(checks);
+    this.published = published;
+  }
+
+  /**
+   * This catalogue, also knowing the types workers published (an application's own types), which it
+   * cannot bind to their records: their payloads are checked against the published JSON Schemas
+   * instead. The API's catalogue is one.
+   */
+  public JobCatalogue withPublishedTypes(PublishedTypes publishedTypes) {
+    return new JobCatalogue(types, json, checks, new PublishedTypeLookup(publishedTypes));
+  }
+
+  /** The secret payload fields of type {@code name}, whether built in or published. */
+  public List<String> secretFieldsOf(String name) {
+    JobType<?> local = types.get(name);
+    if (local != null) {
+      return local.secretFields();
+    }
+    return published == null
+        ? List.of()
+        : published.find(name).map(PublishedTypes.PublishedType::secretFields).orElse(List.of());
   }
 
   /**
@@ -91,11 +120,16 @@ public final class JobCatalogue {
     }
     Map<String, PayloadCheck<?>> all = new LinkedHashMap<>(checks);
     all.put(type.name(), check);
-    return new JobCatalogue(types, json, all);
+    return new JobCatalogue(types, json, all, published);
   }
 
   public List<JobType<?>> types() {
     return List.copyOf(types.values());
+  }
+
+  /** Whether {@code name} is one of this catalogue's own types (not only a published one). */
+  public boolean contains(String name) {
+    return types.containsKey(name);
   }
 
   public JobType<?> require(String name) {
@@ -103,15 +137,26 @@ public final class JobCatalogue {
       throw new InvalidJobException("type", "is required");
     }
     JobType<?> type = types.get(name);
-    if (type == null) {
-      throw new InvalidJobException(
-          "type",
-          "'"
-              + name
-              + "' is not a known job type; known: "
-              + types.keySet().stream().sorted().collect(Collectors.joining(", ")));
+    if (type != null) {
+      return type;
     }
-    return type;
+    if (published != null) {
+      Optional<PublishedTypes.PublishedType> found = published.find(name);
+      if (found.isPresent()) {
+        return new JobType<>(
+            name, JsonNode.class, found.get().description(), found.get().secretFields());
+      }
+    }
+    Set<String> known = new TreeSet<>(types.keySet());
+    if (published != null) {
+      known.addAll(published.names());
+    }
+    throw new InvalidJobException(
+        "type",
+        "'"
+            + name
+            + "' is not a known job type (no worker ever published it); known: "
+            + String.join(", ", known));
   }
 
   /** Binds and validates a payload; an absent payload binds as {@code {}}. */
@@ -144,6 +189,10 @@ public final class JobCatalogue {
       throw new InvalidJobException(path(e), "has the wrong JSON type");
     } catch (JsonProcessingException e) {
       throw new InvalidJobException("payload", e.getOriginalMessage());
+    }
+    if (published != null && !types.containsKey(type.name())) {
+      published.check(type.name(), node);
+      return bound;
     }
     @SuppressWarnings("unchecked")
     PayloadCheck<P> check = (PayloadCheck<P>) checks.get(type.name());

@@ -8,9 +8,7 @@ import io.kairos.crypto.SecretCipher;
 import io.kairos.job.JobType;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BiFunction;
-import java.util.stream.Collectors;
 
 /**
  * The secret values of payloads ({@link JobType#secretFields()}): sealed before a job is stored, so
@@ -26,7 +24,7 @@ public final class PayloadSecrets {
 
   static final String SEALED = "sealed";
 
-  private final Map<String, List<String>> secretFields;
+  private final JobCatalogue catalogue;
   private final SecretCipher cipher;
 
   /**
@@ -34,9 +32,7 @@ public final class PayloadSecrets {
    *     refused ({@link SecretsNeedAKey}), and sealed ones cannot be opened
    */
   public PayloadSecrets(JobCatalogue catalogue, SecretCipher cipher) {
-    this.secretFields =
-        catalogue.types().stream()
-            .collect(Collectors.toUnmodifiableMap(JobType::name, JobType::secretFields));
+    this.catalogue = catalogue;
     this.cipher = cipher;
   }
 
@@ -92,7 +88,7 @@ public final class PayloadSecrets {
   /** A copy of {@code payload} with {@code change} applied to the value at every secret path. */
   private JsonNode visit(
       String type, JsonNode payload, BiFunction<String, JsonNode, JsonNode> change) {
-    List<String> paths = secretFields.getOrDefault(type, List.of());
+    List<String> paths = catalogue.secretFieldsOf(type);
     if (paths.isEmpty() || payload == null || !payload.isObject()) {
       return payload;
     }

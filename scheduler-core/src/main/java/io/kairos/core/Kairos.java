@@ -202,6 +202,17 @@ public final class Kairos implements AutoCloseable {
     return new StaleJobWatchdog(jobs, clock, settings, transactions, notifier);
   }
 
+  /**
+   * The stale-job watchdog, telling {@code notifier} of jobs that become stale, and naming those no
+   * live worker can run ({@code servedTypes}: the types some live worker serves).
+   */
+  public StaleJobWatchdog watchdog(
+      StaleJobWatchdog.Settings settings,
+      io.kairos.notification.Notifier notifier,
+      java.util.function.Supplier<java.util.Set<String>> servedTypes) {
+    return new StaleJobWatchdog(jobs, clock, settings, transactions, notifier, servedTypes);
+  }
+
   public Housekeeper housekeeper(int batchSize) {
     return new Housekeeper(jobs, runs, nodes, batchSize);
   }

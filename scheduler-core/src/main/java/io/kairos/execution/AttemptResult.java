@@ -1,6 +1,8 @@
 package io.kairos.execution;
 
+import io.kairos.job.NewJob;
 import io.kairos.job.RunOutcome;
+import java.util.List;
 
 /**
  * What running the handler came to.
@@ -9,9 +11,22 @@ import io.kairos.job.RunOutcome;
  * @param permanent a failure that no retry can fix (bad payload, {@code PermanentJobFailure})
  * @param revokedBecause set when the lease guard gave the attempt up while it ran: another worker
  *     may already run it again, so nothing of it may be recorded
+ * @param followUps the jobs a successful attempt asked for, created with its result
  */
 record AttemptResult(
-    RunOutcome outcome, Throwable failure, boolean permanent, String revokedBecause) {
+    RunOutcome outcome,
+    Throwable failure,
+    boolean permanent,
+    String revokedBecause,
+    List<NewJob> followUps) {
+
+  AttemptResult {
+    followUps = followUps == null ? List.of() : List.copyOf(followUps);
+  }
+
+  AttemptResult(RunOutcome outcome, Throwable failure, boolean permanent, String revokedBecause) {
+    this(outcome, failure, permanent, revokedBecause, List.of());
+  }
 
   boolean succeeded() {
     return outcome == RunOutcome.SUCCEEDED;

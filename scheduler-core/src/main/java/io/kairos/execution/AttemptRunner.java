@@ -3,13 +3,18 @@ package io.kairos.execution;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.catalogue.PayloadSecrets;
+import io.kairos.control.JobRequests;
 import io.kairos.crypto.SecretCipher;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobHandler;
+import io.kairos.job.JobRequest;
 import io.kairos.job.JobType;
+import io.kairos.job.NewJob;
 import io.kairos.job.PermanentJobFailure;
 import io.kairos.job.RunOutcome;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -28,13 +33,16 @@ final class AttemptRunner {
   private final TimeoutPolicy timeouts;
   private final RunningAttempts attempts;
   private final ScheduledExecutorService timer;
+  private final JobRequests followUps;
 
   AttemptRunner(
       JobCatalogue catalogue,
       PayloadSecrets secrets,
       TimeoutPolicy timeouts,
       RunningAttempts attempts,
-      ScheduledExecutorService timer) {
+      ScheduledExecutorService timer,
+      JobRequests followUps) {
+    this.followUps = followUps;
     this.catalogue = catalogue;
     this.secrets = secrets;
     this.timeouts = timeouts;
@@ -78,7 +86,18 @@ final class AttemptRunner {
       // payload it gets: never in task data, history or a log line.
       P payload = catalogue.bind(type, secrets.open(type.name(), jobId, attempt.data().payload()));
       handler.handle(payload, attempt.context());
-      return new AttemptResult(RunOutcome.SUCCEEDED, null, false, null);
+      // Checked now, so an invalid follow-up fails this attempt (naming the field) rather than
+      // the batch that records it.
+      List<NewJob> jobs = new ArrayList<>();
+      for (JobRequest request : attempt.context().requestedFollowUps()) {
+        try {
+          jobs.add(followUps.toNewJob(request, "job:" + jobId));
+        } catch (InvalidJobException invalid) {
+          throw new InvalidJobException(
+              "followUp[" + request.id() + "]." + invalid.field(), invalid.reason());
+        }
+      }
+      return new AttemptResult(RunOutcome.SUCCEEDED, null, false, null, jobs);
     } catch (InvalidJobException | PermanentJobFailure | SecretCipher.SecretUnreadable e) {
       return new AttemptResult(RunOutcome.FAILED, e, true, null);
     } catch (InterruptedException e) {

@@ -7,7 +7,9 @@ import io.kairos.execution.AttemptObserver.Next;
 import io.kairos.job.JobContext;
 import io.kairos.job.JobData;
 import io.kairos.job.JobEvent;
+import io.kairos.job.JobSource;
 import io.kairos.job.JobState;
+import io.kairos.job.NewJob;
 import io.kairos.notification.Notifier;
 import io.kairos.registry.JobRegistry;
 import io.kairos.registry.JobRegistry.ExecutionEnd;
@@ -178,6 +180,7 @@ public final class CompletionRecorder implements AutoCloseable {
     jobs.finishAll(finished);
     jobs.recordErrors(errors);
     runs.recordFinished(history);
+    createFollowUps(batch, written);
     for (int i = 0; i < batch.size(); i++) {
       Completion c = batch.get(i);
       if (!written[i]) {
@@ -193,6 +196,33 @@ public final class CompletionRecorder implements AutoCloseable {
       }
     }
     return written;
+  }
+
+  /**
+   * The follow-up jobs of the successful attempts written in this batch, in its transaction. One
+   * whose id already holds a job is a replay (a retried attempt asking again) and is left as it is.
+   */
+  private void createFollowUps(List<Completion> batch, boolean[] written) {
+    boolean created = false;
+    for (int i = 0; i < batch.size(); i++) {
+      Completion c = batch.get(i);
+      if (!written[i] || !c.result().succeeded()) {
+        continue;
+      }
+      for (NewJob followUp : c.result().followUps()) {
+        if (jobs.create(followUp, JobSource.API)) {
+          created = true;
+        } else {
+          LOG.info(
+              "Follow-up job {} of job {} exists already; left as it is",
+              followUp.id(),
+              c.attempt().context().jobId());
+        }
+      }
+    }
+    if (created) {
+      jobs.wakeWorkersAtCommit();
+    }
   }
 
   /** What db-scheduler's own remove or reschedule of this completion would write. */

@@ -4,12 +4,14 @@ import com.github.kagkarlsson.scheduler.Clock;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.cluster.ClusterSwitch;
+import io.kairos.control.JobRequests;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
 import io.kairos.job.MisfirePolicy;
 import io.kairos.notification.Notifier;
 import io.kairos.registry.JobRegistry;
 import io.kairos.registry.RunHistory;
+import io.kairos.serialization.KairosJson;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -142,7 +144,14 @@ public final class JobTasks implements AutoCloseable {
             });
     this.clock = clock;
     this.start = new AttemptStart(runs, jobs, clock, misfire, cluster);
-    this.runner = new AttemptRunner(catalogue, secrets, settings.timeouts(), attempts, timer);
+    this.runner =
+        new AttemptRunner(
+            catalogue,
+            secrets,
+            settings.timeouts(),
+            attempts,
+            timer,
+            new JobRequests(catalogue, KairosJson.newObjectMapper(), clock));
     this.recorder =
         new CompletionRecorder(
             transactions,

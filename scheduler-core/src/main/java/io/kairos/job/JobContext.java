@@ -1,6 +1,8 @@
 package io.kairos.job;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -10,7 +12,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * of one occurrence — persisted retries and a re-run after a worker crash alike — and side effects
  * can carry it as an idempotency key. {@link #report(String)} leaves a short note in the attempt's
  * history (rows deleted, a response status). {@link #requestNextRun(Instant)} lets a type that
- * knows when it is next needed (an OAuth token's expiry) choose its next occurrence.
+ * knows when it is next needed (an OAuth token's expiry) choose its next occurrence. {@link
+ * #schedule(JobRequest)} asks for a follow-up job, created in the transaction that records this
+ * attempt's success: it exists only if the attempt's success is recorded.
  */
 public record JobContext(
     String jobId,
@@ -21,7 +25,8 @@ public record JobContext(
     String node,
     AtomicReference<String> detail,
     AtomicReference<Instant> nextRun,
-    Instant occurrence) {
+    Instant occurrence,
+    List<JobRequest> followUps) {
 
   public static final int MAX_DETAIL_LENGTH = 2000;
 
@@ -53,11 +58,28 @@ public record JobContext(
         node,
         new AtomicReference<>(),
         new AtomicReference<>(),
-        occurrence);
+        occurrence,
+        new CopyOnWriteArrayList<>());
   }
 
   public JobContext {
     occurrence = occurrence == null ? scheduledFor : occurrence;
+    followUps = followUps == null ? new CopyOnWriteArrayList<>() : followUps;
+  }
+
+  /**
+   * Asks for a follow-up job, created with this attempt's success (in the same transaction), or not
+   * at all if the attempt fails or its result cannot be recorded. A retried attempt asks again, so
+   * give follow-ups ids derived from this job's (a replay of the same request changes nothing). An
+   * invalid request fails the attempt permanently, naming the field.
+   */
+  public void schedule(JobRequest request) {
+    followUps.add(java.util.Objects.requireNonNull(request, "request"));
+  }
+
+  /** The follow-up jobs asked for so far. */
+  public List<JobRequest> requestedFollowUps() {
+    return List.copyOf(followUps);
   }
 
   /** The same for every attempt of one occurrence: {@code jobId@epochMillis}. */

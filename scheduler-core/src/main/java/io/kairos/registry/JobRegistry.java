@@ -17,6 +17,7 @@ import io.kairos.job.NewJob;
 import io.kairos.job.NotifyTarget;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.serialization.JsonSerializer;
+import io.kairos.wakeup.DueListener;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -109,6 +110,14 @@ public final class JobRegistry {
   }
 
   /** What {@link #replace} did. */
+  /**
+   * {@code NOTIFY kairos_due} in the current transaction: delivered to listening workers when it
+   * commits, dropped if it rolls back, so they wake for jobs that exist.
+   */
+  public void wakeWorkersAtCommit() {
+    jdbc.queryForList("select pg_notify(?, '')", DueListener.CHANNEL);
+  }
+
   public enum Replaced {
     /** No job had this id: created, as {@link #create} does. */
     CREATED,
@@ -983,6 +992,7 @@ public final class JobRegistry {
   /** An active job with its execution, as the stale-job watchdog judges it. */
   public record Liveness(
       String id,
+      String type,
       ScheduleSpec schedule,
       Instant createdAt,
       boolean markedStale,
@@ -993,12 +1003,13 @@ public final class JobRegistry {
   /** Every ACTIVE job with its execution. A schedule that cannot be read is null. */
   public List<Liveness> activeJobs() {
     return jdbc.query(
-        "select j.id, j.schedule, j.created_at, j.stale_since, t.execution_time, t.picked,"
+        "select j.id, j.type, j.schedule, j.created_at, j.stale_since, t.execution_time, t.picked,"
             + " t.last_success from kairos_job j join scheduled_tasks t on t.task_name = j.type"
             + " and t.task_instance = j.id where j.state = 'ACTIVE'",
         (rs, row) ->
             new Liveness(
                 rs.getString("id"),
+                rs.getString("type"),
                 readOrNull(rs.getString("schedule")),
                 instant(rs, "created_at"),
                 rs.getTimestamp("stale_since") != null,

@@ -8,7 +8,11 @@ import io.kairos.registry.JobRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
@@ -46,7 +50,16 @@ public final class StaleJobWatchdog {
   }
 
   /** The outcome of one check. */
-  public record Report(List<String> stale, List<String> newlyStale, List<String> freshAgain) {}
+  /**
+   * @param unserved the stale jobs no live worker can run, by id, with their type
+   */
+  public record Report(
+      List<String> stale,
+      List<String> newlyStale,
+      List<String> freshAgain,
+      Map<String, String> unserved) {}
+
+  private final Supplier<Set<String>> servedTypes;
 
   public StaleJobWatchdog(
       JobRegistry jobs,
@@ -54,6 +67,21 @@ public final class StaleJobWatchdog {
       Settings settings,
       TransactionOperations transactions,
       Notifier notifier) {
+    this(jobs, clock, settings, transactions, notifier, () -> null);
+  }
+
+  /**
+   * @param servedTypes the types some live worker serves (null: not known), so a job that is stale
+   *     because nobody serves its type is reported as such
+   */
+  public StaleJobWatchdog(
+      JobRegistry jobs,
+      Clock clock,
+      Settings settings,
+      TransactionOperations transactions,
+      Notifier notifier,
+      Supplier<Set<String>> servedTypes) {
+    this.servedTypes = servedTypes;
     this.jobs = jobs;
     this.clock = clock;
     this.settings = settings;
@@ -63,6 +91,8 @@ public final class StaleJobWatchdog {
 
   public Report check() {
     Instant now = clock.now();
+    Set<String> served = servedTypes.get();
+    Map<String, String> unserved = new LinkedHashMap<>();
     List<String> stale = new ArrayList<>();
     List<String> newlyStale = new ArrayList<>();
     List<String> freshAgain = new ArrayList<>();
@@ -84,6 +114,9 @@ public final class StaleJobWatchdog {
       }
       if (isStale) {
         stale.add(job.id());
+        if (served != null && !served.contains(job.type())) {
+          unserved.put(job.id(), job.type());
+        }
         if (!job.markedStale()) {
           newlyStale.add(job.id());
         }
@@ -95,13 +128,21 @@ public final class StaleJobWatchdog {
       transactions.executeWithoutResult(
           tx -> {
             if (jobs.markStale(id)) {
+              String type = unserved.get(id);
               notifier.notify(
-                  JobEvent.STALE, id, null, "it has not run as its schedule says it should");
+                  JobEvent.STALE,
+                  id,
+                  null,
+                  type == null
+                      ? "it has not run as its schedule says it should"
+                      : "it has not run as its schedule says it should: no live worker serves"
+                          + " type "
+                          + type);
             }
           });
     }
     jobs.clearStale(freshAgain);
-    return new Report(stale, newlyStale, freshAgain);
+    return new Report(stale, newlyStale, freshAgain, Map.copyOf(unserved));
   }
 
   /** How many jobs are stale now, as the last check left them. */

@@ -3,10 +3,13 @@ package io.kairos.spring;
 import com.github.kagkarlsson.scheduler.Clock;
 import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.catalogue.JobCatalogue;
+import io.kairos.catalogue.PublishedTypes;
 import io.kairos.clock.DatabaseClock;
+import io.kairos.control.JobRequests;
 import io.kairos.core.Kairos;
 import io.kairos.job.MisfirePolicy;
 import io.kairos.jobtype.oauth.CredentialStore;
+import io.kairos.migration.KairosMigrations;
 import io.kairos.node.NodeStore;
 import io.kairos.outbound.Resolver;
 import io.kairos.registry.JobRegistry;
@@ -65,19 +68,24 @@ public class KairosCoreAutoConfiguration {
   }
 
   /**
-   * The built-in types anyone may create; webhook targets and e-mail senders checked against this
-   * deployment's policy, and a webhook's OAuth credential against the stored ones.
+   * The built-in types anyone may create, and the types workers published (applications' own),
+   * checked against their published payload schemas; webhook targets and e-mail senders checked
+   * against this deployment's policy, and a webhook's OAuth credential against the stored ones.
    */
   @Bean
   @ConditionalOnMissingBean
   JobCatalogue jobCatalogue(
-      WebhookProperties webhooks, EmailProperties email, CredentialStore credentials) {
+      WebhookProperties webhooks,
+      EmailProperties email,
+      CredentialStore credentials,
+      PublishedTypes publishedTypes) {
     return JobCatalogue.builtIn(
-        BuiltInJobTypes.all(),
-        KairosJson.newObjectMapper(),
-        webhooks.policy(),
-        email.senderDomains(),
-        credentials::exists);
+            BuiltInJobTypes.all(),
+            KairosJson.newObjectMapper(),
+            webhooks.policy(),
+            email.senderDomains(),
+            credentials::exists)
+        .withPublishedTypes(publishedTypes);
   }
 
   @Bean(destroyMethod = "")
@@ -88,7 +96,12 @@ public class KairosCoreAutoConfiguration {
       JobCatalogue catalogue,
       EncryptionProperties encryption,
       ObjectProvider<DueListener> dueListener,
-      @Value("${kairos.default-misfire-grace:PT5M}") String defaultMisfireGrace) {
+      @Value("${kairos.default-misfire-grace:PT5M}") String defaultMisfireGrace,
+      @Value("${kairos.migrate:true}") boolean migrate) {
+    if (migrate) {
+      // Before anything reads a Kairos table: every Kairos bean is built from this one.
+      KairosMigrations.migrate(dataSource);
+    }
     // The same key as OAuth credentials: it seals secret payload values (webhook headers) on the
     // API and opens them on the workers.
     return Kairos.builder(dataSource, transactionManager)
@@ -137,6 +150,29 @@ public class KairosCoreAutoConfiguration {
   @Bean
   RunHistory runHistory(Kairos kairos) {
     return kairos.runs();
+  }
+
+  /**
+   * The job types workers publish. {@code kairos.worker-liveness}: how recently a worker must have
+   * been seen to count as serving its types (its heartbeats refresh it every second by default).
+   */
+  @Bean
+  PublishedTypes publishedTypes(
+      DataSource dataSource, @Value("${kairos.worker-liveness:15s}") Duration workerLiveness) {
+    return new PublishedTypes(dataSource, KairosJson.newObjectMapper(), workerLiveness);
+  }
+
+  /** Jobs from the application's own code, inside its transactions. */
+  @Bean
+  @ConditionalOnMissingBean
+  KairosJobs kairosJobs(
+      Kairos kairos, @Value("${spring.application.name:application}") String applicationName) {
+    return new KairosJobs(
+        new JobRequests(kairos.catalogue(), kairos.json(), kairos.clock()),
+        kairos.submitter(),
+        kairos.control(),
+        kairos.jobs(),
+        applicationName);
   }
 
   @Bean

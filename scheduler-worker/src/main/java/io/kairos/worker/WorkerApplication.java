@@ -1,12 +1,16 @@
 package io.kairos.worker;
 
-import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
-/** A Kairos worker replica: claims due executions from the shared table and runs them. */
-@SpringBootApplication
-@ConfigurationPropertiesScan
+/**
+ * The stock Kairos worker replica: Kairos's Spring Boot starter serving the built-in job types,
+ * with an actuator HTTP server. It has no code of its own; everything it does, an application that
+ * adds the starter does too.
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration
 public class WorkerApplication {
 
   /**

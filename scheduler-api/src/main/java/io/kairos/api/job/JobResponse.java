@@ -49,6 +49,11 @@ public record JobResponse(
         Instant staleSince,
     @Schema(
             description =
+                "why a scheduled job cannot run yet, e.g. \"no live worker serves type"
+                    + " invoice-reminder\"; null when nothing holds it back")
+        String waitingFor,
+    @Schema(
+            description =
                 "1 when created, + 1 each time the job was replaced whole (PUT); createdAt and"
                     + " createdBy are those of this revision")
         int revision,
@@ -67,7 +72,7 @@ public record JobResponse(
         boolean shadowsDeclaration) {
 
   /** {@code payload}: the job's payload as it may be shown (secret values masked). */
-  static JobResponse of(Job job, JsonNode payload, JobRun lastRun) {
+  static JobResponse of(Job job, JsonNode payload, JobRun lastRun, String waitingFor) {
     return new JobResponse(
         job.id(),
         job.type(),
@@ -93,6 +98,7 @@ public record JobResponse(
         job.updatedBy(),
         job.finishedAt(),
         job.staleSince(),
+        waitingFor,
         job.revision(),
         job.source(),
         job.shadowsDeclaration());

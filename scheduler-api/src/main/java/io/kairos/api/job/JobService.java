@@ -11,6 +11,7 @@ import io.kairos.api.problem.InputText;
 import io.kairos.api.security.ApiPrincipal;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.catalogue.PayloadSecrets;
+import io.kairos.catalogue.PublishedTypes;
 import io.kairos.control.JobControl;
 import io.kairos.control.JobSubmitter;
 import io.kairos.job.InvalidJobException;
@@ -42,6 +43,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -73,6 +75,8 @@ public class JobService {
   private final Quotas quotas;
   private final PayloadSecrets secrets;
 
+  private final ServedTypes servedTypes;
+
   JobService(
       JobCatalogue catalogue,
       JobSubmitter submitter,
@@ -83,8 +87,10 @@ public class JobService {
       ObjectMapper json,
       MisfirePolicy misfire,
       PayloadSecrets secrets,
+      PublishedTypes publishedTypes,
       @Value("${kairos.api.reserved-id-prefixes:}") List<String> reservedPrefixes) {
     this.secrets = secrets;
+    this.servedTypes = new ServedTypes(publishedTypes);
     this.catalogue = catalogue;
     this.submitter = submitter;
     this.control = control;
@@ -384,7 +390,16 @@ public class JobService {
    * Every response shows secret payload values (webhook headers) as "***", never sealed or plain.
    */
   private JobResponse response(Job job, JobRun lastRun) {
-    return JobResponse.of(job, secrets.mask(job.type(), job.payload()), lastRun);
+    return JobResponse.of(
+        job, secrets.mask(job.type(), job.payload()), lastRun, waitingFor(job).orElse(null));
+  }
+
+  /** What holds a scheduled job back: nobody alive to run its type. */
+  private Optional<String> waitingFor(Job job) {
+    if (job.state() != JobState.SCHEDULED || servedTypes.get().contains(job.type())) {
+      return Optional.empty();
+    }
+    return Optional.of("no live worker serves type " + job.type());
   }
 
   /**

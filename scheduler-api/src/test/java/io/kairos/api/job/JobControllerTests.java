@@ -20,6 +20,7 @@ import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
 import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.catalogue.PayloadSecrets;
+import io.kairos.catalogue.PublishedTypes;
 import io.kairos.control.JobControl;
 import io.kairos.control.JobSubmitter;
 import io.kairos.job.Job;
@@ -117,6 +118,7 @@ class JobControllerTests {
   @MockitoBean JobControl control;
   @MockitoBean JobRegistry store;
   @MockitoBean RunHistory runs;
+  @MockitoBean PublishedTypes publishedTypes;
 
   boolean expectNothingStored = true;
 

@@ -1,5 +1,6 @@
 package io.kairos.worker.housekeeping;
 
+import io.kairos.catalogue.PublishedTypes;
 import io.kairos.core.Kairos;
 import io.kairos.notification.Notifications;
 import io.kairos.watchdog.StaleJobWatchdog;
@@ -30,11 +31,15 @@ class HousekeepingConfiguration {
 
   @Bean
   StaleJobWatchdog staleJobWatchdog(
-      Kairos kairos, HousekeepingProperties properties, Notifications notifications) {
+      Kairos kairos,
+      HousekeepingProperties properties,
+      Notifications notifications,
+      PublishedTypes publishedTypes) {
     return kairos.watchdog(
         new StaleJobWatchdog.Settings(
             properties.staleTolerance(), properties.staleGrace(), properties.unclaimedAfter()),
-        notifications);
+        notifications,
+        publishedTypes::servedTypes);
   }
 
   @Bean

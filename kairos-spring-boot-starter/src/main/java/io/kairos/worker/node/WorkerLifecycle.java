@@ -2,6 +2,10 @@ package io.kairos.worker.node;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerProperties;
+import io.kairos.catalogue.BuiltInJobTypes;
+import io.kairos.catalogue.JobCatalogue;
+import io.kairos.catalogue.PublishedTypes;
+import io.kairos.job.JobType;
 import io.kairos.node.NodeStore;
 import io.kairos.node.WorkerNode;
 import io.kairos.worker.WorkerProperties;
@@ -10,6 +14,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -28,6 +33,8 @@ class WorkerLifecycle implements SmartLifecycle {
 
   private final Scheduler scheduler;
   private final NodeStore nodes;
+  private final PublishedTypes publishedTypes;
+  private final JobCatalogue catalogue;
   private final String nodeName;
   private final long reportMillis;
   private final Duration deadAfter;
@@ -37,10 +44,14 @@ class WorkerLifecycle implements SmartLifecycle {
   WorkerLifecycle(
       Scheduler scheduler,
       NodeStore nodes,
+      PublishedTypes publishedTypes,
+      JobCatalogue catalogue,
       WorkerProperties properties,
       DbSchedulerProperties dbScheduler) {
     this.scheduler = scheduler;
     this.nodes = nodes;
+    this.publishedTypes = publishedTypes;
+    this.catalogue = catalogue;
     this.nodeName = properties.nodeName();
     this.reportMillis = dbScheduler.getHeartbeatInterval().toMillis();
     this.deadAfter =
@@ -63,6 +74,12 @@ class WorkerLifecycle implements SmartLifecycle {
               + e.getMessage()
               + "; give this worker another name, or stop that worker first");
     }
+    // The types this node serves, with their payload schemas: the API checks new jobs of an
+    // application's own types against them, and shows which live nodes serve each type.
+    publishedTypes.publish(
+        nodeName,
+        catalogue.types(),
+        BuiltInJobTypes.runnable().stream().map(JobType::name).collect(Collectors.toSet()));
     state = WorkerNode.State.RUNNING;
     reporter =
         Executors.newSingleThreadScheduledExecutor(

@@ -1,4 +1,4 @@
-package io.kairos.api.jobtype;
+package io.kairos.catalogue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -2,6 +2,7 @@ package io.kairos.worker;
 
 import io.kairos.execution.PersistedBackoff;
 import io.kairos.execution.TimeoutPolicy;
+import io.kairos.job.JobType;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
@@ -11,6 +12,9 @@ import jakarta.validation.constraints.Pattern;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -37,6 +41,8 @@ import org.springframework.validation.annotation.Validated;
  *     (group commit)
  * @param completionLinger how long a result waits for others to share its transaction; adds at most
  *     this much to each completion, and lets a busy worker commit once for many results
+ * @param builtInTypes which built-in job types this worker serves besides the application's own:
+ *     {@code all} (the default), {@code none}, or a list of names
  */
 @Validated
 @ConfigurationProperties("kairos.worker")
@@ -51,16 +57,49 @@ public record WorkerProperties(
     Map<String, Duration> typeTimeouts,
     @Min(1) @Max(10_000) @DefaultValue("100") int completionBatchSize,
     @NotNull @DefaultValue("2ms") Duration completionLinger,
-    @NotNull @DefaultValue("1s") Duration clusterCheck) {
+    @NotNull @DefaultValue("1s") Duration clusterCheck,
+    @DefaultValue("all") List<String> builtInTypes) {
 
   public WorkerProperties {
     if (nodeName == null || nodeName.isBlank()) {
       nodeName = defaultNodeName();
     }
     typeTimeouts = typeTimeouts == null ? Map.of() : Map.copyOf(typeTimeouts);
+    builtInTypes = builtInTypes == null ? List.of("all") : List.copyOf(builtInTypes);
     if (completionLinger != null && completionLinger.isNegative()) {
       throw new IllegalArgumentException("kairos.worker.completion-linger must not be negative");
     }
+  }
+
+  /**
+   * The built-in types {@code builtInTypes} names, out of {@code runnable}.
+   *
+   * @throws IllegalStateException naming the property and the known names, for a name that is not a
+   *     built-in type
+   */
+  public List<JobType<?>> servedBuiltInTypes(List<JobType<?>> runnable) {
+    List<String> names = builtInTypes.stream().map(String::trim).toList();
+    if (names.equals(List.of("all"))) {
+      return runnable;
+    }
+    if (names.equals(List.of("none")) || names.isEmpty()) {
+      return List.of();
+    }
+    Map<String, JobType<?>> byName = new LinkedHashMap<>();
+    runnable.forEach(type -> byName.put(type.name(), type));
+    List<JobType<?>> served = new ArrayList<>();
+    for (String name : names) {
+      JobType<?> type = byName.get(name);
+      if (type == null) {
+        throw new IllegalStateException(
+            "kairos.worker.built-in-types names '"
+                + name
+                + "', not a built-in job type; use all, none or some of: "
+                + String.join(", ", byName.keySet()));
+      }
+      served.add(type);
+    }
+    return served;
   }
 
   public TimeoutPolicy timeouts() {

@@ -1,4 +1,4 @@
-package io.kairos.api.jobtype;
+package io.kairos.catalogue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.victools.jsonschema.generator.CustomDefinition;

@@ -54,7 +54,12 @@ public class Housekeeping {
   public void watch() {
     StaleJobWatchdog.Report report = watchdog.check();
     for (String id : report.newlyStale()) {
-      LOG.warn("Job {} is stale: it has not run as its schedule says it should", id);
+      String type = report.unserved().get(id);
+      if (type != null) {
+        LOG.warn("Job {} is stale: no live worker serves type {}", id, type);
+      } else {
+        LOG.warn("Job {} is stale: it has not run as its schedule says it should", id);
+      }
     }
     for (String id : report.freshAgain()) {
       LOG.info("Job {} is running on schedule again", id);

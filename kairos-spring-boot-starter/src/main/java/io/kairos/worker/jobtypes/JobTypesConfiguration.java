@@ -7,7 +7,6 @@ import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.execution.JobTask;
 import io.kairos.execution.JobTasks;
-import io.kairos.job.JobType;
 import io.kairos.jobtype.email.EmailHandler;
 import io.kairos.jobtype.oauth.AccessTokens;
 import io.kairos.jobtype.oauth.CredentialStore;
@@ -21,6 +20,8 @@ import io.kairos.spring.OAuthProperties;
 import io.kairos.spring.WebhookProperties;
 import io.kairos.worker.metrics.OAuthMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -45,13 +46,22 @@ class JobTypesConfiguration {
 
   @Bean
   TierOne tierOne(RetryTierProperties properties, RetryRegistry registry, JobCatalogue catalogue) {
-    return new TierOne(
-        registry, properties.policies(catalogue.types().stream().map(JobType::name).toList()));
+    // Settings for a built-in type this worker does not serve are allowed (the defaults have one
+    // for e-mail), and unused.
+    Set<String> names = new LinkedHashSet<>();
+    catalogue.types().forEach(type -> names.add(type.name()));
+    BuiltInJobTypes.runnable().forEach(type -> names.add(type.name()));
+    return new TierOne(registry, properties.policies(names));
   }
 
   @Bean
-  JobTask<?> emailTask(EmailProperties properties, Clock clock, TierOne tierOne, JobTasks tasks) {
-    if (properties.settings() == null) {
+  JobTask<?> emailTask(
+      EmailProperties properties,
+      Clock clock,
+      TierOne tierOne,
+      JobTasks tasks,
+      JobCatalogue catalogue) {
+    if (properties.settings() == null && catalogue.contains(BuiltInJobTypes.EMAIL.name())) {
       LOG.warn("kairos.email.host is not set: e-mail jobs will fail on this worker");
     }
     EmailHandler handler = new EmailHandler(properties.settings(), clock);
@@ -88,8 +98,9 @@ class JobTypesConfiguration {
       AccessTokens accessTokens,
       Clock clock,
       TierOne tierOne,
-      JobTasks tasks) {
-    if (properties.signer() == null) {
+      JobTasks tasks,
+      JobCatalogue catalogue) {
+    if (properties.signer() == null && catalogue.contains(BuiltInJobTypes.WEBHOOK.name())) {
       LOG.warn("kairos.webhook.signing-secret is not set: webhook jobs will fail on this worker");
     }
     WebhookHandler handler =

@@ -8,17 +8,21 @@ import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerCustomizer;
 import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerProperties;
 import com.github.kagkarlsson.scheduler.event.ExecutionInterceptor;
 import com.github.kagkarlsson.scheduler.event.SchedulerListener;
+import com.github.kagkarlsson.scheduler.jdbc.JdbcCustomization;
 import com.github.kagkarlsson.scheduler.serializer.Serializer;
 import com.github.kagkarlsson.scheduler.stats.StatsRegistry;
 import com.github.kagkarlsson.scheduler.task.Task;
 import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.catalogue.JobCatalogue;
+import io.kairos.catalogue.PublishedTypes;
 import io.kairos.clock.DatabaseClock;
 import io.kairos.core.Kairos;
 import io.kairos.execution.JobTask;
 import io.kairos.execution.JobTasks;
 import io.kairos.execution.LeaseGuard;
 import io.kairos.execution.RescheduleListener;
+import io.kairos.execution.ServedTypesLockAndFetch;
+import io.kairos.job.JobType;
 import io.kairos.jobtype.log.LogHandler;
 import io.kairos.jobtype.noop.NoopHandler;
 import io.kairos.jobtype.oauth.CredentialStore;
@@ -29,6 +33,8 @@ import io.kairos.serialization.KairosJson;
 import io.kairos.spring.EmailProperties;
 import io.kairos.spring.WebhookProperties;
 import io.kairos.watchdog.StaleJobWatchdog;
+import io.kairos.worker.custom.CustomJobType;
+import io.kairos.worker.custom.CustomJobTypes;
 import io.kairos.worker.declared.DeclaredJobsHealth;
 import io.kairos.worker.declared.DeclaredJobsProperties;
 import io.kairos.worker.declared.DeclaredJobsReconciler;
@@ -36,9 +42,13 @@ import io.kairos.worker.jobtypes.TierOne;
 import io.kairos.worker.metrics.KairosMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -58,21 +68,57 @@ class WorkerConfiguration {
     return new DatabaseClock(dataSource, localClock, properties.clockRefresh());
   }
 
+  /** The application's own job types: its {@code @KairosJob} beans and bean methods. */
+  @Bean
+  static CustomJobTypes customJobTypes(ConfigurableListableBeanFactory beans) {
+    return CustomJobTypes.scan(beans);
+  }
+
   /**
-   * Payloads are checked as the API checks them, webhook targets against this worker's policy and
-   * e-mail senders against its allowed sender domains, a webhook's OAuth credential against the
-   * stored ones (a payload that fails here fails its job permanently); a worker also runs the
-   * operator-only types.
+   * The types this worker serves: the built-in ones {@code kairos.worker.built-in-types} names
+   * (operator-only types included) and the application's own. Payloads are checked as the API
+   * checks them, webhook targets against this worker's policy and e-mail senders against its
+   * allowed sender domains, a webhook's OAuth credential against the stored ones (a payload that
+   * fails here fails its job permanently).
    */
   @Bean
   JobCatalogue jobCatalogue(
-      WebhookProperties webhooks, EmailProperties email, CredentialStore credentials) {
+      WorkerProperties properties,
+      CustomJobTypes custom,
+      WebhookProperties webhooks,
+      EmailProperties email,
+      CredentialStore credentials,
+      PublishedTypes publishedTypes) {
+    List<JobType<?>> served =
+        new ArrayList<>(properties.servedBuiltInTypes(BuiltInJobTypes.runnable()));
+    Set<String> builtInNames =
+        BuiltInJobTypes.runnable().stream().map(JobType::name).collect(Collectors.toSet());
+    for (CustomJobType<?> type : custom.types()) {
+      if (builtInNames.contains(type.type().name())) {
+        throw new IllegalStateException(
+            "job type '"
+                + type.type().name()
+                + "' declared by "
+                + type.declaredBy()
+                + " is the name of a built-in type; choose another name");
+      }
+      served.add(type.type());
+    }
+    if (served.isEmpty()) {
+      throw new IllegalStateException(
+          "this worker serves no job type: kairos.worker.built-in-types is none and the"
+              + " application declares no @KairosJob; declare one, or set kairos.worker.enabled=false"
+              + " in an application that only schedules jobs");
+    }
+    // Types other workers serve are known too, by their published schemas: the application may
+    // schedule them (KairosJobs) and declare them, though it does not run them.
     return JobCatalogue.builtIn(
-        BuiltInJobTypes.runnable(),
-        KairosJson.newObjectMapper(),
-        webhooks.policy(),
-        email.senderDomains(),
-        credentials::exists);
+            served,
+            KairosJson.newObjectMapper(),
+            webhooks.policy(),
+            email.senderDomains(),
+            credentials::exists)
+        .withPublishedTypes(publishedTypes);
   }
 
   /**
@@ -165,11 +211,25 @@ class WorkerConfiguration {
     return tasks.task(BuiltInJobTypes.LOG, tierOne.decorate(BuiltInJobTypes.LOG, new LogHandler()));
   }
 
+  /**
+   * db-scheduler as Kairos runs it: this node's name in {@code picked_by}, Kairos's serializer, the
+   * transaction-joining DataSource, and polls that claim only the types this worker serves.
+   */
   @Bean
-  DbSchedulerCustomizer kairosDbSchedulerCustomizer(Kairos kairos, WorkerProperties properties) {
+  DbSchedulerCustomizer kairosDbSchedulerCustomizer(
+      Kairos kairos, WorkerProperties properties, DbSchedulerProperties dbScheduler) {
     Serializer serializer = kairos.serializer();
     DataSource joining = kairos.schedulerDataSource();
+    ServedTypesLockAndFetch servedTypesOnly =
+        new ServedTypesLockAndFetch(
+            kairos.catalogue().types().stream().map(JobType::name).toList(),
+            dbScheduler.isAlwaysPersistTimestampInUtc());
     return new DbSchedulerCustomizer() {
+      @Override
+      public Optional<JdbcCustomization> jdbcCustomization() {
+        return Optional.of(servedTypesOnly);
+      }
+
       @Override
       public Optional<SchedulerName> schedulerName() {
         return Optional.of(new SchedulerName.Fixed(properties.nodeName()));
@@ -189,8 +249,9 @@ class WorkerConfiguration {
 
   /**
    * The starter's scheduler, built the starter's way, but without its destroy method: {@code
-   * WorkerLifecycle} stops it in the right order (stop claiming, drain, then stop heartbeats).
-   * Declared jobs are reconciled before it exists, so it never claims a job about to be removed.
+   * WorkerLifecycle} stops it in the right order (stop claiming, drain, then stop heartbeats). Its
+   * tasks are the served built-in types' task beans and one per application type. Declared jobs are
+   * reconciled before it exists, so it never claims a job about to be removed.
    */
   @Bean(destroyMethod = "")
   Scheduler scheduler(
@@ -200,10 +261,23 @@ class WorkerConfiguration {
       StatsRegistry statsRegistry,
       Clock clock,
       DataSource dataSource,
-      List<Task<?>> tasks,
+      List<Task<?>> builtInTasks,
+      CustomJobTypes custom,
+      JobCatalogue catalogue,
+      TierOne tierOne,
+      JobTasks jobTasks,
       List<SchedulerListener> listeners,
       List<ExecutionInterceptor> interceptors) {
+    Set<String> served = catalogue.types().stream().map(JobType::name).collect(Collectors.toSet());
+    List<Task<?>> tasks = new ArrayList<>();
+    builtInTasks.stream().filter(task -> served.contains(task.getName())).forEach(tasks::add);
+    custom.types().forEach(type -> tasks.add(customTask(type, tierOne, jobTasks)));
     return DbSchedulerConfigurationSupport.buildScheduler(
         config, customizer, statsRegistry, clock, dataSource, tasks, listeners, interceptors);
+  }
+
+  private static <P> JobTask<P> customTask(
+      CustomJobType<P> custom, TierOne tierOne, JobTasks jobTasks) {
+    return jobTasks.task(custom.type(), tierOne.decorate(custom.type(), custom.handler()));
   }
 }

@@ -1,0 +1,69 @@
+package io.kairos.execution;
+
+import com.github.kagkarlsson.scheduler.jdbc.JdbcTaskRepositoryContext;
+import com.github.kagkarlsson.scheduler.jdbc.PostgreSqlJdbcCustomization;
+import com.github.kagkarlsson.scheduler.jdbc.Queries;
+import com.github.kagkarlsson.scheduler.task.Execution;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * db-scheduler's PostgreSQL lock-and-fetch, claiming only executions of the job types this worker
+ * serves. Workers serving different types share one task table, and each must leave the others'
+ * executions alone.
+ *
+ * <p>db-scheduler (16.7) alone would not: its single-statement lock-and-fetch marks an execution of
+ * a task name it does not know as picked before it can tell it is unknown, then drops it. The
+ * execution stays picked by a worker that will never run it, until the dead-execution check of a
+ * worker that serves the type revives it, seconds later and flagged as recovered. Only afterwards
+ * is the name excluded from this worker's polls.
+ */
+public final class ServedTypesLockAndFetch extends PostgreSqlJdbcCustomization {
+
+  private final String[] servedTypes;
+
+  public ServedTypesLockAndFetch(Collection<String> servedTypes, boolean persistTimestampInUtc) {
+    super(false, persistTimestampInUtc);
+    if (servedTypes.isEmpty()) {
+      throw new IllegalArgumentException("a worker must serve at least one job type");
+    }
+    this.servedTypes = servedTypes.stream().sorted().toArray(String[]::new);
+  }
+
+  public List<String> servedTypes() {
+    return List.of(servedTypes);
+  }
+
+  @Override
+  public List<Execution> lockAndFetchSingleStatement(
+      JdbcTaskRepositoryContext ctx, Instant now, int limit, boolean orderByPriority) {
+    String order = Queries.ansiSqlOrderPart(orderByPriority);
+    String query =
+        "WITH locked_executions AS (UPDATE "
+            + ctx.tableName
+            + " st1 SET picked = ?, picked_by = ?, last_heartbeat = ?, version = version + 1"
+            + " WHERE (st1.task_name, st1.task_instance) IN"
+            + " (SELECT st2.task_name, st2.task_instance FROM "
+            + ctx.tableName
+            + " st2 WHERE picked = ? AND execution_time <= ? AND task_name = ANY(?) "
+            + order
+            + " FOR UPDATE SKIP LOCKED "
+            + getQueryLimitPart(limit)
+            + ") RETURNING st1.*) SELECT * FROM locked_executions "
+            + order;
+    String pickedBy = ctx.schedulerName.getName();
+    return ctx.jdbcRunner.query(
+        query,
+        ps -> {
+          int index = 1;
+          ps.setBoolean(index++, true);
+          ps.setString(index++, pickedBy.length() > 50 ? pickedBy.substring(0, 50) : pickedBy);
+          setInstant(ps, index++, now);
+          ps.setBoolean(index++, false);
+          setInstant(ps, index++, now);
+          ps.setArray(index, ps.getConnection().createArrayOf("text", servedTypes));
+        },
+        ctx.resultSetMapper.get());
+  }
+}

@@ -1,0 +1,85 @@
+package io.kairos.job;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+
+/**
+ * A job an application asks for from Java: from its own code ({@code KairosJobs}) or from a running
+ * handler ({@link JobContext#schedule}). {@code payload} is any object Jackson writes as the type's
+ * payload (its payload record, typically); a null {@code schedule} means due now. The same request
+ * for the same id again is a replay and changes nothing; another one for that id is a {@link
+ * JobConflict}.
+ */
+public record JobRequest(
+    String id,
+    String type,
+    Object payload,
+    ScheduleSpec schedule,
+    String group,
+    int maxAttempts,
+    int priority,
+    Duration timeout,
+    Duration misfireGrace) {
+
+  /** As for jobs created over the API without {@code maxAttempts}. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
+
+  public JobRequest {
+    if (id == null || !NewJob.ID.matcher(id).matches()) {
+      throw new InvalidJobException("id", "must match [A-Za-z0-9._:-]{1,200}");
+    }
+    if (type == null || type.isBlank()) {
+      throw new InvalidJobException("type", "is required");
+    }
+    NewJob.checkMaxAttempts(maxAttempts);
+    NewJob.checkPriority(priority);
+  }
+
+  /** Job {@code id} of {@code type}, due now, with the API's defaults. */
+  public static JobRequest of(String id, String type, Object payload) {
+    return new JobRequest(id, type, payload, null, null, DEFAULT_MAX_ATTEMPTS, 0, null, null);
+  }
+
+  public JobRequest at(Instant when) {
+    return schedule(ScheduleSpec.at(when));
+  }
+
+  public JobRequest every(Duration interval) {
+    return schedule(ScheduleSpec.every(interval));
+  }
+
+  public JobRequest cron(String expression, ZoneId zone) {
+    return schedule(ScheduleSpec.cron(expression, zone));
+  }
+
+  public JobRequest schedule(ScheduleSpec value) {
+    return new JobRequest(
+        id, type, payload, value, group, maxAttempts, priority, timeout, misfireGrace);
+  }
+
+  public JobRequest group(String value) {
+    return new JobRequest(
+        id, type, payload, schedule, value, maxAttempts, priority, timeout, misfireGrace);
+  }
+
+  public JobRequest maxAttempts(int value) {
+    return new JobRequest(
+        id, type, payload, schedule, group, value, priority, timeout, misfireGrace);
+  }
+
+  public JobRequest priority(int value) {
+    return new JobRequest(
+        id, type, payload, schedule, group, maxAttempts, value, timeout, misfireGrace);
+  }
+
+  public JobRequest timeout(Duration value) {
+    return new JobRequest(
+        id, type, payload, schedule, group, maxAttempts, priority, value, misfireGrace);
+  }
+
+  public JobRequest misfireGrace(Duration value) {
+    return new JobRequest(
+        id, type, payload, schedule, group, maxAttempts, priority, timeout, value);
+  }
+}
