@@ -82,6 +82,7 @@ class ApiDocumentationTests {
         Map.ofEntries(
             Map.entry("/api/v1/jobs", List.of("get", "post", "delete")),
             Map.entry("/api/v1/jobs/{id}", List.of("get", "put", "patch", "delete")),
+            Map.entry("/api/v1/jobs/batch", List.of("post")),
             Map.entry("/api/v1/jobs/pause", List.of("post")),
             Map.entry("/api/v1/jobs/resume", List.of("post")),
             Map.entry("/api/v1/cluster", List.of("get")),
@@ -138,6 +139,19 @@ class ApiDocumentationTests {
         .contains("outcome", "error", "detail");
     assertThat(schemas.at("/CreateCredential/properties/clientSecret/writeOnly").asBoolean())
         .isTrue();
+    JsonNode batch = paths.at("/~1api~1v1~1jobs~1batch/post");
+    assertThat(batch.at("/requestBody/content/application~1json/schema/$ref").asText())
+        .isEqualTo("#/components/schemas/CreateJobsRequest");
+    assertThat(batch.at("/responses/200/content/application~1json/schema/$ref").asText())
+        .isEqualTo("#/components/schemas/BatchResult");
+    assertThat(batch.at("/responses/429/content/application~1problem+json/schema/$ref").asText())
+        .isEqualTo("#/components/schemas/Problem");
+    assertThat(batch.get("description").asText()).contains("invalid", "one transaction");
+    assertThat(schemas.at("/CreateJobsRequest/properties/jobs/maxItems").asInt()).isEqualTo(1000);
+    assertThat(schemas.at("/CreateJobsRequest/properties/jobs/items/$ref").asText())
+        .isEqualTo("#/components/schemas/CreateJobRequest");
+    assertThat(iterable(schemas.at("/BatchItem/properties").fieldNames()))
+        .contains("index", "id", "status", "job", "problem");
     assertThat(paths.at("/~1api~1v1~1jobs~1{id}~1pause/post/responses").has("409")).isTrue();
     JsonNode put = paths.at("/~1api~1v1~1jobs~1{id}/put");
     assertThat(put.at("/responses/201/content/application~1json/schema/$ref").asText())

@@ -58,6 +58,27 @@ public final class PayloadSecrets {
         });
   }
 
+  /**
+   * Checks that {@link #seal} would succeed, sealing nothing: lets a caller refuse one payload of
+   * many before any of them is written.
+   *
+   * @throws SecretsNeedAKey when it has a plain secret value and there is no key
+   */
+  public void requireSealable(String type, JsonNode payload) {
+    if (cipher != null) {
+      return;
+    }
+    visit(
+        type,
+        payload,
+        (path, value) -> {
+          if (value.isTextual()) {
+            throw new SecretsNeedAKey(type);
+          }
+          return value;
+        });
+  }
+
   /** The payload as its handler needs it: every sealed value opened. */
   public JsonNode open(String type, String jobId, JsonNode payload) {
     return visit(

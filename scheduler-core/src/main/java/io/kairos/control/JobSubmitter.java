@@ -8,6 +8,13 @@ import io.kairos.job.JobStateConflict;
 import io.kairos.job.NewJob;
 import io.kairos.registry.JobRegistry;
 import io.kairos.wakeup.DueListener;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
@@ -48,28 +55,81 @@ public final class JobSubmitter {
    * change. A replay must come from the same source.
    */
   public Submission submit(NewJob job, JobSource source) {
+    Submitted outcome = submitAll(List.of(job), source).get(0);
+    if (outcome.result() == Result.CONFLICT) {
+      throw new JobConflict(job.id());
+    }
+    return new Submission(outcome.job(), outcome.result() == Result.CREATED);
+  }
+
+  /**
+   * Creates many jobs for clients of the API in one transaction, each exactly as {@link #submit}
+   * would: created, replayed (same id, same request) or refused as a conflict (same id, different
+   * request; nothing written for it). Conflicts do not stop the others; a database error fails them
+   * all, so either every job reported created exists or none does. Ids must be distinct. Workers
+   * are woken once for the jobs due now, not once per job.
+   *
+   * @return one outcome per job, in the order given
+   */
+  public List<Submitted> submitAll(List<NewJob> jobs) {
+    return submitAll(jobs, JobSource.API);
+  }
+
+  private List<Submitted> submitAll(List<NewJob> jobs, JobSource source) {
     // Secret values are sealed before any statement sees them: neither the rows nor a database
     // error about them can carry the plain value. The request hash was computed by the caller
     // over the plain request, so a replay still matches.
-    Submission submission = insert(sealed(secrets, job), source);
-    if (submission.created() && submission.job().nextRunAt() != null) {
-      dueListener.scheduled(submission.job().nextRunAt());
-    }
-    return submission;
+    List<NewJob> sealed = jobs.stream().map(job -> sealed(secrets, job)).toList();
+    List<Submitted> outcomes = transactions.execute(tx -> insert(sealed, source));
+    wake(outcomes);
+    return outcomes;
   }
 
-  private Submission insert(NewJob job, JobSource source) {
-    return transactions.execute(
-        tx -> {
-          if (!jobs.create(job, source)) {
-            Job existing = jobs.find(job.id()).orElseThrow();
-            if (!existing.requestHash().equals(job.requestHash()) || existing.source() != source) {
-              throw new JobConflict(job.id());
-            }
-            return new Submission(existing, false);
-          }
-          return new Submission(jobs.find(job.id()).orElseThrow(), true);
-        });
+  private List<Submitted> insert(List<NewJob> batch, JobSource source) {
+    Set<String> created = jobs.createAll(batch, source);
+    Map<String, Job> stored = jobs.findAll(batch.stream().map(NewJob::id).toList());
+    List<Submitted> outcomes = new ArrayList<>(batch.size());
+    for (NewJob job : batch) {
+      Job existing = stored.get(job.id());
+      if (existing == null) {
+        throw new IllegalStateException("job '" + job.id() + "' vanished while being created");
+      }
+      Result result;
+      if (created.contains(job.id())) {
+        result = Result.CREATED;
+      } else if (existing.requestHash().equals(job.requestHash()) && existing.source() == source) {
+        result = Result.REPLAYED;
+      } else {
+        result = Result.CONFLICT;
+      }
+      outcomes.add(new Submitted(job.id(), result == Result.CONFLICT ? null : existing, result));
+    }
+    return outcomes;
+  }
+
+  /**
+   * After commit: one wake-up for everything already due, and one per later due time (within the
+   * listener's horizon, each needs its own moment). A burst of jobs due now is one call.
+   */
+  private void wake(List<Submitted> outcomes) {
+    Instant now = Instant.now();
+    Instant earliestDue = null;
+    Set<Instant> later = new TreeSet<>();
+    for (Submitted outcome : outcomes) {
+      Instant due = outcome.result() == Result.CREATED ? outcome.job().nextRunAt() : null;
+      if (due == null) {
+        continue;
+      }
+      if (due.isAfter(now)) {
+        later.add(due.truncatedTo(ChronoUnit.MILLIS));
+      } else if (earliestDue == null || due.isBefore(earliestDue)) {
+        earliestDue = due;
+      }
+    }
+    if (earliestDue != null) {
+      dueListener.scheduled(earliestDue);
+    }
+    later.forEach(dueListener::scheduled);
   }
 
   /**
@@ -139,6 +199,17 @@ public final class JobSubmitter {
         job.misfireGrace(),
         job.notifyTargets());
   }
+
+  /** What {@link #submitAll} did with one job. */
+  public enum Result {
+    CREATED,
+    REPLAYED,
+    /** The id is taken by a different job; nothing was written for this one. */
+    CONFLICT
+  }
+
+  /** One job of {@link #submitAll}: its id, the job as stored (null on a conflict), the result. */
+  public record Submitted(String id, Job job, Result result) {}
 
   /** The job as stored, and whether this call created it. */
   public record Submission(Job job, boolean created) {}

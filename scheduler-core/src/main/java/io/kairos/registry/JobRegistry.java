@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.kagkarlsson.scheduler.Clock;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.task.SchedulableInstance;
 import io.kairos.job.DeadJob;
 import io.kairos.job.Job;
 import io.kairos.job.JobData;
@@ -102,11 +103,25 @@ public final class JobRegistry {
    * with this id already exists (nothing is changed then).
    */
   public boolean create(NewJob job, JobSource source) {
-    if (!insert(job, source)) {
-      return false;
+    return !createAll(List.of(job), source).isEmpty();
+  }
+
+  /**
+   * Creates many jobs at once, in the caller's transaction: one statement inserts their rows, one
+   * JDBC batch their first executions. Returns the ids it created; an id that already exists is
+   * left alone, as {@link #create} leaves it. Ids must be distinct. Rows are inserted in id order,
+   * so two overlapping batches wait for each other instead of deadlocking.
+   */
+  public Set<String> createAll(List<NewJob> jobs, JobSource source) {
+    if (jobs.isEmpty()) {
+      return Set.of();
     }
-    scheduleFirst(job, job.schedule().firstExecution(clock.now()));
-    return true;
+    List<NewJob> sorted = new ArrayList<>(jobs);
+    sorted.sort(java.util.Comparator.comparing(NewJob::id));
+    Set<String> created = new HashSet<>(insertAll(sorted, source));
+    List<NewJob> fresh = sorted.stream().filter(job -> created.contains(job.id())).toList();
+    scheduleFirst(fresh);
+    return created;
   }
 
   /** What {@link #replace} did. */
@@ -290,14 +305,82 @@ public final class JobRegistry {
     }
   }
 
-  private boolean insert(NewJob job, JobSource source) {
-    return jdbc.update(
-            "insert into kairos_job (type, job_group, payload, schedule, max_attempts, priority,"
-                + " request_hash, timeout, misfire_grace, notify, id, state, created_by,"
-                + " updated_by, source) values (?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb,"
-                + " ?, 'ACTIVE', ?, ?, ?) on conflict (id) do nothing",
-            definitionAnd(job, job.id(), job.createdBy(), job.createdBy(), source.name()))
-        == 1;
+  /**
+   * The first executions of new jobs, through db-scheduler's own insert (one JDBC batch). A
+   * leftover execution of one of these ids fails the batch, and with it the caller's transaction: a
+   * job is never created without its own first execution.
+   */
+  private void scheduleFirst(List<NewJob> jobs) {
+    if (jobs.isEmpty()) {
+      return;
+    }
+    if (jobs.size() == 1) {
+      NewJob job = jobs.get(0);
+      scheduleFirst(job, job.schedule().firstExecution(clock.now()));
+      return;
+    }
+    Instant now = clock.now();
+    List<SchedulableInstance<?>> executions = new ArrayList<>(jobs.size());
+    for (NewJob job : jobs) {
+      executions.add(
+          SchedulableInstance.of(
+              job.firstData().instance(job.type(), job.id(), job.priority()),
+              job.schedule().firstExecution(now)));
+    }
+    try {
+      schedulerClient.scheduleBatch(executions);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "a job among " + jobs.size() + " new ones still has an execution", e);
+    }
+  }
+
+  /** Inserts the rows of jobs not there yet, in one statement; the ids inserted. */
+  private List<String> insertAll(List<NewJob> jobs, JobSource source) {
+    return jdbc.execute(
+        (Connection c) -> {
+          try (var ps =
+              c.prepareStatement(
+                  "insert into kairos_job (type, job_group, payload, schedule, max_attempts,"
+                      + " priority, request_hash, timeout, misfire_grace, notify, id, state,"
+                      + " created_by, updated_by, source) select t.type, t.job_group,"
+                      + " t.payload::jsonb, t.schedule::jsonb, t.max_attempts, t.priority,"
+                      + " t.request_hash, t.timeout, t.misfire_grace, t.notify::jsonb, t.id,"
+                      + " 'ACTIVE', t.created_by, t.created_by, ? from unnest(?::text[],"
+                      + " ?::text[], ?::text[], ?::text[], ?::int4[], ?::int4[], ?::text[],"
+                      + " ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) with ordinality"
+                      + " as t(type, job_group, payload, schedule, max_attempts, priority,"
+                      + " request_hash, timeout, misfire_grace, notify, id, created_by, n)"
+                      + " order by t.n on conflict (id) do nothing returning id")) {
+            ps.setString(1, source.name());
+            ps.setArray(2, c.createArrayOf("text", column(jobs, NewJob::type)));
+            ps.setArray(3, c.createArrayOf("text", column(jobs, NewJob::group)));
+            ps.setArray(4, c.createArrayOf("text", column(jobs, j -> write(j.payload()))));
+            ps.setArray(5, c.createArrayOf("text", column(jobs, j -> write(j.schedule()))));
+            ps.setArray(6, c.createArrayOf("int4", column(jobs, NewJob::maxAttempts)));
+            ps.setArray(7, c.createArrayOf("int4", column(jobs, NewJob::priority)));
+            ps.setArray(8, c.createArrayOf("text", column(jobs, NewJob::requestHash)));
+            ps.setArray(9, c.createArrayOf("text", column(jobs, j -> text(j.timeout()))));
+            ps.setArray(
+                10,
+                c.createArrayOf("text", column(jobs, j -> MisfirePolicy.text(j.misfireGrace()))));
+            ps.setArray(
+                11,
+                c.createArrayOf(
+                    "text",
+                    column(
+                        jobs, j -> j.notifyTargets().isEmpty() ? null : write(j.notifyTargets()))));
+            ps.setArray(12, c.createArrayOf("text", column(jobs, NewJob::id)));
+            ps.setArray(13, c.createArrayOf("text", column(jobs, NewJob::createdBy)));
+            List<String> inserted = new ArrayList<>(jobs.size());
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                inserted.add(rs.getString(1));
+              }
+            }
+            return inserted;
+          }
+        });
   }
 
   /**
@@ -328,6 +411,28 @@ public final class JobRegistry {
   public Optional<Job> find(String id) {
     List<Job> found = jdbc.query(SELECT + "where j.id = ?", this::map, id);
     return found.stream().findFirst();
+  }
+
+  /**
+   * The jobs with these ids that exist, in one read; by id. Each id is looked up as {@link #find}
+   * looks up one (a lateral subquery the planner may not flatten): a plan for the whole list could
+   * scan {@code scheduled_tasks}, which holds every pending execution.
+   */
+  public Map<String, Job> findAll(java.util.Collection<String> ids) {
+    Map<String, Job> found = new LinkedHashMap<>();
+    if (ids.isEmpty()) {
+      return found;
+    }
+    for (Job job :
+        jdbc.query(
+            "select found.* from unnest(?::text[]) as wanted(id) cross join lateral ("
+                + SELECT
+                + "where j.id = wanted.id offset 0) as found", // offset 0: not flattened
+            this::map,
+            (Object) ids.toArray(String[]::new))) {
+      found.put(job.id(), job);
+    }
+    return found;
   }
 
   /**
@@ -959,6 +1064,18 @@ public final class JobRegistry {
     Integer n =
         jdbc.queryForObject("select count(*) from kairos_job where id = ?", Integer.class, id);
     return n != null && n > 0;
+  }
+
+  /** Those of {@code ids} that some job has, in any state; one read. */
+  public Set<String> existing(java.util.Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return Set.of();
+    }
+    return new HashSet<>(
+        jdbc.queryForList(
+            "select id from kairos_job where id = any(?)",
+            String.class,
+            (Object) ids.toArray(String[]::new)));
   }
 
   /**

@@ -15,6 +15,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.security.Principal;
+import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -81,6 +82,60 @@ class JobController {
     return ResponseEntity.status(HttpStatus.CREATED)
         .location(URI.create("/api/v1/jobs/" + body.id()))
         .body(body);
+  }
+
+  @Operation(
+      operationId = "createJobs",
+      summary = "Schedule up to 1000 jobs in one request",
+      description =
+          "Each item is the body of POST /api/v1/jobs and is checked exactly as that request"
+              + " would be (fields, reserved ids, static quotas, secrets). Items that fail are"
+              + " reported as invalid, with the problem their own request would have had, its"
+              + " field a path into this body (jobs[3].payload.url); they do not stop the others."
+              + " The valid items are created in one transaction: each is created, replayed (same"
+              + " id, same request as an existing job) or a conflict (same id, different job), as"
+              + " in POST /api/v1/jobs, and a database failure creates none of them. The answer"
+              + " is 200 with one result per item, in request order. Refused whole, nothing"
+              + " created: an empty list or more than 1000 items (400 naming jobs), an id given"
+              + " twice (400 naming the second, jobs[i].id), a body over"
+              + " kairos.api.max-batch-body-size (400), and new jobs beyond the key's dynamic"
+              + " quotas, counted for the batch as a whole (429 with Retry-After; 400 naming jobs"
+              + " when the batch alone holds more new jobs than the key may create in a minute)."
+              + " Workers are woken once for the batch.")
+  @ApiResponse(
+      responseCode = "200",
+      description = "one result per item, in request order",
+      content = @Content(schema = @Schema(implementation = BatchResponse.class)))
+  @ApiResponse(
+      responseCode = "429",
+      description =
+          "the batch's new jobs exceed a dynamic quota of the key (the problem names it in"
+              + " limit); nothing was created",
+      content =
+          @Content(
+              mediaType = "application/problem+json",
+              schema = @Schema(ref = "#/components/schemas/Problem")))
+  @RequiresScope(Scope.JOBS_WRITE)
+  @PostMapping(path = "/batch", consumes = MediaType.APPLICATION_JSON_VALUE)
+  BatchResponse createAll(@RequestBody CreateJobsRequest request, Principal caller) {
+    List<CreateJobRequest> items = request.jobs();
+    JobService.BatchOutcome outcome = jobs.createAll(items, ApiPrincipal.of(caller));
+    BatchResponse response = jobs.response(outcome, items);
+    for (BatchItemResponse item : response.items()) {
+      String type =
+          item.job() != null
+              ? item.job().type()
+              : items.get(item.index()) == null ? null : items.get(item.index()).type();
+      metrics.record(
+          type,
+          switch (item.status()) {
+            case CREATED -> JobCreationMetrics.Outcome.CREATED;
+            case REPLAYED -> JobCreationMetrics.Outcome.REPLAYED;
+            case INVALID -> JobCreationMetrics.Outcome.INVALID;
+            case CONFLICT -> JobCreationMetrics.Outcome.CONFLICT;
+          });
+    }
+    return response;
   }
 
   @Operation(

@@ -8,14 +8,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.kagkarlsson.scheduler.Clock;
 import io.kairos.api.problem.ApiProblem;
 import io.kairos.api.problem.InputText;
+import io.kairos.api.problem.Problems;
 import io.kairos.api.security.ApiPrincipal;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.catalogue.PublishedTypes;
+import io.kairos.catalogue.SecretsNeedAKey;
 import io.kairos.control.JobControl;
 import io.kairos.control.JobSubmitter;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.Job;
+import io.kairos.job.JobConflict;
 import io.kairos.job.JobEvent;
 import io.kairos.job.JobFilter;
 import io.kairos.job.JobRun;
@@ -51,6 +54,7 @@ import java.util.stream.Collectors;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Turns API requests into core calls. Everything a request can get wrong is checked here, naming
@@ -74,6 +78,7 @@ public class JobService {
   private final Set<String> reservedPrefixes;
   private final Quotas quotas;
   private final PayloadSecrets secrets;
+  private final long maxItemBytes;
 
   private final ServedTypes servedTypes;
 
@@ -88,9 +93,11 @@ public class JobService {
       MisfirePolicy misfire,
       PayloadSecrets secrets,
       PublishedTypes publishedTypes,
-      @Value("${kairos.api.reserved-id-prefixes:}") List<String> reservedPrefixes) {
+      @Value("${kairos.api.reserved-id-prefixes:}") List<String> reservedPrefixes,
+      @Value("${kairos.api.max-body-size:256KB}") DataSize maxBodySize) {
     this.secrets = secrets;
     this.servedTypes = new ServedTypes(publishedTypes);
+    this.maxItemBytes = maxBodySize.toBytes();
     this.catalogue = catalogue;
     this.submitter = submitter;
     this.control = control;
@@ -112,7 +119,171 @@ public class JobService {
   }
 
   JobSubmitter.Submission create(CreateJobRequest request, ApiPrincipal caller) {
-    return submitter.submit(newJob(request, caller));
+    NewJob job = newJob(request, caller);
+    if (!jobs.exists(job.id())) {
+      // A replay (or a conflict) creates nothing, so it is not held to the creation limits.
+      quotas.checkCreation(caller, 1, payloadBytes(job));
+    }
+    return submitter.submit(job);
+  }
+
+  /** Most jobs one batch may hold. */
+  static final int MAX_BATCH = 1000;
+
+  /**
+   * Creates a batch of jobs, each checked exactly as {@link #create} checks one. Items that fail
+   * their checks are reported and not created; the others are created in one transaction. Refused
+   * whole (nothing created): a list that is empty, longer than {@value #MAX_BATCH} or names an id
+   * twice, and new jobs beyond the key's dynamic quotas, which are counted for the batch as a
+   * whole.
+   */
+  BatchOutcome createAll(List<CreateJobRequest> requests, ApiPrincipal caller) {
+    if (requests == null || requests.isEmpty() || requests.size() > MAX_BATCH) {
+      throw new InvalidJobException(
+          "jobs",
+          "must hold 1 to "
+              + MAX_BATCH
+              + " jobs, not "
+              + (requests == null ? 0 : requests.size())
+              + "; split larger batches");
+    }
+    Map<String, Integer> firstIndexOfId = new java.util.HashMap<>();
+    for (int i = 0; i < requests.size(); i++) {
+      CreateJobRequest request = requests.get(i);
+      String id = request == null ? null : request.id();
+      Integer first = id == null ? null : firstIndexOfId.putIfAbsent(id, i);
+      if (first != null) {
+        // Which of the two would be meant is a guess, and one of them would be a conflict with
+        // the other: the client has to say.
+        throw new InvalidJobException(
+            "jobs[" + i + "].id", "'" + id + "' is also the id of jobs[" + first + "]");
+      }
+    }
+    Map<Integer, RuntimeException> refused = new java.util.TreeMap<>();
+    List<NewJob> valid = new ArrayList<>();
+    List<Integer> validIndexes = new ArrayList<>();
+    for (int i = 0; i < requests.size(); i++) {
+      try {
+        if (requests.get(i) == null) {
+          throw new InvalidJobException("", "must be a job, not null");
+        }
+        refuseLargerThanOneRequest(requests.get(i));
+        NewJob job = newJob(requests.get(i), caller);
+        // Sealing is the submitter's, but a payload it cannot seal is this item's problem.
+        secrets.requireSealable(job.type(), job.payload());
+        valid.add(job);
+        validIndexes.add(i);
+      } catch (InvalidJobException | ApiProblem | SecretsNeedAKey e) {
+        refused.put(i, e);
+      }
+    }
+    Set<String> taken = jobs.existing(valid.stream().map(NewJob::id).toList());
+    long newJobs = 0;
+    long newPayloadBytes = 0;
+    for (NewJob job : valid) {
+      if (!taken.contains(job.id())) {
+        newJobs++;
+        newPayloadBytes += payloadBytes(job);
+      }
+    }
+    if (newJobs > 0) {
+      quotas.checkCreation(caller, newJobs, newPayloadBytes);
+    }
+    List<JobSubmitter.Submitted> submitted =
+        valid.isEmpty() ? List.of() : submitter.submitAll(valid);
+    return new BatchOutcome(requests.size(), validIndexes, submitted, refused);
+  }
+
+  /**
+   * What {@link #createAll} did: the submitter's outcome of each valid item and the exception that
+   * refused each other one, by index in the request.
+   */
+  record BatchOutcome(
+      int size,
+      List<Integer> submittedIndexes,
+      List<JobSubmitter.Submitted> submitted,
+      Map<Integer, RuntimeException> refused) {}
+
+  /**
+   * The response to a batch: each item's job (with its last run, read for all at once) or its
+   * problem, in request order.
+   */
+  BatchResponse response(BatchOutcome outcome, List<CreateJobRequest> requests) {
+    List<String> ids =
+        outcome.submitted().stream()
+            .filter(s -> s.job() != null)
+            .map(JobSubmitter.Submitted::id)
+            .toList();
+    Map<String, JobRun> lastRuns =
+        ids.isEmpty()
+            ? Map.of()
+            : runs.lastRunsOf(ids).stream()
+                .collect(Collectors.toMap(JobRun::jobId, Function.identity()));
+    BatchItemResponse[] items = new BatchItemResponse[outcome.size()];
+    int[] counts = new int[BatchItemResponse.Status.values().length];
+    for (int k = 0; k < outcome.submitted().size(); k++) {
+      int index = outcome.submittedIndexes().get(k);
+      JobSubmitter.Submitted submitted = outcome.submitted().get(k);
+      BatchItemResponse.Status status =
+          switch (submitted.result()) {
+            case CREATED -> BatchItemResponse.Status.CREATED;
+            case REPLAYED -> BatchItemResponse.Status.REPLAYED;
+            case CONFLICT -> BatchItemResponse.Status.CONFLICT;
+          };
+      items[index] =
+          new BatchItemResponse(
+              index,
+              submitted.id(),
+              status,
+              submitted.job() == null
+                  ? null
+                  : response(submitted.job(), lastRuns.get(submitted.id())),
+              submitted.job() == null
+                  ? Problems.ofItem(new JobConflict(submitted.id()), "jobs[" + index + "]")
+                  : null);
+      counts[status.ordinal()]++;
+    }
+    outcome
+        .refused()
+        .forEach(
+            (index, e) -> {
+              CreateJobRequest request = requests.get(index);
+              items[index] =
+                  new BatchItemResponse(
+                      index,
+                      request == null ? null : request.id(),
+                      BatchItemResponse.Status.INVALID,
+                      null,
+                      Problems.ofItem(e, "jobs[" + index + "]"));
+              counts[BatchItemResponse.Status.INVALID.ordinal()]++;
+            });
+    return new BatchResponse(
+        counts[BatchItemResponse.Status.CREATED.ordinal()],
+        counts[BatchItemResponse.Status.REPLAYED.ordinal()],
+        counts[BatchItemResponse.Status.INVALID.ordinal()],
+        counts[BatchItemResponse.Status.CONFLICT.ordinal()],
+        List.of(items));
+  }
+
+  /** An item must fit the body of a request of its own, so a batch is no way around that limit. */
+  private void refuseLargerThanOneRequest(CreateJobRequest request) {
+    long bytes;
+    try {
+      bytes = json.writeValueAsBytes(request).length;
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    if (bytes > maxItemBytes) {
+      throw new InvalidJobException(
+          "",
+          "is larger than "
+              + maxItemBytes
+              + " bytes, the most one job's request may have (kairos.api.max-body-size)");
+    }
+  }
+
+  private static long payloadBytes(NewJob job) {
+    return job.payload().toString().getBytes(StandardCharsets.UTF_8).length;
   }
 
   /**
@@ -124,7 +295,11 @@ public class JobService {
     if (id == null || !NewJob.ID.matcher(id).matches()) {
       throw new InvalidJobException("id", "must match [A-Za-z0-9._:-]{1,200}");
     }
-    return submitter.replace(newJob(request.withId(id), caller));
+    NewJob job = newJob(request.withId(id), caller);
+    if (!jobs.exists(job.id())) {
+      quotas.checkCreation(caller, 1, payloadBytes(job));
+    }
+    return submitter.replace(job);
   }
 
   private NewJob newJob(CreateJobRequest request, ApiPrincipal caller) {
@@ -170,10 +345,6 @@ public class JobService {
             notify);
     refuseMissed(schedule, now, job.misfireGrace());
     quotas.checkStatic(caller, schedule, priority, timeout, now);
-    if (!jobs.exists(id)) {
-      // A replay (or a conflict) creates nothing, so it is not held to the creation limits.
-      quotas.checkCreation(caller, payload.toString().getBytes(StandardCharsets.UTF_8).length);
-    }
     return job;
   }
 

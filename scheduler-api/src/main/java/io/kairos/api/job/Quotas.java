@@ -73,12 +73,28 @@ final class Quotas {
     }
   }
 
-  /** The limits on how much a key may have and how fast it may create; before a new job. */
-  void checkCreation(ApiPrincipal caller, long payloadBytes) {
+  /**
+   * The limits on how much a key may have and how fast it may create; before {@code newJobs} new
+   * jobs (one, or a batch's, counted together) whose payloads total {@code payloadBytes}. All or
+   * nothing: a refusal takes no token from the rate.
+   */
+  void checkCreation(ApiPrincipal caller, long newJobs, long payloadBytes) {
     Quota quota = caller.quota();
+    if (quota.creationsPerMinute() != null && newJobs > quota.creationsPerMinute()) {
+      // The bucket never holds more than a minute's worth: waiting would not help.
+      throw new InvalidJobException(
+          "jobs",
+          "holds "
+              + newJobs
+              + " new jobs, more than the key '"
+              + caller.name()
+              + "' may create in a minute ("
+              + quota.creationsPerMinute()
+              + "); send smaller batches");
+    }
     if (quota.activeJobs() != null || quota.activePayload() != null) {
       JobRegistry.LiveUsage usage = jobs.liveUsageOf(caller.name());
-      if (quota.activeJobs() != null && usage.jobs() + 1 > quota.activeJobs()) {
+      if (quota.activeJobs() != null && usage.jobs() + newJobs > quota.activeJobs()) {
         throw new TooManyRequests(
             "activeJobs",
             "the key '"
@@ -106,7 +122,7 @@ final class Quotas {
       long waitNanos =
           buckets
               .computeIfAbsent(caller.name(), name -> new Bucket(nanoTime.getAsLong()))
-              .take(quota.creationsPerMinute(), nanoTime.getAsLong());
+              .take(newJobs, quota.creationsPerMinute(), nanoTime.getAsLong());
       if (waitNanos > 0) {
         throw new TooManyRequests(
             "creationsPerMinute",
@@ -114,7 +130,8 @@ final class Quotas {
                 + caller.name()
                 + "' may create "
                 + quota.creationsPerMinute()
-                + " jobs a minute",
+                + " jobs a minute"
+                + (newJobs > 1 ? " (this request: " + newJobs + " new ones)" : ""),
             (waitNanos + 999_999_999L) / 1_000_000_000L);
       }
     }
@@ -130,18 +147,21 @@ final class Quotas {
       this.last = now;
     }
 
-    /** Takes a token: 0, or the nanoseconds until one will be there (then none is taken). */
-    synchronized long take(int perMinute, long now) {
+    /**
+     * Takes {@code count} tokens: 0, or the nanoseconds until that many will be there (then none is
+     * taken).
+     */
+    synchronized long take(long count, int perMinute, long now) {
       if (tokens < 0) {
         tokens = perMinute;
       }
       tokens = Math.min(perMinute, tokens + (now - last) * perMinute / MINUTE_NANOS);
       last = now;
-      if (tokens >= 1) {
-        tokens -= 1;
+      if (tokens >= count) {
+        tokens -= count;
         return 0;
       }
-      return (long) Math.ceil((1 - tokens) * MINUTE_NANOS / perMinute);
+      return (long) Math.ceil((count - tokens) * MINUTE_NANOS / perMinute);
     }
   }
 }

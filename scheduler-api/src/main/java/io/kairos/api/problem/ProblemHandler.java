@@ -45,7 +45,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(InvalidJobException.class)
   ProblemDetail invalid(InvalidJobException e) {
-    return Problems.of(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), e.field());
+    return Problems.invalid(e);
   }
 
   @ExceptionHandler(UnknownJobException.class)
@@ -55,7 +55,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(JobConflict.class)
   ProblemDetail conflict(JobConflict e) {
-    return Problems.of(HttpStatus.CONFLICT, "Conflict", e.getMessage(), "id");
+    return Problems.conflict(e);
   }
 
   /**
@@ -89,8 +89,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(SecretsNeedAKey.class)
   ProblemDetail noEncryptionKey(SecretsNeedAKey e) {
-    return Problems.of(
-        HttpStatus.SERVICE_UNAVAILABLE, "No encryption key", e.getMessage(), "payload");
+    return Problems.noEncryptionKey(e);
   }
 
   @ExceptionHandler(TooManyRequests.class)

@@ -1,6 +1,9 @@
 package io.kairos.api.problem;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kairos.catalogue.SecretsNeedAKey;
+import io.kairos.job.InvalidJobException;
+import io.kairos.job.JobConflict;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
@@ -22,6 +25,54 @@ public final class Problems {
       problem.setProperty("field", field);
     }
     return problem;
+  }
+
+  /** The problem of an invalid request: {@code 400} naming the field. */
+  public static ProblemDetail invalid(InvalidJobException e) {
+    return of(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), e.field());
+  }
+
+  /** The problem of an id taken by a different job: {@code 409} naming {@code id}. */
+  public static ProblemDetail conflict(JobConflict e) {
+    return of(HttpStatus.CONFLICT, "Conflict", e.getMessage(), "id");
+  }
+
+  /** The problem of a payload with secrets when the API has no encryption key: {@code 503}. */
+  public static ProblemDetail noEncryptionKey(SecretsNeedAKey e) {
+    return of(HttpStatus.SERVICE_UNAVAILABLE, "No encryption key", e.getMessage(), "payload");
+  }
+
+  /**
+   * The problem one item of a batch request would have had as a request of its own (an invalid job,
+   * a reserved id, a conflict, a secret without a key), with its field as a path into the batch:
+   * {@code payload.url} of the fourth item becomes {@code jobs[3].payload.url}, in {@code field}
+   * and in the detail.
+   *
+   * @throws IllegalArgumentException for an exception that is not about one item
+   */
+  public static ProblemDetail ofItem(RuntimeException e, String itemPath) {
+    ProblemDetail problem;
+    if (e instanceof InvalidJobException invalid) {
+      String field = within(itemPath, invalid.field());
+      return of(HttpStatus.BAD_REQUEST, "Invalid request", field + " " + invalid.reason(), field);
+    } else if (e instanceof JobConflict conflict) {
+      problem = conflict(conflict);
+    } else if (e instanceof SecretsNeedAKey noKey) {
+      problem = noEncryptionKey(noKey);
+    } else if (e instanceof ApiProblem api) {
+      problem = api.problem();
+    } else {
+      throw new IllegalArgumentException("not a problem of one item: " + e.getClass(), e);
+    }
+    Object field = problem.getProperties() == null ? null : problem.getProperties().get("field");
+    problem.setProperty("field", within(itemPath, field == null ? "" : field.toString()));
+    return problem;
+  }
+
+  private static String within(String itemPath, String field) {
+    return field == null || field.isEmpty()
+        ? itemPath
+        : itemPath + (field.startsWith("[") ? "" : ".") + field;
   }
 
   /** Writes a problem as the whole response (from a servlet filter, before Spring MVC). */

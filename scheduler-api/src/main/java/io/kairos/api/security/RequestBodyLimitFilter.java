@@ -21,11 +21,16 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 final class RequestBodyLimitFilter extends OncePerRequestFilter {
 
-  private final long maxBytes;
+  /** The one endpoint whose bodies carry many jobs, so it has a limit of its own. */
+  static final String BATCH_PATH = "/api/v1/jobs/batch";
+
+  private final long defaultMaxBytes;
+  private final long batchMaxBytes;
   private final ObjectMapper json;
 
-  RequestBodyLimitFilter(long maxBytes, ObjectMapper json) {
-    this.maxBytes = maxBytes;
+  RequestBodyLimitFilter(long defaultMaxBytes, long batchMaxBytes, ObjectMapper json) {
+    this.defaultMaxBytes = defaultMaxBytes;
+    this.batchMaxBytes = batchMaxBytes;
     this.json = json;
   }
 
@@ -33,6 +38,10 @@ final class RequestBodyLimitFilter extends OncePerRequestFilter {
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
+    long maxBytes =
+        "POST".equals(request.getMethod()) && BATCH_PATH.equals(request.getRequestURI())
+            ? batchMaxBytes
+            : defaultMaxBytes;
     if (request.getContentLengthLong() > maxBytes) {
       Problems.write(
           response,

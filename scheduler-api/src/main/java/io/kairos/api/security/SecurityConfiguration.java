@@ -62,9 +62,12 @@ class SecurityConfiguration implements WebMvcConfigurer {
 
   @Bean
   FilterRegistrationBean<RequestBodyLimitFilter> requestBodyLimitFilter(
-      @Value("${kairos.api.max-body-size:256KB}") DataSize maxBodySize, ObjectMapper json) {
+      @Value("${kairos.api.max-body-size:256KB}") DataSize maxBodySize,
+      @Value("${kairos.api.max-batch-body-size:8MB}") DataSize maxBatchBodySize,
+      ObjectMapper json) {
     FilterRegistrationBean<RequestBodyLimitFilter> registration =
-        new FilterRegistrationBean<>(new RequestBodyLimitFilter(maxBodySize.toBytes(), json));
+        new FilterRegistrationBean<>(
+            new RequestBodyLimitFilter(maxBodySize.toBytes(), maxBatchBodySize.toBytes(), json));
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 101);
     return registration;
   }

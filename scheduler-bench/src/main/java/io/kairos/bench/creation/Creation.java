@@ -1,0 +1,148 @@
+package io.kairos.bench.creation;
+
+import io.kairos.bench.cluster.Cluster;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/** A way of creating a number of {@code noop} jobs through the API, timed. */
+sealed interface Creation {
+
+  /**
+   * Creates the jobs, ids starting with {@code prefix}, and returns jobs created per second (from
+   * the first request sent to the last answer received).
+   */
+  double run(Poster poster, String prefix) throws Exception;
+
+  /** {@code clients} threads, each posting its share of {@code jobs} one per request. */
+  record Single(int clients, int jobs) implements Creation {
+    @Override
+    public double run(Poster poster, String prefix) throws Exception {
+      return timed(
+          clients,
+          client -> {
+            for (int i = client; i < jobs; i += clients) {
+              poster.single(job(prefix + "-" + i));
+            }
+          },
+          jobs);
+    }
+  }
+
+  /** {@code clients} threads, each posting its share of {@code jobs} in batches of {@code size}. */
+  record Batched(int clients, int size, int jobs) implements Creation {
+    @Override
+    public double run(Poster poster, String prefix) throws Exception {
+      int batches = (jobs + size - 1) / size;
+      return timed(
+          clients,
+          client -> {
+            for (int b = client; b < batches; b += clients) {
+              List<String> items = new ArrayList<>(size);
+              for (int i = b * size; i < Math.min(jobs, (b + 1) * size); i++) {
+                items.add(job(prefix + "-" + i));
+              }
+              poster.batch(items);
+            }
+          },
+          jobs);
+    }
+  }
+
+  private static String job(String id) {
+    return "{\"type\":\"noop\",\"id\":\"" + id + "\"}";
+  }
+
+  /** What one client thread does. */
+  interface Client {
+    void run(int client) throws Exception;
+  }
+
+  private static double timed(int clients, Client work, int jobs) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    try {
+      long start = System.nanoTime();
+      List<Future<?>> running = new ArrayList<>();
+      for (int c = 0; c < clients; c++) {
+        int client = c;
+        running.add(
+            pool.submit(
+                () -> {
+                  work.run(client);
+                  return null;
+                }));
+      }
+      for (Future<?> f : running) {
+        f.get();
+      }
+      return jobs / ((System.nanoTime() - start) / 1e9);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Posts to the API as a client would; any answer but full success fails the benchmark. */
+  final class Poster {
+    private final Cluster cluster;
+
+    Poster(Cluster cluster) {
+      this.cluster = cluster;
+    }
+
+    void single(String body) {
+      expect(post("/api/v1/jobs", body), 201, body);
+    }
+
+    void batch(List<String> items) {
+      String body = "{\"jobs\":[" + String.join(",", items) + "]}";
+      HttpResponse<String> response = post("/api/v1/jobs/batch", body);
+      expect(response, 200, "a batch of " + items.size());
+      String created = "\"created\":" + items.size() + ",";
+      if (!response.body().startsWith("{" + created)) {
+        throw new IllegalStateException(
+            "a batch of "
+                + items.size()
+                + " did not create them all: "
+                + response.body().substring(0, Math.min(300, response.body().length())));
+      }
+    }
+
+    private HttpResponse<String> post(String path, String body) {
+      URI uri = cluster.apiBase().resolve(path);
+      HttpRequest request =
+          HttpRequest.newBuilder(uri)
+              .timeout(Duration.ofSeconds(60))
+              .header("Content-Type", "application/json")
+              .header("Authorization", "Bearer " + cluster.apiKey())
+              .POST(HttpRequest.BodyPublishers.ofString(body))
+              .build();
+      try {
+        return cluster.http().send(request, HttpResponse.BodyHandlers.ofString());
+      } catch (IOException e) {
+        throw new IllegalStateException("POST " + path + " failed", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
+
+    private static void expect(HttpResponse<String> response, int status, String what) {
+      if (response.statusCode() != status) {
+        throw new IllegalStateException(
+            "POST of "
+                + what
+                + " answered "
+                + response.statusCode()
+                + ": "
+                + response.body().substring(0, Math.min(300, response.body().length())));
+      }
+    }
+  }
+}
