@@ -15,13 +15,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Published types as the catalogue reads them: looked up at most once a second per name (a type a
- * worker has just published is known within a second), and each payload checked against the JSON
- * Schema of every live node serving the type, since any of them may claim the job.
+ * Published types as the catalogue reads them: looked up at most once per {@link
+ * PublishedTypes#readEvery()} per name (a type a worker has just published is known that soon), and
+ * each payload checked against the JSON Schema of every live node serving the type, since any of
+ * them may claim the job.
  */
 final class PublishedTypeLookup {
-
-  private static final long FRESH_NANOS = 1_000_000_000L;
 
   private final PublishedTypes published;
   private final JsonSchemaFactory factory =
@@ -38,7 +37,7 @@ final class PublishedTypeLookup {
   Optional<PublishedTypes.PublishedType> find(String name) {
     long now = System.nanoTime();
     Fresh fresh = recent.get(name);
-    if (fresh == null || now - fresh.at() > FRESH_NANOS) {
+    if (fresh == null || now - fresh.at() >= published.readEvery().toNanos()) {
       fresh = new Fresh(published.find(name), now);
       if (recent.size() > 10_000) {
         recent.clear(); // names nobody published, guessed by a client: keep the map bounded

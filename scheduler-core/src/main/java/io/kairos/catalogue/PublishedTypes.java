@@ -36,12 +36,23 @@ public final class PublishedTypes {
   private final ObjectMapper json;
   private final PayloadSchemas schemas = new PayloadSchemas();
   private final Duration liveWithin;
+  private final Duration readEvery;
 
-  public PublishedTypes(DataSource dataSource, ObjectMapper json, Duration liveWithin) {
+  /**
+   * @param readEvery how long readers on a hot path (the API checking each new job, each job
+   *     response) may keep what they read before reading it again
+   */
+  public PublishedTypes(
+      DataSource dataSource, ObjectMapper json, Duration liveWithin, Duration readEvery) {
     this.jdbc = new JdbcTemplate(dataSource);
     this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     this.json = json;
     this.liveWithin = liveWithin;
+    this.readEvery = readEvery;
+  }
+
+  public Duration readEvery() {
+    return readEvery;
   }
 
   /** A node serving a type, with the hash of the schema it published. */

@@ -28,8 +28,17 @@ public final class KairosMigrations {
   private KairosMigrations() {}
 
   public static void migrate(DataSource dataSource) {
+    // Kairos shares its database with applications' own tables (those it maintains, those of an
+    // application hosting a worker): a schema that is not empty but has no Kairos history yet
+    // starts from a baseline before Kairos's first migration.
     Flyway flyway =
-        Flyway.configure().dataSource(dataSource).locations(LOCATION).table(HISTORY_TABLE).load();
+        Flyway.configure()
+            .dataSource(dataSource)
+            .locations(LOCATION)
+            .table(HISTORY_TABLE)
+            .baselineOnMigrate(true)
+            .baselineVersion("0")
+            .load();
     List<String> scripts =
         Arrays.stream(flyway.info().all())
             .map(MigrationInfo::getScript)

@@ -155,11 +155,14 @@ public class KairosCoreAutoConfiguration {
   /**
    * The job types workers publish. {@code kairos.worker-liveness}: how recently a worker must have
    * been seen to count as serving its types (its heartbeats refresh it every second by default).
+   * {@code kairos.published-types-read-every}: how long the API keeps what it read of them.
    */
   @Bean
   PublishedTypes publishedTypes(
-      DataSource dataSource, @Value("${kairos.worker-liveness:15s}") Duration workerLiveness) {
-    return new PublishedTypes(dataSource, KairosJson.newObjectMapper(), workerLiveness);
+      DataSource dataSource,
+      @Value("${kairos.worker-liveness:15s}") Duration workerLiveness,
+      @Value("${kairos.published-types-read-every:1s}") Duration readEvery) {
+    return new PublishedTypes(dataSource, KairosJson.newObjectMapper(), workerLiveness, readEvery);
   }
 
   /** Jobs from the application's own code, inside its transactions. */

@@ -4,16 +4,16 @@ import io.kairos.catalogue.PublishedTypes;
 import java.util.Set;
 
 /**
- * The types some live worker serves, read at most once a second: every job response asks, and a
- * page of a hundred jobs must not cost a hundred queries.
+ * The types some live worker serves, read at most once per {@code
+ * kairos.published-types-read-every}: every job response asks, and a page of a hundred jobs must
+ * not cost a hundred queries.
  */
 final class ServedTypes {
 
-  private static final long FRESH_NANOS = 1_000_000_000L;
-
   private final PublishedTypes published;
   private volatile Set<String> served = Set.of();
-  private volatile long readAt = System.nanoTime() - 2 * FRESH_NANOS;
+  private volatile long readAt;
+  private volatile boolean readOnce;
 
   ServedTypes(PublishedTypes published) {
     this.published = published;
@@ -21,10 +21,11 @@ final class ServedTypes {
 
   Set<String> get() {
     long now = System.nanoTime();
-    if (now - readAt > FRESH_NANOS) {
+    if (!readOnce || now - readAt >= published.readEvery().toNanos()) {
       Set<String> read = published.servedTypes();
       served = read == null ? Set.of() : read;
       readAt = now;
+      readOnce = true;
     }
     return served;
   }
