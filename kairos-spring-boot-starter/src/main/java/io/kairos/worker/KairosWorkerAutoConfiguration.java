@@ -2,15 +2,22 @@ package io.kairos.worker;
 
 import com.github.kagkarlsson.scheduler.boot.autoconfigure.DbSchedulerAutoConfiguration;
 import io.kairos.spring.KairosCoreAutoConfiguration;
+import io.kairos.worker.cluster.ClusterPauseWatcher;
 import io.kairos.worker.declared.DeclaredJobsProperties;
+import io.kairos.worker.housekeeping.HousekeepingConfiguration;
 import io.kairos.worker.housekeeping.HousekeepingProperties;
+import io.kairos.worker.jobtypes.JobTypesConfiguration;
 import io.kairos.worker.jobtypes.RetryTierProperties;
+import io.kairos.worker.node.WorkerLifecycle;
+import io.kairos.worker.notification.NotificationConfiguration;
 import io.kairos.worker.notification.NotificationProperties;
+import io.kairos.worker.wakeup.NearDueTrigger;
+import io.kairos.worker.wakeup.WakeUpListener;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.Import;
 
 /**
  * Makes the application a Kairos worker replica: it claims due executions of the job types it
@@ -32,5 +39,16 @@ import org.springframework.context.annotation.ComponentScan;
   HousekeepingProperties.class,
   DeclaredJobsProperties.class
 })
-@ComponentScan(basePackageClasses = KairosWorkerAutoConfiguration.class)
+// Imported one by one rather than scanned: scanning io.kairos.worker would also pick up whatever an
+// application keeps in that package (its own @SpringBootApplication, say).
+@Import({
+  WorkerConfiguration.class,
+  JobTypesConfiguration.class,
+  NotificationConfiguration.class,
+  HousekeepingConfiguration.class,
+  WorkerLifecycle.class,
+  NearDueTrigger.class,
+  WakeUpListener.class,
+  ClusterPauseWatcher.class
+})
 public class KairosWorkerAutoConfiguration {}

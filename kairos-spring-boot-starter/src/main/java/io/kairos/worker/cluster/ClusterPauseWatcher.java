@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
  * checks the switch in the statement that records the start.
  */
 @Component
-class ClusterPauseWatcher implements DisposableBean {
+public class ClusterPauseWatcher implements DisposableBean {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusterPauseWatcher.class);
 

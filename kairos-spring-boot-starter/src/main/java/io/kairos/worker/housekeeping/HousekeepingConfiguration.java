@@ -17,7 +17,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
 @EnableSchedulerLock(defaultLockAtMostFor = "PT10M")
-class HousekeepingConfiguration {
+public class HousekeepingConfiguration {
 
   /** Locks judged on the database clock, like everything else in the cluster. */
   @Bean

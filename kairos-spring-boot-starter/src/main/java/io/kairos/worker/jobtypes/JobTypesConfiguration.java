@@ -32,7 +32,7 @@ import org.springframework.context.annotation.Configuration;
  * and tasks, and tier 1 of the retry tiers for every type, with its Micrometer metrics.
  */
 @Configuration(proxyBeanMethods = false)
-class JobTypesConfiguration {
+public class JobTypesConfiguration {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobTypesConfiguration.class);
 

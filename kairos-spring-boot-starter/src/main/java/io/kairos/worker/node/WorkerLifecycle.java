@@ -27,7 +27,7 @@ import org.springframework.stereotype.Component;
  * stop and the node is marked STOPPED.
  */
 @Component
-class WorkerLifecycle implements SmartLifecycle {
+public class WorkerLifecycle implements SmartLifecycle {
 
   private static final Logger LOG = LoggerFactory.getLogger(WorkerLifecycle.class);
 

@@ -11,7 +11,7 @@ import org.springframework.context.annotation.Configuration;
 
 /** Notifications of this worker: {@code kairos.notifications}, checked against its catalogue. */
 @Configuration(proxyBeanMethods = false)
-class NotificationConfiguration {
+public class NotificationConfiguration {
 
   private static final Logger LOG = LoggerFactory.getLogger(NotificationConfiguration.class);
 

@@ -25,7 +25,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * Kairos's {@link RescheduleListener}, after that commit.
  */
 @Component
-class NearDueTrigger extends AbstractSchedulerListener
+public class NearDueTrigger extends AbstractSchedulerListener
     implements RescheduleListener, AutoCloseable {
 
   private final ObjectProvider<Scheduler> scheduler;

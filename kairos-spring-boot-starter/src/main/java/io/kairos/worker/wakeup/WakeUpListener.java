@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ConditionalOnProperty(name = "kairos.worker.wake-ups", matchIfMissing = true)
-class WakeUpListener implements SmartLifecycle {
+public class WakeUpListener implements SmartLifecycle {
 
   private static final Logger LOG = LoggerFactory.getLogger(WakeUpListener.class);
   private static final int WAIT_MILLIS = 500;
