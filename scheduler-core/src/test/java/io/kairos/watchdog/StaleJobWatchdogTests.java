@@ -13,6 +13,7 @@ import io.kairos.testing.KairosFixture;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -99,5 +100,29 @@ class StaleJobWatchdogTests {
     clock.tick(Duration.ofMinutes(2)); // no worker ran meanwhile
 
     assertThat(watchdog.check().stale()).containsExactly("waiting");
+  }
+
+  @Test
+  void aJobWaitingForATypeNoLiveWorkerServesIsReportedAsSuch() {
+    Set<String> served = new java.util.HashSet<>(Set.of("noop"));
+    StaleJobWatchdog knowingServedTypes =
+        fixture
+            .kairos(clock)
+            .watchdog(
+                new StaleJobWatchdog.Settings(2.0, Duration.ZERO, Duration.ofMinutes(1)),
+                io.kairos.notification.Notifier.NONE,
+                () -> Set.copyOf(served));
+    fixture
+        .submitter(clock)
+        .submit(fixture.job("unserved", "switchable", null, ScheduleSpec.at(clock.now()), 1));
+
+    clock.tick(Duration.ofMinutes(2));
+    StaleJobWatchdog.Report report = knowingServedTypes.check();
+
+    assertThat(report.stale()).containsExactly("unserved");
+    assertThat(report.unserved()).containsExactly(Map.entry("unserved", "switchable"));
+
+    served.add("switchable"); // a worker serving it came up, but has not run it yet
+    assertThat(knowingServedTypes.check().unserved()).isEmpty();
   }
 }
