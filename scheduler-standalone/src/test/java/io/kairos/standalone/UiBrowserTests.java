@@ -209,6 +209,8 @@ class UiBrowserTests {
     assertThat(browser.findElements(By.cssSelector("section.type"))).hasSizeGreaterThanOrEqualTo(5);
     browser.findElement(By.cssSelector("#type-webhook summary")).click();
     assertThat(text(By.cssSelector("#type-webhook pre"))).contains("\"url\"");
+    // The standalone worker published the built-in types: each shows who serves it.
+    assertThat(text(By.cssSelector("#type-noop"))).contains("Served by " + KairosUnderTest.WORKER);
     screenshot("job-types");
     browser.get(kairos.base + "/ui/credentials");
     assertThat(browser.getTitle()).isEqualTo("Credentials · Kairos");

@@ -1,19 +1,10 @@
 package io.kairos.api.jobtype;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.kairos.api.security.RequiresScope;
 import io.kairos.api.security.Scope;
-import io.kairos.catalogue.JobCatalogue;
-import io.kairos.catalogue.PayloadSchemas;
-import io.kairos.catalogue.PublishedTypes;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -22,18 +13,10 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "job-types", description = "The job types this deployment knows")
 class JobTypeController {
 
-  private final JobCatalogue catalogue;
-  private final PublishedTypes published;
-  private final Map<String, JsonNode> builtInSchemas = new LinkedHashMap<>();
+  private final JobTypes types;
 
-  JobTypeController(JobCatalogue catalogue, PublishedTypes published) {
-    this.catalogue = catalogue;
-    this.published = published;
-    PayloadSchemas schemas = new PayloadSchemas();
-    // The built-in types are fixed at start, so their schemas are generated once.
-    catalogue
-        .types()
-        .forEach(type -> builtInSchemas.put(type.name(), schemas.schemaOf(type.payloadClass())));
+  JobTypeController(JobTypes types) {
+    this.types = types;
   }
 
   @Operation(
@@ -43,65 +26,7 @@ class JobTypeController {
               + " the JSON Schema of its payload and the live worker nodes serving it")
   @RequiresScope(Scope.JOBS_READ)
   @GetMapping(path = "/api/v1/job-types", produces = MediaType.APPLICATION_JSON_VALUE)
-  List<JobTypeResponse> list() {
-    Map<String, PublishedTypes.PublishedType> byName = new LinkedHashMap<>();
-    published.all().forEach(type -> byName.put(type.name(), type));
-    List<JobTypeResponse> types = new ArrayList<>();
-    catalogue
-        .types()
-        .forEach(
-            type -> {
-              PublishedTypes.PublishedType publication = byName.remove(type.name());
-              types.add(
-                  new JobTypeResponse(
-                      type.name(),
-                      type.description(),
-                      true,
-                      builtInSchemas.get(type.name()),
-                      publication == null ? 0 : publication.liveSchemas().size(),
-                      servedBy(publication)));
-            });
-    byName
-        .values()
-        .forEach(
-            type ->
-                types.add(
-                    new JobTypeResponse(
-                        type.name(),
-                        type.description(),
-                        type.builtIn(),
-                        type.payloadSchema(),
-                        type.liveSchemas().size(),
-                        servedBy(type))));
-    return types;
+  List<JobTypes.JobTypeResponse> list() {
+    return types.list();
   }
-
-  private static List<ServingNode> servedBy(PublishedTypes.PublishedType publication) {
-    return publication == null
-        ? List.of()
-        : publication.servedBy().stream()
-            .map(node -> new ServingNode(node.node(), node.schemaHash(), node.lastSeen()))
-            .toList();
-  }
-
-  /** A job type. */
-  @Schema(
-      name = "JobType",
-      description =
-          "A job type; payloadSchema is the JSON Schema (draft 2020-12) of its payload (for an"
-              + " application's own type, the one most recently published). servedBy lists the"
-              + " live worker nodes serving it; liveSchemaVersions counts the distinct payload"
-              + " schemas they publish (2 or more during a rolling upgrade that changes the"
-              + " payload: a new job's payload must then satisfy each).")
-  record JobTypeResponse(
-      @Schema(example = "log") String name,
-      String description,
-      boolean builtIn,
-      @Schema(ref = "#/components/schemas/JsonObject") JsonNode payloadSchema,
-      int liveSchemaVersions,
-      List<ServingNode> servedBy) {}
-
-  /** A live worker node serving a type. */
-  @Schema(name = "ServingNode")
-  record ServingNode(String node, String schemaHash, Instant lastSeen) {}
 }

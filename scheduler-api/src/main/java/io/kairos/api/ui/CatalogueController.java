@@ -3,10 +3,9 @@ package io.kairos.api.ui;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kairos.api.job.Paging;
+import io.kairos.api.jobtype.JobTypes;
 import io.kairos.api.security.RequiresScope;
 import io.kairos.api.security.Scope;
-import io.kairos.catalogue.JobCatalogue;
-import io.kairos.catalogue.PayloadSchemas;
 import io.kairos.jobtype.oauth.CredentialStore;
 import io.kairos.jobtype.oauth.OAuthCredential;
 import java.util.List;
@@ -28,34 +27,20 @@ class CatalogueController {
   static final String CURSOR = "cred:";
   static final int PAGE = 50;
 
-  private final List<TypeView> types;
+  private final JobTypes types;
   private final CredentialStore credentials;
+  private final ObjectMapper json;
 
-  CatalogueController(JobCatalogue catalogue, CredentialStore credentials, ObjectMapper json) {
+  CatalogueController(JobTypes types, CredentialStore credentials, ObjectMapper json) {
+    this.types = types;
     this.credentials = credentials;
-    PayloadSchemas schemas = new PayloadSchemas();
-    // The catalogue is fixed at start, so its schemas are rendered once.
-    this.types =
-        catalogue.types().stream()
-            .map(
-                type -> {
-                  try {
-                    return new TypeView(
-                        type.name(),
-                        type.description(),
-                        json.writerWithDefaultPrettyPrinter()
-                            .writeValueAsString(schemas.schemaOf(type.payloadClass())));
-                  } catch (JsonProcessingException e) {
-                    throw new IllegalStateException(e);
-                  }
-                })
-            .toList();
+    this.json = json;
   }
 
   @RequiresScope(Scope.JOBS_READ)
   @GetMapping("/ui/job-types")
   String jobTypes(Model model) {
-    model.addAttribute("types", types);
+    model.addAttribute("types", types.list().stream().map(this::view).toList());
     return "ui/job-types";
   }
 
@@ -86,5 +71,25 @@ class CatalogueController {
         .toUriString();
   }
 
-  record TypeView(String name, String description, String schema) {}
+  private TypeView view(JobTypes.JobTypeResponse type) {
+    try {
+      return new TypeView(
+          type.name(),
+          type.description(),
+          type.builtIn(),
+          type.servedBy().stream().map(JobTypes.ServingNode::node).toList(),
+          type.liveSchemaVersions(),
+          json.writerWithDefaultPrettyPrinter().writeValueAsString(type.payloadSchema()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  record TypeView(
+      String name,
+      String description,
+      boolean builtIn,
+      List<String> servedBy,
+      int liveSchemaVersions,
+      String schema) {}
 }
