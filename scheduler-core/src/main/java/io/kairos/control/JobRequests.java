@@ -11,9 +11,7 @@ import io.kairos.job.JobRequest;
 import io.kairos.job.JobType;
 import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.kairos.serialization.Sha256;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -73,9 +71,8 @@ public final class JobRequests {
     fields.put("timeout", String.valueOf(request.timeout()));
     fields.put("misfireGrace", String.valueOf(request.misfireGrace()));
     try {
-      byte[] bytes = json.writeValueAsBytes(fields);
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+      return Sha256.hex(json.writeValueAsBytes(fields));
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }

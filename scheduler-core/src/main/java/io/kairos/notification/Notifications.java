@@ -13,11 +13,8 @@ import io.kairos.job.NewJob;
 import io.kairos.job.NotifyTarget;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.registry.JobRegistry;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.kairos.serialization.Sha256;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -243,13 +240,7 @@ public final class Notifications implements Notifier {
   }
 
   private static String sha256(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hex(text);
   }
 
   /** The settings in force (for tests and start-up logs). */
