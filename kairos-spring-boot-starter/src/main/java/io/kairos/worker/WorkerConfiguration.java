@@ -110,10 +110,12 @@ class WorkerConfiguration {
               + " application declares no @KairosJob; declare one, or set kairos.worker.enabled=false"
               + " in an application that only schedules jobs");
     }
-    // Types other workers serve are known too, by their published schemas: the application may
-    // schedule them (KairosJobs) and declare them, though it does not run them.
+    // Types other workers serve are known too — the built-in ones anyone may create, the
+    // applications' own by their published schemas: this application may schedule them
+    // (KairosJobs), though it does not run them.
     return JobCatalogue.builtIn(
             served,
+            BuiltInJobTypes.all(),
             KairosJson.newObjectMapper(),
             webhooks.policy(),
             email.senderDomains(),

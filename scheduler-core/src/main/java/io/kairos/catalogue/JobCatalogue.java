@@ -33,7 +33,12 @@ import java.util.stream.Collectors;
  */
 public final class JobCatalogue {
 
+  /** The types this catalogue offers (a worker's: those it serves). */
   private final Map<String, JobType<?>> types;
+
+  /** Those, and types it can bind and check without offering them (see {@link #alsoKnowing}). */
+  private final Map<String, JobType<?>> known;
+
   private final ObjectMapper json;
   private final Map<String, PayloadCheck<?>> checks;
   private final PublishedTypeLookup published;
@@ -46,6 +51,7 @@ public final class JobCatalogue {
       }
     }
     this.types = Collections.unmodifiableMap(byName);
+    this.known = this.types;
     this.json = json;
     this.checks = Map.of();
     this.published = null;
@@ -53,10 +59,12 @@ public final class JobCatalogue {
 
   private JobCatalogue(
       Map<String, JobType<?>> types,
+      Map<String, JobType<?>> known,
       ObjectMapper json,
       Map<String, PayloadCheck<?>> checks,
       PublishedTypeLookup published) {
     this.types = types;
+    this.known = known;
     this.json = json;
     this.checks = Map.copyOf(checks);
     this.published = published;
@@ -68,12 +76,22 @@ public final class JobCatalogue {
    * instead. The API's catalogue is one.
    */
   public JobCatalogue withPublishedTypes(PublishedTypes publishedTypes) {
-    return new JobCatalogue(types, json, checks, new PublishedTypeLookup(publishedTypes));
+    return new JobCatalogue(types, known, json, checks, new PublishedTypeLookup(publishedTypes));
+  }
+
+  /**
+   * This catalogue, also binding and checking {@code others} without offering them ({@link
+   * #types()} stays as it is): a worker schedules built-in types it does not serve itself.
+   */
+  public JobCatalogue alsoKnowing(Collection<JobType<?>> others) {
+    Map<String, JobType<?>> all = new LinkedHashMap<>(known);
+    others.forEach(type -> all.putIfAbsent(type.name(), type));
+    return new JobCatalogue(types, Collections.unmodifiableMap(all), json, checks, published);
   }
 
   /** The secret payload fields of type {@code name}, whether built in or published. */
   public List<String> secretFieldsOf(String name) {
-    JobType<?> local = types.get(name);
+    JobType<?> local = known.get(name);
     if (local != null) {
       return local.secretFields();
     }
@@ -106,7 +124,23 @@ public final class JobCatalogue {
       OutboundPolicy webhookTargets,
       SenderDomains senders,
       Predicate<String> credentialExists) {
+    return builtIn(types, List.of(), json, webhookTargets, senders, credentialExists);
+  }
+
+  /**
+   * As {@link #builtIn(Collection, ObjectMapper, OutboundPolicy, SenderDomains, Predicate)},
+   * offering {@code types} and also knowing {@code alsoKnown} ({@link #alsoKnowing}), checked
+   * alike.
+   */
+  public static JobCatalogue builtIn(
+      Collection<JobType<?>> types,
+      Collection<JobType<?>> alsoKnown,
+      ObjectMapper json,
+      OutboundPolicy webhookTargets,
+      SenderDomains senders,
+      Predicate<String> credentialExists) {
     return new JobCatalogue(types, json)
+        .alsoKnowing(alsoKnown)
         .withCheck(
             BuiltInJobTypes.WEBHOOK,
             new WebhookTargetCheck(webhookTargets, Resolver.SYSTEM, credentialExists))
@@ -115,12 +149,12 @@ public final class JobCatalogue {
 
   /** This catalogue, with {@code check} run on every payload of {@code type} it binds. */
   public <P> JobCatalogue withCheck(JobType<P> type, PayloadCheck<P> check) {
-    if (!types.containsKey(type.name())) {
+    if (!known.containsKey(type.name())) {
       return this; // not offered here (e.g. an operator-only type in the API's catalogue)
     }
     Map<String, PayloadCheck<?>> all = new LinkedHashMap<>(checks);
     all.put(type.name(), check);
-    return new JobCatalogue(types, json, all, published);
+    return new JobCatalogue(types, known, json, all, published);
   }
 
   public List<JobType<?>> types() {
@@ -136,7 +170,7 @@ public final class JobCatalogue {
     if (name == null || name.isBlank()) {
       throw new InvalidJobException("type", "is required");
     }
-    JobType<?> type = types.get(name);
+    JobType<?> type = known.get(name);
     if (type != null) {
       return type;
     }
@@ -147,16 +181,16 @@ public final class JobCatalogue {
             name, JsonNode.class, found.get().description(), found.get().secretFields());
       }
     }
-    Set<String> known = new TreeSet<>(types.keySet());
+    Set<String> names = new TreeSet<>(known.keySet());
     if (published != null) {
-      known.addAll(published.names());
+      names.addAll(published.names());
     }
     throw new InvalidJobException(
         "type",
         "'"
             + name
             + "' is not a known job type (no worker ever published it); known: "
-            + String.join(", ", known));
+            + String.join(", ", names));
   }
 
   /** Binds and validates a payload; an absent payload binds as {@code {}}. */
@@ -190,7 +224,7 @@ public final class JobCatalogue {
     } catch (JsonProcessingException e) {
       throw new InvalidJobException("payload", e.getOriginalMessage());
     }
-    if (published != null && !types.containsKey(type.name())) {
+    if (published != null && !known.containsKey(type.name())) {
       published.check(type.name(), node);
       return bound;
     }

@@ -38,7 +38,9 @@ final class PublishedTypeLookup {
     long now = System.nanoTime();
     Fresh fresh = recent.get(name);
     if (fresh == null || now - fresh.at() >= published.readEvery().toNanos()) {
-      fresh = new Fresh(published.find(name), now);
+      // Built-in types are known by each catalogue itself, or deliberately not: the API's leaves
+      // out the operator-only ones, which a worker publishes like any other.
+      fresh = new Fresh(published.find(name).filter(type -> !type.builtIn()), now);
       if (recent.size() > 10_000) {
         recent.clear(); // names nobody published, guessed by a client: keep the map bounded
       }
@@ -48,7 +50,10 @@ final class PublishedTypeLookup {
   }
 
   List<String> names() {
-    return published.all().stream().map(PublishedTypes.PublishedType::name).toList();
+    return published.all().stream()
+        .filter(type -> !type.builtIn())
+        .map(PublishedTypes.PublishedType::name)
+        .toList();
   }
 
   /**

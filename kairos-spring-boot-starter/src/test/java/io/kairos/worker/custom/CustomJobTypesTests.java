@@ -159,6 +159,33 @@ class CustomJobTypesTests {
   }
 
   @Test
+  void aBuiltInTypeThisWorkerDoesNotServeCanBeScheduledAndIsLeftForOthers() {
+    ConfigurableApplicationContext app = start("invoices-only");
+    KairosJobs jobs = app.getBean(KairosJobs.class);
+
+    jobs.create(JobRequest.of("for-the-stock-worker", "noop", java.util.Map.of()));
+    jobs.create(JobRequest.of("remind-2", "invoice-reminder", reminder("INV-2", false)));
+
+    // By the time this worker ran its own job, it had polled past the other one, and left it.
+    await().atMost(Duration.ofSeconds(30)).until(() -> InvoiceApp.REMINDED.size() == 1);
+    JdbcTemplate jdbc = new JdbcTemplate(app.getBean(DataSource.class));
+    assertThat(
+            jdbc.queryForObject(
+                "select picked from scheduled_tasks where task_instance = 'for-the-stock-worker'",
+                Boolean.class))
+        .isFalse();
+    assertThat(jobs.find("for-the-stock-worker").orElseThrow().state())
+        .isEqualTo(JobState.SCHEDULED);
+    assertThatThrownBy(
+            () ->
+                jobs.create(
+                    JobRequest.of(
+                        "bad-hook", "webhook", java.util.Map.of("url", "http://127.0.0.1/x"))))
+        .isInstanceOf(InvalidJobException.class)
+        .hasMessageContaining("payload.url");
+  }
+
+  @Test
   void anUnknownBuiltInTypeStopsStartUpNamingTheProperty() {
     assertThatThrownBy(() -> start("invoices-typo", "--kairos.worker.built-in-types=noop,emial"))
         .rootCause()

@@ -52,8 +52,9 @@ public class JobTypes {
                       publication == null ? 0 : publication.liveSchemas().size(),
                       servedBy(publication)));
             });
-    byName
-        .values()
+    // Built-in types this API does not offer (operator-only ones) stay unlisted, though published.
+    byName.values().stream()
+        .filter(type -> !type.builtIn())
         .forEach(
             type ->
                 types.add(

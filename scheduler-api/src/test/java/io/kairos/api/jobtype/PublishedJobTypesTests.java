@@ -140,6 +140,27 @@ class PublishedJobTypesTests {
   }
 
   @Test
+  void anOperatorOnlyBuiltInTypeStaysRefusedThoughAWorkerPublishedIt() throws Exception {
+    liveNode("stock-1", io.kairos.catalogue.BuiltInJobTypes.RETENTION);
+    published.publish(
+        "stock-1", List.of(io.kairos.catalogue.BuiltInJobTypes.RETENTION), Set.of("retention"));
+
+    HttpResponse<String> refused =
+        send(
+            "POST",
+            "/api/v1/jobs",
+            "{\"id\":\"purge\",\"type\":\"retention\","
+                + "\"payload\":{\"table\":\"kairos_job\",\"column\":\"created_at\","
+                + "\"expired\":true}}");
+
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(body(refused).get("field").asText()).isEqualTo("type");
+    assertThat(body(send("GET", "/api/v1/job-types", null)))
+        .extracting(type -> type.get("name").asText())
+        .doesNotContain("retention");
+  }
+
+  @Test
   void aTypeNoWorkerEverPublishedIsRefusedListingTheKnownTypes() throws Exception {
     liveNode("invoices-1", new JobType<>("invoice-reminder", InvoiceReminderV1.class, "Reminds"));
 
