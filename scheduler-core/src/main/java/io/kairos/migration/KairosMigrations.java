@@ -29,7 +29,15 @@ public final class KairosMigrations {
 
   public static void migrate(DataSource dataSource) {
     Flyway flyway =
-        Flyway.configure().dataSource(dataSource).locations(LOCATION).table(HISTORY_TABLE).load();
+        Flyway.configure()
+            .dataSource(dataSource)
+            .locations(LOCATION)
+            .table(HISTORY_TABLE)
+            // The schema may already hold an application's own tables (its migrations ran first):
+            // start Kairos's history below its first script, so every script still runs.
+            .baselineOnMigrate(true)
+            .baselineVersion("0")
+            .load();
     List<String> scripts =
         Arrays.stream(flyway.info().all())
             .map(MigrationInfo::getScript)
