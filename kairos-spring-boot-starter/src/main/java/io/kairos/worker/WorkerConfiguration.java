@@ -49,6 +49,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -60,9 +61,11 @@ class WorkerConfiguration {
   /**
    * db-scheduler's clock is the database's, so liveness and due times do not depend on this JVM's
    * clock. Declared here rather than taken from the starter, whose configuration class needs the
-   * tasks and so could not also provide their clock.
+   * tasks and so could not also provide their clock. Gives way to another (the test kit's settable
+   * clock).
    */
   @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean(Clock.class)
   DatabaseClock dbSchedulerClock(
       DataSource dataSource, java.time.Clock localClock, WorkerProperties properties) {
     return new DatabaseClock(dataSource, localClock, properties.clockRefresh());
@@ -250,32 +253,50 @@ class WorkerConfiguration {
   }
 
   /**
+   * The tasks this worker's scheduler runs: the served built-in types' task beans and one per
+   * application type. Declared jobs are reconciled before they exist, so no scheduler built from
+   * them ever claims a job about to be removed.
+   */
+  @Bean
+  ServedTasks servedTasks(
+      DeclaredJobsReconciler declaredJobs,
+      List<Task<?>> builtInTasks,
+      CustomJobTypes custom,
+      JobCatalogue catalogue,
+      TierOne tierOne,
+      JobTasks jobTasks) {
+    Set<String> served = catalogue.types().stream().map(JobType::name).collect(Collectors.toSet());
+    List<Task<?>> tasks = new ArrayList<>();
+    builtInTasks.stream().filter(task -> served.contains(task.getName())).forEach(tasks::add);
+    custom.types().forEach(type -> tasks.add(customTask(type, tierOne, jobTasks)));
+    return new ServedTasks(tasks);
+  }
+
+  /**
    * The starter's scheduler, built the starter's way, but without its destroy method: {@code
-   * WorkerLifecycle} stops it in the right order (stop claiming, drain, then stop heartbeats). Its
-   * tasks are the served built-in types' task beans and one per application type. Declared jobs are
-   * reconciled before it exists, so it never claims a job about to be removed.
+   * WorkerLifecycle} stops it in the right order (stop claiming, drain, then stop heartbeats).
+   * Gives way to another (the test kit's manual scheduler).
    */
   @Bean(destroyMethod = "")
+  @ConditionalOnMissingBean(Scheduler.class)
   Scheduler scheduler(
-      DeclaredJobsReconciler declaredJobs,
+      ServedTasks served,
       DbSchedulerProperties config,
       DbSchedulerCustomizer customizer,
       StatsRegistry statsRegistry,
       Clock clock,
       DataSource dataSource,
-      List<Task<?>> builtInTasks,
-      CustomJobTypes custom,
-      JobCatalogue catalogue,
-      TierOne tierOne,
-      JobTasks jobTasks,
       List<SchedulerListener> listeners,
       List<ExecutionInterceptor> interceptors) {
-    Set<String> served = catalogue.types().stream().map(JobType::name).collect(Collectors.toSet());
-    List<Task<?>> tasks = new ArrayList<>();
-    builtInTasks.stream().filter(task -> served.contains(task.getName())).forEach(tasks::add);
-    custom.types().forEach(type -> tasks.add(customTask(type, tierOne, jobTasks)));
     return DbSchedulerConfigurationSupport.buildScheduler(
-        config, customizer, statsRegistry, clock, dataSource, tasks, listeners, interceptors);
+        config,
+        customizer,
+        statsRegistry,
+        clock,
+        dataSource,
+        served.tasks(),
+        listeners,
+        interceptors);
   }
 
   private static <P> JobTask<P> customTask(

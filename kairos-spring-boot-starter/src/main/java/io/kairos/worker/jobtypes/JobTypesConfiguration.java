@@ -24,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -44,7 +45,9 @@ public class JobTypesConfiguration {
     return registry;
   }
 
+  /** Gives way to another (the test kit's, whose in-process retries do not wait). */
   @Bean
+  @ConditionalOnMissingBean(TierOne.class)
   TierOne tierOne(RetryTierProperties properties, RetryRegistry registry, JobCatalogue catalogue) {
     // Settings for a built-in type this worker does not serve are allowed (the defaults have one
     // for e-mail), and unused.

@@ -1,0 +1,114 @@
+package io.kairos.test;
+
+import com.github.kagkarlsson.scheduler.testhelper.ManualScheduler;
+import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
+import io.kairos.job.Job;
+import io.kairos.job.JobRun;
+import io.kairos.registry.JobRegistry;
+import io.kairos.registry.RunHistory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Drives an application's Kairos worker in a test: a clock that moves only when told to, and a
+ * scheduler that runs due jobs only when told to, on the calling thread. Every attempt goes through
+ * the same steps as on a cluster (claim, misfire check, handler with its timeout and tier-1
+ * retries, recording, the persisted retry tier), against the real database.
+ *
+ * <p>{@link #advance} moves the clock in one jump and runs nothing; {@link #runDue()} then runs
+ * what is due. As on a cluster that was down for that long, a one-time job found later than its
+ * misfire grace (default 5 minutes, {@code kairos.default-misfire-grace}) is recorded {@code
+ * MISSED}, and a recurring job runs once and is scheduled from the new time on.
+ *
+ * <p>History's {@code scheduledFor} and {@code startedAt} are the kit's clock; {@code finishedAt}
+ * is the database's.
+ */
+public final class KairosTestKit {
+
+  /** A job rescheduling itself to "now" again and again would otherwise keep runDue() going. */
+  static final int MAX_ROUNDS = 1_000;
+
+  private static final int HISTORY_LIMIT = 10_000;
+
+  private final ManualScheduler scheduler;
+  private final SettableClock clock;
+  private final ExecutionCounter executions;
+  private final JobRegistry jobs;
+  private final RunHistory runs;
+
+  KairosTestKit(
+      ManualScheduler scheduler,
+      SettableClock clock,
+      ExecutionCounter executions,
+      JobRegistry jobs,
+      RunHistory runs) {
+    this.scheduler = scheduler;
+    this.clock = clock;
+    this.executions = executions;
+    this.jobs = jobs;
+    this.runs = runs;
+  }
+
+  /**
+   * Runs every execution due at {@link #now()} on this thread, again until none is due (a job may
+   * make another due now: a follow-up, a run-now), and returns once all their results are
+   * committed.
+   *
+   * @return how many executions ran
+   * @throws IllegalStateException inside a transaction (the claims would join it and the results,
+   *     written in their own, would wait for it forever), or when executions keep becoming due
+   */
+  public int runDue() {
+    if (TransactionSynchronizationManager.isActualTransactionActive()) {
+      throw new IllegalStateException(
+          "runDue() must not be called inside a transaction (a @Transactional test or method):"
+              + " the claims would join it, and the results, written in transactions of their"
+              + " own, would wait for it");
+    }
+    long before = executions.completed();
+    for (int round = 0; round < MAX_ROUNDS; round++) {
+      long start = executions.completed();
+      scheduler.runAnyDueExecutions();
+      if (executions.completed() == start) {
+        return Math.toIntExact(executions.completed() - before);
+      }
+    }
+    throw new IllegalStateException(
+        "executions were still due after "
+            + MAX_ROUNDS
+            + " rounds of runDue(): does a job reschedule itself for now?");
+  }
+
+  /** Moves the clock forward; runs nothing (call {@link #runDue()}). */
+  public void advance(Duration duration) {
+    Objects.requireNonNull(duration, "duration");
+    if (duration.isNegative()) {
+      throw new IllegalArgumentException("the clock only moves forward: " + duration);
+    }
+    clock.set(clock.now().plus(duration));
+  }
+
+  /** Sets the clock, forward or back; runs nothing (call {@link #runDue()}). */
+  public void setTime(Instant time) {
+    clock.set(Objects.requireNonNull(time, "time"));
+  }
+
+  /** The kit's time: Kairos's clock in this application. */
+  public Instant now() {
+    return clock.now();
+  }
+
+  /** The attempts of a job, oldest first: outcome, attempt number, error, detail. */
+  public List<JobRun> history(String jobId) {
+    return runs.runsOf(jobId, 0, HISTORY_LIMIT);
+  }
+
+  /** A job as Kairos shows it (state, schedule, last run), if it exists. */
+  public Optional<Job> job(String id) {
+    return jobs.find(id);
+  }
+}
