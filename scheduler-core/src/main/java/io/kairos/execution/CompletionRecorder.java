@@ -203,24 +203,25 @@ public final class CompletionRecorder implements AutoCloseable {
    * whose id already holds a job is a replay (a retried attempt asking again) and is left as it is.
    */
   private void createFollowUps(List<Completion> batch, boolean[] written) {
-    boolean created = false;
+    Map<String, NewJob> byId = new LinkedHashMap<>();
     for (int i = 0; i < batch.size(); i++) {
       Completion c = batch.get(i);
-      if (!written[i] || !c.result().succeeded()) {
-        continue;
-      }
-      for (NewJob followUp : c.result().followUps()) {
-        if (jobs.create(followUp, JobSource.API)) {
-          created = true;
-        } else {
-          LOG.info(
-              "Follow-up job {} of job {} exists already; left as it is",
-              followUp.id(),
-              c.attempt().context().jobId());
-        }
+      if (written[i] && c.result().succeeded()) {
+        c.result().followUps().forEach(followUp -> byId.putIfAbsent(followUp.id(), followUp));
       }
     }
-    if (created) {
+    List<NewJob> followUps = new ArrayList<>(byId.values());
+    if (followUps.isEmpty()) {
+      return;
+    }
+    // One statement for all of them (rows in id order, as every creation writes them).
+    Set<String> created = jobs.createAll(followUps, JobSource.API);
+    for (NewJob followUp : followUps) {
+      if (!created.contains(followUp.id())) {
+        LOG.info("Follow-up job {} exists already; left as it is", followUp.id());
+      }
+    }
+    if (!created.isEmpty()) {
       jobs.wakeWorkersAtCommit();
     }
   }
