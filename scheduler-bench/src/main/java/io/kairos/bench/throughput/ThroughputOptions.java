@@ -43,14 +43,14 @@ record ThroughputOptions(
         --jdbc-url=URL               existing PostgreSQL (default jdbc:postgresql://127.0.0.1:5432/postgres)
         --user=NAME --password=PW    its credentials (default postgres, empty)
         --executions=N               backlog per throughput run (default 20000; quick 5000)
-        --rounds=N                   rounds of all throughput configurations, alternating (default 1)
-        --threads=T1,T2              scheduler threads, e.g. 10,40 (default 10)
+        --rounds=N                   rounds of all throughput configurations, alternating (default 3; quick 1)
+        --threads=T1,T2              scheduler threads (default 10,40; quick 10)
         --peers=false                leave JobRunr and Quartz out
         --pending=N1,N2,...          pending jobs for claim and list costs (default 10000,100000,1000000; quick 10000,100000)
         --repetitions=N              timed calls per size (default 50; quick 20)
         --load-seconds=N             steady load duration (default 30; quick 10)
         --load-rate=R                jobs/s of the steady load (default: half the best Kairos rate)
-        --footprint-executions=N     executions before the worker's memory is read (default 100000; quick 20000)
+        --footprint-executions=N     executions before the worker's memory is read (default 200000; quick 20000)
         --worker-jar=PATH            default scheduler-worker/target/scheduler-worker-exec.jar
         --jvm-options=A,B            worker JVM options (default -Xmx512m)
         --parts=a,b                  throughput,scale,load,footprint (default all)
@@ -62,14 +62,14 @@ record ThroughputOptions(
     String user = "postgres";
     String password = "";
     int executions = quick ? 5_000 : 20_000;
-    int rounds = 1;
-    int[] threads = {10};
+    int rounds = quick ? 1 : 3;
+    int[] threads = quick ? new int[] {10} : new int[] {10, 40};
     boolean peers = true;
     List<Integer> pending = quick ? List.of(10_000, 100_000) : List.of(10_000, 100_000, 1_000_000);
     int repetitions = quick ? 20 : 50;
     int loadSeconds = quick ? 10 : 30;
     double loadRate = 0;
-    int footprint = quick ? 20_000 : 100_000;
+    int footprint = quick ? 20_000 : 200_000;
     Path workerJar = Path.of("scheduler-worker/target/scheduler-worker-exec.jar");
     List<String> jvmOptions = List.of("-Xmx512m");
     List<String> parts = List.of("throughput", "scale", "load", "footprint");
