@@ -24,8 +24,8 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
  * second for {@code duration}, each created through the core's {@code JobSubmitter} (one
  * transaction per job, as {@code POST /api/v1/jobs} does) {@link #LEAD} before it is due, with the
  * API's {@code NOTIFY kairos_due} at its due time; the worker JVM started on the same database runs
- * them. Delay = {@code started_at − scheduled_for} of each first attempt in {@code kairos_job_run}
- * ({@code RunHistory.firstAttempts}).
+ * them. Delay = {@code started_at − scheduled_for} of each first attempt in the run history ({@code
+ * RunHistory.firstAttempts}).
  */
 public final class SteadyLoad {
 

@@ -26,6 +26,7 @@ import io.kairos.registry.RunHistory;
 import io.kairos.registry.TransactionJoiningDataSource;
 import io.kairos.serialization.JsonSerializer;
 import io.kairos.serialization.KairosJson;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,6 +84,9 @@ public final class ThroughputBench {
   private static final String JOBRUNR_VERSION = "8.7.0";
   private static final String QUARTZ_VERSION = "2.5.2";
 
+  /** db-scheduler.threads of a worker with Kairos's defaults. */
+  private static final int WORKER_THREADS = 10;
+
   private ThroughputBench() {}
 
   /** One measured configuration. */
@@ -102,30 +106,41 @@ public final class ThroughputBench {
     StringBuilder report = new StringBuilder();
     report.append("# Kairos throughput benchmark\n\n");
     report.append(ThroughputSections.machine(options)).append('\n');
-    double kairosMax = Double.NaN;
+    double kairosRate = Double.NaN;
     if (options.parts().contains("throughput")) {
-      kairosMax = throughput(options, report);
+      kairosRate = throughput(options, report);
+      write(options, report);
     }
     if (options.parts().contains("scale")) {
       ThroughputSections.scale(options, report);
+      write(options, report);
     }
     if (options.parts().contains("load") || options.parts().contains("footprint")) {
-      double rate = options.loadRate() > 0 ? options.loadRate() : kairosMax / 2;
+      double rate = options.loadRate() > 0 ? options.loadRate() : kairosRate / 2;
       ThroughputSections.worker(options, rate, report);
     }
     report.append(
         String.format(
             Locale.ROOT, "%nWhole run: %.1f min.%n", (System.nanoTime() - started) / 60e9));
-    Files.createDirectories(options.output());
-    Path markdown = options.output().resolve("throughput.md");
-    Files.writeString(markdown, report.toString(), StandardCharsets.UTF_8);
+    Path markdown = write(options, report);
     System.out.println();
     System.out.println(report);
     System.out.println("Markdown: " + markdown.toAbsolutePath());
     System.exit(0);
   }
 
-  /** The executions/s rows and their chart; returns the best Kairos median. */
+  /** Writes the report so far, so that a later part failing loses nothing measured before. */
+  private static Path write(ThroughputOptions options, StringBuilder report) throws IOException {
+    Files.createDirectories(options.output());
+    Path markdown = options.output().resolve("throughput.md");
+    Files.writeString(markdown, report.toString(), StandardCharsets.UTF_8);
+    return markdown;
+  }
+
+  /**
+   * The executions/s rows and their chart; returns the Kairos median at a worker's default 10
+   * threads (the worker the steady load runs on), or the best Kairos median without such a row.
+   */
   private static double throughput(ThroughputOptions options, StringBuilder report)
       throws Exception {
     List<Config> configs = new ArrayList<>();
@@ -202,6 +217,9 @@ public final class ThroughputBench {
     double best = Double.NaN;
     for (int i = 0; i < configs.size(); i++) {
       if (configs.get(i).kind() == Kind.KAIROS) {
+        if (configs.get(i).parallelism() == WORKER_THREADS) {
+          return medians.get(i);
+        }
         best = Double.isNaN(best) ? medians.get(i) : Math.max(best, medians.get(i));
       }
     }

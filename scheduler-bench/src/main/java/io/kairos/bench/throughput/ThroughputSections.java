@@ -148,7 +148,7 @@ final class ThroughputSections {
                 "no Kairos rate measured: give --load-rate or run the throughput part");
           }
           ThroughputBench.progress(
-              "load: %.0f jobs/s for %d s (half the best Kairos rate)",
+              "load: %.0f jobs/s for %d s (half the Kairos rate measured at 10 threads)",
               rate, options.loadSeconds());
           SteadyLoad.Result load =
               SteadyLoad.run(
@@ -179,11 +179,12 @@ final class ThroughputSections {
         String.format(
             Locale.ROOT,
             "One worker JVM with Kairos's defaults (10 threads, lock-and-fetch, polling 1 s,"
-                + " wake-ups on). The benchmark plays the API: %,d one-time noop jobs due %.0f per"
+                + " wake-ups on), at half the Kairos rate measured above with its 10 threads"
+                + " (unless --load-rate was given). The benchmark plays the API: %,d one-time noop jobs due %.0f per"
                 + " second for %d s, each created through the core's `JobSubmitter` (one"
                 + " transaction each, 4 threads) %d s before it is due, with `NOTIFY kairos_due` at"
                 + " its due time (coalesced per 5 ms, as the API's sender does). Delay ="
-                + " `started_at − scheduled_for` of each first attempt in `kairos_job_run`. %d"
+                + " `started_at − scheduled_for` of each first attempt in the run history (`RunHistory.firstAttempts`). %d"
                 + " job(s) were created after their due time.%n%n",
             load.jobs(),
             load.rate(),
