@@ -9,6 +9,8 @@ import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.kairos.bench.peers.JobRunrDrain;
+import io.kairos.bench.peers.QuartzDrain;
 import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.core.Kairos;
 import io.kairos.execution.JobTask;
@@ -24,6 +26,10 @@ import io.kairos.registry.RunHistory;
 import io.kairos.registry.TransactionJoiningDataSource;
 import io.kairos.serialization.JsonSerializer;
 import io.kairos.serialization.KairosJson;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -33,8 +39,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
@@ -57,78 +64,117 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
  *       scheduler;
  *   <li><b>Kairos</b>: {@link JobTask} with its whole path — claim check, timeout timer, history
  *       row, job state — and results written in groups (group commit), from jobs created through
- *       the registry.
+ *       the registry;
+ *   <li><b>peers</b>: JobRunr OSS on PostgreSQL storage and Quartz clustered on JDBC, the same
+ *       no-op work from the same backlog size.
  * </ul>
  *
- * Rounds alternate between the configurations; each run gets a fresh database. A program, not a
- * test: it prints progress and a markdown table. Usage: {@code java -cp
- * scheduler-bench/target/scheduler-bench.jar io.kairos.bench.throughput.ThroughputBench
- * [--jdbc-url=…] [--user=…] [--password=…] [--executions=20000] [--rounds=3] [--threads=10,40]}.
+ * Rounds alternate between the configurations; each run gets a fresh database. Then, unless left
+ * out with {@code --parts}: what a claim and a page of the job list cost at growing numbers of
+ * pending jobs ({@code io.kairos.bench.scale}), the firing delay of a worker JVM under a steady
+ * load at half the best Kairos rate ({@code io.kairos.bench.load}), and that worker's memory after
+ * many executions ({@code io.kairos.bench.footprint}). A program, not a test: it prints progress,
+ * then a Markdown report, written with its chart to {@code target/bench/throughput/}. {@code
+ * --help} lists the options; {@code --quick} runs everything small in a few minutes.
  */
 public final class ThroughputBench {
 
   private static final int SQL_BATCH = 100;
   private static final Duration RUN_LIMIT = Duration.ofMinutes(5);
+  private static final String JOBRUNR_VERSION = "8.7.0";
+  private static final String QUARTZ_VERSION = "2.5.2";
+
+  /** db-scheduler.threads of a worker with Kairos's defaults. */
+  private static final int WORKER_THREADS = 10;
 
   private ThroughputBench() {}
 
   /** One measured configuration. */
-  private record Config(String label, Kind kind, int parallelism) {}
+  private record Config(String label, String shortLabel, Kind kind, int parallelism) {}
 
   private enum Kind {
     SQL,
     PLAIN,
-    KAIROS
-  }
-
-  private record Options(
-      String server, String user, String password, int executions, int rounds, int[] threads) {
-
-    static Options parse(String[] args) {
-      String server = "jdbc:postgresql://127.0.0.1:5432/postgres";
-      String user = "postgres";
-      String password = "";
-      int executions = 20_000;
-      int rounds = 3;
-      int[] threads = {10, 40};
-      for (String arg : args) {
-        String[] kv = arg.split("=", 2);
-        String value = kv.length > 1 ? kv[1] : "";
-        switch (kv[0]) {
-          case "--jdbc-url" -> server = value;
-          case "--user" -> user = value;
-          case "--password" -> password = value;
-          case "--executions" -> executions = Integer.parseInt(value);
-          case "--rounds" -> rounds = Integer.parseInt(value);
-          case "--threads" ->
-              threads = Arrays.stream(value.split(",")).mapToInt(Integer::parseInt).toArray();
-          case "--help" -> {
-            System.out.println(
-                "ThroughputBench [--jdbc-url=URL] [--user=U] [--password=P] [--executions=N]"
-                    + " [--rounds=N] [--threads=T1,T2,...]");
-            System.exit(0);
-          }
-          default -> throw new IllegalArgumentException("unknown option " + arg);
-        }
-      }
-      return new Options(server, user, password, executions, rounds, threads);
-    }
+    KAIROS,
+    JOBRUNR,
+    QUARTZ
   }
 
   public static void main(String[] args) throws Exception {
-    Options options = Options.parse(args);
-    List<Config> configs = new ArrayList<>();
-    configs.add(new Config("SQL limit: claim 100 + delete, 1 connection", Kind.SQL, 1));
-    configs.add(new Config("SQL limit: claim 100 + delete, 2 connections", Kind.SQL, 2));
-    for (int t : options.threads()) {
-      configs.add(new Config("plain db-scheduler, " + t + " threads", Kind.PLAIN, t));
-      configs.add(
-          new Config("Kairos JobTask + history, group commit, " + t + " threads", Kind.KAIROS, t));
+    ThroughputOptions options = ThroughputOptions.parse(args);
+    long started = System.nanoTime();
+    StringBuilder report = new StringBuilder();
+    report.append("# Kairos throughput benchmark\n\n");
+    report.append(ThroughputSections.machine(options)).append('\n');
+    double kairosRate = Double.NaN;
+    if (options.parts().contains("throughput")) {
+      kairosRate = throughput(options, report);
+      write(options, report);
     }
-    System.out.printf(
-        "Throughput from a backlog of %,d due no-op executions, one scheduler, lock-and-fetch"
-            + " (0.5, 1.0), PostgreSQL at %s; %d rounds, alternating%n%n",
-        options.executions(), options.server(), options.rounds());
+    if (options.parts().contains("scale")) {
+      ThroughputSections.scale(options, report);
+      write(options, report);
+    }
+    if (options.parts().contains("load") || options.parts().contains("footprint")) {
+      double rate = options.loadRate() > 0 ? options.loadRate() : kairosRate / 2;
+      ThroughputSections.worker(options, rate, report);
+    }
+    report.append(
+        String.format(
+            Locale.ROOT, "%nWhole run: %.1f min.%n", (System.nanoTime() - started) / 60e9));
+    Path markdown = write(options, report);
+    System.out.println();
+    System.out.println(report);
+    System.out.println("Markdown: " + markdown.toAbsolutePath());
+    System.exit(0);
+  }
+
+  /** Writes the report so far, so that a later part failing loses nothing measured before. */
+  private static Path write(ThroughputOptions options, StringBuilder report) throws IOException {
+    Files.createDirectories(options.output());
+    Path markdown = options.output().resolve("throughput.md");
+    Files.writeString(markdown, report.toString(), StandardCharsets.UTF_8);
+    return markdown;
+  }
+
+  /**
+   * The executions/s rows and their chart; returns the Kairos median at a worker's default 10
+   * threads (the worker the steady load runs on), or the best Kairos median without such a row.
+   */
+  private static double throughput(ThroughputOptions options, StringBuilder report)
+      throws Exception {
+    List<Config> configs = new ArrayList<>();
+    configs.add(
+        new Config("SQL limit: claim 100 + delete, 1 connection", "SQL, 1 conn", Kind.SQL, 1));
+    configs.add(
+        new Config("SQL limit: claim 100 + delete, 2 connections", "SQL, 2 conn", Kind.SQL, 2));
+    for (int t : options.threads()) {
+      configs.add(
+          new Config("plain db-scheduler, " + t + " threads", "db-scheduler " + t, Kind.PLAIN, t));
+      configs.add(
+          new Config(
+              "Kairos JobTask + history, group commit, " + t + " threads",
+              "Kairos " + t,
+              Kind.KAIROS,
+              t));
+      if (options.peers()) {
+        configs.add(
+            new Config(
+                "JobRunr " + JOBRUNR_VERSION + " OSS, PostgreSQL storage, " + t + " workers",
+                "JobRunr " + t,
+                Kind.JOBRUNR,
+                t));
+        configs.add(
+            new Config(
+                "Quartz " + QUARTZ_VERSION + " clustered JobStoreTX, " + t + " threads",
+                "Quartz " + t,
+                Kind.QUARTZ,
+                t));
+      }
+    }
+    progress(
+        "throughput: backlog of %,d due no-op executions, %d configurations, %d round(s)",
+        options.executions(), configs.size(), options.rounds());
     List<List<Double>> rates = new ArrayList<>();
     configs.forEach(c -> rates.add(new ArrayList<>()));
     int total = options.rounds() * configs.size();
@@ -137,17 +183,57 @@ public final class ThroughputBench {
       for (int i = 0; i < configs.size(); i++) {
         Config config = configs.get(i);
         done++;
-        System.out.printf("[%d/%d] round %d, %s%n", done, total, round, config.label());
+        progress("[%d/%d] round %d, %s", done, total, round, config.label());
         double rate = run(options, config);
         rates.get(i).add(rate);
         System.out.printf("        %,.0f executions/s%n", rate);
       }
     }
-    System.out.println();
-    System.out.println(table(options, configs, rates));
+    report.append("## Executions per second from one backlog\n\n");
+    report.append(
+        String.format(
+            Locale.ROOT,
+            "A backlog of %,d due no-op executions, drained by one scheduler (or one or two JDBC"
+                + " connections for the SQL limit) on a fresh database per run; db-scheduler"
+                + " lock-and-fetch (0.5, 1.0), polling 100 ms; JobRunr with its shortest poll"
+                + " interval (5 s; a backlog is fetched as workers free up); Quartz acquiring up"
+                + " to a thread pool's worth of triggers per lock, misfire threshold 1 h (the whole"
+                + " backlog is due at once). Time from scheduler start to an empty backlog.%n%n",
+            options.executions()));
+    report.append(table(options, configs, rates)).append('\n');
+    List<String> labels = configs.stream().map(Config::shortLabel).toList();
+    List<Double> medians = rates.stream().map(ThroughputBench::median).toList();
+    Path png = options.output().resolve("throughput.png");
+    ThroughputChart.write(
+        png,
+        String.format(
+            Locale.ROOT,
+            "No-op executions/s from a backlog of %,d (PostgreSQL, 2 CPUs)",
+            options.executions()),
+        labels,
+        medians);
+    report.append("![executions/s per configuration](throughput.png)\n\n");
+    progress("chart: %s", png.toAbsolutePath());
+    double best = Double.NaN;
+    for (int i = 0; i < configs.size(); i++) {
+      if (configs.get(i).kind() == Kind.KAIROS) {
+        if (configs.get(i).parallelism() == WORKER_THREADS) {
+          return medians.get(i);
+        }
+        best = Double.isNaN(best) ? medians.get(i) : Math.max(best, medians.get(i));
+      }
+    }
+    return best;
   }
 
-  private static String table(Options options, List<Config> configs, List<List<Double>> rates) {
+  static void progress(String format, Object... args) {
+    System.out.printf(
+        "%s %s%n",
+        LocalTime.now().truncatedTo(ChronoUnit.SECONDS), String.format(Locale.ROOT, format, args));
+  }
+
+  private static String table(
+      ThroughputOptions options, List<Config> configs, List<List<Double>> rates) {
     double sqlLimit = 0;
     double plainStock = 0;
     for (int i = 0; i < configs.size(); i++) {
@@ -215,15 +301,15 @@ public final class ThroughputBench {
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
-  private static double run(Options options, Config config) throws Exception {
-    String database = "kairos_throughput_" + config.kind().name().toLowerCase(Locale.ROOT);
+  private static double run(ThroughputOptions options, Config config) throws Exception {
+    String database = "kairos_bench_throughput";
     try (Connection c =
             DriverManager.getConnection(options.server(), options.user(), options.password());
         Statement st = c.createStatement()) {
-      st.execute("drop database if exists " + database);
+      st.execute("drop database if exists " + database + " with (force)");
       st.execute("create database " + database);
     }
-    String url = options.server().replaceFirst("/[^/?]+(\\?|$)", "/" + database + "$1");
+    String url = options.databaseUrl(database);
     HikariConfig hikari = new HikariConfig();
     hikari.setJdbcUrl(url);
     hikari.setUsername(options.user());
@@ -231,17 +317,30 @@ public final class ThroughputBench {
     hikari.setMaximumPoolSize(
         config.kind() == Kind.SQL ? config.parallelism() + 1 : Math.min(config.parallelism(), 24));
     try (HikariDataSource pool = new HikariDataSource(hikari)) {
-      KairosMigrations.migrate(pool);
+      if (config.kind() != Kind.JOBRUNR && config.kind() != Kind.QUARTZ) {
+        KairosMigrations.migrate(pool);
+      }
       return switch (config.kind()) {
         case SQL -> sqlLimit(pool, options.executions(), config.parallelism());
         case PLAIN -> scheduler(pool, options.executions(), config.parallelism(), false);
         case KAIROS -> scheduler(pool, options.executions(), config.parallelism(), true);
+        case JOBRUNR ->
+            JobRunrDrain.drain(pool, options.executions(), config.parallelism(), RUN_LIMIT);
+        case QUARTZ ->
+            QuartzDrain.drain(
+                pool,
+                url,
+                options.user(),
+                options.password(),
+                options.executions(),
+                config.parallelism(),
+                RUN_LIMIT);
       };
     } finally {
       try (Connection c =
               DriverManager.getConnection(options.server(), options.user(), options.password());
           Statement st = c.createStatement()) {
-        st.execute("drop database if exists " + database);
+        st.execute("drop database if exists " + database + " with (force)");
       }
     }
   }
@@ -315,7 +414,7 @@ public final class ThroughputBench {
                 return null;
               }));
     }
-    Progress progress = new Progress(executions, deleted::get);
+    DrainProgress progress = new DrainProgress(executions, deleted::get);
     for (Future<?> f : running) {
       f.get();
     }
@@ -397,7 +496,7 @@ public final class ThroughputBench {
     AtomicLong remaining = new AtomicLong(executions);
     long start = System.nanoTime();
     scheduler.start();
-    Progress progress = new Progress(executions, () -> executions - remaining.get());
+    DrainProgress progress = new DrainProgress(executions, () -> executions - remaining.get());
     long deadline = start + RUN_LIMIT.toNanos();
     while (System.nanoTime() < deadline) {
       remaining.set(jdbc.queryForObject("select count(*) from scheduled_tasks", Long.class));
@@ -422,33 +521,5 @@ public final class ThroughputBench {
       }
     }
     return (executions - remaining.get()) / seconds;
-  }
-
-  /** Prints how far a run is, every two seconds, on one terminal line. */
-  private static final class Progress implements AutoCloseable {
-    private final java.util.concurrent.ScheduledExecutorService printer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "bench-progress");
-              t.setDaemon(true);
-              return t;
-            });
-
-    Progress(int total, java.util.function.LongSupplier done) {
-      long start = System.nanoTime();
-      printer.scheduleAtFixedRate(
-          () ->
-              System.out.printf(
-                  "        %,d / %,d after %.0f s%n",
-                  done.getAsLong(), total, (System.nanoTime() - start) / 1e9),
-          2,
-          2,
-          java.util.concurrent.TimeUnit.SECONDS);
-    }
-
-    @Override
-    public void close() {
-      printer.shutdownNow();
-    }
   }
 }

@@ -1,0 +1,116 @@
+package io.kairos.bench.load;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.kairos.bench.throughput.DrainProgress;
+import io.kairos.catalogue.BuiltInJobTypes;
+import io.kairos.core.Kairos;
+import io.kairos.job.NewJob;
+import io.kairos.job.ScheduleSpec;
+import io.kairos.registry.RunHistory;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+
+/**
+ * Firing delay under a steady load: one-time noop jobs due at known instants, {@code rate} per
+ * second for {@code duration}, each created through the core's {@code JobSubmitter} (one
+ * transaction per job, as {@code POST /api/v1/jobs} does) {@link #LEAD} before it is due, with the
+ * API's {@code NOTIFY kairos_due} at its due time; the worker JVM started on the same database runs
+ * them. Delay = {@code started_at − scheduled_for} of each first attempt in the run history ({@code
+ * RunHistory.firstAttempts}).
+ */
+public final class SteadyLoad {
+
+  /** How long before its due time each job is created: creation latency is not firing delay. */
+  public static final Duration LEAD = Duration.ofSeconds(1);
+
+  private static final int SUBMITTERS = 4;
+  private static final String PREFIX = "load-";
+  private static final Duration DRAIN_LIMIT = Duration.ofMinutes(3);
+
+  /**
+   * @param delaysMillis every first attempt's delay, in start order
+   * @param createdLate jobs whose creation committed after their due time (the benchmark could not
+   *     keep up the rate)
+   */
+  public record Result(
+      double rate, Duration duration, int jobs, List<Double> delaysMillis, int createdLate) {}
+
+  private SteadyLoad() {}
+
+  public static Result run(
+      HikariDataSource pool, String url, Properties credentials, double rate, Duration duration)
+      throws SQLException, InterruptedException, java.util.concurrent.ExecutionException {
+    int jobs = (int) Math.round(rate * duration.toMillis() / 1000.0);
+    try (NotifyAtDue wakeUps = new NotifyAtDue(url, credentials);
+        Kairos kairos =
+            Kairos.builder(pool, new DataSourceTransactionManager(pool))
+                .dueListener(wakeUps)
+                .build()) {
+      var submitter = kairos.submitter();
+      Instant first = kairos.clock().now().plus(LEAD).plusSeconds(1);
+      long intervalNanos = (long) (1e9 / rate);
+      AtomicInteger next = new AtomicInteger();
+      AtomicInteger late = new AtomicInteger();
+      ExecutorService threads = Executors.newFixedThreadPool(SUBMITTERS);
+      List<Future<?>> running = new ArrayList<>();
+      for (int s = 0; s < SUBMITTERS; s++) {
+        running.add(
+            threads.submit(
+                () -> {
+                  for (int i = next.getAndIncrement(); i < jobs; i = next.getAndIncrement()) {
+                    Instant due = first.plusNanos(i * intervalNanos);
+                    long wait = Duration.between(kairos.clock().now(), due.minus(LEAD)).toMillis();
+                    if (wait > 0) {
+                      Thread.sleep(wait); // paces creation at the target rate
+                    }
+                    submitter.submit(
+                        new NewJob(
+                            String.format("%s%09d", PREFIX, i),
+                            BuiltInJobTypes.NOOP.name(),
+                            null,
+                            kairos.json().createObjectNode(),
+                            ScheduleSpec.at(due),
+                            3,
+                            0,
+                            "bench-load-" + i,
+                            "bench"));
+                    if (kairos.clock().now().isAfter(due)) {
+                      late.incrementAndGet();
+                    }
+                  }
+                  return null;
+                }));
+      }
+      try (DrainProgress progress = new DrainProgress(jobs, next::get)) {
+        for (Future<?> f : running) {
+          f.get();
+        }
+      }
+      threads.shutdown();
+      RunHistory history = kairos.runs();
+      long remaining =
+          DrainProgress.awaitDrained(
+              jobs,
+              System.nanoTime(),
+              DRAIN_LIMIT,
+              () -> jobs - history.countFirstAttempts(PREFIX));
+      if (remaining > 0) {
+        throw new IllegalStateException(remaining + " load jobs never ran");
+      }
+      List<Double> delays =
+          history.firstAttempts(PREFIX).stream()
+              .map(a -> Duration.between(a.scheduledFor(), a.startedAt()).toNanos() / 1e6)
+              .toList();
+      return new Result(rate, duration, jobs, delays, late.get());
+    }
+  }
+}

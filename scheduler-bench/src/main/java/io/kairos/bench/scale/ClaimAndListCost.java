@@ -1,0 +1,161 @@
+package io.kairos.bench.scale;
+
+import com.github.kagkarlsson.scheduler.SchedulerName;
+import com.github.kagkarlsson.scheduler.SystemClock;
+import com.github.kagkarlsson.scheduler.TaskResolver;
+import com.github.kagkarlsson.scheduler.event.SchedulerListeners;
+import com.github.kagkarlsson.scheduler.jdbc.AutodetectJdbcCustomization;
+import com.github.kagkarlsson.scheduler.jdbc.JdbcTaskRepository;
+import com.github.kagkarlsson.scheduler.task.Execution;
+import com.github.kagkarlsson.scheduler.task.Task;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import io.kairos.catalogue.BuiltInJobTypes;
+import io.kairos.core.Kairos;
+import io.kairos.job.JobData;
+import io.kairos.job.JobFilter;
+import io.kairos.job.JobState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * What one claim and one page of the job list cost as pending jobs pile up: at each size, the jobs
+ * not due for a day, measured in-process on one connection at a time:
+ *
+ * <ul>
+ *   <li>one lock-and-fetch poll exactly as a default worker makes it (db-scheduler's own {@link
+ *       JdbcTaskRepository#lockAndGetDue}: one {@code update … where … in (select … for update skip
+ *       locked)}, priority order, asking for {@value #CLAIM_LIMIT} = 10 threads × upper fraction
+ *       1.0), with nothing due, and with {@value #DUE} jobs due (the claimed ones are handed back
+ *       between repetitions, untimed);
+ *   <li>{@code JobRegistry.list} with state {@code SCHEDULED}, {@value #PAGE} + 1 rows, the call
+ *       behind {@code GET /api/v1/jobs?state=SCHEDULED&limit=100} (without HTTP and JSON).
+ * </ul>
+ */
+public final class ClaimAndListCost {
+
+  static final int CLAIM_LIMIT = 10;
+  static final int DUE = 100;
+  static final int PAGE = 100;
+  private static final int WARM_UP = 5;
+  private static final String PENDING = "pending-";
+  private static final String DUE_PREFIX = "due-";
+
+  /** Median and 99th percentile (ms) of one size's repetitions. */
+  public record Cost(
+      int pending,
+      int repetitions,
+      double emptyPollP50,
+      double emptyPollP99,
+      double duePollP50,
+      double duePollP99,
+      int claimedPerPoll,
+      double listP50,
+      double listP99,
+      Duration insertTime) {}
+
+  private final Kairos kairos;
+  private final PendingJobs pending;
+  private final JdbcTaskRepository repository;
+  private int inserted;
+
+  public ClaimAndListCost(Kairos kairos) {
+    this.kairos = kairos;
+    this.pending = new PendingJobs(kairos);
+    Task<JobData> noop =
+        Tasks.oneTime(BuiltInJobTypes.NOOP.name(), JobData.class)
+            .execute((instance, context) -> {});
+    this.repository =
+        new JdbcTaskRepository(
+            kairos.schedulerDataSource(),
+            false,
+            new AutodetectJdbcCustomization(kairos.schedulerDataSource()),
+            JdbcTaskRepository.DEFAULT_TABLE_NAME,
+            new TaskResolver(new SchedulerListeners(), new SystemClock(), List.of(noop)),
+            new SchedulerName.Fixed("bench-claim"),
+            kairos.serializer(),
+            true,
+            new SystemClock());
+  }
+
+  /** Grows the pending jobs to {@code size} (sizes ascending) and measures. */
+  public Cost measure(int size, int repetitions) {
+    long insertStart = System.nanoTime();
+    Instant tomorrow = Instant.now().plus(Duration.ofDays(1));
+    if (size > inserted) {
+      int from = inserted;
+      pending.insert(
+          PENDING,
+          from,
+          size,
+          tomorrow,
+          n -> {
+            inserted += n;
+            progress("inserted %,d of %,d pending jobs", inserted, size);
+          });
+    }
+    pending.vacuumAnalyze();
+    Duration insertTime = Duration.ofNanos(System.nanoTime() - insertStart);
+    progress("%,d pending jobs ready after %.1f s", size, insertTime.toMillis() / 1e3);
+
+    List<Double> empty =
+        time(repetitions, () -> repository.lockAndGetDue(Instant.now(), CLAIM_LIMIT));
+    pending.insert(DUE_PREFIX, 0, DUE, Instant.now().minusSeconds(1), n -> {});
+    pending.vacuumAnalyze();
+    int[] claimed = {0};
+    List<Double> due = new ArrayList<>();
+    for (int i = 0; i < WARM_UP + repetitions; i++) {
+      long t0 = System.nanoTime();
+      List<Execution> got = repository.lockAndGetDue(Instant.now(), CLAIM_LIMIT);
+      double ms = (System.nanoTime() - t0) / 1e6;
+      if (i >= WARM_UP) {
+        due.add(ms);
+        claimed[0] = got.size();
+      }
+      pending.release(DUE_PREFIX, Instant.now().minusSeconds(1));
+    }
+    List<Double> list =
+        time(
+            repetitions,
+            () ->
+                kairos.jobs().list(new JobFilter(null, null, JobState.SCHEDULED), null, PAGE + 1));
+    pending.delete(DUE_PREFIX);
+    return new Cost(
+        size,
+        repetitions,
+        percentile(empty, 50),
+        percentile(empty, 99),
+        percentile(due, 50),
+        percentile(due, 99),
+        claimed[0],
+        percentile(list, 50),
+        percentile(list, 99),
+        insertTime);
+  }
+
+  private static List<Double> time(int repetitions, Supplier<?> call) {
+    List<Double> ms = new ArrayList<>();
+    for (int i = 0; i < WARM_UP + repetitions; i++) {
+      long t0 = System.nanoTime();
+      call.get();
+      if (i >= WARM_UP) {
+        ms.add((System.nanoTime() - t0) / 1e6);
+      }
+    }
+    return ms;
+  }
+
+  static double percentile(List<Double> values, int p) {
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(Double::compare);
+    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
+  }
+
+  private static void progress(String format, Object... args) {
+    System.out.printf("        %s%n", String.format(Locale.ROOT, format, args));
+  }
+}

@@ -1,0 +1,137 @@
+package io.kairos.bench.throughput;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The throughput benchmark's options; every one has a default, and {@code --quick} makes every size
+ * small (given options still win).
+ *
+ * @param server an existing PostgreSQL; its database only serves to create and drop the benchmark's
+ *     own ({@code kairos_bench_*})
+ * @param executions the backlog each throughput configuration drains
+ * @param pending the numbers of pending jobs the claim and list costs are measured at, ascending
+ * @param repetitions timed calls per size and measure
+ * @param loadSeconds how long the steady load lasts
+ * @param loadRate jobs per second of the steady load; 0: half the best Kairos rate measured
+ * @param footprintExecutions executions the worker runs before its memory is read
+ */
+record ThroughputOptions(
+    String server,
+    String user,
+    String password,
+    int executions,
+    int rounds,
+    int[] threads,
+    boolean peers,
+    List<Integer> pending,
+    int repetitions,
+    int loadSeconds,
+    double loadRate,
+    int footprintExecutions,
+    Path workerJar,
+    List<String> jvmOptions,
+    List<String> parts,
+    Path output) {
+
+  static final String USAGE =
+      """
+      java -cp scheduler-bench/target/scheduler-bench.jar io.kairos.bench.throughput.ThroughputBench [--option=value ...]
+        --quick                      everything small: a run of a few minutes (options given win)
+        --jdbc-url=URL               existing PostgreSQL (default jdbc:postgresql://127.0.0.1:5432/postgres)
+        --user=NAME --password=PW    its credentials (default postgres, empty)
+        --executions=N               backlog per throughput run (default 20000; quick 5000)
+        --rounds=N                   rounds of all throughput configurations, alternating (default 3; quick 1)
+        --threads=T1,T2              scheduler threads (default 10,40; quick 10)
+        --peers=false                leave JobRunr and Quartz out
+        --pending=N1,N2,...          pending jobs for claim and list costs (default 10000,100000,1000000; quick 10000,100000)
+        --repetitions=N              timed calls per size (default 50; quick 20)
+        --load-seconds=N             steady load duration (default 30; quick 10)
+        --load-rate=R                jobs/s of the steady load (default: half the best Kairos rate)
+        --footprint-executions=N     executions before the worker's memory is read (default 200000; quick 20000)
+        --worker-jar=PATH            default scheduler-worker/target/scheduler-worker-exec.jar
+        --jvm-options=A,B            worker JVM options (default -Xmx512m)
+        --parts=a,b                  throughput,scale,load,footprint (default all)
+        --output=DIR                 report and chart (default target/bench/throughput)""";
+
+  static ThroughputOptions parse(String[] args) {
+    boolean quick = Arrays.asList(args).contains("--quick");
+    String server = "jdbc:postgresql://127.0.0.1:5432/postgres";
+    String user = "postgres";
+    String password = "";
+    int executions = quick ? 5_000 : 20_000;
+    int rounds = quick ? 1 : 3;
+    int[] threads = quick ? new int[] {10} : new int[] {10, 40};
+    boolean peers = true;
+    List<Integer> pending = quick ? List.of(10_000, 100_000) : List.of(10_000, 100_000, 1_000_000);
+    int repetitions = quick ? 20 : 50;
+    int loadSeconds = quick ? 10 : 30;
+    double loadRate = 0;
+    int footprint = quick ? 20_000 : 200_000;
+    Path workerJar = Path.of("scheduler-worker/target/scheduler-worker-exec.jar");
+    List<String> jvmOptions = List.of("-Xmx512m");
+    List<String> parts = List.of("throughput", "scale", "load", "footprint");
+    Path output = Path.of("target/bench/throughput");
+    for (String arg : args) {
+      if (arg.equals("--quick")) {
+        continue;
+      }
+      if (arg.equals("--help") || arg.equals("-h")) {
+        System.out.println(USAGE);
+        System.exit(0);
+      }
+      String[] kv = arg.split("=", 2);
+      if (kv.length != 2) {
+        throw new IllegalArgumentException("expected --option=value, got " + arg);
+      }
+      String value = kv[1];
+      switch (kv[0]) {
+        case "--jdbc-url" -> server = value;
+        case "--user" -> user = value;
+        case "--password" -> password = value;
+        case "--executions" -> executions = Integer.parseInt(value);
+        case "--rounds" -> rounds = Integer.parseInt(value);
+        case "--threads" -> threads = integers(value).stream().mapToInt(i -> i).toArray();
+        case "--peers" -> peers = Boolean.parseBoolean(value);
+        case "--pending" -> pending = integers(value).stream().sorted().toList();
+        case "--repetitions" -> repetitions = Integer.parseInt(value);
+        case "--load-seconds" -> loadSeconds = Integer.parseInt(value);
+        case "--load-rate" -> loadRate = Double.parseDouble(value);
+        case "--footprint-executions" -> footprint = Integer.parseInt(value);
+        case "--worker-jar" -> workerJar = Path.of(value);
+        case "--jvm-options" -> jvmOptions = List.of(value.split(","));
+        case "--parts" -> parts = List.of(value.toLowerCase(Locale.ROOT).split(","));
+        case "--output" -> output = Path.of(value);
+        default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
+      }
+    }
+    return new ThroughputOptions(
+        server,
+        user,
+        password,
+        executions,
+        rounds,
+        threads,
+        peers,
+        pending,
+        repetitions,
+        loadSeconds,
+        loadRate,
+        footprint,
+        workerJar,
+        jvmOptions,
+        parts,
+        output);
+  }
+
+  /** The server URL with its database replaced by {@code database}. */
+  String databaseUrl(String database) {
+    return server.replaceFirst("/[^/?]+(\\?|$)", "/" + database + "$1");
+  }
+
+  private static List<Integer> integers(String value) {
+    return Arrays.stream(value.split(",")).map(String::trim).map(Integer::parseInt).toList();
+  }
+}

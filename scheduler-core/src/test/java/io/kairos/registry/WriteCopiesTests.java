@@ -1,0 +1,66 @@
+package io.kairos.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
+import io.kairos.catalogue.BuiltInJobTypes;
+import io.kairos.job.Job;
+import io.kairos.job.JobState;
+import io.kairos.job.ScheduleSpec;
+import io.kairos.jobtype.noop.NoopHandler;
+import io.kairos.testing.KairosFixture;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Copies of a job, as benchmarks write many pending jobs, are jobs like the one created. */
+class WriteCopiesTests {
+
+  static KairosFixture fixture;
+
+  @BeforeAll
+  static void start() {
+    fixture = new KairosFixture(Map.of(BuiltInJobTypes.NOOP, new NoopHandler()), 2);
+  }
+
+  @AfterAll
+  static void close() {
+    fixture.close();
+  }
+
+  @Test
+  void copiesMatchTheTemplateRowAndExecutionUnderNewIdsAndGoByPrefix() {
+    SettableClock clock = new SettableClock();
+    Instant due = Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MILLIS);
+    clock.set(Instant.now());
+    fixture
+        .submitter(clock)
+        .submit(fixture.job("copy-template", "noop", null, ScheduleSpec.at(due), 3));
+
+    assertThat(fixture.jobs.writeCopies("copy-template", "copy-", 0, 3)).isEqualTo(3);
+
+    Job template = fixture.jobs.find("copy-template").orElseThrow();
+    Job copy = fixture.jobs.find("copy-000000002").orElseThrow();
+    assertThat(copy.state()).isEqualTo(JobState.SCHEDULED);
+    assertThat(copy).usingRecursiveComparison().ignoringFields("id").isEqualTo(template);
+    assertThat(
+            fixture.jdbc.queryForObject(
+                "select count(*) from scheduled_tasks where task_instance like 'copy-%'"
+                    + " and task_data = (select task_data from scheduled_tasks"
+                    + " where task_instance = 'copy-template')",
+                Integer.class))
+        .isEqualTo(4);
+
+    fixture.jobs.deleteStartingWith("copy-0");
+    assertThat(fixture.jobs.find("copy-000000000")).isEmpty();
+    assertThat(fixture.jobs.find("copy-template")).isPresent();
+    assertThat(
+            fixture.jdbc.queryForObject(
+                "select count(*) from scheduled_tasks where task_instance like 'copy-%'",
+                Integer.class))
+        .isEqualTo(1);
+  }
+}
