@@ -217,6 +217,45 @@ class UiBrowserTests {
     screenshot("credentials");
   }
 
+  /** An application's type, published by a worker that has gone since. */
+  record Reminder(String invoiceId) {}
+
+  @Test
+  void aJobOfATypeNoLiveWorkerServesSaysOnItsPageWhatItWaitsFor() throws Exception {
+    new io.kairos.catalogue.PublishedTypes(
+            kairos.db.dataSource(),
+            io.kairos.serialization.KairosJson.newObjectMapper(),
+            Duration.ofSeconds(15),
+            Duration.ZERO)
+        .publish(
+            "gone-app-1",
+            List.of(new io.kairos.job.JobType<>("invoice-reminder", Reminder.class, "")),
+            java.util.Set.of());
+    // The API reads published types at most once a second.
+    org.awaitility.Awaitility.await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                kairos
+                        .post(
+                            "/api/v1/jobs",
+                            "{\"type\":\"invoice-reminder\",\"id\":\"ui-orphan\","
+                                + "\"payload\":{\"invoiceId\":\"A\"}}")
+                        .statusCode()
+                    == 201);
+    browser = newBrowser();
+    browser.get(kairos.base + "/ui/sign-in");
+    signIn(OPERATOR_KEY);
+    browser.get(kairos.base + "/ui/jobs/ui-orphan");
+    assertThat(text(By.id("job-waiting-for")))
+        .isEqualTo("Waiting: no live worker serves type invoice-reminder");
+    screenshot("job-waiting");
+    browser.get(kairos.base + "/ui/job-types");
+    assertThat(text(By.cssSelector("#type-invoice-reminder")))
+        .contains("An application's own type.")
+        .contains("No live worker serves it");
+  }
+
   @Test
   void pauseAndResumeOneJobAndSeveralFromTheUi() throws Exception {
     createJob("ui-nightly-1", "noop", "{}", "{\"cron\":\"0 0 3 * * *\"}");
