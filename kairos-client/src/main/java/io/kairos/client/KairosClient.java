@@ -78,6 +78,20 @@ public final class KairosClient {
   }
 
   /**
+   * Creates up to 1000 jobs in one request and one transaction ({@code POST /api/v1/jobs/batch}):
+   * each item is checked as {@link #create} checks it and answered on its own — created, replayed,
+   * invalid or a conflict — in request order. Invalid items do not stop the others. An empty list,
+   * more than 1000 items or an id given twice refuses the whole batch ({@link KairosApiException}).
+   */
+  public BatchResult createAll(List<CreateJobRequest> requests) {
+    Objects.requireNonNull(requests, "requests");
+    return send("POST", "/api/v1/jobs/batch", new BatchRequest(List.copyOf(requests)), BATCH)
+        .body();
+  }
+
+  private record BatchRequest(List<CreateJobRequest> jobs) {}
+
+  /**
    * Creates or replaces, whole, the job at {@code id} ({@code PUT /api/v1/jobs/{id}}): created
    * ({@code created() == true}) when no job had the id, else replaced as its next revision (also a
    * completed, cancelled, dead or missed one). The same definition again changes nothing. A running
@@ -198,6 +212,7 @@ public final class KairosClient {
   private static final Shape<Job> JOB = shape(Job.class);
   private static final Shape<DeadJob> DEAD_JOB = shape(DeadJob.class);
   private static final Shape<Requeue> REQUEUE = shape(Requeue.class);
+  private static final Shape<BatchResult> BATCH = shape(BatchResult.class);
   private static final Shape<Page<Job>> JOB_PAGE = page(Job.class);
   private static final Shape<Page<Run>> RUN_PAGE = page(Run.class);
   private static final Shape<Page<DeadJob>> DEAD_JOB_PAGE = page(DeadJob.class);

@@ -152,6 +152,43 @@ class KairosClientTests {
   }
 
   @Test
+  void aBatchAnswersEachItemOnItsOwnAndCreatesTheValidOnes() {
+    client.create(logLater("batch-existing").build());
+    client.create(logLater("batch-taken").build());
+
+    BatchResult result =
+        client.createAll(
+            java.util.List.of(
+                logLater("batch-new").build(),
+                logLater("batch-existing").build(),
+                CreateJobRequest.builder("noop")
+                    .id("batch-bad")
+                    .schedule(ScheduleRequest.cron("every now and then"))
+                    .build(),
+                logLater("batch-taken").priority(1).build()));
+
+    assertThat(result.created()).isEqualTo(1);
+    assertThat(result.replayed()).isEqualTo(1);
+    assertThat(result.invalid()).isEqualTo(1);
+    assertThat(result.conflict()).isEqualTo(1);
+    assertThat(result.items())
+        .extracting(BatchItem::status)
+        .containsExactly(
+            BatchItem.Status.CREATED,
+            BatchItem.Status.REPLAYED,
+            BatchItem.Status.INVALID,
+            BatchItem.Status.CONFLICT);
+    assertThat(result.items().get(0).job().id()).isEqualTo("batch-new");
+    assertThat(result.items().get(2).problem().field()).isEqualTo("jobs[2].schedule.cron");
+    assertThat(client.get("batch-new").id()).isEqualTo("batch-new");
+    assertThatThrownBy(() -> client.get("batch-bad"))
+        .isInstanceOfSatisfying(KairosApiException.class, e -> assertThat(e.isNotFound()).isTrue());
+    assertThatThrownBy(() -> client.createAll(java.util.List.of()))
+        .isInstanceOfSatisfying(
+            KairosApiException.class, e -> assertThat(e.field()).hasValue("jobs"));
+  }
+
+  @Test
   void anInvalidRequestIsA400NamingTheField() {
     CreateJobRequest badCron =
         CreateJobRequest.builder("noop")
