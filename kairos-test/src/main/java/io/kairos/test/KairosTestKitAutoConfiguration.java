@@ -8,7 +8,6 @@ import com.github.kagkarlsson.scheduler.testhelper.ManualScheduler;
 import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
 import com.github.kagkarlsson.scheduler.testhelper.TestHelper;
 import io.github.resilience4j.retry.RetryRegistry;
-import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.registry.JobRegistry;
 import io.kairos.registry.RunHistory;
@@ -21,9 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -126,10 +123,7 @@ public class KairosTestKitAutoConfiguration {
       RetryRegistry kairosRetryRegistry,
       JobCatalogue catalogue,
       KairosTestKitProperties kit) {
-    Set<String> names = new LinkedHashSet<>();
-    catalogue.types().forEach(type -> names.add(type.name()));
-    BuiltInJobTypes.runnable().forEach(type -> names.add(type.name()));
-    Map<String, RetryPolicy> policies = new LinkedHashMap<>(properties.policies(names));
+    Map<String, RetryPolicy> policies = new LinkedHashMap<>(properties.policies(catalogue));
     if (kit.instantInProcessRetries()) {
       policies.replaceAll((type, policy) -> instant(policy));
     }

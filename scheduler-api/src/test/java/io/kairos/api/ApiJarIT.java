@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -63,7 +62,7 @@ class ApiJarIT {
     new NodeStore(dataSource).register("app-1", "host", 1, Duration.ofSeconds(5));
     new PublishedTypes(
             dataSource, KairosJson.newObjectMapper(), Duration.ofSeconds(15), Duration.ZERO)
-        .publish("app-1", List.of(new JobType<>("invoice-reminder", Reminder.class, "")), Set.of());
+        .publish("app-1", List.of(new JobType<>("invoice-reminder", Reminder.class, "")));
 
     HttpResponse<String> refused =
         send(

@@ -15,38 +15,25 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Published types as the catalogue reads them: looked up at most once per {@link
- * PublishedTypes#readEvery()} per name (a type a worker has just published is known that soon), and
- * each payload checked against the JSON Schema of every live node serving the type, since any of
- * them may claim the job.
+ * Published types as the catalogue reads them: as recently read ({@link
+ * PublishedTypes#findRecent}), and each payload checked against the JSON Schema of every live node
+ * serving the type, since any of them may claim the job.
  */
 final class PublishedTypeLookup {
 
   private final PublishedTypes published;
   private final JsonSchemaFactory factory =
       JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
-  private final Map<String, Fresh> recent = new ConcurrentHashMap<>();
   private final Map<JsonNode, JsonSchema> compiled = new ConcurrentHashMap<>();
-
-  private record Fresh(Optional<PublishedTypes.PublishedType> type, long at) {}
 
   PublishedTypeLookup(PublishedTypes published) {
     this.published = published;
   }
 
   Optional<PublishedTypes.PublishedType> find(String name) {
-    long now = System.nanoTime();
-    Fresh fresh = recent.get(name);
-    if (fresh == null || now - fresh.at() >= published.readEvery().toNanos()) {
-      // Built-in types are known by each catalogue itself, or deliberately not: the API's leaves
-      // out the operator-only ones, which a worker publishes like any other.
-      fresh = new Fresh(published.find(name).filter(type -> !type.builtIn()), now);
-      if (recent.size() > 10_000) {
-        recent.clear(); // names nobody published, guessed by a client: keep the map bounded
-      }
-      recent.put(name, fresh);
-    }
-    return fresh.type();
+    // Built-in types are known by each catalogue itself, or deliberately not: the API's leaves out
+    // the operator-only ones, which a worker publishes like any other.
+    return published.findRecent(name).filter(type -> !type.builtIn());
   }
 
   List<String> names() {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -33,7 +34,13 @@ public final class PublishedTypes {
   private final ObjectMapper json;
   private final PayloadSchemas schemas = new PayloadSchemas();
   private final Duration liveWithin;
-  private final Duration readEvery;
+  private final long readEveryNanos;
+  private final Map<String, Recent<Optional<PublishedType>>> recentByName =
+      new ConcurrentHashMap<>();
+  private volatile Recent<Set<String>> recentlyServed;
+
+  /** What was read, and when ({@link System#nanoTime()}). */
+  private record Recent<T>(T value, long readAt) {}
 
   /**
    * @param readEvery how long readers on a hot path (the API checking each new job, each job
@@ -45,11 +52,7 @@ public final class PublishedTypes {
     this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     this.json = json;
     this.liveWithin = liveWithin;
-    this.readEvery = readEvery;
-  }
-
-  public Duration readEvery() {
-    return readEvery;
+    this.readEveryNanos = readEvery.toNanos();
   }
 
   /** A node serving a type, with the hash of the schema it published. */
@@ -70,10 +73,6 @@ public final class PublishedTypes {
       List<ServingNode> servedBy,
       Map<String, JsonNode> liveSchemas) {
 
-    public boolean served() {
-      return !servedBy.isEmpty();
-    }
-
     /**
      * The schemas a new payload must satisfy: every live node's, or the latest when none is live.
      */
@@ -85,13 +84,15 @@ public final class PublishedTypes {
   /**
    * Records that {@code node} serves {@code types} from now on, replacing what it published before.
    */
-  public void publish(String node, Collection<JobType<?>> types, Set<String> builtInNames) {
+  public void publish(String node, Collection<JobType<?>> types) {
+    Set<String> builtInNames =
+        BuiltInJobTypes.runnable().stream().map(JobType::name).collect(Collectors.toSet());
     transactions.executeWithoutResult(
         tx -> {
           jdbc.update("delete from kairos_node_type where node = ?", node);
           for (JobType<?> type : types) {
             String schema = text(schemas.schemaOf(type.payloadClass()));
-            String hash = sha256(schema);
+            String hash = Sha256.hex(schema);
             jdbc.update(
                 "insert into kairos_type_schema (type_name, schema_hash, description,"
                     + " payload_schema, secret_fields, built_in)"
@@ -121,6 +122,36 @@ public final class PublishedTypes {
 
   public Optional<PublishedType> find(String name) {
     return load(name).stream().findFirst();
+  }
+
+  /**
+   * {@link #find}, as read at most {@code readEvery} ago: for readers on a hot path (the API
+   * checking each new job). A type a worker has just published is known that soon.
+   */
+  public Optional<PublishedType> findRecent(String name) {
+    Recent<Optional<PublishedType>> recent = recentByName.get(name);
+    if (!fresh(recent)) {
+      if (recentByName.size() > 10_000) {
+        recentByName.clear(); // names nobody published, guessed by a client: keep the map bounded
+      }
+      recent = new Recent<>(find(name), System.nanoTime());
+      recentByName.put(name, recent);
+    }
+    return recent.value();
+  }
+
+  /** {@link #servedTypes}, as read at most {@code readEvery} ago (every job response asks). */
+  public Set<String> recentlyServedTypes() {
+    Recent<Set<String>> recent = recentlyServed;
+    if (!fresh(recent)) {
+      recent = new Recent<>(servedTypes(), System.nanoTime());
+      recentlyServed = recent;
+    }
+    return recent.value();
+  }
+
+  private boolean fresh(Recent<?> recent) {
+    return recent != null && System.nanoTime() - recent.readAt() < readEveryNanos;
   }
 
   /** Names of the types at least one live node serves. */
@@ -221,9 +252,5 @@ public final class PublishedTypes {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  static String sha256(String text) {
-    return Sha256.hex(text);
   }
 }

@@ -1,6 +1,5 @@
 package io.kairos.control;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,9 +10,7 @@ import io.kairos.job.JobRequest;
 import io.kairos.job.JobType;
 import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
-import io.kairos.serialization.Sha256;
-import java.util.Map;
-import java.util.TreeMap;
+import io.kairos.serialization.RequestHash;
 
 /**
  * Turns a {@link JobRequest} made in Java into the {@link NewJob} the registry creates: the payload
@@ -59,32 +56,18 @@ public final class JobRequests {
 
   /** Due-now requests hash without their instant, so a retry of one is still a replay. */
   private String hash(JobRequest request, JsonNode payload) {
-    Map<String, Object> fields = new TreeMap<>();
+    ObjectNode fields = json.createObjectNode();
     fields.put("id", request.id());
     fields.put("type", request.type());
-    fields.put("payload", canonical(payload));
-    fields.put(
+    fields.set("payload", payload);
+    fields.set(
         "schedule", request.schedule() == null ? null : json.valueToTree(request.schedule()));
     fields.put("group", request.group());
     fields.put("maxAttempts", request.maxAttempts());
     fields.put("priority", request.priority());
-    fields.put("timeout", String.valueOf(request.timeout()));
-    fields.put("misfireGrace", String.valueOf(request.misfireGrace()));
-    try {
-      return Sha256.hex(json.writeValueAsBytes(fields));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private JsonNode canonical(JsonNode node) {
-    if (!node.isObject()) {
-      return node;
-    }
-    ObjectNode sorted = json.createObjectNode();
-    TreeMap<String, JsonNode> fields = new TreeMap<>();
-    node.fields().forEachRemaining(field -> fields.put(field.getKey(), field.getValue()));
-    fields.forEach((name, value) -> sorted.set(name, canonical(value)));
-    return sorted;
+    fields.put("timeout", request.timeout() == null ? null : request.timeout().toString());
+    fields.put(
+        "misfireGrace", request.misfireGrace() == null ? null : request.misfireGrace().toString());
+    return RequestHash.of(json, fields);
   }
 }

@@ -31,10 +31,6 @@ public final class ServedTypesLockAndFetch extends PostgreSqlJdbcCustomization {
     this.servedTypes = servedTypes.stream().sorted().toArray(String[]::new);
   }
 
-  public List<String> servedTypes() {
-    return List.of(servedTypes);
-  }
-
   @Override
   public List<Execution> lockAndFetchSingleStatement(
       JdbcTaskRepositoryContext ctx, Instant now, int limit, boolean orderByPriority) {

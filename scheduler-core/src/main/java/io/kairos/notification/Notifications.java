@@ -177,11 +177,11 @@ public final class Notifications implements Notifier {
             + ":"
             + (subject.id().length() <= MAX_JOB_ID_IN_ID
                 ? subject.id()
-                : "sha256-" + sha256(subject.id()).substring(0, 40))
+                : "sha256-" + Sha256.hex(subject.id()).substring(0, 40))
             + ":"
             + at.toEpochMilli()
             + ":"
-            + sha256(key(target)).substring(0, 8);
+            + Sha256.hex(key(target)).substring(0, 8);
     return new NewJob(
         id,
         type,
@@ -190,7 +190,7 @@ public final class Notifications implements Notifier {
         ScheduleSpec.at(at),
         settings.maxAttempts(),
         PRIORITY,
-        sha256(payload.toString()),
+        Sha256.hex(payload.toString()),
         "kairos",
         null,
         NewJob.MAX_MISFIRE_GRACE);
@@ -237,10 +237,6 @@ public final class Notifications implements Notifier {
 
   private static String key(NotifyTarget target) {
     return target.webhook() != null ? "webhook " + target.webhook() : "email " + target.email();
-  }
-
-  private static String sha256(String text) {
-    return Sha256.hex(text);
   }
 
   /** The settings in force (for tests and start-up logs). */

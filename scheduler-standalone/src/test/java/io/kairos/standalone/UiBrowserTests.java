@@ -229,8 +229,7 @@ class UiBrowserTests {
             Duration.ZERO)
         .publish(
             "gone-app-1",
-            List.of(new io.kairos.job.JobType<>("invoice-reminder", Reminder.class, "")),
-            java.util.Set.of());
+            List.of(new io.kairos.job.JobType<>("invoice-reminder", Reminder.class, "")));
     // The API reads published types at most once a second.
     org.awaitility.Awaitility.await()
         .atMost(WAIT)

@@ -20,8 +20,6 @@ import io.kairos.spring.OAuthProperties;
 import io.kairos.spring.WebhookProperties;
 import io.kairos.worker.metrics.OAuthMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.LinkedHashSet;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -49,12 +47,7 @@ public class JobTypesConfiguration {
   @Bean
   @ConditionalOnMissingBean(TierOne.class)
   TierOne tierOne(RetryTierProperties properties, RetryRegistry registry, JobCatalogue catalogue) {
-    // Settings for a built-in type this worker does not serve are allowed (the defaults have one
-    // for e-mail), and unused.
-    Set<String> names = new LinkedHashSet<>();
-    catalogue.types().forEach(type -> names.add(type.name()));
-    BuiltInJobTypes.runnable().forEach(type -> names.add(type.name()));
-    return new TierOne(registry, properties.policies(names));
+    return new TierOne(registry, properties.policies(catalogue));
   }
 
   @Bean

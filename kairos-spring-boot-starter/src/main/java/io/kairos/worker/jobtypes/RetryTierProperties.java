@@ -1,5 +1,7 @@
 package io.kairos.worker.jobtypes;
 
+import io.kairos.catalogue.BuiltInJobTypes;
+import io.kairos.catalogue.JobCatalogue;
 import io.kairos.retry.RetryPolicy;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
@@ -9,7 +11,9 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -54,6 +58,17 @@ public record RetryTierProperties(
       @DecimalMin("1.0") Double multiplier,
       @DecimalMin("0.0") @DecimalMax("1.0") Double jitter,
       Duration maxWait) {}
+
+  /**
+   * The policy of each type {@code catalogue} serves. Settings for a built-in type this worker does
+   * not serve are allowed (the defaults have one for e-mail), and unused.
+   */
+  public Map<String, RetryPolicy> policies(JobCatalogue catalogue) {
+    Set<String> names = new LinkedHashSet<>();
+    catalogue.types().forEach(type -> names.add(type.name()));
+    BuiltInJobTypes.runnable().forEach(type -> names.add(type.name()));
+    return policies(names);
+  }
 
   /** The policy of each type in {@code typeNames}; fails naming the property that is wrong. */
   public Map<String, RetryPolicy> policies(java.util.Collection<String> typeNames) {

@@ -2,10 +2,8 @@ package io.kairos.worker.node;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerProperties;
-import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.catalogue.PublishedTypes;
-import io.kairos.job.JobType;
 import io.kairos.node.NodeStore;
 import io.kairos.node.WorkerNode;
 import io.kairos.worker.WorkerProperties;
@@ -14,7 +12,6 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -76,10 +73,7 @@ public class WorkerLifecycle implements SmartLifecycle {
     }
     // The types this node serves, with their payload schemas: the API checks new jobs of an
     // application's own types against them, and shows which live nodes serve each type.
-    publishedTypes.publish(
-        nodeName,
-        catalogue.types(),
-        BuiltInJobTypes.runnable().stream().map(JobType::name).collect(Collectors.toSet()));
+    publishedTypes.publish(nodeName, catalogue.types());
     state = WorkerNode.State.RUNNING;
     reporter =
         Executors.newSingleThreadScheduledExecutor(

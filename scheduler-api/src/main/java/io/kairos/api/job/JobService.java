@@ -3,7 +3,6 @@ package io.kairos.api.job;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.kagkarlsson.scheduler.Clock;
 import io.kairos.api.problem.ApiProblem;
@@ -34,15 +33,13 @@ import io.kairos.jobtype.oauth.OAuthTokenRefreshPayload;
 import io.kairos.notification.Notifications;
 import io.kairos.registry.JobRegistry;
 import io.kairos.registry.RunHistory;
+import io.kairos.serialization.RequestHash;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +77,7 @@ public class JobService {
   private final PayloadSecrets secrets;
   private final long maxItemBytes;
 
-  private final ServedTypes servedTypes;
+  private final PublishedTypes publishedTypes;
 
   JobService(
       JobCatalogue catalogue,
@@ -96,7 +93,7 @@ public class JobService {
       @Value("${kairos.api.reserved-id-prefixes:}") List<String> reservedPrefixes,
       @Value("${kairos.api.max-body-size:256KB}") DataSize maxBodySize) {
     this.secrets = secrets;
-    this.servedTypes = new ServedTypes(publishedTypes);
+    this.publishedTypes = publishedTypes;
     this.maxItemBytes = maxBodySize.toBytes();
     this.catalogue = catalogue;
     this.submitter = submitter;
@@ -567,7 +564,8 @@ public class JobService {
 
   /** What holds a scheduled job back: nobody alive to run its type. */
   private Optional<String> waitingFor(Job job) {
-    if (job.state() != JobState.SCHEDULED || servedTypes.get().contains(job.type())) {
+    if (job.state() != JobState.SCHEDULED
+        || publishedTypes.recentlyServedTypes().contains(job.type())) {
       return Optional.empty();
     }
     return Optional.of("no live worker serves type " + job.type());
@@ -633,30 +631,6 @@ public class JobService {
   private String hash(CreateJobRequest request, String id) {
     ObjectNode tree = json.valueToTree(request);
     tree.put("id", id);
-    try {
-      byte[] canonical = json.writeValueAsBytes(canonical(tree));
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
-    } catch (NoSuchAlgorithmException | JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private JsonNode canonical(JsonNode node) {
-    if (node.isObject()) {
-      ObjectNode out = json.createObjectNode();
-      List<String> names = new ArrayList<>();
-      node.fieldNames().forEachRemaining(names::add);
-      names.stream()
-          .sorted()
-          .filter(n -> !node.get(n).isNull())
-          .forEach(n -> out.set(n, canonical(node.get(n))));
-      return out;
-    }
-    if (node.isArray()) {
-      ArrayNode out = json.createArrayNode();
-      node.forEach(e -> out.add(canonical(e)));
-      return out;
-    }
-    return node;
+    return RequestHash.of(json, tree);
   }
 }

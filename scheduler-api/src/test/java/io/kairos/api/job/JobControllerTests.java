@@ -125,6 +125,7 @@ class JobControllerTests {
   @BeforeEach
   void noLiveJobs() {
     when(store.liveUsageOf(any())).thenReturn(new JobRegistry.LiveUsage(0, 0));
+    when(publishedTypes.recentlyServedTypes()).thenReturn(java.util.Set.of());
   }
 
   @AfterEach

@@ -16,7 +16,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -142,8 +141,6 @@ class PublishedJobTypesTests {
   @Test
   void anOperatorOnlyBuiltInTypeStaysRefusedThoughAWorkerPublishedIt() throws Exception {
     liveNode("stock-1", io.kairos.catalogue.BuiltInJobTypes.RETENTION);
-    published.publish(
-        "stock-1", List.of(io.kairos.catalogue.BuiltInJobTypes.RETENTION), Set.of("retention"));
 
     HttpResponse<String> refused =
         send(
@@ -223,7 +220,7 @@ class PublishedJobTypesTests {
 
   private void liveNode(String node, JobType<?> type) {
     new NodeStore(dataSource).register(node, "host", 1, Duration.ofSeconds(5));
-    published.publish(node, List.of(type), Set.of());
+    published.publish(node, List.of(type));
   }
 
   private static JsonNode find(JsonNode types, String name) {
