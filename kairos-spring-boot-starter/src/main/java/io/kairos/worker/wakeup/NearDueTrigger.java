@@ -84,9 +84,11 @@ public class NearDueTrigger extends AbstractSchedulerListener
    * execution to the next poll, so it waits the rest instead.
    */
   private void check(Instant executionTime) {
-    long early = Duration.between(clock.now(), executionTime).toMillis();
+    // Compared to the nanosecond: due times carry microseconds, and a check less than a
+    // millisecond early would find nothing due and leave the execution to the next poll.
+    long early = Duration.between(clock.now(), executionTime).toNanos();
     if (early > 0) {
-      timer.schedule(() -> check(executionTime), early, TimeUnit.MILLISECONDS);
+      timer.schedule(() -> check(executionTime), early, TimeUnit.NANOSECONDS);
       return;
     }
     Scheduler s = scheduler.getIfAvailable();
