@@ -51,7 +51,10 @@ public final class BenchDatabase implements AutoCloseable {
     return database;
   }
 
-  static Properties credentials(String user, String password) {
+  /**
+   * Connection properties of the benchmark's own connections (named kairos-bench on the server).
+   */
+  public static Properties credentials(String user, String password) {
     Properties p = new Properties();
     p.setProperty("user", user);
     p.setProperty("password", password);

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * each job's due time, coalesced to one notification per {@value #COALESCE_MILLIS} ms window as the
  * API's wake-up sender does, on a connection of its own.
  */
-final class NotifyAtDue implements DueListener, AutoCloseable {
+public final class NotifyAtDue implements DueListener, AutoCloseable {
 
   private static final long COALESCE_MILLIS = 5;
 
@@ -32,7 +32,7 @@ final class NotifyAtDue implements DueListener, AutoCloseable {
           });
   private final Set<Long> windows = ConcurrentHashMap.newKeySet();
 
-  NotifyAtDue(String url, Properties credentials) throws SQLException {
+  public NotifyAtDue(String url, Properties credentials) throws SQLException {
     this.connection = DriverManager.getConnection(url, credentials);
   }
 

@@ -65,6 +65,8 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
  *   <li><b>Kairos</b>: {@link JobTask} with its whole path — claim check, timeout timer, history
  *       row, job state — and results written in groups (group commit), from jobs created through
  *       the registry;
+ *   <li><b>Kairos worker JVMs</b>: the stock worker jar, one and two JVMs with that many threads
+ *       each, draining the same backlog of jobs ({@link WorkerDrain});
  *   <li><b>peers</b>: JobRunr OSS on PostgreSQL storage and Quartz clustered on JDBC, the same
  *       no-op work from the same backlog size.
  * </ul>
@@ -89,13 +91,24 @@ public final class ThroughputBench {
 
   private ThroughputBench() {}
 
-  /** One measured configuration. */
-  private record Config(String label, String shortLabel, Kind kind, int parallelism) {}
+  /**
+   * One measured configuration.
+   *
+   * @param parallelism threads (per JVM for {@link Kind#WORKER}), workers or connections
+   * @param jvms worker JVMs ({@link Kind#WORKER} only)
+   */
+  private record Config(String label, String shortLabel, Kind kind, int parallelism, int jvms) {
+
+    Config(String label, String shortLabel, Kind kind, int parallelism) {
+      this(label, shortLabel, kind, parallelism, 0);
+    }
+  }
 
   private enum Kind {
     SQL,
     PLAIN,
     KAIROS,
+    WORKER,
     JOBRUNR,
     QUARTZ
   }
@@ -157,6 +170,20 @@ public final class ThroughputBench {
               "Kairos " + t,
               Kind.KAIROS,
               t));
+      for (int jvms : options.workerJvms()) {
+        configs.add(
+            new Config(
+                String.format(
+                    Locale.ROOT,
+                    "Kairos worker jar, %d JVM%s × %d threads",
+                    jvms,
+                    jvms == 1 ? "" : "s",
+                    t),
+                "Kairos jar " + jvms + "×" + t,
+                Kind.WORKER,
+                t,
+                jvms));
+      }
       if (options.peers()) {
         configs.add(
             new Config(
@@ -198,8 +225,15 @@ public final class ThroughputBench {
                 + " lock-and-fetch (0.5, 1.0), polling 100 ms; JobRunr with its shortest poll"
                 + " interval (5 s; a backlog is fetched as workers free up); Quartz acquiring up"
                 + " to a thread pool's worth of triggers per lock, misfire threshold 1 h (the whole"
-                + " backlog is due at once). Time from scheduler start to an empty backlog.%n%n",
-            options.executions()));
+                + " backlog is due at once). Time from scheduler start to an empty backlog. Kairos"
+                + " worker jar: that many worker JVMs (%s) with the jar's defaults but"
+                + " `db-scheduler.threads`, new each run (their JIT warm-up is timed), started and"
+                + " RUNNING before the backlog is written (one transaction) due 2 s ahead, `NOTIFY"
+                + " kairos_due` at its due time as the API sends it; time from the due time to an"
+                + " empty backlog; its same-threads ratio is to plain db-scheduler with as many"
+                + " threads as each JVM has.%n%n",
+            options.executions(),
+            String.join(" ", options.jvmOptions())));
     report.append(table(options, configs, rates)).append('\n');
     List<String> labels = configs.stream().map(Config::shortLabel).toList();
     List<Double> medians = rates.stream().map(ThroughputBench::median).toList();
@@ -268,7 +302,7 @@ public final class ThroughputBench {
       Config config = configs.get(i);
       double median = median(rates.get(i));
       String sameThreads = "";
-      if (config.kind() == Kind.KAIROS) {
+      if (config.kind() == Kind.KAIROS || config.kind() == Kind.WORKER) {
         for (int j = 0; j < configs.size(); j++) {
           if (configs.get(j).kind() == Kind.PLAIN
               && configs.get(j).parallelism() == config.parallelism()) {
@@ -302,6 +336,10 @@ public final class ThroughputBench {
   }
 
   private static double run(ThroughputOptions options, Config config) throws Exception {
+    if (config.kind() == Kind.WORKER) {
+      return WorkerDrain.drain(
+          options, config.jvms(), config.parallelism(), options.executions(), RUN_LIMIT);
+    }
     String database = "kairos_bench_throughput";
     try (Connection c =
             DriverManager.getConnection(options.server(), options.user(), options.password());
@@ -324,6 +362,7 @@ public final class ThroughputBench {
         case SQL -> sqlLimit(pool, options.executions(), config.parallelism());
         case PLAIN -> scheduler(pool, options.executions(), config.parallelism(), false);
         case KAIROS -> scheduler(pool, options.executions(), config.parallelism(), true);
+        case WORKER -> throw new IllegalStateException("worker JVMs have a database of their own");
         case JOBRUNR ->
             JobRunrDrain.drain(pool, options.executions(), config.parallelism(), RUN_LIMIT);
         case QUARTZ ->
@@ -499,7 +538,7 @@ public final class ThroughputBench {
     DrainProgress progress = new DrainProgress(executions, () -> executions - remaining.get());
     long deadline = start + RUN_LIMIT.toNanos();
     while (System.nanoTime() < deadline) {
-      remaining.set(jdbc.queryForObject("select count(*) from scheduled_tasks", Long.class));
+      remaining.set(unfinished(jdbc));
       if (remaining.get() == 0) {
         break;
       }
@@ -510,16 +549,22 @@ public final class ThroughputBench {
     scheduler.stop();
     if (jobTasks != null) {
       jobTasks.close();
-      int recorded = new RunHistory(pool).countFirstAttempts("job-");
-      if (recorded != executions - remaining.get()) {
-        throw new IllegalStateException(
-            "history has "
-                + recorded
-                + " attempts for "
-                + (executions - remaining.get())
-                + " done");
-      }
+      checkHistory(new RunHistory(pool), "job-", executions - remaining.get());
     }
     return (executions - remaining.get()) / seconds;
+  }
+
+  /** Executions not done yet: the end condition of every scheduler's drain. */
+  static long unfinished(JdbcTemplate jdbc) {
+    return jdbc.queryForObject("select count(*) from scheduled_tasks", Long.class);
+  }
+
+  /** Every execution done has exactly one first attempt in the run history. */
+  static void checkHistory(RunHistory history, String idPrefix, long done) {
+    int recorded = history.countFirstAttempts(idPrefix);
+    if (recorded != done) {
+      throw new IllegalStateException(
+          "history has " + recorded + " attempts for " + done + " done");
+    }
   }
 }

@@ -12,6 +12,8 @@ import java.util.Locale;
  * @param server an existing PostgreSQL; its database only serves to create and drop the benchmark's
  *     own ({@code kairos_bench_*})
  * @param executions the backlog each throughput configuration drains
+ * @param workerJvms for each number here and each of {@code threads}, a throughput configuration of
+ *     that many worker JVMs (the worker jar) with that many threads each; empty: none
  * @param pending the numbers of pending jobs the claim and list costs are measured at, ascending
  * @param repetitions timed calls per size and measure
  * @param loadSeconds how long the steady load lasts
@@ -26,6 +28,7 @@ record ThroughputOptions(
     int rounds,
     int[] threads,
     boolean peers,
+    List<Integer> workerJvms,
     List<Integer> pending,
     int repetitions,
     int loadSeconds,
@@ -46,6 +49,7 @@ record ThroughputOptions(
         --rounds=N                   rounds of all throughput configurations, alternating (default 3; quick 1)
         --threads=T1,T2              scheduler threads (default 10,40; quick 10)
         --peers=false                leave JobRunr and Quartz out
+        --worker-jvms=N1,N2          Kairos drained by that many worker JVMs (the worker jar), threads each as above (default 1,2; empty or 0: none)
         --pending=N1,N2,...          pending jobs for claim and list costs (default 10000,100000,1000000; quick 10000,100000)
         --repetitions=N              timed calls per size (default 50; quick 20)
         --load-seconds=N             steady load duration (default 30; quick 10)
@@ -65,6 +69,7 @@ record ThroughputOptions(
     int rounds = quick ? 1 : 3;
     int[] threads = quick ? new int[] {10} : new int[] {10, 40};
     boolean peers = true;
+    List<Integer> workerJvms = List.of(1, 2);
     List<Integer> pending = quick ? List.of(10_000, 100_000) : List.of(10_000, 100_000, 1_000_000);
     int repetitions = quick ? 20 : 50;
     int loadSeconds = quick ? 10 : 30;
@@ -95,6 +100,11 @@ record ThroughputOptions(
         case "--rounds" -> rounds = Integer.parseInt(value);
         case "--threads" -> threads = integers(value).stream().mapToInt(i -> i).toArray();
         case "--peers" -> peers = Boolean.parseBoolean(value);
+        case "--worker-jvms" ->
+            workerJvms =
+                value.isBlank()
+                    ? List.of()
+                    : integers(value).stream().filter(n -> n > 0).distinct().toList();
         case "--pending" -> pending = integers(value).stream().sorted().toList();
         case "--repetitions" -> repetitions = Integer.parseInt(value);
         case "--load-seconds" -> loadSeconds = Integer.parseInt(value);
@@ -115,6 +125,7 @@ record ThroughputOptions(
         rounds,
         threads,
         peers,
+        workerJvms,
         pending,
         repetitions,
         loadSeconds,

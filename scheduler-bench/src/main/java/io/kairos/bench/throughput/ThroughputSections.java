@@ -110,19 +110,8 @@ final class ThroughputSections {
   /** One worker JVM: firing delay under steady load, then its memory after many executions. */
   static void worker(ThroughputOptions options, double rate, StringBuilder report)
       throws Exception {
-    Launcher launcher =
-        new Launcher(
-            Launcher.currentJava(),
-            options.jvmOptions(),
-            options.workerJar(),
-            // No API JVM is started: the benchmark writes the jobs itself.
-            options.workerJar(),
-            options.user(),
-            options.password(),
-            Duration.ofMinutes(3));
-    Properties credentials = new Properties();
-    credentials.setProperty("user", options.user());
-    credentials.setProperty("password", options.password());
+    Launcher launcher = launcher(options);
+    Properties credentials = BenchDatabase.credentials(options.user(), options.password());
     try (BenchDatabase database =
             BenchDatabase.create(
                 options.server(), options.user(), options.password(), "kairos_bench_worker");
@@ -239,7 +228,20 @@ final class ThroughputSections {
     return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
   }
 
-  private static HikariDataSource pool(ThroughputOptions options, String url, int size) {
+  /** Starts worker JVMs from the worker jar with the given JVM options; no API JVM. */
+  static Launcher launcher(ThroughputOptions options) {
+    return new Launcher(
+        Launcher.currentJava(),
+        options.jvmOptions(),
+        options.workerJar(),
+        // No API JVM is started: the benchmark writes the jobs itself.
+        options.workerJar(),
+        options.user(),
+        options.password(),
+        Duration.ofMinutes(3));
+  }
+
+  static HikariDataSource pool(ThroughputOptions options, String url, int size) {
     HikariConfig hikari = new HikariConfig();
     hikari.setJdbcUrl(url);
     hikari.setUsername(options.user());

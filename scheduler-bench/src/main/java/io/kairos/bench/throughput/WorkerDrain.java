@@ -1,0 +1,112 @@
+package io.kairos.bench.throughput;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.kairos.bench.cluster.Await;
+import io.kairos.bench.cluster.BenchDatabase;
+import io.kairos.bench.cluster.SoloWorker;
+import io.kairos.bench.load.NotifyAtDue;
+import io.kairos.bench.scale.PendingJobs;
+import io.kairos.core.Kairos;
+import io.kairos.migration.KairosMigrations;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+
+/**
+ * Kairos drained by the stock worker jar: {@code jvms} worker JVMs ({@link SoloWorker}: the jar's
+ * own defaults but {@code --db-scheduler.threads}) on a fresh database, draining a backlog of due
+ * one-time noop jobs, as the in-process Kairos row does with its {@code JobTask}.
+ *
+ * <p>The workers are started first and are registered RUNNING before any job exists, so JVM and
+ * Spring start-up are not timed. The backlog is then written in one transaction (one job created
+ * through {@code JobRegistry.create}, copied by {@code JobRegistry.writeCopies}: {@link
+ * PendingJobs}), with the default misfire grace as the in-process row's jobs, all due {@link #LEAD}
+ * ahead: nothing of it is visible before the commit and nothing is due before that time, so no
+ * worker can start on it early, whatever it polls. The clock starts at the due time (at the commit,
+ * were the write to take longer than the lead), when {@code NOTIFY kairos_due} is also sent, as the
+ * API's {@code JobSubmitter} has it sent for a job due later: the workers look at once, as the
+ * in-process scheduler does when it starts, rather than at their next poll. It stops when {@code
+ * scheduled_tasks} is empty, and the run history must then hold exactly one first attempt per job.
+ * Pausing running workers (SIGSTOP) while a backlog due now is written was the other way: it would
+ * stall their heartbeats and leave a JVM stopped should the benchmark fail in between.
+ */
+final class WorkerDrain {
+
+  /** How far ahead the backlog is due: longer than writing it in one transaction takes. */
+  private static final Duration LEAD = Duration.ofSeconds(2);
+
+  private static final String PREFIX = "job-";
+
+  private WorkerDrain() {}
+
+  /** Executions per second from the backlog's due time until {@code scheduled_tasks} is empty. */
+  static double drain(
+      ThroughputOptions options, int jvms, int threads, int executions, Duration limit)
+      throws Exception {
+    List<SoloWorker> workers = new ArrayList<>();
+    try (BenchDatabase database =
+            BenchDatabase.create(
+                options.server(), options.user(), options.password(), "kairos_bench_throughput");
+        HikariDataSource pool = ThroughputSections.pool(options, database.url(), 4);
+        Kairos kairos = Kairos.builder(pool, new DataSourceTransactionManager(pool)).build();
+        NotifyAtDue wakeUps =
+            new NotifyAtDue(
+                database.url(), BenchDatabase.credentials(options.user(), options.password()))) {
+      KairosMigrations.migrate(pool);
+      JdbcTemplate jdbc = new JdbcTemplate(pool);
+      try {
+        ThroughputBench.progress("starting %d worker JVM(s), %d threads each", jvms, threads);
+        for (int i = 1; i <= jvms; i++) {
+          workers.add(
+              SoloWorker.start(
+                  ThroughputSections.launcher(options),
+                  database,
+                  "drain-w" + i,
+                  List.of("--db-scheduler.threads=" + threads),
+                  options.output().resolve("worker-logs")));
+        }
+        if (ThroughputBench.unfinished(jdbc) != 0) {
+          throw new IllegalStateException(
+              "the workers scheduled executions of their own: an empty scheduled_tasks would not"
+                  + " mean a drained backlog");
+        }
+        ThroughputBench.progress(
+            "%s RUNNING; writing the backlog, due in %d s", workers, LEAD.toSeconds());
+        Instant due = Instant.now().plus(LEAD);
+        new PendingJobs(kairos).insert(PREFIX, 0, executions, due, n -> {});
+        long committed = System.nanoTime();
+        wakeUps.scheduled(due);
+        long start = committed + Math.max(0, Duration.between(Instant.now(), due).toNanos());
+        Await.pause(Duration.ofNanos(Math.max(0, start - System.nanoTime())));
+        long remaining =
+            DrainProgress.awaitDrained(
+                executions,
+                start,
+                limit,
+                () -> {
+                  for (SoloWorker worker : workers) {
+                    if (!worker.alive()) {
+                      throw new IllegalStateException(
+                          worker + " exited; end of its log:\n" + worker.logTail(30));
+                    }
+                  }
+                  return ThroughputBench.unfinished(jdbc);
+                });
+        double seconds = (System.nanoTime() - start) / 1e9;
+        ThroughputBench.checkHistory(kairos.runs(), PREFIX, executions - remaining);
+        ThroughputBench.progress(
+            "first attempts per worker: %s",
+            jdbc.queryForList(
+                "select node || ' ' || count(*) from kairos_job_run where attempt = 1"
+                    + " group by node order by node",
+                String.class));
+        return (executions - remaining) / seconds;
+      } finally {
+        workers.forEach(SoloWorker::close);
+      }
+    }
+  }
+}
