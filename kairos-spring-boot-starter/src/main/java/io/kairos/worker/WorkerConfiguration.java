@@ -135,15 +135,24 @@ class WorkerConfiguration {
   JobTasks jobTasks(
       Kairos kairos,
       WorkerProperties properties,
+      DbSchedulerProperties dbScheduler,
       KairosMetrics metrics,
       Optional<RescheduleListener> rescheduled,
       Notifications notifications) {
+    // A claim younger than half the lease margin is not read again at start: nobody may revive it
+    // before the dead-after window, and the lease guard, which counts from the start, gives up a
+    // margin before that window ends.
+    JobTasks.Claims claims =
+        new JobTasks.Claims(
+            properties.leaseMargin().dividedBy(2), dbScheduler.getHeartbeatInterval());
     return kairos.jobTasks(
         JobTasks.Settings.DEFAULTS
             .withBackoff(properties.retry().backoff())
             .withTimeouts(properties.timeouts())
             .withObserver(metrics)
             .withCompletionBatching(properties.completionBatchSize(), properties.completionLinger())
+            .withCompletionsAwaited(properties.awaitCompletionCommit())
+            .withClaims(claims)
             .withRescheduled(rescheduled.orElse(RescheduleListener.NONE))
             .withNotifier(notifications));
   }
@@ -218,17 +227,23 @@ class WorkerConfiguration {
 
   /**
    * db-scheduler as Kairos runs it: this node's name in {@code picked_by}, Kairos's serializer, the
-   * transaction-joining DataSource, and polls that claim only the types this worker serves.
+   * transaction-joining DataSource, and polls that claim only the types this worker serves, nothing
+   * while the cluster is paused, and hand their claims to {@code JobTasks.claims()} until a thread
+   * takes them.
    */
   @Bean
   DbSchedulerCustomizer kairosDbSchedulerCustomizer(
-      Kairos kairos, WorkerProperties properties, DbSchedulerProperties dbScheduler) {
+      Kairos kairos,
+      WorkerProperties properties,
+      DbSchedulerProperties dbScheduler,
+      JobTasks jobTasks) {
     Serializer serializer = kairos.serializer();
     DataSource joining = kairos.schedulerDataSource();
     ServedTypesLockAndFetch servedTypesOnly =
         new ServedTypesLockAndFetch(
             kairos.catalogue().types().stream().map(JobType::name).toList(),
-            dbScheduler.isAlwaysPersistTimestampInUtc());
+            dbScheduler.isAlwaysPersistTimestampInUtc(),
+            jobTasks.claims());
     return new DbSchedulerCustomizer() {
       @Override
       public Optional<JdbcCustomization> jdbcCustomization() {

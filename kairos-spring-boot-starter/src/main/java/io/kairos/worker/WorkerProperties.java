@@ -41,6 +41,9 @@ import org.springframework.validation.annotation.Validated;
  *     (group commit)
  * @param completionLinger how long a result waits for others to share its transaction; adds at most
  *     this much to each completion, and lets a busy worker commit once for many results
+ * @param awaitCompletionCommit whether an executor thread waits until its result committed before
+ *     it takes its next execution; off (the default), it hands the result to the group commit and
+ *     goes on, while the worker keeps the claim alive until the result is written
  * @param builtInTypes which built-in job types this worker serves besides the application's own:
  *     {@code all} (the default), {@code none}, or a list of names
  */
@@ -57,6 +60,7 @@ public record WorkerProperties(
     Map<String, Duration> typeTimeouts,
     @Min(1) @Max(10_000) @DefaultValue("100") int completionBatchSize,
     @NotNull @DefaultValue("2ms") Duration completionLinger,
+    @DefaultValue("false") boolean awaitCompletionCommit,
     @NotNull @DefaultValue("1s") Duration clusterCheck,
     @DefaultValue("all") List<String> builtInTypes) {
 

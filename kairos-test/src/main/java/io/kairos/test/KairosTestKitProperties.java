@@ -31,6 +31,8 @@ public record KairosTestKitProperties(
    *   <li>{@code kairos.worker.completion-linger=0ms}: a result is written at once rather than
    *       waiting for others to share its transaction; {@code runDue()} returns after it committed
    *       either way.
+   *   <li>{@code kairos.worker.await-completion-commit=true}: the test's thread waits for each
+   *       result's commit, so {@code runDue()} returns with every result written.
    * </ul>
    */
   static final Map<String, Object> TEST_MODE =
@@ -38,5 +40,6 @@ public record KairosTestKitProperties(
           "kairos.test-kit.enabled", "true",
           "kairos.worker.wake-ups", "false",
           "kairos.housekeeping.enabled", "false",
-          "kairos.worker.completion-linger", "0ms");
+          "kairos.worker.completion-linger", "0ms",
+          "kairos.worker.await-completion-commit", "true");
 }

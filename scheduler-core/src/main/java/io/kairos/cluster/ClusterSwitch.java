@@ -18,6 +18,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class ClusterSwitch {
 
   private final JdbcTemplate jdbc;
+  private volatile boolean seenPaused;
 
   public ClusterSwitch(DataSource dataSource) {
     this.jdbc = new JdbcTemplate(dataSource);
@@ -49,15 +50,29 @@ public final class ClusterSwitch {
   }
 
   public State state() {
-    return jdbc.queryForObject(
-        "select paused, changed_at, changed_by, paused_at, resumed_at from kairos_control"
-            + " where id = 1",
-        ClusterSwitch::map);
+    State state =
+        jdbc.queryForObject(
+            "select paused, changed_at, changed_by, paused_at, resumed_at from kairos_control"
+                + " where id = 1",
+            ClusterSwitch::map);
+    seenPaused = state.paused();
+    return state;
   }
 
   public boolean paused() {
-    return Boolean.TRUE.equals(
-        jdbc.queryForObject("select paused from kairos_control where id = 1", Boolean.class));
+    boolean paused =
+        Boolean.TRUE.equals(
+            jdbc.queryForObject("select paused from kairos_control where id = 1", Boolean.class));
+    seenPaused = paused;
+    return paused;
+  }
+
+  /**
+   * Whether the switch was paused when this object last read it (no query): a worker's watcher
+   * reads it every few seconds.
+   */
+  public boolean seenPaused() {
+    return seenPaused;
   }
 
   /** Pauses the cluster; pausing a paused cluster changes nothing (it keeps its since and by). */

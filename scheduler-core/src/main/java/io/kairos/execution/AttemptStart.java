@@ -17,7 +17,8 @@ import java.time.Instant;
  * worker's? An execution that waited in a local queue may have been declared dead and revived
  * elsewhere meanwhile; it must then not run here. The check is a read (no commit, nothing written):
  * the claim itself shows the execution running, and the attempt's history row is written at
- * completion, conditioned on the same claim.
+ * completion, conditioned on the same claim. A claim the worker's lock-and-fetch made moments ago
+ * is not read again (see {@link #freshClaim}).
  */
 final class AttemptStart {
 
@@ -44,13 +45,16 @@ final class AttemptStart {
   private final Clock clock;
   private final MisfirePolicy misfire;
   private final ClusterSwitch cluster;
+  private final Duration claimTrustedFor;
 
   AttemptStart(
       RunHistory runs,
       JobRegistry jobs,
       Clock clock,
       MisfirePolicy misfire,
-      ClusterSwitch cluster) {
+      ClusterSwitch cluster,
+      Duration claimTrustedFor) {
+    this.claimTrustedFor = claimTrustedFor;
     this.runs = runs;
     this.jobs = jobs;
     this.clock = clock;
@@ -58,7 +62,15 @@ final class AttemptStart {
     this.cluster = cluster;
   }
 
-  Outcome begin(String type, TaskInstance<JobData> instance, Execution execution) {
+  /**
+   * @param claimedByLockAndFetch the worker's own lock-and-fetch claimed it ({@link
+   *     ServedTypesLockAndFetch}), in a statement that claims nothing while the cluster is paused
+   */
+  Outcome begin(
+      String type,
+      TaskInstance<JobData> instance,
+      Execution execution,
+      boolean claimedByLockAndFetch) {
     JobData data = instance.getData();
     JobContext context =
         new JobContext(
@@ -99,6 +111,9 @@ final class AttemptStart {
                 + (data.misfireGrace() == null ? " (the cluster's default)" : ""));
       }
     }
+    if (claimedByLockAndFetch && freshClaim(execution, now)) {
+      return new Began(new StartedAttempt(context, data, execution, now));
+    }
     JobRegistry.Startable startable =
         jobs.startable(type, context.jobId(), execution.version, execution.pickedBy);
     if (startable == JobRegistry.Startable.NOT_CLAIMED) {
@@ -108,5 +123,18 @@ final class AttemptStart {
       return new Held(context);
     }
     return new Began(new StartedAttempt(context, data, execution, clock.now()));
+  }
+
+  /**
+   * Whether a claim of the worker's lock-and-fetch is too young for anyone to have revived it: then
+   * the start needs no read. Its statement claims nothing in a paused cluster, and the dead-after
+   * window has not begun to run out (the claim set its heartbeat). Under a pause this worker has
+   * already seen, or for an older claim (it waited in the worker's queue), the claim is read again.
+   */
+  private boolean freshClaim(Execution execution, Instant now) {
+    return !claimTrustedFor.isZero()
+        && execution.lastHeartbeat != null
+        && Duration.between(execution.lastHeartbeat, now).compareTo(claimTrustedFor) <= 0
+        && !cluster.seenPaused();
   }
 }

@@ -32,11 +32,14 @@ import org.springframework.transaction.support.TransactionOperations;
  * The one place where the end of an attempt is written: a result, a misfire, or a worker's death.
  *
  * <p>Results are written in groups ({@link GroupCommit}): the executor thread hands its result over
- * and waits until the batch it joined has committed. One transaction per batch writes, with
- * multi-row statements, the version-checked remove or reschedule of every execution, then the
- * history rows and job states of those whose version still matched — so a result is recorded only
- * under its claim, and an execution taken over meanwhile (revived by another worker) drops out of
- * the batch without failing the others.
+ * and, in a worker, takes its next execution at once; the claim is kept alive meanwhile by {@link
+ * HeldClaims}, since db-scheduler stops heartbeating it when the thread returns (with {@code
+ * awaitCommit}, the thread waits until the batch it joined has committed). After the commit the
+ * listeners hear of it. One transaction per batch writes, with multi-row statements, the
+ * version-checked remove or reschedule of every execution, then the history rows and job states of
+ * those whose version still matched — so a result is recorded only under its claim, and an
+ * execution taken over meanwhile (revived by another worker) drops out of the batch without failing
+ * the others.
  *
  * <p>Misfires and revivals are rare and written one at a time, through db-scheduler's
  * version-checked operations; {@code transactions} must then manage the DataSource that
@@ -72,6 +75,8 @@ public final class CompletionRecorder implements AutoCloseable {
   private final RescheduleListener rescheduled;
   private final Notifier notifier;
   private final GroupCommit<Completion> group;
+  private final boolean awaitCommit;
+  private final HeldClaims claims;
 
   CompletionRecorder(
       TransactionOperations transactions,
@@ -80,23 +85,28 @@ public final class CompletionRecorder implements AutoCloseable {
       AttemptObserver observer,
       RescheduleListener rescheduled,
       Notifier notifier,
-      int batchSize,
-      Duration linger) {
+      JobTasks.Completions completions,
+      HeldClaims claims) {
     this.transactions = transactions;
     this.runs = runs;
     this.jobs = jobs;
     this.observer = observer;
     this.rescheduled = rescheduled;
     this.notifier = notifier;
-    this.group = new GroupCommit<>("kairos-completions", this::writeAll, batchSize, linger);
+    this.awaitCommit = completions.awaitCommit();
+    this.claims = claims;
+    this.group =
+        new GroupCommit<>(
+            "kairos-completions", this::writeAll, completions.batchSize(), completions.linger());
   }
 
   /**
-   * Records an attempt's result and sends its execution where {@code next} says, in the next batch,
-   * and returns once that batch committed. False when the result was dropped because the lease
-   * guard had given the attempt up. Throws when the claim was lost meanwhile (nothing of the
-   * attempt is then recorded by this worker) or when the batch could not be written (the execution
-   * stays picked, and is revived once its heartbeats stop).
+   * Records an attempt's result and sends its execution where {@code next} says, in the next batch.
+   * With {@code awaitCommit}, returns once that batch committed, and throws when the claim was lost
+   * meanwhile (nothing of the attempt is then recorded by this worker) or when the batch could not
+   * be written (the execution stays picked, and is revived once its heartbeats stop); otherwise
+   * returns at once, and the same outcomes are logged when the batch is written. False when the
+   * result was dropped because the lease guard had given the attempt up.
    */
   boolean record(
       StartedAttempt attempt,
@@ -114,27 +124,61 @@ public final class CompletionRecorder implements AutoCloseable {
           result.revokedBecause());
       return false;
     }
-    if (!group.submit(new Completion(attempt, result, next, complete))) {
-      // Another worker already declared this attempt dead and revived the execution; it recorded
-      // the attempt WORKER_DIED (or the writer did, if it had not).
-      throw new IllegalStateException(
-          "claim of job "
-              + context.jobId()
-              + " attempt "
-              + context.attempt()
-              + " lost before completion; result dropped");
+    Completion completion = new Completion(attempt, result, next, complete);
+    if (awaitCommit) {
+      if (!group.submit(completion)) {
+        throw claimLost(context);
+      }
+      afterCommit(completion);
+      return true;
     }
+    claims.hold(attempt.execution());
+    group
+        .handOver(completion)
+        .whenComplete(
+            (written, failure) -> {
+              claims.release(attempt.execution());
+              if (failure != null) {
+                LOG.error(
+                    "The result of job {} attempt {} could not be written; its execution stays"
+                        + " claimed until the dead-after window passes, then runs again",
+                    context.jobId(),
+                    context.attempt(),
+                    failure);
+              } else if (!written) {
+                LOG.warn(claimLost(context).getMessage());
+              } else {
+                afterCommit(completion);
+              }
+            });
+    return true;
+  }
+
+  private static IllegalStateException claimLost(JobContext context) {
+    // Another worker already declared this attempt dead and revived the execution; it recorded
+    // the attempt WORKER_DIED (or the writer did, if it had not).
+    return new IllegalStateException(
+        "claim of job "
+            + context.jobId()
+            + " attempt "
+            + context.attempt()
+            + " lost before completion; result dropped");
+  }
+
+  private void afterCommit(Completion completion) {
+    StartedAttempt attempt = completion.attempt();
+    JobContext context = attempt.context();
+    Disposition next = completion.next();
     if (next.reschedules()) {
       rescheduled.rescheduled(attempt.execution().taskInstance, next.at());
     }
     observer.observe(
         new AttemptObserver.AttemptReport(
             context.jobType(),
-            result.outcome(),
+            completion.result().outcome(),
             Duration.between(context.scheduledFor(), attempt.startedAt()),
-            complete.getDuration(),
+            completion.complete().getDuration(),
             next.next()));
-    return true;
   }
 
   /** Batches written so far (tests). */

@@ -12,14 +12,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group commit: many threads hand over an item each and wait while one flusher thread writes them
- * together, one transaction per batch instead of one per item. A batch is flushed when it holds
- * {@code maxBatch} items or when its first item has waited {@code linger}; items that arrive while
- * a batch is being written form the next one, so under load batches grow by themselves.
+ * Group commit: many threads hand over an item each (and wait, or go on) while one flusher thread
+ * writes them together, one transaction per batch instead of one per item. A batch is flushed when
+ * it holds {@code maxBatch} items or when its first item has waited {@code linger}; items that
+ * arrive while a batch is being written form the next one, so under load batches grow by
+ * themselves.
  *
  * <p>If a batch fails as a whole, each of its items is written again on its own, so one item the
  * database refuses does not fail the others; an item whose own write fails makes its caller's
- * {@link #submit} throw. After {@link #close} items are written on the caller's thread.
+ * {@link #submit} throw (or its {@link #handOver} future fail). After {@link #close} items are
+ * written on the caller's thread.
  */
 final class GroupCommit<T> implements AutoCloseable {
 
@@ -65,19 +67,8 @@ final class GroupCommit<T> implements AutoCloseable {
    *     written
    */
   boolean submit(T item) {
-    Slot<T> slot = new Slot<>(item, System.nanoTime(), new CompletableFuture<>());
-    boolean queued;
-    synchronized (lifecycle) {
-      queued = !closed;
-      if (queued) {
-        queue.add(slot);
-      }
-    }
-    if (!queued) {
-      return writer.write(List.of(item))[0];
-    }
     try {
-      return slot.written().join();
+      return handOver(item).join();
     } catch (CompletionException e) {
       if (e.getCause() instanceof RuntimeException runtime) {
         throw runtime;
@@ -87,6 +78,31 @@ final class GroupCommit<T> implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * Hands {@code item} over and returns at once: the future completes when its batch is written,
+   * with whether the writer wrote it, or exceptionally with the write's failure (when neither its
+   * batch nor it alone could be written). After {@link #close} the item is written before this
+   * returns.
+   */
+  CompletableFuture<Boolean> handOver(T item) {
+    Slot<T> slot = new Slot<>(item, System.nanoTime(), new CompletableFuture<>());
+    boolean queued;
+    synchronized (lifecycle) {
+      queued = !closed;
+      if (queued) {
+        queue.add(slot);
+      }
+    }
+    if (!queued) {
+      try {
+        slot.written().complete(writer.write(List.of(item))[0]);
+      } catch (RuntimeException | Error e) {
+        slot.written().completeExceptionally(e);
+      }
+    }
+    return slot.written();
   }
 
   /** How many batches were written (tests: were these items written together?). */

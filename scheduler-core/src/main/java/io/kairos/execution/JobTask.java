@@ -46,6 +46,7 @@ public final class JobTask<P> extends AbstractTask<JobData> {
   private final PersistedRetryTier retryTier;
   private final JobRegistry jobs;
   private final Clock clock;
+  private final HeldClaims claims;
 
   JobTask(
       JobType<P> type,
@@ -56,8 +57,10 @@ public final class JobTask<P> extends AbstractTask<JobData> {
       PersistedRetryTier retryTier,
       Revival revival,
       JobRegistry jobs,
-      Clock clock) {
+      Clock clock,
+      HeldClaims claims) {
     super(type.name(), JobData.class, retryTier, revival);
+    this.claims = claims;
     this.jobs = jobs;
     this.clock = clock;
     this.type = type;
@@ -86,8 +89,10 @@ public final class JobTask<P> extends AbstractTask<JobData> {
   @Override
   public CompletionHandler<JobData> execute(
       TaskInstance<JobData> instance, ExecutionContext executionContext) {
+    // db-scheduler heartbeats the claim while this thread has it.
+    boolean claimedByLockAndFetch = claims.release(executionContext.getExecution());
     AttemptStart.Outcome started =
-        start.begin(type.name(), instance, executionContext.getExecution());
+        start.begin(type.name(), instance, executionContext.getExecution(), claimedByLockAndFetch);
     if (started instanceof AttemptStart.Missed missed) {
       return (complete, operations) ->
           recorder.recordMissed(missed.context(), missed.reason(), operations);

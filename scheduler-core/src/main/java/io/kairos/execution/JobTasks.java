@@ -32,15 +32,16 @@ public final class JobTasks implements AutoCloseable {
   private final Revival revival;
   private final JobRegistry jobs;
   private final RunningAttempts attempts;
+  private final HeldClaims claims;
   private final ScheduledExecutorService timer;
   private final Clock clock;
 
   /**
-   * How attempts are bounded, retried, observed and notified of, and how their results are written;
-   * each has a default.
+   * How attempts are bounded, retried, observed and notified of, and how their results and claims
+   * are handled; each has a default.
    *
-   * @param completionBatchSize at most this many results are written in one transaction
-   * @param completionLinger how long a result waits for others to share its transaction
+   * @param completions how results are written (group commit)
+   * @param claims how long a fresh claim is trusted, and how often held claims are renewed
    * @param rescheduled told after commit of each execution a completion rescheduled
    * @param notifier told of failed, dead, missed and recovered jobs, in the transaction recording
    *     each
@@ -49,21 +50,26 @@ public final class JobTasks implements AutoCloseable {
       PersistedBackoff backoff,
       TimeoutPolicy timeouts,
       AttemptObserver observer,
-      int completionBatchSize,
-      Duration completionLinger,
+      Completions completions,
+      Claims claims,
       RescheduleListener rescheduled,
       Notifier notifier) {
 
     public static final int DEFAULT_COMPLETION_BATCH_SIZE = 100;
     public static final Duration DEFAULT_COMPLETION_LINGER = Duration.ofMillis(2);
 
+    /**
+     * Results wait for their commit and every start reads its claim: deterministic, as tests and an
+     * application running executions by hand expect. A worker sets both (see {@link
+     * #withCompletionsAwaited} and {@link #withClaims}).
+     */
     public static final Settings DEFAULTS =
         new Settings(
             PersistedBackoff.DEFAULT,
             TimeoutPolicy.DEFAULT,
             AttemptObserver.NONE,
-            DEFAULT_COMPLETION_BATCH_SIZE,
-            DEFAULT_COMPLETION_LINGER,
+            new Completions(DEFAULT_COMPLETION_BATCH_SIZE, DEFAULT_COMPLETION_LINGER, true),
+            Claims.ALWAYS_READ,
             RescheduleListener.NONE,
             Notifier.NONE);
 
@@ -71,49 +77,103 @@ public final class JobTasks implements AutoCloseable {
       Objects.requireNonNull(backoff, "backoff");
       Objects.requireNonNull(timeouts, "timeouts");
       Objects.requireNonNull(observer, "observer");
-      Objects.requireNonNull(completionLinger, "completionLinger");
+      Objects.requireNonNull(completions, "completions");
+      Objects.requireNonNull(claims, "claims");
       Objects.requireNonNull(rescheduled, "rescheduled");
       Objects.requireNonNull(notifier, "notifier");
-      if (completionBatchSize < 1) {
-        throw new IllegalArgumentException(
-            "completion batch size must be positive: " + completionBatchSize);
-      }
-      if (completionLinger.isNegative()) {
-        throw new IllegalArgumentException(
-            "completion linger must not be negative: " + completionLinger);
-      }
     }
 
     public Settings withBackoff(PersistedBackoff value) {
-      return new Settings(
-          value, timeouts, observer, completionBatchSize, completionLinger, rescheduled, notifier);
+      return new Settings(value, timeouts, observer, completions, claims, rescheduled, notifier);
     }
 
     public Settings withTimeouts(TimeoutPolicy value) {
-      return new Settings(
-          backoff, value, observer, completionBatchSize, completionLinger, rescheduled, notifier);
+      return new Settings(backoff, value, observer, completions, claims, rescheduled, notifier);
     }
 
     public Settings withObserver(AttemptObserver value) {
-      return new Settings(
-          backoff, timeouts, value, completionBatchSize, completionLinger, rescheduled, notifier);
+      return new Settings(backoff, timeouts, value, completions, claims, rescheduled, notifier);
     }
 
     /**
      * Group commit of results: at most {@code batchSize} per transaction, waiting {@code linger}.
      */
     public Settings withCompletionBatching(int batchSize, Duration linger) {
-      return new Settings(backoff, timeouts, observer, batchSize, linger, rescheduled, notifier);
+      return withCompletions(new Completions(batchSize, linger, completions.awaitCommit()));
+    }
+
+    /**
+     * Whether an executor thread waits until its result's batch committed ({@code true}) or hands
+     * the result over and takes its next execution at once ({@code false}; see {@link
+     * CompletionRecorder}).
+     */
+    public Settings withCompletionsAwaited(boolean awaitCommit) {
+      return withCompletions(
+          new Completions(completions.batchSize(), completions.linger(), awaitCommit));
+    }
+
+    private Settings withCompletions(Completions value) {
+      return new Settings(backoff, timeouts, observer, value, claims, rescheduled, notifier);
+    }
+
+    public Settings withClaims(Claims value) {
+      return new Settings(backoff, timeouts, observer, completions, value, rescheduled, notifier);
     }
 
     public Settings withNotifier(Notifier value) {
-      return new Settings(
-          backoff, timeouts, observer, completionBatchSize, completionLinger, rescheduled, value);
+      return new Settings(backoff, timeouts, observer, completions, claims, rescheduled, value);
     }
 
     public Settings withRescheduled(RescheduleListener value) {
-      return new Settings(
-          backoff, timeouts, observer, completionBatchSize, completionLinger, value, notifier);
+      return new Settings(backoff, timeouts, observer, completions, claims, value, notifier);
+    }
+  }
+
+  /**
+   * Group commit of results.
+   *
+   * @param batchSize at most this many results are written in one transaction
+   * @param linger how long a result waits for others to share its transaction
+   * @param awaitCommit whether the executor thread waits for its result's commit
+   */
+  public record Completions(int batchSize, Duration linger, boolean awaitCommit) {
+
+    public Completions {
+      Objects.requireNonNull(linger, "linger");
+      if (batchSize < 1) {
+        throw new IllegalArgumentException("completion batch size must be positive: " + batchSize);
+      }
+      if (linger.isNegative()) {
+        throw new IllegalArgumentException("completion linger must not be negative: " + linger);
+      }
+    }
+  }
+
+  /**
+   * How an attempt's start trusts its claim, and how claims db-scheduler does not heartbeat are
+   * kept alive ({@link HeldClaims}).
+   *
+   * @param trustedFor an execution starting within this time of its claim starts without reading
+   *     the claim again (nobody can have revived it yet); zero: every start reads it. Must stay
+   *     below the lease margin, so the lease guard's view of the claim is never younger than the
+   *     database's
+   * @param renewEvery how often claims waiting for a thread or for their result's commit are
+   *     renewed: the heartbeat interval
+   */
+  public record Claims(Duration trustedFor, Duration renewEvery) {
+
+    /** Every start reads its claim; held claims renewed every second. */
+    public static final Claims ALWAYS_READ = new Claims(Duration.ZERO, Duration.ofSeconds(1));
+
+    public Claims {
+      Objects.requireNonNull(trustedFor, "trustedFor");
+      Objects.requireNonNull(renewEvery, "renewEvery");
+      if (trustedFor.isNegative()) {
+        throw new IllegalArgumentException("claim trust must not be negative: " + trustedFor);
+      }
+      if (renewEvery.isNegative() || renewEvery.isZero()) {
+        throw new IllegalArgumentException("claim renewal must be positive: " + renewEvery);
+      }
     }
   }
 
@@ -143,7 +203,9 @@ public final class JobTasks implements AutoCloseable {
               return t;
             });
     this.clock = clock;
-    this.start = new AttemptStart(runs, jobs, clock, misfire, cluster);
+    this.claims = new HeldClaims(jobs, clock, settings.claims().renewEvery());
+    this.start =
+        new AttemptStart(runs, jobs, clock, misfire, cluster, settings.claims().trustedFor());
     this.runner =
         new AttemptRunner(
             catalogue,
@@ -160,20 +222,29 @@ public final class JobTasks implements AutoCloseable {
             settings.observer(),
             settings.rescheduled(),
             settings.notifier(),
-            settings.completionBatchSize(),
-            settings.completionLinger());
+            settings.completions(),
+            claims);
     this.retryTier = new PersistedRetryTier(recorder, settings.backoff(), clock);
     this.revival = new Revival(recorder, clock);
   }
 
   /** The task that runs jobs of {@code type} with {@code handler}. */
   public <P> JobTask<P> task(JobType<P> type, JobHandler<P> handler) {
-    return new JobTask<>(type, handler, start, runner, recorder, retryTier, revival, jobs, clock);
+    return new JobTask<>(
+        type, handler, start, runner, recorder, retryTier, revival, jobs, clock, claims);
   }
 
   /** The attempts running now, for the lease guard. */
   public RunningAttempts attempts() {
     return attempts;
+  }
+
+  /**
+   * The claims this worker holds that db-scheduler does not heartbeat; the worker's lock-and-fetch
+   * tells it of each claim ({@link ServedTypesLockAndFetch}).
+   */
+  public HeldClaims claims() {
+    return claims;
   }
 
   /** Batches of results written so far (tests). */
@@ -185,6 +256,7 @@ public final class JobTasks implements AutoCloseable {
   @Override
   public void close() {
     recorder.close();
+    claims.close();
     timer.shutdownNow();
   }
 }

@@ -18,13 +18,21 @@ import java.util.List;
  * execution stays picked by a worker that will never run it, until the dead-execution check of a
  * worker that serves the type revives it, seconds later and flagged as recovered. Only afterwards
  * is the name excluded from this worker's polls.
+ *
+ * <p>It also claims nothing while the cluster is paused ({@code kairos_control}, owned by {@code
+ * ClusterSwitch}), read in the same statement: so a claim made after a pause committed never
+ * starts, however late the worker's watcher sees the pause. And it tells {@link HeldClaims} of
+ * every claim, which keeps it alive while it waits in the worker's queue for a thread.
  */
 public final class ServedTypesLockAndFetch extends PostgreSqlJdbcCustomization {
 
   private final String[] servedTypes;
+  private final HeldClaims claims;
 
-  public ServedTypesLockAndFetch(Collection<String> servedTypes, boolean persistTimestampInUtc) {
+  public ServedTypesLockAndFetch(
+      Collection<String> servedTypes, boolean persistTimestampInUtc, HeldClaims claims) {
     super(false, persistTimestampInUtc);
+    this.claims = claims;
     if (servedTypes.isEmpty()) {
       throw new IllegalArgumentException("a worker must serve at least one job type");
     }
@@ -42,24 +50,28 @@ public final class ServedTypesLockAndFetch extends PostgreSqlJdbcCustomization {
             + " WHERE (st1.task_name, st1.task_instance) IN"
             + " (SELECT st2.task_name, st2.task_instance FROM "
             + ctx.tableName
-            + " st2 WHERE picked = ? AND execution_time <= ? AND task_name = ANY(?) "
+            + " st2 WHERE picked = ? AND execution_time <= ? AND task_name = ANY(?)"
+            + " AND NOT EXISTS (SELECT 1 FROM kairos_control WHERE paused) "
             + order
             + " FOR UPDATE SKIP LOCKED "
             + getQueryLimitPart(limit)
             + ") RETURNING st1.*) SELECT * FROM locked_executions "
             + order;
     String pickedBy = ctx.schedulerName.getName();
-    return ctx.jdbcRunner.query(
-        query,
-        ps -> {
-          int index = 1;
-          ps.setBoolean(index++, true);
-          ps.setString(index++, pickedBy.length() > 50 ? pickedBy.substring(0, 50) : pickedBy);
-          setInstant(ps, index++, now);
-          ps.setBoolean(index++, false);
-          setInstant(ps, index++, now);
-          ps.setArray(index, ps.getConnection().createArrayOf("text", servedTypes));
-        },
-        ctx.resultSetMapper.get());
+    List<Execution> claimed =
+        ctx.jdbcRunner.query(
+            query,
+            ps -> {
+              int index = 1;
+              ps.setBoolean(index++, true);
+              ps.setString(index++, pickedBy.length() > 50 ? pickedBy.substring(0, 50) : pickedBy);
+              setInstant(ps, index++, now);
+              ps.setBoolean(index++, false);
+              setInstant(ps, index++, now);
+              ps.setArray(index, ps.getConnection().createArrayOf("text", servedTypes));
+            },
+            ctx.resultSetMapper.get());
+    claims.claimed(claimed);
+    return claimed;
   }
 }

@@ -1019,6 +1019,38 @@ public final class JobRegistry {
         });
   }
 
+  /**
+   * Renews the heartbeat of claims this worker holds while db-scheduler does not heartbeat them
+   * (claimed and queued for a thread, or with a result waiting for its group commit), each
+   * conditioned on the version it was claimed at: one statement for all. Returns the claims that
+   * still matched; the others ended or were taken over.
+   */
+  public Set<ExecutionKey> renewClaims(Map<ExecutionKey, Long> claims, Instant now) {
+    if (claims.isEmpty()) {
+      return Set.of();
+    }
+    List<Map.Entry<ExecutionKey, Long>> sorted = new ArrayList<>(claims.entrySet());
+    // The order in which group commits lock rows too, so the two cannot deadlock.
+    sorted.sort(
+        java.util.Comparator.comparing((Map.Entry<ExecutionKey, Long> e) -> e.getKey().taskName())
+            .thenComparing(e -> e.getKey().taskInstance()));
+    Set<ExecutionKey> renewed = new HashSet<>();
+    jdbc.query(
+        "update scheduled_tasks t set last_heartbeat = ? from unnest(?::text[], ?::text[],"
+            + " ?::bigint[]) as x(task_name, task_instance, version) where t.task_name ="
+            + " x.task_name and t.task_instance = x.task_instance and t.version = x.version and"
+            + " t.picked returning t.task_name, t.task_instance",
+        ps -> {
+          Connection c = ps.getConnection();
+          ps.setTimestamp(1, Timestamp.from(now));
+          ps.setArray(2, c.createArrayOf("text", column(sorted, e -> e.getKey().taskName())));
+          ps.setArray(3, c.createArrayOf("text", column(sorted, e -> e.getKey().taskInstance())));
+          ps.setArray(4, c.createArrayOf("int8", column(sorted, Map.Entry::getValue)));
+        },
+        (RowCallbackHandler) rs -> renewed.add(new ExecutionKey(rs.getString(1), rs.getString(2))));
+    return renewed;
+  }
+
   /** Whether an attempt may start now: see {@link #startable}. */
   public enum Startable {
     /** The claim is this worker's and the cluster is not paused. */

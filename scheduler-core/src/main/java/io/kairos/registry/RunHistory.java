@@ -9,6 +9,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -236,6 +237,18 @@ public final class RunHistory {
             Integer.class,
             likePrefix(idPrefix));
     return n == null ? 0 : n;
+  }
+
+  /** How many first attempts of jobs whose id starts with {@code idPrefix} each node ran. */
+  public Map<String, Integer> firstAttemptsByNode(String idPrefix) {
+    Map<String, Integer> byNode = new java.util.TreeMap<>();
+    jdbc.query(
+        "select node, count(*) from kairos_job_run where job_id like ? and attempt = 1"
+            + " group by node",
+        (org.springframework.jdbc.core.RowCallbackHandler)
+            rs -> byNode.put(rs.getString(1), rs.getInt(2)),
+        likePrefix(idPrefix));
+    return byNode;
   }
 
   /**

@@ -4,18 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SystemClock;
 import com.github.kagkarlsson.scheduler.jdbc.JdbcCustomization;
 import com.github.kagkarlsson.scheduler.jdbc.PostgreSqlJdbcCustomization;
+import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
+import com.github.kagkarlsson.scheduler.task.ExecutionOperations;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.zaxxer.hikari.HikariDataSource;
+import io.kairos.cluster.ClusterSwitch;
 import io.kairos.migration.KairosMigrations;
+import io.kairos.registry.JobRegistry;
+import io.kairos.serialization.KairosJson;
 import io.kairos.testing.TestDatabases;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +35,7 @@ class ServedTypesLockAndFetchTests {
   private JdbcTemplate jdbc;
   private final Map<String, String> ranOn = new ConcurrentHashMap<>();
   private final List<Scheduler> schedulers = new java.util.ArrayList<>();
+  private final List<HeldClaims> held = new java.util.ArrayList<>();
 
   @BeforeEach
   void database() {
@@ -39,6 +47,7 @@ class ServedTypesLockAndFetchTests {
   @AfterEach
   void stop() {
     schedulers.forEach(Scheduler::stop);
+    held.forEach(HeldClaims::close);
     dataSource.close();
   }
 
@@ -96,8 +105,94 @@ class ServedTypesLockAndFetchTests {
     assertThat(ranOn).doesNotContainKey("b1");
   }
 
-  private static JdbcCustomization claimOnly(List<String> types) {
-    return new ServedTypesLockAndFetch(types, false);
+  @Test
+  void aPausedClusterIsNotClaimedFromThoughTheWorkerHasNotSeenThePause() {
+    ClusterSwitch cluster = new ClusterSwitch(dataSource);
+    cluster.pause("operator");
+    Scheduler worker = start("alpha-worker", List.of("alpha"), claimOnly(List.of("alpha")));
+    schedule(worker, "alpha", "a-paused");
+
+    // The scheduler was never told of the pause: only the claim's statement holds it back.
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                !jdbc.queryForObject(
+                    "select picked from scheduled_tasks where task_instance = 'a-paused'",
+                    Boolean.class));
+    assertThat(ranOn).doesNotContainKey("a-paused");
+
+    cluster.resume("operator");
+    await().atMost(Duration.ofSeconds(30)).until(() -> ranOn.containsKey("a-paused"));
+  }
+
+  /**
+   * db-scheduler heartbeats an execution only while a thread runs it: one claimed with others and
+   * waiting in the worker's queue longer than the dead-after window would be revived as dead,
+   * though its worker is alive. Held claims keep it alive until a thread takes it.
+   */
+  @Test
+  void anExecutionWaitingInTheWorkersQueueIsNotTakenForDead() {
+    AtomicInteger deadExecutions = new AtomicInteger();
+    Map<String, Integer> runs = new ConcurrentHashMap<>();
+    OneTimeTask<Void> slow =
+        Tasks.oneTime("slow")
+            .onDeadExecution(
+                (ExecutionComplete complete, ExecutionOperations<Void> operations) -> {
+                  deadExecutions.incrementAndGet();
+                  operations.reschedule(complete, Instant.now());
+                })
+            .execute(
+                (instance, context) -> {
+                  runs.merge(instance.getId(), 1, Integer::sum);
+                  sleep(Duration.ofMillis(1500));
+                });
+    for (int i = 0; i < 3; i++) {
+      jdbc.update(
+          "insert into scheduled_tasks (task_name, task_instance, execution_time, picked, version,"
+              + " priority) values ('slow', ?, now() - interval '1 second', false, 1, 0)",
+          "s" + i);
+    }
+    // One thread, claims for three: two executions wait 1.5 s and 3 s for it, longer than the
+    // dead-after window of 4 × 150 ms.
+    Scheduler worker =
+        Scheduler.create(dataSource, List.of(slow))
+            .schedulerName(new com.github.kagkarlsson.scheduler.SchedulerName.Fixed("queued"))
+            .jdbcCustomization(claimOnly(List.of("slow")))
+            .pollUsingLockAndFetch(1.0, 3.0)
+            .pollingInterval(Duration.ofMillis(100))
+            .heartbeatInterval(Duration.ofMillis(150))
+            .missedHeartbeatsLimit(4)
+            .threads(1)
+            .build();
+    worker.start();
+    schedulers.add(worker);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> runs.size() == 3);
+    sleep(Duration.ofMillis(1500));
+    assertThat(runs)
+        .containsOnlyKeys("s0", "s1", "s2")
+        .allSatisfy((id, n) -> assertThat(n).isOne());
+    assertThat(deadExecutions).hasValue(0);
+  }
+
+  private JdbcCustomization claimOnly(List<String> types) {
+    HeldClaims claims =
+        new HeldClaims(
+            new JobRegistry(dataSource, KairosJson.newObjectMapper(), new SystemClock()),
+            new SystemClock(),
+            Duration.ofMillis(150));
+    held.add(claims);
+    return new ServedTypesLockAndFetch(types, false, claims);
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private Scheduler start(String name, List<String> types, JdbcCustomization customization) {

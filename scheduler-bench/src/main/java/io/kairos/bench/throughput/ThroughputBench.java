@@ -15,6 +15,7 @@ import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.core.Kairos;
 import io.kairos.execution.JobTask;
 import io.kairos.execution.JobTasks;
+import io.kairos.execution.ServedTypesLockAndFetch;
 import io.kairos.job.JobData;
 import io.kairos.job.JobSource;
 import io.kairos.job.NewJob;
@@ -89,6 +90,17 @@ public final class ThroughputBench {
   /** db-scheduler.threads of a worker with Kairos's defaults. */
   private static final int WORKER_THREADS = 10;
 
+  /** The lock-and-fetch limits of a worker with Kairos's defaults (fractions of its threads). */
+  private static final double WORKER_FETCH_LOWER = 1.0;
+
+  private static final double WORKER_FETCH_UPPER = 2.0;
+
+  /** db-scheduler.heartbeat-interval of a worker with Kairos's defaults. */
+  private static final Duration WORKER_HEARTBEAT = Duration.ofSeconds(1);
+
+  /** How long a worker with Kairos's defaults trusts a fresh claim: half its 2 s lease margin. */
+  private static final Duration WORKER_CLAIM_TRUST = Duration.ofSeconds(1);
+
   private ThroughputBench() {}
 
   /**
@@ -107,6 +119,8 @@ public final class ThroughputBench {
   private enum Kind {
     SQL,
     PLAIN,
+    /** Plain db-scheduler claiming as a Kairos worker does (its lock-and-fetch limits). */
+    PLAIN_WIDE,
     KAIROS,
     WORKER,
     JOBRUNR,
@@ -166,6 +180,12 @@ public final class ThroughputBench {
           new Config("plain db-scheduler, " + t + " threads", "db-scheduler " + t, Kind.PLAIN, t));
       configs.add(
           new Config(
+              "plain db-scheduler, Kairos's fetch limits, " + t + " threads",
+              "db-scheduler wide " + t,
+              Kind.PLAIN_WIDE,
+              t));
+      configs.add(
+          new Config(
               "Kairos JobTask + history, group commit, " + t + " threads",
               "Kairos " + t,
               Kind.KAIROS,
@@ -221,8 +241,12 @@ public final class ThroughputBench {
         String.format(
             Locale.ROOT,
             "A backlog of %,d due no-op executions, drained by one scheduler (or one or two JDBC"
-                + " connections for the SQL limit) on a fresh database per run; db-scheduler"
-                + " lock-and-fetch (0.5, 1.0), polling 100 ms; JobRunr with its shortest poll"
+                + " connections for the SQL limit) on a fresh database per run, `analyze`d once"
+                + " written; plain db-scheduler with its lock-and-fetch defaults (0.5, 1.0), and"
+                + " again with Kairos's (1.0, 2.0); Kairos in process as a worker with Kairos's"
+                + " defaults runs it (lock-and-fetch 1.0, 2.0 of its threads, claims of its types"
+                + " only, priority order, heartbeat 1 s, results handed to the group commit);"
+                + " polling 100 ms; JobRunr with its shortest poll"
                 + " interval (5 s; a backlog is fetched as workers free up); Quartz acquiring up"
                 + " to a thread pool's worth of triggers per lock, misfire threshold 1 h (the whole"
                 + " backlog is due at once). Time from scheduler start to an empty backlog. Kairos"
@@ -302,7 +326,9 @@ public final class ThroughputBench {
       Config config = configs.get(i);
       double median = median(rates.get(i));
       String sameThreads = "";
-      if (config.kind() == Kind.KAIROS || config.kind() == Kind.WORKER) {
+      if (config.kind() == Kind.KAIROS
+          || config.kind() == Kind.WORKER
+          || config.kind() == Kind.PLAIN_WIDE) {
         for (int j = 0; j < configs.size(); j++) {
           if (configs.get(j).kind() == Kind.PLAIN
               && configs.get(j).parallelism() == config.parallelism()) {
@@ -360,8 +386,8 @@ public final class ThroughputBench {
       }
       return switch (config.kind()) {
         case SQL -> sqlLimit(pool, options.executions(), config.parallelism());
-        case PLAIN -> scheduler(pool, options.executions(), config.parallelism(), false);
-        case KAIROS -> scheduler(pool, options.executions(), config.parallelism(), true);
+        case PLAIN, PLAIN_WIDE, KAIROS ->
+            scheduler(pool, options.executions(), config.parallelism(), config.kind());
         case WORKER -> throw new IllegalStateException("worker JVMs have a database of their own");
         case JOBRUNR ->
             JobRunrDrain.drain(pool, options.executions(), config.parallelism(), RUN_LIMIT);
@@ -504,8 +530,9 @@ public final class ThroughputBench {
     return n;
   }
 
-  private static double scheduler(
-      HikariDataSource pool, int executions, int threads, boolean kairos) throws Exception {
+  private static double scheduler(HikariDataSource pool, int executions, int threads, Kind kind)
+      throws Exception {
+    boolean kairos = kind == Kind.KAIROS;
     var json = KairosJson.newObjectMapper();
     JsonSerializer serializer = new JsonSerializer(json);
     DataSource joining = new TransactionJoiningDataSource(pool);
@@ -517,21 +544,44 @@ public final class ThroughputBench {
           Kairos.builder(pool, new DataSourceTransactionManager(pool))
               .clock(new SystemClock())
               .build();
-      jobTasks = core.jobTasks(JobTasks.Settings.DEFAULTS);
+      jobTasks =
+          core.jobTasks(
+              JobTasks.Settings.DEFAULTS
+                  .withCompletionsAwaited(false)
+                  .withClaims(new JobTasks.Claims(WORKER_CLAIM_TRUST, WORKER_HEARTBEAT)));
       task = jobTasks.task(BuiltInJobTypes.NOOP, new NoopHandler());
       kairosBacklog(core, executions);
     } else {
       task = Tasks.oneTime("plain", JobData.class).execute((instance, context) -> {});
       plainBacklog(pool, task, executions);
     }
-    Scheduler scheduler =
+    // Statistics as autovacuum keeps them on a live table. Without any, on a table this fresh,
+    // PostgreSQL sorted the whole backlog for each of Kairos's type-filtered claims (a bitmap scan
+    // of the primary key for task_name = any(?)), where it walks the (priority, execution_time)
+    // index once it knows every row is of a served type.
+    jdbc.execute("analyze scheduled_tasks");
+    var builder =
         Scheduler.create(joining, task)
             .schedulerName(new SchedulerName.Fixed("bench"))
             .serializer(serializer)
             .threads(threads)
-            .pollUsingLockAndFetch(0.5, 1.0)
-            .pollingInterval(Duration.ofMillis(100))
-            .build();
+            .pollingInterval(Duration.ofMillis(100));
+    if (kairos) {
+      // As a worker with Kairos's defaults runs it (kairos-worker-defaults.properties).
+      builder
+          .pollUsingLockAndFetch(WORKER_FETCH_LOWER, WORKER_FETCH_UPPER)
+          .enablePriority()
+          .heartbeatInterval(WORKER_HEARTBEAT)
+          .missedHeartbeatsLimit(5)
+          .jdbcCustomization(
+              new ServedTypesLockAndFetch(
+                  List.of(BuiltInJobTypes.NOOP.name()), false, jobTasks.claims()));
+    } else if (kind == Kind.PLAIN_WIDE) {
+      builder.pollUsingLockAndFetch(WORKER_FETCH_LOWER, WORKER_FETCH_UPPER);
+    } else {
+      builder.pollUsingLockAndFetch(0.5, 1.0); // db-scheduler's defaults for lock-and-fetch
+    }
+    Scheduler scheduler = builder.build();
     AtomicLong remaining = new AtomicLong(executions);
     long start = System.nanoTime();
     scheduler.start();

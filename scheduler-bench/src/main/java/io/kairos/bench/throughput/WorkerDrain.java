@@ -98,11 +98,7 @@ final class WorkerDrain {
         double seconds = (System.nanoTime() - start) / 1e9;
         ThroughputBench.checkHistory(kairos.runs(), PREFIX, executions - remaining);
         ThroughputBench.progress(
-            "first attempts per worker: %s",
-            jdbc.queryForList(
-                "select node || ' ' || count(*) from kairos_job_run where attempt = 1"
-                    + " group by node order by node",
-                String.class));
+            "first attempts per worker: %s", kairos.runs().firstAttemptsByNode(PREFIX));
         return (executions - remaining) / seconds;
       } finally {
         workers.forEach(SoloWorker::close);

@@ -1,0 +1,116 @@
+package io.kairos.execution;
+
+import com.github.kagkarlsson.scheduler.Clock;
+import com.github.kagkarlsson.scheduler.task.Execution;
+import io.kairos.registry.JobRegistry;
+import io.kairos.registry.JobRegistry.ExecutionKey;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The claims this worker holds that db-scheduler does not heartbeat: db-scheduler renews the claim
+ * of an execution only while a thread runs it, not while it waits in the worker's queue for a
+ * thread, nor once its result was handed to the group commit and the thread went on. Either may
+ * last longer than the dead-after window on a busy worker or a slow database, and another worker
+ * would then revive an execution that is not dead. So those claims are kept here and renewed every
+ * {@code every} in one version-checked statement; a claim that no longer matches (its execution
+ * ended, or was taken over) is forgotten.
+ *
+ * <p>A claim is forgotten when its result was written or could not be: a batch that fails leaves
+ * its executions picked and no longer renewed, so they are revived once the window passes, as if
+ * this worker had died.
+ */
+public final class HeldClaims implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HeldClaims.class);
+
+  private final ConcurrentMap<ExecutionKey, Long> claims = new ConcurrentHashMap<>();
+  private final JobRegistry jobs;
+  private final Clock clock;
+  private final ScheduledExecutorService timer;
+
+  HeldClaims(JobRegistry jobs, Clock clock, Duration every) {
+    if (every.isNegative() || every.isZero()) {
+      throw new IllegalArgumentException("claims must be renewed at a positive interval: " + every);
+    }
+    this.jobs = jobs;
+    this.clock = clock;
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "kairos-held-claims");
+              t.setDaemon(true);
+              return t;
+            });
+    long millis = every.toMillis();
+    timer.scheduleWithFixedDelay(this::renewLogged, millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Executions this worker just claimed; they wait for a thread (told by lock-and-fetch). */
+  public void claimed(Collection<Execution> executions) {
+    executions.forEach(this::hold);
+  }
+
+  void hold(Execution execution) {
+    claims.put(key(execution), execution.version);
+  }
+
+  /**
+   * db-scheduler heartbeats it from now on, or its claim ended.
+   *
+   * @return whether this claim was held here (it was claimed by the worker's lock-and-fetch, or its
+   *     result was waiting for its commit)
+   */
+  boolean release(Execution execution) {
+    return claims.remove(key(execution), execution.version);
+  }
+
+  /** How many claims are held here now (tests). */
+  int size() {
+    return claims.size();
+  }
+
+  /** Renews every held claim now; forgets those that no longer match. */
+  void renew() {
+    Map<ExecutionKey, Long> held = new HashMap<>(claims);
+    if (held.isEmpty()) {
+      return;
+    }
+    Set<ExecutionKey> renewed = jobs.renewClaims(held, clock.now());
+    held.forEach(
+        (key, version) -> {
+          if (!renewed.contains(key)) {
+            claims.remove(key, version);
+          }
+        });
+  }
+
+  private void renewLogged() {
+    try {
+      renew();
+    } catch (RuntimeException e) {
+      // As a failed db-scheduler heartbeat: the next renewal tries again; if none succeeds within
+      // the dead-after window, the executions are revived elsewhere.
+      LOG.warn("Could not renew {} held claims: {}", claims.size(), e.toString());
+    }
+  }
+
+  private static ExecutionKey key(Execution execution) {
+    return new ExecutionKey(execution.taskInstance.getTaskName(), execution.taskInstance.getId());
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}
