@@ -35,8 +35,8 @@ import org.springframework.validation.annotation.Validated;
  * @param defaultTimeout how long an attempt may run when neither the job nor its type sets a
  *     timeout
  * @param typeTimeouts per job type (key: type name), overriding {@code defaultTimeout}
- * @param clusterCheck how often the cluster-wide pause switch is read (a pause also takes effect at
- *     once for attempts about to start, whatever this is)
+ * @param clusterCheck how often the cluster-wide pause switch is read to stop or resume polling (a
+ *     pause also takes effect at once for claims, which read the switch, whatever this is)
  * @param completionBatchSize at most this many attempt results are written in one transaction
  *     (group commit)
  * @param completionLinger how long a result waits for others to share its transaction; adds at most

@@ -10,10 +10,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The cluster-wide pause: one row in {@code kairos_control}, the only owner of that table. While it
- * is paused no worker starts an attempt anywhere: workers poll it and stop claiming (db-scheduler's
- * {@code Scheduler.pause()}), and the statement that records an attempt's start checks it as well,
- * so nothing starts once a pause has committed, however late a worker polls. Attempts running when
- * the pause begins finish normally. Times are the database's.
+ * is paused no worker claims an execution anywhere: every claim reads it in its statement (the
+ * worker's lock-and-fetch), and workers poll it and stop polling (db-scheduler's {@code
+ * Scheduler.pause()}). An execution claimed just before a pause still starts if taken up at once; a
+ * later start reads the switch again and hands the execution back. Attempts running when the pause
+ * begins finish normally. Times are the database's.
  */
 public final class ClusterSwitch {
 

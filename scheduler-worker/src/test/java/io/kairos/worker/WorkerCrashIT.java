@@ -162,19 +162,24 @@ class WorkerCrashIT {
               ScheduleSpec.at(Instant.now()),
               3));
     }
-    // Its four threads have run their handlers (the log shows it) and wait for the flush.
+    // Its threads hand each result over and go on: all eight handlers run (the log shows it), and
+    // their results wait for the flush.
     Path victimLog = logOf("batch-w1");
     await()
         .atMost(Duration.ofMinutes(1))
         .pollInterval(Duration.ofMillis(50))
-        .until(() -> handlerRunsIn(victimLog) == 4);
+        .until(() -> handlerRunsIn(victimLog) == jobs);
+    // Longer than the dead-after window (1 s × 5): the worker keeps renewing the claims of the
+    // waiting results, so not even its own dead-execution check takes them for dead.
+    Thread.sleep(7_000);
     List<String> waiting =
         fixture.jdbc.queryForList(
-            "select task_instance from scheduled_tasks where picked and picked_by = 'batch-w1'",
+            "select task_instance from scheduled_tasks where picked and picked_by = 'batch-w1'"
+                + " and last_heartbeat > now() - interval '3 seconds'",
             String.class);
-    assertThat(waiting).hasSize(4);
+    assertThat(waiting).hasSize(jobs);
     assertThat(count("select count(*) from kairos_job_run where job_id like 'batch-job-%'"))
-        .as("nothing flushed yet")
+        .as("nothing flushed yet, nothing revived")
         .isZero();
     victim.destroyForcibly();
     victim.waitFor();

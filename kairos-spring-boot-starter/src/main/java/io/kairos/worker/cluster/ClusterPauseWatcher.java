@@ -15,9 +15,9 @@ import org.springframework.stereotype.Component;
 /**
  * Follows the cluster-wide pause: every {@code kairos.worker.cluster-check} it reads the switch and
  * pauses or resumes db-scheduler's polling ({@code Scheduler.pause()} / {@code resume()}), so a
- * paused cluster claims nothing. Heartbeats and dead-execution detection go on meanwhile. A claim
- * made before this worker saw the pause is handed back unstarted by the attempt's start, which
- * checks the switch in the statement that records the start.
+ * paused worker does not even poll. Heartbeats and dead-execution detection go on meanwhile. The
+ * guarantee does not rest on this poll: every claim reads the switch in its statement, and an
+ * attempt starting after this worker saw the pause reads it again and hands its execution back.
  */
 @Component
 public class ClusterPauseWatcher implements DisposableBean {
