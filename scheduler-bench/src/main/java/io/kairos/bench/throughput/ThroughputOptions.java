@@ -17,7 +17,8 @@ import java.util.Locale;
  * @param pending the numbers of pending jobs the claim and list costs are measured at, ascending
  * @param repetitions timed calls per size and measure
  * @param loadSeconds how long the steady load lasts
- * @param loadRate jobs per second of the steady load; 0: half the best Kairos rate measured
+ * @param loadRate jobs per second of the steady load; 0: half the rate one worker JVM drained (else
+ *     Kairos in process)
  * @param footprintExecutions executions the worker runs before its memory is read
  */
 record ThroughputOptions(
@@ -53,7 +54,7 @@ record ThroughputOptions(
         --pending=N1,N2,...          pending jobs for claim and list costs (default 10000,100000,1000000; quick 10000,100000)
         --repetitions=N              timed calls per size (default 50; quick 20)
         --load-seconds=N             steady load duration (default 30; quick 10)
-        --load-rate=R                jobs/s of the steady load (default: half the best Kairos rate)
+        --load-rate=R                jobs/s of the steady load (default: half a worker JVM's drain rate)
         --footprint-executions=N     executions before the worker's memory is read (default 200000; quick 20000)
         --worker-jar=PATH            default scheduler-worker/target/scheduler-worker-exec.jar
         --jvm-options=A,B            worker JVM options (default -Xmx512m)

@@ -137,7 +137,7 @@ final class ThroughputSections {
                 "no Kairos rate measured: give --load-rate or run the throughput part");
           }
           ThroughputBench.progress(
-              "load: %.0f jobs/s for %d s (half the Kairos rate measured at 10 threads)",
+              "load: %.0f jobs/s for %d s (half the drain rate measured above)",
               rate, options.loadSeconds());
           SteadyLoad.Result load =
               SteadyLoad.run(
@@ -168,7 +168,7 @@ final class ThroughputSections {
         String.format(
             Locale.ROOT,
             "One worker JVM with Kairos's defaults (10 threads, lock-and-fetch, polling 1 s,"
-                + " wake-ups on), at half the Kairos rate measured above with its 10 threads"
+                + " wake-ups on), at half the rate one such worker JVM drained above"
                 + " (unless --load-rate was given). The benchmark plays the API: %,d one-time noop jobs due %.0f per"
                 + " second for %d s, each created through the core's `JobSubmitter` (one"
                 + " transaction each, 4 threads) %d s before it is due, with `NOTIFY kairos_due` at"
