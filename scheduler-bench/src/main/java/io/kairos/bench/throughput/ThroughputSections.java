@@ -170,8 +170,8 @@ final class ThroughputSections {
             "One worker JVM with Kairos's defaults (10 threads, lock-and-fetch, polling 1 s,"
                 + " wake-ups on), at half the rate one such worker JVM drained above"
                 + " (unless --load-rate was given). The benchmark plays the API: %,d one-time noop jobs due %.0f per"
-                + " second for %d s, each created through the core's `JobSubmitter` (one"
-                + " transaction each, 4 threads) %d s before it is due, with `NOTIFY kairos_due` at"
+                + " second for %d s, created through the core's `JobSubmitter` (those due within 10 ms"
+                + " in one transaction, 4 threads) %d s before they are due, with `NOTIFY kairos_due` at"
                 + " its due time (coalesced per 5 ms, as the API's sender does). Delay ="
                 + " `started_at − scheduled_for` of each first attempt in the run history (`RunHistory.firstAttempts`). %d"
                 + " job(s) were created after their due time.%n%n",
