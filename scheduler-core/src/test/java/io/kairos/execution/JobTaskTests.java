@@ -55,6 +55,7 @@ class JobTaskTests {
   SettableClock clock;
   ManualScheduler scheduler;
   JobSubmitter submitter;
+  JobTasks support;
 
   @BeforeAll
   static void database() {
@@ -71,7 +72,7 @@ class JobTaskTests {
   void scheduler() {
     clock = new SettableClock();
     clock.set(Instant.parse("2026-03-01T10:00:00Z"));
-    JobTasks support =
+    support =
         fixture.jobTasks(
             clock, new PersistedBackoff(Duration.ofSeconds(10), 2.0, Duration.ofMinutes(1)));
     scheduler =
@@ -82,6 +83,20 @@ class JobTaskTests {
                 .enablePriority()
                 .build();
     submitter = fixture.submitter(clock);
+  }
+
+  @Test
+  void anAttemptThatEndedKeepsNoTimeoutScheduled() {
+    for (int i = 0; i < 20; i++) {
+      submitter.submit(fixture.job("timer-" + i, "noop", null, ScheduleSpec.at(clock.now()), 3));
+    }
+
+    scheduler.runAnyDueExecutions();
+
+    assertThat(runs("timer-19")).hasSize(1);
+    // Each timeout was cancelled when its attempt ended; a cancelled one kept for its hour would
+    // hold memory for every execution of that hour.
+    assertThat(support.scheduledTimeouts()).isZero();
   }
 
   @Test
