@@ -252,13 +252,20 @@ public final class ThroughputBench {
                 + " to a thread pool's worth of triggers per lock, misfire threshold 1 h (the whole"
                 + " backlog is due at once). Time from scheduler start to an empty backlog. Kairos"
                 + " worker jar: that many worker JVMs (%s) with the jar's defaults but"
-                + " `db-scheduler.threads`, new each run (their JIT warm-up is timed), started and"
-                + " RUNNING before the backlog is written (one transaction) due 2 s ahead, `NOTIFY"
-                + " kairos_due` at its due time as the API sends it; time from the due time to an"
+                + " `db-scheduler.threads`, new each run, started and RUNNING before the backlog"
+                + " is written (one transaction) due 2 s ahead, `NOTIFY kairos_due` at its due"
+                + " time as the API sends it; warm-up: %s; time from the due time to an"
                 + " empty backlog; its same-threads ratio is to plain db-scheduler with as many"
                 + " threads as each JVM has.%n%n",
             options.executions(),
-            String.join(" ", options.jvmOptions())));
+            String.join(" ", options.jvmOptions()),
+            options.workerWarmUp() > 0
+                ? String.format(
+                    Locale.ROOT,
+                    "a backlog of %,d written and drained the same way, not timed (a new JVM's JIT"
+                        + " warm-up takes as long as the timed drain)",
+                    options.workerWarmUp())
+                : "nothing (`--worker-warm-up=0`: their JIT warm-up is timed)"));
     report.append(table(options, configs, rates)).append('\n');
     List<String> labels = configs.stream().map(Config::shortLabel).toList();
     List<Double> medians = rates.stream().map(ThroughputBench::median).toList();

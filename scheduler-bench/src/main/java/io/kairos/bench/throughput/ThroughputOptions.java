@@ -30,6 +30,7 @@ record ThroughputOptions(
     int[] threads,
     boolean peers,
     List<Integer> workerJvms,
+    int workerWarmUp,
     List<Integer> pending,
     int repetitions,
     int loadSeconds,
@@ -51,6 +52,7 @@ record ThroughputOptions(
         --threads=T1,T2              scheduler threads (default 10,40; quick 10)
         --peers=false                leave JobRunr and Quartz out
         --worker-jvms=N1,N2          Kairos drained by that many worker JVMs (the worker jar), threads each as above (default 1,2; empty or 0: none)
+        --worker-warm-up=N           executions each new worker JVM drains first, not timed (default 10000; quick 2000; 0: time a cold JVM)
         --pending=N1,N2,...          pending jobs for claim and list costs (default 10000,100000,1000000; quick 10000,100000)
         --repetitions=N              timed calls per size (default 50; quick 20)
         --load-seconds=N             steady load duration (default 30; quick 10)
@@ -71,6 +73,7 @@ record ThroughputOptions(
     int[] threads = quick ? new int[] {10} : new int[] {10, 40};
     boolean peers = true;
     List<Integer> workerJvms = List.of(1, 2);
+    int workerWarmUp = quick ? 2_000 : 10_000;
     List<Integer> pending = quick ? List.of(10_000, 100_000) : List.of(10_000, 100_000, 1_000_000);
     int repetitions = quick ? 20 : 50;
     int loadSeconds = quick ? 10 : 30;
@@ -106,6 +109,7 @@ record ThroughputOptions(
                 value.isBlank()
                     ? List.of()
                     : integers(value).stream().filter(n -> n > 0).distinct().toList();
+        case "--worker-warm-up" -> workerWarmUp = Integer.parseInt(value);
         case "--pending" -> pending = integers(value).stream().sorted().toList();
         case "--repetitions" -> repetitions = Integer.parseInt(value);
         case "--load-seconds" -> loadSeconds = Integer.parseInt(value);
@@ -127,6 +131,7 @@ record ThroughputOptions(
         threads,
         peers,
         workerJvms,
+        workerWarmUp,
         pending,
         repetitions,
         loadSeconds,
