@@ -13,7 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /** A way of creating a number of {@code noop} jobs through the API, timed. */
-sealed interface Creation {
+public sealed interface Creation {
 
   /**
    * Creates the jobs, ids starting with {@code prefix}, and returns jobs created per second (from

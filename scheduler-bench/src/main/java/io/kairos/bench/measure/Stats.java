@@ -30,6 +30,13 @@ public record Stats(int count, int expected, double min, double p50, double p99,
     return sorted[Math.max(0, Math.min(sorted.length, rank) - 1)];
   }
 
+  /** The middle value, or the mean of the two middle values of an even number of them. */
+  public static double median(List<Double> values) {
+    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
   public boolean complete() {
     return count == expected;
   }

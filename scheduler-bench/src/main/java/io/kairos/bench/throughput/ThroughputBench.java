@@ -9,6 +9,7 @@ import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.kairos.bench.measure.Stats;
 import io.kairos.bench.peers.JobRunrDrain;
 import io.kairos.bench.peers.QuartzDrain;
 import io.kairos.catalogue.BuiltInJobTypes;
@@ -75,11 +76,12 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
  * Rounds alternate between the configurations; each run gets a fresh database. Then, unless left
  * out with {@code --parts}: what a claim and a page of the job list cost at growing numbers of
  * pending jobs ({@code io.kairos.bench.scale}), the firing delay of a worker JVM under a steady
- * load at half the rate one worker JVM drained ({@code io.kairos.bench.load}), and that worker's
- * memory after many executions ({@code io.kairos.bench.footprint}). A program, not a test: it
- * prints progress, then a Markdown report, written with its chart to {@code
- * target/bench/throughput/}. {@code --help} lists the options; {@code --quick} runs everything
- * small in a few minutes.
+ * load at half the rate one worker JVM drained ({@code io.kairos.bench.load}), that worker's memory
+ * after many executions ({@code io.kairos.bench.footprint}), and how many jobs per second clients
+ * create over REST, one per request against batches, on an API JVM ({@code
+ * io.kairos.bench.creation}). A program, not a test: it prints progress, then a Markdown report,
+ * written with its chart to {@code target/bench/throughput/}. {@code --help} lists the options;
+ * {@code --quick} runs everything small in a few minutes.
  */
 public final class ThroughputBench {
 
@@ -129,7 +131,15 @@ public final class ThroughputBench {
   }
 
   public static void main(String[] args) throws Exception {
-    ThroughputOptions options = ThroughputOptions.parse(args);
+    ThroughputOptions options;
+    try {
+      options = ThroughputOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      // A mistyped option: its message says what is wrong; a stack trace would bury it.
+      System.err.println("ThroughputBench: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     long started = System.nanoTime();
     StringBuilder report = new StringBuilder();
     report.append("# Kairos throughput benchmark\n\n");
@@ -146,6 +156,10 @@ public final class ThroughputBench {
     if (options.parts().contains("load") || options.parts().contains("footprint")) {
       double rate = options.loadRate() > 0 ? options.loadRate() : kairosRate / 2;
       ThroughputSections.worker(options, rate, report);
+      write(options, report);
+    }
+    if (options.parts().contains("creation")) {
+      ThroughputSections.creation(options, report);
     }
     report.append(
         String.format(
@@ -268,7 +282,7 @@ public final class ThroughputBench {
                 : "nothing (`--worker-warm-up=0`: their JIT warm-up is timed)"));
     report.append(table(options, configs, rates)).append('\n');
     List<String> labels = configs.stream().map(Config::shortLabel).toList();
-    List<Double> medians = rates.stream().map(ThroughputBench::median).toList();
+    List<Double> medians = rates.stream().map(Stats::median).toList();
     Path png = options.output().resolve("throughput.png");
     ThroughputChart.write(
         png,
@@ -312,7 +326,7 @@ public final class ThroughputBench {
     double sqlLimit = 0;
     double plainStock = 0;
     for (int i = 0; i < configs.size(); i++) {
-      double median = median(rates.get(i));
+      double median = Stats.median(rates.get(i));
       if (configs.get(i).kind() == Kind.SQL) {
         sqlLimit = Math.max(sqlLimit, median);
       }
@@ -325,7 +339,7 @@ public final class ThroughputBench {
           configs.stream()
               .filter(c -> c.kind() == Kind.PLAIN)
               .findFirst()
-              .map(c -> median(rates.get(configs.indexOf(c))))
+              .map(c -> Stats.median(rates.get(configs.indexOf(c))))
               .orElse(Double.NaN);
     }
     StringBuilder out = new StringBuilder();
@@ -341,7 +355,7 @@ public final class ThroughputBench {
     out.append("|---|---|---:|---:|---:|---:|\n");
     for (int i = 0; i < configs.size(); i++) {
       Config config = configs.get(i);
-      double median = median(rates.get(i));
+      double median = Stats.median(rates.get(i));
       String sameThreads = "";
       if (config.kind() == Kind.KAIROS
           || config.kind() == Kind.WORKER
@@ -349,7 +363,7 @@ public final class ThroughputBench {
         for (int j = 0; j < configs.size(); j++) {
           if (configs.get(j).kind() == Kind.PLAIN
               && configs.get(j).parallelism() == config.parallelism()) {
-            sameThreads = String.format(Locale.ROOT, "%.2f", median / median(rates.get(j)));
+            sameThreads = String.format(Locale.ROOT, "%.2f", median / Stats.median(rates.get(j)));
           }
         }
       }
@@ -369,13 +383,6 @@ public final class ThroughputBench {
               sameThreads));
     }
     return out.toString();
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    sorted.sort(Double::compare);
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   private static double run(ThroughputOptions options, Config config) throws Exception {

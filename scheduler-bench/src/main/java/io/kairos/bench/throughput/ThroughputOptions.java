@@ -20,6 +20,11 @@ import java.util.Locale;
  * @param loadRate jobs per second of the steady load; 0: half the rate one worker JVM drained (else
  *     Kairos in process)
  * @param footprintExecutions executions the worker runs before its memory is read
+ * @param creationJobs jobs created per batch round of the creation part; a single-create round
+ *     creates a tenth of them
+ * @param apiJar the API jar the creation part starts
+ * @param parts the parts to run, each one of {@link #PARTS}; they run in that order whatever the
+ *     order given
  */
 record ThroughputOptions(
     String server,
@@ -36,10 +41,14 @@ record ThroughputOptions(
     int loadSeconds,
     double loadRate,
     int footprintExecutions,
+    int creationJobs,
     Path workerJar,
+    Path apiJar,
     List<String> jvmOptions,
     List<String> parts,
     Path output) {
+
+  static final List<String> PARTS = List.of("throughput", "scale", "load", "footprint", "creation");
 
   static final String USAGE =
       """
@@ -48,7 +57,7 @@ record ThroughputOptions(
         --jdbc-url=URL               existing PostgreSQL (default jdbc:postgresql://127.0.0.1:5432/postgres)
         --user=NAME --password=PW    its credentials (default postgres, empty)
         --executions=N               backlog per throughput run (default 20000; quick 5000)
-        --rounds=N                   rounds of all throughput configurations, alternating (default 3; quick 1)
+        --rounds=N                   rounds of all throughput and of all creation configurations, alternating (default 3; quick 1)
         --threads=T1,T2              scheduler threads (default 10,40; quick 10)
         --peers=false                leave JobRunr and Quartz out
         --worker-jvms=N1,N2          Kairos drained by that many worker JVMs (the worker jar), threads each as above (default 1,2; empty or 0: none)
@@ -58,9 +67,11 @@ record ThroughputOptions(
         --load-seconds=N             steady load duration (default 30; quick 10)
         --load-rate=R                jobs/s of the steady load (default: half a worker JVM's drain rate)
         --footprint-executions=N     executions before the worker's memory is read (default 200000; quick 20000)
+        --creation-jobs=N            jobs per batch-creation round; single-create rounds a tenth, warm-up a twentieth (default 40000; quick 5000)
         --worker-jar=PATH            default scheduler-worker/target/scheduler-worker-exec.jar
-        --jvm-options=A,B            worker JVM options (default -Xmx512m)
-        --parts=a,b                  throughput,scale,load,footprint (default all)
+        --api-jar=PATH               default scheduler-api/target/scheduler-api-exec.jar (creation part only)
+        --jvm-options=A,B            worker and API JVM options (default -Xmx512m)
+        --parts=a,b                  throughput,scale,load,footprint,creation (default all)
         --output=DIR                 report and chart (default target/bench/throughput)""";
 
   static ThroughputOptions parse(String[] args) {
@@ -79,9 +90,11 @@ record ThroughputOptions(
     int loadSeconds = quick ? 10 : 30;
     double loadRate = 0;
     int footprint = quick ? 20_000 : 200_000;
+    int creationJobs = quick ? 5_000 : 40_000;
     Path workerJar = Path.of("scheduler-worker/target/scheduler-worker-exec.jar");
+    Path apiJar = Path.of("scheduler-api/target/scheduler-api-exec.jar");
     List<String> jvmOptions = List.of("-Xmx512m");
-    List<String> parts = List.of("throughput", "scale", "load", "footprint");
+    List<String> parts = PARTS;
     Path output = Path.of("target/bench/throughput");
     for (String arg : args) {
       if (arg.equals("--quick")) {
@@ -115,9 +128,11 @@ record ThroughputOptions(
         case "--load-seconds" -> loadSeconds = Integer.parseInt(value);
         case "--load-rate" -> loadRate = Double.parseDouble(value);
         case "--footprint-executions" -> footprint = Integer.parseInt(value);
+        case "--creation-jobs" -> creationJobs = Integer.parseInt(value);
         case "--worker-jar" -> workerJar = Path.of(value);
+        case "--api-jar" -> apiJar = Path.of(value);
         case "--jvm-options" -> jvmOptions = List.of(value.split(","));
-        case "--parts" -> parts = List.of(value.toLowerCase(Locale.ROOT).split(","));
+        case "--parts" -> parts = parts(value);
         case "--output" -> output = Path.of(value);
         default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
       }
@@ -137,7 +152,9 @@ record ThroughputOptions(
         loadSeconds,
         loadRate,
         footprint,
+        creationJobs,
         workerJar,
+        apiJar,
         jvmOptions,
         parts,
         output);
@@ -146,6 +163,19 @@ record ThroughputOptions(
   /** The server URL with its database replaced by {@code database}. */
   String databaseUrl(String database) {
     return server.replaceFirst("/[^/?]+(\\?|$)", "/" + database + "$1");
+  }
+
+  /** The parts named, each known: a misspelt one would otherwise be skipped without a word. */
+  private static List<String> parts(String value) {
+    List<String> named =
+        Arrays.stream(value.split(",")).map(p -> p.trim().toLowerCase(Locale.ROOT)).toList();
+    for (String part : named) {
+      if (!PARTS.contains(part)) {
+        throw new IllegalArgumentException(
+            "unknown part '" + part + "' in --parts; known parts: " + String.join(",", PARTS));
+      }
+    }
+    return named;
   }
 
   private static List<Integer> integers(String value) {

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.kairos.bench.cluster.BenchDatabase;
 import io.kairos.bench.cluster.Launcher;
 import io.kairos.bench.cluster.SoloWorker;
+import io.kairos.bench.creation.CreationRounds;
 import io.kairos.bench.footprint.WorkerFootprint;
 import io.kairos.bench.load.SteadyLoad;
 import io.kairos.bench.report.MachineFacts;
@@ -159,6 +160,61 @@ final class ThroughputSections {
         }
       }
     }
+  }
+
+  /** Jobs created per second over REST v1 by one API JVM: one per request against batches. */
+  static void creation(ThroughputOptions options, StringBuilder report) throws Exception {
+    CreationRounds.Sizes sizes = new CreationRounds.Sizes(options.creationJobs(), options.rounds());
+    ThroughputBench.progress(
+        "creation: %,d jobs per single-create round, %,d per batch round, %d round(s)",
+        sizes.singleJobs(), sizes.batchJobs(), sizes.rounds());
+    // No worker JVM is started: the jobs stay pending, so the worker jar is not needed.
+    Launcher launcher =
+        new Launcher(
+            Launcher.currentJava(),
+            options.jvmOptions(),
+            options.apiJar(),
+            options.apiJar(),
+            options.user(),
+            options.password(),
+            Duration.ofMinutes(2));
+    List<CreationRounds.Measured> measured;
+    // The process id keeps two runs on one server (or a throughput run beside) apart.
+    try (BenchDatabase database =
+        BenchDatabase.create(
+            options.server(),
+            options.user(),
+            options.password(),
+            "kairos_bench_creation_" + ProcessHandle.current().pid())) {
+      measured =
+          CreationRounds.run(
+              launcher,
+              database,
+              options.output().resolve("api-logs"),
+              sizes,
+              ThroughputBench::progress);
+    }
+    report.append("## Jobs created per second over REST v1\n\n");
+    report.append(
+        String.format(
+            Locale.ROOT,
+            "One API JVM from its jar (%s), no workers (the `noop` jobs, due now, stay pending;"
+                + " the API still sends its wake-ups), on a fresh database. Single create: `POST"
+                + " /api/v1/jobs`, one job per request, %d concurrent clients, %,d jobs a round."
+                + " Batches: `POST /api/v1/jobs/batch`, %d jobs per request, %s concurrent"
+                + " clients, %,d jobs a round. %,d jobs of each kind first to warm up, not"
+                + " counted; then the configurations in turn, round after round, each timed from"
+                + " the first request to the last answer. The key is the operator's, so no quota"
+                + " applies.%n%n",
+            String.join(" ", options.jvmOptions()),
+            CreationRounds.SINGLE_CLIENTS,
+            sizes.singleJobs(),
+            CreationRounds.BATCH_SIZE,
+            String.join(
+                " and ", CreationRounds.BATCH_CLIENTS.stream().map(String::valueOf).toList()),
+            sizes.batchJobs(),
+            sizes.warmUpJobs()));
+    report.append(CreationRounds.table(measured)).append('\n');
   }
 
   private static void appendLoad(StringBuilder report, SteadyLoad.Result load) {
