@@ -1209,12 +1209,23 @@ public final class JobRegistry {
       boolean picked,
       Instant lastSuccess) {}
 
-  /** Every ACTIVE job with its execution. A schedule that cannot be read is null. */
-  public List<Liveness> activeJobs() {
+  /** A job whose stale mark the watchdog set or cleared. */
+  public record StaleMark(String id, String type) {}
+
+  /** Where a one-time job's row is: its schedule has an instant ({@link ScheduleSpec#at()}). */
+  private static final String ONE_TIME = "(j.schedule ->> 'at') is not null";
+
+  /**
+   * Up to {@code limit} ACTIVE jobs that are not one-time (recurring, or with no readable schedule)
+   * with their executions, in id order after {@code afterId}: the watchdog judges them against
+   * their schedules page by page, so it never holds them all.
+   */
+  public List<Liveness> activeRecurringJobs(String afterId, int limit) {
     return jdbc.query(
         "select j.id, j.type, j.schedule, j.created_at, j.stale_since, t.execution_time, t.picked,"
             + " t.last_success from kairos_job j join scheduled_tasks t on t.task_name = j.type"
-            + " and t.task_instance = j.id where j.state = 'ACTIVE'",
+            + " and t.task_instance = j.id where j.state = 'ACTIVE' and (j.schedule ->> 'at') is"
+            + " null and j.id > ? order by j.id limit ?",
         (rs, row) ->
             new Liveness(
                 rs.getString("id"),
@@ -1224,7 +1235,47 @@ public final class JobRegistry {
                 rs.getTimestamp("stale_since") != null,
                 instant(rs, "execution_time"),
                 rs.getBoolean("picked"),
-                instant(rs, "last_success")));
+                instant(rs, "last_success")),
+        afterId,
+        limit);
+  }
+
+  /**
+   * Marks stale, since now, up to {@code limit} ACTIVE one-time jobs not marked yet whose execution
+   * no worker has claimed though it was due before {@code dueBefore}, and returns them: one
+   * statement, whatever the size of the backlog. Rows another transaction holds are skipped (they
+   * are being claimed or changed); the next check sees them.
+   */
+  public List<StaleMark> markUnclaimedOneTimeJobsStale(Instant dueBefore, int limit) {
+    return jdbc.query(
+        "update kairos_job set stale_since = now() where id in (select j.id from scheduled_tasks t"
+            + " join kairos_job j on j.id = t.task_instance and j.type = t.task_name where"
+            + " t.execution_time < ? and not t.picked and j.state = 'ACTIVE' and j.stale_since is"
+            + " null and "
+            + ONE_TIME
+            + " limit ? for update of j skip locked) and stale_since is null returning id, type",
+        (rs, row) -> new StaleMark(rs.getString("id"), rs.getString("type")),
+        Timestamp.from(dueBefore),
+        limit);
+  }
+
+  /**
+   * Clears the stale mark of up to {@code limit} jobs that are no longer stale by their execution,
+   * and returns them: one-time jobs whose execution is claimed now or not due before {@code
+   * dueBefore} (moved later), and jobs of any kind that are not ACTIVE any more (they ran to their
+   * end, were paused or cancelled). Recurring ACTIVE jobs are judged against their schedules by the
+   * watchdog itself.
+   */
+  public List<StaleMark> clearFreshJobs(Instant dueBefore, int limit) {
+    return jdbc.query(
+        "update kairos_job set stale_since = null where id in (select j.id from kairos_job j left"
+            + " join scheduled_tasks t on t.task_name = j.type and t.task_instance = j.id where"
+            + " j.stale_since is not null and (j.state <> 'ACTIVE' or ("
+            + ONE_TIME
+            + " and (t.picked or t.execution_time >= ?))) limit ?) returning id, type",
+        (rs, row) -> new StaleMark(rs.getString("id"), rs.getString("type")),
+        Timestamp.from(dueBefore),
+        limit);
   }
 
   /** Marks a job stale since now; false if it was marked already (it keeps its time). */
@@ -1234,11 +1285,14 @@ public final class JobRegistry {
         == 1;
   }
 
-  /** Clears the stale mark of jobs that are fresh again. */
+  /** Clears the stale mark of jobs that are fresh again, in one statement. */
   public void clearStale(List<String> ids) {
-    for (String id : ids) {
-      jdbc.update("update kairos_job set stale_since = null where id = ?", id);
+    if (ids.isEmpty()) {
+      return;
     }
+    jdbc.update(
+        "update kairos_job set stale_since = null where id = any(?)",
+        (Object) ids.toArray(String[]::new));
   }
 
   /** How many jobs are marked stale. */

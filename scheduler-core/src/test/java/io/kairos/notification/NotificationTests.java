@@ -283,7 +283,7 @@ class NotificationTests {
             ScheduleSpec.every(Duration.ofMinutes(1)),
             1));
     scheduler.runAnyDueExecutions();
-    assertThat(watchdog.check().stale()).isEmpty();
+    assertThat(watchdog.check().stale()).isZero();
 
     for (int i = 0; i < 3; i++) {
       scheduler.tick(Duration.ofMinutes(1));

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 class StaleJobWatchdogTests {
 
@@ -69,15 +70,16 @@ class StaleJobWatchdogTests {
             fixture.job(
                 "every-minute", "switchable", null, ScheduleSpec.every(Duration.ofMinutes(1)), 1));
     scheduler.runAnyDueExecutions();
-    assertThat(watchdog.check().stale()).isEmpty();
+    assertThat(watchdog.check().stale()).isZero();
 
     for (int i = 0; i < 3; i++) {
       scheduler.tick(Duration.ofMinutes(1));
       scheduler.runAnyDueExecutions();
     }
     StaleJobWatchdog.Report report = watchdog.check();
-    assertThat(report.stale()).containsExactly("every-minute");
+    assertThat(report.stale()).isEqualTo(1);
     assertThat(report.newlyStale()).containsExactly("every-minute");
+    assertThat(report.newlyStaleCount()).isEqualTo(1);
     assertThat(watchdog.staleCount()).isEqualTo(1);
     assertThat(fixture.jobs.find("every-minute").orElseThrow().staleSince()).isNotNull();
     assertThat(watchdog.check().newlyStale()).as("reported once, not on every check").isEmpty();
@@ -95,11 +97,21 @@ class StaleJobWatchdogTests {
     fixture
         .submitter(clock)
         .submit(fixture.job("waiting", "switchable", null, ScheduleSpec.at(clock.now()), 1));
-    assertThat(watchdog.check().stale()).isEmpty();
+    assertThat(watchdog.check().stale()).isZero();
 
     clock.tick(Duration.ofMinutes(2)); // no worker ran meanwhile
 
-    assertThat(watchdog.check().stale()).containsExactly("waiting");
+    StaleJobWatchdog.Report report = watchdog.check();
+    assertThat(report.stale()).isEqualTo(1);
+    assertThat(report.newlyStale()).containsExactly("waiting");
+    assertThat(watchdog.check().newlyStale()).as("reported once, not on every check").isEmpty();
+
+    failing.set(false);
+    scheduler.runAnyDueExecutions(); // a worker runs it at last, to its end
+
+    StaleJobWatchdog.Report done = watchdog.check();
+    assertThat(done.freshAgain()).containsExactly("waiting");
+    assertThat(done.stale()).as("a job that ran is not stale any more").isZero();
   }
 
   @Test
@@ -119,10 +131,45 @@ class StaleJobWatchdogTests {
     clock.tick(Duration.ofMinutes(2));
     StaleJobWatchdog.Report report = knowingServedTypes.check();
 
-    assertThat(report.stale()).containsExactly("unserved");
+    assertThat(report.stale()).isEqualTo(1);
+    assertThat(report.newlyStale()).containsExactly("unserved");
     assertThat(report.unserved()).containsExactly(Map.entry("unserved", "switchable"));
 
     served.add("switchable"); // a worker serving it came up, but has not run it yet
     assertThat(knowingServedTypes.check().unserved()).isEmpty();
+  }
+
+  @Test
+  void aBacklogGoneStaleAtOnceIsMarkedOverSeveralChecksAndCountedRatherThanListed() {
+    StaleJobWatchdog capped =
+        fixture
+            .kairos(clock)
+            .watchdog(
+                new StaleJobWatchdog.Settings(2.0, Duration.ZERO, Duration.ofMinutes(1), 1_000));
+    fixture
+        .submitter(clock)
+        .submit(fixture.job("backlog-first", "switchable", null, ScheduleSpec.at(clock.now()), 1));
+    assertThat(fixture.jobs.writeCopies("backlog-first", "backlog-", 0, 1_199)).isEqualTo(1_199);
+    clock.tick(Duration.ofMinutes(2)); // no worker ran meanwhile
+
+    StaleJobWatchdog.Report first = capped.check();
+    assertThat(first.newlyStaleCount()).isEqualTo(1_000);
+    assertThat(first.newlyStale()).hasSize(StaleJobWatchdog.REPORTED_IDS);
+    assertThat(first.more()).as("the cap was reached: the next check goes on").isTrue();
+    assertThat(first.stale()).isEqualTo(1_000);
+
+    StaleJobWatchdog.Report second = capped.check();
+    assertThat(second.newlyStaleCount()).isEqualTo(200);
+    assertThat(second.more()).isFalse();
+    assertThat(second.stale()).isEqualTo(1_200);
+    assertThat(capped.check().newlyStaleCount()).as("each job marked once").isZero();
+
+    // Workers catch up: every execution claimed (as a lock-and-fetch claims it).
+    new JdbcTemplate(fixture.dataSource)
+        .update("update scheduled_tasks set picked = true, picked_by = 'catching-up'");
+    StaleJobWatchdog.Report ran = capped.check();
+    assertThat(ran.freshAgainCount()).isEqualTo(1_200);
+    assertThat(ran.freshAgain()).hasSize(StaleJobWatchdog.REPORTED_IDS);
+    assertThat(ran.stale()).isZero();
   }
 }

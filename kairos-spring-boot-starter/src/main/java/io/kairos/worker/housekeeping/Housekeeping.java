@@ -61,8 +61,21 @@ public class Housekeeping {
         LOG.warn("Job {} is stale: it has not run as its schedule says it should", id);
       }
     }
+    if (report.newlyStaleCount() > report.newlyStale().size()) {
+      LOG.warn(
+          "{} more jobs are stale, {} in all (the first {} are named above){}",
+          report.newlyStaleCount() - report.newlyStale().size(),
+          report.stale(),
+          report.newlyStale().size(),
+          report.more() ? "; the next check marks the rest" : "");
+    }
     for (String id : report.freshAgain()) {
-      LOG.info("Job {} is running on schedule again", id);
+      LOG.info("Job {} is no longer stale", id);
+    }
+    if (report.freshAgainCount() > report.freshAgain().size()) {
+      LOG.info(
+          "{} more jobs are no longer stale",
+          report.freshAgainCount() - report.freshAgain().size());
     }
   }
 }

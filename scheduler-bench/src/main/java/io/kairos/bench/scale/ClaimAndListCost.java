@@ -14,6 +14,7 @@ import io.kairos.core.Kairos;
 import io.kairos.job.JobData;
 import io.kairos.job.JobFilter;
 import io.kairos.job.JobState;
+import io.kairos.watchdog.StaleJobWatchdog;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,7 +33,9 @@ import java.util.function.Supplier;
  *       1.0), with nothing due, and with {@value #DUE} jobs due (the claimed ones are handed back
  *       between repetitions, untimed);
  *   <li>{@code JobRegistry.list} with state {@code SCHEDULED}, {@value #PAGE} + 1 rows, the call
- *       behind {@code GET /api/v1/jobs?state=SCHEDULED&limit=100} (without HTTP and JSON).
+ *       behind {@code GET /api/v1/jobs?state=SCHEDULED&limit=100} (without HTTP and JSON);
+ *   <li>one check of the stale-job watchdog with a worker's default settings, which a worker runs
+ *       every 30 s (nothing is stale: the pending jobs are due tomorrow).
  * </ul>
  */
 public final class ClaimAndListCost {
@@ -43,6 +46,10 @@ public final class ClaimAndListCost {
   private static final int WARM_UP = 5;
   private static final String PENDING = "pending-";
   private static final String DUE_PREFIX = "due-";
+
+  /** The watchdog as a worker with Kairos's defaults runs it (kairos.housekeeping.*). */
+  private static final StaleJobWatchdog.Settings WORKER_WATCHDOG =
+      new StaleJobWatchdog.Settings(2.0, Duration.ofMinutes(1), Duration.ofMinutes(1));
 
   /** Median and 99th percentile (ms) of one size's repetitions. */
   public record Cost(
@@ -55,11 +62,14 @@ public final class ClaimAndListCost {
       int claimedPerPoll,
       double listP50,
       double listP99,
+      double watchdogP50,
+      double watchdogP99,
       Duration insertTime) {}
 
   private final Kairos kairos;
   private final PendingJobs pending;
   private final JdbcTaskRepository repository;
+  private final StaleJobWatchdog watchdog;
   private int inserted;
 
   public ClaimAndListCost(Kairos kairos) {
@@ -79,6 +89,7 @@ public final class ClaimAndListCost {
             kairos.serializer(),
             true,
             new SystemClock());
+    this.watchdog = kairos.watchdog(WORKER_WATCHDOG);
   }
 
   /** Grows the pending jobs to {@code size} (sizes ascending) and measures. */
@@ -123,6 +134,7 @@ public final class ClaimAndListCost {
             () ->
                 kairos.jobs().list(new JobFilter(null, null, JobState.SCHEDULED), null, PAGE + 1));
     pending.delete(DUE_PREFIX);
+    List<Double> watch = time(repetitions, watchdog::check);
     return new Cost(
         size,
         repetitions,
@@ -133,6 +145,8 @@ public final class ClaimAndListCost {
         claimed[0],
         percentile(list, 50),
         percentile(list, 99),
+        percentile(watch, 50),
+        percentile(watch, 99),
         insertTime);
   }
 

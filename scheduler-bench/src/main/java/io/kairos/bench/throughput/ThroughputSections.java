@@ -85,17 +85,19 @@ final class ThroughputSections {
                 + " handed back between calls, untimed); and `JobRegistry.list` with state"
                 + " SCHEDULED and 101 rows, the call behind `GET"
                 + " /api/v1/jobs?state=SCHEDULED&limit=100` (measured in-process: no HTTP, no"
-                + " JSON). The goal is flat.%n%n",
+                + " JSON); one check of the stale-job watchdog with a worker's defaults (run every"
+                + " 30 s by one worker; nothing is stale). The goal is flat.%n%n",
             options.repetitions()));
     report.append(
         "| pending jobs | poll, nothing due: p50 / p99 ms | poll, 100 due (claims 10): p50 / p99"
-            + " ms | list SCHEDULED, 100: p50 / p99 ms | writing the pending jobs |\n");
-    report.append("|---:|---:|---:|---:|---:|\n");
+            + " ms | list SCHEDULED, 100: p50 / p99 ms | watchdog check: p50 / p99 ms | writing the"
+            + " pending jobs |\n");
+    report.append("|---:|---:|---:|---:|---:|---:|\n");
     for (ClaimAndListCost.Cost c : costs) {
       report.append(
           String.format(
               Locale.ROOT,
-              "| %,d | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.1f s |%n",
+              "| %,d | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.1f s |%n",
               c.pending(),
               c.emptyPollP50(),
               c.emptyPollP99(),
@@ -103,6 +105,8 @@ final class ThroughputSections {
               c.duePollP99(),
               c.listP50(),
               c.listP99(),
+              c.watchdogP50(),
+              c.watchdogP99(),
               c.insertTime().toMillis() / 1e3));
     }
     report.append('\n');
