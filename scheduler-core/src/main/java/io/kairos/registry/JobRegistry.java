@@ -35,6 +35,7 @@ import java.util.Set;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
+import org.springframework.jdbc.core.RowMapper;
 
 /**
  * The job registry: the only owner of {@code kairos_job}, and of the statements on db-scheduler's
@@ -1212,6 +1213,9 @@ public final class JobRegistry {
   /** A job whose stale mark the watchdog set or cleared. */
   public record StaleMark(String id, String type) {}
 
+  private static final RowMapper<StaleMark> STALE_MARK =
+      (rs, row) -> new StaleMark(rs.getString("id"), rs.getString("type"));
+
   /** Where a one-time job's row is: its schedule has an instant ({@link ScheduleSpec#at()}). */
   private static final String ONE_TIME = "(j.schedule ->> 'at') is not null";
 
@@ -1254,7 +1258,7 @@ public final class JobRegistry {
             + " null and "
             + ONE_TIME
             + " limit ? for update of j skip locked) and stale_since is null returning id, type",
-        (rs, row) -> new StaleMark(rs.getString("id"), rs.getString("type")),
+        STALE_MARK,
         Timestamp.from(dueBefore),
         limit);
   }
@@ -1273,7 +1277,7 @@ public final class JobRegistry {
             + " j.stale_since is not null and (j.state <> 'ACTIVE' or ("
             + ONE_TIME
             + " and (t.picked or t.execution_time >= ?))) limit ?) returning id, type",
-        (rs, row) -> new StaleMark(rs.getString("id"), rs.getString("type")),
+        STALE_MARK,
         Timestamp.from(dueBefore),
         limit);
   }
