@@ -29,6 +29,18 @@ public record ClusterConfig(
     apiArgs = List.copyOf(apiArgs);
   }
 
+  /** One API JVM with Kairos's defaults and no workers: jobs stay pending. */
+  public static ClusterConfig apiOnly(String key) {
+    return new ClusterConfig(
+        key,
+        "API only, Kairos defaults",
+        "one API JVM, no workers",
+        List.of(),
+        List.of(),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(5));
+  }
+
   /** Kairos as shipped: nothing overridden. */
   public static ClusterConfig kairosWithWakeUps() {
     return new ClusterConfig(

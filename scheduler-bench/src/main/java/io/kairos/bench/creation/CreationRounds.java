@@ -6,7 +6,6 @@ import io.kairos.bench.cluster.ClusterConfig;
 import io.kairos.bench.cluster.Launcher;
 import io.kairos.bench.measure.Stats;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,17 +24,6 @@ public final class CreationRounds {
   public static final int SINGLE_CLIENTS = 8;
   public static final int BATCH_SIZE = 500;
   public static final List<Integer> BATCH_CLIENTS = List.of(1, 2);
-
-  /** The API's defaults; no worker is started, so the worker settings do not matter. */
-  private static final ClusterConfig API_ONLY =
-      new ClusterConfig(
-          "creation",
-          "API only, Kairos defaults",
-          "one API JVM, no workers",
-          List.of(),
-          List.of(),
-          Duration.ofSeconds(1),
-          Duration.ofSeconds(5));
 
   private CreationRounds() {}
 
@@ -81,7 +69,8 @@ public final class CreationRounds {
     }
     progress.line(
         "creation: starting an API JVM (%s), no workers", String.join(" ", launcher.jvmOptions()));
-    try (Cluster cluster = Cluster.start(API_ONLY, launcher, database, logDir, 0)) {
+    try (Cluster cluster =
+        Cluster.start(ClusterConfig.apiOnly("creation"), launcher, database, logDir, 0)) {
       Creation.Poster poster = new Creation.Poster(cluster);
       progress.line(
           "creation: API up; warming up with %,d jobs of each kind (not counted)",

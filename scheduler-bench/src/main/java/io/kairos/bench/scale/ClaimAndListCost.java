@@ -9,6 +9,7 @@ import com.github.kagkarlsson.scheduler.jdbc.JdbcTaskRepository;
 import com.github.kagkarlsson.scheduler.task.Execution;
 import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import io.kairos.bench.cluster.Cluster;
 import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.core.Kairos;
 import io.kairos.job.JobData;
@@ -33,7 +34,8 @@ import java.util.function.Supplier;
  *       1.0), with nothing due, and with {@value #DUE} jobs due (the claimed ones are handed back
  *       between repetitions, untimed);
  *   <li>{@code JobRegistry.list} with state {@code SCHEDULED}, {@value #PAGE} + 1 rows, the call
- *       behind {@code GET /api/v1/jobs?state=SCHEDULED&limit=100} (without HTTP and JSON);
+ *       behind {@code GET /api/v1/jobs?state=SCHEDULED&limit=100} (without HTTP and JSON), and that
+ *       request itself, over HTTP to an API JVM on the same database ({@link ApiListPage});
  *   <li>one check of the stale-job watchdog with a worker's default settings, which a worker runs
  *       every 30 s (nothing is stale: the pending jobs are due tomorrow).
  * </ul>
@@ -44,6 +46,7 @@ public final class ClaimAndListCost {
   static final int DUE = 100;
   static final int PAGE = 100;
   private static final int WARM_UP = 5;
+  private static final int API_WARM_UP = 200;
   private static final String PENDING = "pending-";
   private static final String DUE_PREFIX = "due-";
 
@@ -62,6 +65,8 @@ public final class ClaimAndListCost {
       int claimedPerPoll,
       double listP50,
       double listP99,
+      double apiListP50,
+      double apiListP99,
       double watchdogP50,
       double watchdogP99,
       Duration insertTime) {}
@@ -70,10 +75,14 @@ public final class ClaimAndListCost {
   private final PendingJobs pending;
   private final JdbcTaskRepository repository;
   private final StaleJobWatchdog watchdog;
+  private final ApiListPage apiList;
+  private boolean apiWarmedUp;
   private int inserted;
 
-  public ClaimAndListCost(Kairos kairos) {
+  /** Measures on {@code kairos}'s database, and over HTTP through {@code api}, running on it. */
+  public ClaimAndListCost(Kairos kairos, Cluster api) {
     this.kairos = kairos;
+    this.apiList = new ApiListPage(api);
     this.pending = new PendingJobs(kairos);
     Task<JobData> noop =
         Tasks.oneTime(BuiltInJobTypes.NOOP.name(), JobData.class)
@@ -134,6 +143,20 @@ public final class ClaimAndListCost {
             () ->
                 kairos.jobs().list(new JobFilter(null, null, JobState.SCHEDULED), null, PAGE + 1));
     pending.delete(DUE_PREFIX);
+    if (!apiWarmedUp) {
+      // A new API JVM: its first requests run interpreted code, which is not what a page costs.
+      for (int i = 0; i < API_WARM_UP; i++) {
+        apiList.run();
+      }
+      apiWarmedUp = true;
+    }
+    List<Double> overHttp =
+        time(
+            repetitions,
+            () -> {
+              apiList.run();
+              return null;
+            });
     List<Double> watch = time(repetitions, watchdog::check);
     return new Cost(
         size,
@@ -145,6 +168,8 @@ public final class ClaimAndListCost {
         claimed[0],
         percentile(list, 50),
         percentile(list, 99),
+        percentile(overHttp, 50),
+        percentile(overHttp, 99),
         percentile(watch, 50),
         percentile(watch, 99),
         insertTime);

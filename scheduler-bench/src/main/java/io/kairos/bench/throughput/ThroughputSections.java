@@ -3,6 +3,8 @@ package io.kairos.bench.throughput;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.kairos.bench.cluster.BenchDatabase;
+import io.kairos.bench.cluster.Cluster;
+import io.kairos.bench.cluster.ClusterConfig;
 import io.kairos.bench.cluster.Launcher;
 import io.kairos.bench.cluster.SoloWorker;
 import io.kairos.bench.creation.CreationRounds;
@@ -66,10 +68,19 @@ final class ThroughputSections {
         HikariDataSource pool = pool(options, database.url(), 4);
         Kairos kairos = Kairos.builder(pool, new DataSourceTransactionManager(pool)).build()) {
       KairosMigrations.migrate(pool);
-      ClaimAndListCost cost = new ClaimAndListCost(kairos);
-      for (int size : options.pending()) {
-        ThroughputBench.progress("scale: %,d pending jobs", size);
-        costs.add(cost.measure(size, options.repetitions()));
+      ThroughputBench.progress("scale: starting an API JVM for the list page over HTTP");
+      try (Cluster api =
+          Cluster.start(
+              ClusterConfig.apiOnly("scale"),
+              apiLauncher(options),
+              database,
+              options.output().resolve("api-logs-scale"),
+              0)) {
+        ClaimAndListCost cost = new ClaimAndListCost(kairos, api);
+        for (int size : options.pending()) {
+          ThroughputBench.progress("scale: %,d pending jobs", size);
+          costs.add(cost.measure(size, options.repetitions()));
+        }
       }
     }
     report.append("## Claim and list cost as pending jobs pile up\n\n");
@@ -84,20 +95,23 @@ final class ThroughputSections {
                 + " 10 threads × 1.0) with nothing due and with 100 jobs due (the claimed ones"
                 + " handed back between calls, untimed); and `JobRegistry.list` with state"
                 + " SCHEDULED and 101 rows, the call behind `GET"
-                + " /api/v1/jobs?state=SCHEDULED&limit=100` (measured in-process: no HTTP, no"
-                + " JSON); one check of the stale-job watchdog with a worker's defaults (run every"
+                + " /api/v1/jobs?state=SCHEDULED&limit=100` (in-process: no HTTP, no JSON), and"
+                + " that request over HTTP to an API JVM (%s) on the same database, the whole JSON"
+                + " page read; one check of the stale-job watchdog with a worker's defaults (run every"
                 + " 30 s by one worker; nothing is stale). The goal is flat.%n%n",
-            options.repetitions()));
+            options.repetitions(),
+            String.join(" ", options.jvmOptions())));
     report.append(
         "| pending jobs | poll, nothing due: p50 / p99 ms | poll, 100 due (claims 10): p50 / p99"
-            + " ms | list SCHEDULED, 100: p50 / p99 ms | watchdog check: p50 / p99 ms | writing the"
-            + " pending jobs |\n");
-    report.append("|---:|---:|---:|---:|---:|---:|\n");
+            + " ms | list SCHEDULED, 100: p50 / p99 ms | `GET /api/v1/jobs?state=SCHEDULED&limit=100`:"
+            + " p50 / p99 ms | watchdog check: p50 / p99 ms | writing the pending jobs |\n");
+    report.append("|---:|---:|---:|---:|---:|---:|---:|\n");
     for (ClaimAndListCost.Cost c : costs) {
       report.append(
           String.format(
               Locale.ROOT,
-              "| %,d | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.1f s |%n",
+              "| %,d | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.1f s"
+                  + " |%n",
               c.pending(),
               c.emptyPollP50(),
               c.emptyPollP99(),
@@ -105,6 +119,8 @@ final class ThroughputSections {
               c.duePollP99(),
               c.listP50(),
               c.listP99(),
+              c.apiListP50(),
+              c.apiListP99(),
               c.watchdogP50(),
               c.watchdogP99(),
               c.insertTime().toMillis() / 1e3));
@@ -172,16 +188,7 @@ final class ThroughputSections {
     ThroughputBench.progress(
         "creation: %,d jobs per single-create round, %,d per batch round, %d round(s)",
         sizes.singleJobs(), sizes.batchJobs(), sizes.rounds());
-    // No worker JVM is started: the jobs stay pending, so the worker jar is not needed.
-    Launcher launcher =
-        new Launcher(
-            Launcher.currentJava(),
-            options.jvmOptions(),
-            options.apiJar(),
-            options.apiJar(),
-            options.user(),
-            options.password(),
-            Duration.ofMinutes(2));
+    Launcher launcher = apiLauncher(options);
     List<CreationRounds.Measured> measured;
     // The process id keeps two runs on one server (or a throughput run beside) apart.
     try (BenchDatabase database =
@@ -299,6 +306,18 @@ final class ThroughputSections {
         options.user(),
         options.password(),
         Duration.ofMinutes(3));
+  }
+
+  /** For an API JVM alone: no worker JVM is started, so the worker jar is not needed. */
+  static Launcher apiLauncher(ThroughputOptions options) {
+    return new Launcher(
+        Launcher.currentJava(),
+        options.jvmOptions(),
+        options.apiJar(),
+        options.apiJar(),
+        options.user(),
+        options.password(),
+        Duration.ofMinutes(2));
   }
 
   static HikariDataSource pool(ThroughputOptions options, String url, int size) {
