@@ -30,6 +30,12 @@ public record Stats(int count, int expected, double min, double p50, double p99,
     return sorted[Math.max(0, Math.min(sorted.length, rank) - 1)];
   }
 
+  /** The {@code p}-th percentile (nearest rank) of {@code values}, in any order. */
+  public static double percentile(List<Double> values, int p) {
+    return percentile(
+        values.stream().mapToDouble(Double::doubleValue).sorted().toArray(), p / 100.0);
+  }
+
   /** The middle value, or the mean of the two middle values of an even number of them. */
   public static double median(List<Double> values) {
     double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();

@@ -10,6 +10,7 @@ import com.github.kagkarlsson.scheduler.task.Execution;
 import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import io.kairos.bench.cluster.Cluster;
+import io.kairos.bench.measure.Stats;
 import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.core.Kairos;
 import io.kairos.job.JobData;
@@ -161,17 +162,17 @@ public final class ClaimAndListCost {
     return new Cost(
         size,
         repetitions,
-        percentile(empty, 50),
-        percentile(empty, 99),
-        percentile(due, 50),
-        percentile(due, 99),
+        Stats.percentile(empty, 50),
+        Stats.percentile(empty, 99),
+        Stats.percentile(due, 50),
+        Stats.percentile(due, 99),
         claimed[0],
-        percentile(list, 50),
-        percentile(list, 99),
-        percentile(overHttp, 50),
-        percentile(overHttp, 99),
-        percentile(watch, 50),
-        percentile(watch, 99),
+        Stats.percentile(list, 50),
+        Stats.percentile(list, 99),
+        Stats.percentile(overHttp, 50),
+        Stats.percentile(overHttp, 99),
+        Stats.percentile(watch, 50),
+        Stats.percentile(watch, 99),
         insertTime);
   }
 
@@ -185,13 +186,6 @@ public final class ClaimAndListCost {
       }
     }
     return ms;
-  }
-
-  static double percentile(List<Double> values, int p) {
-    List<Double> sorted = new ArrayList<>(values);
-    sorted.sort(Double::compare);
-    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-    return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
   }
 
   private static void progress(String format, Object... args) {

@@ -10,6 +10,7 @@ import io.kairos.bench.cluster.SoloWorker;
 import io.kairos.bench.creation.CreationRounds;
 import io.kairos.bench.footprint.WorkerFootprint;
 import io.kairos.bench.load.SteadyLoad;
+import io.kairos.bench.measure.Stats;
 import io.kairos.bench.report.MachineFacts;
 import io.kairos.bench.scale.ClaimAndListCost;
 import io.kairos.bench.scale.PendingJobs;
@@ -254,9 +255,9 @@ final class ThroughputSections {
             "| %,d | %.0f/s | %.1f | %.1f | %.1f |%n%n",
             delays.size(),
             load.rate(),
-            percentile(delays, 50),
-            percentile(delays, 99),
-            percentile(delays, 100)));
+            Stats.percentile(delays, 50),
+            Stats.percentile(delays, 99),
+            Stats.percentile(delays, 100)));
   }
 
   private static void appendFootprint(
@@ -286,13 +287,6 @@ final class ThroughputSections {
             f.rssKib() / 1024.0,
             f.liveHeapKib() / 1024.0));
     report.append("```text\n").append(f.heapInfo()).append("\n```\n\n");
-  }
-
-  private static double percentile(List<Double> values, int p) {
-    List<Double> sorted = new ArrayList<>(values);
-    sorted.sort(Double::compare);
-    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-    return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
   }
 
   /** Starts worker JVMs from the worker jar with the given JVM options; no API JVM. */
