@@ -16,6 +16,7 @@ import io.kairos.bench.scale.ClaimAndListCost;
 import io.kairos.bench.scale.PendingJobs;
 import io.kairos.core.Kairos;
 import io.kairos.migration.KairosMigrations;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
@@ -291,27 +292,25 @@ final class ThroughputSections {
 
   /** Starts worker JVMs from the worker jar with the given JVM options; no API JVM. */
   static Launcher launcher(ThroughputOptions options) {
-    return new Launcher(
-        Launcher.currentJava(),
-        options.jvmOptions(),
-        options.workerJar(),
-        // No API JVM is started: the benchmark writes the jobs itself.
-        options.workerJar(),
-        options.user(),
-        options.password(),
-        Duration.ofMinutes(3));
+    // No API JVM is started: the benchmark writes the jobs itself.
+    return launcher(options, options.workerJar(), Duration.ofMinutes(3));
   }
 
   /** For an API JVM alone: no worker JVM is started, so the worker jar is not needed. */
   static Launcher apiLauncher(ThroughputOptions options) {
+    return launcher(options, options.apiJar(), Duration.ofMinutes(2));
+  }
+
+  /** A launcher whose worker and API jar slots both hold {@code jar}: only that kind is started. */
+  private static Launcher launcher(ThroughputOptions options, Path jar, Duration startLimit) {
     return new Launcher(
         Launcher.currentJava(),
         options.jvmOptions(),
-        options.apiJar(),
-        options.apiJar(),
+        jar,
+        jar,
         options.user(),
         options.password(),
-        Duration.ofMinutes(2));
+        startLimit);
   }
 
   static HikariDataSource pool(ThroughputOptions options, String url, int size) {
