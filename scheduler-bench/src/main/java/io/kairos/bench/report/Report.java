@@ -88,7 +88,7 @@ public final class Report {
       }
     }
     for (ConfigurationResult r : withWakeUps()) {
-      out.append('\n').append(breakdownTitle(r)).append('\n').append(plainGrid(breakdown(r)));
+      out.append('\n').append(breakdownTitle(r)).append('\n').append(Grids.plainGrid(breakdown(r)));
       out.append("  ").append(BREAKDOWN_NOTE).append('\n');
     }
     out.append('\n').append("Failover rounds\n");
@@ -134,7 +134,7 @@ public final class Report {
       out.append("\n### ")
           .append(breakdownTitle(r))
           .append("\n\n")
-          .append(markdownGrid(breakdown(r)));
+          .append(Grids.markdownGrid(breakdown(r)));
       out.append('\n').append(BREAKDOWN_NOTE).append('\n');
     }
     out.append("\n### Failover rounds\n\n");
@@ -161,6 +161,10 @@ public final class Report {
             loadAfter,
             elapsed.toMinutes(),
             elapsed.toSecondsPart()));
+  }
+
+  private List<String> keys() {
+    return results.stream().map(r -> r.config().key()).toList();
   }
 
   private List<Table> tables() {
@@ -241,7 +245,7 @@ public final class Report {
                 r.config().key(), s.count(), s.expected()));
       }
     }
-    return new Table(title, Unit.MILLIS, rows, notes);
+    return new Table(keys(), title, Unit.MILLIS, rows, notes);
   }
 
   private Table failoverTable() {
@@ -271,7 +275,11 @@ public final class Report {
       }
     }
     return new Table(
-        "Failover: SIGKILL of a worker → its job re-run on another", Unit.SECONDS, rows, notes);
+        keys(),
+        "Failover: SIGKILL of a worker → its job re-run on another",
+        Unit.SECONDS,
+        rows,
+        notes);
   }
 
   private static String deadAfter(ConfigurationResult r) {
@@ -420,187 +428,5 @@ public final class Report {
                 .orElse(""),
             pass ? "PASS" : "FAIL"));
     return lines;
-  }
-
-  /** A measured value in milliseconds, a lower bound ("> …"), or a text such as a count. */
-  private record Cell(double value, boolean atLeast, String text) {
-    static Cell of(double millis) {
-      return new Cell(millis, false, null);
-    }
-
-    static Cell atLeast(double millis) {
-      return new Cell(millis, true, null);
-    }
-
-    static Cell text(String text) {
-      return new Cell(Double.NaN, false, text);
-    }
-  }
-
-  private enum Unit {
-    MILLIS("ms", 1),
-    SECONDS("s", 1000);
-
-    final String symbol;
-    final double millisPerUnit;
-
-    Unit(String symbol, double millisPerUnit) {
-      this.symbol = symbol;
-      this.millisPerUnit = millisPerUnit;
-    }
-
-    String format(Cell cell) {
-      if (cell.text() != null) {
-        return cell.text();
-      }
-      if (Double.isNaN(cell.value())) {
-        return "—";
-      }
-      double v = cell.value() / millisPerUnit;
-      if (cell.atLeast()) {
-        return String.format(Locale.ROOT, "> %.0f", v);
-      }
-      String number =
-          this == SECONDS
-              ? String.format(Locale.ROOT, "%.2f", v)
-              : v < 100
-                  ? String.format(Locale.ROOT, "%.1f", v)
-                  : String.format(Locale.ROOT, "%,.0f", v);
-      return cell.atLeast() ? "> " + number : number;
-    }
-  }
-
-  /** One line of a table: a label, a cell per configuration, and whether ratios make sense. */
-  private record Row(String label, List<Cell> cells, boolean ratios) {}
-
-  private final class Table {
-    private final String title;
-    private final Unit unit;
-    private final List<Row> rows;
-    private final List<String> notes;
-
-    Table(String title, Unit unit, List<Row> rows, List<String> notes) {
-      this.title = title;
-      this.unit = unit;
-      this.rows = rows;
-      this.notes = notes;
-    }
-
-    String title() {
-      return title;
-    }
-
-    Unit unit() {
-      return unit;
-    }
-
-    List<String> notes() {
-      return notes;
-    }
-
-    /** Pairs (numerator, denominator) of configuration indexes: C/A and B/A when present. */
-    private List<int[]> ratioColumns() {
-      List<int[]> pairs = new ArrayList<>();
-      int a = index("A");
-      for (String key : List.of("C", "B")) {
-        int other = index(key);
-        if (a >= 0 && other >= 0) {
-          pairs.add(new int[] {other, a});
-        }
-      }
-      return pairs;
-    }
-
-    private int index(String key) {
-      for (int i = 0; i < results.size(); i++) {
-        if (results.get(i).config().key().equals(key)) {
-          return i;
-        }
-      }
-      return -1;
-    }
-
-    private List<String> header() {
-      List<String> header = new ArrayList<>();
-      header.add("");
-      results.forEach(r -> header.add(r.config().key()));
-      for (int[] pair : ratioColumns()) {
-        header.add(results.get(pair[0]).config().key() + "/" + results.get(pair[1]).config().key());
-      }
-      return header;
-    }
-
-    private List<List<String>> body() {
-      List<List<String>> body = new ArrayList<>();
-      for (Row row : rows) {
-        List<String> line = new ArrayList<>();
-        line.add(row.label());
-        row.cells().forEach(c -> line.add(unit.format(c)));
-        for (int[] pair : ratioColumns()) {
-          line.add(row.ratios() ? ratio(row.cells().get(pair[0]), row.cells().get(pair[1])) : "");
-        }
-        body.add(line);
-      }
-      return body;
-    }
-
-    String plain() {
-      List<List<String>> lines = new ArrayList<>();
-      lines.add(header());
-      lines.addAll(body());
-      return plainGrid(lines);
-    }
-
-    String markdown() {
-      List<List<String>> lines = new ArrayList<>();
-      lines.add(header());
-      lines.addAll(body());
-      return markdownGrid(lines);
-    }
-  }
-
-  /** Columns aligned with spaces: the first left, the others right. */
-  private static String plainGrid(List<List<String>> lines) {
-    int columns = lines.get(0).size();
-    int[] width = new int[columns];
-    for (List<String> line : lines) {
-      for (int c = 0; c < columns; c++) {
-        width[c] = Math.max(width[c], line.get(c).length());
-      }
-    }
-    StringBuilder out = new StringBuilder();
-    for (List<String> line : lines) {
-      out.append("  ").append(String.format("%-" + width[0] + "s", line.get(0)));
-      for (int c = 1; c < columns; c++) {
-        out.append("  ").append(String.format("%" + Math.max(width[c], 8) + "s", line.get(c)));
-      }
-      out.append('\n');
-    }
-    return out.toString();
-  }
-
-  /** The first line is the header; numbers right-aligned. */
-  private static String markdownGrid(List<List<String>> lines) {
-    StringBuilder out = new StringBuilder();
-    out.append("| ").append(String.join(" | ", lines.get(0))).append(" |\n");
-    out.append("|---").append("|---:".repeat(lines.get(0).size() - 1)).append("|\n");
-    for (List<String> line : lines.subList(1, lines.size())) {
-      out.append("| ").append(String.join(" | ", line)).append(" |\n");
-    }
-    return out.toString();
-  }
-
-  /** How many times {@code numerator} is {@code denominator}; "> …" if the numerator is a bound. */
-  private static String ratio(Cell numerator, Cell denominator) {
-    if (Double.isNaN(numerator.value())
-        || Double.isNaN(denominator.value())
-        || denominator.atLeast()
-        || denominator.value() <= 0) {
-      return "—";
-    }
-    double r = numerator.value() / denominator.value();
-    String text =
-        r < 10 ? String.format(Locale.ROOT, "%.1f×", r) : String.format(Locale.ROOT, "%,.0f×", r);
-    return numerator.atLeast() ? "> " + text : text;
   }
 }

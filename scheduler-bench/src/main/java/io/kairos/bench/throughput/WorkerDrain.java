@@ -74,7 +74,7 @@ final class WorkerDrain {
                   List.of("--db-scheduler.threads=" + threads),
                   options.output().resolve("worker-logs")));
         }
-        if (ThroughputBench.unfinished(jdbc) != 0) {
+        if (InProcessDrains.unfinished(jdbc) != 0) {
           throw new IllegalStateException(
               "the workers scheduled executions of their own: an empty scheduled_tasks would not"
                   + " mean a drained backlog");
@@ -89,13 +89,13 @@ final class WorkerDrain {
               != 0) {
             throw new IllegalStateException("the warm-up backlog was not drained within " + limit);
           }
-          ThroughputBench.checkHistory(kairos.runs(), WARM_UP_PREFIX, warmUp);
+          InProcessDrains.checkHistory(kairos.runs(), WARM_UP_PREFIX, warmUp);
           backlogs.vacuumAnalyze();
         }
         ThroughputBench.progress(
             "%s RUNNING; writing the backlog, due in %d s", workers, LEAD.toSeconds());
         Drained drained = drainBacklog(backlogs, wakeUps, workers, jdbc, PREFIX, executions, limit);
-        ThroughputBench.checkHistory(kairos.runs(), PREFIX, executions - drained.remaining());
+        InProcessDrains.checkHistory(kairos.runs(), PREFIX, executions - drained.remaining());
         ThroughputBench.progress(
             "first attempts per worker: %s", kairos.runs().firstAttemptsByNode(PREFIX));
         return (executions - drained.remaining()) / drained.seconds();
@@ -139,7 +139,7 @@ final class WorkerDrain {
                       worker + " exited; end of its log:\n" + worker.logTail(30));
                 }
               }
-              return ThroughputBench.unfinished(jdbc);
+              return InProcessDrains.unfinished(jdbc);
             });
     return new Drained(remaining, (System.nanoTime() - start) / 1e9);
   }
