@@ -1,5 +1,5 @@
 -- Tables like the seed systems' own, with expired and live rows, to try the maintenance set in
--- README.md ("Maintenance jobs from configuration") against:
+-- docs/job-types.md ("Maintenance jobs from configuration") against:
 --   psql -h 127.0.0.1 -U postgres -d kairos -f examples/maintenance-demo.sql
 create table if not exists auth_tokens (id bigserial primary key, expires_at timestamptz not null);
 create table if not exists sessions (id bigserial primary key, expires_at timestamptz not null);

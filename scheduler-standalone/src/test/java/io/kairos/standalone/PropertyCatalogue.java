@@ -320,6 +320,11 @@ final class PropertyCatalogue {
         while (resources.hasMoreElements()) {
           for (JsonNode property : json.readTree(resources.nextElement()).path("properties")) {
             String name = property.path("name").asText();
+            if (name.startsWith("kairos.")) {
+              // Kairos's own are found in the application's code above. The metadata on this class
+              // path is every module's, the other application's too.
+              continue;
+            }
             if (property.path("type").asText("").startsWith("java.util.Map")) {
               mapKeys.add(name);
             } else {
