@@ -27,8 +27,18 @@ import java.util.stream.Collectors;
  * can know every type without being able to run one.
  *
  * <p>The built-in types are registered as an application's own are: a {@link JobType} in the
- * catalogue, and on a worker a handler turned into a task ({@code JobTasks.task}). The core knows
- * none of them.
+ * catalogue, and on a worker a handler turned into a task ({@code JobTasks.task}) inside tier 1.
+ * The core knows none of them.
+ *
+ * <p>To add one: a package {@code io.kairos.jobtype.<name>} here with its payload record (checks
+ * that need no configuration in its constructor, {@code InvalidJobException} naming the field) and
+ * its {@code JobHandler} (faults classified as {@code TransientJobFailure} or {@code
+ * PermanentJobFailure}); a constant here, listed in {@link #all()} (anyone may create it) or {@link
+ * #operatorOnly()}, and its configured check in {@link #catalogue(Collection, Collection,
+ * ObjectMapper, OutboundPolicy, SenderDomains, Predicate)} if it has one; on the worker side, one
+ * {@code BuiltInHandler} bean in the starter's {@code JobTypesConfiguration}, its settings a {@code
+ * kairos.<name>} properties record in scheduler-spring when it has any. The API, the dashboard and
+ * {@code kairos.worker.built-in-types} then know it.
  */
 public final class BuiltInJobTypes {
 
