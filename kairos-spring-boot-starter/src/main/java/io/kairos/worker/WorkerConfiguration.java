@@ -12,7 +12,6 @@ import com.github.kagkarlsson.scheduler.jdbc.JdbcCustomization;
 import com.github.kagkarlsson.scheduler.serializer.Serializer;
 import com.github.kagkarlsson.scheduler.stats.StatsRegistry;
 import com.github.kagkarlsson.scheduler.task.Task;
-import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.catalogue.PublishedTypes;
 import io.kairos.clock.DatabaseClock;
@@ -22,9 +21,9 @@ import io.kairos.execution.JobTasks;
 import io.kairos.execution.LeaseGuard;
 import io.kairos.execution.RescheduleListener;
 import io.kairos.execution.ServedTypesLockAndFetch;
+import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
-import io.kairos.jobtype.log.LogHandler;
-import io.kairos.jobtype.noop.NoopHandler;
+import io.kairos.jobtype.BuiltInJobTypes;
 import io.kairos.jobtype.oauth.CredentialStore;
 import io.kairos.jobtype.retention.RetentionHandler;
 import io.kairos.notification.Notifications;
@@ -38,6 +37,7 @@ import io.kairos.worker.custom.CustomJobTypes;
 import io.kairos.worker.declared.DeclaredJobsHealth;
 import io.kairos.worker.declared.DeclaredJobsProperties;
 import io.kairos.worker.declared.DeclaredJobsReconciler;
+import io.kairos.worker.jobtypes.BuiltInHandler;
 import io.kairos.worker.jobtypes.TierOne;
 import io.kairos.worker.metrics.KairosMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -94,8 +94,7 @@ class WorkerConfiguration {
       PublishedTypes publishedTypes) {
     List<JobType<?>> served =
         new ArrayList<>(properties.servedBuiltInTypes(BuiltInJobTypes.runnable()));
-    Set<String> builtInNames =
-        BuiltInJobTypes.runnable().stream().map(JobType::name).collect(Collectors.toSet());
+    Set<String> builtInNames = BuiltInJobTypes.names();
     for (CustomJobType<?> type : custom.types()) {
       if (builtInNames.contains(type.type().name())) {
         throw new IllegalStateException(
@@ -116,7 +115,7 @@ class WorkerConfiguration {
     // Types other workers serve are known too — the built-in ones anyone may create, the
     // applications' own by their published schemas: this application may schedule them
     // (KairosJobs), though it does not run them.
-    return JobCatalogue.builtIn(
+    return BuiltInJobTypes.catalogue(
             served,
             BuiltInJobTypes.all(),
             KairosJson.newObjectMapper(),
@@ -163,17 +162,6 @@ class WorkerConfiguration {
   }
 
   @Bean
-  RetentionHandler retentionHandler(DataSource dataSource) {
-    return new RetentionHandler(dataSource);
-  }
-
-  @Bean
-  JobTask<?> retentionTask(RetentionHandler handler, TierOne tierOne, JobTasks tasks) {
-    return tasks.task(
-        BuiltInJobTypes.RETENTION, tierOne.decorate(BuiltInJobTypes.RETENTION, handler));
-  }
-
-  @Bean
   @DependsOnDatabaseInitialization
   DeclaredJobsReconciler declaredJobsReconciler(
       DeclaredJobsProperties properties, Kairos kairos, RetentionHandler retention) {
@@ -212,17 +200,6 @@ class WorkerConfiguration {
         deadAfter,
         properties.leaseMargin(),
         checkEvery.compareTo(Duration.ofMillis(50)) < 0 ? Duration.ofMillis(50) : checkEvery);
-  }
-
-  @Bean
-  JobTask<?> noopTask(TierOne tierOne, JobTasks tasks) {
-    return tasks.task(
-        BuiltInJobTypes.NOOP, tierOne.decorate(BuiltInJobTypes.NOOP, new NoopHandler()));
-  }
-
-  @Bean
-  JobTask<?> logTask(TierOne tierOne, JobTasks tasks) {
-    return tasks.task(BuiltInJobTypes.LOG, tierOne.decorate(BuiltInJobTypes.LOG, new LogHandler()));
   }
 
   /**
@@ -268,22 +245,24 @@ class WorkerConfiguration {
   }
 
   /**
-   * The tasks this worker's scheduler runs: the served built-in types' task beans and one per
-   * application type. Declared jobs are reconciled before they exist, so no scheduler built from
-   * them ever claims a job about to be removed.
+   * The tasks this worker's scheduler runs: one per served type, built-in or the application's own,
+   * alike — the type's handler inside tier 1. Declared jobs are reconciled before they exist, so no
+   * scheduler built from them ever claims a job about to be removed.
    */
   @Bean
   ServedTasks servedTasks(
       DeclaredJobsReconciler declaredJobs,
-      List<Task<?>> builtInTasks,
+      List<BuiltInHandler<?>> builtIns,
       CustomJobTypes custom,
       JobCatalogue catalogue,
       TierOne tierOne,
       JobTasks jobTasks) {
     Set<String> served = catalogue.types().stream().map(JobType::name).collect(Collectors.toSet());
     List<Task<?>> tasks = new ArrayList<>();
-    builtInTasks.stream().filter(task -> served.contains(task.getName())).forEach(tasks::add);
-    custom.types().forEach(type -> tasks.add(customTask(type, tierOne, jobTasks)));
+    builtIns.stream()
+        .filter(builtIn -> served.contains(builtIn.type().name()))
+        .forEach(builtIn -> tasks.add(task(builtIn, tierOne, jobTasks)));
+    custom.types().forEach(type -> tasks.add(task(type, tierOne, jobTasks)));
     return new ServedTasks(tasks);
   }
 
@@ -314,8 +293,17 @@ class WorkerConfiguration {
         interceptors);
   }
 
-  private static <P> JobTask<P> customTask(
-      CustomJobType<P> custom, TierOne tierOne, JobTasks jobTasks) {
-    return jobTasks.task(custom.type(), tierOne.decorate(custom.type(), custom.handler()));
+  private static <P> JobTask<P> task(
+      BuiltInHandler<P> builtIn, TierOne tierOne, JobTasks jobTasks) {
+    return task(builtIn.type(), builtIn.handler(), tierOne, jobTasks);
+  }
+
+  private static <P> JobTask<P> task(CustomJobType<P> custom, TierOne tierOne, JobTasks jobTasks) {
+    return task(custom.type(), custom.handler(), tierOne, jobTasks);
+  }
+
+  private static <P> JobTask<P> task(
+      JobType<P> type, JobHandler<P> handler, TierOne tierOne, JobTasks jobTasks) {
+    return jobTasks.task(type, tierOne.decorate(type, handler));
   }
 }

@@ -11,11 +11,6 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobType;
 import io.kairos.job.PayloadCheck;
-import io.kairos.jobtype.email.SenderDomainCheck;
-import io.kairos.jobtype.webhook.WebhookTargetCheck;
-import io.kairos.outbound.OutboundPolicy;
-import io.kairos.outbound.Resolver;
-import io.kairos.outbound.SenderDomains;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -24,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -98,53 +92,6 @@ public final class JobCatalogue {
     return published == null
         ? List.of()
         : published.find(name).map(PublishedTypes.PublishedType::secretFields).orElse(List.of());
-  }
-
-  /**
-   * The built-in types anyone may create, with webhook targets checked against {@code
-   * webhookTargets} and e-mail senders against {@code senders} at creation. Worker and API build
-   * theirs here, so the API refuses exactly what a worker would.
-   */
-  public static JobCatalogue builtIn(
-      Collection<JobType<?>> types,
-      ObjectMapper json,
-      OutboundPolicy webhookTargets,
-      SenderDomains senders) {
-    return builtIn(types, json, webhookTargets, senders, id -> true);
-  }
-
-  /**
-   * As {@link #builtIn(Collection, ObjectMapper, OutboundPolicy, SenderDomains)}, and a webhook
-   * naming an OAuth credential ({@code auth.oauthCredential}) must name one for which {@code
-   * credentialExists} holds.
-   */
-  public static JobCatalogue builtIn(
-      Collection<JobType<?>> types,
-      ObjectMapper json,
-      OutboundPolicy webhookTargets,
-      SenderDomains senders,
-      Predicate<String> credentialExists) {
-    return builtIn(types, List.of(), json, webhookTargets, senders, credentialExists);
-  }
-
-  /**
-   * As {@link #builtIn(Collection, ObjectMapper, OutboundPolicy, SenderDomains, Predicate)},
-   * offering {@code types} and also knowing {@code alsoKnown} ({@link #alsoKnowing}), checked
-   * alike.
-   */
-  public static JobCatalogue builtIn(
-      Collection<JobType<?>> types,
-      Collection<JobType<?>> alsoKnown,
-      ObjectMapper json,
-      OutboundPolicy webhookTargets,
-      SenderDomains senders,
-      Predicate<String> credentialExists) {
-    return new JobCatalogue(types, json)
-        .alsoKnowing(alsoKnown)
-        .withCheck(
-            BuiltInJobTypes.WEBHOOK,
-            new WebhookTargetCheck(webhookTargets, Resolver.SYSTEM, credentialExists))
-        .withCheck(BuiltInJobTypes.EMAIL, new SenderDomainCheck(senders));
   }
 
   /** This catalogue, with {@code check} run on every payload of {@code type} it binds. */

@@ -35,6 +35,7 @@ public final class PublishedTypes {
   private final PayloadSchemas schemas = new PayloadSchemas();
   private final Duration liveWithin;
   private final long readEveryNanos;
+  private final Set<String> builtInTypes;
   private final Map<String, Recent<Optional<PublishedType>>> recentByName =
       new ConcurrentHashMap<>();
   private volatile Recent<Set<String>> recentlyServed;
@@ -42,12 +43,25 @@ public final class PublishedTypes {
   /** What was read, and when ({@link System#nanoTime()}). */
   private record Recent<T>(T value, long readAt) {}
 
+  /** Published types none of which is built in (an application's own). */
+  public PublishedTypes(
+      DataSource dataSource, ObjectMapper json, Duration liveWithin, Duration readEvery) {
+    this(dataSource, json, liveWithin, readEvery, Set.of());
+  }
+
   /**
    * @param readEvery how long readers on a hot path (the API checking each new job, each job
    *     response) may keep what they read before reading it again
+   * @param builtInTypes the names of the built-in types, published as built in: the API binds and
+   *     checks those itself and does not check them against their published schemas
    */
   public PublishedTypes(
-      DataSource dataSource, ObjectMapper json, Duration liveWithin, Duration readEvery) {
+      DataSource dataSource,
+      ObjectMapper json,
+      Duration liveWithin,
+      Duration readEvery,
+      Set<String> builtInTypes) {
+    this.builtInTypes = Set.copyOf(builtInTypes);
     this.jdbc = new JdbcTemplate(dataSource);
     this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     this.json = json;
@@ -85,8 +99,6 @@ public final class PublishedTypes {
    * Records that {@code node} serves {@code types} from now on, replacing what it published before.
    */
   public void publish(String node, Collection<JobType<?>> types) {
-    Set<String> builtInNames =
-        BuiltInJobTypes.runnable().stream().map(JobType::name).collect(Collectors.toSet());
     transactions.executeWithoutResult(
         tx -> {
           jdbc.update("delete from kairos_node_type where node = ?", node);
@@ -105,7 +117,7 @@ public final class PublishedTypes {
                 type.description(),
                 schema,
                 text(json.valueToTree(type.secretFields())),
-                builtInNames.contains(type.name()));
+                builtInTypes.contains(type.name()));
             jdbc.update(
                 "insert into kairos_node_type (node, type_name, schema_hash) values (?, ?, ?)",
                 node,

@@ -3,7 +3,6 @@ package io.kairos.core;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.kagkarlsson.scheduler.Clock;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
-import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.clock.DatabaseClock;
@@ -19,8 +18,6 @@ import io.kairos.job.MisfirePolicy;
 import io.kairos.node.NodeStore;
 import io.kairos.notification.NotificationSettings;
 import io.kairos.notification.Notifications;
-import io.kairos.outbound.OutboundPolicy;
-import io.kairos.outbound.SenderDomains;
 import io.kairos.registry.JobRegistry;
 import io.kairos.registry.RunHistory;
 import io.kairos.registry.TransactionJoiningDataSource;
@@ -29,6 +26,7 @@ import io.kairos.serialization.KairosJson;
 import io.kairos.wakeup.DueListener;
 import io.kairos.watchdog.StaleJobWatchdog;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -78,10 +76,7 @@ public final class Kairos implements AutoCloseable {
       this.ownedClock = databaseClock;
     }
     this.catalogue =
-        builder.catalogue != null
-            ? builder.catalogue
-            : JobCatalogue.builtIn(
-                BuiltInJobTypes.all(), json, OutboundPolicy.PUBLIC_ONLY, SenderDomains.ANY);
+        builder.catalogue != null ? builder.catalogue : new JobCatalogue(List.of(), json);
     this.transactionManager = builder.transactionManager;
     this.transactions = new TransactionTemplate(builder.transactionManager);
     this.dueListener = builder.dueListener;
@@ -246,7 +241,10 @@ public final class Kairos implements AutoCloseable {
       return this;
     }
 
-    /** The job types known here; default: the built-in types, webhooks to public hosts only. */
+    /**
+     * The job types known here; default: none (the core knows no type of its own: the built-in ones
+     * are kairos-jobtypes', {@code BuiltInJobTypes.catalogue}).
+     */
     public Builder catalogue(JobCatalogue value) {
       this.catalogue = Objects.requireNonNull(value, "catalogue");
       return this;

@@ -5,9 +5,9 @@ import java.util.Optional;
 
 /**
  * Thrown by a handler for a fault that may pass by itself: I/O errors, timeouts, HTTP 5xx, 408 and
- * 429, SMTP 4xx. Only these are retried in process (tier 1, {@code io.kairos.retry}); when tier 1
- * gives up, the persisted tier reschedules the job like any failed attempt, but not earlier than
- * {@link #retryAfter()}.
+ * 429, SMTP 4xx. Only these are retried in process (tier 1, the worker's in-process retries); when
+ * tier 1 gives up, the persisted tier reschedules the job like any failed attempt, but not earlier
+ * than {@link #retryAfter()}.
  */
 public class TransientJobFailure extends RuntimeException {
 

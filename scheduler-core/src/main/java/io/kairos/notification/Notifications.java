@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.kagkarlsson.scheduler.Clock;
-import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobEvent;
@@ -46,6 +45,14 @@ public final class Notifications implements Notifier {
   static final int MAX_ERROR = 2000;
   private static final int MAX_JOB_ID_IN_ID = 140;
 
+  /**
+   * The built-in types notifications are sent as, known here by name and payload shape only: the
+   * core does not know the types themselves (kairos-jobtypes does).
+   */
+  static final String WEBHOOK = "webhook";
+
+  static final String EMAIL = "email";
+
   private final JobRegistry jobs;
   private final ObjectMapper json;
   private final Clock clock;
@@ -77,12 +84,12 @@ public final class Notifications implements Notifier {
   public static void check(JobCatalogue catalogue, NotifyTarget target, ObjectMapper json) {
     if (target.webhook() != null) {
       ObjectNode payload = json.createObjectNode().put("url", target.webhook());
-      rethrowAs("webhook", () -> catalogue.bind(BuiltInJobTypes.WEBHOOK, payload));
+      rethrowAs("webhook", () -> catalogue.bind(catalogue.require(WEBHOOK), payload));
     } else {
       ObjectNode payload = json.createObjectNode();
       payload.putArray("to").add(target.email());
       payload.put("subject", "check").put("text", "check");
-      rethrowAs("email", () -> catalogue.bind(BuiltInJobTypes.EMAIL, payload));
+      rethrowAs("email", () -> catalogue.bind(catalogue.require(EMAIL), payload));
     }
   }
 
@@ -162,14 +169,14 @@ public final class Notifications implements Notifier {
       body.put("error", error);
       body.put("at", at.toString());
       payload = json.createObjectNode().put("url", target.webhook()).set("body", body);
-      type = BuiltInJobTypes.WEBHOOK.name();
+      type = WEBHOOK;
     } else {
       ObjectNode email = json.createObjectNode();
       email.putArray("to").add(target.email());
       email.put("subject", "Kairos: job " + subject.id() + " " + describe(event));
       email.put("text", text(event, subject, attempt, error, at));
       payload = email;
-      type = BuiltInJobTypes.EMAIL.name();
+      type = EMAIL;
     }
     String id =
         NewJob.NOTIFICATION_PREFIX

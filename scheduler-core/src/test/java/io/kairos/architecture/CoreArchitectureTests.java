@@ -2,7 +2,6 @@ package io.kairos.architecture;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleNameEndingWith;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -38,16 +37,19 @@ class CoreArchitectureTests {
           .because("io.kairos.job is the public face that people who write job types implement");
 
   @ArchTest
-  static final ArchRule onlyTheWiringKnowsHandlers =
+  static final ArchRule theCoreIsTheSchedulingEngineOnly =
       noClasses()
-          .that()
-          .resideOutsideOfPackage("io.kairos.jobtype..")
           .should()
-          .dependOnClassesThat(
-              resideInAPackage("io.kairos.jobtype..").and(simpleNameEndingWith("Handler")))
-          .because("what a type is (catalogue) stays apart from what it does (its handler)");
-
-  @ArchTest
-  static final ArchRule builtInTypesDoNotKnowEachOther =
-      slices().matching("io.kairos.jobtype.(*)..").should().notDependOnEachOther();
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "io.kairos.jobtype..",
+              "io.kairos.outbound..",
+              "io.kairos.retry..",
+              "jakarta.mail..",
+              "org.eclipse.angus..",
+              "org.apache.hc..",
+              "io.github.resilience4j..")
+          .because(
+              "job types, what they send and how they retry in process are kairos-jobtypes',"
+                  + " registered by the wiring as an application's own types are");
 }

@@ -23,7 +23,10 @@ class RegistryOwnsItsTableTests {
     try (Stream<Path> modules = Files.list(repository)) {
       mainSources =
           modules
-              .filter(m -> m.getFileName().toString().startsWith("scheduler-"))
+              .filter(
+                  m ->
+                      m.getFileName().toString().startsWith("scheduler-")
+                          || m.getFileName().toString().equals("kairos-jobtypes"))
               .map(m -> m.resolve("src/main/java"))
               .filter(Files::isDirectory)
               .toList();

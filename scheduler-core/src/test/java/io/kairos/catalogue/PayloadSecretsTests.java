@@ -7,14 +7,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kairos.crypto.CipherSettings;
 import io.kairos.crypto.SecretCipher;
+import io.kairos.job.JobType;
 import io.kairos.serialization.KairosJson;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Secret payload values: sealed, opened, masked, by the types' own declarations. */
 class PayloadSecretsTests {
 
   static final ObjectMapper JSON = KairosJson.newObjectMapper();
-  static final JobCatalogue CATALOGUE = new JobCatalogue(BuiltInJobTypes.all(), JSON);
+
+  /** Declares its secret fields as the built-in {@code webhook} type does: every header value. */
+  static final JobType<JsonNode> WEBHOOK =
+      new JobType<>("webhook", JsonNode.class, "", List.of("headers.*"));
+
+  static final JobCatalogue CATALOGUE = new JobCatalogue(List.of(WEBHOOK), JSON);
   static final SecretCipher CIPHER =
       CipherSettings.cipher("q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=", "k1", null);
 

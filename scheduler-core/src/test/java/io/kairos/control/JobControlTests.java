@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.kagkarlsson.scheduler.testhelper.ManualScheduler;
 import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
 import com.github.kagkarlsson.scheduler.testhelper.TestHelper;
-import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.execution.JobTasks;
 import io.kairos.execution.PersistedBackoff;
 import io.kairos.job.Job;
@@ -21,9 +20,9 @@ import io.kairos.job.NewJob;
 import io.kairos.job.OperatorJobException;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.job.UnknownJobException;
-import io.kairos.jobtype.noop.NoopHandler;
 import io.kairos.registry.JobRegistry;
 import io.kairos.testing.KairosFixture;
+import io.kairos.testing.Noop;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -49,7 +48,7 @@ class JobControlTests {
 
   @BeforeAll
   static void database() {
-    fixture = new KairosFixture(Map.of(BuiltInJobTypes.NOOP, new NoopHandler()), 4);
+    fixture = new KairosFixture(Map.of(Noop.TYPE, new Noop()), 4);
   }
 
   @AfterAll

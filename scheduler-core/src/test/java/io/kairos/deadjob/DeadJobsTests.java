@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.kagkarlsson.scheduler.testhelper.ManualScheduler;
 import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
 import com.github.kagkarlsson.scheduler.testhelper.TestHelper;
-import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.control.JobSubmitter;
 import io.kairos.execution.PersistedBackoff;
 import io.kairos.job.DeadJob;
@@ -16,8 +15,8 @@ import io.kairos.job.JobType;
 import io.kairos.job.PermanentJobFailure;
 import io.kairos.job.RunOutcome;
 import io.kairos.job.ScheduleSpec;
-import io.kairos.jobtype.noop.NoopHandler;
 import io.kairos.testing.KairosFixture;
+import io.kairos.testing.Noop;
 import io.kairos.wakeup.DueListener;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,8 +63,7 @@ class DeadJobsTests {
 
   @BeforeAll
   static void database() {
-    fixture =
-        new KairosFixture(Map.of(FAILING, HANDLER, BuiltInJobTypes.NOOP, new NoopHandler()), 6);
+    fixture = new KairosFixture(Map.of(FAILING, HANDLER, Noop.TYPE, new Noop()), 6);
   }
 
   @AfterAll

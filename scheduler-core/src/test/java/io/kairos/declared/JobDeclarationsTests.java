@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.kagkarlsson.scheduler.SystemClock;
 import com.zaxxer.hikari.HikariDataSource;
-import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.job.Job;
 import io.kairos.job.JobSource;
 import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
-import io.kairos.jobtype.noop.NoopHandler;
 import io.kairos.testing.KairosFixture;
+import io.kairos.testing.Noop;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +31,7 @@ class JobDeclarationsTests {
 
   @BeforeEach
   void setUp() {
-    fixture = new KairosFixture(Map.of(BuiltInJobTypes.NOOP, new NoopHandler()), 4);
+    fixture = new KairosFixture(Map.of(Noop.TYPE, new Noop()), 4);
   }
 
   @AfterEach

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.kagkarlsson.scheduler.testhelper.ManualScheduler;
 import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
 import com.github.kagkarlsson.scheduler.testhelper.TestHelper;
-import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.cluster.ClusterSwitch;
 import io.kairos.control.JobSubmitter;
 import io.kairos.job.JobData;
@@ -19,8 +18,8 @@ import io.kairos.job.NewJob;
 import io.kairos.job.PermanentJobFailure;
 import io.kairos.job.RunOutcome;
 import io.kairos.job.ScheduleSpec;
-import io.kairos.jobtype.noop.NoopHandler;
 import io.kairos.testing.KairosFixture;
+import io.kairos.testing.Noop;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -59,8 +58,7 @@ class JobTaskTests {
 
   @BeforeAll
   static void database() {
-    fixture =
-        new KairosFixture(Map.of(FLAKY, FLAKY_HANDLER, BuiltInJobTypes.NOOP, new NoopHandler()), 4);
+    fixture = new KairosFixture(Map.of(FLAKY, FLAKY_HANDLER, Noop.TYPE, new Noop()), 4);
   }
 
   @AfterAll
@@ -408,7 +406,7 @@ class JobTaskTests {
                         fixture
                             .jobTasks(clock, PersistedBackoff.DEFAULT)
                             .task(
-                                BuiltInJobTypes.NOOP,
+                                Noop.TYPE,
                                 (payload, context) -> {
                                   ran.incrementAndGet();
                                   fixture.jdbc.update(
@@ -449,7 +447,7 @@ class JobTaskTests {
                         fixture
                             .jobTasks(clock, PersistedBackoff.DEFAULT)
                             .task(
-                                BuiltInJobTypes.NOOP,
+                                Noop.TYPE,
                                 (payload, context) ->
                                     fixture.jdbc.update(
                                         "update scheduled_tasks set version = version + 1"
@@ -534,7 +532,7 @@ class JobTaskTests {
                 fixture.schedulerDataSource,
                 List.of(
                     tasks.task(
-                        BuiltInJobTypes.NOOP,
+                        Noop.TYPE,
                         (payload, context) -> {
                           if (context.jobId().equals("group-c")) {
                             // Revived elsewhere while it ran: its claim is gone.
@@ -621,9 +619,7 @@ class JobTaskTests {
                     List.of(
                         fixture
                             .jobTasks(clock, PersistedBackoff.DEFAULT)
-                            .task(
-                                BuiltInJobTypes.NOOP,
-                                (payload, context) -> context.requestNextRun(asked))))
+                            .task(Noop.TYPE, (payload, context) -> context.requestNextRun(asked))))
                 .clock(clock)
                 .serializer(fixture.serializer)
                 .build();

@@ -3,10 +3,9 @@ package io.kairos.housekeeping;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.kagkarlsson.scheduler.SystemClock;
-import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.job.ScheduleSpec;
-import io.kairos.jobtype.noop.NoopHandler;
 import io.kairos.testing.KairosFixture;
+import io.kairos.testing.Noop;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -21,7 +20,7 @@ class HousekeeperTests {
 
   @BeforeEach
   void setUp() {
-    fixture = new KairosFixture(Map.of(BuiltInJobTypes.NOOP, new NoopHandler()), 2);
+    fixture = new KairosFixture(Map.of(Noop.TYPE, new Noop()), 2);
   }
 
   @AfterEach

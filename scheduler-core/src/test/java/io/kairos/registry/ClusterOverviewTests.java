@@ -3,16 +3,15 @@ package io.kairos.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
-import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.control.JobSubmitter;
 import io.kairos.job.Job;
 import io.kairos.job.JobFilter;
 import io.kairos.job.JobState;
 import io.kairos.job.RunOutcome;
 import io.kairos.job.ScheduleSpec;
-import io.kairos.jobtype.noop.NoopHandler;
 import io.kairos.node.WorkerNode;
 import io.kairos.testing.KairosFixture;
+import io.kairos.testing.Noop;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -32,7 +31,7 @@ class ClusterOverviewTests {
 
   @BeforeAll
   static void cluster() {
-    fixture = new KairosFixture(Map.of(BuiltInJobTypes.NOOP, new NoopHandler()), 4);
+    fixture = new KairosFixture(Map.of(Noop.TYPE, new Noop()), 4);
     overview = new ClusterOverview(fixture.dataSource);
     SettableClock clock = new SettableClock();
     Instant now = Instant.now();

@@ -3,12 +3,11 @@ package io.kairos.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
-import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.job.Job;
 import io.kairos.job.JobState;
 import io.kairos.job.ScheduleSpec;
-import io.kairos.jobtype.noop.NoopHandler;
 import io.kairos.testing.KairosFixture;
+import io.kairos.testing.Noop;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -23,7 +22,7 @@ class WriteCopiesTests {
 
   @BeforeAll
   static void start() {
-    fixture = new KairosFixture(Map.of(BuiltInJobTypes.NOOP, new NoopHandler()), 2);
+    fixture = new KairosFixture(Map.of(Noop.TYPE, new Noop()), 2);
   }
 
   @AfterAll

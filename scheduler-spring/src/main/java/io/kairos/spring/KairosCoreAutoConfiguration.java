@@ -1,13 +1,13 @@
 package io.kairos.spring;
 
 import com.github.kagkarlsson.scheduler.Clock;
-import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.catalogue.PublishedTypes;
 import io.kairos.clock.DatabaseClock;
 import io.kairos.control.JobRequests;
 import io.kairos.core.Kairos;
 import io.kairos.job.MisfirePolicy;
+import io.kairos.jobtype.BuiltInJobTypes;
 import io.kairos.jobtype.oauth.CredentialStore;
 import io.kairos.migration.KairosMigrations;
 import io.kairos.node.NodeStore;
@@ -79,7 +79,7 @@ public class KairosCoreAutoConfiguration {
       EmailProperties email,
       CredentialStore credentials,
       PublishedTypes publishedTypes) {
-    return JobCatalogue.builtIn(
+    return BuiltInJobTypes.catalogue(
             BuiltInJobTypes.all(),
             KairosJson.newObjectMapper(),
             webhooks.policy(),
@@ -162,7 +162,12 @@ public class KairosCoreAutoConfiguration {
       DataSource dataSource,
       @Value("${kairos.worker-liveness:15s}") Duration workerLiveness,
       @Value("${kairos.published-types-read-every:1s}") Duration readEvery) {
-    return new PublishedTypes(dataSource, KairosJson.newObjectMapper(), workerLiveness, readEvery);
+    return new PublishedTypes(
+        dataSource,
+        KairosJson.newObjectMapper(),
+        workerLiveness,
+        readEvery,
+        BuiltInJobTypes.names());
   }
 
   /** Jobs from the application's own code, inside its transactions. */

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.github.kagkarlsson.scheduler.SystemClock;
-import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.control.JobSubmitter;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
 import io.kairos.job.ScheduleSpec;
+import io.kairos.jobtype.BuiltInJobTypes;
 import io.kairos.jobtype.log.LogHandler;
 import io.kairos.jobtype.noop.NoopHandler;
 import io.kairos.testing.KairosFixture;

@@ -3,15 +3,16 @@ package io.kairos.worker.jobtypes;
 import com.github.kagkarlsson.scheduler.Clock;
 import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.github.resilience4j.retry.RetryRegistry;
-import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.catalogue.JobCatalogue;
-import io.kairos.execution.JobTask;
-import io.kairos.execution.JobTasks;
+import io.kairos.jobtype.BuiltInJobTypes;
 import io.kairos.jobtype.email.EmailHandler;
+import io.kairos.jobtype.log.LogHandler;
+import io.kairos.jobtype.noop.NoopHandler;
 import io.kairos.jobtype.oauth.AccessTokens;
 import io.kairos.jobtype.oauth.CredentialStore;
 import io.kairos.jobtype.oauth.OAuthTokenRefreshHandler;
 import io.kairos.jobtype.oauth.TokenEndpointClient;
+import io.kairos.jobtype.retention.RetentionHandler;
 import io.kairos.jobtype.webhook.WebhookHandler;
 import io.kairos.outbound.OutboundHttp;
 import io.kairos.outbound.Resolver;
@@ -20,6 +21,7 @@ import io.kairos.spring.OAuthProperties;
 import io.kairos.spring.WebhookProperties;
 import io.kairos.worker.metrics.OAuthMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -27,8 +29,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The job types that reach outside (email, webhook, oauth-token-refresh): their settings, handlers
- * and tasks, and tier 1 of the retry tiers for every type, with its Micrometer metrics.
+ * The built-in job types on a worker, each registered as an application's own type is: its {@link
+ * BuiltInHandler} (the type from {@code BuiltInJobTypes}, and a handler built from its settings),
+ * served when {@code kairos.worker.built-in-types} names it. And tier 1 of the retry tiers, which
+ * the worker puts around every type, built-in or not, with its Micrometer metrics.
  */
 @Configuration(proxyBeanMethods = false)
 public class JobTypesConfiguration {
@@ -51,17 +55,22 @@ public class JobTypesConfiguration {
   }
 
   @Bean
-  JobTask<?> emailTask(
-      EmailProperties properties,
-      Clock clock,
-      TierOne tierOne,
-      JobTasks tasks,
-      JobCatalogue catalogue) {
+  BuiltInHandler<?> builtInNoop() {
+    return new BuiltInHandler<>(BuiltInJobTypes.NOOP, new NoopHandler());
+  }
+
+  @Bean
+  BuiltInHandler<?> builtInLog() {
+    return new BuiltInHandler<>(BuiltInJobTypes.LOG, new LogHandler());
+  }
+
+  @Bean
+  BuiltInHandler<?> builtInEmail(EmailProperties properties, Clock clock, JobCatalogue catalogue) {
     if (properties.settings() == null && catalogue.contains(BuiltInJobTypes.EMAIL.name())) {
       LOG.warn("kairos.email.host is not set: e-mail jobs will fail on this worker");
     }
-    EmailHandler handler = new EmailHandler(properties.settings(), clock);
-    return tasks.task(BuiltInJobTypes.EMAIL, tierOne.decorate(BuiltInJobTypes.EMAIL, handler));
+    return new BuiltInHandler<>(
+        BuiltInJobTypes.EMAIL, new EmailHandler(properties.settings(), clock));
   }
 
   /** Token requests, for the refresh jobs and for webhooks sending a credential's token. */
@@ -89,12 +98,10 @@ public class JobTypesConfiguration {
   }
 
   @Bean
-  JobTask<?> webhookTask(
+  BuiltInHandler<?> builtInWebhook(
       WebhookProperties properties,
       AccessTokens accessTokens,
       Clock clock,
-      TierOne tierOne,
-      JobTasks tasks,
       JobCatalogue catalogue) {
     if (properties.signer() == null && catalogue.contains(BuiltInJobTypes.WEBHOOK.name())) {
       LOG.warn("kairos.webhook.signing-secret is not set: webhook jobs will fail on this worker");
@@ -106,7 +113,7 @@ public class JobTypesConfiguration {
             properties.defaultTimeout(),
             clock,
             accessTokens);
-    return tasks.task(BuiltInJobTypes.WEBHOOK, tierOne.decorate(BuiltInJobTypes.WEBHOOK, handler));
+    return new BuiltInHandler<>(BuiltInJobTypes.WEBHOOK, handler);
   }
 
   @Bean
@@ -115,14 +122,12 @@ public class JobTypesConfiguration {
   }
 
   @Bean
-  JobTask<?> oauthTokenRefreshTask(
+  BuiltInHandler<?> builtInOAuthTokenRefresh(
       CredentialStore credentials,
       TokenEndpointClient client,
       OAuthProperties properties,
       OAuthMetrics metrics,
-      Clock clock,
-      TierOne tierOne,
-      JobTasks tasks) {
+      Clock clock) {
     OAuthTokenRefreshHandler handler =
         new OAuthTokenRefreshHandler(
             credentials,
@@ -131,8 +136,17 @@ public class JobTypesConfiguration {
             properties.refreshMargin(),
             properties.refreshWithoutExpiry(),
             metrics::reauthRequired);
-    return tasks.task(
-        BuiltInJobTypes.OAUTH_TOKEN_REFRESH,
-        tierOne.decorate(BuiltInJobTypes.OAUTH_TOKEN_REFRESH, handler));
+    return new BuiltInHandler<>(BuiltInJobTypes.OAUTH_TOKEN_REFRESH, handler);
+  }
+
+  /** Also checks declared retention jobs' tables at start-up ({@code DeclaredJobsReconciler}). */
+  @Bean
+  RetentionHandler retentionHandler(DataSource dataSource) {
+    return new RetentionHandler(dataSource);
+  }
+
+  @Bean
+  BuiltInHandler<?> builtInRetention(RetentionHandler handler) {
+    return new BuiltInHandler<>(BuiltInJobTypes.RETENTION, handler);
   }
 }

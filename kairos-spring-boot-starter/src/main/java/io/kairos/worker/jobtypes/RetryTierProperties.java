@@ -1,7 +1,7 @@
 package io.kairos.worker.jobtypes;
 
-import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.catalogue.JobCatalogue;
+import io.kairos.jobtype.BuiltInJobTypes;
 import io.kairos.retry.RetryPolicy;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;

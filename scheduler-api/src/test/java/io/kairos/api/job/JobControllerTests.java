@@ -17,7 +17,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import com.github.kagkarlsson.scheduler.Clock;
 import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
-import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.catalogue.PublishedTypes;
@@ -31,6 +30,7 @@ import io.kairos.job.MisfirePolicy;
 import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.job.UnknownJobException;
+import io.kairos.jobtype.BuiltInJobTypes;
 import io.kairos.registry.JobRegistry;
 import io.kairos.registry.RunHistory;
 import io.kairos.serialization.KairosJson;

@@ -140,7 +140,7 @@ class PublishedJobTypesTests {
 
   @Test
   void anOperatorOnlyBuiltInTypeStaysRefusedThoughAWorkerPublishedIt() throws Exception {
-    liveNode("stock-1", io.kairos.catalogue.BuiltInJobTypes.RETENTION);
+    liveNode("stock-1", io.kairos.jobtype.BuiltInJobTypes.RETENTION);
 
     HttpResponse<String> refused =
         send(

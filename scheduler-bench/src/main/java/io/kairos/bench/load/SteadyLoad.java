@@ -2,10 +2,10 @@ package io.kairos.bench.load;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.kairos.bench.throughput.DrainProgress;
-import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.core.Kairos;
 import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
+import io.kairos.jobtype.BuiltInJobTypes;
 import io.kairos.registry.RunHistory;
 import java.sql.SQLException;
 import java.time.Duration;

@@ -1,10 +1,10 @@
 package io.kairos.bench.scale;
 
-import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.core.Kairos;
 import io.kairos.job.JobSource;
 import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
+import io.kairos.jobtype.BuiltInJobTypes;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;

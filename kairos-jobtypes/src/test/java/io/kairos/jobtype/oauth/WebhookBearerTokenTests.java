@@ -9,7 +9,6 @@ import ch.qos.logback.core.read.ListAppender;
 import com.github.kagkarlsson.scheduler.testhelper.ManualScheduler;
 import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
 import com.github.kagkarlsson.scheduler.testhelper.TestHelper;
-import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.crypto.EncryptionKey;
 import io.kairos.crypto.SecretCipher;
@@ -18,6 +17,7 @@ import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobRun;
 import io.kairos.job.JobState;
 import io.kairos.job.ScheduleSpec;
+import io.kairos.jobtype.BuiltInJobTypes;
 import io.kairos.jobtype.webhook.WebhookHandler;
 import io.kairos.jobtype.webhook.WebhookSigner;
 import io.kairos.outbound.OutboundHttp;
@@ -208,7 +208,7 @@ class WebhookBearerTokenTests {
   void theCatalogueRefusesAnUnknownCredentialAndAnAuthorizationHeaderBesideIt() {
     store.create(credential("crm-c", "rt-c"));
     JobCatalogue catalogue =
-        JobCatalogue.builtIn(
+        BuiltInJobTypes.catalogue(
             BuiltInJobTypes.all(),
             KairosJson.newObjectMapper(),
             new OutboundPolicy(List.of(), true, List.of()),

@@ -1,8 +1,9 @@
-package io.kairos.catalogue;
+package io.kairos.jobtype;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kairos.catalogue.PayloadSchemas;
 import io.kairos.jobtype.log.LogPayload;
 import io.kairos.jobtype.noop.NoopPayload;
 import org.junit.jupiter.api.Test;

@@ -3,10 +3,10 @@ package io.kairos.jobtype.oauth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
-import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.crypto.EncryptionKey;
 import io.kairos.crypto.SecretCipher;
 import io.kairos.job.JobContext;
+import io.kairos.jobtype.BuiltInJobTypes;
 import io.kairos.outbound.OutboundHttp;
 import io.kairos.outbound.OutboundPolicy;
 import io.kairos.outbound.Resolver;
