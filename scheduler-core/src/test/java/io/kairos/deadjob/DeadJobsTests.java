@@ -8,7 +8,6 @@ import com.github.kagkarlsson.scheduler.testhelper.TestHelper;
 import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.control.JobSubmitter;
 import io.kairos.execution.PersistedBackoff;
-import io.kairos.job.DeadJob;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobRun;
 import io.kairos.job.JobState;
