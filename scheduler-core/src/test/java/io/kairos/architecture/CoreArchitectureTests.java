@@ -9,6 +9,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.junit.ArchTests;
 import com.tngtech.archunit.lang.ArchRule;
 
 /** The rules that keep scheduler-core's packages saying what they are. */
@@ -46,6 +47,9 @@ class CoreArchitectureTests {
           .dependOnClassesThat(
               resideInAPackage("io.kairos.jobtype..").and(simpleNameEndingWith("Handler")))
           .because("what a type is (catalogue) stays apart from what it does (its handler)");
+
+  /** Only a feature's …Store runs SQL ({@link SqlStaysInStores}). */
+  @ArchTest static final ArchTests sqlStaysInStores = ArchTests.in(SqlStaysInStores.class);
 
   @ArchTest
   static final ArchRule builtInTypesDoNotKnowEachOther =
