@@ -27,7 +27,6 @@ import io.kairos.jobtype.BuiltInJobTypes;
 import io.kairos.jobtype.oauth.CredentialStore;
 import io.kairos.jobtype.retention.RetentionHandler;
 import io.kairos.notification.Notifications;
-import io.kairos.registry.JobRegistry;
 import io.kairos.serialization.KairosJson;
 import io.kairos.spring.EmailProperties;
 import io.kairos.spring.WebhookProperties;
@@ -157,8 +156,8 @@ class WorkerConfiguration {
   }
 
   @Bean
-  KairosMetrics kairosMetrics(MeterRegistry registry, JobRegistry jobs, StaleJobWatchdog watchdog) {
-    return new KairosMetrics(registry, jobs, watchdog);
+  KairosMetrics kairosMetrics(MeterRegistry registry, Kairos kairos, StaleJobWatchdog watchdog) {
+    return new KairosMetrics(registry, kairos.overview(), kairos.deadJobs(), watchdog);
   }
 
   @Bean

@@ -4,8 +4,8 @@ import com.github.kagkarlsson.scheduler.testhelper.ManualScheduler;
 import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
 import io.kairos.job.Job;
 import io.kairos.job.JobRun;
-import io.kairos.registry.JobRegistry;
-import io.kairos.registry.RunHistory;
+import io.kairos.registry.JobStore;
+import io.kairos.registry.RunHistoryStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -37,15 +37,15 @@ public final class KairosTestKit {
   private final ManualScheduler scheduler;
   private final SettableClock clock;
   private final ExecutionCounter executions;
-  private final JobRegistry jobs;
-  private final RunHistory runs;
+  private final JobStore jobs;
+  private final RunHistoryStore runs;
 
   KairosTestKit(
       ManualScheduler scheduler,
       SettableClock clock,
       ExecutionCounter executions,
-      JobRegistry jobs,
-      RunHistory runs) {
+      JobStore jobs,
+      RunHistoryStore runs) {
     this.scheduler = scheduler;
     this.clock = clock;
     this.executions = executions;

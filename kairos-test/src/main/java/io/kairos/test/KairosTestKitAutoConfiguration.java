@@ -9,8 +9,8 @@ import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
 import com.github.kagkarlsson.scheduler.testhelper.TestHelper;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.kairos.catalogue.JobCatalogue;
-import io.kairos.registry.JobRegistry;
-import io.kairos.registry.RunHistory;
+import io.kairos.registry.JobStore;
+import io.kairos.registry.RunHistoryStore;
 import io.kairos.retry.RetryPolicy;
 import io.kairos.worker.KairosWorkerAutoConfiguration;
 import io.kairos.worker.ServedTasks;
@@ -107,8 +107,8 @@ public class KairosTestKitAutoConfiguration {
       ManualScheduler scheduler,
       SettableClock clock,
       ExecutionCounter executions,
-      JobRegistry jobs,
-      RunHistory runs) {
+      JobStore jobs,
+      RunHistoryStore runs) {
     return new KairosTestKit(scheduler, clock, executions, jobs, runs);
   }
 

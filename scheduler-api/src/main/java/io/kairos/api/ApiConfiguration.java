@@ -5,9 +5,11 @@ import io.kairos.api.problem.ProblemErrorReportValve;
 import io.kairos.api.wakeup.WakeUpSender;
 import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.cluster.ClusterSwitch;
+import io.kairos.control.ControlStore;
 import io.kairos.control.JobControl;
 import io.kairos.control.JobSubmitter;
 import io.kairos.core.Kairos;
+import io.kairos.deadjob.DeadJobStore;
 import io.kairos.deadjob.DeadJobs;
 import java.time.Duration;
 import javax.sql.DataSource;
@@ -68,6 +70,17 @@ class ApiConfiguration {
   @Bean
   DeadJobs deadJobs(Kairos kairos) {
     return kairos.deadJobs();
+  }
+
+  /** For a credential's refresh job: run it now or requeue it in the credential's transaction. */
+  @Bean
+  ControlStore controlStore(Kairos kairos) {
+    return kairos.controlStore();
+  }
+
+  @Bean
+  DeadJobStore deadJobStore(Kairos kairos) {
+    return kairos.deadJobStore();
   }
 
   @Bean

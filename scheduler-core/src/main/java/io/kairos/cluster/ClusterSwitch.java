@@ -1,12 +1,8 @@
 package io.kairos.cluster;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import javax.sql.DataSource;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The cluster-wide pause: one row in {@code kairos_control}, the only owner of that table. While it
@@ -18,11 +14,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public final class ClusterSwitch {
 
-  private final JdbcTemplate jdbc;
+  private final ClusterSwitchStore store;
   private volatile boolean seenPaused;
 
   public ClusterSwitch(DataSource dataSource) {
-    this.jdbc = new JdbcTemplate(dataSource);
+    this.store = new ClusterSwitchStore(dataSource);
   }
 
   /**
@@ -51,19 +47,13 @@ public final class ClusterSwitch {
   }
 
   public State state() {
-    State state =
-        jdbc.queryForObject(
-            "select paused, changed_at, changed_by, paused_at, resumed_at from kairos_control"
-                + " where id = 1",
-            ClusterSwitch::map);
+    State state = store.state();
     seenPaused = state.paused();
     return state;
   }
 
   public boolean paused() {
-    boolean paused =
-        Boolean.TRUE.equals(
-            jdbc.queryForObject("select paused from kairos_control where id = 1", Boolean.class));
+    boolean paused = store.paused();
     seenPaused = paused;
     return paused;
   }
@@ -78,32 +68,18 @@ public final class ClusterSwitch {
 
   /** Pauses the cluster; pausing a paused cluster changes nothing (it keeps its since and by). */
   public State pause(String by) {
-    jdbc.update(
-        "update kairos_control set paused = true, changed_at = now(), changed_by = ?,"
-            + " paused_at = now() where id = 1 and not paused",
-        by);
+    store.pause(by);
     return state();
   }
 
   /** Resumes the cluster; resuming a running cluster changes nothing. */
   public State resume(String by) {
-    jdbc.update(
-        "update kairos_control set paused = false, changed_at = now(), changed_by = ?,"
-            + " resumed_at = now() where id = 1 and paused",
-        by);
+    store.resume(by);
     return state();
   }
 
-  private static State map(ResultSet rs, int row) throws SQLException {
-    return new State(
-        rs.getBoolean("paused"),
-        instant(rs.getTimestamp("changed_at")),
-        rs.getString("changed_by"),
-        instant(rs.getTimestamp("paused_at")),
-        instant(rs.getTimestamp("resumed_at")));
-  }
-
-  private static Instant instant(Timestamp timestamp) {
-    return timestamp == null ? null : timestamp.toInstant();
+  /** How many executions workers are running right now, cluster-wide. */
+  public int runningCount() {
+    return store.runningCount();
   }
 }

@@ -11,7 +11,7 @@ import io.kairos.job.NewJob;
 import io.kairos.job.OperatorJobException;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.job.UnknownJobException;
-import io.kairos.registry.JobRegistry;
+import io.kairos.registry.JobStore;
 import io.kairos.wakeup.DueListener;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,13 +44,19 @@ public final class JobControl {
   /** How often a change is tried again when the execution changed under it (not claimed). */
   private static final int ATTEMPTS = 5;
 
-  private final JobRegistry jobs;
+  private final ControlStore store;
+  private final JobStore jobs;
   private final TransactionOperations transactions;
   private final Clock clock;
   private final DueListener dueListener;
 
   public JobControl(
-      JobRegistry jobs, TransactionOperations transactions, Clock clock, DueListener dueListener) {
+      ControlStore store,
+      JobStore jobs,
+      TransactionOperations transactions,
+      Clock clock,
+      DueListener dueListener) {
+    this.store = store;
     this.jobs = jobs;
     this.transactions = transactions;
     this.clock = clock;
@@ -88,7 +94,7 @@ public final class JobControl {
   }
 
   /** The outcome of cancelling a group: the jobs cancelled and those left running. */
-  public record GroupCancellation(List<String> cancelled, List<JobRegistry.RunningJob> running) {}
+  public record GroupCancellation(List<String> cancelled, List<ControlStore.RunningJob> running) {}
 
   public Job change(String id, Change change, String by) {
     return change(id, change, Caller.client(by));
@@ -111,19 +117,19 @@ public final class JobControl {
               Instant now = clock.now();
               boolean done;
               if (job.state() == JobState.PAUSED) {
-                JobRegistry.PausedExecution paused = jobs.lockPaused(id).orElse(null);
+                ControlStore.PausedExecution paused = store.lockPaused(id).orElse(null);
                 done =
                     paused != null
-                        && jobs.changePaused(
+                        && store.changePaused(
                             id,
                             rescheduled ? schedule.firstExecution(now) : paused.executionTime(),
                             paused.data().changed(schedule, maxAttempts));
               } else {
-                JobRegistry.ExecutionRow execution = jobs.execution(job.type(), id).orElse(null);
+                ControlStore.ExecutionRow execution = store.execution(job.type(), id).orElse(null);
                 done =
                     execution != null
                         && !execution.picked()
-                        && jobs.changeExecution(
+                        && store.changeExecution(
                             job.type(),
                             id,
                             execution.version(),
@@ -134,7 +140,7 @@ public final class JobControl {
               if (!done) {
                 return Optional.empty();
               }
-              jobs.changeDefinition(id, schedule, priority, maxAttempts, by);
+              store.changeDefinition(id, schedule, priority, maxAttempts, by);
               return Optional.of(require(id));
             });
     notifyIfPending(changed);
@@ -156,10 +162,10 @@ public final class JobControl {
                 throw new JobStateConflict(job, "job '" + id + "' is paused; resume it first");
               }
               refuseUnlessPendingOrPaused(job, "run now");
-              if (!jobs.runNow(job.type(), id, clock.now())) {
+              if (!store.runNow(job.type(), id, clock.now())) {
                 return Optional.empty();
               }
-              jobs.touch(id, by);
+              store.touch(id, by);
               return Optional.of(require(id));
             });
     notifyIfPending(ran);
@@ -175,7 +181,7 @@ public final class JobControl {
     return retrying(
         () -> {
           refuseUnlessAllowed(id, caller, "pause");
-          if (jobs.pause(id, by)) {
+          if (store.pause(id, by)) {
             return Optional.of(require(id));
           }
           Job job = require(id);
@@ -211,7 +217,7 @@ public final class JobControl {
         transactions.execute(
             tx -> {
               refuseUnlessAllowed(id, caller, "resume");
-              JobRegistry.PausedExecution paused = jobs.lockPaused(id).orElse(null);
+              ControlStore.PausedExecution paused = store.lockPaused(id).orElse(null);
               if (paused == null) {
                 return null;
               }
@@ -226,7 +232,7 @@ public final class JobControl {
                   next = now;
                 }
               }
-              jobs.resume(id, paused, data, next, by);
+              store.resume(id, paused, data, next, by);
               return require(id);
             });
     if (resumed != null) {
@@ -244,7 +250,7 @@ public final class JobControl {
     return retrying(
         () -> {
           refuseUnlessAllowed(id, caller, "cancel");
-          if (jobs.cancel(id, by)) {
+          if (store.cancel(id, by)) {
             return Optional.of(require(id));
           }
           Job job = require(id);
@@ -269,8 +275,8 @@ public final class JobControl {
     return transactions.execute(
         tx ->
             new GroupCancellation(
-                jobs.cancelGroup(group, caller.name(), caller.operator()),
-                jobs.runningInGroup(group, caller.operator())));
+                store.cancelGroup(group, caller.name(), caller.operator()),
+                store.runningInGroup(group, caller.operator())));
   }
 
   /** Refuses a client's action on a job of the operators or of Kairos; unknown ids pass. */
@@ -278,7 +284,8 @@ public final class JobControl {
     if (caller.operator()) {
       return;
     }
-    jobs.sourceOf(id)
+    store
+        .sourceOf(id)
         .filter(JobSource::operatorsOnly)
         .ifPresent(
             source -> {
@@ -287,7 +294,7 @@ public final class JobControl {
   }
 
   /** The outcome of pausing many jobs: those paused and those left running. */
-  public record BulkPause(List<String> paused, List<JobRegistry.RunningJob> running) {}
+  public record BulkPause(List<String> paused, List<ControlStore.RunningJob> running) {}
 
   /** How many jobs resuming many found paused and resumed. */
   public record BulkResume(List<String> resumed) {}
@@ -304,7 +311,7 @@ public final class JobControl {
   public BulkPause pauseAll(JobFilter filter, String by) {
     requireSelection(filter);
     return transactions.execute(
-        tx -> new BulkPause(jobs.pauseAll(filter, by), jobs.runningAmong(filter)));
+        tx -> new BulkPause(store.pauseAll(filter, by), store.runningAmong(filter)));
   }
 
   /**
@@ -317,7 +324,7 @@ public final class JobControl {
     List<String> resumed = new ArrayList<>();
     String after = null;
     while (true) {
-      List<String> page = jobs.pausedAmong(filter, after, RESUME_PAGE);
+      List<String> page = store.pausedAmong(filter, after, RESUME_PAGE);
       for (String id : page) {
         Job job = resumeIfPaused(id, Caller.client(by));
         if (job != null) {

@@ -6,7 +6,7 @@ import io.kairos.job.JobConflict;
 import io.kairos.job.JobSource;
 import io.kairos.job.JobStateConflict;
 import io.kairos.job.NewJob;
-import io.kairos.registry.JobRegistry;
+import io.kairos.registry.JobStore;
 import io.kairos.wakeup.DueListener;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -28,13 +28,13 @@ public final class JobSubmitter {
   /** How often a replacement is tried again when the job changed under it. */
   private static final int ATTEMPTS = 5;
 
-  private final JobRegistry jobs;
+  private final JobStore jobs;
   private final TransactionOperations transactions;
   private final DueListener dueListener;
   private final PayloadSecrets secrets;
 
   public JobSubmitter(
-      JobRegistry jobs,
+      JobStore jobs,
       TransactionOperations transactions,
       DueListener dueListener,
       PayloadSecrets secrets) {
@@ -134,17 +134,17 @@ public final class JobSubmitter {
 
   /**
    * Creates the job, or replaces the id's job whole with this definition (see {@link
-   * JobRegistry#replace}), in one transaction. The same definition again changes nothing, whatever
-   * the job's state: a client retrying a request whose answer it lost never runs a job twice. A
-   * running job is refused with a {@link JobStateConflict} naming the worker (nothing changed;
-   * retry once the attempt ended); a declared job with a {@link JobConflict}.
+   * JobStore#replace}), in one transaction. The same definition again changes nothing, whatever the
+   * job's state: a client retrying a request whose answer it lost never runs a job twice. A running
+   * job is refused with a {@link JobStateConflict} naming the worker (nothing changed; retry once
+   * the attempt ended); a declared job with a {@link JobConflict}.
    */
   public Replacement replace(NewJob job) {
     for (int i = 0; i < ATTEMPTS; i++) {
       Replacement replacement =
           transactions.execute(
               tx -> {
-                JobRegistry.Replaced outcome = jobs.replace(sealed(secrets, job));
+                JobStore.Replaced outcome = jobs.replace(sealed(secrets, job));
                 switch (outcome) {
                   case CHANGED_MEANWHILE -> {
                     tx.setRollbackOnly(); // undo a dropped execution; the next try reads anew
@@ -173,7 +173,7 @@ public final class JobSubmitter {
                 }
               });
       if (replacement != null) {
-        if (replacement.outcome() != JobRegistry.Replaced.UNCHANGED
+        if (replacement.outcome() != JobStore.Replaced.UNCHANGED
             && replacement.job().nextRunAt() != null) {
           dueListener.scheduled(replacement.job().nextRunAt());
         }
@@ -215,10 +215,10 @@ public final class JobSubmitter {
   public record Submission(Job job, boolean created) {}
 
   /** The job as stored after {@link #replace}, and what the call did. */
-  public record Replacement(Job job, JobRegistry.Replaced outcome) {
+  public record Replacement(Job job, JobStore.Replaced outcome) {
 
     public boolean created() {
-      return outcome == JobRegistry.Replaced.CREATED;
+      return outcome == JobStore.Replaced.CREATED;
     }
   }
 }

@@ -7,9 +7,11 @@ import io.kairos.catalogue.JobCatalogue;
 import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.clock.DatabaseClock;
 import io.kairos.cluster.ClusterSwitch;
+import io.kairos.control.ControlStore;
 import io.kairos.control.JobControl;
 import io.kairos.control.JobSubmitter;
 import io.kairos.crypto.SecretCipher;
+import io.kairos.deadjob.DeadJobStore;
 import io.kairos.deadjob.DeadJobs;
 import io.kairos.declared.JobDeclarations;
 import io.kairos.execution.JobTasks;
@@ -18,12 +20,15 @@ import io.kairos.job.MisfirePolicy;
 import io.kairos.node.NodeStore;
 import io.kairos.notification.NotificationSettings;
 import io.kairos.notification.Notifications;
-import io.kairos.registry.JobRegistry;
-import io.kairos.registry.RunHistory;
+import io.kairos.registry.ClusterOverviewStore;
+import io.kairos.registry.JobStore;
+import io.kairos.registry.JobTables;
+import io.kairos.registry.RunHistoryStore;
 import io.kairos.registry.TransactionJoiningDataSource;
 import io.kairos.serialization.JsonSerializer;
 import io.kairos.serialization.KairosJson;
 import io.kairos.wakeup.DueListener;
+import io.kairos.wakeup.WakeUpStore;
 import io.kairos.watchdog.StaleJobWatchdog;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +40,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The one entry point to Kairos's core: built for a data source and the transaction manager that
- * manages it, with safe defaults, it hands out the registry, the services that change jobs and the
+ * manages it, with safe defaults, it hands out the stores, the services that change jobs and the
  * tasks a worker runs, all wired alike. The worker, the API, standalone mode and the tests build
  * the core here and nowhere else.
  *
@@ -55,9 +60,14 @@ public final class Kairos implements AutoCloseable {
   private final PlatformTransactionManager transactionManager;
   private final TransactionOperations transactions;
   private final DueListener dueListener;
-  private final JobRegistry jobs;
-  private final RunHistory runs;
+  private final JobTables tables;
+  private final JobStore jobs;
+  private final ControlStore controlStore;
+  private final DeadJobStore deadJobStore;
+  private final RunHistoryStore runs;
   private final NodeStore nodes;
+  private final ClusterOverviewStore overview;
+  private final WakeUpStore wakeUps;
   private final MisfirePolicy misfire;
   private final ClusterSwitch cluster;
   private final PayloadSecrets secrets;
@@ -80,9 +90,14 @@ public final class Kairos implements AutoCloseable {
     this.transactionManager = builder.transactionManager;
     this.transactions = new TransactionTemplate(builder.transactionManager);
     this.dueListener = builder.dueListener;
-    this.jobs = new JobRegistry(dataSource, json, clock);
-    this.runs = new RunHistory(dataSource);
+    this.tables = new JobTables(dataSource, json, clock);
+    this.jobs = new JobStore(tables);
+    this.controlStore = new ControlStore(tables);
+    this.deadJobStore = new DeadJobStore(tables);
+    this.runs = new RunHistoryStore(dataSource);
     this.nodes = new NodeStore(dataSource);
+    this.overview = new ClusterOverviewStore(dataSource);
+    this.wakeUps = new WakeUpStore(dataSource);
     this.misfire = builder.misfire;
     this.cluster = new ClusterSwitch(dataSource);
     this.secrets = new PayloadSecrets(catalogue, builder.cipher);
@@ -115,8 +130,21 @@ public final class Kairos implements AutoCloseable {
     return transactions;
   }
 
-  public JobRegistry jobs() {
+  /** The jobs: created, replaced, found and listed. */
+  public JobStore jobs() {
     return jobs;
+  }
+
+  /**
+   * The statements of changing jobs (pause, resume, run now, cancel…), in a caller's transaction.
+   */
+  public ControlStore controlStore() {
+    return controlStore;
+  }
+
+  /** The statements on dead jobs (requeue one in a caller's transaction…). */
+  public DeadJobStore deadJobStore() {
+    return deadJobStore;
   }
 
   /** Seals, opens and masks the secret values of payloads (webhook headers). */
@@ -124,12 +152,22 @@ public final class Kairos implements AutoCloseable {
     return secrets;
   }
 
-  public RunHistory runs() {
+  public RunHistoryStore runs() {
     return runs;
   }
 
   public NodeStore nodes() {
     return nodes;
+  }
+
+  /** What the cluster is doing, for the dashboard and a worker's metrics. */
+  public ClusterOverviewStore overview() {
+    return overview;
+  }
+
+  /** NOTIFY and LISTEN on the wake-up channel. */
+  public WakeUpStore wakeUps() {
+    return wakeUps;
   }
 
   /** The cluster-wide pause: no attempt starts anywhere while it is on. */
@@ -144,7 +182,7 @@ public final class Kairos implements AutoCloseable {
 
   /** A db-scheduler client that joins the caller's transaction; it never polls or executes. */
   public SchedulerClient schedulerClient() {
-    return jobs.schedulerClient();
+    return tables.schedulerClient();
   }
 
   /**
@@ -160,21 +198,31 @@ public final class Kairos implements AutoCloseable {
   }
 
   public JobControl control() {
-    return new JobControl(jobs, transactions, clock, dueListener);
+    return new JobControl(controlStore, jobs, transactions, clock, dueListener);
   }
 
   public DeadJobs deadJobs() {
-    return new DeadJobs(jobs, transactions, dueListener);
+    return new DeadJobs(deadJobStore, jobs, transactions, dueListener);
   }
 
   public JobDeclarations declarations() {
-    return new JobDeclarations(jobs, transactions, secrets);
+    return new JobDeclarations(tables, jobs, transactions, secrets);
   }
 
   /** The tasks of a worker: call {@link JobTasks#task} for each type it serves. */
   public JobTasks jobTasks(JobTasks.Settings settings) {
     return new JobTasks(
-        catalogue, secrets, jobs, runs, transactions, clock, settings, misfire, cluster);
+        catalogue,
+        secrets,
+        tables,
+        jobs,
+        runs,
+        wakeUps,
+        transactions,
+        clock,
+        settings,
+        misfire,
+        cluster);
   }
 
   /**
@@ -183,7 +231,7 @@ public final class Kairos implements AutoCloseable {
    * io.kairos.notification.Notifier)}.
    */
   public Notifications notifications(NotificationSettings settings) {
-    return new Notifications(jobs, json, clock, transactionManager, settings);
+    return new Notifications(tables, jobs, json, clock, transactionManager, settings);
   }
 
   /** The stale-job watchdog, notifying nobody. */
@@ -194,7 +242,7 @@ public final class Kairos implements AutoCloseable {
   /** The stale-job watchdog, telling {@code notifier} of jobs that become stale. */
   public StaleJobWatchdog watchdog(
       StaleJobWatchdog.Settings settings, io.kairos.notification.Notifier notifier) {
-    return new StaleJobWatchdog(jobs, clock, settings, transactions, notifier);
+    return new StaleJobWatchdog(tables, clock, settings, transactions, notifier);
   }
 
   /**
@@ -205,11 +253,11 @@ public final class Kairos implements AutoCloseable {
       StaleJobWatchdog.Settings settings,
       io.kairos.notification.Notifier notifier,
       java.util.function.Supplier<java.util.Set<String>> servedTypes) {
-    return new StaleJobWatchdog(jobs, clock, settings, transactions, notifier, servedTypes);
+    return new StaleJobWatchdog(tables, clock, settings, transactions, notifier, servedTypes);
   }
 
   public Housekeeper housekeeper(int batchSize) {
-    return new Housekeeper(jobs, runs, nodes, batchSize);
+    return new Housekeeper(dataSource, batchSize);
   }
 
   /** Stops the database clock if this instance made it. */

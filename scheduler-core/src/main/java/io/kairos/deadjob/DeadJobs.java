@@ -1,7 +1,6 @@
 package io.kairos.deadjob;
 
-import io.kairos.job.DeadJob;
-import io.kairos.registry.JobRegistry;
+import io.kairos.registry.JobStore;
 import io.kairos.wakeup.DueListener;
 import java.time.Instant;
 import java.util.List;
@@ -16,11 +15,17 @@ import org.springframework.transaction.support.TransactionOperations;
  */
 public final class DeadJobs {
 
-  private final JobRegistry jobs;
+  private final DeadJobStore dead;
+  private final JobStore jobs;
   private final TransactionOperations transactions;
   private final DueListener dueListener;
 
-  public DeadJobs(JobRegistry jobs, TransactionOperations transactions, DueListener dueListener) {
+  public DeadJobs(
+      DeadJobStore dead,
+      JobStore jobs,
+      TransactionOperations transactions,
+      DueListener dueListener) {
+    this.dead = Objects.requireNonNull(dead, "dead");
     this.jobs = Objects.requireNonNull(jobs, "jobs");
     this.transactions = Objects.requireNonNull(transactions, "transactions");
     this.dueListener = Objects.requireNonNull(dueListener, "dueListener");
@@ -30,17 +35,17 @@ public final class DeadJobs {
    * Dead jobs in id order, after {@code afterId} (null: from the start), optionally of one type.
    */
   public List<DeadJob> list(String type, String afterId, int limit) {
-    return jobs.deadJobs(type, afterId, limit);
+    return dead.deadJobs(type, afterId, limit);
   }
 
   /** The dead job with this id, if there is one. */
   public Optional<DeadJob> find(String id) {
-    return jobs.deadJob(id);
+    return dead.deadJob(id);
   }
 
   /** How many jobs are dead, for a gauge. */
   public long count() {
-    return jobs.deadCount();
+    return dead.deadCount();
   }
 
   /**
@@ -53,7 +58,7 @@ public final class DeadJobs {
     Requeue requeue =
         transactions.execute(
             tx ->
-                jobs.requeueDead(id)
+                dead.requeueDead(id)
                     .map(next -> new Requeue(Requeue.Outcome.REQUEUED, next))
                     .orElseGet(
                         () ->
@@ -85,7 +90,7 @@ public final class DeadJobs {
     int skipped = 0;
     String after = null;
     while (true) {
-      List<String> page = jobs.deadIds(type, group, after, REQUEUE_PAGE);
+      List<String> page = dead.deadIds(type, group, after, REQUEUE_PAGE);
       for (String id : page) {
         if (requeue(id).outcome() == Requeue.Outcome.REQUEUED) {
           requeued++;
@@ -105,7 +110,7 @@ public final class DeadJobs {
 
   /** Deletes a dead job (its history stays until pruned); false if no dead job has this id. */
   public boolean delete(String id) {
-    return jobs.deleteDead(id);
+    return dead.deleteDead(id);
   }
 
   /** What a requeue did; {@code nextRunAt} when requeued. */

@@ -5,7 +5,8 @@ import io.kairos.control.JobSubmitter;
 import io.kairos.job.Job;
 import io.kairos.job.JobSource;
 import io.kairos.job.NewJob;
-import io.kairos.registry.JobRegistry;
+import io.kairos.registry.JobStore;
+import io.kairos.registry.JobTables;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ import org.springframework.transaction.support.TransactionOperations;
  * disabled) removed. Runs in one transaction under a cluster-wide lock, so N workers starting
  * together with the same configuration create each job once and the last one to start wins on
  * differences. A declared job's whole definition — timeout and misfire grace included — is its
- * {@link NewJob}, stored and scheduled through the registry's one creation path.
+ * {@link NewJob}, stored and scheduled through the job store's one creation path.
  *
  * <p>A declared id that an existing API or system job already holds is a <em>clash</em>: that job
  * keeps its id, the declaration is not applied, and the rest are. A clash never stops a worker (a
@@ -30,13 +31,15 @@ public final class JobDeclarations {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobDeclarations.class);
 
-  private final JobRegistry jobs;
+  private final JobStore jobs;
+  private final DeclarationStore declarations;
   private final TransactionOperations transactions;
   private final PayloadSecrets secrets;
 
   public JobDeclarations(
-      JobRegistry jobs, TransactionOperations transactions, PayloadSecrets secrets) {
+      JobTables tables, JobStore jobs, TransactionOperations transactions, PayloadSecrets secrets) {
     this.jobs = jobs;
+    this.declarations = new DeclarationStore(tables);
     this.transactions = transactions;
     this.secrets = secrets;
   }
@@ -58,8 +61,8 @@ public final class JobDeclarations {
     List<NewJob> declared = plain.stream().map(job -> JobSubmitter.sealed(secrets, job)).toList();
     return transactions.execute(
         tx -> {
-          jobs.lockDeclarations();
-          Map<String, String> existing = jobs.requestHashesOf(JobSource.CONFIG);
+          declarations.lockDeclarations();
+          Map<String, String> existing = declarations.requestHashesOf(JobSource.CONFIG);
           List<String> created = new ArrayList<>();
           List<String> updated = new ArrayList<>();
           List<String> removed = new ArrayList<>();
@@ -88,7 +91,7 @@ public final class JobDeclarations {
               deferred.add(id);
             }
           }
-          jobs.markShadowingDeclarations(clashes);
+          declarations.markShadowingDeclarations(clashes);
           return new Outcome(created, updated, removed, deferred, clashes);
         });
   }
@@ -96,17 +99,17 @@ public final class JobDeclarations {
   /** False when the job is running now: it keeps its old definition until a later start-up. */
   private boolean replace(NewJob job) {
     String previousType = jobs.find(job.id()).map(Job::type).orElse(job.type());
-    if (jobs.dropExecution(previousType, job.id()) == JobRegistry.Dropped.RUNNING) {
+    if (jobs.dropExecution(previousType, job.id()) == JobStore.Dropped.RUNNING) {
       LOG.warn("Declared job {} is running; its new definition applies at a later start", job.id());
       return false;
     }
-    jobs.redefineDeclared(job);
+    declarations.redefineDeclared(job);
     return true;
   }
 
   private boolean remove(String id) {
     String type = jobs.find(id).map(Job::type).orElse(null);
-    if (type != null && jobs.dropExecution(type, id) == JobRegistry.Dropped.RUNNING) {
+    if (type != null && jobs.dropExecution(type, id) == JobStore.Dropped.RUNNING) {
       LOG.warn("Declared job {} is running; it is removed at a later start", id);
       return false;
     }

@@ -7,8 +7,7 @@ import io.kairos.cluster.ClusterSwitch;
 import io.kairos.job.JobContext;
 import io.kairos.job.JobData;
 import io.kairos.job.MisfirePolicy;
-import io.kairos.registry.JobRegistry;
-import io.kairos.registry.RunHistory;
+import io.kairos.registry.RunHistoryStore;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -40,23 +39,23 @@ final class AttemptStart {
    */
   record Held(JobContext context) implements Outcome {}
 
-  private final RunHistory runs;
-  private final JobRegistry jobs;
+  private final RunHistoryStore runs;
+  private final ClaimStore claims;
   private final Clock clock;
   private final MisfirePolicy misfire;
   private final ClusterSwitch cluster;
   private final Duration claimTrustedFor;
 
   AttemptStart(
-      RunHistory runs,
-      JobRegistry jobs,
+      RunHistoryStore runs,
+      ClaimStore claims,
       Clock clock,
       MisfirePolicy misfire,
       ClusterSwitch cluster,
       Duration claimTrustedFor) {
     this.claimTrustedFor = claimTrustedFor;
     this.runs = runs;
-    this.jobs = jobs;
+    this.claims = claims;
     this.clock = clock;
     this.misfire = misfire;
     this.cluster = cluster;
@@ -114,12 +113,12 @@ final class AttemptStart {
     if (claimedByLockAndFetch && freshClaim(execution, now)) {
       return new Began(new StartedAttempt(context, data, execution, now));
     }
-    JobRegistry.Startable startable =
-        jobs.startable(type, context.jobId(), execution.version, execution.pickedBy);
-    if (startable == JobRegistry.Startable.NOT_CLAIMED) {
+    ClaimStore.Startable startable =
+        claims.startable(type, context.jobId(), execution.version, execution.pickedBy);
+    if (startable == ClaimStore.Startable.NOT_CLAIMED) {
       return new NotClaimed(context);
     }
-    if (startable == JobRegistry.Startable.CLUSTER_PAUSED) {
+    if (startable == ClaimStore.Startable.CLUSTER_PAUSED) {
       return new Held(context);
     }
     return new Began(new StartedAttempt(context, data, execution, clock.now()));

@@ -4,6 +4,8 @@ import com.github.kagkarlsson.scheduler.task.Execution;
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.ExecutionOperations;
 import io.kairos.execution.AttemptObserver.Next;
+import io.kairos.execution.CompletionStore.ExecutionEnd;
+import io.kairos.execution.CompletionStore.JobEnd;
 import io.kairos.job.JobContext;
 import io.kairos.job.JobData;
 import io.kairos.job.JobEvent;
@@ -11,12 +13,10 @@ import io.kairos.job.JobSource;
 import io.kairos.job.JobState;
 import io.kairos.job.NewJob;
 import io.kairos.notification.Notifier;
-import io.kairos.registry.JobRegistry;
-import io.kairos.registry.JobRegistry.ExecutionEnd;
-import io.kairos.registry.JobRegistry.ExecutionKey;
-import io.kairos.registry.JobRegistry.JobEnd;
-import io.kairos.registry.RunHistory;
-import io.kairos.registry.RunHistory.FinishedAttempt;
+import io.kairos.registry.JobStore;
+import io.kairos.registry.RunHistoryStore;
+import io.kairos.registry.RunHistoryStore.FinishedAttempt;
+import io.kairos.wakeup.WakeUpStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,8 +69,10 @@ public final class CompletionRecorder implements AutoCloseable {
   }
 
   private final TransactionOperations transactions;
-  private final RunHistory runs;
-  private final JobRegistry jobs;
+  private final RunHistoryStore runs;
+  private final CompletionStore store;
+  private final JobStore jobs;
+  private final WakeUpStore wakeUps;
   private final AttemptObserver observer;
   private final RescheduleListener rescheduled;
   private final Notifier notifier;
@@ -80,8 +82,10 @@ public final class CompletionRecorder implements AutoCloseable {
 
   CompletionRecorder(
       TransactionOperations transactions,
-      RunHistory runs,
-      JobRegistry jobs,
+      RunHistoryStore runs,
+      CompletionStore store,
+      JobStore jobs,
+      WakeUpStore wakeUps,
       AttemptObserver observer,
       RescheduleListener rescheduled,
       Notifier notifier,
@@ -89,7 +93,9 @@ public final class CompletionRecorder implements AutoCloseable {
       HeldClaims claims) {
     this.transactions = transactions;
     this.runs = runs;
+    this.store = store;
     this.jobs = jobs;
+    this.wakeUps = wakeUps;
     this.observer = observer;
     this.rescheduled = rescheduled;
     this.notifier = notifier;
@@ -196,7 +202,7 @@ public final class CompletionRecorder implements AutoCloseable {
     for (Completion c : batch) {
       ends.add(end(c));
     }
-    Set<ExecutionKey> kept = jobs.endExecutions(ends);
+    Set<ExecutionKey> kept = store.endExecutions(ends);
     boolean[] written = new boolean[batch.size()];
     List<JobEnd> finished = new ArrayList<>();
     Map<String, String> errors = new LinkedHashMap<>();
@@ -221,8 +227,8 @@ public final class CompletionRecorder implements AutoCloseable {
         errors.put(jobId, error);
       }
     }
-    jobs.finishAll(finished);
-    jobs.recordErrors(errors);
+    store.finishAll(finished);
+    store.recordErrors(errors);
     runs.recordFinished(history);
     createFollowUps(batch, written);
     for (int i = 0; i < batch.size(); i++) {
@@ -266,7 +272,7 @@ public final class CompletionRecorder implements AutoCloseable {
       }
     }
     if (!created.isEmpty()) {
-      jobs.wakeWorkersAtCommit();
+      wakeUps.wakeWorkersAtCommit();
     }
   }
 
@@ -319,7 +325,7 @@ public final class CompletionRecorder implements AutoCloseable {
           operations.remove();
           runs.recordMissed(
               context.jobId(), context.jobType(), context.scheduledFor(), context.node(), reason);
-          jobs.finish(context.jobId(), JobState.MISSED, reason);
+          store.finish(context.jobId(), JobState.MISSED, reason);
           notifier.notify(JobEvent.MISSED, context.jobId(), context.attempt(), reason);
         });
     LOG.warn("Job {} missed: {}", context.jobId(), reason);
@@ -351,7 +357,7 @@ public final class CompletionRecorder implements AutoCloseable {
             operations.reschedule(complete, next.at(), next.data());
           } else {
             operations.remove();
-            jobs.finish(jobId, JobState.DEAD, error);
+            store.finish(jobId, JobState.DEAD, error);
           }
           int number = data.attempt();
           String died = "worker " + dead.pickedBy + " died running attempt " + number;

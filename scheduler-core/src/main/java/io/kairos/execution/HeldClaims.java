@@ -2,8 +2,6 @@ package io.kairos.execution;
 
 import com.github.kagkarlsson.scheduler.Clock;
 import com.github.kagkarlsson.scheduler.task.Execution;
-import io.kairos.registry.JobRegistry;
-import io.kairos.registry.JobRegistry.ExecutionKey;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -35,15 +33,15 @@ public final class HeldClaims implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HeldClaims.class);
 
   private final ConcurrentMap<ExecutionKey, Long> claims = new ConcurrentHashMap<>();
-  private final JobRegistry jobs;
+  private final ClaimStore store;
   private final Clock clock;
   private final ScheduledExecutorService timer;
 
-  HeldClaims(JobRegistry jobs, Clock clock, Duration every) {
+  HeldClaims(ClaimStore store, Clock clock, Duration every) {
     if (every.isNegative() || every.isZero()) {
       throw new IllegalArgumentException("claims must be renewed at a positive interval: " + every);
     }
-    this.jobs = jobs;
+    this.store = store;
     this.clock = clock;
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
@@ -86,7 +84,7 @@ public final class HeldClaims implements AutoCloseable {
     if (held.isEmpty()) {
       return;
     }
-    Set<ExecutionKey> renewed = jobs.renewClaims(held, clock.now());
+    Set<ExecutionKey> renewed = store.renewClaims(held, clock.now());
     held.forEach(
         (key, version) -> {
           if (!renewed.contains(key)) {

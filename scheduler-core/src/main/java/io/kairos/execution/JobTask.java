@@ -12,7 +12,6 @@ import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import io.kairos.job.JobData;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
-import io.kairos.registry.JobRegistry;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +43,7 @@ public final class JobTask<P> extends AbstractTask<JobData> {
   private final AttemptRunner runner;
   private final CompletionRecorder recorder;
   private final PersistedRetryTier retryTier;
-  private final JobRegistry jobs;
+  private final ClaimStore claimStore;
   private final Clock clock;
   private final HeldClaims claims;
 
@@ -56,12 +55,12 @@ public final class JobTask<P> extends AbstractTask<JobData> {
       CompletionRecorder recorder,
       PersistedRetryTier retryTier,
       Revival revival,
-      JobRegistry jobs,
+      ClaimStore claimStore,
       Clock clock,
       HeldClaims claims) {
     super(type.name(), JobData.class, retryTier, revival);
     this.claims = claims;
-    this.jobs = jobs;
+    this.claimStore = claimStore;
     this.clock = clock;
     this.type = type;
     this.handler = handler;
@@ -101,7 +100,7 @@ public final class JobTask<P> extends AbstractTask<JobData> {
       // Claimed just before the worker saw the cluster's pause: handed back unstarted, so it runs
       // after the resume as if it had never been claimed (no attempt counted, nothing recorded).
       Execution execution = executionContext.getExecution();
-      jobs.release(type.name(), instance.getId(), execution.version, execution.pickedBy);
+      claimStore.release(type.name(), instance.getId(), execution.version, execution.pickedBy);
       LOG.info("Cluster paused: job {} handed back unstarted", held.context().jobId());
       return (complete, operations) -> {};
     }

@@ -9,9 +9,11 @@ import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
 import io.kairos.job.MisfirePolicy;
 import io.kairos.notification.Notifier;
-import io.kairos.registry.JobRegistry;
-import io.kairos.registry.RunHistory;
+import io.kairos.registry.JobStore;
+import io.kairos.registry.JobTables;
+import io.kairos.registry.RunHistoryStore;
 import io.kairos.serialization.KairosJson;
+import io.kairos.wakeup.WakeUpStore;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,7 +32,7 @@ public final class JobTasks implements AutoCloseable {
   private final CompletionRecorder recorder;
   private final PersistedRetryTier retryTier;
   private final Revival revival;
-  private final JobRegistry jobs;
+  private final ClaimStore claimStore;
   private final RunningAttempts attempts;
   private final HeldClaims claims;
   private final ScheduledExecutorService timer;
@@ -186,14 +188,16 @@ public final class JobTasks implements AutoCloseable {
   public JobTasks(
       JobCatalogue catalogue,
       PayloadSecrets secrets,
-      JobRegistry jobs,
-      RunHistory runs,
+      JobTables tables,
+      JobStore jobs,
+      RunHistoryStore runs,
+      WakeUpStore wakeUps,
       TransactionOperations transactions,
       Clock clock,
       Settings settings,
       MisfirePolicy misfire,
       ClusterSwitch cluster) {
-    this.jobs = jobs;
+    this.claimStore = new ClaimStore(tables.dataSource());
     this.attempts = new RunningAttempts();
     ScheduledThreadPoolExecutor timeouts =
         new ScheduledThreadPoolExecutor(
@@ -209,9 +213,9 @@ public final class JobTasks implements AutoCloseable {
     timeouts.setRemoveOnCancelPolicy(true);
     this.timer = timeouts;
     this.clock = clock;
-    this.claims = new HeldClaims(jobs, clock, settings.claims().renewEvery());
+    this.claims = new HeldClaims(claimStore, clock, settings.claims().renewEvery());
     this.start =
-        new AttemptStart(runs, jobs, clock, misfire, cluster, settings.claims().trustedFor());
+        new AttemptStart(runs, claimStore, clock, misfire, cluster, settings.claims().trustedFor());
     this.runner =
         new AttemptRunner(
             catalogue,
@@ -224,7 +228,9 @@ public final class JobTasks implements AutoCloseable {
         new CompletionRecorder(
             transactions,
             runs,
+            new CompletionStore(tables),
             jobs,
+            wakeUps,
             settings.observer(),
             settings.rescheduled(),
             settings.notifier(),
@@ -237,7 +243,7 @@ public final class JobTasks implements AutoCloseable {
   /** The task that runs jobs of {@code type} with {@code handler}. */
   public <P> JobTask<P> task(JobType<P> type, JobHandler<P> handler) {
     return new JobTask<>(
-        type, handler, start, runner, recorder, retryTier, revival, jobs, clock, claims);
+        type, handler, start, runner, recorder, retryTier, revival, claimStore, clock, claims);
   }
 
   /** The attempts running now, for the lease guard. */

@@ -1,10 +1,8 @@
 package io.kairos.housekeeping;
 
-import io.kairos.node.NodeStore;
-import io.kairos.registry.JobRegistry;
-import io.kairos.registry.RunHistory;
 import java.time.Duration;
 import java.util.function.IntSupplier;
+import javax.sql.DataSource;
 
 /**
  * Removes what is past its retention, in batches (each its own short transaction): history rows,
@@ -14,24 +12,20 @@ import java.util.function.IntSupplier;
  */
 public final class Housekeeper {
 
-  private final JobRegistry jobs;
-  private final RunHistory runs;
-  private final NodeStore nodes;
+  private final PruneStore prunes;
   private final int batchSize;
 
-  public Housekeeper(JobRegistry jobs, RunHistory runs, NodeStore nodes, int batchSize) {
+  public Housekeeper(DataSource dataSource, int batchSize) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be positive");
     }
-    this.jobs = jobs;
-    this.runs = runs;
-    this.nodes = nodes;
+    this.prunes = new PruneStore(dataSource);
     this.batchSize = batchSize;
   }
 
   /** Deletes attempts that finished more than {@code retention} ago; returns how many. */
   public long pruneHistory(Duration retention) {
-    return inBatches(() -> runs.pruneFinished(retention, batchSize));
+    return inBatches(() -> prunes.pruneHistory(retention, batchSize));
   }
 
   /**
@@ -40,8 +34,8 @@ public final class Housekeeper {
    * minimum interval).
    */
   public long pruneFinishedJobs(Duration retention) {
-    inBatches(() -> jobs.pruneNotified(retention, batchSize));
-    return inBatches(() -> jobs.pruneFinished(retention, batchSize));
+    inBatches(() -> prunes.pruneNotified(retention, batchSize));
+    return inBatches(() -> prunes.pruneFinished(retention, batchSize));
   }
 
   /**
@@ -49,12 +43,12 @@ public final class Housekeeper {
    * while to be requeued or looked into, not forever.
    */
   public long pruneDeadAndCancelledJobs(Duration retention) {
-    return inBatches(() -> jobs.pruneDeadAndCancelled(retention, batchSize));
+    return inBatches(() -> prunes.pruneDeadAndCancelled(retention, batchSize));
   }
 
   /** Deletes nodes that stopped or vanished more than {@code after} ago. */
   public long pruneNodes(Duration after) {
-    return nodes.pruneNotSeenFor(after);
+    return prunes.pruneNodesNotSeenFor(after);
   }
 
   private long inBatches(IntSupplier batch) {

@@ -90,13 +90,6 @@ public final class NodeStore {
         name);
   }
 
-  /** Deletes nodes not seen for longer than {@code after}; returns how many. */
-  public int pruneNotSeenFor(Duration after) {
-    return jdbc.update(
-        "delete from kairos_node where last_seen < now() - make_interval(secs => ?)",
-        after.toSeconds());
-  }
-
   public List<WorkerNode> all() {
     return jdbc.query("select * from kairos_node order by name", NodeStore::map);
   }

@@ -11,7 +11,8 @@ import io.kairos.job.JobSource;
 import io.kairos.job.NewJob;
 import io.kairos.job.NotifyTarget;
 import io.kairos.job.ScheduleSpec;
-import io.kairos.registry.JobRegistry;
+import io.kairos.registry.JobStore;
+import io.kairos.registry.JobTables;
 import io.kairos.serialization.Sha256;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -26,7 +27,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Sends notifications as Kairos's own jobs: for each target that wants the event, a one-time {@code
  * webhook} job (signed and sent under the same outbound policy as any webhook) or {@code email}
- * job, created through the registry's one creation path in the transaction that records the event.
+ * job, created through the job store's one creation path in the transaction that records the event.
  * So a notification is retried by both tiers, shows in history and is dead-lettered like any job,
  * and exists only if the event was recorded.
  *
@@ -53,19 +54,22 @@ public final class Notifications implements Notifier {
 
   static final String EMAIL = "email";
 
-  private final JobRegistry jobs;
+  private final JobStore jobs;
+  private final NotificationStore store;
   private final ObjectMapper json;
   private final Clock clock;
   private final TransactionTemplate savepoint;
   private final NotificationSettings settings;
 
   public Notifications(
-      JobRegistry jobs,
+      JobTables tables,
+      JobStore jobs,
       ObjectMapper json,
       Clock clock,
       PlatformTransactionManager transactionManager,
       NotificationSettings settings) {
     this.jobs = jobs;
+    this.store = new NotificationStore(tables);
     this.json = json;
     this.clock = clock;
     // A savepoint inside the event's transaction: a notification that fails to be written is
@@ -114,7 +118,7 @@ public final class Notifications implements Notifier {
   }
 
   private void send(JobEvent event, String jobId, Integer attempt, String error) {
-    JobRegistry.NotificationSubject subject = jobs.notificationSubject(jobId).orElse(null);
+    NotificationStore.NotificationSubject subject = store.notificationSubject(jobId).orElse(null);
     if (subject == null) {
       return;
     }
@@ -133,7 +137,7 @@ public final class Notifications implements Notifier {
       return;
     }
     Instant at = clock.now();
-    if (!jobs.markNotified(jobId, event, at, settings.minInterval())) {
+    if (!store.markNotified(jobId, event, at, settings.minInterval())) {
       LOG.debug("Not notifying {} of job {} again within {}", event, jobId, settings.minInterval());
       return;
     }
@@ -148,7 +152,7 @@ public final class Notifications implements Notifier {
 
   private NewJob notificationJob(
       JobEvent event,
-      JobRegistry.NotificationSubject subject,
+      NotificationStore.NotificationSubject subject,
       Integer attempt,
       String error,
       Instant at,
@@ -215,7 +219,7 @@ public final class Notifications implements Notifier {
 
   private static String text(
       JobEvent event,
-      JobRegistry.NotificationSubject subject,
+      NotificationStore.NotificationSubject subject,
       Integer attempt,
       String error,
       Instant at) {

@@ -4,7 +4,7 @@ import com.github.kagkarlsson.scheduler.Clock;
 import io.kairos.job.JobEvent;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.notification.Notifier;
-import io.kairos.registry.JobRegistry;
+import io.kairos.registry.JobTables;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +27,7 @@ import org.springframework.transaction.support.TransactionOperations;
  */
 public final class StaleJobWatchdog {
 
-  private final JobRegistry jobs;
+  private final StaleMarkStore store;
   private final Clock clock;
   private final Settings settings;
   private final TransactionOperations transactions;
@@ -96,12 +96,12 @@ public final class StaleJobWatchdog {
   private final Supplier<Set<String>> servedTypes;
 
   public StaleJobWatchdog(
-      JobRegistry jobs,
+      JobTables tables,
       Clock clock,
       Settings settings,
       TransactionOperations transactions,
       Notifier notifier) {
-    this(jobs, clock, settings, transactions, notifier, () -> null);
+    this(tables, clock, settings, transactions, notifier, () -> null);
   }
 
   /**
@@ -109,14 +109,14 @@ public final class StaleJobWatchdog {
    *     because nobody serves its type is reported as such
    */
   public StaleJobWatchdog(
-      JobRegistry jobs,
+      JobTables tables,
       Clock clock,
       Settings settings,
       TransactionOperations transactions,
       Notifier notifier,
       Supplier<Set<String>> servedTypes) {
     this.servedTypes = servedTypes;
-    this.jobs = jobs;
+    this.store = new StaleMarkStore(tables);
     this.clock = clock;
     this.settings = settings;
     this.transactions = transactions;
@@ -140,11 +140,11 @@ public final class StaleJobWatchdog {
     boolean more = true;
     while (marks.newlyStaleCount < settings.markedPerCheck()) {
       int limit = Math.min(PAGE, settings.markedPerCheck() - marks.newlyStaleCount);
-      List<JobRegistry.StaleMark> page =
+      List<StaleMarkStore.StaleMark> page =
           transactions.execute(
               tx -> {
-                List<JobRegistry.StaleMark> marked =
-                    jobs.markUnclaimedOneTimeJobsStale(unclaimedSince, limit);
+                List<StaleMarkStore.StaleMark> marked =
+                    store.markUnclaimedOneTimeJobsStale(unclaimedSince, limit);
                 marked.forEach(job -> notifyStale(job.id(), marks.unservedType(job.type())));
                 return marked;
               });
@@ -154,19 +154,19 @@ public final class StaleJobWatchdog {
         break;
       }
     }
-    List<JobRegistry.StaleMark> fresh;
+    List<StaleMarkStore.StaleMark> fresh;
     do {
-      fresh = jobs.clearFreshJobs(unclaimedSince, PAGE);
+      fresh = store.clearFreshJobs(unclaimedSince, PAGE);
       fresh.forEach(job -> marks.freshAgain(job.id()));
     } while (fresh.size() == PAGE);
 
     String after = "";
-    List<JobRegistry.Liveness> page;
+    List<StaleMarkStore.Liveness> page;
     do {
-      page = jobs.activeRecurringJobs(after, PAGE);
-      List<JobRegistry.Liveness> newlyStale = new ArrayList<>();
+      page = store.activeRecurringJobs(after, PAGE);
+      List<StaleMarkStore.Liveness> newlyStale = new ArrayList<>();
       List<String> freshAgain = new ArrayList<>();
-      for (JobRegistry.Liveness job : page) {
+      for (StaleMarkStore.Liveness job : page) {
         boolean isStale = isStale(job, now);
         if (isStale && !job.markedStale()) {
           newlyStale.add(job);
@@ -174,26 +174,26 @@ public final class StaleJobWatchdog {
           freshAgain.add(job.id());
         }
       }
-      for (JobRegistry.Liveness job : newlyStale) {
+      for (StaleMarkStore.Liveness job : newlyStale) {
         transactions.executeWithoutResult(
             tx -> {
-              if (jobs.markStale(job.id())) {
+              if (store.markStale(job.id())) {
                 notifyStale(job.id(), marks.unservedType(job.type()));
                 marks.newlyStale(job.id(), job.type());
               }
             });
       }
-      jobs.clearStale(freshAgain);
+      store.clearStale(freshAgain);
       freshAgain.forEach(marks::freshAgain);
       if (!page.isEmpty()) {
         after = page.get(page.size() - 1).id();
       }
     } while (page.size() == PAGE);
 
-    return marks.report(jobs.staleCount(), more);
+    return marks.report(store.staleCount(), more);
   }
 
-  private boolean isStale(JobRegistry.Liveness job, Instant now) {
+  private boolean isStale(StaleMarkStore.Liveness job, Instant now) {
     ScheduleSpec schedule = job.schedule();
     if (schedule != null && schedule.recurring()) {
       Instant reference = job.lastSuccess() != null ? job.lastSuccess() : job.createdAt();
@@ -268,6 +268,6 @@ public final class StaleJobWatchdog {
 
   /** How many jobs are stale now, as the last check left them. */
   public int staleCount() {
-    return jobs.staleCount();
+    return store.staleCount();
   }
 }

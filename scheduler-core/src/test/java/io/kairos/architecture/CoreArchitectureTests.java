@@ -8,6 +8,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.junit.ArchTests;
 import com.tngtech.archunit.lang.ArchRule;
 
 /** The rules that keep scheduler-core's packages saying what they are. */
@@ -52,4 +53,7 @@ class CoreArchitectureTests {
           .because(
               "job types, what they send and how they retry in process are kairos-jobtypes',"
                   + " registered by the wiring as an application's own types are");
+
+  /** Only a feature's …Store runs SQL ({@link SqlStaysInStores}). */
+  @ArchTest static final ArchTests sqlStaysInStores = ArchTests.in(SqlStaysInStores.class);
 }

@@ -20,7 +20,7 @@ import io.kairos.job.NewJob;
 import io.kairos.job.OperatorJobException;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.job.UnknownJobException;
-import io.kairos.registry.JobRegistry;
+import io.kairos.registry.JobStore;
 import io.kairos.testing.KairosFixture;
 import io.kairos.testing.Noop;
 import java.time.Duration;
@@ -193,7 +193,7 @@ class JobControlTests {
     JobControl.GroupCancellation result = control.cancelGroup("exchange-1", "alice");
 
     assertThat(result.cancelled()).containsExactlyInAnyOrder("g-1", "g-2", "g-4");
-    assertThat(result.running()).containsExactly(new JobRegistry.RunningJob("g-3", "worker-1"));
+    assertThat(result.running()).containsExactly(new ControlStore.RunningJob("g-3", "worker-1"));
     assertThat(fixture.jobs.find("g-2").orElseThrow().state()).isEqualTo(JobState.CANCELLED);
     assertThat(fixture.jobs.find("g-3").orElseThrow().state()).isEqualTo(JobState.RUNNING);
     assertThat(fixture.jobs.find("other").orElseThrow().state()).isEqualTo(JobState.SCHEDULED);
@@ -231,7 +231,7 @@ class JobControlTests {
     assertThat(changed.priority()).isEqualTo(7);
     assertThat(changed.maxAttempts()).isEqualTo(9);
     assertThat(changed.updatedBy()).isEqualTo("carol");
-    JobRegistry.ExecutionRow execution = fixture.jobs.execution("noop", "moved").orElseThrow();
+    ControlStore.ExecutionRow execution = fixture.controls.execution("noop", "moved").orElseThrow();
     assertThat(execution.data().maxAttempts()).isEqualTo(9);
     assertThat(execution.data().schedule()).isEqualTo(ScheduleSpec.at(later));
     assertThat(
@@ -335,7 +335,7 @@ class JobControlTests {
     Job job = fixture.jobs.find("limits").orElseThrow();
     assertThat(job.timeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(job.misfireGrace()).isEqualTo(Duration.ofMinutes(5));
-    JobData data = fixture.jobs.execution("noop", "limits").orElseThrow().data();
+    JobData data = fixture.controls.execution("noop", "limits").orElseThrow().data();
     assertThat(data.timeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(data.misfireGrace()).isEqualTo(Duration.ofMinutes(5));
   }
@@ -364,24 +364,24 @@ class JobControlTests {
   void replacingCreatesAnUnknownIdThenReplacesItWholeAndTheSameDefinitionTwiceChangesNothing() {
     JobSubmitter.Replacement created =
         submitter.replace(definition("put-1", "g-a", ScheduleSpec.at(clock.now().plusSeconds(60))));
-    assertThat(created.outcome()).isEqualTo(JobRegistry.Replaced.CREATED);
+    assertThat(created.outcome()).isEqualTo(JobStore.Replaced.CREATED);
     assertThat(created.job().revision()).isEqualTo(1);
 
     NewJob second = definition("put-1", "g-b", ScheduleSpec.every(Duration.ofMinutes(5)));
     JobSubmitter.Replacement replaced = submitter.replace(second);
-    assertThat(replaced.outcome()).isEqualTo(JobRegistry.Replaced.REPLACED);
+    assertThat(replaced.outcome()).isEqualTo(JobStore.Replaced.REPLACED);
     Job job = replaced.job();
     assertThat(job.revision()).isEqualTo(2);
     assertThat(job.group()).isEqualTo("g-b");
     assertThat(job.schedule()).isEqualTo(ScheduleSpec.every(Duration.ofMinutes(5)));
     assertThat(job.state()).isEqualTo(JobState.SCHEDULED);
     assertThat(job.nextRunAt()).isEqualTo(clock.now());
-    JobData data = fixture.jobs.execution("noop", "put-1").orElseThrow().data();
+    JobData data = fixture.controls.execution("noop", "put-1").orElseThrow().data();
     assertThat(data.schedule()).isEqualTo(ScheduleSpec.every(Duration.ofMinutes(5)));
     long version = version("put-1");
 
     JobSubmitter.Replacement again = submitter.replace(second);
-    assertThat(again.outcome()).isEqualTo(JobRegistry.Replaced.UNCHANGED);
+    assertThat(again.outcome()).isEqualTo(JobStore.Replaced.UNCHANGED);
     assertThat(again.job().revision()).isEqualTo(2);
     assertThat(version("put-1")).as("the execution was not touched").isEqualTo(version);
     assertThat(executions("put-1")).isEqualTo(1);
@@ -432,21 +432,24 @@ class JobControlTests {
     assertThat(executions("revive")).isEqualTo(1);
 
     fixture.jdbc.update("delete from scheduled_tasks where task_instance = 'revive'");
-    fixture.jobs.finish("revive", JobState.DEAD, "boom");
+    fixture.finish("revive", JobState.DEAD, "boom");
     Job sixth = submitter.replace(definition("revive", null, ScheduleSpec.at(clock.now()))).job();
     assertThat(sixth.revision()).isEqualTo(6);
     assertThat(sixth.lastError()).isNull();
-    assertThat(fixture.jobs.deadJob("revive")).isEmpty();
+    assertThat(fixture.deadJobs.find("revive")).isEmpty();
     assertThat(executions("revive")).isEqualTo(1);
   }
 
   @Test
-  void replacingAJobStoresTheNewDefinitionsNotificationTargets() {
+  void replacingAJobStoresTheNewDefinitionsNotificationTargets() throws Exception {
     NewJob first = definition("put-notify", null, ScheduleSpec.at(clock.now().plusSeconds(60)));
     submitter.replace(withNotify(first, "https://hooks.example.com/first", "h1"));
     submitter.replace(withNotify(first, "https://hooks.example.com/second", "h2"));
 
-    assertThat(fixture.jobs.notificationSubject("put-notify").orElseThrow().notifyTargets())
+    String stored =
+        fixture.jdbc.queryForObject(
+            "select notify from kairos_job where id = 'put-notify'", String.class);
+    assertThat(fixture.json.readValue(stored, io.kairos.job.NotifyTarget[].class))
         .containsExactly(
             io.kairos.job.NotifyTarget.webhook(
                 "https://hooks.example.com/second", java.util.Set.of(io.kairos.job.JobEvent.DEAD)));
@@ -533,7 +536,7 @@ class JobControlTests {
     JobControl.BulkPause paused = control.pauseAll(new JobFilter(null, "tenant-1", null), "alice");
 
     assertThat(paused.paused()).containsExactlyInAnyOrder("pg-1", "pg-2");
-    assertThat(paused.running()).containsExactly(new JobRegistry.RunningJob("pg-3", "worker-2"));
+    assertThat(paused.running()).containsExactly(new ControlStore.RunningJob("pg-3", "worker-2"));
     assertThat(fixture.jobs.find("pg-1").orElseThrow().state()).isEqualTo(JobState.PAUSED);
     assertThat(fixture.jobs.find("pg-1").orElseThrow().updatedBy()).isEqualTo("alice");
     assertThat(fixture.jobs.find("pg-3").orElseThrow().state()).isEqualTo(JobState.RUNNING);
@@ -575,7 +578,7 @@ class JobControlTests {
     for (int i = 0; i < 3; i++) {
       submit("dead-" + i, i == 2 ? "other" : null, ScheduleSpec.at(clock.now().plusSeconds(60)));
       fixture.jdbc.update("delete from scheduled_tasks where task_instance = ?", "dead-" + i);
-      fixture.jobs.finish("dead-" + i, JobState.DEAD, "boom");
+      fixture.finish("dead-" + i, JobState.DEAD, "boom");
     }
     var deadJobs = fixture.kairos(clock).deadJobs();
 
@@ -586,7 +589,7 @@ class JobControlTests {
     var byType = deadJobs.requeueAll("noop", null);
     assertThat(byType.requeued()).isEqualTo(2);
     assertThat(byType.skipped()).isZero();
-    assertThat(fixture.jobs.deadCount()).isZero();
+    assertThat(fixture.deadJobs.count()).isZero();
     assertThat(executions("dead-0") + executions("dead-1")).isEqualTo(2);
     assertThat(deadJobs.requeueAll("noop", null).requeued()).isZero();
   }

@@ -7,7 +7,6 @@ import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
 import com.github.kagkarlsson.scheduler.testhelper.TestHelper;
 import io.kairos.control.JobSubmitter;
 import io.kairos.execution.PersistedBackoff;
-import io.kairos.job.DeadJob;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobRun;
 import io.kairos.job.JobState;

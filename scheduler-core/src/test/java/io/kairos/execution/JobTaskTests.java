@@ -210,7 +210,7 @@ class JobTaskTests {
 
       assertThat(CALLS).doesNotContainKey("held");
       assertThat(runs("held")).isEmpty();
-      JobData data = fixture.jobs.execution("flaky", "held").orElseThrow().data();
+      JobData data = fixture.controls.execution("flaky", "held").orElseThrow().data();
       assertThat(data.attempt()).as("no attempt counted").isEqualTo(1);
       assertThat(
               fixture.jdbc.queryForObject(

@@ -14,8 +14,6 @@ import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.zaxxer.hikari.HikariDataSource;
 import io.kairos.cluster.ClusterSwitch;
 import io.kairos.migration.KairosMigrations;
-import io.kairos.registry.JobRegistry;
-import io.kairos.serialization.KairosJson;
 import io.kairos.testing.TestDatabases;
 import java.time.Duration;
 import java.time.Instant;
@@ -179,10 +177,7 @@ class ServedTypesLockAndFetchTests {
 
   private JdbcCustomization claimOnly(List<String> types) {
     HeldClaims claims =
-        new HeldClaims(
-            new JobRegistry(dataSource, KairosJson.newObjectMapper(), new SystemClock()),
-            new SystemClock(),
-            Duration.ofMillis(150));
+        new HeldClaims(new ClaimStore(dataSource), new SystemClock(), Duration.ofMillis(150));
     held.add(claims);
     return new ServedTypesLockAndFetch(types, false, claims);
   }

@@ -7,19 +7,22 @@ import com.github.kagkarlsson.scheduler.SystemClock;
 import com.github.kagkarlsson.scheduler.task.Task;
 import com.zaxxer.hikari.HikariDataSource;
 import io.kairos.catalogue.JobCatalogue;
+import io.kairos.control.ControlStore;
 import io.kairos.control.JobSubmitter;
 import io.kairos.core.Kairos;
 import io.kairos.crypto.CipherSettings;
+import io.kairos.deadjob.DeadJobs;
 import io.kairos.execution.JobTasks;
 import io.kairos.execution.PersistedBackoff;
 import io.kairos.job.JobHandler;
+import io.kairos.job.JobState;
 import io.kairos.job.JobType;
 import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.migration.KairosMigrations;
 import io.kairos.node.NodeStore;
-import io.kairos.registry.JobRegistry;
-import io.kairos.registry.RunHistory;
+import io.kairos.registry.JobStore;
+import io.kairos.registry.RunHistoryStore;
 import io.kairos.serialization.JsonSerializer;
 import io.kairos.serialization.KairosJson;
 import io.kairos.wakeup.DueListener;
@@ -45,8 +48,10 @@ public final class KairosFixture implements AutoCloseable {
   public final ObjectMapper json;
   public final JsonSerializer serializer;
   public final TransactionTemplate transactions;
-  public final RunHistory runs;
-  public final JobRegistry jobs;
+  public final RunHistoryStore runs;
+  public final JobStore jobs;
+  public final ControlStore controls;
+  public final DeadJobs deadJobs;
   public final NodeStore nodes;
   public final JdbcTemplate jdbc;
   private final Map<JobType<?>, JobHandler<?>> handlers;
@@ -66,6 +71,8 @@ public final class KairosFixture implements AutoCloseable {
     this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     this.runs = kairos.runs();
     this.jobs = kairos.jobs();
+    this.controls = kairos.controlStore();
+    this.deadJobs = kairos.deadJobs();
     this.nodes = kairos.nodes();
     this.jdbc = new JdbcTemplate(dataSource);
   }
@@ -138,6 +145,19 @@ public final class KairosFixture implements AutoCloseable {
         0,
         UUID.randomUUID().toString(),
         "test");
+  }
+
+  /**
+   * Marks a job finished with {@code state} as a completion does (a dead job, without running it to
+   * its end).
+   */
+  public void finish(String id, JobState state, String error) {
+    jdbc.update(
+        "update kairos_job set state = ?, last_error = ?, finished_at = now(), updated_at = now()"
+            + " where id = ?",
+        state.name(),
+        error,
+        id);
   }
 
   public JsonNode payload(String jsonText) {

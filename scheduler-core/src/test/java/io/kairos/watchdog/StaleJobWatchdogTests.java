@@ -5,13 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.kagkarlsson.scheduler.testhelper.ManualScheduler;
 import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
 import com.github.kagkarlsson.scheduler.testhelper.TestHelper;
+import io.kairos.control.JobSubmitter;
 import io.kairos.execution.PersistedBackoff;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
+import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.testing.KairosFixture;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -149,7 +153,19 @@ class StaleJobWatchdogTests {
     fixture
         .submitter(clock)
         .submit(fixture.job("backlog-first", "switchable", null, ScheduleSpec.at(clock.now()), 1));
-    assertThat(fixture.jobs.writeCopies("backlog-first", "backlog-", 0, 1_199)).isEqualTo(1_199);
+    List<NewJob> backlog = new ArrayList<>();
+    for (int i = 0; i < 1_199; i++) {
+      backlog.add(
+          fixture.job(
+              String.format("backlog-%09d", i),
+              "switchable",
+              null,
+              ScheduleSpec.at(clock.now()),
+              1));
+    }
+    assertThat(fixture.submitter(clock).submitAll(backlog))
+        .hasSize(1_199)
+        .allMatch(submitted -> submitted.result() == JobSubmitter.Result.CREATED);
     clock.tick(Duration.ofMinutes(2)); // no worker ran meanwhile
 
     StaleJobWatchdog.Report first = capped.check();

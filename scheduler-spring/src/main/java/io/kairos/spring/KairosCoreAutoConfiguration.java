@@ -12,8 +12,8 @@ import io.kairos.jobtype.oauth.CredentialStore;
 import io.kairos.migration.KairosMigrations;
 import io.kairos.node.NodeStore;
 import io.kairos.outbound.Resolver;
-import io.kairos.registry.JobRegistry;
-import io.kairos.registry.RunHistory;
+import io.kairos.registry.JobStore;
+import io.kairos.registry.RunHistoryStore;
 import io.kairos.serialization.KairosJson;
 import io.kairos.wakeup.DueListener;
 import java.time.Duration;
@@ -143,12 +143,12 @@ public class KairosCoreAutoConfiguration {
   }
 
   @Bean
-  JobRegistry jobRegistry(Kairos kairos) {
+  JobStore jobStore(Kairos kairos) {
     return kairos.jobs();
   }
 
   @Bean
-  RunHistory runHistory(Kairos kairos) {
+  RunHistoryStore runHistoryStore(Kairos kairos) {
     return kairos.runs();
   }
 
@@ -180,6 +180,7 @@ public class KairosCoreAutoConfiguration {
         kairos.submitter(),
         kairos.control(),
         kairos.jobs(),
+        kairos.wakeUps(),
         applicationName);
   }
 

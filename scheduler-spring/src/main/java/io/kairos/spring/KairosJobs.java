@@ -6,7 +6,8 @@ import io.kairos.control.JobSubmitter;
 import io.kairos.job.Job;
 import io.kairos.job.JobRequest;
 import io.kairos.job.JobSource;
-import io.kairos.registry.JobRegistry;
+import io.kairos.registry.JobStore;
+import io.kairos.wakeup.WakeUpStore;
 import java.util.Optional;
 
 /**
@@ -24,19 +25,22 @@ public final class KairosJobs {
   private final JobRequests requests;
   private final JobSubmitter submitter;
   private final JobControl control;
-  private final JobRegistry jobs;
+  private final JobStore jobs;
+  private final WakeUpStore wakeUps;
   private final JobControl.Caller caller;
 
   public KairosJobs(
       JobRequests requests,
       JobSubmitter submitter,
       JobControl control,
-      JobRegistry jobs,
+      JobStore jobs,
+      WakeUpStore wakeUps,
       String applicationName) {
     this.requests = requests;
     this.submitter = submitter;
     this.control = control;
     this.jobs = jobs;
+    this.wakeUps = wakeUps;
     this.caller = JobControl.Caller.client("app:" + applicationName);
   }
 
@@ -94,6 +98,6 @@ public final class KairosJobs {
    * stays the safety net.
    */
   private void wakeWorkers() {
-    jobs.wakeWorkersAtCommit();
+    wakeUps.wakeWorkersAtCommit();
   }
 }

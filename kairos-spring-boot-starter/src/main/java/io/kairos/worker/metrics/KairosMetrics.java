@@ -1,7 +1,8 @@
 package io.kairos.worker.metrics;
 
+import io.kairos.deadjob.DeadJobs;
 import io.kairos.execution.AttemptObserver;
-import io.kairos.registry.JobRegistry;
+import io.kairos.registry.ClusterOverviewStore;
 import io.kairos.watchdog.StaleJobWatchdog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -23,16 +24,22 @@ public class KairosMetrics implements AttemptObserver {
   private static final Logger LOG = LoggerFactory.getLogger(KairosMetrics.class);
 
   private final MeterRegistry registry;
-  private final JobRegistry jobs;
+  private final ClusterOverviewStore overview;
+  private final DeadJobs deadJobs;
   private final StaleJobWatchdog watchdog;
   private final AtomicLong dueUnclaimed = new AtomicLong();
   private final AtomicLong oldestDueMillis = new AtomicLong();
   private final AtomicLong stale = new AtomicLong();
   private final AtomicLong dead = new AtomicLong();
 
-  public KairosMetrics(MeterRegistry registry, JobRegistry jobs, StaleJobWatchdog watchdog) {
+  public KairosMetrics(
+      MeterRegistry registry,
+      ClusterOverviewStore overview,
+      DeadJobs deadJobs,
+      StaleJobWatchdog watchdog) {
     this.registry = registry;
-    this.jobs = jobs;
+    this.overview = overview;
+    this.deadJobs = deadJobs;
     this.watchdog = watchdog;
     Gauge.builder("kairos.executions.due.unclaimed", dueUnclaimed, AtomicLong::get)
         .description("Executions due now that no worker has claimed")
@@ -90,11 +97,11 @@ public class KairosMetrics implements AttemptObserver {
   @Scheduled(initialDelay = 0, fixedDelay = 10_000)
   public void refreshClusterGauges() {
     try {
-      JobRegistry.DueBacklog due = jobs.dueBacklog();
+      ClusterOverviewStore.DueBacklog due = overview.dueBacklog();
       dueUnclaimed.set(due.count());
       oldestDueMillis.set(due.oldestWait().toMillis());
       stale.set(watchdog.staleCount());
-      dead.set(jobs.deadCount());
+      dead.set(deadJobs.count());
     } catch (RuntimeException e) {
       LOG.debug("Could not refresh cluster gauges", e);
     }

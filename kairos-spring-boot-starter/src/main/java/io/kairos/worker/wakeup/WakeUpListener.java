@@ -2,11 +2,8 @@ package io.kairos.worker.wakeup;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
 import io.kairos.wakeup.DueListener;
-import java.sql.Connection;
-import java.sql.Statement;
+import io.kairos.wakeup.WakeUpStore;
 import javax.sql.DataSource;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -26,13 +23,13 @@ public class WakeUpListener implements SmartLifecycle {
   private static final int WAIT_MILLIS = 500;
   private static final long RECONNECT_MILLIS = 1000;
 
-  private final DataSource dataSource;
+  private final WakeUpStore wakeUps;
   private final Scheduler scheduler;
   private volatile boolean running;
   private Thread thread;
 
   WakeUpListener(DataSource dataSource, Scheduler scheduler) {
-    this.dataSource = dataSource;
+    this.wakeUps = new WakeUpStore(dataSource);
     this.scheduler = scheduler;
   }
 
@@ -57,14 +54,10 @@ public class WakeUpListener implements SmartLifecycle {
 
   private void listen() {
     while (running) {
-      try (Connection connection = dataSource.getConnection();
-          Statement statement = connection.createStatement()) {
-        statement.execute("LISTEN " + DueListener.CHANNEL);
-        PGConnection pg = connection.unwrap(PGConnection.class);
+      try (WakeUpStore.Subscription subscription = wakeUps.listen()) {
         LOG.debug("Listening for wake-ups on {}", DueListener.CHANNEL);
         while (running) {
-          PGNotification[] notifications = pg.getNotifications(WAIT_MILLIS);
-          if (notifications != null && notifications.length > 0) {
+          if (subscription.awaitWakeUp(WAIT_MILLIS)) {
             scheduler.triggerCheckForDueExecutions();
           }
         }

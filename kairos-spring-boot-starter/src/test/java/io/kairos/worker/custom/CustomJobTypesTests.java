@@ -10,7 +10,7 @@ import io.kairos.job.JobRequest;
 import io.kairos.job.JobRun;
 import io.kairos.job.JobState;
 import io.kairos.job.RunOutcome;
-import io.kairos.registry.RunHistory;
+import io.kairos.registry.RunHistoryStore;
 import io.kairos.spring.KairosJobs;
 import io.kairos.testing.TestDatabases;
 import io.kairos.worker.custom.InvoiceApp.CleanupOldLogs;
@@ -219,6 +219,6 @@ class CustomJobTypesTests {
   }
 
   private static Optional<JobRun> lastRun(ConfigurableApplicationContext app, String id) {
-    return app.getBean(RunHistory.class).lastRunOf(id);
+    return app.getBean(RunHistoryStore.class).lastRunOf(id);
   }
 }

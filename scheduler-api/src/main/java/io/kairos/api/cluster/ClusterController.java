@@ -3,7 +3,6 @@ package io.kairos.api.cluster;
 import io.kairos.api.security.RequiresScope;
 import io.kairos.api.security.Scope;
 import io.kairos.cluster.ClusterSwitch;
-import io.kairos.registry.JobRegistry;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.security.Principal;
@@ -20,11 +19,9 @@ import org.springframework.web.bind.annotation.RestController;
 class ClusterController {
 
   private final ClusterSwitch cluster;
-  private final JobRegistry jobs;
 
-  ClusterController(ClusterSwitch cluster, JobRegistry jobs) {
+  ClusterController(ClusterSwitch cluster) {
     this.cluster = cluster;
-    this.jobs = jobs;
   }
 
   @Operation(
@@ -33,7 +30,7 @@ class ClusterController {
   @RequiresScope(Scope.JOBS_READ)
   @GetMapping
   ClusterResponse get() {
-    return ClusterResponse.of(cluster.state(), jobs.runningCount());
+    return ClusterResponse.of(cluster.state(), cluster.runningCount());
   }
 
   @Operation(
@@ -48,7 +45,7 @@ class ClusterController {
   @RequiresScope(Scope.ADMIN)
   @PostMapping("/pause")
   ClusterResponse pause(Principal caller) {
-    return ClusterResponse.of(cluster.pause(caller.getName()), jobs.runningCount());
+    return ClusterResponse.of(cluster.pause(caller.getName()), cluster.runningCount());
   }
 
   @Operation(
@@ -62,6 +59,6 @@ class ClusterController {
   @RequiresScope(Scope.ADMIN)
   @PostMapping("/resume")
   ClusterResponse resume(Principal caller) {
-    return ClusterResponse.of(cluster.resume(caller.getName()), jobs.runningCount());
+    return ClusterResponse.of(cluster.resume(caller.getName()), cluster.runningCount());
   }
 }

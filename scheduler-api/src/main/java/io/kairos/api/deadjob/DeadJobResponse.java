@@ -2,7 +2,7 @@ package io.kairos.api.deadjob;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kairos.api.job.ScheduleResponse;
-import io.kairos.job.DeadJob;
+import io.kairos.deadjob.DeadJob;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 

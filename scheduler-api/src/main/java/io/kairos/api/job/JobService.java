@@ -31,8 +31,8 @@ import io.kairos.job.ScheduleSpec;
 import io.kairos.job.UnknownJobException;
 import io.kairos.jobtype.oauth.OAuthTokenRefreshPayload;
 import io.kairos.notification.Notifications;
-import io.kairos.registry.JobRegistry;
-import io.kairos.registry.RunHistory;
+import io.kairos.registry.JobStore;
+import io.kairos.registry.RunHistoryStore;
 import io.kairos.serialization.RequestHash;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -67,8 +67,8 @@ public class JobService {
   private final JobCatalogue catalogue;
   private final JobSubmitter submitter;
   private final JobControl control;
-  private final JobRegistry jobs;
-  private final RunHistory runs;
+  private final JobStore jobs;
+  private final RunHistoryStore runs;
   private final Clock clock;
   private final ObjectMapper json;
   private final MisfirePolicy misfire;
@@ -83,8 +83,8 @@ public class JobService {
       JobCatalogue catalogue,
       JobSubmitter submitter,
       JobControl control,
-      JobRegistry jobs,
-      RunHistory runs,
+      JobStore jobs,
+      RunHistoryStore runs,
       Clock clock,
       ObjectMapper json,
       MisfirePolicy misfire,

@@ -5,7 +5,7 @@ import io.kairos.api.security.ApiPrincipal;
 import io.kairos.api.security.Quota;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.ScheduleSpec;
-import io.kairos.registry.JobRegistry;
+import io.kairos.registry.JobStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -28,11 +28,11 @@ final class Quotas {
   /** When the key may retry after a live-jobs limit: jobs end at their own pace. */
   static final long LIVE_RETRY_AFTER_SECONDS = 60;
 
-  private final JobRegistry jobs;
+  private final JobStore jobs;
   private final LongSupplier nanoTime;
   private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
-  Quotas(JobRegistry jobs, LongSupplier nanoTime) {
+  Quotas(JobStore jobs, LongSupplier nanoTime) {
     this.jobs = jobs;
     this.nanoTime = nanoTime;
   }
@@ -93,7 +93,7 @@ final class Quotas {
               + "); send smaller batches");
     }
     if (quota.activeJobs() != null || quota.activePayload() != null) {
-      JobRegistry.LiveUsage usage = jobs.liveUsageOf(caller.name());
+      JobStore.LiveUsage usage = jobs.liveUsageOf(caller.name());
       if (quota.activeJobs() != null && usage.jobs() + newJobs > quota.activeJobs()) {
         throw new TooManyRequests(
             "activeJobs",

@@ -5,8 +5,10 @@ import com.github.kagkarlsson.scheduler.Clock;
 import io.kairos.api.job.Page;
 import io.kairos.api.job.Paging;
 import io.kairos.api.problem.ApiProblem;
+import io.kairos.control.ControlStore;
 import io.kairos.control.JobControl;
 import io.kairos.control.JobSubmitter;
+import io.kairos.deadjob.DeadJobStore;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.Job;
 import io.kairos.job.JobSource;
@@ -22,7 +24,7 @@ import io.kairos.jobtype.oauth.GrantType;
 import io.kairos.jobtype.oauth.NewCredential;
 import io.kairos.jobtype.oauth.OAuthCredential;
 import io.kairos.jobtype.oauth.OAuthTokenRefreshPayload;
-import io.kairos.registry.JobRegistry;
+import io.kairos.registry.JobStore;
 import io.kairos.serialization.KairosJson;
 import io.kairos.wakeup.DueListener;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +50,9 @@ class CredentialService {
   private final CredentialStore store;
   private final JobSubmitter submitter;
   private final JobControl control;
-  private final JobRegistry jobs;
+  private final JobStore jobs;
+  private final ControlStore controls;
+  private final DeadJobStore deadJobs;
   private final TransactionTemplate transactions;
   private final Clock clock;
   private final DueListener dueListener;
@@ -64,7 +68,9 @@ class CredentialService {
       CredentialStore store,
       JobSubmitter submitter,
       JobControl control,
-      JobRegistry jobs,
+      JobStore jobs,
+      ControlStore controls,
+      DeadJobStore deadJobs,
       PlatformTransactionManager transactionManager,
       Clock clock,
       DueListener dueListener) {
@@ -72,6 +78,8 @@ class CredentialService {
     this.submitter = submitter;
     this.control = control;
     this.jobs = jobs;
+    this.controls = controls;
+    this.deadJobs = deadJobs;
     this.transactions = new TransactionTemplate(transactionManager);
     this.clock = clock;
     this.dueListener = dueListener;
@@ -196,9 +204,9 @@ class CredentialService {
     if (job == null || (job.state().terminal() && job.state() != JobState.DEAD)) {
       submitRefreshJob(credentialId, caller);
     } else if (job.state() == JobState.DEAD) {
-      jobs.requeueDead(jobId);
+      deadJobs.requeueDead(jobId);
     } else if (job.state() == JobState.SCHEDULED) {
-      jobs.runNow(job.type(), jobId, clock.now());
+      controls.runNow(job.type(), jobId, clock.now());
     }
   }
 

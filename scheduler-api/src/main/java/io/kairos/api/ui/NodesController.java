@@ -3,7 +3,7 @@ package io.kairos.api.ui;
 import io.kairos.api.job.Paging;
 import io.kairos.api.security.RequiresScope;
 import io.kairos.api.security.Scope;
-import io.kairos.registry.ClusterOverview;
+import io.kairos.registry.ClusterOverviewStore;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Controller;
@@ -19,10 +19,10 @@ class NodesController {
   static final String CURSOR = "node:";
   static final int PAGE = 50;
 
-  private final ClusterOverview overview;
+  private final ClusterOverviewStore overview;
   private final UiProperties properties;
 
-  NodesController(ClusterOverview overview, UiProperties properties) {
+  NodesController(ClusterOverviewStore overview, UiProperties properties) {
     this.overview = overview;
     this.properties = properties;
   }
@@ -35,9 +35,9 @@ class NodesController {
       Model model) {
     String at = JobsController.blank(cursor);
     String after = at == null ? null : Paging.decodeCursor(CURSOR, at);
-    List<ClusterOverview.NodeStatus> page =
+    List<ClusterOverviewStore.NodeStatus> page =
         overview.nodes(after, PAGE + 1, properties.nodeSilentAfter());
-    List<ClusterOverview.NodeStatus> shown = page.subList(0, Math.min(PAGE, page.size()));
+    List<ClusterOverviewStore.NodeStatus> shown = page.subList(0, Math.min(PAGE, page.size()));
     String next =
         page.size() > PAGE ? Paging.encodeCursor(CURSOR, shown.get(PAGE - 1).node().name()) : null;
     String zone = JobsController.blank(tz);

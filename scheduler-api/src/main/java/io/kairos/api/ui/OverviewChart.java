@@ -1,7 +1,7 @@
 package io.kairos.api.ui;
 
 import io.kairos.job.RunOutcome;
-import io.kairos.registry.ClusterOverview;
+import io.kairos.registry.ClusterOverviewStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,14 +49,14 @@ record OverviewChart(
 
   record Legend(String outcome, String label, long count) {}
 
-  static OverviewChart of(ClusterOverview.Snapshot snapshot, UiFormat fmt) {
-    int minutes = ClusterOverview.WINDOW_MINUTES;
+  static OverviewChart of(ClusterOverviewStore.Snapshot snapshot, UiFormat fmt) {
+    int minutes = ClusterOverviewStore.WINDOW_MINUTES;
     List<Map<RunOutcome, Long>> perMinute = new ArrayList<>();
     for (int i = 0; i < minutes; i++) {
       perMinute.add(new EnumMap<>(RunOutcome.class));
     }
     Map<RunOutcome, Long> totals = new EnumMap<>(RunOutcome.class);
-    for (ClusterOverview.MinuteCount count : snapshot.executionsPerMinute()) {
+    for (ClusterOverviewStore.MinuteCount count : snapshot.executionsPerMinute()) {
       int i = (int) Duration.between(snapshot.windowStart(), count.minute()).toMinutes();
       if (i >= 0 && i < minutes) {
         perMinute.get(i).merge(count.outcome(), count.count(), Long::sum);

@@ -3,7 +3,7 @@ package io.kairos.api.ui;
 import io.kairos.api.security.RequiresScope;
 import io.kairos.api.security.Scope;
 import io.kairos.job.JobState;
-import io.kairos.registry.ClusterOverview;
+import io.kairos.registry.ClusterOverviewStore;
 import java.util.Arrays;
 import java.util.List;
 import org.springframework.stereotype.Controller;
@@ -16,10 +16,10 @@ class OverviewController {
 
   static final int RECOVERIES = 10;
 
-  private final ClusterOverview overview;
+  private final ClusterOverviewStore overview;
   private final UiProperties properties;
 
-  OverviewController(ClusterOverview overview, UiProperties properties) {
+  OverviewController(ClusterOverviewStore overview, UiProperties properties) {
     this.overview = overview;
     this.properties = properties;
   }
@@ -27,7 +27,8 @@ class OverviewController {
   @RequiresScope(Scope.JOBS_READ)
   @GetMapping(UiPaths.HOME)
   String overview(Model model) {
-    ClusterOverview.Snapshot snapshot = overview.snapshot(properties.nodeSilentAfter(), RECOVERIES);
+    ClusterOverviewStore.Snapshot snapshot =
+        overview.snapshot(properties.nodeSilentAfter(), RECOVERIES);
     UiFormat fmt = (UiFormat) model.getAttribute("fmt");
     List<StateCount> states =
         Arrays.stream(JobState.values())

@@ -1,8 +1,7 @@
 package io.kairos.api.wakeup;
 
 import io.kairos.wakeup.DueListener;
-import java.sql.Connection;
-import java.sql.Statement;
+import io.kairos.wakeup.WakeUpStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executors;
@@ -25,7 +24,7 @@ public final class WakeUpSender implements DueListener, AutoCloseable {
   static final Duration COALESCE = Duration.ofMillis(5);
   private static final Logger LOG = LoggerFactory.getLogger(WakeUpSender.class);
 
-  private final DataSource dataSource;
+  private final WakeUpStore wakeUps;
   private final Duration horizon;
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
@@ -41,7 +40,7 @@ public final class WakeUpSender implements DueListener, AutoCloseable {
    * @param horizon jobs due further ahead than this are left to polling; zero turns wake-ups off
    */
   public WakeUpSender(DataSource dataSource, Duration horizon) {
-    this.dataSource = dataSource;
+    this.wakeUps = new WakeUpStore(dataSource);
     this.horizon = horizon;
   }
 
@@ -85,9 +84,8 @@ public final class WakeUpSender implements DueListener, AutoCloseable {
   }
 
   private void send() {
-    try (Connection c = dataSource.getConnection();
-        Statement st = c.createStatement()) {
-      st.execute("NOTIFY " + CHANNEL);
+    try {
+      wakeUps.wakeWorkersNow();
     } catch (Exception e) {
       LOG.debug("Could not wake workers (they will find the job at their next poll)", e);
     }

@@ -8,7 +8,9 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.junit.ArchTests;
 import com.tngtech.archunit.lang.ArchRule;
+import io.kairos.architecture.SqlStaysInStores;
 
 /** The API schedules and inspects jobs; it can run none, and its packages form no cycle. */
 @AnalyzeClasses(packages = "io.kairos.api", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -33,4 +35,7 @@ class ApiArchitectureTests {
           .dependOnClassesThat(
               resideInAPackage("io.kairos.jobtype..").and(simpleNameEndingWith("Handler")))
           .because("the API knows job types from the catalogue, not what they do");
+
+  /** Only a feature's …Store runs SQL (core's {@link SqlStaysInStores}). */
+  @ArchTest static final ArchTests sqlStaysInStores = ArchTests.in(SqlStaysInStores.class);
 }

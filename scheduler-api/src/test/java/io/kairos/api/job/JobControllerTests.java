@@ -31,8 +31,8 @@ import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.job.UnknownJobException;
 import io.kairos.jobtype.BuiltInJobTypes;
-import io.kairos.registry.JobRegistry;
-import io.kairos.registry.RunHistory;
+import io.kairos.registry.JobStore;
+import io.kairos.registry.RunHistoryStore;
 import io.kairos.serialization.KairosJson;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -116,15 +116,15 @@ class JobControllerTests {
   @Autowired MockMvc mvc;
   @MockitoBean JobSubmitter submitter;
   @MockitoBean JobControl control;
-  @MockitoBean JobRegistry store;
-  @MockitoBean RunHistory runs;
+  @MockitoBean JobStore store;
+  @MockitoBean RunHistoryStore runs;
   @MockitoBean PublishedTypes publishedTypes;
 
   boolean expectNothingStored = true;
 
   @BeforeEach
   void noLiveJobs() {
-    when(store.liveUsageOf(any())).thenReturn(new JobRegistry.LiveUsage(0, 0));
+    when(store.liveUsageOf(any())).thenReturn(new JobStore.LiveUsage(0, 0));
     when(publishedTypes.recentlyServedTypes()).thenReturn(java.util.Set.of());
   }
 

@@ -9,7 +9,7 @@ import io.kairos.api.job.ScheduleResponse;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobState;
 import io.kairos.job.RunOutcome;
-import io.kairos.registry.ClusterOverview;
+import io.kairos.registry.ClusterOverviewStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -85,20 +85,22 @@ class UiViewModelTests {
   @Test
   void theChartStacksEachMinutesOutcomesOnAScaleThatFitsThePeak() {
     Instant start = Instant.parse("2026-06-01T10:00:00Z");
-    ClusterOverview.Snapshot snapshot =
-        new ClusterOverview.Snapshot(
+    ClusterOverviewStore.Snapshot snapshot =
+        new ClusterOverviewStore.Snapshot(
             start.plus(Duration.ofMinutes(59)),
             Map.of(JobState.SCHEDULED, 1L),
             List.of(
-                new ClusterOverview.MinuteCount(start, RunOutcome.SUCCEEDED, 3),
-                new ClusterOverview.MinuteCount(start, RunOutcome.FAILED, 4),
-                new ClusterOverview.MinuteCount(start.plusSeconds(59 * 60), RunOutcome.RUNNING, 1),
+                new ClusterOverviewStore.MinuteCount(start, RunOutcome.SUCCEEDED, 3),
+                new ClusterOverviewStore.MinuteCount(start, RunOutcome.FAILED, 4),
+                new ClusterOverviewStore.MinuteCount(
+                    start.plusSeconds(59 * 60), RunOutcome.RUNNING, 1),
                 // Outside the window: ignored.
-                new ClusterOverview.MinuteCount(start.minusSeconds(60), RunOutcome.FAILED, 99)),
+                new ClusterOverviewStore.MinuteCount(
+                    start.minusSeconds(60), RunOutcome.FAILED, 99)),
             start,
-            new ClusterOverview.Due(0, null),
+            new ClusterOverviewStore.Due(0, null),
             0,
-            new ClusterOverview.NodeCounts(1, 0, 0, 0),
+            new ClusterOverviewStore.NodeCounts(1, 0, 0, 0),
             List.of());
     OverviewChart chart = OverviewChart.of(snapshot, new UiFormat(ZoneOffset.UTC, Instant.now()));
     assertThat(chart.total()).isEqualTo(8);

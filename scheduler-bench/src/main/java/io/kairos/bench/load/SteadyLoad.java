@@ -6,7 +6,7 @@ import io.kairos.core.Kairos;
 import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.jobtype.BuiltInJobTypes;
-import io.kairos.registry.RunHistory;
+import io.kairos.registry.RunHistoryStore;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +25,7 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
  * they are due, those due within one {@link #TICK} in one transaction, with the API's {@code NOTIFY
  * kairos_due} at its due time; the worker JVM started on the same database runs them. Delay =
  * {@code started_at − scheduled_for} of each first attempt in the run history ({@code
- * RunHistory.firstAttempts}).
+ * RunHistoryStore.firstAttempts}).
  */
 public final class SteadyLoad {
 
@@ -114,7 +114,7 @@ public final class SteadyLoad {
         }
       }
       threads.shutdown();
-      RunHistory history = kairos.runs();
+      RunHistoryStore history = kairos.runs();
       long remaining =
           DrainProgress.awaitDrained(
               jobs,

@@ -1,15 +1,13 @@
 package io.kairos.bench.measure;
 
-import com.github.kagkarlsson.scheduler.SystemClock;
 import io.kairos.bench.cluster.Await;
 import io.kairos.bench.cluster.BenchDatabase;
+import io.kairos.bench.cluster.BenchJobStore;
 import io.kairos.bench.cluster.Cluster;
 import io.kairos.bench.cluster.NodeProcess;
 import io.kairos.job.JobRun;
 import io.kairos.job.RunOutcome;
-import io.kairos.registry.JobRegistry;
-import io.kairos.registry.RunHistory;
-import io.kairos.serialization.KairosJson;
+import io.kairos.registry.RunHistoryStore;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -127,10 +125,7 @@ public final class Failover {
 
   /** The worker that holds the job's execution: its claim, since nothing is written at a start. */
   private Optional<String> runningOn(String jobId) {
-    return new JobRegistry(
-            new SingleConnectionDataSource(database.connection(), true),
-            KairosJson.newObjectMapper(),
-            new SystemClock())
+    return new BenchJobStore(new SingleConnectionDataSource(database.connection(), true))
         .runningOn(jobId);
   }
 
@@ -169,7 +164,7 @@ public final class Failover {
   }
 
   private List<JobRun> runs(String jobId) {
-    return new RunHistory(new SingleConnectionDataSource(database.connection(), true))
+    return new RunHistoryStore(new SingleConnectionDataSource(database.connection(), true))
         .runsOf(jobId, 0, 1000);
   }
 

@@ -3,7 +3,7 @@ package io.kairos.bench.measure;
 import io.kairos.bench.cluster.Await;
 import io.kairos.bench.cluster.BenchDatabase;
 import io.kairos.bench.cluster.Cluster;
-import io.kairos.registry.RunHistory;
+import io.kairos.registry.RunHistoryStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -157,8 +157,8 @@ public final class FiringDelay {
         .toList();
   }
 
-  private RunHistory history() {
-    return new RunHistory(new SingleConnectionDataSource(database.connection(), true));
+  private RunHistoryStore history() {
+    return new RunHistoryStore(new SingleConnectionDataSource(database.connection(), true));
   }
 
   /** createdAt: when the API's transaction began (PostgreSQL's now()). */

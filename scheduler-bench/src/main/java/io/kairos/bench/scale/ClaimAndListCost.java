@@ -34,7 +34,7 @@ import java.util.function.Supplier;
  *       locked)}, priority order, asking for {@value #CLAIM_LIMIT} = 10 threads × upper fraction
  *       1.0), with nothing due, and with {@value #DUE} jobs due (the claimed ones are handed back
  *       between repetitions, untimed);
- *   <li>{@code JobRegistry.list} with state {@code SCHEDULED}, {@value #PAGE} + 1 rows, the call
+ *   <li>{@code JobStore.list} with state {@code SCHEDULED}, {@value #PAGE} + 1 rows, the call
  *       behind {@code GET /api/v1/jobs?state=SCHEDULED&limit=100} (without HTTP and JSON), and that
  *       request itself, over HTTP to an API JVM on the same database ({@link ApiListPage});
  *   <li>one check of the stale-job watchdog with a worker's default settings, which a worker runs

@@ -1,5 +1,6 @@
 package io.kairos.bench.scale;
 
+import io.kairos.bench.cluster.BenchJobStore;
 import io.kairos.core.Kairos;
 import io.kairos.job.JobSource;
 import io.kairos.job.NewJob;
@@ -13,10 +14,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Many noop jobs written fast, in exactly the shape the core writes them: one job is created
- * through {@code JobRegistry.create} (its registry row, and its execution with task data from the
- * core's {@code JsonSerializer}), then copied column for column by {@code JobRegistry.writeCopies}
- * ({@code insert … select … from generate_series}) under new ids, and removed. Ids are {@code
- * prefix} + a zero-padded number, so they sort as they are numbered.
+ * through {@code JobStore.create} (its registry row, and its execution with task data from the
+ * core's {@code JsonSerializer}), then copied column for column by {@link
+ * BenchJobStore#writeCopies} ({@code insert … select … from generate_series}) under new ids, and
+ * removed. Ids are {@code prefix} + a zero-padded number, so they sort as they are numbered.
  */
 public final class PendingJobs {
 
@@ -24,10 +25,12 @@ public final class PendingJobs {
 
   private final Kairos kairos;
   private final JdbcTemplate jdbc;
+  private final BenchJobStore copies;
 
   public PendingJobs(Kairos kairos) {
     this.kairos = kairos;
     this.jdbc = new JdbcTemplate(kairos.schedulerDataSource());
+    this.copies = new BenchJobStore(kairos.schedulerDataSource());
   }
 
   /**
@@ -68,11 +71,9 @@ public final class PendingJobs {
                       JobSource.API);
               for (int start = from; start < to; start += CHUNK) {
                 written.accept(
-                    kairos
-                        .jobs()
-                        .writeCopies(template, prefix, start, Math.min(start + CHUNK, to)));
+                    copies.writeCopies(template, prefix, start, Math.min(start + CHUNK, to)));
               }
-              kairos.jobs().deleteStartingWith(template);
+              copies.deleteStartingWith(template);
             });
   }
 
@@ -87,7 +88,7 @@ public final class PendingJobs {
 
   /** Removes the jobs under {@code prefix} and their executions. */
   public void delete(String prefix) {
-    kairos.jobs().deleteStartingWith(prefix);
+    copies.deleteStartingWith(prefix);
   }
 
   /** Planner statistics and the visibility map up to date, as autovacuum would leave them. */

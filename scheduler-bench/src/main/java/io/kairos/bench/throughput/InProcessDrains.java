@@ -18,8 +18,8 @@ import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.jobtype.BuiltInJobTypes;
 import io.kairos.jobtype.noop.NoopHandler;
-import io.kairos.registry.JobRegistry;
-import io.kairos.registry.RunHistory;
+import io.kairos.registry.JobStore;
+import io.kairos.registry.RunHistoryStore;
 import io.kairos.registry.TransactionJoiningDataSource;
 import io.kairos.serialization.JsonSerializer;
 import io.kairos.serialization.KairosJson;
@@ -79,7 +79,7 @@ final class InProcessDrains {
 
   /** Jobs created as the API creates them (registry row + execution), 500 per transaction. */
   private static void kairosBacklog(Kairos kairos, int executions) {
-    JobRegistry jobs = kairos.jobs();
+    JobStore jobs = kairos.jobs();
     var json = kairos.json();
     Instant now = Instant.now();
     for (int from = 0; from < executions; from += 500) {
@@ -246,7 +246,7 @@ final class InProcessDrains {
     scheduler.stop();
     if (jobTasks != null) {
       jobTasks.close();
-      checkHistory(new RunHistory(pool), "job-", executions - remaining.get());
+      checkHistory(new RunHistoryStore(pool), "job-", executions - remaining.get());
     }
     return (executions - remaining.get()) / seconds;
   }
@@ -257,7 +257,7 @@ final class InProcessDrains {
   }
 
   /** Every execution done has exactly one first attempt in the run history. */
-  static void checkHistory(RunHistory history, String idPrefix, long done) {
+  static void checkHistory(RunHistoryStore history, String idPrefix, long done) {
     int recorded = history.countFirstAttempts(idPrefix);
     if (recorded != done) {
       throw new IllegalStateException(

@@ -90,12 +90,12 @@ final class ThroughputSections {
         String.format(
             Locale.ROOT,
             "Pending noop jobs due in a day, written as the core writes them (one created through"
-                + " `JobRegistry.create`, copied by `insert … select … generate_series`), then"
+                + " `JobStore.create`, copied by `insert … select … generate_series`), then"
                 + " `vacuum analyze`. Per size, %d timed calls after 5 untimed, one at a time,"
                 + " in-process over JDBC: a lock-and-fetch poll as a default worker makes it"
                 + " (db-scheduler's `JdbcTaskRepository.lockAndGetDue`, priority order, limit 10 ="
                 + " 10 threads × 1.0) with nothing due and with 100 jobs due (the claimed ones"
-                + " handed back between calls, untimed); and `JobRegistry.list` with state"
+                + " handed back between calls, untimed); and `JobStore.list` with state"
                 + " SCHEDULED and 101 rows, the call behind `GET"
                 + " /api/v1/jobs?state=SCHEDULED&limit=100` (in-process: no HTTP, no JSON), and"
                 + " that request over HTTP to an API JVM (%s) on the same database, the whole JSON"
@@ -242,7 +242,7 @@ final class ThroughputSections {
                 + " second for %d s, created through the core's `JobSubmitter` (those due within 10 ms"
                 + " in one transaction, 4 threads) %d s before they are due, with `NOTIFY kairos_due` at"
                 + " its due time (coalesced per 5 ms, as the API's sender does). Delay ="
-                + " `started_at − scheduled_for` of each first attempt in the run history (`RunHistory.firstAttempts`). %d"
+                + " `started_at − scheduled_for` of each first attempt in the run history (`RunHistoryStore.firstAttempts`). %d"
                 + " job(s) were created after their due time.%n%n",
             load.jobs(),
             load.rate(),

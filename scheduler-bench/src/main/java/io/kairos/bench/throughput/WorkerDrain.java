@@ -22,7 +22,7 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
  *
  * <p>The workers are started first and are registered RUNNING before any job exists, so JVM and
  * Spring start-up are not timed. The backlog is then written in one transaction (one job created
- * through {@code JobRegistry.create}, copied by {@code JobRegistry.writeCopies}: {@link
+ * through {@code JobStore.create}, copied by {@code BenchJobStore.writeCopies}: {@link
  * PendingJobs}), with the default misfire grace as the in-process row's jobs, all due {@link #LEAD}
  * ahead: nothing of it is visible before the commit and nothing is due before that time, so no
  * worker can start on it early, whatever it polls. The clock starts at the due time (at the commit,

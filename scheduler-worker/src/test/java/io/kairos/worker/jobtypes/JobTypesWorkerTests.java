@@ -23,7 +23,7 @@ import io.kairos.jobtype.oauth.OAuthCredential;
 import io.kairos.jobtype.oauth.OAuthTokenRefreshPayload;
 import io.kairos.outbound.OutboundPolicy;
 import io.kairos.outbound.Resolver;
-import io.kairos.registry.JobRegistry;
+import io.kairos.registry.JobStore;
 import io.kairos.serialization.KairosJson;
 import io.kairos.testing.TestDatabases;
 import io.kairos.testing.TestHttpServer;
@@ -120,7 +120,7 @@ class JobTypesWorkerTests {
     assertThat(message.getSubject()).isEqualTo("Reminder: meeting at 18:00");
     assertThat(message.getMessageID()).endsWith("@example.com>");
     assertThat(message.getSentDate().toInstant()).isAfterOrEqualTo(due.minusSeconds(1));
-    JobRegistry jobs = kairos().jobs();
+    JobStore jobs = kairos().jobs();
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> jobs.find("reminder-meeting-42").orElseThrow().state() == JobState.COMPLETED);

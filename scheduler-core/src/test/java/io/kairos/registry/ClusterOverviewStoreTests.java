@@ -22,17 +22,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The dashboard's counts and the jobs list's prefix and stale filters, on a real PostgreSQL. */
-class ClusterOverviewTests {
+class ClusterOverviewStoreTests {
 
   static final Duration SILENT_AFTER = Duration.ofSeconds(30);
 
   static KairosFixture fixture;
-  static ClusterOverview overview;
+  static ClusterOverviewStore overview;
 
   @BeforeAll
   static void cluster() {
     fixture = new KairosFixture(Map.of(Noop.TYPE, new Noop()), 4);
-    overview = new ClusterOverview(fixture.dataSource);
+    overview = new ClusterOverviewStore(fixture.dataSource);
     SettableClock clock = new SettableClock();
     Instant now = Instant.now();
     clock.set(now);
@@ -46,17 +46,17 @@ class ClusterOverviewTests {
         "update scheduled_tasks set picked = true, picked_by = 'node-a', last_heartbeat = now()"
             + " where task_instance = 'picked'");
     fixture.jdbc.update("delete from scheduled_tasks where task_instance = 'dead-1'");
-    fixture.jobs.finish("dead-1", JobState.DEAD, "boom");
+    fixture.finish("dead-1", JobState.DEAD, "boom");
     fixture.jdbc.update("update kairos_job set stale_since = now() where id = 'later'");
 
     fixture.runs.recordFinished(
         List.of(
-            new RunHistory.FinishedAttempt(
+            new RunHistoryStore.FinishedAttempt(
                 "due-1", "noop", now, now, "node-a", 1, false, RunOutcome.SUCCEEDED, null, null),
-            new RunHistory.FinishedAttempt(
+            new RunHistoryStore.FinishedAttempt(
                 "due_2", "noop", now, now, "node-a", 1, false, RunOutcome.FAILED, "nope", null),
             // Started two hours ago: outside the window.
-            new RunHistory.FinishedAttempt(
+            new RunHistoryStore.FinishedAttempt(
                 "due_2",
                 "noop",
                 now,
@@ -67,7 +67,7 @@ class ClusterOverviewTests {
                 RunOutcome.SUCCEEDED,
                 null,
                 null),
-            new RunHistory.FinishedAttempt(
+            new RunHistoryStore.FinishedAttempt(
                 "picked",
                 "noop",
                 now,
@@ -96,7 +96,7 @@ class ClusterOverviewTests {
 
   @Test
   void countsJobsByStateAsTheRegistryShowsThem() {
-    ClusterOverview.Snapshot snapshot = overview.snapshot(SILENT_AFTER, 10);
+    ClusterOverviewStore.Snapshot snapshot = overview.snapshot(SILENT_AFTER, 10);
     assertThat(snapshot.jobsByState())
         .containsEntry(JobState.SCHEDULED, 3L)
         .containsEntry(JobState.RUNNING, 1L)
@@ -109,20 +109,20 @@ class ClusterOverviewTests {
 
   @Test
   void dueButUnclaimedLeavesOutClaimedAndFutureExecutions() {
-    ClusterOverview.Due due = overview.snapshot(SILENT_AFTER, 10).due();
+    ClusterOverviewStore.Due due = overview.snapshot(SILENT_AFTER, 10).due();
     assertThat(due.count()).isEqualTo(2);
     assertThat(due.oldestAge()).isBetween(Duration.ofSeconds(29), Duration.ofSeconds(120));
   }
 
   @Test
   void executionsPerMinuteCoverTheLastHourByOutcome() {
-    ClusterOverview.Snapshot snapshot = overview.snapshot(SILENT_AFTER, 10);
+    ClusterOverviewStore.Snapshot snapshot = overview.snapshot(SILENT_AFTER, 10);
     Map<RunOutcome, Long> total =
         snapshot.executionsPerMinute().stream()
             .collect(
                 Collectors.groupingBy(
-                    ClusterOverview.MinuteCount::outcome,
-                    Collectors.summingLong(ClusterOverview.MinuteCount::count)));
+                    ClusterOverviewStore.MinuteCount::outcome,
+                    Collectors.summingLong(ClusterOverviewStore.MinuteCount::count)));
     // The attempt started two hours ago is outside the window.
     assertThat(total)
         .containsEntry(RunOutcome.SUCCEEDED, 1L)
@@ -134,20 +134,20 @@ class ClusterOverviewTests {
             snapshot
                 .takenAt()
                 .truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
-                .minus(Duration.ofMinutes(ClusterOverview.WINDOW_MINUTES - 1)));
+                .minus(Duration.ofMinutes(ClusterOverviewStore.WINDOW_MINUTES - 1)));
     assertThat(snapshot.executionsPerMinute())
         .allSatisfy(m -> assertThat(m.minute()).isAfterOrEqualTo(snapshot.windowStart()));
   }
 
   @Test
   void nodesAreAliveDrainingStoppedOrDeadWhenSilent() {
-    ClusterOverview.NodeCounts nodes = overview.snapshot(SILENT_AFTER, 10).nodes();
-    assertThat(nodes).isEqualTo(new ClusterOverview.NodeCounts(1, 1, 1, 1));
+    ClusterOverviewStore.NodeCounts nodes = overview.snapshot(SILENT_AFTER, 10).nodes();
+    assertThat(nodes).isEqualTo(new ClusterOverviewStore.NodeCounts(1, 1, 1, 1));
   }
 
   @Test
   void recentRecoveriesAreTheRecoveredAttempts() {
-    List<ClusterOverview.Recovery> recoveries =
+    List<ClusterOverviewStore.Recovery> recoveries =
         overview.snapshot(SILENT_AFTER, 10).recentRecoveries();
     assertThat(recoveries).hasSize(1);
     assertThat(recoveries.get(0).jobId()).isEqualTo("picked");
@@ -157,19 +157,19 @@ class ClusterOverviewTests {
 
   @Test
   void nodesComeInKeysetPagesWithWhatTheyRun() {
-    List<ClusterOverview.NodeStatus> first = overview.nodes(null, 2, SILENT_AFTER);
+    List<ClusterOverviewStore.NodeStatus> first = overview.nodes(null, 2, SILENT_AFTER);
     assertThat(first).extracting(n -> n.node().name()).containsExactly("node-a", "node-b");
-    assertThat(first.get(0).liveness()).isEqualTo(ClusterOverview.Liveness.ALIVE);
+    assertThat(first.get(0).liveness()).isEqualTo(ClusterOverviewStore.Liveness.ALIVE);
     assertThat(first.get(0).inFlight())
-        .extracting(ClusterOverview.InFlight::jobId)
+        .extracting(ClusterOverviewStore.InFlight::jobId)
         .containsExactly("picked");
-    assertThat(first.get(1).liveness()).isEqualTo(ClusterOverview.Liveness.DRAINING);
+    assertThat(first.get(1).liveness()).isEqualTo(ClusterOverviewStore.Liveness.DRAINING);
     assertThat(first.get(1).inFlight()).isEmpty();
-    List<ClusterOverview.NodeStatus> second = overview.nodes("node-b", 2, SILENT_AFTER);
+    List<ClusterOverviewStore.NodeStatus> second = overview.nodes("node-b", 2, SILENT_AFTER);
     assertThat(second).extracting(n -> n.node().name()).containsExactly("node-c", "node-d");
     assertThat(second)
-        .extracting(ClusterOverview.NodeStatus::liveness)
-        .containsExactly(ClusterOverview.Liveness.DEAD, ClusterOverview.Liveness.STOPPED);
+        .extracting(ClusterOverviewStore.NodeStatus::liveness)
+        .containsExactly(ClusterOverviewStore.Liveness.DEAD, ClusterOverviewStore.Liveness.STOPPED);
   }
 
   @Test

@@ -1,6 +1,7 @@
-package io.kairos.job;
+package io.kairos.deadjob;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kairos.job.ScheduleSpec;
 import java.time.Instant;
 
 /**

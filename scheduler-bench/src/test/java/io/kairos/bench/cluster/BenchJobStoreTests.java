@@ -1,4 +1,4 @@
-package io.kairos.registry;
+package io.kairos.bench.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,13 +16,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Copies of a job, as benchmarks write many pending jobs, are jobs like the one created. */
-class WriteCopiesTests {
+class BenchJobStoreTests {
 
   static KairosFixture fixture;
+  static BenchJobStore copies;
 
   @BeforeAll
   static void start() {
     fixture = new KairosFixture(Map.of(Noop.TYPE, new Noop()), 2);
+    copies = new BenchJobStore(fixture.dataSource);
   }
 
   @AfterAll
@@ -39,7 +41,7 @@ class WriteCopiesTests {
         .submitter(clock)
         .submit(fixture.job("copy-template", "noop", null, ScheduleSpec.at(due), 3));
 
-    assertThat(fixture.jobs.writeCopies("copy-template", "copy-", 0, 3)).isEqualTo(3);
+    assertThat(copies.writeCopies("copy-template", "copy-", 0, 3)).isEqualTo(3);
 
     Job template = fixture.jobs.find("copy-template").orElseThrow();
     Job copy = fixture.jobs.find("copy-000000002").orElseThrow();
@@ -53,7 +55,7 @@ class WriteCopiesTests {
                 Integer.class))
         .isEqualTo(4);
 
-    fixture.jobs.deleteStartingWith("copy-0");
+    copies.deleteStartingWith("copy-0");
     assertThat(fixture.jobs.find("copy-000000000")).isEmpty();
     assertThat(fixture.jobs.find("copy-template")).isPresent();
     assertThat(

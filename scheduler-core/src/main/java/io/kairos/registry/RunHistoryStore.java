@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -14,10 +13,11 @@ import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Job history: one row per attempt. Timestamps come from the database clock so runs recorded by
- * different workers order correctly even when their JVM clocks disagree.
+ * Job history ({@code kairos_job_run}): one row per attempt, written when it ends. Timestamps come
+ * from the database clock so runs recorded by different workers order correctly even when their JVM
+ * clocks disagree.
  */
-public final class RunHistory {
+public final class RunHistoryStore {
 
   public static final int MAX_ERROR_LENGTH = 4000;
 
@@ -31,7 +31,7 @@ public final class RunHistory {
 
   private final JdbcTemplate jdbc;
 
-  public RunHistory(DataSource dataSource) {
+  public RunHistoryStore(DataSource dataSource) {
     this.jdbc = new JdbcTemplate(dataSource);
   }
 
@@ -187,7 +187,7 @@ public final class RunHistory {
   public List<JobRun> runsOf(String jobId, long afterId, int limit) {
     return jdbc.query(
         "select * from kairos_job_run where job_id = ? and id > ? order by id limit ?",
-        RunHistory::map,
+        RunHistoryStore::map,
         jobId,
         afterId,
         limit);
@@ -198,7 +198,7 @@ public final class RunHistory {
     return jdbc
         .query(
             "select * from kairos_job_run where job_id = ? order by id desc limit 1",
-            RunHistory::map,
+            RunHistoryStore::map,
             jobId)
         .stream()
         .findFirst();
@@ -213,20 +213,7 @@ public final class RunHistory {
         "select distinct on (job_id) * from kairos_job_run where job_id = any(?)"
             + " order by job_id, id desc",
         ps -> ps.setArray(1, ps.getConnection().createArrayOf("text", jobIds.toArray())),
-        RunHistory::map);
-  }
-
-  /**
-   * Deletes up to {@code batchSize} attempts that finished more than {@code retention} ago, except
-   * those of dead jobs (kept with them until they are requeued or deleted); returns how many.
-   */
-  public int pruneFinished(Duration retention, int batchSize) {
-    return jdbc.update(
-        "delete from kairos_job_run where id = any(array(select id from kairos_job_run where"
-            + " finished_at < now() - make_interval(secs => ?) and not exists (select 1 from"
-            + " kairos_job j where j.id = kairos_job_run.job_id and j.state = 'DEAD') limit ?))",
-        retention.toSeconds(),
-        batchSize);
+        RunHistoryStore::map);
   }
 
   /** How many first attempts jobs whose id starts with {@code idPrefix} have made. */
@@ -263,9 +250,9 @@ public final class RunHistory {
             + " where r.job_id like ? and r.attempt = 1 order by r.id",
         (rs, row) ->
             new FirstAttempt(
-                JobRegistry.instant(rs, "scheduled_for"),
-                JobRegistry.instant(rs, "started_at"),
-                JobRegistry.instant(rs, "created_at"),
+                JobRows.instant(rs, "scheduled_for"),
+                JobRows.instant(rs, "started_at"),
+                JobRows.instant(rs, "created_at"),
                 rs.getString("job_id"),
                 rs.getString("node")),
         likePrefix(idPrefix));
@@ -280,7 +267,7 @@ public final class RunHistory {
   }
 
   private static <T, V> Object[] column(List<T> rows, java.util.function.Function<T, V> value) {
-    return JobRegistry.column(rows, value);
+    return JobRows.column(rows, value);
   }
 
   public static String truncate(String error) {
@@ -297,9 +284,9 @@ public final class RunHistory {
         rs.getString("job_type"),
         rs.getInt("attempt"),
         rs.getString("node"),
-        JobRegistry.instant(rs, "scheduled_for"),
-        JobRegistry.instant(rs, "started_at"),
-        JobRegistry.instant(rs, "finished_at"),
+        JobRows.instant(rs, "scheduled_for"),
+        JobRows.instant(rs, "started_at"),
+        JobRows.instant(rs, "finished_at"),
         RunOutcome.valueOf(rs.getString("outcome")),
         rs.getString("error"),
         rs.getBoolean("recovered"),

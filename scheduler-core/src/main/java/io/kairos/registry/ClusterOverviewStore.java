@@ -22,16 +22,16 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * What the cluster is doing, for the dashboard: counts over the job registry, the task table,
  * history and the nodes table, read with the database's clock. Every query is an index lookup or a
  * range scan (the indexes are in {@code V21__dashboard_indexes.sql}), because the dashboard polls
- * it every few seconds. Read-only.
+ * it every few seconds; and the due backlog a worker's metrics export. Read-only.
  */
-public final class ClusterOverview {
+public final class ClusterOverviewStore {
 
   /** The chart's window: this many whole minutes, the current one included. */
   public static final int WINDOW_MINUTES = 60;
 
   private final JdbcTemplate jdbc;
 
-  public ClusterOverview(DataSource dataSource) {
+  public ClusterOverviewStore(DataSource dataSource) {
     this.jdbc = new JdbcTemplate(dataSource);
   }
 
@@ -147,7 +147,7 @@ public final class ClusterOverview {
             counts.put(JobState.valueOf(state), rs.getLong(2));
           }
         });
-    // ACTIVE splits into RUNNING (its execution is claimed) and SCHEDULED, as JobRegistry shows it.
+    // ACTIVE splits into RUNNING (its execution is claimed) and SCHEDULED, as JobRows maps it.
     long running =
         count(
             "select count(*) from scheduled_tasks t join kairos_job j on j.id = t.task_instance"
@@ -178,6 +178,18 @@ public final class ClusterOverview {
           Duration oldest = rs.wasNull() ? null : Duration.ofMillis(Math.round(age * 1000));
           return new Due(rs.getLong(1), oldest);
         });
+  }
+
+  /** Executions due now that no worker has claimed, and how long the oldest has waited. */
+  public record DueBacklog(long count, Duration oldestWait) {}
+
+  /** The due backlog, for a worker's metrics. */
+  public DueBacklog dueBacklog() {
+    return jdbc.queryForObject(
+        "select count(*) as n, coalesce(extract(epoch from now() - min(execution_time)) * 1000, 0)"
+            + " as oldest from scheduled_tasks where not picked and execution_time <= now()",
+        (rs, row) ->
+            new DueBacklog(rs.getLong("n"), Duration.ofMillis((long) rs.getDouble("oldest"))));
   }
 
   private NodeCounts nodeCounts(Duration silentAfter) {

@@ -1,0 +1,76 @@
+package io.kairos.wakeup;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The statements of wake-ups on PostgreSQL's {@value DueListener#CHANNEL} channel: {@code NOTIFY}
+ * in the caller's transaction or on a connection of its own, and {@code LISTEN} on a dedicated
+ * connection.
+ */
+public final class WakeUpStore {
+
+  private final DataSource dataSource;
+  private final JdbcTemplate jdbc;
+
+  public WakeUpStore(DataSource dataSource) {
+    this.dataSource = dataSource;
+    this.jdbc = new JdbcTemplate(dataSource);
+  }
+
+  /**
+   * {@code NOTIFY kairos_due} in the current transaction: delivered to listening workers when it
+   * commits, dropped if it rolls back, so they wake for jobs that exist.
+   */
+  public void wakeWorkersAtCommit() {
+    jdbc.queryForList("select pg_notify(?, '')", DueListener.CHANNEL);
+  }
+
+  /** {@code NOTIFY kairos_due} at once, on a connection of its own (outside any transaction). */
+  public void wakeWorkersNow() throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        Statement st = c.createStatement()) {
+      st.execute("NOTIFY " + DueListener.CHANNEL);
+    }
+  }
+
+  /** A dedicated connection that LISTENs on the channel until it is closed. */
+  public Subscription listen() throws SQLException {
+    Connection connection = dataSource.getConnection();
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("LISTEN " + DueListener.CHANNEL);
+      return new Subscription(connection, connection.unwrap(PGConnection.class));
+    } catch (SQLException | RuntimeException e) {
+      connection.close();
+      throw e;
+    }
+  }
+
+  /** A connection listening for wake-ups. */
+  public static final class Subscription implements AutoCloseable {
+
+    private final Connection connection;
+    private final PGConnection pg;
+
+    private Subscription(Connection connection, PGConnection pg) {
+      this.connection = connection;
+      this.pg = pg;
+    }
+
+    /** Waits up to {@code millis} for notifications; whether any arrived. */
+    public boolean awaitWakeUp(int millis) throws SQLException {
+      PGNotification[] notifications = pg.getNotifications(millis);
+      return notifications != null && notifications.length > 0;
+    }
+
+    @Override
+    public void close() throws SQLException {
+      connection.close();
+    }
+  }
+}
