@@ -234,10 +234,14 @@ public final class JobCatalogue {
       // what the schema finds elsewhere.
       problems.addAll(unbound.problems());
     }
-    List<Problem> fromSchema =
-        onlyPublished
-            ? published.problems(type.name(), node)
-            : schemas.ofRecord(type.payloadClass(), node);
+    List<Problem> fromSchema;
+    if (onlyPublished) {
+      fromSchema = published.problems(type.name(), node);
+    } else if (unbound == null) {
+      fromSchema = schemas.ofBound(type.payloadClass(), json.valueToTree(bound));
+    } else {
+      fromSchema = schemas.ofUnbound(type.payloadClass(), node);
+    }
     for (Problem problem : fromSchema) {
       if (problems.stream().noneMatch(p -> related(p.field(), problem.field()))) {
         problems.add(problem);

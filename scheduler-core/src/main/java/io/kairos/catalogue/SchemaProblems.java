@@ -3,6 +3,7 @@ package io.kairos.catalogue;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonNodePath;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
@@ -11,6 +12,7 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.kairos.job.InvalidJobException.Problem;
 import java.lang.reflect.RecordComponent;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -19,51 +21,88 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * A payload checked against a JSON Schema of its type, every problem at once, each named as {@code
- * payload.<path>}. Formats are asserted ({@code email}, and {@code duration} as leniently as Kairos
- * binds durations), and an explicit {@code null} counts as an absent field unless the field is a
- * number or a boolean (which a record holds as a primitive that {@code null} cannot fill): a record
- * written by Java code holds its unset fields as {@code null}.
+ * payload.<path>}. Of the formats, {@code email} is asserted ({@code @Email}); the others the
+ * generator writes ({@code date-time}, {@code uri}, {@code duration}, …) stay descriptions, binding
+ * being their judge. An explicit {@code null} counts as an absent field, as binding reads it (a
+ * record written by Java code holds its unset fields as {@code null}), unless the field is held by
+ * a primitive, which {@code null} cannot fill: known from the record when there is one, else
+ * assumed of every number and boolean.
  */
 final class SchemaProblems {
 
   private static final Set<String> NULL_REFUSING = Set.of("integer", "number", "boolean");
+  private static final Set<String> ASSERTED_FORMATS = Set.of("email", "idn-email");
+  private static final Pattern INTEGER = Pattern.compile("-?\\d+");
 
   private final JsonSchemaFactory factory =
-      JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+      JsonSchemaFactory.getInstance(
+          SpecVersion.VersionFlag.V202012,
+          builder ->
+              builder.metaSchema(
+                  JsonMetaSchema.builder(JsonMetaSchema.getV202012())
+                      .formats(formats -> formats.keySet().retainAll(ASSERTED_FORMATS))
+                      .build()));
   private final SchemaValidatorsConfig config =
-      SchemaValidatorsConfig.builder()
-          .formatAssertionsEnabled(true)
-          .strict("duration", false)
-          .build();
+      SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
   private final Map<JsonNode, JsonSchema> compiled = new ConcurrentHashMap<>();
   private final PayloadSchemas generator = new PayloadSchemas();
   private final Map<Class<?>, JsonNode> ofRecords = new ConcurrentHashMap<>();
 
-  /** The problems of {@code payload} against the schema of {@code payloadRecord}, as published. */
-  List<Problem> ofRecord(Class<?> payloadRecord, JsonNode payload) {
+  /**
+   * The problems of a payload bound to {@code payloadRecord}, {@code bound} being the bound record
+   * written back as JSON: binding judged the fields and their JSON types (with Jackson's coercions,
+   * a number given as a string in configuration), so only the constraints are checked, on the
+   * values the record holds.
+   */
+  List<Problem> ofBound(Class<?> payloadRecord, JsonNode bound) {
     return of(
-        ofRecords.computeIfAbsent(payloadRecord, generator::schemaOf), payload, payloadRecord);
+        schemaOf(payloadRecord),
+        bound,
+        payloadRecord,
+        m -> "type".equals(m.getType()) || "additionalProperties".equals(m.getType()));
+  }
+
+  /**
+   * The problems of a payload that could not be bound to {@code payloadRecord}, but for types
+   * binding would have coerced (a number given as a string).
+   */
+  List<Problem> ofUnbound(Class<?> payloadRecord, JsonNode payload) {
+    return of(schemaOf(payloadRecord), payload, payloadRecord, SchemaProblems::coercible);
   }
 
   /** The problems of {@code payload} (a JSON object), one per field, ordered by field. */
   List<Problem> of(JsonNode schema, JsonNode payload) {
-    return of(schema, payload, null);
+    return of(schema, payload, null, m -> false);
+  }
+
+  private JsonNode schemaOf(Class<?> payloadRecord) {
+    return ofRecords.computeIfAbsent(payloadRecord, generator::schemaOf);
   }
 
   /**
    * As {@link #of(JsonNode, JsonNode)}, knowing the record the payload binds to (or null): a {@code
-   * null} then stands for an absent field wherever its component is not primitive.
+   * null} then stands for an absent field wherever its component is not primitive. Messages {@code
+   * ignored} accepts are left out.
    */
-  private List<Problem> of(JsonNode schema, JsonNode payload, Class<?> payloadRecord) {
+  private List<Problem> of(
+      JsonNode schema,
+      JsonNode payload,
+      Class<?> payloadRecord,
+      Predicate<ValidationMessage> ignored) {
     Set<ValidationMessage> messages =
         compiled
             .computeIfAbsent(schema, s -> factory.getSchema(s, config))
             .validate(withoutNulls(payload, schema, schema, payloadRecord));
     Map<String, List<String>> byField = new TreeMap<>();
     for (ValidationMessage message : messages) {
+      if (ignored.test(message)) {
+        continue;
+      }
       List<String> reasons = byField.computeIfAbsent(field(message), f -> new ArrayList<>());
       String reason = reason(message);
       if (!reasons.contains(reason)) {
@@ -77,6 +116,32 @@ final class SchemaProblems {
           problems.add(new Problem(field, String.join(" and ", reasons)));
         });
     return problems;
+  }
+
+  /** A JSON type Jackson's binding coerces into the one expected: not a problem of binding's. */
+  private static boolean coercible(ValidationMessage message) {
+    if (!"type".equals(message.getType()) || message.getInstanceNode() == null) {
+      return false;
+    }
+    JsonNode value = message.getInstanceNode();
+    Object[] arguments = message.getArguments();
+    String expected = arguments != null && arguments.length > 1 ? String.valueOf(arguments[1]) : "";
+    if (value.isTextual()) {
+      String text = value.asText().trim();
+      if (expected.contains("integer")) {
+        return INTEGER.matcher(text).matches();
+      }
+      if (expected.contains("number")) {
+        try {
+          new BigDecimal(text);
+          return true;
+        } catch (NumberFormatException e) {
+          return false;
+        }
+      }
+      return expected.contains("boolean") && (text.equals("true") || text.equals("false"));
+    }
+    return (value.isNumber() || value.isBoolean()) && expected.contains("string");
   }
 
   /**

@@ -23,6 +23,9 @@ import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -161,6 +164,37 @@ class PayloadConstraintsTests {
                     .extracting(Problem::field)
                     .containsExactlyInAnyOrder(
                         "payload.quantity", "payload.amountCents", "payload.colour"));
+  }
+
+  @Test
+  void valuesGivenAsStringsAsInConfigurationAreCheckedAsTheRecordHoldsThem() {
+    ObjectNode fromProperties = valid().put("quantity", "3").put("amountCents", "100");
+    assertThat(CATALOGUE.bind(TRANSFER, fromProperties).amountCents()).isEqualTo(100);
+
+    ObjectNode negative = valid().put("amountCents", "-1");
+    assertThatThrownBy(() -> CATALOGUE.bind(TRANSFER, negative))
+        .isInstanceOfSatisfying(
+            InvalidJobException.class,
+            invalid ->
+                assertThat(invalid.problems())
+                    .extracting(Problem::field)
+                    .containsExactly("payload.amountCents"));
+  }
+
+  /** Fields whose schemas name a format that only binding judges. */
+  record Appointment(LocalDateTime at, URI link, Duration length) {}
+
+  @Test
+  void onlyTheEmailFormatIsAssertedOthersAreLeftToBinding() {
+    JobType<Appointment> appointment = new JobType<>("appointment", Appointment.class, "");
+    JobCatalogue catalogue = new JobCatalogue(List.of(appointment), JSON);
+    ObjectNode payload =
+        JSON.createObjectNode()
+            .put("at", "2030-01-02T09:30:00")
+            .put("link", "relative/path")
+            .put("length", "PT0.5S");
+
+    assertThat(catalogue.bind(appointment, payload).length()).isEqualTo(Duration.ofMillis(500));
   }
 
   @Test
