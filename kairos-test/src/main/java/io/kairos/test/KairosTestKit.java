@@ -1,5 +1,6 @@
 package io.kairos.test;
 
+import com.github.kagkarlsson.scheduler.SchedulerBuilder;
 import com.github.kagkarlsson.scheduler.testhelper.ManualScheduler;
 import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
 import io.kairos.job.Job;
@@ -26,6 +27,23 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  *
  * <p>History's {@code scheduledFor} and {@code startedAt} are the kit's clock; {@code finishedAt}
  * is the database's.
+ *
+ * <p><b>Idempotent side effects.</b> An attempt can run again after its handler's side effects took
+ * place: when a worker dies after the handler returned and before the attempt's result was
+ * committed, another worker revives the execution and runs the same occurrence again, with the same
+ * {@link io.kairos.job.JobContext#occurrenceId()} (and {@code recovered} set, attempt + 1). A
+ * handler whose side effect must happen once keys it on the occurrence id (a unique key in its own
+ * table, an idempotency key sent to another service). {@link #runDueTwice()} shows a handler doing
+ * that: it runs what is due, loses the results as a dying worker would ({@link
+ * #runDueThenCrash()}), lets the executions be revived, and runs them again:
+ *
+ * <pre>{@code
+ * jobs.create(JobRequest.of("remind-1", "invoice-reminder", new InvoiceReminder("INV-1")));
+ * kit.runDueTwice();
+ * assertThat(sentReminders("INV-1")).isEqualTo(1);  // the handler ran twice, the effect once
+ * assertThat(kit.history("remind-1")).extracting(JobRun::outcome)
+ *     .containsExactly(RunOutcome.WORKER_DIED, RunOutcome.SUCCEEDED);
+ * }</pre>
  */
 public final class KairosTestKit {
 
@@ -34,9 +52,17 @@ public final class KairosTestKit {
 
   private static final int HISTORY_LIMIT = 10_000;
 
+  /** The manual scheduler's heartbeat interval (db-scheduler's default). */
+  static final Duration HEARTBEAT_INTERVAL = SchedulerBuilder.DEFAULT_HEARTBEAT_INTERVAL;
+
+  /** How long an execution's claim lasts without a heartbeat before it is revived. */
+  static final Duration DEAD_AFTER =
+      HEARTBEAT_INTERVAL.multipliedBy(SchedulerBuilder.DEFAULT_MISSED_HEARTBEATS_LIMIT);
+
   private final ManualScheduler scheduler;
   private final SettableClock clock;
   private final ExecutionCounter executions;
+  private final WorkerDeaths deaths;
   private final JobStore jobs;
   private final RunHistoryStore runs;
 
@@ -44,11 +70,13 @@ public final class KairosTestKit {
       ManualScheduler scheduler,
       SettableClock clock,
       ExecutionCounter executions,
+      WorkerDeaths deaths,
       JobStore jobs,
       RunHistoryStore runs) {
     this.scheduler = scheduler;
     this.clock = clock;
     this.executions = executions;
+    this.deaths = deaths;
     this.jobs = jobs;
     this.runs = runs;
   }
@@ -81,6 +109,44 @@ public final class KairosTestKit {
         "executions were still due after "
             + MAX_ROUNDS
             + " rounds of runDue(): does a job reschedule itself for now?");
+  }
+
+  /**
+   * Runs every execution due at {@link #now()} as {@link #runDue()} does (handlers and the side
+   * effects they commit themselves), then loses every result as a worker that dies before its
+   * commit would, and lets the cluster revive the executions: each attempt is in history as {@code
+   * WORKER_DIED}, and its occurrence is due again at its scheduled time, flagged {@code recovered},
+   * as attempt + 1 (a job that has no attempt left is dead instead, or a recurring one moves on).
+   * Follow-ups the handlers asked for are not created. The clock is where it was.
+   *
+   * @return how many executions ran
+   * @throws IllegalStateException as {@link #runDue()}
+   */
+  public int runDueThenCrash() {
+    int ran = deaths.during(this::runDue);
+    Instant now = clock.now();
+    // Revival takes claims older than the dead-after window: look from past it, then come back.
+    clock.set(now.plus(DEAD_AFTER).plusMillis(1));
+    try {
+      scheduler.runDeadExecutionDetection();
+    } finally {
+      clock.set(now);
+    }
+    return ran;
+  }
+
+  /**
+   * Runs what is due twice, as it runs when a worker dies after the handlers' side effects and
+   * before their results are committed: {@link #runDueThenCrash()}, then {@link #runDue()}. Each
+   * occurrence's handler runs twice with the same {@link io.kairos.job.JobContext#occurrenceId()};
+   * the second attempt's result is recorded.
+   *
+   * @return how many executions ran the first time
+   */
+  public int runDueTwice() {
+    int ran = runDueThenCrash();
+    runDue();
+    return ran;
   }
 
   /** Moves the clock forward; runs nothing (call {@link #runDue()}). */

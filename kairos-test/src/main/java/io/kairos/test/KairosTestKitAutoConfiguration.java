@@ -73,10 +73,11 @@ public class KairosTestKitAutoConfiguration {
       SettableClock clock,
       DataSource dataSource,
       ObjectProvider<StatsRegistry> applicationStats,
-      ExecutionCounter executions) {
+      ExecutionCounter executions,
+      WorkerDeaths deaths) {
     TestHelper.ManualSchedulerBuilder builder =
         TestHelper.createManualScheduler(
-                kairosSettings.dataSource().orElse(dataSource), served.tasks())
+                kairosSettings.dataSource().orElse(dataSource), deaths.mortal(served.tasks()))
             .clock(clock)
             .pollingStrategy(
                 new PollingStrategyConfig(
@@ -86,6 +87,8 @@ public class KairosTestKitAutoConfiguration {
     kairosSettings.serializer().ifPresent(builder::serializer);
     kairosSettings.jdbcCustomization().ifPresent(builder::jdbcCustomization);
     builder.threads(config.getThreads());
+    // What KairosTestKit.DEAD_AFTER counts on (the manual scheduler's own limit of missed beats).
+    builder.heartbeatInterval(KairosTestKit.HEARTBEAT_INTERVAL);
     builder.tableName(config.getTableName());
     if (config.isPriorityEnabled()) {
       builder.enablePriority();
@@ -103,13 +106,19 @@ public class KairosTestKitAutoConfiguration {
   }
 
   @Bean
+  WorkerDeaths kairosTestKitWorkerDeaths() {
+    return new WorkerDeaths();
+  }
+
+  @Bean
   KairosTestKit kairosTestKit(
       ManualScheduler scheduler,
       SettableClock clock,
       ExecutionCounter executions,
+      WorkerDeaths deaths,
       JobStore jobs,
       RunHistoryStore runs) {
-    return new KairosTestKit(scheduler, clock, executions, jobs, runs);
+    return new KairosTestKit(scheduler, clock, executions, deaths, jobs, runs);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.kairos.test;
 import io.kairos.testing.TestDatabases;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.MutablePropertySources;
@@ -16,19 +17,22 @@ import org.springframework.test.context.support.TestPropertySourceUtils;
  * configuration files, so the application's {@code spring.datasource.*} for production does not
  * reach the test, while a test can still override any of these. Runs once per application context
  * (Spring caches contexts; all customizers of this kind are equal), so each context has its own
- * database.
+ * database, dropped when the context closes (on the server in {@code KAIROS_TEST_JDBC_URL}; see
+ * {@link TestDatabases}).
  */
 record TestModeCustomizer() implements ContextCustomizer {
 
   static final String SOURCE_NAME = "kairosTestMode";
   private static final String DATASOURCE_URL = "spring.datasource.url";
+  private static final String DATABASE_RELEASE = "kairosTestDatabaseRelease";
 
   @Override
   public void customizeContext(
       ConfigurableApplicationContext context, MergedContextConfiguration merged) {
     Map<String, Object> settings = new LinkedHashMap<>(KairosTestKitProperties.TEST_MODE);
     if (!testSetsDatasource(merged)) {
-      TestDatabases.TestDatabase database = TestDatabases.newDatabase();
+      TestDatabases.TestDatabase database = TestDatabases.newOwnedDatabase();
+      releaseOnClose(context, database);
       settings.put(DATASOURCE_URL, database.jdbcUrl());
       settings.put("spring.datasource.username", database.user());
       settings.put(
@@ -41,6 +45,17 @@ record TestModeCustomizer() implements ContextCustomizer {
       sources.addAfter(inlined, testMode);
     } else {
       sources.addFirst(testMode);
+    }
+  }
+
+  /**
+   * Drops the context's database as the context closes, after its pools closed: registered before
+   * any bean exists, it is the last one destroyed.
+   */
+  private static void releaseOnClose(
+      ConfigurableApplicationContext context, TestDatabases.TestDatabase database) {
+    if (context.getBeanFactory() instanceof DefaultSingletonBeanRegistry beans) {
+      beans.registerDisposableBean(DATABASE_RELEASE, database::release);
     }
   }
 

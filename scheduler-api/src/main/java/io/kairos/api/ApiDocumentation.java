@@ -6,6 +6,7 @@ import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
@@ -166,6 +167,16 @@ class ApiDocumentation {
             "field",
             new StringSchema()
                 .description("the offending request field, as a JSON path, e.g. schedule.cron"))
+        .addProperty(
+            "errors",
+            new ArraySchema()
+                .description(
+                    "on a 400 about the request's fields: every offending field (a payload is"
+                        + " checked whole), the first being the one in field")
+                .items(
+                    new ObjectSchema()
+                        .addProperty("field", new StringSchema().description("a JSON path"))
+                        .addProperty("detail", new StringSchema().description("what is wrong"))))
         .addProperty("state", new StringSchema().description("the job's state, on a 409 about it"))
         .addProperty(
             "runningOn",

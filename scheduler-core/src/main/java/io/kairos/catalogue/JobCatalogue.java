@@ -9,8 +9,10 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.kairos.job.InvalidJobException;
+import io.kairos.job.InvalidJobException.Problem;
 import io.kairos.job.JobType;
 import io.kairos.job.PayloadCheck;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -37,6 +39,9 @@ public final class JobCatalogue {
   private final Map<String, PayloadCheck<?>> checks;
   private final PublishedTypeLookup published;
 
+  /** Payloads against their types' JSON Schemas: shared by the catalogues made from this one. */
+  private final SchemaProblems schemas;
+
   public JobCatalogue(Collection<JobType<?>> types, ObjectMapper json) {
     Map<String, JobType<?>> byName = new LinkedHashMap<>();
     for (JobType<?> type : types) {
@@ -49,6 +54,7 @@ public final class JobCatalogue {
     this.json = json;
     this.checks = Map.of();
     this.published = null;
+    this.schemas = new SchemaProblems();
   }
 
   private JobCatalogue(
@@ -56,12 +62,14 @@ public final class JobCatalogue {
       Map<String, JobType<?>> known,
       ObjectMapper json,
       Map<String, PayloadCheck<?>> checks,
-      PublishedTypeLookup published) {
+      PublishedTypeLookup published,
+      SchemaProblems schemas) {
     this.types = types;
     this.known = known;
     this.json = json;
     this.checks = Map.copyOf(checks);
     this.published = published;
+    this.schemas = schemas;
   }
 
   /**
@@ -70,7 +78,8 @@ public final class JobCatalogue {
    * instead. The API's catalogue is one.
    */
   public JobCatalogue withPublishedTypes(PublishedTypes publishedTypes) {
-    return new JobCatalogue(types, known, json, checks, new PublishedTypeLookup(publishedTypes));
+    return new JobCatalogue(
+        types, known, json, checks, new PublishedTypeLookup(publishedTypes, schemas), schemas);
   }
 
   /**
@@ -80,7 +89,8 @@ public final class JobCatalogue {
   public JobCatalogue alsoKnowing(Collection<JobType<?>> others) {
     Map<String, JobType<?>> all = new LinkedHashMap<>(known);
     others.forEach(type -> all.putIfAbsent(type.name(), type));
-    return new JobCatalogue(types, Collections.unmodifiableMap(all), json, checks, published);
+    return new JobCatalogue(
+        types, Collections.unmodifiableMap(all), json, checks, published, schemas);
   }
 
   /** The secret payload fields of type {@code name}, whether built in or published. */
@@ -101,7 +111,7 @@ public final class JobCatalogue {
     }
     Map<String, PayloadCheck<?>> all = new LinkedHashMap<>(checks);
     all.put(type.name(), check);
-    return new JobCatalogue(types, known, json, all, published);
+    return new JobCatalogue(types, known, json, all, published, schemas);
   }
 
   public List<JobType<?>> types() {
@@ -140,39 +150,54 @@ public final class JobCatalogue {
             + String.join(", ", names));
   }
 
-  /** Binds and validates a payload; an absent payload binds as {@code {}}. */
+  /**
+   * Binds and validates a payload; an absent payload binds as {@code {}}. The payload is checked
+   * against its type's JSON Schema (its record's, with the record's Bean Validation constraints;
+   * or, for a type only published, the published schemas) and bound to its record; every field
+   * found wrong is named at once ({@link InvalidJobException#problems()}). Then the type's own
+   * check runs ({@link #withCheck}).
+   *
+   * @throws InvalidJobException naming each offending field as {@code payload.<path>}
+   */
   public <P> P bind(JobType<P> type, JsonNode payload) {
     JsonNode node =
         payload == null || payload instanceof NullNode ? json.createObjectNode() : payload;
     if (!node.isObject()) {
       throw new InvalidJobException("payload", "must be a JSON object");
     }
-    P bound;
+    boolean onlyPublished = published != null && !known.containsKey(type.name());
+    P bound = null;
+    InvalidJobException unbound = null;
     try {
       bound = json.treeToValue(node, type.payloadClass());
-    } catch (ValueInstantiationException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof InvalidJobException invalid) {
-        throw new InvalidJobException("payload." + invalid.field(), invalid.reason());
-      }
-      throw new InvalidJobException(
-          "payload", cause != null ? String.valueOf(cause.getMessage()) : e.getOriginalMessage());
-    } catch (UnrecognizedPropertyException e) {
-      throw new InvalidJobException(
-          "payload." + e.getPropertyName(),
-          "is not a field of '" + type.name() + "' payloads; known: " + e.getKnownPropertyIds());
-    } catch (InvalidFormatException e) {
-      throw new InvalidJobException(path(e), "has an invalid value: " + e.getValue());
-    } catch (MismatchedInputException e) {
-      if (String.valueOf(e.getOriginalMessage()).startsWith("Missing required creator property")) {
-        throw new InvalidJobException(path(e), "is required");
-      }
-      throw new InvalidJobException(path(e), "has the wrong JSON type");
+    } catch (InvalidJobException e) {
+      unbound = e;
     } catch (JsonProcessingException e) {
-      throw new InvalidJobException("payload", e.getOriginalMessage());
+      unbound = bindingProblem(type, e);
     }
-    if (published != null && !known.containsKey(type.name())) {
-      published.check(type.name(), node);
+    List<Problem> problems = new ArrayList<>();
+    if (unbound != null) {
+      // What binding said first (a record's own check speaks more precisely than a schema), then
+      // what the schema finds elsewhere.
+      problems.addAll(unbound.problems());
+    }
+    List<Problem> fromSchema;
+    if (onlyPublished) {
+      fromSchema = published.problems(type.name(), node);
+    } else if (unbound == null) {
+      fromSchema = schemas.ofBound(type.payloadClass(), json.valueToTree(bound));
+    } else {
+      fromSchema = schemas.ofUnbound(type.payloadClass(), node);
+    }
+    for (Problem problem : fromSchema) {
+      if (problems.stream().noneMatch(p -> related(p.field(), problem.field()))) {
+        problems.add(problem);
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidJobException(problems);
+    }
+    if (onlyPublished) {
       return bound;
     }
     @SuppressWarnings("unchecked")
@@ -181,10 +206,51 @@ public final class JobCatalogue {
       try {
         check.check(bound);
       } catch (InvalidJobException invalid) {
-        throw new InvalidJobException("payload." + invalid.field(), invalid.reason());
+        throw invalid.within("payload");
       }
     }
     return bound;
+  }
+
+  /** Jackson's refusal of a payload as the field it names. */
+  private static InvalidJobException bindingProblem(JobType<?> type, JsonProcessingException e) {
+    if (e instanceof ValueInstantiationException instantiation) {
+      Throwable cause = instantiation.getCause();
+      if (cause instanceof InvalidJobException invalid) {
+        return invalid.within("payload");
+      }
+      return new InvalidJobException(
+          "payload", cause != null ? String.valueOf(cause.getMessage()) : e.getOriginalMessage());
+    }
+    if (e instanceof UnrecognizedPropertyException unknown) {
+      return new InvalidJobException(
+          "payload." + unknown.getPropertyName(),
+          "is not a field of '"
+              + type.name()
+              + "' payloads; known: "
+              + unknown.getKnownPropertyIds());
+    }
+    if (e instanceof InvalidFormatException format) {
+      return new InvalidJobException(path(format), "has an invalid value: " + format.getValue());
+    }
+    if (e instanceof MismatchedInputException mismatch) {
+      if (String.valueOf(mismatch.getOriginalMessage())
+          .startsWith("Missing required creator property")) {
+        return new InvalidJobException(path(mismatch), "is required");
+      }
+      return new InvalidJobException(path(mismatch), "has the wrong JSON type");
+    }
+    return new InvalidJobException("payload", e.getOriginalMessage());
+  }
+
+  /** Whether two fields are one, or one lies within the other. */
+  private static boolean related(String a, String b) {
+    return a.equals(b) || within(a, b) || within(b, a);
+  }
+
+  private static boolean within(String inner, String outer) {
+    return inner.startsWith(outer)
+        && (inner.charAt(outer.length()) == '.' || inner.charAt(outer.length()) == '[');
   }
 
   private static String path(MismatchedInputException e) {

@@ -1,18 +1,12 @@
 package io.kairos.catalogue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.networknt.schema.JsonNodePath;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
 import io.kairos.job.InvalidJobException;
-import java.util.Comparator;
+import io.kairos.job.InvalidJobException.Problem;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.TreeMap;
 
 /**
  * Published types as the catalogue reads them: as recently read ({@link
@@ -22,12 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
 final class PublishedTypeLookup {
 
   private final PublishedTypes published;
-  private final JsonSchemaFactory factory =
-      JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
-  private final Map<JsonNode, JsonSchema> compiled = new ConcurrentHashMap<>();
+  private final SchemaProblems schemas;
 
-  PublishedTypeLookup(PublishedTypes published) {
+  PublishedTypeLookup(PublishedTypes published, SchemaProblems schemas) {
     this.published = published;
+    this.schemas = schemas;
   }
 
   Optional<PublishedTypes.PublishedType> find(String name) {
@@ -44,58 +37,29 @@ final class PublishedTypeLookup {
   }
 
   /**
-   * @throws InvalidJobException naming the first offending field, as {@code payload.<path>}
+   * Every problem of {@code payload} against the schemas of the live nodes serving {@code name},
+   * named as {@code payload.<path>}; empty when it satisfies each.
+   *
+   * @throws InvalidJobException naming {@code type} when the type is no longer published
    */
-  void check(String name, JsonNode payload) {
+  List<Problem> problems(String name, JsonNode payload) {
     PublishedTypes.PublishedType type =
         find(name).orElseThrow(() -> new InvalidJobException("type", "is no longer published"));
+    Map<String, Problem> found = new TreeMap<>();
     for (JsonNode schema : type.schemasToSatisfy()) {
-      Set<ValidationMessage> problems =
-          compiled.computeIfAbsent(schema, factory::getSchema).validate(payload);
-      Optional<ValidationMessage> first =
-          problems.stream().min(Comparator.comparing(m -> field(m)));
-      if (first.isPresent()) {
-        String suffix =
-            type.liveSchemas().size() > 1
-                ? " (the live workers serving '"
-                    + name
-                    + "' publish "
-                    + type.liveSchemas().size()
-                    + " payload schemas; a payload must satisfy each)"
-                : "";
-        throw new InvalidJobException(field(first.get()), reason(first.get()) + suffix);
+      for (Problem problem : schemas.of(schema, payload)) {
+        found.putIfAbsent(problem.field(), problem);
       }
     }
-  }
-
-  private static String field(ValidationMessage message) {
-    StringBuilder path = new StringBuilder("payload");
-    JsonNodePath location = message.getInstanceLocation();
-    for (int i = 0; location != null && i < location.getNameCount(); i++) {
-      Object element = location.getElement(i);
-      if (element instanceof Integer index) {
-        path.append('[').append(index).append(']');
-      } else {
-        path.append('.').append(element);
-      }
+    if (found.isEmpty() || type.liveSchemas().size() < 2) {
+      return List.copyOf(found.values());
     }
-    String type = message.getType();
-    if (message.getProperty() != null
-        && ("required".equals(type) || "additionalProperties".equals(type))) {
-      path.append('.').append(message.getProperty());
-    }
-    return path.toString();
-  }
-
-  private static String reason(ValidationMessage message) {
-    return switch (String.valueOf(message.getType())) {
-      case "required" -> "is required";
-      case "additionalProperties" -> "is not a field of this type's payloads";
-      default -> {
-        String text = message.getMessage();
-        int colon = text.indexOf(": ");
-        yield colon >= 0 ? text.substring(colon + 2) : text;
-      }
-    };
+    String suffix =
+        " (the live workers serving '"
+            + name
+            + "' publish "
+            + type.liveSchemas().size()
+            + " payload schemas; a payload must satisfy each)";
+    return found.values().stream().map(p -> new Problem(p.field(), p.reason() + suffix)).toList();
   }
 }

@@ -84,7 +84,14 @@ final class AttemptRunner {
     try {
       // Secret values are opened here, just before the handler, and live only in the bound
       // payload it gets: never in task data, history or a log line.
-      P payload = catalogue.bind(type, secrets.open(type.name(), jobId, attempt.data().payload()));
+      P payload;
+      try {
+        payload = catalogue.bind(type, secrets.open(type.name(), jobId, attempt.data().payload()));
+      } catch (InvalidJobException invalid) {
+        // Accepted when created, refused now (its type changed since): no retry can fix it.
+        attempt.context().report("payload refused by this worker: " + invalid.getMessage());
+        throw invalid;
+      }
       handler.handle(payload, attempt.context());
       // Checked now, so an invalid follow-up fails this attempt (naming the field) rather than
       // the batch that records it.
@@ -93,8 +100,7 @@ final class AttemptRunner {
         try {
           jobs.add(followUps.toNewJob(request, "job:" + jobId));
         } catch (InvalidJobException invalid) {
-          throw new InvalidJobException(
-              "followUp[" + request.id() + "]." + invalid.field(), invalid.reason());
+          throw invalid.within("followUp[" + request.id() + "]");
         }
       }
       return new AttemptResult(RunOutcome.SUCCEEDED, null, false, null, jobs);

@@ -37,8 +37,12 @@ public final class JobRows {
           + " t.picked_by, t.last_heartbeat,"
           + " coalesce(t.last_success, j.paused_last_success, (select max(r.finished_at) from kairos_job_run r where r.job_id = j.id and r.revision = j.revision and r.outcome = 'SUCCEEDED')) as last_success," // execution gone: this revision's history
           + " coalesce(t.last_failure, j.paused_last_failure, (select max(r.finished_at) from kairos_job_run r where r.job_id = j.id and r.revision = j.revision and r.outcome not in ('SUCCEEDED', 'RUNNING', 'MISSED'))) as last_failure,"
-          + " coalesce(t.consecutive_failures, j.paused_consecutive_failures, 0)"
-          + " as consecutive_failures";
+          // Execution gone (a dead job): this revision's failed attempts since its last success.
+          + " coalesce(t.consecutive_failures, j.paused_consecutive_failures, (select count(*)"
+          + " from kairos_job_run r where r.job_id = j.id and r.revision = j.revision"
+          + " and r.outcome not in ('SUCCEEDED', 'RUNNING', 'MISSED') and r.id > coalesce((select"
+          + " max(s.id) from kairos_job_run s where s.job_id = j.id and s.revision = j.revision"
+          + " and s.outcome = 'SUCCEEDED'), 0))) as consecutive_failures";
   private static final String FROM =
       " from kairos_job j left join scheduled_tasks t"
           + " on t.task_name = j.type and t.task_instance = j.id ";

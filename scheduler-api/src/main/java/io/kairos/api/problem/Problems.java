@@ -7,6 +7,7 @@ import io.kairos.job.JobConflict;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -27,9 +28,17 @@ public final class Problems {
     return problem;
   }
 
-  /** The problem of an invalid request: {@code 400} naming the field. */
+  /**
+   * The problem of an invalid request: {@code 400} naming the (first) field in {@code field}, and
+   * every offending field, each with what is wrong with it, in {@code errors}.
+   */
   public static ProblemDetail invalid(InvalidJobException e) {
-    return of(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), e.field());
+    ProblemDetail problem =
+        of(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), e.field());
+    problem.setProperty(
+        "errors",
+        e.problems().stream().map(p -> Map.of("field", p.field(), "detail", p.reason())).toList());
+    return problem;
   }
 
   /** The problem of an id taken by a different job: {@code 409} naming {@code id}. */
@@ -53,8 +62,7 @@ public final class Problems {
   public static ProblemDetail ofItem(RuntimeException e, String itemPath) {
     ProblemDetail problem;
     if (e instanceof InvalidJobException invalid) {
-      String field = within(itemPath, invalid.field());
-      return of(HttpStatus.BAD_REQUEST, "Invalid request", field + " " + invalid.reason(), field);
+      return invalid(invalid.within(itemPath));
     } else if (e instanceof JobConflict conflict) {
       problem = conflict(conflict);
     } else if (e instanceof SecretsNeedAKey noKey) {

@@ -51,8 +51,11 @@ class UiPages {
 
   @org.springframework.web.bind.annotation.ExceptionHandler(InvalidJobException.class)
   ModelAndView invalid(InvalidJobException e, HttpServletRequest request) {
-    String field = e.field() == null ? "" : e.field() + ": ";
-    return page(request, HttpStatus.BAD_REQUEST, "Invalid request", field + e.reason());
+    String problems =
+        e.problems().stream()
+            .map(p -> p.field().isEmpty() ? p.reason() : p.field() + ": " + p.reason())
+            .collect(java.util.stream.Collectors.joining("; "));
+    return page(request, HttpStatus.BAD_REQUEST, "Invalid request", problems);
   }
 
   @org.springframework.web.bind.annotation.ExceptionHandler({

@@ -10,6 +10,17 @@ import io.kairos.catalogue.PublishedTypes;
 import io.kairos.job.JobType;
 import io.kairos.node.NodeStore;
 import io.kairos.testing.TestDatabases;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,6 +67,18 @@ class PublishedJobTypesTests {
       @JsonProperty(required = true) String invoiceId,
       int daysOverdue,
       @JsonProperty(required = true) String locale) {}
+
+  /** A record with Bean Validation's constraints, as a Spring developer writes one. */
+  record Payout(
+      @NotNull String account,
+      @NotBlank String reference,
+      @Size(max = 8) String code,
+      @Min(1) @Max(10) int quantity,
+      @Positive long amountCents,
+      @PositiveOrZero Integer fee,
+      @DecimalMin("0.5") BigDecimal rate,
+      @Pattern(regexp = "[A-Z]{3}") String currency,
+      @Email String email) {}
 
   @BeforeAll
   static void database() {
@@ -136,6 +159,86 @@ class PublishedJobTypesTests {
     assertThat(created.statusCode()).isEqualTo(201);
     assertThat(body(created).get("waitingFor").isNull()).isTrue();
     assertThat(jdbc.queryForObject("select count(*) from kairos_job", Integer.class)).isEqualTo(1);
+  }
+
+  @Test
+  void beanValidationConstraintsArePublishedAndEachFailingFieldIsNamedAtOnce() throws Exception {
+    liveNode("payouts-1", new JobType<>("payout", Payout.class, "Pays out"));
+
+    JsonNode schema =
+        find(body(send("GET", "/api/v1/job-types", null)), "payout").get("payloadSchema");
+    assertThat(schema.get("required").toString()).contains("account").contains("reference");
+    assertThat(schema.at("/properties/amountCents/exclusiveMinimum").asInt()).isZero();
+    assertThat(schema.at("/properties/email/format").asText()).isEqualTo("email");
+
+    String wrong =
+        "{\"reference\":\" \",\"code\":\"TOO-LONG-CODE\",\"quantity\":0,\"amountCents\":-1,"
+            + "\"fee\":-1,\"rate\":0.1,\"currency\":\"eur\",\"email\":\"nobody\"}";
+    HttpResponse<String> refused =
+        send(
+            "POST",
+            "/api/v1/jobs",
+            "{\"id\":\"p-1\",\"type\":\"payout\",\"payload\":" + wrong + "}");
+    assertThat(refused.statusCode()).isEqualTo(400);
+    JsonNode problem = body(refused);
+    List<String> fields =
+        List.of(
+            "payload.account",
+            "payload.reference",
+            "payload.code",
+            "payload.quantity",
+            "payload.amountCents",
+            "payload.fee",
+            "payload.rate",
+            "payload.currency",
+            "payload.email");
+    assertThat(problem.get("errors"))
+        .extracting(error -> error.get("field").asText())
+        .containsExactlyInAnyOrderElementsOf(fields);
+    assertThat(problem.get("field").asText()).isEqualTo(problem.at("/errors/0/field").asText());
+    assertThat(problem.get("detail").asText()).contains(fields);
+
+    // Each item of a batch is checked the same way, its fields named within the batch.
+    HttpResponse<String> batch =
+        send(
+            "POST",
+            "/api/v1/jobs/batch",
+            "{\"jobs\":[{\"id\":\"p-2\",\"type\":\"payout\",\"payload\":" + wrong + "}]}");
+    JsonNode item = body(batch).get("items").get(0);
+    assertThat(item.get("status").asText()).isEqualTo("invalid");
+    assertThat(item.at("/problem/errors"))
+        .extracting(error -> error.get("field").asText())
+        .containsExactlyInAnyOrderElementsOf(
+            fields.stream().map(field -> "jobs[0]." + field).toList());
+
+    String valid =
+        "{\"account\":\"a-1\",\"reference\":\"R-1\",\"quantity\":2,\"amountCents\":500,"
+            + "\"rate\":0.5,\"currency\":\"EUR\",\"email\":\"ada@example.com\"}";
+    assertThat(
+            send(
+                    "POST",
+                    "/api/v1/jobs",
+                    "{\"id\":\"p-3\",\"type\":\"payout\",\"payload\":" + valid + "}")
+                .statusCode())
+        .isEqualTo(201);
+    assertThat(jdbc.queryForObject("select count(*) from kairos_job", Integer.class)).isEqualTo(1);
+  }
+
+  @Test
+  void wrongTypesInTwoFieldsAreBothNamed() throws Exception {
+    liveNode("invoices-1", new JobType<>("invoice-reminder", InvoiceReminderV1.class, "Reminds"));
+
+    HttpResponse<String> refused =
+        send(
+            "POST",
+            "/api/v1/jobs",
+            "{\"id\":\"t-1\",\"type\":\"invoice-reminder\","
+                + "\"payload\":{\"invoiceId\":7,\"daysOverdue\":\"soon\"}}");
+
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(body(refused).get("errors"))
+        .extracting(error -> error.get("field").asText())
+        .containsExactly("payload.daysOverdue", "payload.invoiceId");
   }
 
   @Test
