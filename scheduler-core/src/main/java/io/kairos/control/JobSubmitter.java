@@ -1,6 +1,7 @@
 package io.kairos.control;
 
 import io.kairos.catalogue.PayloadSecrets;
+import io.kairos.catalogue.SealedJob;
 import io.kairos.job.Job;
 import io.kairos.job.JobConflict;
 import io.kairos.job.JobSource;
@@ -79,17 +80,17 @@ public final class JobSubmitter {
     // Secret values are sealed before any statement sees them: neither the rows nor a database
     // error about them can carry the plain value. The request hash was computed by the caller
     // over the plain request, so a replay still matches.
-    List<NewJob> sealed = jobs.stream().map(job -> sealed(secrets, job)).toList();
+    List<SealedJob> sealed = jobs.stream().map(secrets::seal).toList();
     List<Submitted> outcomes = transactions.execute(tx -> insert(sealed, source));
     wake(outcomes);
     return outcomes;
   }
 
-  private List<Submitted> insert(List<NewJob> batch, JobSource source) {
+  private List<Submitted> insert(List<SealedJob> batch, JobSource source) {
     Set<String> created = jobs.createAll(batch, source);
-    Map<String, Job> stored = jobs.findAll(batch.stream().map(NewJob::id).toList());
+    Map<String, Job> stored = jobs.findAll(batch.stream().map(SealedJob::id).toList());
     List<Submitted> outcomes = new ArrayList<>(batch.size());
-    for (NewJob job : batch) {
+    for (NewJob job : batch.stream().map(SealedJob::job).toList()) {
       Job existing = stored.get(job.id());
       if (existing == null) {
         throw new IllegalStateException("job '" + job.id() + "' vanished while being created");
@@ -140,11 +141,12 @@ public final class JobSubmitter {
    * retry once the attempt ended); a declared job with a {@link JobConflict}.
    */
   public Replacement replace(NewJob job) {
+    SealedJob sealed = secrets.seal(job);
     for (int i = 0; i < ATTEMPTS; i++) {
       Replacement replacement =
           transactions.execute(
               tx -> {
-                JobRegistry.Replaced outcome = jobs.replace(sealed(secrets, job));
+                JobRegistry.Replaced outcome = jobs.replace(sealed);
                 switch (outcome) {
                   case CHANGED_MEANWHILE -> {
                     tx.setRollbackOnly(); // undo a dropped execution; the next try reads anew
@@ -181,23 +183,6 @@ public final class JobSubmitter {
       }
     }
     throw new IllegalStateException("job '" + job.id() + "' kept changing; try again");
-  }
-
-  /** {@code job} with its secret payload values sealed. */
-  public static NewJob sealed(PayloadSecrets secrets, NewJob job) {
-    return new NewJob(
-        job.id(),
-        job.type(),
-        job.group(),
-        secrets.seal(job.type(), job.id(), job.payload()),
-        job.schedule(),
-        job.maxAttempts(),
-        job.priority(),
-        job.requestHash(),
-        job.createdBy(),
-        job.timeout(),
-        job.misfireGrace(),
-        job.notifyTargets());
   }
 
   /** What {@link #submitAll} did with one job. */

@@ -188,7 +188,7 @@ public final class Kairos implements AutoCloseable {
    * io.kairos.notification.Notifier)}.
    */
   public Notifications notifications(NotificationSettings settings) {
-    return new Notifications(jobs, json, clock, transactionManager, settings);
+    return new Notifications(jobs, secrets, json, clock, transactionManager, settings);
   }
 
   /** The stale-job watchdog, notifying nobody. */

@@ -3,13 +3,13 @@ package io.kairos.execution;
 import com.github.kagkarlsson.scheduler.task.Execution;
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.ExecutionOperations;
+import io.kairos.catalogue.SealedJob;
 import io.kairos.execution.AttemptObserver.Next;
 import io.kairos.job.JobContext;
 import io.kairos.job.JobData;
 import io.kairos.job.JobEvent;
 import io.kairos.job.JobSource;
 import io.kairos.job.JobState;
-import io.kairos.job.NewJob;
 import io.kairos.notification.Notifier;
 import io.kairos.registry.JobRegistry;
 import io.kairos.registry.JobRegistry.ExecutionEnd;
@@ -247,20 +247,20 @@ public final class CompletionRecorder implements AutoCloseable {
    * whose id already holds a job is a replay (a retried attempt asking again) and is left as it is.
    */
   private void createFollowUps(List<Completion> batch, boolean[] written) {
-    Map<String, NewJob> byId = new LinkedHashMap<>();
+    Map<String, SealedJob> byId = new LinkedHashMap<>();
     for (int i = 0; i < batch.size(); i++) {
       Completion c = batch.get(i);
       if (written[i] && c.result().succeeded()) {
         c.result().followUps().forEach(followUp -> byId.putIfAbsent(followUp.id(), followUp));
       }
     }
-    List<NewJob> followUps = new ArrayList<>(byId.values());
+    List<SealedJob> followUps = new ArrayList<>(byId.values());
     if (followUps.isEmpty()) {
       return;
     }
     // One statement for all of them (rows in id order, as every creation writes them).
     Set<String> created = jobs.createAll(followUps, JobSource.API);
-    for (NewJob followUp : followUps) {
+    for (SealedJob followUp : followUps) {
       if (!created.contains(followUp.id())) {
         LOG.info("Follow-up job {} exists already; left as it is", followUp.id());
       }

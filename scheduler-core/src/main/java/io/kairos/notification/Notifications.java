@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.kagkarlsson.scheduler.Clock;
 import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.catalogue.JobCatalogue;
+import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobEvent;
 import io.kairos.job.JobSource;
@@ -47,6 +48,7 @@ public final class Notifications implements Notifier {
   private static final int MAX_JOB_ID_IN_ID = 140;
 
   private final JobRegistry jobs;
+  private final PayloadSecrets secrets;
   private final ObjectMapper json;
   private final Clock clock;
   private final TransactionTemplate savepoint;
@@ -54,11 +56,13 @@ public final class Notifications implements Notifier {
 
   public Notifications(
       JobRegistry jobs,
+      PayloadSecrets secrets,
       ObjectMapper json,
       Clock clock,
       PlatformTransactionManager transactionManager,
       NotificationSettings settings) {
     this.jobs = jobs;
+    this.secrets = secrets;
     this.json = json;
     this.clock = clock;
     // A savepoint inside the event's transaction: a notification that fails to be written is
@@ -134,7 +138,7 @@ public final class Notifications implements Notifier {
         error == null || error.length() <= MAX_ERROR ? error : error.substring(0, MAX_ERROR) + "…";
     for (NotifyTarget target : targets.values()) {
       NewJob job = notificationJob(event, subject, attempt, shortError, at, target);
-      jobs.create(job, JobSource.SYSTEM);
+      jobs.create(secrets.seal(job), JobSource.SYSTEM);
     }
     LOG.info("Notifying {} target(s) that job {} is {}", targets.size(), jobId, event);
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.kagkarlsson.scheduler.Clock;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.SchedulableInstance;
+import io.kairos.catalogue.SealedJob;
 import io.kairos.job.DeadJob;
 import io.kairos.job.Job;
 import io.kairos.job.JobData;
@@ -49,10 +50,11 @@ import org.springframework.jdbc.core.RowMapper;
  * here. Statements that change both tables touch {@code scheduled_tasks} first and {@code
  * kairos_job} second, the order a worker's completion uses, so the two cannot deadlock.
  *
- * <p>Jobs come into being along one path, {@link #create}, whoever asks (the API, declared jobs):
- * the row and its first execution, whose task data ({@link NewJob#firstData()}) is written by the
- * one shared {@link JsonSerializer}. Requeueing a dead job and redefining a declared one schedule
- * their new execution the same way.
+ * <p>Jobs come into being along one path, {@link #create}, whoever asks (the API, declared jobs,
+ * follow-ups, notifications), and only as a {@link SealedJob}, their secret values sealed: the row
+ * and its first execution, whose task data ({@link NewJob#firstData()}) is written by the one
+ * shared {@link JsonSerializer}. Requeueing a dead job and redefining a declared one schedule their
+ * new execution the same way.
  */
 public final class JobRegistry {
 
@@ -103,7 +105,7 @@ public final class JobRegistry {
    * Creates a job: its row and its first execution, in the caller's transaction. False when a job
    * with this id already exists (nothing is changed then).
    */
-  public boolean create(NewJob job, JobSource source) {
+  public boolean create(SealedJob job, JobSource source) {
     return !createAll(List.of(job), source).isEmpty();
   }
 
@@ -113,11 +115,11 @@ public final class JobRegistry {
    * left alone, as {@link #create} leaves it. Ids must be distinct. Rows are inserted in id order,
    * so two overlapping batches wait for each other instead of deadlocking.
    */
-  public Set<String> createAll(List<NewJob> jobs, JobSource source) {
+  public Set<String> createAll(List<SealedJob> jobs, JobSource source) {
     if (jobs.isEmpty()) {
       return Set.of();
     }
-    List<NewJob> sorted = new ArrayList<>(jobs);
+    List<NewJob> sorted = new ArrayList<>(jobs.stream().map(SealedJob::job).toList());
     sorted.sort(java.util.Comparator.comparing(NewJob::id));
     Set<String> created = new HashSet<>(insertAll(sorted, source));
     List<NewJob> fresh = sorted.stream().filter(job -> created.contains(job.id())).toList();
@@ -168,10 +170,11 @@ public final class JobRegistry {
    * was read, so a job resumed or requeued in between (which would have an execution again) is not
    * overwritten: the caller rolls back on {@link Replaced#CHANGED_MEANWHILE} and tries again.
    */
-  public Replaced replace(NewJob job) {
-    if (create(job, JobSource.API)) {
+  public Replaced replace(SealedJob sealed) {
+    if (create(sealed, JobSource.API)) {
       return Replaced.CREATED;
     }
+    NewJob job = sealed.job();
     List<Map<String, Object>> rows =
         jdbc.queryForList(
             "select type, state, request_hash, source from kairos_job where id = ?", job.id());
@@ -254,7 +257,8 @@ public final class JobRegistry {
    * Replaces a declared job's definition (not its history) and gives it a fresh first execution.
    * Its old execution must be gone ({@link #dropExecution}).
    */
-  public void redefineDeclared(NewJob job) {
+  public void redefineDeclared(SealedJob sealed) {
+    NewJob job = sealed.job();
     jdbc.update(
         "update kairos_job set "
             + DEFINITION

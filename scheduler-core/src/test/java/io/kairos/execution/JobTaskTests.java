@@ -592,7 +592,8 @@ class JobTaskTests {
     fixture.transactions.executeWithoutResult(
         tx -> {
           fixture.jobs.create(
-              fixture.job("slow", "noop", data.payload(), data.schedule(), data.maxAttempts()),
+              fixture.sealed(
+                  fixture.job("slow", "noop", data.payload(), data.schedule(), data.maxAttempts())),
               JobSource.API);
           // Below NewJob's smallest timeout, so written into the task data directly.
           fixture.jdbc.update(
