@@ -9,6 +9,7 @@ import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.clock.DatabaseClock;
 import io.kairos.cluster.ClusterSwitch;
 import io.kairos.control.JobControl;
+import io.kairos.control.JobRequests;
 import io.kairos.control.JobSubmitter;
 import io.kairos.crypto.SecretCipher;
 import io.kairos.deadjob.DeadJobs;
@@ -63,6 +64,7 @@ public final class Kairos implements AutoCloseable {
   private final MisfirePolicy misfire;
   private final ClusterSwitch cluster;
   private final PayloadSecrets secrets;
+  private final JobRequests requests;
 
   private Kairos(Builder builder) {
     this.dataSource = builder.dataSource;
@@ -91,6 +93,7 @@ public final class Kairos implements AutoCloseable {
     this.misfire = builder.misfire;
     this.cluster = new ClusterSwitch(dataSource);
     this.secrets = new PayloadSecrets(catalogue, builder.cipher);
+    this.requests = new JobRequests(catalogue, json, clock);
   }
 
   /** Starts building the core on {@code dataSource}, whose transactions {@code manager} manages. */
@@ -122,6 +125,11 @@ public final class Kairos implements AutoCloseable {
 
   public JobRegistry jobs() {
     return jobs;
+  }
+
+  /** The one translation of a request (from the API, Java code, a handler) into a job. */
+  public JobRequests requests() {
+    return requests;
   }
 
   /** Seals, opens and masks the secret values of payloads (webhook headers). */
@@ -179,7 +187,7 @@ public final class Kairos implements AutoCloseable {
   /** The tasks of a worker: call {@link JobTasks#task} for each type it serves. */
   public JobTasks jobTasks(JobTasks.Settings settings) {
     return new JobTasks(
-        catalogue, secrets, jobs, runs, transactions, clock, settings, misfire, cluster);
+        catalogue, secrets, requests, jobs, runs, transactions, clock, settings, misfire, cluster);
   }
 
   /**

@@ -11,7 +11,6 @@ import io.kairos.job.MisfirePolicy;
 import io.kairos.notification.Notifier;
 import io.kairos.registry.JobRegistry;
 import io.kairos.registry.RunHistory;
-import io.kairos.serialization.KairosJson;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
@@ -178,6 +177,7 @@ public final class JobTasks implements AutoCloseable {
   }
 
   /**
+   * @param requests turns the follow-ups a handler asks for into jobs
    * @param misfire the cluster's default misfire grace, for one-time jobs without their own
    * @param cluster the cluster-wide pause, checked when an attempt starts
    * @param transactions must manage the DataSource db-scheduler writes through (see {@link
@@ -186,6 +186,7 @@ public final class JobTasks implements AutoCloseable {
   public JobTasks(
       JobCatalogue catalogue,
       PayloadSecrets secrets,
+      JobRequests requests,
       JobRegistry jobs,
       RunHistory runs,
       TransactionOperations transactions,
@@ -213,13 +214,7 @@ public final class JobTasks implements AutoCloseable {
     this.start =
         new AttemptStart(runs, jobs, clock, misfire, cluster, settings.claims().trustedFor());
     this.runner =
-        new AttemptRunner(
-            catalogue,
-            secrets,
-            settings.timeouts(),
-            attempts,
-            timer,
-            new JobRequests(catalogue, KairosJson.newObjectMapper(), clock));
+        new AttemptRunner(catalogue, secrets, settings.timeouts(), attempts, timer, requests);
     this.recorder =
         new CompletionRecorder(
             transactions,

@@ -1,11 +1,13 @@
 package io.kairos.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
 import io.kairos.catalogue.BuiltInJobTypes;
 import io.kairos.catalogue.JobCatalogue;
+import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobRequest;
 import io.kairos.job.MisfirePolicy;
 import io.kairos.serialization.KairosJson;
@@ -55,5 +57,31 @@ class JobRequestsTests {
                     "app:test")
                 .requestHash())
         .isEqualTo("369d1ffe54c9df53015d7a45a715c6e4d2f1324a7223ad3feb1b7af6ca5c4846");
+  }
+
+  /** What the API refuses, a request from Java or a follow-up is refused for too, alike. */
+  @Test
+  void aJavaRequestIsCheckedAsTheApisAre() {
+    clock.set(Instant.parse("2026-06-01T12:00:00Z"));
+    assertThatThrownBy(
+            () -> requests.toNewJob(JobRequest.of("notify:dead:x:1", "noop", null), "app:test"))
+        .isInstanceOfSatisfying(
+            InvalidJobException.class, e -> assertThat(e.field()).isEqualTo("id"));
+    assertThatThrownBy(
+            () ->
+                requests.toNewJob(
+                    JobRequest.of("nul", "log", Map.of("message", "a\u0000b")), "app:test"))
+        .isInstanceOfSatisfying(
+            InvalidJobException.class, e -> assertThat(e.field()).isEqualTo("payload.message"));
+    assertThatThrownBy(() -> JobRequest.of("..", "noop", null))
+        .isInstanceOfSatisfying(
+            InvalidJobException.class, e -> assertThat(e.reason()).contains("'.' or '..'"));
+    assertThat(
+            requests
+                .toNewJob(JobRequest.of("lines", "log", Map.of("message", "a\nb\tc")), "app:test")
+                .payload()
+                .get("message")
+                .asText())
+        .isEqualTo("a\nb\tc");
   }
 }

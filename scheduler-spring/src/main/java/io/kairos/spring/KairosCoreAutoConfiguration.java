@@ -165,17 +165,19 @@ public class KairosCoreAutoConfiguration {
     return new PublishedTypes(dataSource, KairosJson.newObjectMapper(), workerLiveness, readEvery);
   }
 
+  /** The one translation of a request into a job: the API's and {@link KairosJobs}'. */
+  @Bean
+  JobRequests jobRequests(Kairos kairos) {
+    return kairos.requests();
+  }
+
   /** Jobs from the application's own code, inside its transactions. */
   @Bean
   @ConditionalOnMissingBean
   KairosJobs kairosJobs(
       Kairos kairos, @Value("${spring.application.name:application}") String applicationName) {
     return new KairosJobs(
-        new JobRequests(kairos.catalogue(), kairos.json(), kairos.clock()),
-        kairos.submitter(),
-        kairos.control(),
-        kairos.jobs(),
-        applicationName);
+        kairos.requests(), kairos.submitter(), kairos.control(), kairos.jobs(), applicationName);
   }
 
   @Bean

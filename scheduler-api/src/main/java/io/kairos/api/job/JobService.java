@@ -1,12 +1,9 @@
 package io.kairos.api.job;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.kagkarlsson.scheduler.Clock;
 import io.kairos.api.problem.ApiProblem;
-import io.kairos.api.problem.InputText;
 import io.kairos.api.problem.Problems;
 import io.kairos.api.security.ApiPrincipal;
 import io.kairos.catalogue.JobCatalogue;
@@ -14,15 +11,16 @@ import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.catalogue.PublishedTypes;
 import io.kairos.catalogue.SecretsNeedAKey;
 import io.kairos.control.JobControl;
+import io.kairos.control.JobRequests;
 import io.kairos.control.JobSubmitter;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.Job;
 import io.kairos.job.JobConflict;
 import io.kairos.job.JobEvent;
 import io.kairos.job.JobFilter;
+import io.kairos.job.JobRequest;
 import io.kairos.job.JobRun;
 import io.kairos.job.JobState;
-import io.kairos.job.JobType;
 import io.kairos.job.MisfirePolicy;
 import io.kairos.job.NewJob;
 import io.kairos.job.NotifyTarget;
@@ -30,10 +28,8 @@ import io.kairos.job.OperatorJobException;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.job.UnknownJobException;
 import io.kairos.jobtype.oauth.OAuthTokenRefreshPayload;
-import io.kairos.notification.Notifications;
 import io.kairos.registry.JobRegistry;
 import io.kairos.registry.RunHistory;
-import io.kairos.serialization.RequestHash;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,11 +56,11 @@ import org.springframework.util.unit.DataSize;
 @Service
 public class JobService {
 
-  static final int DEFAULT_MAX_ATTEMPTS = 3;
   static final int DEFAULT_PAGE = Paging.DEFAULT_PAGE;
   static final int MAX_PAGE = Paging.MAX_PAGE;
 
   private final JobCatalogue catalogue;
+  private final JobRequests requests;
   private final JobSubmitter submitter;
   private final JobControl control;
   private final JobRegistry jobs;
@@ -81,6 +77,7 @@ public class JobService {
 
   JobService(
       JobCatalogue catalogue,
+      JobRequests requests,
       JobSubmitter submitter,
       JobControl control,
       JobRegistry jobs,
@@ -96,6 +93,7 @@ public class JobService {
     this.publishedTypes = publishedTypes;
     this.maxItemBytes = maxBodySize.toBytes();
     this.catalogue = catalogue;
+    this.requests = requests;
     this.submitter = submitter;
     this.control = control;
     this.jobs = jobs;
@@ -299,54 +297,35 @@ public class JobService {
     return submitter.replace(job);
   }
 
+  /**
+   * The body read into a {@link JobRequest}, with the API's defaults, and translated by core's one
+   * translation, hashed as the body was written. The API adds what is its own: generated ids, ids
+   * reserved to operators, refusing an {@code at} already beyond its misfire grace, the key's
+   * static quotas.
+   */
   private NewJob newJob(CreateJobRequest request, ApiPrincipal caller) {
-    if (".".equals(request.id()) || "..".equals(request.id())) {
-      // A path segment of its own: /api/v1/jobs/.. could never reach the job.
-      throw new InvalidJobException("id", "must not be '.' or '..'");
-    }
     refuseReservedId(request.id(), caller);
-    if (request.id() != null && request.id().startsWith(NewJob.NOTIFICATION_PREFIX)) {
-      throw new InvalidJobException(
-          "id",
-          "must not start with '" + NewJob.NOTIFICATION_PREFIX + "' (Kairos's notifications)");
-    }
-    JobType<?> type = catalogue.require(request.type());
-    JsonNode payload =
-        request.payload() == null || request.payload().isNull()
-            ? json.createObjectNode()
-            : request.payload();
-    InputText.checkPayload("payload", payload);
-    catalogue.bind(type, payload);
     Instant now = clock.now();
-    ScheduleSpec schedule =
-        request.schedule() == null ? ScheduleSpec.at(now) : request.schedule().toSpec();
-    String id = request.id() == null ? UUID.randomUUID().toString() : request.id();
-    int maxAttempts = request.maxAttempts() == null ? DEFAULT_MAX_ATTEMPTS : request.maxAttempts();
-    int priority = request.priority() == null ? 0 : request.priority();
-    Duration timeout = duration("timeout", request.timeout());
-    Duration misfireGrace = MisfirePolicy.parse("misfireGrace", request.misfireGrace());
-    List<NotifyTarget> notify = notifyTargets(request.notifyTargets());
-    NewJob job =
-        new NewJob(
-            id,
-            type.name(),
+    JobRequest asked =
+        new JobRequest(
+            request.id() == null ? UUID.randomUUID().toString() : request.id(),
+            request.type(),
+            request.payload(),
+            request.schedule() == null ? null : request.schedule().toSpec(),
             request.group(),
-            payload,
-            schedule,
-            maxAttempts,
-            priority,
-            hash(request, id),
-            caller.name(),
-            timeout,
-            misfireGrace,
-            notify);
-    refuseMissed(schedule, now, job.misfireGrace());
-    quotas.checkStatic(caller, schedule, priority, timeout, now);
+            request.maxAttempts() == null ? JobRequest.DEFAULT_MAX_ATTEMPTS : request.maxAttempts(),
+            request.priority() == null ? 0 : request.priority(),
+            duration("timeout", request.timeout()),
+            MisfirePolicy.parse("misfireGrace", request.misfireGrace()));
+    NewJob job =
+        requests.toNewJob(asked, notifyTargets(request.notifyTargets()), request, caller.name());
+    refuseMissed(job.schedule(), now, job.misfireGrace());
+    quotas.checkStatic(caller, job.schedule(), job.priority(), job.timeout(), now);
     return job;
   }
 
-  /** Each target checked as its job would be: a webhook URL by the outbound policy, an address. */
-  private List<NotifyTarget> notifyTargets(List<NotifyRequest> requested) {
+  /** The targets as the body names them; {@link JobRequests} checks them as their jobs would be. */
+  private static List<NotifyTarget> notifyTargets(List<NotifyRequest> requested) {
     if (requested == null) {
       return List.of();
     }
@@ -368,9 +347,7 @@ public class JobService {
         }
       }
       try {
-        NotifyTarget checked = new NotifyTarget(target.webhook(), target.email(), events);
-        Notifications.check(catalogue, checked, json);
-        targets.add(checked);
+        targets.add(new NotifyTarget(target.webhook(), target.email(), events));
       } catch (InvalidJobException e) {
         throw new InvalidJobException(field + "." + e.field(), e.reason());
       }
@@ -621,16 +598,5 @@ public class JobService {
     } catch (NumberFormatException e) {
       throw new InvalidJobException("cursor", "is not a cursor returned by this endpoint");
     }
-  }
-
-  /**
-   * The request as given (ids generated or defaults filled in are not part of it), with object keys
-   * sorted and null fields left out, hashed: a client retry of the same request matches however it
-   * orders its JSON, and a field added to the API later does not change old requests' hashes.
-   */
-  private String hash(CreateJobRequest request, String id) {
-    ObjectNode tree = json.valueToTree(request);
-    tree.put("id", id);
-    return RequestHash.of(json, tree);
   }
 }

@@ -25,6 +25,7 @@ import io.kairos.catalogue.JobCatalogue;
 import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.catalogue.PublishedTypes;
 import io.kairos.control.JobControl;
+import io.kairos.control.JobRequests;
 import io.kairos.control.JobSubmitter;
 import io.kairos.job.Job;
 import io.kairos.job.JobSource;
@@ -97,6 +98,11 @@ class JobControllerTests {
     @Bean
     MeterRegistry meterRegistry() {
       return new SimpleMeterRegistry();
+    }
+
+    @Bean
+    JobRequests jobRequests(JobCatalogue catalogue, Clock clock) {
+      return new JobRequests(catalogue, KairosJson.newObjectMapper(), clock);
     }
 
     @Bean
