@@ -277,7 +277,7 @@ public final class CompletionRecorder implements AutoCloseable {
       return ExecutionEnd.remove(c.key(), execution.version);
     }
     Instant done = c.complete().getTimeDone();
-    if (c.complete().getResult() == ExecutionComplete.Result.OK) {
+    if (c.result().succeeded()) {
       return new ExecutionEnd(
           c.key(),
           execution.version,

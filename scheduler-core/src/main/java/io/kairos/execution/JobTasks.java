@@ -19,21 +19,21 @@ import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * Builds the db-scheduler task of each job type a worker serves, all sharing one set of steps: one
- * start, one runner (with the attempts the lease guard watches), one completion recorder, one
- * persisted retry tier and one revival. Made by {@code Kairos.jobTasks(..)}.
+ * start, one runner (with the attempts the lease guard watches), one decision of what comes after
+ * an attempt ({@link AfterAttempt}), one completion recorder and one revival. Made by {@code
+ * Kairos.jobTasks(..)}.
  */
 public final class JobTasks implements AutoCloseable {
 
   private final AttemptStart start;
   private final AttemptRunner runner;
   private final CompletionRecorder recorder;
-  private final PersistedRetryTier retryTier;
+  private final AfterAttempt after;
   private final Revival revival;
   private final JobRegistry jobs;
   private final RunningAttempts attempts;
   private final HeldClaims claims;
   private final ScheduledExecutorService timer;
-  private final Clock clock;
 
   /**
    * How attempts are bounded, retried, observed and notified of, and how their results and claims
@@ -209,7 +209,6 @@ public final class JobTasks implements AutoCloseable {
     // 130 bytes each, found by the benchmark's memory reading).
     timeouts.setRemoveOnCancelPolicy(true);
     this.timer = timeouts;
-    this.clock = clock;
     this.claims = new HeldClaims(jobs, clock, settings.claims().renewEvery());
     this.start =
         new AttemptStart(runs, jobs, clock, misfire, cluster, settings.claims().trustedFor());
@@ -225,14 +224,13 @@ public final class JobTasks implements AutoCloseable {
             settings.notifier(),
             settings.completions(),
             claims);
-    this.retryTier = new PersistedRetryTier(recorder, settings.backoff(), clock);
-    this.revival = new Revival(recorder, clock);
+    this.after = new AfterAttempt(settings.backoff(), clock);
+    this.revival = new Revival(recorder, after);
   }
 
   /** The task that runs jobs of {@code type} with {@code handler}. */
   public <P> JobTask<P> task(JobType<P> type, JobHandler<P> handler) {
-    return new JobTask<>(
-        type, handler, start, runner, recorder, retryTier, revival, jobs, clock, claims);
+    return new JobTask<>(type, handler, start, runner, recorder, after, revival, jobs, claims);
   }
 
   /** The attempts running now, for the lease guard. */
