@@ -2,17 +2,13 @@ package io.kairos.api;
 
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import io.kairos.api.problem.ProblemErrorReportValve;
-import io.kairos.api.wakeup.WakeUpSender;
 import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.cluster.ClusterSwitch;
 import io.kairos.control.JobControl;
 import io.kairos.control.JobSubmitter;
 import io.kairos.core.Kairos;
 import io.kairos.deadjob.DeadJobs;
-import java.time.Duration;
-import javax.sql.DataSource;
 import org.apache.catalina.core.StandardHost;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -20,7 +16,7 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The API's part of the core: a db-scheduler client that only writes the task table, the services
- * that create and change jobs, wake-ups. The core itself is built once by {@code
+ * that create and change jobs. The core itself is built once by {@code
  * KairosCoreAutoConfiguration}, shared with the workers.
  */
 @Configuration(proxyBeanMethods = false)
@@ -68,11 +64,5 @@ class ApiConfiguration {
   @Bean
   DeadJobs deadJobs(Kairos kairos) {
     return kairos.deadJobs();
-  }
-
-  @Bean
-  WakeUpSender wakeUpSender(
-      DataSource dataSource, @Value("${kairos.api.wake-up-horizon:10s}") Duration horizon) {
-    return new WakeUpSender(dataSource, horizon);
   }
 }

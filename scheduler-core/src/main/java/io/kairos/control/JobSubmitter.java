@@ -9,13 +9,10 @@ import io.kairos.job.JobStateConflict;
 import io.kairos.job.NewJob;
 import io.kairos.registry.JobRegistry;
 import io.kairos.wakeup.DueListener;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
@@ -108,29 +105,13 @@ public final class JobSubmitter {
     return outcomes;
   }
 
-  /**
-   * After commit: one wake-up for everything already due, and one per later due time (within the
-   * listener's horizon, each needs its own moment). A burst of jobs due now is one call.
-   */
+  /** Workers are woken for the jobs created, once for all those due now. */
   private void wake(List<Submitted> outcomes) {
-    Instant now = Instant.now();
-    Instant earliestDue = null;
-    Set<Instant> later = new TreeSet<>();
-    for (Submitted outcome : outcomes) {
-      Instant due = outcome.result() == Result.CREATED ? outcome.job().nextRunAt() : null;
-      if (due == null) {
-        continue;
-      }
-      if (due.isAfter(now)) {
-        later.add(due.truncatedTo(ChronoUnit.MILLIS));
-      } else if (earliestDue == null || due.isBefore(earliestDue)) {
-        earliestDue = due;
-      }
-    }
-    if (earliestDue != null) {
-      dueListener.scheduled(earliestDue);
-    }
-    later.forEach(dueListener::scheduled);
+    dueListener.scheduledAll(
+        outcomes.stream()
+            .filter(outcome -> outcome.result() == Result.CREATED)
+            .map(outcome -> outcome.job().nextRunAt())
+            .toList());
   }
 
   /**

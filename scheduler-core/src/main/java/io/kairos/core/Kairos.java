@@ -86,7 +86,8 @@ public final class Kairos implements AutoCloseable {
                 BuiltInJobTypes.all(), json, OutboundPolicy.PUBLIC_ONLY, SenderDomains.ANY);
     this.transactionManager = builder.transactionManager;
     this.transactions = new TransactionTemplate(builder.transactionManager);
-    this.dueListener = builder.dueListener;
+    // After the caller's transaction, if one is open: an application's own, or a worker's.
+    this.dueListener = DueListener.afterCommit(builder.dueListener);
     this.jobs = new JobRegistry(dataSource, json, clock);
     this.runs = new RunHistory(dataSource);
     this.nodes = new NodeStore(dataSource);
@@ -187,7 +188,17 @@ public final class Kairos implements AutoCloseable {
   /** The tasks of a worker: call {@link JobTasks#task} for each type it serves. */
   public JobTasks jobTasks(JobTasks.Settings settings) {
     return new JobTasks(
-        catalogue, secrets, requests, jobs, runs, transactions, clock, settings, misfire, cluster);
+        catalogue,
+        secrets,
+        requests,
+        jobs,
+        runs,
+        transactions,
+        clock,
+        settings,
+        misfire,
+        cluster,
+        dueListener);
   }
 
   /**

@@ -17,6 +17,7 @@ import io.kairos.registry.JobRegistry.ExecutionKey;
 import io.kairos.registry.JobRegistry.JobEnd;
 import io.kairos.registry.RunHistory;
 import io.kairos.registry.RunHistory.FinishedAttempt;
+import io.kairos.wakeup.DueListener;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -74,6 +75,7 @@ public final class CompletionRecorder implements AutoCloseable {
   private final AttemptObserver observer;
   private final RescheduleListener rescheduled;
   private final Notifier notifier;
+  private final DueListener dueListener;
   private final GroupCommit<Completion> group;
   private final boolean awaitCommit;
   private final HeldClaims claims;
@@ -85,6 +87,7 @@ public final class CompletionRecorder implements AutoCloseable {
       AttemptObserver observer,
       RescheduleListener rescheduled,
       Notifier notifier,
+      DueListener dueListener,
       JobTasks.Completions completions,
       HeldClaims claims) {
     this.transactions = transactions;
@@ -93,6 +96,7 @@ public final class CompletionRecorder implements AutoCloseable {
     this.observer = observer;
     this.rescheduled = rescheduled;
     this.notifier = notifier;
+    this.dueListener = dueListener;
     this.awaitCommit = completions.awaitCommit();
     this.claims = claims;
     this.group =
@@ -260,14 +264,17 @@ public final class CompletionRecorder implements AutoCloseable {
     }
     // One statement for all of them (rows in id order, as every creation writes them).
     Set<String> created = jobs.createAll(followUps, JobSource.API);
+    Instant now = Instant.now();
+    List<Instant> dues = new ArrayList<>();
     for (SealedJob followUp : followUps) {
-      if (!created.contains(followUp.id())) {
+      if (created.contains(followUp.id())) {
+        dues.add(followUp.job().schedule().firstExecution(now));
+      } else {
         LOG.info("Follow-up job {} exists already; left as it is", followUp.id());
       }
     }
-    if (!created.isEmpty()) {
-      jobs.wakeWorkersAtCommit();
-    }
+    // Workers are woken once this batch has committed, as for any new job.
+    dueListener.scheduledAll(dues);
   }
 
   /** What db-scheduler's own remove or reschedule of this completion would write. */

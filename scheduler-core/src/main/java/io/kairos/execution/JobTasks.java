@@ -11,6 +11,7 @@ import io.kairos.job.MisfirePolicy;
 import io.kairos.notification.Notifier;
 import io.kairos.registry.JobRegistry;
 import io.kairos.registry.RunHistory;
+import io.kairos.wakeup.DueListener;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
@@ -180,6 +181,7 @@ public final class JobTasks implements AutoCloseable {
    * @param requests turns the follow-ups a handler asks for into jobs
    * @param misfire the cluster's default misfire grace, for one-time jobs without their own
    * @param cluster the cluster-wide pause, checked when an attempt starts
+   * @param dueListener told of the follow-up jobs created with a result, after its commit
    * @param transactions must manage the DataSource db-scheduler writes through (see {@link
    *     CompletionRecorder})
    */
@@ -193,7 +195,8 @@ public final class JobTasks implements AutoCloseable {
       Clock clock,
       Settings settings,
       MisfirePolicy misfire,
-      ClusterSwitch cluster) {
+      ClusterSwitch cluster,
+      DueListener dueListener) {
     this.jobs = jobs;
     this.attempts = new RunningAttempts();
     ScheduledThreadPoolExecutor timeouts =
@@ -222,6 +225,7 @@ public final class JobTasks implements AutoCloseable {
             settings.observer(),
             settings.rescheduled(),
             settings.notifier(),
+            dueListener,
             settings.completions(),
             claims);
     this.after = new AfterAttempt(settings.backoff(), clock);

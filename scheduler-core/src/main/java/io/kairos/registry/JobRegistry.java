@@ -19,7 +19,6 @@ import io.kairos.job.NewJob;
 import io.kairos.job.NotifyTarget;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.serialization.JsonSerializer;
-import io.kairos.wakeup.DueListener;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -128,14 +127,6 @@ public final class JobRegistry {
   }
 
   /** What {@link #replace} did. */
-  /**
-   * {@code NOTIFY kairos_due} in the current transaction: delivered to listening workers when it
-   * commits, dropped if it rolls back, so they wake for jobs that exist.
-   */
-  public void wakeWorkersAtCommit() {
-    jdbc.queryForList("select pg_notify(?, '')", DueListener.CHANNEL);
-  }
-
   public enum Replaced {
     /** No job had this id: created, as {@link #create} does. */
     CREATED,

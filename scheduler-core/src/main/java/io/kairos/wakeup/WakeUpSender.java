@@ -1,6 +1,5 @@
-package io.kairos.api.wakeup;
+package io.kairos.wakeup;
 
-import io.kairos.wakeup.DueListener;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -13,12 +12,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wakes the workers with {@code NOTIFY kairos_due} when a job becomes due before their next poll.
- * PostgreSQL serialises notifying commits, so notifications are sent outside the scheduling
- * transaction (after it committed) and coalesced: a burst of schedules within {@link #COALESCE}
- * costs two NOTIFYs at most (the first at once, one for the rest). A job due a little later gets
- * its NOTIFY at its due time. Polling stays the safety net: a lost notification (API restart,
- * dropped connection) delays a job by at most one polling interval.
+ * Wakes the workers with {@code NOTIFY kairos_due} when a job becomes due before their next poll:
+ * the one way Kairos wakes them, for jobs from the API, from an application's own code and from
+ * handlers alike. PostgreSQL serialises notifying commits, so notifications are sent outside the
+ * scheduling transaction (after it committed: see {@link DueListener#afterCommit}) and coalesced: a
+ * burst of schedules within {@link #COALESCE} costs two NOTIFYs at most (the first at once, one for
+ * the rest). A job due a little later gets its NOTIFY at its due time. Polling stays the safety
+ * net: a lost notification (API restart, dropped connection) delays a job by at most one polling
+ * interval.
  */
 public final class WakeUpSender implements DueListener, AutoCloseable {
 
