@@ -1,10 +1,10 @@
 package io.kairos.wakeup;
 
+import io.kairos.concurrent.DaemonTimers;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -28,13 +28,7 @@ public final class WakeUpSender implements DueListener, AutoCloseable {
 
   private final DataSource dataSource;
   private final Duration horizon;
-  private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "kairos-wake-up");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ScheduledExecutorService timer = DaemonTimers.newTimer("kairos-wake-up");
   private boolean trailingScheduled;
   private long lastSent = System.nanoTime() - COALESCE.toNanos();
 

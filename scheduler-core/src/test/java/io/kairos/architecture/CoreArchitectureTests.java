@@ -23,7 +23,10 @@ import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.catalogue.SealedJob;
+import io.kairos.concurrent.DaemonTimers;
 import io.kairos.job.NewJob;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /** The rules that keep scheduler-core's packages saying what they are. */
 @AnalyzeClasses(packages = "io.kairos", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -64,6 +67,25 @@ class CoreArchitectureTests {
   @ArchTest
   static final ArchRule builtInTypesDoNotKnowEachOther =
       slices().matching("io.kairos.jobtype.(*)..").should().notDependOnEachOther();
+
+  @ArchTest
+  static final ArchRule timersComeFromOneFactory =
+      noClasses()
+          .that()
+          .doNotHaveFullyQualifiedName(DaemonTimers.class.getName())
+          .should()
+          .callConstructorWhere(
+              DescribedPredicate.describe(
+                  "new ScheduledThreadPoolExecutor(..)",
+                  call -> call.getTargetOwner().isAssignableTo(ScheduledThreadPoolExecutor.class)))
+          .orShould()
+          .callMethodWhere(
+              DescribedPredicate.describe(
+                  "Executors.new…Scheduled…",
+                  call ->
+                      call.getTargetOwner().isEquivalentTo(Executors.class)
+                          && call.getName().contains("Scheduled")))
+          .because("timers are daemon threads with names, made by DaemonTimers");
 
   @ArchTest
   static final ArchRule onlyPayloadSecretsSealsJobs =
