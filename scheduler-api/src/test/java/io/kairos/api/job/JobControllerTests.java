@@ -82,7 +82,12 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
       "kairos.api.operator-key=operator-key-for-tests-4f9c2b7e1d8a6053c9e2f4b1",
       "kairos.api.max-body-size=1KB"
     })
-@Import({JobService.class, JobCreationMetrics.class, JobControllerTests.Core.class})
+@Import({
+  JobService.class,
+  JobCreation.class,
+  JobCreationMetrics.class,
+  JobControllerTests.Core.class
+})
 class JobControllerTests {
 
   static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
