@@ -5,8 +5,9 @@ import java.time.Instant;
 
 /**
  * A job as the API shows it: its definition (secret payload values shown as {@code ***}), state,
- * next and last run. {@code timeout} is an ISO-8601 duration or null (no limit); {@code
- * misfireGrace} one too, {@code none}, or null (the cluster's default).
+ * next and last run. {@code timeout} is an ISO-8601 duration or null (the worker's timeout for the
+ * type, else one hour); {@code misfireGrace} one too, {@code none}, or null (the cluster's
+ * default).
  */
 public record Job(
     String id,

@@ -222,7 +222,8 @@ class TwoTierRetryTests {
     fixture.transactions.executeWithoutResult(
         tx -> {
           fixture.jobs.create(
-              fixture.job("patient", "scripted", data.payload(), data.schedule(), 2),
+              fixture.sealed(
+                  fixture.job("patient", "scripted", data.payload(), data.schedule(), 2)),
               JobSource.API);
           // Below NewJob's smallest timeout, so written into the task data directly.
           fixture.jdbc.update(

@@ -2,7 +2,6 @@ package io.kairos.api;
 
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import io.kairos.api.problem.ProblemErrorReportValve;
-import io.kairos.api.wakeup.WakeUpSender;
 import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.cluster.ClusterSwitch;
 import io.kairos.control.ControlStore;
@@ -11,10 +10,7 @@ import io.kairos.control.JobSubmitter;
 import io.kairos.core.Kairos;
 import io.kairos.deadjob.DeadJobStore;
 import io.kairos.deadjob.DeadJobs;
-import java.time.Duration;
-import javax.sql.DataSource;
 import org.apache.catalina.core.StandardHost;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -22,7 +18,7 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The API's part of the core: a db-scheduler client that only writes the task table, the services
- * that create and change jobs, wake-ups. The core itself is built once by {@code
+ * that create and change jobs. The core itself is built once by {@code
  * KairosCoreAutoConfiguration}, shared with the workers.
  */
 @Configuration(proxyBeanMethods = false)
@@ -81,11 +77,5 @@ class ApiConfiguration {
   @Bean
   DeadJobStore deadJobStore(Kairos kairos) {
     return kairos.deadJobStore();
-  }
-
-  @Bean
-  WakeUpSender wakeUpSender(
-      DataSource dataSource, @Value("${kairos.api.wake-up-horizon:10s}") Duration horizon) {
-    return new WakeUpSender(dataSource, horizon);
   }
 }

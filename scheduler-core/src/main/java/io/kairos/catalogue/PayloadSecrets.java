@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.kairos.crypto.SecretCipher;
 import io.kairos.job.JobType;
+import io.kairos.job.NewJob;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -37,11 +38,35 @@ public final class PayloadSecrets {
   }
 
   /**
+   * {@code job} as it may be stored: every plain secret value of its payload sealed for its id. The
+   * request hash stays the one of the plain request, so the same request again is still a replay.
+   * The only way to a {@link SealedJob}, which is all the registry stores.
+   *
+   * @throws SecretsNeedAKey when the payload has a secret value and there is no key
+   */
+  public SealedJob seal(NewJob job) {
+    return new SealedJob(
+        new NewJob(
+            job.id(),
+            job.type(),
+            job.group(),
+            seal(job.type(), job.id(), job.payload()),
+            job.schedule(),
+            job.maxAttempts(),
+            job.priority(),
+            job.requestHash(),
+            job.createdBy(),
+            job.timeout(),
+            job.misfireGrace(),
+            job.notifyTargets()));
+  }
+
+  /**
    * The payload with every plain secret value sealed for job {@code jobId}.
    *
    * @throws SecretsNeedAKey when it has one and there is no key
    */
-  public JsonNode seal(String type, String jobId, JsonNode payload) {
+  JsonNode seal(String type, String jobId, JsonNode payload) {
     return visit(
         type,
         payload,

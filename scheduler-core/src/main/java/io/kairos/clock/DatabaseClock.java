@@ -1,13 +1,13 @@
 package io.kairos.clock;
 
 import com.github.kagkarlsson.scheduler.Clock;
+import io.kairos.concurrent.DaemonTimers;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -49,13 +49,7 @@ public final class DatabaseClock implements Clock, AutoCloseable {
       throw new IllegalArgumentException("refreshEvery must be positive");
     }
     refresh();
-    this.refresher =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "kairos-database-clock");
-              t.setDaemon(true);
-              return t;
-            });
+    this.refresher = DaemonTimers.newTimer("kairos-database-clock");
     refresher.scheduleWithFixedDelay(
         this::refreshQuietly,
         refreshEvery.toMillis(),

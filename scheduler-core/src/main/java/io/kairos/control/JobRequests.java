@@ -9,14 +9,27 @@ import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobRequest;
 import io.kairos.job.JobType;
 import io.kairos.job.NewJob;
+import io.kairos.job.NotifyTarget;
 import io.kairos.job.ScheduleSpec;
+import io.kairos.notification.Notifications;
 import io.kairos.serialization.RequestHash;
+import java.util.List;
 
 /**
- * Turns a {@link JobRequest} made in Java into the {@link NewJob} the registry creates: the payload
- * written by Kairos's JSON mapper and checked as the API checks it (bound to its record, or against
- * the published schema of another application's type), and a request hash so the same request again
- * is a replay.
+ * The one translation of a request into the {@link NewJob} the registry creates, whoever asks: the
+ * API (its body read into a {@link JobRequest}), an application's own code ({@code KairosJobs}) and
+ * a handler's follow-up ({@link io.kairos.job.JobContext#schedule}). Every request is checked
+ * alike, each failure an {@link InvalidJobException} naming the field: the id (not one of Kairos's
+ * notifications), the type, the payload (its text, then bound to its record or checked against the
+ * published schema of another application's type), the notification targets (as their jobs would
+ * be), the rest by {@link NewJob} itself. What only some callers add stays with them: the API's
+ * generated ids, reserved ids, quotas, and its refusal of an {@code at} already beyond its misfire
+ * grace.
+ *
+ * <p>The request hash, which makes the same request again a replay, has one recipe: the {@link
+ * RequestHash} of the request as its caller wrote it, id included — the API's JSON body, or the
+ * {@link JobRequest} as Kairos's mapper writes it. Both are what earlier releases hashed, so jobs
+ * they stored still replay.
  */
 public final class JobRequests {
 
@@ -31,13 +44,38 @@ public final class JobRequests {
   }
 
   /**
+   * A job asked for from Java, without notification targets of its own.
+   *
    * @throws InvalidJobException naming the field, as the API would
    */
   public NewJob toNewJob(JobRequest request, String createdBy) {
+    return toNewJob(request, List.of(), request, createdBy);
+  }
+
+  /**
+   * @param notify the job's own notification targets
+   * @param asWritten the request as its caller wrote it, hashed with the job's id (for the API: its
+   *     JSON body)
+   * @throws InvalidJobException naming the field
+   */
+  public NewJob toNewJob(
+      JobRequest request, List<NotifyTarget> notify, Object asWritten, String createdBy) {
+    if (request.id().startsWith(NewJob.NOTIFICATION_PREFIX)) {
+      throw new InvalidJobException(
+          "id",
+          "must not start with '" + NewJob.NOTIFICATION_PREFIX + "' (Kairos's notifications)");
+    }
     JobType<?> type = catalogue.require(request.type());
-    JsonNode payload =
-        request.payload() == null ? json.createObjectNode() : json.valueToTree(request.payload());
+    JsonNode payload = payload(request.payload());
+    PayloadText.check("payload", payload);
     catalogue.bind(type, payload);
+    for (int i = 0; i < notify.size(); i++) {
+      try {
+        Notifications.check(catalogue, notify.get(i), json);
+      } catch (InvalidJobException e) {
+        throw new InvalidJobException("notify[" + i + "]." + e.field(), e.reason());
+      }
+    }
     ScheduleSpec schedule =
         request.schedule() == null ? ScheduleSpec.at(clock.now()) : request.schedule();
     return new NewJob(
@@ -48,26 +86,30 @@ public final class JobRequests {
         schedule,
         request.maxAttempts(),
         request.priority(),
-        hash(request, payload),
+        hash(asWritten, request.id()),
         createdBy,
         request.timeout(),
-        request.misfireGrace());
+        request.misfireGrace(),
+        notify);
   }
 
-  /** Due-now requests hash without their instant, so a retry of one is still a replay. */
-  private String hash(JobRequest request, JsonNode payload) {
-    ObjectNode fields = json.createObjectNode();
-    fields.put("id", request.id());
-    fields.put("type", request.type());
-    fields.set("payload", payload);
-    fields.set(
-        "schedule", request.schedule() == null ? null : json.valueToTree(request.schedule()));
-    fields.put("group", request.group());
-    fields.put("maxAttempts", request.maxAttempts());
-    fields.put("priority", request.priority());
-    fields.put("timeout", request.timeout() == null ? null : request.timeout().toString());
-    fields.put(
-        "misfireGrace", request.misfireGrace() == null ? null : request.misfireGrace().toString());
-    return RequestHash.of(json, fields);
+  /** Absent (or JSON null) means {@code {}}. */
+  private JsonNode payload(Object given) {
+    if (given instanceof JsonNode node) {
+      return node.isNull() || node.isMissingNode() ? json.createObjectNode() : node;
+    }
+    return given == null ? json.createObjectNode() : json.valueToTree(given);
+  }
+
+  /**
+   * The request as written, with object members sorted and null ones left out, hashed: a retry
+   * matches however its JSON is ordered, and a field added later (absent, so null) does not change
+   * the hashes of older requests. Due-now requests have no instant in them, so a retry of one is
+   * still a replay.
+   */
+  private String hash(Object asWritten, String id) {
+    ObjectNode tree = json.valueToTree(asWritten);
+    tree.put("id", id);
+    return RequestHash.of(json, tree);
   }
 }

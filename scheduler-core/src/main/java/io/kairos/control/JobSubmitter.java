@@ -1,6 +1,7 @@
 package io.kairos.control;
 
 import io.kairos.catalogue.PayloadSecrets;
+import io.kairos.catalogue.SealedJob;
 import io.kairos.job.Job;
 import io.kairos.job.JobConflict;
 import io.kairos.job.JobSource;
@@ -8,13 +9,10 @@ import io.kairos.job.JobStateConflict;
 import io.kairos.job.NewJob;
 import io.kairos.registry.JobStore;
 import io.kairos.wakeup.DueListener;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
@@ -79,17 +77,17 @@ public final class JobSubmitter {
     // Secret values are sealed before any statement sees them: neither the rows nor a database
     // error about them can carry the plain value. The request hash was computed by the caller
     // over the plain request, so a replay still matches.
-    List<NewJob> sealed = jobs.stream().map(job -> sealed(secrets, job)).toList();
+    List<SealedJob> sealed = jobs.stream().map(secrets::seal).toList();
     List<Submitted> outcomes = transactions.execute(tx -> insert(sealed, source));
     wake(outcomes);
     return outcomes;
   }
 
-  private List<Submitted> insert(List<NewJob> batch, JobSource source) {
+  private List<Submitted> insert(List<SealedJob> batch, JobSource source) {
     Set<String> created = jobs.createAll(batch, source);
-    Map<String, Job> stored = jobs.findAll(batch.stream().map(NewJob::id).toList());
+    Map<String, Job> stored = jobs.findAll(batch.stream().map(SealedJob::id).toList());
     List<Submitted> outcomes = new ArrayList<>(batch.size());
-    for (NewJob job : batch) {
+    for (NewJob job : batch.stream().map(SealedJob::job).toList()) {
       Job existing = stored.get(job.id());
       if (existing == null) {
         throw new IllegalStateException("job '" + job.id() + "' vanished while being created");
@@ -107,29 +105,13 @@ public final class JobSubmitter {
     return outcomes;
   }
 
-  /**
-   * After commit: one wake-up for everything already due, and one per later due time (within the
-   * listener's horizon, each needs its own moment). A burst of jobs due now is one call.
-   */
+  /** Workers are woken for the jobs created, once for all those due now. */
   private void wake(List<Submitted> outcomes) {
-    Instant now = Instant.now();
-    Instant earliestDue = null;
-    Set<Instant> later = new TreeSet<>();
-    for (Submitted outcome : outcomes) {
-      Instant due = outcome.result() == Result.CREATED ? outcome.job().nextRunAt() : null;
-      if (due == null) {
-        continue;
-      }
-      if (due.isAfter(now)) {
-        later.add(due.truncatedTo(ChronoUnit.MILLIS));
-      } else if (earliestDue == null || due.isBefore(earliestDue)) {
-        earliestDue = due;
-      }
-    }
-    if (earliestDue != null) {
-      dueListener.scheduled(earliestDue);
-    }
-    later.forEach(dueListener::scheduled);
+    dueListener.scheduledAll(
+        outcomes.stream()
+            .filter(outcome -> outcome.result() == Result.CREATED)
+            .map(outcome -> outcome.job().nextRunAt())
+            .toList());
   }
 
   /**
@@ -140,11 +122,12 @@ public final class JobSubmitter {
    * the attempt ended); a declared job with a {@link JobConflict}.
    */
   public Replacement replace(NewJob job) {
+    SealedJob sealed = secrets.seal(job);
     for (int i = 0; i < ATTEMPTS; i++) {
       Replacement replacement =
           transactions.execute(
               tx -> {
-                JobStore.Replaced outcome = jobs.replace(sealed(secrets, job));
+                JobStore.Replaced outcome = jobs.replace(sealed);
                 switch (outcome) {
                   case CHANGED_MEANWHILE -> {
                     tx.setRollbackOnly(); // undo a dropped execution; the next try reads anew
@@ -181,23 +164,6 @@ public final class JobSubmitter {
       }
     }
     throw new IllegalStateException("job '" + job.id() + "' kept changing; try again");
-  }
-
-  /** {@code job} with its secret payload values sealed. */
-  public static NewJob sealed(PayloadSecrets secrets, NewJob job) {
-    return new NewJob(
-        job.id(),
-        job.type(),
-        job.group(),
-        secrets.seal(job.type(), job.id(), job.payload()),
-        job.schedule(),
-        job.maxAttempts(),
-        job.priority(),
-        job.requestHash(),
-        job.createdBy(),
-        job.timeout(),
-        job.misfireGrace(),
-        job.notifyTargets());
   }
 
   /** What {@link #submitAll} did with one job. */

@@ -9,6 +9,7 @@ import io.kairos.clock.DatabaseClock;
 import io.kairos.cluster.ClusterSwitch;
 import io.kairos.control.ControlStore;
 import io.kairos.control.JobControl;
+import io.kairos.control.JobRequests;
 import io.kairos.control.JobSubmitter;
 import io.kairos.crypto.SecretCipher;
 import io.kairos.deadjob.DeadJobStore;
@@ -28,7 +29,6 @@ import io.kairos.registry.TransactionJoiningDataSource;
 import io.kairos.serialization.JsonSerializer;
 import io.kairos.serialization.KairosJson;
 import io.kairos.wakeup.DueListener;
-import io.kairos.wakeup.WakeUpStore;
 import io.kairos.watchdog.StaleJobWatchdog;
 import java.time.Duration;
 import java.util.List;
@@ -67,10 +67,10 @@ public final class Kairos implements AutoCloseable {
   private final RunHistoryStore runs;
   private final NodeStore nodes;
   private final ClusterOverviewStore overview;
-  private final WakeUpStore wakeUps;
   private final MisfirePolicy misfire;
   private final ClusterSwitch cluster;
   private final PayloadSecrets secrets;
+  private final JobRequests requests;
 
   private Kairos(Builder builder) {
     this.dataSource = builder.dataSource;
@@ -89,7 +89,8 @@ public final class Kairos implements AutoCloseable {
         builder.catalogue != null ? builder.catalogue : new JobCatalogue(List.of(), json);
     this.transactionManager = builder.transactionManager;
     this.transactions = new TransactionTemplate(builder.transactionManager);
-    this.dueListener = builder.dueListener;
+    // After the caller's transaction, if one is open: an application's own, or a worker's.
+    this.dueListener = DueListener.afterCommit(builder.dueListener);
     this.tables = new JobTables(dataSource, json, clock);
     this.jobs = new JobStore(tables);
     this.controlStore = new ControlStore(tables);
@@ -97,10 +98,10 @@ public final class Kairos implements AutoCloseable {
     this.runs = new RunHistoryStore(dataSource);
     this.nodes = new NodeStore(dataSource);
     this.overview = new ClusterOverviewStore(dataSource);
-    this.wakeUps = new WakeUpStore(dataSource);
     this.misfire = builder.misfire;
     this.cluster = new ClusterSwitch(dataSource);
     this.secrets = new PayloadSecrets(catalogue, builder.cipher);
+    this.requests = new JobRequests(catalogue, json, clock);
   }
 
   /** Starts building the core on {@code dataSource}, whose transactions {@code manager} manages. */
@@ -147,6 +148,11 @@ public final class Kairos implements AutoCloseable {
     return deadJobStore;
   }
 
+  /** The one translation of a request (from the API, Java code, a handler) into a job. */
+  public JobRequests requests() {
+    return requests;
+  }
+
   /** Seals, opens and masks the secret values of payloads (webhook headers). */
   public PayloadSecrets payloadSecrets() {
     return secrets;
@@ -163,11 +169,6 @@ public final class Kairos implements AutoCloseable {
   /** What the cluster is doing, for the dashboard and a worker's metrics. */
   public ClusterOverviewStore overview() {
     return overview;
-  }
-
-  /** NOTIFY and LISTEN on the wake-up channel. */
-  public WakeUpStore wakeUps() {
-    return wakeUps;
   }
 
   /** The cluster-wide pause: no attempt starts anywhere while it is on. */
@@ -215,14 +216,15 @@ public final class Kairos implements AutoCloseable {
         catalogue,
         secrets,
         tables,
+        requests,
         jobs,
         runs,
-        wakeUps,
         transactions,
         clock,
         settings,
         misfire,
-        cluster);
+        cluster,
+        dueListener);
   }
 
   /**
@@ -231,7 +233,7 @@ public final class Kairos implements AutoCloseable {
    * io.kairos.notification.Notifier)}.
    */
   public Notifications notifications(NotificationSettings settings) {
-    return new Notifications(tables, jobs, json, clock, transactionManager, settings);
+    return new Notifications(tables, jobs, secrets, json, clock, transactionManager, settings);
   }
 
   /** The stale-job watchdog, notifying nobody. */

@@ -1,5 +1,6 @@
 package io.kairos.declared;
 
+import io.kairos.catalogue.SealedJob;
 import io.kairos.job.JobSource;
 import io.kairos.job.NewJob;
 import io.kairos.registry.JobRows;
@@ -66,7 +67,8 @@ final class DeclarationStore {
    * Replaces a declared job's definition (not its history) and gives it a fresh first execution.
    * Its old execution must be gone ({@code JobStore.dropExecution}).
    */
-  void redefineDeclared(NewJob job) {
+  void redefineDeclared(SealedJob sealed) {
+    NewJob job = sealed.job();
     jdbc.update(
         "update kairos_job set "
             + JobRows.DEFINITION

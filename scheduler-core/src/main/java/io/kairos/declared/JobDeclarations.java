@@ -1,7 +1,7 @@
 package io.kairos.declared;
 
 import io.kairos.catalogue.PayloadSecrets;
-import io.kairos.control.JobSubmitter;
+import io.kairos.catalogue.SealedJob;
 import io.kairos.job.Job;
 import io.kairos.job.JobSource;
 import io.kairos.job.NewJob;
@@ -58,7 +58,7 @@ public final class JobDeclarations {
   public Outcome reconcile(List<NewJob> plain) {
     // Sealed before the transaction, as for API jobs; the request hashes are of the plain
     // declarations, so an unchanged declaration is still recognised.
-    List<NewJob> declared = plain.stream().map(job -> JobSubmitter.sealed(secrets, job)).toList();
+    List<SealedJob> declared = plain.stream().map(secrets::seal).toList();
     return transactions.execute(
         tx -> {
           declarations.lockDeclarations();
@@ -68,7 +68,7 @@ public final class JobDeclarations {
           List<String> removed = new ArrayList<>();
           List<String> deferred = new ArrayList<>();
           List<String> clashes = new ArrayList<>();
-          for (NewJob job : declared) {
+          for (SealedJob job : declared) {
             String hash = existing.remove(job.id());
             if (hash == null) {
               if (!jobs.create(job, JobSource.CONFIG)) {
@@ -76,7 +76,7 @@ public final class JobDeclarations {
                 continue;
               }
               created.add(job.id());
-            } else if (!hash.equals(job.requestHash())) {
+            } else if (!hash.equals(job.job().requestHash())) {
               if (replace(job)) {
                 updated.add(job.id());
               } else {
@@ -97,8 +97,8 @@ public final class JobDeclarations {
   }
 
   /** False when the job is running now: it keeps its old definition until a later start-up. */
-  private boolean replace(NewJob job) {
-    String previousType = jobs.find(job.id()).map(Job::type).orElse(job.type());
+  private boolean replace(SealedJob job) {
+    String previousType = jobs.find(job.id()).map(Job::type).orElse(job.job().type());
     if (jobs.dropExecution(previousType, job.id()) == JobStore.Dropped.RUNNING) {
       LOG.warn("Declared job {} is running; its new definition applies at a later start", job.id());
       return false;

@@ -23,7 +23,7 @@ public interface AttemptObserver {
     COMPLETED,
     /** Recurring job moved to its next occurrence. */
     NEXT_OCCURRENCE,
-    /** Failed; another attempt is scheduled (persisted retry tier). */
+    /** Failed; another attempt is scheduled (the persisted retry tier, {@link AfterAttempt}). */
     RETRY,
     /** Failed for good. */
     DEAD

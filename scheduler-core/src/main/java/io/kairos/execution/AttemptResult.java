@@ -1,6 +1,6 @@
 package io.kairos.execution;
 
-import io.kairos.job.NewJob;
+import io.kairos.catalogue.SealedJob;
 import io.kairos.job.RunOutcome;
 import java.util.List;
 
@@ -11,14 +11,14 @@ import java.util.List;
  * @param permanent a failure that no retry can fix (bad payload, {@code PermanentJobFailure})
  * @param revokedBecause set when the lease guard gave the attempt up while it ran: another worker
  *     may already run it again, so nothing of it may be recorded
- * @param followUps the jobs a successful attempt asked for, created with its result
+ * @param followUps the jobs a successful attempt asked for, sealed, created with its result
  */
 record AttemptResult(
     RunOutcome outcome,
     Throwable failure,
     boolean permanent,
     String revokedBecause,
-    List<NewJob> followUps) {
+    List<SealedJob> followUps) {
 
   AttemptResult {
     followUps = followUps == null ? List.of() : List.copyOf(followUps);

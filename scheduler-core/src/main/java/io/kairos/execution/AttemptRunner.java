@@ -3,13 +3,14 @@ package io.kairos.execution;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.catalogue.PayloadSecrets;
+import io.kairos.catalogue.SealedJob;
+import io.kairos.catalogue.SecretsNeedAKey;
 import io.kairos.control.JobRequests;
 import io.kairos.crypto.SecretCipher;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobRequest;
 import io.kairos.job.JobType;
-import io.kairos.job.NewJob;
 import io.kairos.job.PermanentJobFailure;
 import io.kairos.job.RunOutcome;
 import java.time.Duration;
@@ -93,18 +94,21 @@ final class AttemptRunner {
         throw invalid;
       }
       handler.handle(payload, attempt.context());
-      // Checked now, so an invalid follow-up fails this attempt (naming the field) rather than
-      // the batch that records it.
-      List<NewJob> jobs = new ArrayList<>();
+      // Checked and sealed now, so an invalid follow-up (or one with secrets and no key to seal
+      // them) fails this attempt, naming the field, rather than the batch that records it.
+      List<SealedJob> jobs = new ArrayList<>();
       for (JobRequest request : attempt.context().requestedFollowUps()) {
         try {
-          jobs.add(followUps.toNewJob(request, "job:" + jobId));
+          jobs.add(secrets.seal(followUps.toNewJob(request, "job:" + jobId)));
         } catch (InvalidJobException invalid) {
           throw invalid.within("followUp[" + request.id() + "]");
         }
       }
       return new AttemptResult(RunOutcome.SUCCEEDED, null, false, null, jobs);
-    } catch (InvalidJobException | PermanentJobFailure | SecretCipher.SecretUnreadable e) {
+    } catch (InvalidJobException
+        | PermanentJobFailure
+        | SecretCipher.SecretUnreadable
+        | SecretsNeedAKey e) {
       return new AttemptResult(RunOutcome.FAILED, e, true, null);
     } catch (InterruptedException e) {
       // Completion still has to write to the database; a pending interrupt would abort that.

@@ -3,6 +3,7 @@ package io.kairos.execution;
 import com.github.kagkarlsson.scheduler.task.Execution;
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.ExecutionOperations;
+import io.kairos.catalogue.SealedJob;
 import io.kairos.execution.AttemptObserver.Next;
 import io.kairos.execution.CompletionStore.ExecutionEnd;
 import io.kairos.execution.CompletionStore.JobEnd;
@@ -11,12 +12,11 @@ import io.kairos.job.JobData;
 import io.kairos.job.JobEvent;
 import io.kairos.job.JobSource;
 import io.kairos.job.JobState;
-import io.kairos.job.NewJob;
 import io.kairos.notification.Notifier;
 import io.kairos.registry.JobStore;
 import io.kairos.registry.RunHistoryStore;
 import io.kairos.registry.RunHistoryStore.FinishedAttempt;
-import io.kairos.wakeup.WakeUpStore;
+import io.kairos.wakeup.DueListener;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,10 +72,10 @@ public final class CompletionRecorder implements AutoCloseable {
   private final RunHistoryStore runs;
   private final CompletionStore store;
   private final JobStore jobs;
-  private final WakeUpStore wakeUps;
   private final AttemptObserver observer;
   private final RescheduleListener rescheduled;
   private final Notifier notifier;
+  private final DueListener dueListener;
   private final GroupCommit<Completion> group;
   private final boolean awaitCommit;
   private final HeldClaims claims;
@@ -85,20 +85,20 @@ public final class CompletionRecorder implements AutoCloseable {
       RunHistoryStore runs,
       CompletionStore store,
       JobStore jobs,
-      WakeUpStore wakeUps,
       AttemptObserver observer,
       RescheduleListener rescheduled,
       Notifier notifier,
+      DueListener dueListener,
       JobTasks.Completions completions,
       HeldClaims claims) {
     this.transactions = transactions;
     this.runs = runs;
     this.store = store;
     this.jobs = jobs;
-    this.wakeUps = wakeUps;
     this.observer = observer;
     this.rescheduled = rescheduled;
     this.notifier = notifier;
+    this.dueListener = dueListener;
     this.awaitCommit = completions.awaitCommit();
     this.claims = claims;
     this.group =
@@ -253,27 +253,30 @@ public final class CompletionRecorder implements AutoCloseable {
    * whose id already holds a job is a replay (a retried attempt asking again) and is left as it is.
    */
   private void createFollowUps(List<Completion> batch, boolean[] written) {
-    Map<String, NewJob> byId = new LinkedHashMap<>();
+    Map<String, SealedJob> byId = new LinkedHashMap<>();
     for (int i = 0; i < batch.size(); i++) {
       Completion c = batch.get(i);
       if (written[i] && c.result().succeeded()) {
         c.result().followUps().forEach(followUp -> byId.putIfAbsent(followUp.id(), followUp));
       }
     }
-    List<NewJob> followUps = new ArrayList<>(byId.values());
+    List<SealedJob> followUps = new ArrayList<>(byId.values());
     if (followUps.isEmpty()) {
       return;
     }
     // One statement for all of them (rows in id order, as every creation writes them).
     Set<String> created = jobs.createAll(followUps, JobSource.API);
-    for (NewJob followUp : followUps) {
-      if (!created.contains(followUp.id())) {
+    Instant now = Instant.now();
+    List<Instant> dues = new ArrayList<>();
+    for (SealedJob followUp : followUps) {
+      if (created.contains(followUp.id())) {
+        dues.add(followUp.job().schedule().firstExecution(now));
+      } else {
         LOG.info("Follow-up job {} exists already; left as it is", followUp.id());
       }
     }
-    if (!created.isEmpty()) {
-      wakeUps.wakeWorkersAtCommit();
-    }
+    // Workers are woken once this batch has committed, as for any new job.
+    dueListener.scheduledAll(dues);
   }
 
   /** What db-scheduler's own remove or reschedule of this completion would write. */
@@ -283,7 +286,7 @@ public final class CompletionRecorder implements AutoCloseable {
       return ExecutionEnd.remove(c.key(), execution.version);
     }
     Instant done = c.complete().getTimeDone();
-    if (c.complete().getResult() == ExecutionComplete.Result.OK) {
+    if (c.result().succeeded()) {
       return new ExecutionEnd(
           c.key(),
           execution.version,

@@ -7,8 +7,8 @@ import java.util.Objects;
 
 /**
  * Where an execution goes after an attempt: rescheduled (to its next occurrence, or to a retry)
- * with new task data, or removed with its job COMPLETED or DEAD. Decided by the task (success), the
- * persisted retry tier (failure) or revival (dead worker); written by {@link CompletionRecorder}.
+ * with new task data, or removed with its job COMPLETED or DEAD. Decided by {@link AfterAttempt},
+ * written by {@link CompletionRecorder}.
  */
 record Disposition(Next next, Instant at, JobData data) {
 

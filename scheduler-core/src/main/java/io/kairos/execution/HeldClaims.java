@@ -2,6 +2,7 @@ package io.kairos.execution;
 
 import com.github.kagkarlsson.scheduler.Clock;
 import com.github.kagkarlsson.scheduler.task.Execution;
+import io.kairos.concurrent.DaemonTimers;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -9,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -43,13 +43,7 @@ public final class HeldClaims implements AutoCloseable {
     }
     this.store = store;
     this.clock = clock;
-    this.timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "kairos-held-claims");
-              t.setDaemon(true);
-              return t;
-            });
+    this.timer = DaemonTimers.newTimer("kairos-held-claims");
     long millis = every.toMillis();
     timer.scheduleWithFixedDelay(this::renewLogged, millis, millis, TimeUnit.MILLISECONDS);
   }

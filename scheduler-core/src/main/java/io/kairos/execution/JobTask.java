@@ -1,10 +1,8 @@
 package io.kairos.execution;
 
-import com.github.kagkarlsson.scheduler.Clock;
 import com.github.kagkarlsson.scheduler.task.AbstractTask;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.Execution;
-import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.ExecutionContext;
 import com.github.kagkarlsson.scheduler.task.SchedulableInstance;
 import com.github.kagkarlsson.scheduler.task.SchedulableTaskInstance;
@@ -12,7 +10,6 @@ import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import io.kairos.job.JobData;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
-import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,15 +20,14 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link AttemptStart}: a misfired one-time job is recorded MISSED; otherwise the attempt
  *       starts only while the claim is still this worker's (a read; nothing is written);
  *   <li>{@link AttemptRunner}: the handler runs, with its timeout;
- *   <li>{@link CompletionRecorder}: a success is recorded (history row, job state) and the
- *       execution removed or moved to its next occurrence, in a transaction shared with other
- *       results. A failure is thrown as {@link AttemptFailed}, so db-scheduler hands it to this
- *       task's failure handler, {@link PersistedRetryTier}, which records it and decides retry,
- *       next occurrence or DEAD.
+ *   <li>{@link CompletionRecorder}: the result is recorded (history row, job state) and the
+ *       execution removed, retried or moved to its next occurrence, as {@link AfterAttempt}
+ *       decides, in a transaction shared with other results.
  * </ol>
  *
- * <p>Executions of a worker that died go to this task's dead-execution handler, {@link Revival}.
- * Built by {@link JobTasks}.
+ * <p>Executions of a worker that died go to this task's dead-execution handler, {@link Revival}; an
+ * execution that could not even start (its claim could not be checked, so {@code execute} threw) to
+ * its failure handler, which tries it again shortly. Built by {@link JobTasks}.
  */
 public final class JobTask<P> extends AbstractTask<JobData> {
 
@@ -42,9 +38,8 @@ public final class JobTask<P> extends AbstractTask<JobData> {
   private final AttemptStart start;
   private final AttemptRunner runner;
   private final CompletionRecorder recorder;
-  private final PersistedRetryTier retryTier;
+  private final AfterAttempt after;
   private final ClaimStore claimStore;
-  private final Clock clock;
   private final HeldClaims claims;
 
   JobTask(
@@ -53,21 +48,23 @@ public final class JobTask<P> extends AbstractTask<JobData> {
       AttemptStart start,
       AttemptRunner runner,
       CompletionRecorder recorder,
-      PersistedRetryTier retryTier,
+      AfterAttempt after,
       Revival revival,
       ClaimStore claimStore,
-      Clock clock,
       HeldClaims claims) {
-    super(type.name(), JobData.class, retryTier, revival);
+    super(
+        type.name(),
+        JobData.class,
+        (complete, operations) -> operations.reschedule(complete, after.notStarted()),
+        revival);
     this.claims = claims;
     this.claimStore = claimStore;
-    this.clock = clock;
     this.type = type;
     this.handler = handler;
     this.start = start;
     this.runner = runner;
     this.recorder = recorder;
-    this.retryTier = retryTier;
+    this.after = after;
   }
 
   public JobType<P> type() {
@@ -112,35 +109,37 @@ public final class JobTask<P> extends AbstractTask<JobData> {
     }
     StartedAttempt attempt = ((AttemptStart.Began) started).attempt();
     AttemptResult result = runner.run(type, handler, instance, attempt);
-    if (!result.succeeded()) {
-      // Handed to the failure handler here rather than thrown to db-scheduler, which would log
-      // every expected failure as an unhandled exception with its stack trace.
-      AttemptFailed failed = new AttemptFailed(attempt, result);
+    if (result.succeeded()) {
       return (complete, operations) ->
-          retryTier.onFailure(
-              ExecutionComplete.failure(
-                  complete.getExecution(),
-                  complete.getTimeDone().minus(complete.getDuration()),
-                  complete.getTimeDone(),
-                  failed),
-              operations);
+          recorder.record(attempt, result, after.succeeded(attempt), complete, operations);
     }
-    return (complete, operations) ->
-        recorder.record(attempt, result, afterSuccess(attempt), complete, operations);
+    // Recorded here rather than thrown to db-scheduler's failure handler, which would log every
+    // expected failure as an unhandled exception with its stack trace.
+    return (complete, operations) -> {
+      Disposition next = after.failed(attempt, result);
+      if (recorder.record(attempt, result, next, complete, operations)) {
+        logFailure(attempt, result, next);
+      }
+    };
   }
 
-  private Disposition afterSuccess(StartedAttempt attempt) {
-    JobData data = attempt.data();
-    Instant requested = attempt.context().requestedNextRun();
-    if (requested != null) {
-      // The handler knows when it is next needed (e.g. an OAuth token's expiry).
-      return Disposition.nextOccurrence(requested, data.nextOccurrence());
+  private static void logFailure(StartedAttempt attempt, AttemptResult result, Disposition next) {
+    String jobId = attempt.context().jobId();
+    switch (next.next()) {
+      case RETRY ->
+          LOG.info(
+              "Job {} attempt {} failed ({}); retrying at {}",
+              jobId,
+              attempt.context().attempt(),
+              result.error(),
+              next.at());
+      case DEAD ->
+          LOG.warn(
+              "Job {} is dead after attempt {}: {}",
+              jobId,
+              attempt.context().attempt(),
+              result.error());
+      default -> {}
     }
-    if (data.schedule().recurring()) {
-      return Disposition.nextOccurrence(
-          data.schedule().nextExecution(attempt.context().scheduledFor(), clock.now()),
-          data.nextOccurrence());
-    }
-    return Disposition.completed();
   }
 }

@@ -4,6 +4,7 @@ import com.github.kagkarlsson.scheduler.Clock;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.cluster.ClusterSwitch;
+import io.kairos.concurrent.DaemonTimers;
 import io.kairos.control.JobRequests;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
@@ -12,8 +13,7 @@ import io.kairos.notification.Notifier;
 import io.kairos.registry.JobStore;
 import io.kairos.registry.JobTables;
 import io.kairos.registry.RunHistoryStore;
-import io.kairos.serialization.KairosJson;
-import io.kairos.wakeup.WakeUpStore;
+import io.kairos.wakeup.DueListener;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,21 +22,21 @@ import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * Builds the db-scheduler task of each job type a worker serves, all sharing one set of steps: one
- * start, one runner (with the attempts the lease guard watches), one completion recorder, one
- * persisted retry tier and one revival. Made by {@code Kairos.jobTasks(..)}.
+ * start, one runner (with the attempts the lease guard watches), one decision of what comes after
+ * an attempt ({@link AfterAttempt}), one completion recorder and one revival. Made by {@code
+ * Kairos.jobTasks(..)}.
  */
 public final class JobTasks implements AutoCloseable {
 
   private final AttemptStart start;
   private final AttemptRunner runner;
   private final CompletionRecorder recorder;
-  private final PersistedRetryTier retryTier;
+  private final AfterAttempt after;
   private final Revival revival;
   private final ClaimStore claimStore;
   private final RunningAttempts attempts;
   private final HeldClaims claims;
   private final ScheduledExecutorService timer;
-  private final Clock clock;
 
   /**
    * How attempts are bounded, retried, observed and notified of, and how their results and claims
@@ -180,8 +180,10 @@ public final class JobTasks implements AutoCloseable {
   }
 
   /**
+   * @param requests turns the follow-ups a handler asks for into jobs
    * @param misfire the cluster's default misfire grace, for one-time jobs without their own
    * @param cluster the cluster-wide pause, checked when an attempt starts
+   * @param dueListener told of the follow-up jobs created with a result, after its commit
    * @param transactions must manage the DataSource db-scheduler writes through (see {@link
    *     CompletionRecorder})
    */
@@ -189,61 +191,46 @@ public final class JobTasks implements AutoCloseable {
       JobCatalogue catalogue,
       PayloadSecrets secrets,
       JobTables tables,
+      JobRequests requests,
       JobStore jobs,
       RunHistoryStore runs,
-      WakeUpStore wakeUps,
       TransactionOperations transactions,
       Clock clock,
       Settings settings,
       MisfirePolicy misfire,
-      ClusterSwitch cluster) {
+      ClusterSwitch cluster,
+      DueListener dueListener) {
     this.claimStore = new ClaimStore(tables.dataSource());
     this.attempts = new RunningAttempts();
-    ScheduledThreadPoolExecutor timeouts =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread t = new Thread(r, "kairos-attempt-timeouts");
-              t.setDaemon(true);
-              return t;
-            });
-    // Every attempt schedules its timeout (an hour by default) and cancels it when it ends; kept
-    // until its delay passed, the cancelled timers of an hour's executions filled the heap (about
-    // 130 bytes each, found by the benchmark's memory reading).
-    timeouts.setRemoveOnCancelPolicy(true);
-    this.timer = timeouts;
-    this.clock = clock;
+    // Every attempt schedules its timeout (an hour by default) and cancels it when it ends; the
+    // timer drops cancelled ones at once (kept until their delay passed, the cancelled timers of an
+    // hour's executions filled the heap, found by the benchmark's memory reading).
+    this.timer = DaemonTimers.newTimer("kairos-attempt-timeouts");
     this.claims = new HeldClaims(claimStore, clock, settings.claims().renewEvery());
     this.start =
         new AttemptStart(runs, claimStore, clock, misfire, cluster, settings.claims().trustedFor());
     this.runner =
-        new AttemptRunner(
-            catalogue,
-            secrets,
-            settings.timeouts(),
-            attempts,
-            timer,
-            new JobRequests(catalogue, KairosJson.newObjectMapper(), clock));
+        new AttemptRunner(catalogue, secrets, settings.timeouts(), attempts, timer, requests);
     this.recorder =
         new CompletionRecorder(
             transactions,
             runs,
             new CompletionStore(tables),
             jobs,
-            wakeUps,
             settings.observer(),
             settings.rescheduled(),
             settings.notifier(),
+            dueListener,
             settings.completions(),
             claims);
-    this.retryTier = new PersistedRetryTier(recorder, settings.backoff(), clock);
-    this.revival = new Revival(recorder, clock);
+    this.after = new AfterAttempt(settings.backoff(), clock);
+    this.revival = new Revival(recorder, after);
   }
 
   /** The task that runs jobs of {@code type} with {@code handler}. */
   public <P> JobTask<P> task(JobType<P> type, JobHandler<P> handler) {
     return new JobTask<>(
-        type, handler, start, runner, recorder, retryTier, revival, claimStore, clock, claims);
+        type, handler, start, runner, recorder, after, revival, claimStore, claims);
   }
 
   /** The attempts running now, for the lease guard. */

@@ -1,9 +1,9 @@
 package io.kairos.execution;
 
 import com.github.kagkarlsson.scheduler.CurrentlyExecuting;
+import io.kairos.concurrent.DaemonTimers;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -52,13 +52,7 @@ public final class LeaseGuard implements AutoCloseable {
     this.attempts = attempts;
     this.revokeAfter = deadAfter.minus(margin);
     this.revokeAtFractionDead = (double) revokeAfter.toMillis() / deadAfter.toMillis();
-    this.checker =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "kairos-lease-guard");
-              t.setDaemon(true);
-              return t;
-            });
+    this.checker = DaemonTimers.newTimer("kairos-lease-guard");
     checker.scheduleWithFixedDelay(
         this::check, checkEvery.toMillis(), checkEvery.toMillis(), TimeUnit.MILLISECONDS);
   }

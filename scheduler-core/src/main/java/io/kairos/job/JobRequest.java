@@ -6,10 +6,12 @@ import java.time.ZoneId;
 
 /**
  * A job an application asks for from Java: from its own code ({@code KairosJobs}) or from a running
- * handler ({@link JobContext#schedule}). {@code payload} is any object Jackson writes as the type's
- * payload (its payload record, typically); a null {@code schedule} means due now. The same request
- * for the same id again is a replay and changes nothing; another one for that id is a {@link
- * JobConflict}.
+ * handler ({@link JobContext#schedule}); the API reads its JSON bodies into one too. {@code
+ * payload} is any object Jackson writes as the type's payload (its payload record, typically); a
+ * null one means {@code {}}, a null {@code schedule} means due now, a null {@code timeout} the
+ * type's default (else one hour), a null {@code misfireGrace} the cluster's default. The same
+ * request for the same id again is a replay and changes nothing; another one for that id is a
+ * {@link JobConflict}.
  */
 public record JobRequest(
     String id,
@@ -22,10 +24,14 @@ public record JobRequest(
     Duration timeout,
     Duration misfireGrace) {
 
-  /** As for jobs created over the API without {@code maxAttempts}. */
+  /** Attempts of a job whose request names none, from Java, over the API or declared. */
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
 
   public JobRequest {
+    if (".".equals(id) || "..".equals(id)) {
+      // A path segment of its own: /api/v1/jobs/.. could never reach the job.
+      throw new InvalidJobException("id", "must not be '.' or '..'");
+    }
     if (id == null || !NewJob.ID.matcher(id).matches()) {
       throw new InvalidJobException("id", "must match [A-Za-z0-9._:-]{1,200}");
     }
@@ -34,6 +40,7 @@ public record JobRequest(
     }
     NewJob.checkMaxAttempts(maxAttempts);
     NewJob.checkPriority(priority);
+    payload = payload == null ? java.util.Map.of() : payload;
   }
 
   /** Job {@code id} of {@code type}, due now, with the API's defaults. */

@@ -8,10 +8,13 @@ import java.util.regex.Pattern;
 
 /**
  * A validated request to create a job. {@code requestHash} identifies the request for replays.
- * {@code timeout} is optional (no limit); {@code misfireGrace} is optional too: null means the
- * cluster's default, applied when the attempt starts (see {@link MisfirePolicy}), and is stored as
- * null rather than as today's default; {@code notifyTargets} lists who is told of the job's
- * failures (empty: only the targets configured for every job, its group or its type).
+ * {@code timeout} is optional: null means the timeout the worker sets for the job's type ({@code
+ * kairos.worker.type-timeouts}), else its {@code kairos.worker.default-timeout} (one hour unless
+ * configured), applied when the attempt starts, never no limit; {@code misfireGrace} is optional
+ * too: null means the cluster's default, applied when the attempt starts (see {@link
+ * MisfirePolicy}). Both are stored as null rather than as today's default. {@code notifyTargets}
+ * lists who is told of the job's failures (empty: only the targets configured for every job, its
+ * group or its type).
  */
 public record NewJob(
     String id,
@@ -93,7 +96,7 @@ public record NewJob(
         List.of());
   }
 
-  /** Without timeout, and with the cluster's default misfire grace. */
+  /** With the worker's timeout for its type and the cluster's default misfire grace. */
   public NewJob(
       String id,
       String type,

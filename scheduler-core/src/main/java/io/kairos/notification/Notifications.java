@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.kagkarlsson.scheduler.Clock;
 import io.kairos.catalogue.JobCatalogue;
+import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobEvent;
 import io.kairos.job.JobSource;
@@ -56,6 +57,7 @@ public final class Notifications implements Notifier {
 
   private final JobStore jobs;
   private final NotificationStore store;
+  private final PayloadSecrets secrets;
   private final ObjectMapper json;
   private final Clock clock;
   private final TransactionTemplate savepoint;
@@ -64,12 +66,14 @@ public final class Notifications implements Notifier {
   public Notifications(
       JobTables tables,
       JobStore jobs,
+      PayloadSecrets secrets,
       ObjectMapper json,
       Clock clock,
       PlatformTransactionManager transactionManager,
       NotificationSettings settings) {
     this.jobs = jobs;
     this.store = new NotificationStore(tables);
+    this.secrets = secrets;
     this.json = json;
     this.clock = clock;
     // A savepoint inside the event's transaction: a notification that fails to be written is
@@ -145,7 +149,7 @@ public final class Notifications implements Notifier {
         error == null || error.length() <= MAX_ERROR ? error : error.substring(0, MAX_ERROR) + "…";
     for (NotifyTarget target : targets.values()) {
       NewJob job = notificationJob(event, subject, attempt, shortError, at, target);
-      jobs.create(job, JobSource.SYSTEM);
+      jobs.create(secrets.seal(job), JobSource.SYSTEM);
     }
     LOG.info("Notifying {} target(s) that job {} is {}", targets.size(), jobId, event);
   }

@@ -1,5 +1,6 @@
 package io.kairos.registry;
 
+import io.kairos.catalogue.SealedJob;
 import io.kairos.job.Job;
 import io.kairos.job.JobFilter;
 import io.kairos.job.JobSource;
@@ -46,7 +47,7 @@ public final class JobStore {
    * Creates a job: its row and its first execution, in the caller's transaction. False when a job
    * with this id already exists (nothing is changed then).
    */
-  public boolean create(NewJob job, JobSource source) {
+  public boolean create(SealedJob job, JobSource source) {
     return !createAll(List.of(job), source).isEmpty();
   }
 
@@ -56,11 +57,11 @@ public final class JobStore {
    * left alone, as {@link #create} leaves it. Ids must be distinct. Rows are inserted in id order,
    * so two overlapping batches wait for each other instead of deadlocking.
    */
-  public Set<String> createAll(List<NewJob> jobs, JobSource source) {
+  public Set<String> createAll(List<SealedJob> jobs, JobSource source) {
     if (jobs.isEmpty()) {
       return Set.of();
     }
-    List<NewJob> sorted = new ArrayList<>(jobs);
+    List<NewJob> sorted = new ArrayList<>(jobs.stream().map(SealedJob::job).toList());
     sorted.sort(java.util.Comparator.comparing(NewJob::id));
     Set<String> created = new HashSet<>(insertAll(sorted, source));
     List<NewJob> fresh = sorted.stream().filter(job -> created.contains(job.id())).toList();
@@ -103,10 +104,11 @@ public final class JobStore {
    * was read, so a job resumed or requeued in between (which would have an execution again) is not
    * overwritten: the caller rolls back on {@link Replaced#CHANGED_MEANWHILE} and tries again.
    */
-  public Replaced replace(NewJob job) {
-    if (create(job, JobSource.API)) {
+  public Replaced replace(SealedJob sealed) {
+    if (create(sealed, JobSource.API)) {
       return Replaced.CREATED;
     }
+    NewJob job = sealed.job();
     List<Map<String, Object>> found =
         jdbc.queryForList(
             "select type, state, request_hash, source from kairos_job where id = ?", job.id());

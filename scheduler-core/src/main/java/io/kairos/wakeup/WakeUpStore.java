@@ -10,8 +10,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The statements of wake-ups on PostgreSQL's {@value DueListener#CHANNEL} channel: {@code NOTIFY}
- * in the caller's transaction or on a connection of its own, and {@code LISTEN} on a dedicated
- * connection.
+ * on a connection of its own, and {@code LISTEN} on a dedicated connection.
  */
 public final class WakeUpStore {
 
@@ -21,14 +20,6 @@ public final class WakeUpStore {
   public WakeUpStore(DataSource dataSource) {
     this.dataSource = dataSource;
     this.jdbc = new JdbcTemplate(dataSource);
-  }
-
-  /**
-   * {@code NOTIFY kairos_due} in the current transaction: delivered to listening workers when it
-   * commits, dropped if it rolls back, so they wake for jobs that exist.
-   */
-  public void wakeWorkersAtCommit() {
-    jdbc.queryForList("select pg_notify(?, '')", DueListener.CHANNEL);
   }
 
   /** {@code NOTIFY kairos_due} at once, on a connection of its own (outside any transaction). */

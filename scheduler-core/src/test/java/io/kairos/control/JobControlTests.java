@@ -501,7 +501,7 @@ class JobControlTests {
   void aDeclaredJobIsNotReplacedThroughTheApi() {
     NewJob declared = definition("declared-1", null, ScheduleSpec.every(Duration.ofHours(1)));
     fixture.transactions.executeWithoutResult(
-        tx -> fixture.jobs.create(declared, io.kairos.job.JobSource.CONFIG));
+        tx -> fixture.jobs.create(fixture.sealed(declared), io.kairos.job.JobSource.CONFIG));
 
     assertThatThrownBy(
             () ->
@@ -530,7 +530,7 @@ class JobControlTests {
             "declared",
             "config");
     fixture.transactions.executeWithoutResult(
-        tx -> fixture.jobs.create(declared, io.kairos.job.JobSource.CONFIG));
+        tx -> fixture.jobs.create(fixture.sealed(declared), io.kairos.job.JobSource.CONFIG));
     claim("pg-3", "worker-2");
 
     JobControl.BulkPause paused = control.pauseAll(new JobFilter(null, "tenant-1", null), "alice");

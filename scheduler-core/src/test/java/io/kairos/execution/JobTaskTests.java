@@ -346,6 +346,41 @@ class JobTaskTests {
     assertThat(executionsOf("flaky-3")).isZero();
   }
 
+  /**
+   * The execution keeps db-scheduler's record of successes and failures as db-scheduler's own
+   * reschedule would: a failed attempt counts as a failure, a success resets the count.
+   */
+  @Test
+  void aFailedAttemptCountsAsAFailureAndASuccessResetsTheCount() {
+    CALLS.remove("tally");
+    submitter.submit(
+        fixture.job(
+            "tally",
+            "flaky",
+            fixture.payload("{\"failures\":1,\"permanent\":false}"),
+            ScheduleSpec.every(Duration.ofMinutes(10)),
+            3));
+    scheduler.runAnyDueExecutions(); // attempt 1 fails: retried after 10 s
+    Map<String, Object> failed = record("tally");
+    assertThat(failed.get("consecutive_failures")).isEqualTo(1);
+    assertThat(failed.get("last_failure")).isEqualTo(java.sql.Timestamp.from(clock.now()));
+    assertThat(failed.get("last_success")).isNull();
+
+    scheduler.tick(Duration.ofSeconds(10));
+    scheduler.runAnyDueExecutions(); // attempt 2 succeeds: on to the next occurrence
+    Map<String, Object> succeeded = record("tally");
+    assertThat(succeeded.get("consecutive_failures")).isEqualTo(0);
+    assertThat(succeeded.get("last_success")).isEqualTo(java.sql.Timestamp.from(clock.now()));
+    assertThat(succeeded.get("last_failure")).isEqualTo(failed.get("last_failure"));
+  }
+
+  private static Map<String, Object> record(String id) {
+    return fixture.jdbc.queryForMap(
+        "select last_success, last_failure, consecutive_failures from scheduled_tasks"
+            + " where task_instance = ?",
+        id);
+  }
+
   @Test
   void aRecurringJobRunsEachOccurrenceOnItsFixedRateGrid() {
     submitter.submit(
@@ -590,7 +625,8 @@ class JobTaskTests {
     fixture.transactions.executeWithoutResult(
         tx -> {
           fixture.jobs.create(
-              fixture.job("slow", "noop", data.payload(), data.schedule(), data.maxAttempts()),
+              fixture.sealed(
+                  fixture.job("slow", "noop", data.payload(), data.schedule(), data.maxAttempts())),
               JobSource.API);
           // Below NewJob's smallest timeout, so written into the task data directly.
           fixture.jdbc.update(

@@ -7,6 +7,7 @@ import com.github.kagkarlsson.scheduler.SystemClock;
 import com.github.kagkarlsson.scheduler.task.Task;
 import com.zaxxer.hikari.HikariDataSource;
 import io.kairos.catalogue.JobCatalogue;
+import io.kairos.catalogue.SealedJob;
 import io.kairos.control.ControlStore;
 import io.kairos.control.JobSubmitter;
 import io.kairos.core.Kairos;
@@ -158,6 +159,11 @@ public final class KairosFixture implements AutoCloseable {
         state.name(),
         error,
         id);
+  }
+
+  /** {@code job} as the registry stores it: its secret payload values sealed. */
+  public SealedJob sealed(NewJob job) {
+    return kairos.payloadSecrets().seal(job);
   }
 
   public JsonNode payload(String jsonText) {

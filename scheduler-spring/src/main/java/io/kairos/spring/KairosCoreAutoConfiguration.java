@@ -16,6 +16,7 @@ import io.kairos.registry.JobStore;
 import io.kairos.registry.RunHistoryStore;
 import io.kairos.serialization.KairosJson;
 import io.kairos.wakeup.DueListener;
+import io.kairos.wakeup.WakeUpSender;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -86,6 +87,18 @@ public class KairosCoreAutoConfiguration {
             email.senderDomains(),
             credentials::exists)
         .withPublishedTypes(publishedTypes);
+  }
+
+  /**
+   * Wakes the workers for jobs due within {@code kairos.api.wake-up-horizon} (10 s; {@code 0s}: no
+   * wake-ups, polling only), once the transaction that scheduled them committed: for the API's
+   * jobs, those of an application's own code ({@link KairosJobs}) and handlers' follow-ups alike.
+   */
+  @Bean
+  @ConditionalOnMissingBean(DueListener.class)
+  WakeUpSender wakeUpSender(
+      DataSource dataSource, @Value("${kairos.api.wake-up-horizon:10s}") Duration horizon) {
+    return new WakeUpSender(dataSource, horizon);
   }
 
   @Bean(destroyMethod = "")
@@ -170,18 +183,19 @@ public class KairosCoreAutoConfiguration {
         BuiltInJobTypes.names());
   }
 
+  /** The one translation of a request into a job: the API's and {@link KairosJobs}'. */
+  @Bean
+  JobRequests jobRequests(Kairos kairos) {
+    return kairos.requests();
+  }
+
   /** Jobs from the application's own code, inside its transactions. */
   @Bean
   @ConditionalOnMissingBean
   KairosJobs kairosJobs(
       Kairos kairos, @Value("${spring.application.name:application}") String applicationName) {
     return new KairosJobs(
-        new JobRequests(kairos.catalogue(), kairos.json(), kairos.clock()),
-        kairos.submitter(),
-        kairos.control(),
-        kairos.jobs(),
-        kairos.wakeUps(),
-        applicationName);
+        kairos.requests(), kairos.submitter(), kairos.control(), kairos.jobs(), applicationName);
   }
 
   @Bean

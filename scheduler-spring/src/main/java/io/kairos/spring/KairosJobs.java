@@ -7,14 +7,14 @@ import io.kairos.job.Job;
 import io.kairos.job.JobRequest;
 import io.kairos.job.JobSource;
 import io.kairos.registry.JobStore;
-import io.kairos.wakeup.WakeUpStore;
 import java.util.Optional;
 
 /**
  * Jobs from an application's own code, inside its transactions: a job created in a transaction that
  * rolls back never exists, and one created in a transaction that commits is due as it says (at
  * once, unless scheduled later) — the same rows, in the same transaction, as the application's own.
- * Outside a transaction each call is one of its own.
+ * Outside a transaction each call is one of its own. Workers are woken for a job due soon once the
+ * transaction that made it due commits (never for one rolled back), as for the API's jobs.
  *
  * <p>Jobs made here belong to the API's clients ({@code source} API, created by {@code
  * app:<spring.application.name>}): the API and the dashboard show and control them. Declared and
@@ -26,7 +26,6 @@ public final class KairosJobs {
   private final JobSubmitter submitter;
   private final JobControl control;
   private final JobStore jobs;
-  private final WakeUpStore wakeUps;
   private final JobControl.Caller caller;
 
   public KairosJobs(
@@ -34,13 +33,11 @@ public final class KairosJobs {
       JobSubmitter submitter,
       JobControl control,
       JobStore jobs,
-      WakeUpStore wakeUps,
       String applicationName) {
     this.requests = requests;
     this.submitter = submitter;
     this.control = control;
     this.jobs = jobs;
-    this.wakeUps = wakeUps;
     this.caller = JobControl.Caller.client("app:" + applicationName);
   }
 
@@ -51,20 +48,12 @@ public final class KairosJobs {
    * @throws io.kairos.job.JobConflict when the id holds another job
    */
   public Job create(JobRequest request) {
-    JobSubmitter.Submission submission =
-        submitter.submit(requests.toNewJob(request, caller.name()), JobSource.API);
-    if (submission.created()) {
-      wakeWorkers();
-    }
-    return submission.job();
+    return submitter.submit(requests.toNewJob(request, caller.name()), JobSource.API).job();
   }
 
   /** Creates the job, or replaces the id's job whole with this definition. */
   public Job replace(JobRequest request) {
-    JobSubmitter.Replacement replacement =
-        submitter.replace(requests.toNewJob(request, caller.name()));
-    wakeWorkers();
-    return replacement.job();
+    return submitter.replace(requests.toNewJob(request, caller.name())).job();
   }
 
   public Optional<Job> find(String id) {
@@ -80,24 +69,11 @@ public final class KairosJobs {
   }
 
   public Job resume(String id) {
-    Job job = control.resume(id, caller);
-    wakeWorkers();
-    return job;
+    return control.resume(id, caller);
   }
 
   /** Makes the job due now. */
   public Job runNow(String id) {
-    Job job = control.runNow(id, caller);
-    wakeWorkers();
-    return job;
-  }
-
-  /**
-   * {@code NOTIFY} in the caller's transaction: PostgreSQL delivers it to the listening workers at
-   * commit and drops it at rollback, so a worker wakes for exactly the jobs that exist. Polling
-   * stays the safety net.
-   */
-  private void wakeWorkers() {
-    wakeUps.wakeWorkersAtCommit();
+    return control.runNow(id, caller);
   }
 }

@@ -2,9 +2,9 @@ package io.kairos.worker.cluster;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
 import io.kairos.cluster.ClusterSwitch;
+import io.kairos.concurrent.DaemonTimers;
 import io.kairos.core.Kairos;
 import io.kairos.worker.WorkerProperties;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -33,13 +33,7 @@ public class ClusterPauseWatcher implements DisposableBean {
     this.cluster = kairos.cluster();
     // Before the scheduler starts polling: a worker started into a paused cluster claims nothing.
     check();
-    this.timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "kairos-cluster-pause");
-              t.setDaemon(true);
-              return t;
-            });
+    this.timer = DaemonTimers.newTimer("kairos-cluster-pause");
     long every = properties.clusterCheck().toMillis();
     timer.scheduleWithFixedDelay(this::check, every, every, TimeUnit.MILLISECONDS);
   }

@@ -7,6 +7,7 @@ import io.kairos.catalogue.JobCatalogue;
 import io.kairos.declared.JobDeclarations;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.InvalidScheduleException;
+import io.kairos.job.JobRequest;
 import io.kairos.job.JobType;
 import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
@@ -130,7 +131,8 @@ public final class DeclaredJobsReconciler implements InitializingBean {
       }
     }
     ScheduleSpec schedule = schedule(entry.schedule());
-    int maxAttempts = entry.maxAttempts() == null ? 3 : entry.maxAttempts();
+    int maxAttempts =
+        entry.maxAttempts() == null ? JobRequest.DEFAULT_MAX_ATTEMPTS : entry.maxAttempts();
     int priority = entry.priority() == null ? 0 : entry.priority();
     if (entry.timeout() != null && (entry.timeout().isNegative() || entry.timeout().isZero())) {
       throw new InvalidJobException("timeout", "must be a positive duration");

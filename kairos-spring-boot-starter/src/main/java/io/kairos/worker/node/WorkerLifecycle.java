@@ -4,12 +4,12 @@ import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerProperties;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.catalogue.PublishedTypes;
+import io.kairos.concurrent.DaemonTimers;
 import io.kairos.node.NodeStore;
 import io.kairos.node.WorkerNode;
 import io.kairos.worker.WorkerProperties;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -75,13 +75,7 @@ public class WorkerLifecycle implements SmartLifecycle {
     // application's own types against them, and shows which live nodes serve each type.
     publishedTypes.publish(nodeName, catalogue.types());
     state = WorkerNode.State.RUNNING;
-    reporter =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "kairos-node-report");
-              t.setDaemon(true);
-              return t;
-            });
+    reporter = DaemonTimers.newTimer("kairos-node-report");
     reporter.scheduleWithFixedDelay(
         this::report, reportMillis, reportMillis, TimeUnit.MILLISECONDS);
     LOG.info("Worker node {} registered", nodeName);

@@ -4,10 +4,10 @@ import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerProperties;
 import com.github.kagkarlsson.scheduler.event.AbstractSchedulerListener;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
+import io.kairos.concurrent.DaemonTimers;
 import io.kairos.execution.RescheduleListener;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.ObjectProvider;
@@ -31,13 +31,7 @@ public class NearDueTrigger extends AbstractSchedulerListener
   private final ObjectProvider<Scheduler> scheduler;
   private final Duration pollingInterval;
   private final com.github.kagkarlsson.scheduler.Clock clock;
-  private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "kairos-near-due");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ScheduledExecutorService timer = DaemonTimers.newTimer("kairos-near-due");
 
   NearDueTrigger(
       ObjectProvider<Scheduler> scheduler,

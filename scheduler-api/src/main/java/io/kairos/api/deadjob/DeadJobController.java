@@ -55,14 +55,14 @@ class DeadJobController {
       @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false)
           String cursor,
       @Parameter(
-              description = "page size, 1 to 500",
+              description = Paging.LIMIT_DESCRIPTION,
               schema =
                   @Schema(
                       type = "integer",
                       format = "int32",
                       minimum = "1",
-                      maximum = "500",
-                      defaultValue = "50"))
+                      maximum = Paging.LIMIT_MAX,
+                      defaultValue = Paging.LIMIT_DEFAULT))
           @RequestParam(required = false)
           Integer limit) {
     int size = Paging.checkLimit(limit);

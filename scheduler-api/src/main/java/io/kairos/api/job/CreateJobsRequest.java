@@ -16,5 +16,5 @@ public record CreateJobsRequest(
             schema = @Schema(implementation = CreateJobRequest.class),
             arraySchema = @Schema(requiredMode = Schema.RequiredMode.REQUIRED),
             minItems = 1,
-            maxItems = JobService.MAX_BATCH)
+            maxItems = JobCreation.MAX_BATCH)
         List<CreateJobRequest> jobs) {}

@@ -36,9 +36,11 @@ import org.springframework.web.bind.annotation.RestController;
 class JobController {
 
   private final JobService jobs;
+  private final JobCreation creation;
   private final JobCreationMetrics metrics;
 
-  JobController(JobService jobs, JobCreationMetrics metrics) {
+  JobController(JobService jobs, JobCreation creation, JobCreationMetrics metrics) {
+    this.creation = creation;
     this.jobs = jobs;
     this.metrics = metrics;
   }
@@ -62,7 +64,7 @@ class JobController {
   ResponseEntity<JobResponse> create(@RequestBody CreateJobRequest request, Principal caller) {
     JobSubmitter.Submission submission;
     try {
-      submission = jobs.create(request, ApiPrincipal.of(caller));
+      submission = creation.create(request, ApiPrincipal.of(caller));
     } catch (InvalidJobException e) {
       metrics.record(request.type(), JobCreationMetrics.Outcome.INVALID);
       throw e;
@@ -119,8 +121,8 @@ class JobController {
   @PostMapping(path = "/batch", consumes = MediaType.APPLICATION_JSON_VALUE)
   BatchResponse createAll(@RequestBody CreateJobsRequest request, Principal caller) {
     List<CreateJobRequest> items = request.jobs();
-    JobService.BatchOutcome outcome = jobs.createAll(items, ApiPrincipal.of(caller));
-    BatchResponse response = jobs.response(outcome, items);
+    JobCreation.BatchOutcome outcome = creation.createAll(items, ApiPrincipal.of(caller));
+    BatchResponse response = creation.response(outcome, items);
     for (BatchItemResponse item : response.items()) {
       String type =
           item.job() != null
@@ -164,7 +166,7 @@ class JobController {
   @PutMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<JobResponse> replace(
       @PathVariable String id, @RequestBody ReplaceJobRequest request, Principal caller) {
-    JobSubmitter.Replacement replacement = jobs.replace(id, request, ApiPrincipal.of(caller));
+    JobSubmitter.Replacement replacement = creation.replace(id, request, ApiPrincipal.of(caller));
     JobResponse body = jobs.get(replacement.job().id());
     if (!replacement.created()) {
       return ResponseEntity.ok(body);
@@ -193,14 +195,14 @@ class JobController {
       @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false)
           String cursor,
       @Parameter(
-              description = "page size, 1 to 500",
+              description = Paging.LIMIT_DESCRIPTION,
               schema =
                   @Schema(
                       type = "integer",
                       format = "int32",
                       minimum = "1",
-                      maximum = "500",
-                      defaultValue = "50"))
+                      maximum = Paging.LIMIT_MAX,
+                      defaultValue = Paging.LIMIT_DEFAULT))
           @RequestParam(required = false)
           Integer limit) {
     return jobs.list(type, group, state, idPrefix, stale, cursor, limit);
@@ -338,14 +340,14 @@ class JobController {
       @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false)
           String cursor,
       @Parameter(
-              description = "page size, 1 to 500",
+              description = Paging.LIMIT_DESCRIPTION,
               schema =
                   @Schema(
                       type = "integer",
                       format = "int32",
                       minimum = "1",
-                      maximum = "500",
-                      defaultValue = "50"))
+                      maximum = Paging.LIMIT_MAX,
+                      defaultValue = Paging.LIMIT_DEFAULT))
           @RequestParam(required = false)
           Integer limit) {
     return jobs.runs(id, cursor, limit);

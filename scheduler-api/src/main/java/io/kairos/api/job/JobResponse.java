@@ -30,7 +30,7 @@ public record JobResponse(
     String lastError,
     int maxAttempts,
     int priority,
-    @Schema(description = "ISO-8601 duration; null means no limit") String timeout,
+    @Schema(description = JobFields.TIMEOUT_SHOWN) String timeout,
     @Schema(
             description =
                 "how late a one-time job may still start: an ISO-8601 duration, \"none\" (no"

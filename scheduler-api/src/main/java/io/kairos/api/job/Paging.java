@@ -11,6 +11,12 @@ public final class Paging {
   public static final int DEFAULT_PAGE = 50;
   public static final int MAX_PAGE = 500;
 
+  /** What every list endpoint's {@code limit} parameter says of itself, from the values above. */
+  public static final String LIMIT_DESCRIPTION = "page size, 1 to " + MAX_PAGE;
+
+  public static final String LIMIT_MAX = "" + MAX_PAGE;
+  public static final String LIMIT_DEFAULT = "" + DEFAULT_PAGE;
+
   private Paging() {}
 
   /** The page size asked for, or the default; 400 naming {@code limit} when out of range. */

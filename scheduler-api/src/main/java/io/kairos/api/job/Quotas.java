@@ -38,7 +38,7 @@ final class Quotas {
   }
 
   /** The limits on what one job may ask for; null arguments are not being set. */
-  void checkStatic(
+  static void checkStatic(
       ApiPrincipal caller, ScheduleSpec schedule, Integer priority, Duration timeout, Instant now) {
     Quota quota = caller.quota();
     if (quota.maxPriority() != null && priority != null && priority > quota.maxPriority()) {

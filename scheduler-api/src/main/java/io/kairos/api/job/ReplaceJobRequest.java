@@ -18,43 +18,24 @@ import java.util.List;
             + " Fields left out take their defaults; nothing is kept from the job it replaces.")
 public record ReplaceJobRequest(
     @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "email") String type,
-    @Schema(
-            description = "a label to list, cancel or pause jobs together",
-            pattern = "^[A-Za-z0-9._:-]{1,200}$")
-        String group,
+    @Schema(description = JobFields.GROUP, pattern = JobFields.ID_PATTERN) String group,
     @Schema(ref = "#/components/schemas/JsonObject") JsonNode payload,
-    @Schema(description = "absent means now") ScheduleRequest schedule,
+    @Schema(description = JobFields.SCHEDULE) ScheduleRequest schedule,
     @Schema(
-            description = "higher runs first among due jobs; default 0",
-            minimum = "-1000",
-            maximum = "1000")
+            description = JobFields.PRIORITY,
+            minimum = JobFields.PRIORITY_MIN,
+            maximum = JobFields.PRIORITY_MAX)
         Integer priority,
     @Schema(
-            description = "attempts before the job is dead; default 3",
+            description = JobFields.MAX_ATTEMPTS,
             minimum = "1",
-            maximum = "100")
+            maximum = JobFields.MAX_ATTEMPTS_MAX)
         Integer maxAttempts,
-    @Schema(
-            description =
-                "ISO-8601 duration, PT1S to PT24H: the longest one attempt may run; absent means"
-                    + " the type's default",
-            example = "PT30S")
-        String timeout,
-    @Schema(
-            description =
-                "how late a one-time job may still start: an ISO-8601 duration, PT0S to P7D, or"
-                    + " \"none\"; absent or null means the cluster's default"
-                    + " (kairos.default-misfire-grace)",
-            example = "PT5M")
-        String misfireGrace,
+    @Schema(description = JobFields.TIMEOUT, example = "PT30S") String timeout,
+    @Schema(description = JobFields.MISFIRE_GRACE, example = "PT5M") String misfireGrace,
     @ArraySchema(
-            arraySchema =
-                @Schema(
-                    description =
-                        "who is told when this job fails, dies, is missed, goes stale or is"
-                            + " recovered (besides the targets configured on the workers); at"
-                            + " most 10"),
-            maxItems = 10)
+            arraySchema = @Schema(description = JobFields.NOTIFY),
+            maxItems = JobFields.NOTIFY_MAX)
         @JsonProperty("notify")
         List<NotifyRequest> notifyTargets) {
 

@@ -1,6 +1,7 @@
 package io.kairos.api.oauth;
 
 import io.kairos.api.job.Page;
+import io.kairos.api.job.Paging;
 import io.kairos.api.security.RequiresScope;
 import io.kairos.api.security.Scope;
 import io.swagger.v3.oas.annotations.Operation;
@@ -81,14 +82,14 @@ class CredentialController {
       @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false)
           String cursor,
       @Parameter(
-              description = "page size, 1 to 500",
+              description = Paging.LIMIT_DESCRIPTION,
               schema =
                   @Schema(
                       type = "integer",
                       format = "int32",
                       minimum = "1",
-                      maximum = "500",
-                      defaultValue = "50"))
+                      maximum = Paging.LIMIT_MAX,
+                      defaultValue = Paging.LIMIT_DEFAULT))
           @RequestParam(required = false)
           Integer limit) {
     return credentials.list(cursor, limit);

@@ -1,16 +1,12 @@
 package io.kairos.api.problem;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.kairos.job.InvalidJobException;
-import java.util.Iterator;
-import java.util.Map;
 
 /**
  * What text the API accepts. No string anywhere may hold a control character (U+0000–U+001F,
  * U+007F–U+009F), with one exception: text values inside a job's payload may hold tab, line feed
- * and carriage return, which e-mail bodies, webhook bodies and multi-line messages need (whoever
- * writes them out escapes them: the {@code log} type writes {@code \n}, not a new line). NUL is
- * never accepted: PostgreSQL cannot store it in text.
+ * and carriage return (core's translation of every request checks payloads, {@code JobRequests}).
+ * NUL is never accepted: PostgreSQL cannot store it in text.
  */
 public final class InputText {
 
@@ -34,36 +30,6 @@ public final class InputText {
   public static void check(String field, String value) {
     if (value != null && controlCharacterIn(value, false) >= 0) {
       throw new InvalidJobException(field, "must not contain control characters");
-    }
-  }
-
-  /**
-   * Refuses a payload whose keys hold control characters, or whose text values hold any but tab,
-   * line feed and carriage return, naming the first such field ({@code payload.a.b[2]}).
-   */
-  public static void checkPayload(String path, JsonNode node) {
-    if (node == null) {
-      return;
-    }
-    if (node.isTextual()) {
-      if (controlCharacterIn(node.textValue(), true) >= 0) {
-        throw new InvalidJobException(
-            path, "must not contain control characters other than tab and line breaks");
-      }
-    } else if (node.isObject()) {
-      Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-      while (fields.hasNext()) {
-        Map.Entry<String, JsonNode> field = fields.next();
-        String child = path + "." + field.getKey();
-        if (controlCharacterIn(field.getKey(), false) >= 0) {
-          throw new InvalidJobException(path, "has a key with control characters");
-        }
-        checkPayload(child, field.getValue());
-      }
-    } else if (node.isArray()) {
-      for (int i = 0; i < node.size(); i++) {
-        checkPayload(path + "[" + i + "]", node.get(i));
-      }
     }
   }
 }

@@ -5,10 +5,8 @@ import io.kairos.api.problem.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.security.Principal;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -26,6 +24,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 final class ApiKeyFilter extends OncePerRequestFilter {
 
   private static final String BEARER = "Bearer ";
+  private static final String BEARER_AUTH = "Bearer";
 
   private final ApiKeys keys;
   private final ObjectMapper json;
@@ -78,7 +77,10 @@ final class ApiKeyFilter extends OncePerRequestFilter {
               ? keys.authenticate(header.substring(BEARER.length()).trim())
               : Optional.empty();
       chain.doFilter(
-          caller.isPresent() ? new AuthenticatedRequest(request, caller.get()) : request, response);
+          caller.isPresent()
+              ? new AuthenticatedRequest(request, caller.get(), BEARER_AUTH)
+              : request,
+          response);
       return;
     }
     String address = request.getRemoteAddr();
@@ -112,46 +114,12 @@ final class ApiKeyFilter extends OncePerRequestFilter {
           response, new MissingScopeException(principal.name(), Scope.ADMIN).getBody(), json);
       return;
     }
-    chain.doFilter(new AuthenticatedRequest(request, principal), response);
+    chain.doFilter(new AuthenticatedRequest(request, principal, BEARER_AUTH), response);
   }
 
   private void unauthorized(HttpServletResponse response, String detail) throws IOException {
     response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"kairos\"");
     Problems.write(
         response, Problems.of(HttpStatus.UNAUTHORIZED, "Unauthorized", detail, null), json);
-  }
-
-  private static final class AuthenticatedRequest extends HttpServletRequestWrapper {
-    private final ApiPrincipal principal;
-
-    AuthenticatedRequest(HttpServletRequest request, ApiPrincipal principal) {
-      super(request);
-      this.principal = principal;
-    }
-
-    @Override
-    public Principal getUserPrincipal() {
-      return principal;
-    }
-
-    @Override
-    public String getRemoteUser() {
-      return principal.name();
-    }
-
-    @Override
-    public String getAuthType() {
-      return "Bearer";
-    }
-
-    /** Roles are scopes ({@code admin}, {@code jobs:read}, …), for actuator's role checks. */
-    @Override
-    public boolean isUserInRole(String role) {
-      try {
-        return principal.may(Scope.parse(role));
-      } catch (IllegalArgumentException e) {
-        return false;
-      }
-    }
   }
 }

@@ -1,14 +1,13 @@
 package io.kairos.api.ui;
 
 import io.kairos.api.security.ApiPrincipal;
+import io.kairos.api.security.AuthenticatedRequest;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.Principal;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.HtmlUtils;
@@ -76,7 +75,7 @@ final class UiSessionFilter extends OncePerRequestFilter {
       }
       return;
     }
-    chain.doFilter(new SignedInRequest(request, principal), response);
+    chain.doFilter(new AuthenticatedRequest(request, principal, "Session"), response);
   }
 
   /** As the container resolved it (decoded, normalised), like the API key filter. */
@@ -99,29 +98,5 @@ final class UiSessionFilter extends OncePerRequestFilter {
             .getBytes(StandardCharsets.UTF_8);
     response.setContentLength(page.length);
     response.getOutputStream().write(page);
-  }
-
-  private static final class SignedInRequest extends HttpServletRequestWrapper {
-    private final ApiPrincipal principal;
-
-    SignedInRequest(HttpServletRequest request, ApiPrincipal principal) {
-      super(request);
-      this.principal = principal;
-    }
-
-    @Override
-    public Principal getUserPrincipal() {
-      return principal;
-    }
-
-    @Override
-    public String getRemoteUser() {
-      return principal.name();
-    }
-
-    @Override
-    public String getAuthType() {
-      return "Session";
-    }
   }
 }

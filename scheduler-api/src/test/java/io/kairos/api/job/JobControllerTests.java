@@ -1,8 +1,11 @@
 package io.kairos.api.job;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.startsWith;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
@@ -21,6 +24,7 @@ import io.kairos.catalogue.JobCatalogue;
 import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.catalogue.PublishedTypes;
 import io.kairos.control.JobControl;
+import io.kairos.control.JobRequests;
 import io.kairos.control.JobSubmitter;
 import io.kairos.job.Job;
 import io.kairos.job.JobSource;
@@ -45,6 +49,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.mockito.ArgumentCaptor;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.web.servlet.WebMvcTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -77,7 +82,12 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
       "kairos.api.operator-key=operator-key-for-tests-4f9c2b7e1d8a6053c9e2f4b1",
       "kairos.api.max-body-size=1KB"
     })
-@Import({JobService.class, JobCreationMetrics.class, JobControllerTests.Core.class})
+@Import({
+  JobService.class,
+  JobCreation.class,
+  JobCreationMetrics.class,
+  JobControllerTests.Core.class
+})
 class JobControllerTests {
 
   static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
@@ -93,6 +103,11 @@ class JobControllerTests {
     @Bean
     MeterRegistry meterRegistry() {
       return new SimpleMeterRegistry();
+    }
+
+    @Bean
+    JobRequests jobRequests(JobCatalogue catalogue, Clock clock) {
+      return new JobRequests(catalogue, KairosJson.newObjectMapper(), clock);
     }
 
     @Bean
@@ -363,6 +378,64 @@ class JobControllerTests {
                     .content("{\"schedule\":{\"at\":\"2020-01-01T00:00:00Z\"}}")))
         .andExpect(status().isBadRequest())
         .andExpect(jsonPath("$.field").value("schedule.at"));
+  }
+
+  /**
+   * Jobs created through the API before keep their stored hashes: the same POST after an upgrade is
+   * still a replay, not a conflict, and a PUT of the same definition changes nothing. The expected
+   * values are the SHA-256 of the request's canonical JSON (members sorted, nulls left out, id
+   * included) that earlier releases hashed.
+   */
+  @Test
+  void aRequestHashesAsEarlierReleasesStoredIt() throws Exception {
+    expectNothingStored = false;
+    when(submitter.submit(any(NewJob.class)))
+        .thenAnswer(
+            call ->
+                new JobSubmitter.Submission(
+                    job(call.getArgument(0, NewJob.class).id(), JobState.SCHEDULED, null), true));
+    when(submitter.replace(any(NewJob.class)))
+        .thenAnswer(
+            call ->
+                new JobSubmitter.Replacement(
+                    job(call.getArgument(0, NewJob.class).id(), JobState.SCHEDULED, null),
+                    JobStore.Replaced.CREATED));
+    when(store.find(any()))
+        .thenAnswer(call -> Optional.of(job(call.getArgument(0), JobState.SCHEDULED, null)));
+    // {"id":"a-1","payload":{"message":"hi"},"schedule":{"every":"PT5M"},"type":"log"}
+    mvc.perform(
+            as(
+                "writer-key",
+                post("/api/v1/jobs")
+                    .content(
+                        "{\"type\":\"log\",\"id\":\"a-1\",\"schedule\":{\"every\":\"PT5M\"},"
+                            + "\"payload\":{\"message\":\"hi\"}}")))
+        .andExpect(status().isCreated());
+    // {"id":"n-1","maxAttempts":3,"notify":[{"email":"ops@example.com","events":["DEAD"]}],
+    //  "schedule":{"at":"2026-06-01T14:30:00+02:00"},"timeout":"PT30S","type":"noop"}
+    String definition =
+        "\"notify\":[{\"email\":\"ops@example.com\",\"events\":[\"DEAD\"]}],\"maxAttempts\":3,"
+            + "\"timeout\":\"PT30S\",\"schedule\":{\"at\":\"2026-06-01T14:30:00+02:00\"}}";
+    mvc.perform(
+            as(
+                "writer-key",
+                post("/api/v1/jobs").content("{\"type\":\"noop\",\"id\":\"n-1\"," + definition)))
+        .andExpect(status().isCreated());
+    mvc.perform(
+            as("writer-key", put("/api/v1/jobs/n-1").content("{\"type\":\"noop\"," + definition)))
+        .andExpect(status().isCreated());
+
+    ArgumentCaptor<NewJob> created = ArgumentCaptor.forClass(NewJob.class);
+    verify(submitter, times(2)).submit(created.capture());
+    assertThat(created.getAllValues())
+        .extracting(NewJob::requestHash)
+        .containsExactly(
+            "0f2f1004ea3ba8ddd5977821043e80cc3c3451559440733c2eaac1d5f759751d",
+            "151d6ac1787c1ff819a87d564d6f2e858e700e1113011049c70fbc905f2a8764");
+    ArgumentCaptor<NewJob> replaced = ArgumentCaptor.forClass(NewJob.class);
+    verify(submitter).replace(replaced.capture());
+    assertThat(replaced.getValue().requestHash())
+        .isEqualTo("151d6ac1787c1ff819a87d564d6f2e858e700e1113011049c70fbc905f2a8764");
   }
 
   @Test

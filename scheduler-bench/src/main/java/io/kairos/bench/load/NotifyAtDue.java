@@ -1,5 +1,6 @@
 package io.kairos.bench.load;
 
+import io.kairos.concurrent.DaemonTimers;
 import io.kairos.wakeup.DueListener;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -9,7 +10,6 @@ import java.time.Instant;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -23,13 +23,7 @@ public final class NotifyAtDue implements DueListener, AutoCloseable {
   private static final long COALESCE_MILLIS = 5;
 
   private final Connection connection;
-  private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "bench-notify");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ScheduledExecutorService timer = DaemonTimers.newTimer("bench-notify");
   private final Set<Long> windows = ConcurrentHashMap.newKeySet();
 
   public NotifyAtDue(String url, Properties credentials) throws SQLException {

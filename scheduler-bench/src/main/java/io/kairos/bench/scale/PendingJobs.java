@@ -56,18 +56,21 @@ public final class PendingJobs {
               kairos
                   .jobs()
                   .create(
-                      new NewJob(
-                          template,
-                          BuiltInJobTypes.NOOP.name(),
-                          null,
-                          kairos.json().createObjectNode(),
-                          ScheduleSpec.at(due),
-                          3,
-                          0,
-                          "bench-pending",
-                          "bench",
-                          null,
-                          misfireGrace),
+                      kairos
+                          .payloadSecrets()
+                          .seal(
+                              new NewJob(
+                                  template,
+                                  BuiltInJobTypes.NOOP.name(),
+                                  null,
+                                  kairos.json().createObjectNode(),
+                                  ScheduleSpec.at(due),
+                                  3,
+                                  0,
+                                  "bench-pending",
+                                  "bench",
+                                  null,
+                                  misfireGrace)),
                       JobSource.API);
               for (int start = from; start < to; start += CHUNK) {
                 written.accept(

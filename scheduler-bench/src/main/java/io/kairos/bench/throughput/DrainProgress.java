@@ -1,7 +1,7 @@
 package io.kairos.bench.throughput;
 
+import io.kairos.concurrent.DaemonTimers;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -11,13 +11,7 @@ public final class DrainProgress implements AutoCloseable {
 
   private static final long POLL_MILLIS = 20;
 
-  private final ScheduledExecutorService printer =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "bench-progress");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ScheduledExecutorService printer = DaemonTimers.newTimer("bench-progress");
 
   public DrainProgress(long total, LongSupplier done) {
     long start = System.nanoTime();

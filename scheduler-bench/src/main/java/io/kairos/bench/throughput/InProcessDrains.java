@@ -90,16 +90,19 @@ final class InProcessDrains {
               tx -> {
                 for (int i = start; i < Math.min(start + 500, executions); i++) {
                   jobs.create(
-                      new NewJob(
-                          "job-" + i,
-                          BuiltInJobTypes.NOOP.name(),
-                          null,
-                          json.createObjectNode(),
-                          ScheduleSpec.at(now),
-                          3,
-                          0,
-                          "bench-" + i,
-                          "bench"),
+                      kairos
+                          .payloadSecrets()
+                          .seal(
+                              new NewJob(
+                                  "job-" + i,
+                                  BuiltInJobTypes.NOOP.name(),
+                                  null,
+                                  json.createObjectNode(),
+                                  ScheduleSpec.at(now),
+                                  3,
+                                  0,
+                                  "bench-" + i,
+                                  "bench")),
                       JobSource.API);
                 }
               });

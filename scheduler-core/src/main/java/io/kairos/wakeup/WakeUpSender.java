@@ -1,10 +1,8 @@
-package io.kairos.api.wakeup;
+package io.kairos.wakeup;
 
-import io.kairos.wakeup.DueListener;
-import io.kairos.wakeup.WakeUpStore;
+import io.kairos.concurrent.DaemonTimers;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -12,12 +10,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wakes the workers with {@code NOTIFY kairos_due} when a job becomes due before their next poll.
- * PostgreSQL serialises notifying commits, so notifications are sent outside the scheduling
- * transaction (after it committed) and coalesced: a burst of schedules within {@link #COALESCE}
- * costs two NOTIFYs at most (the first at once, one for the rest). A job due a little later gets
- * its NOTIFY at its due time. Polling stays the safety net: a lost notification (API restart,
- * dropped connection) delays a job by at most one polling interval.
+ * Wakes the workers with {@code NOTIFY kairos_due} when a job becomes due before their next poll:
+ * the one way Kairos wakes them, for jobs from the API, from an application's own code and from
+ * handlers alike. PostgreSQL serialises notifying commits, so notifications are sent outside the
+ * scheduling transaction (after it committed: see {@link DueListener#afterCommit}) and coalesced: a
+ * burst of schedules within {@link #COALESCE} costs two NOTIFYs at most (the first at once, one for
+ * the rest). A job due a little later gets its NOTIFY at its due time. Polling stays the safety
+ * net: a lost notification (API restart, dropped connection) delays a job by at most one polling
+ * interval.
  */
 public final class WakeUpSender implements DueListener, AutoCloseable {
 
@@ -26,13 +26,7 @@ public final class WakeUpSender implements DueListener, AutoCloseable {
 
   private final WakeUpStore wakeUps;
   private final Duration horizon;
-  private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "kairos-wake-up");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ScheduledExecutorService timer = DaemonTimers.newTimer("kairos-wake-up");
   private boolean trailingScheduled;
   private long lastSent = System.nanoTime() - COALESCE.toNanos();
 

@@ -1,0 +1,56 @@
+package io.kairos.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kairos.job.InvalidJobException;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * What text a payload may hold: no control character (U+0000–U+001F, U+007F–U+009F) in a key, and
+ * none but tab, line feed and carriage return in a text value, which e-mail bodies, webhook bodies
+ * and multi-line messages need (whoever writes them out escapes them: the {@code log} type writes
+ * {@code \n}, not a new line). NUL is never accepted: PostgreSQL cannot store it in text.
+ */
+final class PayloadText {
+
+  private PayloadText() {}
+
+  /** Refuses such a payload, naming the first such field ({@code payload.a.b[2]}). */
+  static void check(String path, JsonNode node) {
+    if (node == null) {
+      return;
+    }
+    if (node.isTextual()) {
+      if (controlCharacterIn(node.textValue(), true)) {
+        throw new InvalidJobException(
+            path, "must not contain control characters other than tab and line breaks");
+      }
+    } else if (node.isObject()) {
+      Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+      while (fields.hasNext()) {
+        Map.Entry<String, JsonNode> field = fields.next();
+        if (controlCharacterIn(field.getKey(), false)) {
+          throw new InvalidJobException(path, "has a key with control characters");
+        }
+        check(path + "." + field.getKey(), field.getValue());
+      }
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        check(path + "[" + i + "]", node.get(i));
+      }
+    }
+  }
+
+  private static boolean controlCharacterIn(String text, boolean allowLineBreaks) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (allowLineBreaks && (c == '\t' || c == '\n' || c == '\r')) {
+        continue;
+      }
+      if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
