@@ -46,6 +46,7 @@ class PayloadsAndReRunsTests {
   @Autowired KairosJobs jobs;
   @Autowired KitApp.Bookings bookings;
   @Autowired JobStore registry;
+  @Autowired io.kairos.core.Kairos kairos;
   @Autowired TransactionTemplate transaction;
 
   @Test
@@ -91,18 +92,21 @@ class PayloadsAndReRunsTests {
     transaction.executeWithoutResult(
         tx ->
             registry.create(
-                new NewJob(
-                    "transfer-stale",
-                    "book-transfer",
-                    null,
-                    JSON.createObjectNode().put("account", "acc-1").put("amountCents", -1),
-                    ScheduleSpec.at(kit.now()),
-                    3,
-                    0,
-                    "stale",
-                    "test",
-                    null,
-                    null),
+                kairos
+                    .payloadSecrets()
+                    .seal(
+                        new NewJob(
+                            "transfer-stale",
+                            "book-transfer",
+                            null,
+                            JSON.createObjectNode().put("account", "acc-1").put("amountCents", -1),
+                            ScheduleSpec.at(kit.now()),
+                            3,
+                            0,
+                            "stale",
+                            "test",
+                            null,
+                            null)),
                 JobSource.API));
 
     kit.runDue();

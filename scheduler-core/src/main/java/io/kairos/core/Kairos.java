@@ -94,13 +94,13 @@ public final class Kairos implements AutoCloseable {
     this.tables = new JobTables(dataSource, json, clock);
     this.jobs = new JobStore(tables);
     this.controlStore = new ControlStore(tables);
-    this.deadJobStore = new DeadJobStore(tables);
+    this.secrets = new PayloadSecrets(catalogue, builder.cipher);
+    this.deadJobStore = new DeadJobStore(tables, secrets);
     this.runs = new RunHistoryStore(dataSource);
     this.nodes = new NodeStore(dataSource);
     this.overview = new ClusterOverviewStore(dataSource);
     this.misfire = builder.misfire;
     this.cluster = new ClusterSwitch(dataSource);
-    this.secrets = new PayloadSecrets(catalogue, builder.cipher);
     this.requests = new JobRequests(catalogue, json, clock);
   }
 

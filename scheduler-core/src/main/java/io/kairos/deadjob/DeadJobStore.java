@@ -1,6 +1,7 @@
 package io.kairos.deadjob;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.registry.JobRows;
@@ -26,7 +27,10 @@ public final class DeadJobStore {
   private final JobTables tables;
   private final JobRows rows;
 
-  public DeadJobStore(JobTables tables) {
+  private final PayloadSecrets secrets;
+
+  public DeadJobStore(JobTables tables, PayloadSecrets secrets) {
+    this.secrets = secrets;
     this.jdbc = new JdbcTemplate(tables.dataSource());
     this.tables = tables;
     this.rows = tables.rows();
@@ -89,7 +93,8 @@ public final class DeadJobStore {
     NewJob job = revived.get(0);
     Instant now = tables.clock().now();
     Instant next = job.schedule().recurring() ? job.schedule().firstExecution(now) : now;
-    tables.scheduleFirst(job, next);
+    // Its payload was sealed when it was stored; sealing again passes sealed values through.
+    tables.scheduleFirst(secrets.seal(job), next);
     return Optional.of(next);
   }
 

@@ -74,7 +74,7 @@ final class DeclarationStore {
             + JobRows.DEFINITION
             + ", state = 'ACTIVE', finished_at = null, last_error = null, stale_since = null,"
             + " updated_at = now(), updated_by = ? where id = ? and source = 'CONFIG'",
-        rows.definitionAnd(job, job.createdBy(), job.id()));
-    tables.scheduleFirst(job, job.schedule().firstExecution(tables.clock().now()));
+        rows.definitionAnd(sealed, job.createdBy(), job.id()));
+    tables.scheduleFirst(sealed, job.schedule().firstExecution(tables.clock().now()));
   }
 }

@@ -3,6 +3,7 @@ package io.kairos.registry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kairos.catalogue.SealedJob;
 import io.kairos.job.Job;
 import io.kairos.job.JobData;
 import io.kairos.job.JobSource;
@@ -80,7 +81,8 @@ public final class JobRows {
   }
 
   /** The values of {@link #DEFINITION} for {@code job}, followed by {@code more}. */
-  public Object[] definitionAnd(NewJob job, Object... more) {
+  public Object[] definitionAnd(SealedJob sealed, Object... more) {
+    NewJob job = sealed.job();
     List<Object> values = new ArrayList<>();
     values.add(job.type());
     values.add(job.group());

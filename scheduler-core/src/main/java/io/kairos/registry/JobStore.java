@@ -61,10 +61,11 @@ public final class JobStore {
     if (jobs.isEmpty()) {
       return Set.of();
     }
-    List<NewJob> sorted = new ArrayList<>(jobs.stream().map(SealedJob::job).toList());
-    sorted.sort(java.util.Comparator.comparing(NewJob::id));
-    Set<String> created = new HashSet<>(insertAll(sorted, source));
-    List<NewJob> fresh = sorted.stream().filter(job -> created.contains(job.id())).toList();
+    List<SealedJob> sorted = new ArrayList<>(jobs);
+    sorted.sort(java.util.Comparator.comparing(SealedJob::id));
+    Set<String> created =
+        new HashSet<>(insertAll(sorted.stream().map(SealedJob::job).toList(), source));
+    List<SealedJob> fresh = sorted.stream().filter(job -> created.contains(job.id())).toList();
     tables.scheduleFirst(fresh);
     return created;
   }
@@ -137,11 +138,11 @@ public final class JobStore {
                 + " updated_at = now(), updated_by = ? where id = ? and state = ? and"
                 + " request_hash = ? and source = 'API'",
             rows.definitionAnd(
-                job, job.createdBy(), job.createdBy(), job.id(), current.get("state"), hash));
+                sealed, job.createdBy(), job.createdBy(), job.id(), current.get("state"), hash));
     if (written == 0) {
       return Replaced.CHANGED_MEANWHILE;
     }
-    tables.scheduleFirst(job, job.schedule().firstExecution(tables.clock().now()));
+    tables.scheduleFirst(sealed, job.schedule().firstExecution(tables.clock().now()));
     return Replaced.REPLACED;
   }
 

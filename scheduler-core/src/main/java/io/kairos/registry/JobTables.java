@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.kagkarlsson.scheduler.Clock;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.SchedulableInstance;
+import io.kairos.catalogue.SealedJob;
 import io.kairos.job.NewJob;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,7 +59,8 @@ public final class JobTables {
    * The first execution of a new (or newly defined) job at {@code at}, from {@link
    * NewJob#firstData()}; fails if the job still has one.
    */
-  public void scheduleFirst(NewJob job, Instant at) {
+  public void scheduleFirst(SealedJob sealed, Instant at) {
+    NewJob job = sealed.job();
     boolean scheduled =
         schedulerClient.scheduleIfNotExists(
             job.firstData().instance(job.type(), job.id(), job.priority()), at);
@@ -72,18 +74,19 @@ public final class JobTables {
    * leftover execution of one of these ids fails the batch, and with it the caller's transaction: a
    * job is never created without its own first execution.
    */
-  public void scheduleFirst(List<NewJob> jobs) {
+  public void scheduleFirst(List<SealedJob> jobs) {
     if (jobs.isEmpty()) {
       return;
     }
     if (jobs.size() == 1) {
-      NewJob job = jobs.get(0);
-      scheduleFirst(job, job.schedule().firstExecution(clock.now()));
+      SealedJob job = jobs.get(0);
+      scheduleFirst(job, job.job().schedule().firstExecution(clock.now()));
       return;
     }
     Instant now = clock.now();
     List<SchedulableInstance<?>> executions = new ArrayList<>(jobs.size());
-    for (NewJob job : jobs) {
+    for (SealedJob sealed : jobs) {
+      NewJob job = sealed.job();
       executions.add(
           SchedulableInstance.of(
               job.firstData().instance(job.type(), job.id(), job.priority()),
