@@ -42,7 +42,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The one entry point to Kairos's core: built for a data source and the transaction manager that
  * manages it, with safe defaults, it hands out the stores, the services that change jobs and the
  * tasks a worker runs, all wired alike. The worker, the API, standalone mode and the tests build
- * the core here and nowhere else.
+ * the job engine here; what is not the engine's (the published types, OAuth credentials, the
+ * wake-up sender) is built beside it, in scheduler-spring's auto-configuration.
  *
  * <pre>{@code
  * Kairos kairos = Kairos.builder(dataSource, transactionManager).build();
