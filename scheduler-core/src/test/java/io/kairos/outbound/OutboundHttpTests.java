@@ -92,7 +92,7 @@ class OutboundHttpTests {
   }
 
   @Test
-  void aRedirectToAnotherOriginDropsCredentialsCookiesAndTheSignature() throws Exception {
+  void aRedirectToAnotherOriginDropsEveryHeaderThatMayAuthenticate() throws Exception {
     server.enqueue(Reply.of(307, "").with("Location", other.uri("/elsewhere").toString()));
     server.enqueue(Reply.of(308, "").with("Location", "/same-origin"));
     Map<String, String> headers =
@@ -102,7 +102,9 @@ class OutboundHttpTests {
             "webhook-signature", "v1,abc",
             "webhook-id", "job@1",
             "webhook-timestamp", "1",
-            "X-Tenant", "acme");
+            "X-Api-Key", "k-secret-api-key",
+            "X-Tenant", "acme",
+            "User-Agent", "Kairos-Test");
     OutboundHttp http = new OutboundHttp(Duration.ofSeconds(2), policy(), Resolver.SYSTEM);
 
     http.send(get(server.uri("/start").toString(), headers), 5, 100);
@@ -114,12 +116,16 @@ class OutboundHttpTests {
     assertThat(moved.header("cookie")).isNull();
     assertThat(moved.header("webhook-signature")).isNull();
     assertThat(moved.header("webhook-id")).isNull();
-    assertThat(moved.header("x-tenant")).isEqualTo("acme");
+    // Any header may be a credential under its own name (X-Api-Key): none goes on.
+    assertThat(moved.header("x-api-key")).isNull();
+    assertThat(moved.header("x-tenant")).isNull();
+    assertThat(moved.header("user-agent")).isEqualTo("Kairos-Test");
     // On the same origin they stay.
     TestHttpServer.Received same = server.received().get(2);
     assertThat(same.uri().getPath()).isEqualTo("/same-origin");
     assertThat(same.header("authorization")).isEqualTo("Bearer secret-token");
     assertThat(same.header("webhook-signature")).isEqualTo("v1,abc");
+    assertThat(same.header("x-api-key")).isEqualTo("k-secret-api-key");
   }
 
   @Test
