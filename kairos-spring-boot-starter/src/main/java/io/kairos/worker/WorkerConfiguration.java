@@ -13,6 +13,7 @@ import com.github.kagkarlsson.scheduler.serializer.Serializer;
 import com.github.kagkarlsson.scheduler.stats.StatsRegistry;
 import com.github.kagkarlsson.scheduler.task.Task;
 import io.kairos.catalogue.BuiltInJobTypes;
+import io.kairos.catalogue.CredentialUses;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.catalogue.PublishedTypes;
 import io.kairos.clock.DatabaseClock;
@@ -123,6 +124,7 @@ class WorkerConfiguration {
             webhooks.policy(),
             email.senderDomains(),
             credentials::exists)
+        .withCredentials(new CredentialUses(credentials::bindingOf))
         .withPublishedTypes(publishedTypes);
   }
 

@@ -42,6 +42,7 @@ public final class JobCatalogue {
   private final ObjectMapper json;
   private final Map<String, PayloadCheck<?>> checks;
   private final PublishedTypeLookup published;
+  private final CredentialUses credentialUses;
 
   public JobCatalogue(Collection<JobType<?>> types, ObjectMapper json) {
     Map<String, JobType<?>> byName = new LinkedHashMap<>();
@@ -55,6 +56,7 @@ public final class JobCatalogue {
     this.json = json;
     this.checks = Map.of();
     this.published = null;
+    this.credentialUses = CredentialUses.UNCHECKED;
   }
 
   private JobCatalogue(
@@ -62,12 +64,28 @@ public final class JobCatalogue {
       Map<String, JobType<?>> known,
       ObjectMapper json,
       Map<String, PayloadCheck<?>> checks,
-      PublishedTypeLookup published) {
+      PublishedTypeLookup published,
+      CredentialUses credentialUses) {
     this.types = types;
     this.known = known;
     this.json = json;
     this.checks = Map.copyOf(checks);
     this.published = published;
+    this.credentialUses = credentialUses;
+  }
+
+  /**
+   * This catalogue, with the rule for jobs that use stored OAuth credentials ({@link
+   * #credentialUses()}), which the creation paths that know their caller apply.
+   */
+  public JobCatalogue withCredentials(CredentialUses uses) {
+    return new JobCatalogue(
+        types, known, json, checks, published, java.util.Objects.requireNonNull(uses, "uses"));
+  }
+
+  /** Who may use which stored credential, and where its token may go. */
+  public CredentialUses credentialUses() {
+    return credentialUses;
   }
 
   /**
@@ -76,7 +94,8 @@ public final class JobCatalogue {
    * instead. The API's catalogue is one.
    */
   public JobCatalogue withPublishedTypes(PublishedTypes publishedTypes) {
-    return new JobCatalogue(types, known, json, checks, new PublishedTypeLookup(publishedTypes));
+    return new JobCatalogue(
+        types, known, json, checks, new PublishedTypeLookup(publishedTypes), credentialUses);
   }
 
   /**
@@ -86,7 +105,8 @@ public final class JobCatalogue {
   public JobCatalogue alsoKnowing(Collection<JobType<?>> others) {
     Map<String, JobType<?>> all = new LinkedHashMap<>(known);
     others.forEach(type -> all.putIfAbsent(type.name(), type));
-    return new JobCatalogue(types, Collections.unmodifiableMap(all), json, checks, published);
+    return new JobCatalogue(
+        types, Collections.unmodifiableMap(all), json, checks, published, credentialUses);
   }
 
   /** The secret payload fields of type {@code name}, whether built in or published. */
@@ -154,7 +174,7 @@ public final class JobCatalogue {
     }
     Map<String, PayloadCheck<?>> all = new LinkedHashMap<>(checks);
     all.put(type.name(), check);
-    return new JobCatalogue(types, known, json, all, published);
+    return new JobCatalogue(types, known, json, all, published, credentialUses);
   }
 
   public List<JobType<?>> types() {

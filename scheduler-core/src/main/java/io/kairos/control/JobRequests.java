@@ -37,7 +37,7 @@ public final class JobRequests {
     JobType<?> type = catalogue.require(request.type());
     JsonNode payload =
         request.payload() == null ? json.createObjectNode() : json.valueToTree(request.payload());
-    catalogue.bind(type, payload);
+    catalogue.credentialUses().check(catalogue.bind(type, payload), createdBy, false);
     ScheduleSpec schedule =
         request.schedule() == null ? ScheduleSpec.at(clock.now()) : request.schedule();
     return new NewJob(

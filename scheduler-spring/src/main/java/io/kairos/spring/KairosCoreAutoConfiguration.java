@@ -2,6 +2,7 @@ package io.kairos.spring;
 
 import com.github.kagkarlsson.scheduler.Clock;
 import io.kairos.catalogue.BuiltInJobTypes;
+import io.kairos.catalogue.CredentialUses;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.catalogue.PublishedTypes;
 import io.kairos.clock.DatabaseClock;
@@ -85,6 +86,7 @@ public class KairosCoreAutoConfiguration {
             webhooks.policy(),
             email.senderDomains(),
             credentials::exists)
+        .withCredentials(new CredentialUses(credentials::bindingOf))
         .withPublishedTypes(publishedTypes);
   }
 

@@ -9,6 +9,7 @@ import io.kairos.api.problem.ApiProblem;
 import io.kairos.api.problem.InputText;
 import io.kairos.api.problem.Problems;
 import io.kairos.api.security.ApiPrincipal;
+import io.kairos.catalogue.CredentialNotAllowed;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.catalogue.PublishedTypes;
@@ -170,7 +171,7 @@ public class JobService {
         secrets.requireSealable(job.type(), job.payload());
         valid.add(job);
         validIndexes.add(i);
-      } catch (InvalidJobException | ApiProblem | SecretsNeedAKey e) {
+      } catch (InvalidJobException | ApiProblem | SecretsNeedAKey | CredentialNotAllowed e) {
         refused.put(i, e);
       }
     }
@@ -316,7 +317,7 @@ public class JobService {
             ? json.createObjectNode()
             : request.payload();
     InputText.checkPayload("payload", payload);
-    catalogue.bind(type, payload);
+    catalogue.credentialUses().check(catalogue.bind(type, payload), caller.name(), caller.admin());
     Instant now = clock.now();
     ScheduleSpec schedule =
         request.schedule() == null ? ScheduleSpec.at(now) : request.schedule().toSpec();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.kairos.catalogue.CredentialNotAllowed;
 import io.kairos.catalogue.SecretsNeedAKey;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobConflict;
@@ -85,6 +86,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     problem.setProperty("source", e.source().name());
     problem.setProperty("requiredScope", "admin");
     return problem;
+  }
+
+  @ExceptionHandler(CredentialNotAllowed.class)
+  ProblemDetail credentialNotAllowed(CredentialNotAllowed e) {
+    return Problems.credentialNotAllowed(e);
   }
 
   @ExceptionHandler(SecretsNeedAKey.class)

@@ -102,7 +102,7 @@ public final class WebhookHandler implements JobHandler<WebhookPayload> {
                 + payload.auth().oauthCredential()
                 + "', and this worker has no OAuth credentials");
       }
-      bearer = bearerTokens.currentAccessToken(payload.auth().oauthCredential());
+      bearer = bearerTokens.currentAccessToken(payload.auth().oauthCredential(), payload.uri());
       headers.put("Authorization", "Bearer " + bearer);
     }
     headers.put("webhook-id", messageId);
