@@ -275,15 +275,7 @@ public final class JobControl {
 
   /** Refuses a client's action on a job of the operators or of Kairos; unknown ids pass. */
   private void refuseUnlessAllowed(String id, Caller caller, String action) {
-    if (caller.operator()) {
-      return;
-    }
-    jobs.sourceOf(id)
-        .filter(JobSource::operatorsOnly)
-        .ifPresent(
-            source -> {
-              throw new OperatorJobException(id, source, action);
-            });
+    OperatorJobs.refuseUnlessAllowed(jobs, id, caller.operator(), action);
   }
 
   /** The outcome of pausing many jobs: those paused and those left running. */

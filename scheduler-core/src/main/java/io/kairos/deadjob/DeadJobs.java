@@ -1,5 +1,7 @@
 package io.kairos.deadjob;
 
+import io.kairos.control.JobControl;
+import io.kairos.control.OperatorJobs;
 import io.kairos.job.DeadJob;
 import io.kairos.registry.JobRegistry;
 import io.kairos.wakeup.DueListener;
@@ -50,18 +52,28 @@ public final class DeadJobs {
    * Requeue.Outcome#NOT_DEAD}.
    */
   public Requeue requeue(String id) {
+    return requeue(id, JobControl.Caller.operator("kairos"));
+  }
+
+  /**
+   * As {@link #requeue(String)}, for {@code caller}: a client may not requeue a dead job of the
+   * operators or of Kairos ({@link OperatorJobs}).
+   */
+  public Requeue requeue(String id, JobControl.Caller caller) {
     Requeue requeue =
         transactions.execute(
-            tx ->
-                jobs.requeueDead(id)
-                    .map(next -> new Requeue(Requeue.Outcome.REQUEUED, next))
-                    .orElseGet(
-                        () ->
-                            new Requeue(
-                                jobs.exists(id)
-                                    ? Requeue.Outcome.NOT_DEAD
-                                    : Requeue.Outcome.NOT_FOUND,
-                                null)));
+            tx -> {
+              OperatorJobs.refuseUnlessAllowed(jobs, id, caller.operator(), "requeue");
+              return jobs.requeueDead(id)
+                  .map(next -> new Requeue(Requeue.Outcome.REQUEUED, next))
+                  .orElseGet(
+                      () ->
+                          new Requeue(
+                              jobs.exists(id)
+                                  ? Requeue.Outcome.NOT_DEAD
+                                  : Requeue.Outcome.NOT_FOUND,
+                              null));
+            });
     if (requeue.outcome() == Requeue.Outcome.REQUEUED) {
       dueListener.scheduled(requeue.nextRunAt());
     }
@@ -78,6 +90,15 @@ public final class DeadJobs {
    * else is counted as skipped.
    */
   public BulkRequeue requeueAll(String type, String group) {
+    return requeueAll(type, group, JobControl.Caller.operator("kairos"));
+  }
+
+  /**
+   * As {@link #requeueAll(String, String)}, for {@code caller}: a client's call leaves the dead
+   * jobs of the operators and of Kairos alone (neither requeued nor counted), as cancelling a group
+   * does.
+   */
+  public BulkRequeue requeueAll(String type, String group, JobControl.Caller caller) {
     if (type == null && group == null) {
       throw new IllegalArgumentException("a type or a group is required");
     }
@@ -87,7 +108,11 @@ public final class DeadJobs {
     while (true) {
       List<String> page = jobs.deadIds(type, group, after, REQUEUE_PAGE);
       for (String id : page) {
-        if (requeue(id).outcome() == Requeue.Outcome.REQUEUED) {
+        if (!caller.operator()
+            && jobs.sourceOf(id).filter(s -> !OperatorJobs.mayChange(s, false)).isPresent()) {
+          continue;
+        }
+        if (requeue(id, caller).outcome() == Requeue.Outcome.REQUEUED) {
           requeued++;
         } else {
           skipped++;
@@ -105,6 +130,15 @@ public final class DeadJobs {
 
   /** Deletes a dead job (its history stays until pruned); false if no dead job has this id. */
   public boolean delete(String id) {
+    return jobs.deleteDead(id);
+  }
+
+  /**
+   * As {@link #delete(String)}, for {@code caller}: a client may not delete a dead job of the
+   * operators or of Kairos ({@link OperatorJobs}).
+   */
+  public boolean delete(String id, JobControl.Caller caller) {
+    OperatorJobs.refuseUnlessAllowed(jobs, id, caller.operator(), "delete");
     return jobs.deleteDead(id);
   }
 

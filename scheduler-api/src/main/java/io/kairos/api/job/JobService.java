@@ -16,6 +16,7 @@ import io.kairos.catalogue.PublishedTypes;
 import io.kairos.catalogue.SecretsNeedAKey;
 import io.kairos.control.JobControl;
 import io.kairos.control.JobSubmitter;
+import io.kairos.control.OperatorJobs;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.Job;
 import io.kairos.job.JobConflict;
@@ -293,6 +294,7 @@ public class JobService {
     if (id == null || !NewJob.ID.matcher(id).matches()) {
       throw new InvalidJobException("id", "must match [A-Za-z0-9._:-]{1,200}");
     }
+    OperatorJobs.refuseUnlessAllowed(jobs, id, caller.admin(), "replace");
     NewJob job = newJob(request.withId(id), caller);
     if (!jobs.exists(job.id())) {
       quotas.checkCreation(caller, 1, payloadBytes(job));
