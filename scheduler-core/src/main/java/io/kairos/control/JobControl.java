@@ -363,7 +363,7 @@ public final class JobControl {
         return result.get();
       }
     }
-    throw new IllegalStateException("the job kept changing; try again");
+    throw new io.kairos.job.JobChangedMeanwhile(null);
   }
 
   private void notifyIfPending(Job job) {

@@ -180,7 +180,7 @@ public final class JobSubmitter {
         return replacement;
       }
     }
-    throw new IllegalStateException("job '" + job.id() + "' kept changing; try again");
+    throw new io.kairos.job.JobChangedMeanwhile(job.id());
   }
 
   /** {@code job} with its secret payload values sealed. */

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.kairos.catalogue.CredentialNotAllowed;
 import io.kairos.catalogue.SecretsNeedAKey;
 import io.kairos.job.InvalidJobException;
+import io.kairos.job.JobChangedMeanwhile;
 import io.kairos.job.JobConflict;
 import io.kairos.job.JobState;
 import io.kairos.job.JobStateConflict;
@@ -78,6 +79,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
       response.header(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_RUNNING_SECONDS));
     }
     return response.body(problem);
+  }
+
+  @ExceptionHandler(JobChangedMeanwhile.class)
+  ResponseEntity<ProblemDetail> changedMeanwhile(JobChangedMeanwhile e) {
+    return ResponseEntity.status(HttpStatus.CONFLICT)
+        .header(HttpHeaders.RETRY_AFTER, "1")
+        .body(Problems.of(HttpStatus.CONFLICT, "Conflict", e.getMessage(), null));
   }
 
   @ExceptionHandler(OperatorJobException.class)

@@ -2,6 +2,7 @@ package io.kairos.api.ui;
 
 import io.kairos.api.problem.ApiProblem;
 import io.kairos.job.InvalidJobException;
+import io.kairos.job.JobChangedMeanwhile;
 import io.kairos.job.JobConflict;
 import io.kairos.job.JobStateConflict;
 import io.kairos.job.UnknownJobException;
@@ -54,7 +55,11 @@ record ActionResult(String id, boolean ok, String message) {
     for (String id : chosen) {
       try {
         results.add(new ActionResult(id, true, action.apply(id)));
-      } catch (JobStateConflict | UnknownJobException | InvalidJobException | JobConflict e) {
+      } catch (JobStateConflict
+          | UnknownJobException
+          | InvalidJobException
+          | JobConflict
+          | JobChangedMeanwhile e) {
         results.add(new ActionResult(id, false, e.getMessage()));
       } catch (ApiProblem e) {
         results.add(new ActionResult(id, false, e.problem().getDetail()));

@@ -5,6 +5,7 @@ import io.kairos.api.problem.ApiProblem;
 import io.kairos.api.security.MissingScopeException;
 import io.kairos.catalogue.CredentialNotAllowed;
 import io.kairos.job.InvalidJobException;
+import io.kairos.job.JobChangedMeanwhile;
 import io.kairos.job.JobConflict;
 import io.kairos.job.JobStateConflict;
 import io.kairos.job.OperatorJobException;
@@ -83,8 +84,11 @@ class UiPages {
     return page(request, HttpStatus.CONFLICT, "Not possible now", e.getMessage());
   }
 
-  @org.springframework.web.bind.annotation.ExceptionHandler(JobConflict.class)
-  ModelAndView conflict(JobConflict e, HttpServletRequest request) {
+  @org.springframework.web.bind.annotation.ExceptionHandler({
+    JobConflict.class,
+    JobChangedMeanwhile.class
+  })
+  ModelAndView conflict(RuntimeException e, HttpServletRequest request) {
     return page(request, HttpStatus.CONFLICT, "Not possible now", e.getMessage());
   }
 
