@@ -274,12 +274,23 @@ public final class OutboundHttp {
                             new byte[0],
                             false);
                       }
-                      try (InputStream in = entity.getContent()) {
-                        byte[] read = in.readNBytes(maxBody);
-                        boolean more = in.read() >= 0;
-                        return new Hop(
-                            status, map, location == null ? null : location.getValue(), read, more);
+                      InputStream in = entity.getContent();
+                      byte[] read = in.readNBytes(maxBody);
+                      boolean more = in.read() >= 0;
+                      if (more) {
+                        // Closing a body reads it to its end (so the connection can be reused):
+                        // the connection is dropped first, and the rest never read.
+                        request.cancel();
                       }
+                      try {
+                        in.close();
+                      } catch (IOException e) {
+                        if (!more) {
+                          throw e;
+                        }
+                      }
+                      return new Hop(
+                          status, map, location == null ? null : location.getValue(), read, more);
                     }));
     try {
       return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
