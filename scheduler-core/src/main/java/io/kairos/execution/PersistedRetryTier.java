@@ -5,6 +5,7 @@ import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.ExecutionOperations;
 import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import io.kairos.job.JobData;
+import io.kairos.job.LogText;
 import io.kairos.job.TransientJobFailure;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,14 +58,14 @@ final class PersistedRetryTier implements FailureHandler<JobData> {
               "Job {} attempt {} failed ({}); retrying at {}",
               jobId,
               attempt.context().attempt(),
-              result.error(),
+              LogText.oneLine(result.error()),
               next.at());
       case DEAD ->
           LOG.warn(
               "Job {} is dead after attempt {}: {}",
               jobId,
               attempt.context().attempt(),
-              result.error());
+              LogText.oneLine(result.error()));
       default -> {}
     }
   }

@@ -308,7 +308,7 @@ public class JobService {
       throw new InvalidJobException("id", "must not be '.' or '..'");
     }
     refuseReservedId(request.id(), caller);
-    if (request.id() != null && request.id().startsWith(NewJob.NOTIFICATION_PREFIX)) {
+    if (request.id() != null && startsWithIgnoringCase(request.id(), NewJob.NOTIFICATION_PREFIX)) {
       throw new InvalidJobException(
           "id",
           "must not start with '" + NewJob.NOTIFICATION_PREFIX + "' (Kairos's notifications)");
@@ -432,7 +432,7 @@ public class JobService {
       return;
     }
     for (String prefix : reservedPrefixes) {
-      if (id.startsWith(prefix)) {
+      if (startsWithIgnoringCase(id, prefix)) {
         throw new ApiProblem(
             HttpStatus.FORBIDDEN,
             "Forbidden",
@@ -443,6 +443,11 @@ public class JobService {
             "id");
       }
     }
+  }
+
+  /** Reserved prefixes hold whatever the case: OAUTH-REFRESH:crm would look like Kairos's own. */
+  private static boolean startsWithIgnoringCase(String id, String prefix) {
+    return id.regionMatches(true, 0, prefix, 0, prefix.length());
   }
 
   public JobResponse change(String id, ChangeJobRequest request, ApiPrincipal caller) {

@@ -14,6 +14,10 @@ import java.util.Map;
  */
 public final class InputText {
 
+  /** Why a string with a lone surrogate is refused. */
+  public static final String LONE_SURROGATE =
+      "must not contain a lone surrogate (half of a UTF-16 pair, such as \\ud800 alone)";
+
   private InputText() {}
 
   /** The index of the first refused character in {@code text}, or -1. */
@@ -30,10 +34,35 @@ public final class InputText {
     return -1;
   }
 
+  /**
+   * The index of the first lone surrogate in {@code text} (half of a character that is not there:
+   * JSON's {@code \}{@code ud800} alone), or -1. It cannot be stored as UTF-8; PostgreSQL's driver
+   * would write it as {@code ?}.
+   */
+  public static int loneSurrogateIn(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+          i++;
+          continue;
+        }
+        return i;
+      }
+      if (Character.isLowSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** Refuses a string with a control character, naming {@code field}. */
   public static void check(String field, String value) {
     if (value != null && controlCharacterIn(value, false) >= 0) {
       throw new InvalidJobException(field, "must not contain control characters");
+    }
+    if (value != null && loneSurrogateIn(value) >= 0) {
+      throw new InvalidJobException(field, LONE_SURROGATE);
     }
   }
 
@@ -50,12 +79,16 @@ public final class InputText {
         throw new InvalidJobException(
             path, "must not contain control characters other than tab and line breaks");
       }
+      if (loneSurrogateIn(node.textValue()) >= 0) {
+        throw new InvalidJobException(path, LONE_SURROGATE);
+      }
     } else if (node.isObject()) {
       Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
       while (fields.hasNext()) {
         Map.Entry<String, JsonNode> field = fields.next();
         String child = path + "." + field.getKey();
-        if (controlCharacterIn(field.getKey(), false) >= 0) {
+        if (controlCharacterIn(field.getKey(), false) >= 0
+            || loneSurrogateIn(field.getKey()) >= 0) {
           throw new InvalidJobException(path, "has a key with control characters");
         }
         checkPayload(child, field.getValue());

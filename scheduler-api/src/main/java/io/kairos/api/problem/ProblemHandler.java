@@ -236,6 +236,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
       if (mapping instanceof InvalidFormatException invalid
           && StrictJson.CONTROL_CHARACTERS.equals(invalid.getOriginalMessage())) {
         detail = field + " " + StrictJson.CONTROL_CHARACTERS + " other than tab and line breaks";
+      } else if (mapping instanceof InvalidFormatException invalid
+          && InputText.LONE_SURROGATE.equals(invalid.getOriginalMessage())) {
+        detail = field + " " + InputText.LONE_SURROGATE;
       } else {
         detail = field + " is not allowed here or has the wrong JSON type";
       }

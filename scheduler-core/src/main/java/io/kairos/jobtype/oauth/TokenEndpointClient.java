@@ -196,7 +196,7 @@ public final class TokenEndpointClient {
       if (node.path("error_description").isTextual()) {
         text += ": " + node.path("error_description").asText();
       }
-      text = text.replaceAll("\\p{Cntrl}", " ");
+      text = text.replaceAll("[\\p{Cntrl}\\u2028\\u2029]", " ");
       return text.length() > 300 ? text.substring(0, 300) + "…" : text;
     } catch (IOException e) {
       return "";

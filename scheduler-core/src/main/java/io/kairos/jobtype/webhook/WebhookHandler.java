@@ -163,7 +163,8 @@ public final class WebhookHandler implements JobHandler<WebhookPayload> {
   }
 
   static String excerpt(String body, boolean truncated) {
-    String flat = body.replaceAll("[\\p{Cntrl}&&[^\\t]]+", " ").strip();
+    // Line and paragraph separators too: the excerpt reaches the worker's log.
+    String flat = body.replaceAll("[[\\p{Cntrl}\\u2028\\u2029]&&[^\\t]]+", " ").strip();
     if (flat.length() > EXCERPT_LENGTH) {
       return flat.substring(0, EXCERPT_LENGTH) + "…";
     }
