@@ -228,6 +228,23 @@ class EveryMutatingEndpointTests {
   }
 
   @Test
+  void optionsTellsAnyKeyWhatAPathAllowsAndNoneWithoutOne() throws Exception {
+    HttpResponse<String> options = send("OPTIONS", "/api/v1/jobs", null, WRITER);
+    assertThat(options.statusCode()).as(options.body()).isEqualTo(200);
+    assertThat(options.headers().firstValue("Allow"))
+        .hasValueSatisfying(a -> assertThat(a).contains("POST"));
+    assertThat(
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/jobs"))
+                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode())
+        .isEqualTo(401);
+  }
+
+  @Test
   void everyMutatingEndpointIsKnownToThisWalk() {
     assertThat(mutatingEndpoints()).isEqualTo(new TreeSet<>(probes("x").keySet()));
   }
