@@ -118,7 +118,7 @@ class CredentialEndToEndTests {
         + CLIENT_SECRET
         + "\",\"refreshToken\":\""
         + REFRESH_TOKEN
-        + "\",\"scope\":\"contacts.read\",\"allowedTargets\":[\"https://crm.example.com\"]}";
+        + "\",\"scope\":\"contacts.read\",\"allowedTargets\":[\"https://crm.example.com\",\"https://93.184.215.14/hook\"]}";
   }
 
   private static void assertNoSecret(HttpResponse<String> response) {
@@ -440,5 +440,12 @@ class CredentialEndToEndTests {
         kairos.post("/api/v1/jobs", webhook.formatted("w-cred", "hooks-crm"));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     assertNoSecret(created);
+    // Its token goes to its allowedTargets only, whoever asks.
+    kairos.assertProblem(
+        kairos.post(
+            "/api/v1/jobs",
+            webhook.formatted("w-elsewhere", "hooks-crm").replace("/hook", "/other")),
+        400,
+        "payload.url");
   }
 }
