@@ -53,8 +53,10 @@ import org.apache.hc.core5.util.Timeout;
  * DnsResolver} hook, so nothing resolves the name a second time between check and connect — no DNS
  * rebinding window — while TLS still sends the host name as SNI and verifies the certificate
  * against it). Redirects are never followed by the client but here, hop by hop, each hop checked
- * the same way; a hop to another origin (scheme, host, port) drops {@code Authorization}, {@code
- * Cookie} and the webhook signature headers. Response bodies are read only up to a bound.
+ * the same way; a hop to another origin (scheme, host, port) carries none of the request's headers
+ * but {@link #CROSS_ORIGIN_HEADERS}: not {@code Authorization}, cookies or the webhook signature,
+ * nor any header a payload set (API keys, tenant ids: every one may authenticate). Response bodies
+ * are read only up to a bound.
  *
  * <p>Each hop gets a connection of its own, closed afterwards: a pooled connection would outlive
  * the check it was made under. The request runs on a helper thread so that the caller's
@@ -66,18 +68,12 @@ public final class OutboundHttp {
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
   /**
-   * Headers that authenticate the request to its origin: never sent on to another origin by a
-   * redirect (a redirect to another host must not receive credentials, cookies, or a signature it
-   * could replay to the real receiver).
+   * The only headers a redirect to another origin carries on. Any other may authenticate the
+   * request to its origin (credentials, cookies, API keys under any name, a signature the other
+   * host could replay to the real receiver), and which do cannot be told from their names.
    */
-  static final Set<String> ORIGIN_BOUND_HEADERS =
-      Set.of(
-          "authorization",
-          "proxy-authorization",
-          "cookie",
-          "webhook-signature",
-          "webhook-id",
-          "webhook-timestamp");
+  static final Set<String> CROSS_ORIGIN_HEADERS =
+      Set.of("user-agent", "content-type", "accept", "accept-language", "content-language");
 
   private static final AtomicInteger THREADS = new AtomicInteger();
   private static final ExecutorService EXCHANGES =
@@ -201,7 +197,7 @@ public final class OutboundHttp {
           throw new OutboundRefused("redirected to an invalid URL: " + answer.location());
         }
         if (!sameOrigin(url, next)) {
-          headers.keySet().removeIf(name -> ORIGIN_BOUND_HEADERS.contains(lower(name)));
+          headers.keySet().removeIf(name -> !CROSS_ORIGIN_HEADERS.contains(lower(name)));
         }
         if (status == 303 && !method.toUpperCase(Locale.ROOT).equals("HEAD")) {
           method = "GET";
@@ -278,12 +274,23 @@ public final class OutboundHttp {
                             new byte[0],
                             false);
                       }
-                      try (InputStream in = entity.getContent()) {
-                        byte[] read = in.readNBytes(maxBody);
-                        boolean more = in.read() >= 0;
-                        return new Hop(
-                            status, map, location == null ? null : location.getValue(), read, more);
+                      InputStream in = entity.getContent();
+                      byte[] read = in.readNBytes(maxBody);
+                      boolean more = in.read() >= 0;
+                      if (more) {
+                        // Closing a body reads it to its end (so the connection can be reused):
+                        // the connection is dropped first, and the rest never read.
+                        request.cancel();
                       }
+                      try {
+                        in.close();
+                      } catch (IOException e) {
+                        if (!more) {
+                          throw e;
+                        }
+                      }
+                      return new Hop(
+                          status, map, location == null ? null : location.getValue(), read, more);
                     }));
     try {
       return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

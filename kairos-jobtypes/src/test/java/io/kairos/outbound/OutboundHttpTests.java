@@ -92,7 +92,7 @@ class OutboundHttpTests {
   }
 
   @Test
-  void aRedirectToAnotherOriginDropsCredentialsCookiesAndTheSignature() throws Exception {
+  void aRedirectToAnotherOriginDropsEveryHeaderThatMayAuthenticate() throws Exception {
     server.enqueue(Reply.of(307, "").with("Location", other.uri("/elsewhere").toString()));
     server.enqueue(Reply.of(308, "").with("Location", "/same-origin"));
     Map<String, String> headers =
@@ -102,7 +102,9 @@ class OutboundHttpTests {
             "webhook-signature", "v1,abc",
             "webhook-id", "job@1",
             "webhook-timestamp", "1",
-            "X-Tenant", "acme");
+            "X-Api-Key", "k-secret-api-key",
+            "X-Tenant", "acme",
+            "User-Agent", "Kairos-Test");
     OutboundHttp http = new OutboundHttp(Duration.ofSeconds(2), policy(), Resolver.SYSTEM);
 
     http.send(get(server.uri("/start").toString(), headers), 5, 100);
@@ -114,12 +116,76 @@ class OutboundHttpTests {
     assertThat(moved.header("cookie")).isNull();
     assertThat(moved.header("webhook-signature")).isNull();
     assertThat(moved.header("webhook-id")).isNull();
-    assertThat(moved.header("x-tenant")).isEqualTo("acme");
+    // Any header may be a credential under its own name (X-Api-Key): none goes on.
+    assertThat(moved.header("x-api-key")).isNull();
+    assertThat(moved.header("x-tenant")).isNull();
+    assertThat(moved.header("user-agent")).isEqualTo("Kairos-Test");
     // On the same origin they stay.
     TestHttpServer.Received same = server.received().get(2);
     assertThat(same.uri().getPath()).isEqualTo("/same-origin");
     assertThat(same.header("authorization")).isEqualTo("Bearer secret-token");
     assertThat(same.header("webhook-signature")).isEqualTo("v1,abc");
+    assertThat(same.header("x-api-key")).isEqualTo("k-secret-api-key");
+  }
+
+  @Test
+  void anEndlessBodyIsReadOnlyUpToTheBoundAndTheConnectionDropped() throws Exception {
+    java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+    try (java.net.ServerSocket endless =
+        new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread sender =
+          new Thread(
+              () -> {
+                try (java.net.Socket socket = endless.accept()) {
+                  java.io.InputStream in = socket.getInputStream();
+                  int last4 = 0;
+                  while (last4 != 0x0d0a0d0a) { // the request's head, to its blank line
+                    int b = in.read();
+                    if (b < 0) {
+                      return;
+                    }
+                    last4 = (last4 << 8) | b;
+                  }
+                  java.io.OutputStream out = socket.getOutputStream();
+                  out.write(
+                      ("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+                              + "Content-Length: 1073741824\r\n\r\n")
+                          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                  byte[] chunk = new byte[64 * 1024];
+                  java.util.Arrays.fill(chunk, (byte) 'x');
+                  for (long sent = 0; sent < 1L << 30; sent += chunk.length) {
+                    out.write(chunk);
+                    written.addAndGet(chunk.length);
+                  }
+                } catch (java.io.IOException e) {
+                  // the client hung up: what this test wants
+                }
+              });
+      sender.start();
+      OutboundPolicy loopback =
+          new OutboundPolicy(List.of(), false, List.of(Cidr.parse("127.0.0.1/32")))
+              .withAllowedPorts(List.of(endless.getLocalPort()));
+      OutboundHttp http = new OutboundHttp(Duration.ofSeconds(2), loopback, Resolver.SYSTEM);
+
+      OutboundHttp.Response response =
+          http.send(
+              new OutboundHttp.Request(
+                  "GET",
+                  URI.create("http://127.0.0.1:" + endless.getLocalPort() + "/big"),
+                  Map.of(),
+                  null,
+                  Duration.ofSeconds(30)),
+              0,
+              2000);
+      sender.join(30_000);
+
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(response.body()).hasSize(2000);
+      assertThat(response.truncated()).isTrue();
+      // A gigabyte was offered; what went out before the client hung up is socket buffers.
+      assertThat(sender.isAlive()).isFalse();
+      assertThat(written.get()).isLessThan(64L * 1024 * 1024);
+    }
   }
 
   @Test

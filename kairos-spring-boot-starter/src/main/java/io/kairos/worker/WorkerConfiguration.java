@@ -24,6 +24,7 @@ import io.kairos.execution.ServedTypesLockAndFetch;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
 import io.kairos.jobtype.BuiltInJobTypes;
+import io.kairos.jobtype.oauth.BoundCredentialUses;
 import io.kairos.jobtype.oauth.CredentialStore;
 import io.kairos.jobtype.retention.RetentionHandler;
 import io.kairos.notification.Notifications;
@@ -121,6 +122,7 @@ class WorkerConfiguration {
             webhooks.policy(),
             email.senderDomains(),
             credentials::exists)
+        .withCredentials(new BoundCredentialUses(credentials::bindingOf))
         .withPublishedTypes(publishedTypes);
   }
 

@@ -101,6 +101,7 @@ class ApiDocumentationTests {
             Map.entry("/api/v1/oauth/credentials", List.of("get", "post")),
             Map.entry("/api/v1/oauth/credentials/{id}", List.of("get", "delete")),
             Map.entry("/api/v1/oauth/credentials/{id}/reauthorise", List.of("post")),
+            Map.entry("/api/v1/oauth/credentials/{id}/binding", List.of("put")),
             Map.entry("/api/v1/oauth/credentials/reseal", List.of("post")));
     assertThat(iterable(paths.fieldNames())).containsExactlyInAnyOrderElementsOf(expected.keySet());
     expected.forEach(

@@ -38,6 +38,7 @@ public final class JobCatalogue {
   private final ObjectMapper json;
   private final Map<String, PayloadCheck<?>> checks;
   private final PublishedTypeLookup published;
+  private final CredentialUses credentialUses;
 
   /** Payloads against their types' JSON Schemas: shared by the catalogues made from this one. */
   private final SchemaProblems schemas;
@@ -55,6 +56,7 @@ public final class JobCatalogue {
     this.checks = Map.of();
     this.published = null;
     this.schemas = new SchemaProblems();
+    this.credentialUses = CredentialUses.UNCHECKED;
   }
 
   private JobCatalogue(
@@ -63,13 +65,35 @@ public final class JobCatalogue {
       ObjectMapper json,
       Map<String, PayloadCheck<?>> checks,
       PublishedTypeLookup published,
-      SchemaProblems schemas) {
+      SchemaProblems schemas,
+      CredentialUses credentialUses) {
     this.types = types;
     this.known = known;
     this.json = json;
     this.checks = Map.copyOf(checks);
     this.published = published;
     this.schemas = schemas;
+    this.credentialUses = credentialUses;
+  }
+
+  /**
+   * This catalogue, with the rule for jobs that use stored OAuth credentials ({@link
+   * #credentialUses()}), which the creation paths that know their caller apply.
+   */
+  public JobCatalogue withCredentials(CredentialUses uses) {
+    return new JobCatalogue(
+        types,
+        known,
+        json,
+        checks,
+        published,
+        schemas,
+        java.util.Objects.requireNonNull(uses, "uses"));
+  }
+
+  /** Who may use which stored credential, and where its token may go. */
+  public CredentialUses credentialUses() {
+    return credentialUses;
   }
 
   /**
@@ -79,7 +103,13 @@ public final class JobCatalogue {
    */
   public JobCatalogue withPublishedTypes(PublishedTypes publishedTypes) {
     return new JobCatalogue(
-        types, known, json, checks, new PublishedTypeLookup(publishedTypes, schemas), schemas);
+        types,
+        known,
+        json,
+        checks,
+        new PublishedTypeLookup(publishedTypes, schemas),
+        schemas,
+        credentialUses);
   }
 
   /**
@@ -90,7 +120,7 @@ public final class JobCatalogue {
     Map<String, JobType<?>> all = new LinkedHashMap<>(known);
     others.forEach(type -> all.putIfAbsent(type.name(), type));
     return new JobCatalogue(
-        types, Collections.unmodifiableMap(all), json, checks, published, schemas);
+        types, Collections.unmodifiableMap(all), json, checks, published, schemas, credentialUses);
   }
 
   /** The secret payload fields of type {@code name}, whether built in or published. */
@@ -111,7 +141,7 @@ public final class JobCatalogue {
     }
     Map<String, PayloadCheck<?>> all = new LinkedHashMap<>(checks);
     all.put(type.name(), check);
-    return new JobCatalogue(types, known, json, all, published, schemas);
+    return new JobCatalogue(types, known, json, all, published, schemas, credentialUses);
   }
 
   public List<JobType<?>> types() {

@@ -249,9 +249,13 @@ public final class ControlStore {
             + " update kairos_job j set state = 'CANCELLED', finished_at = now(), updated_at ="
             + " now(), updated_by = ?, paused_execution_time = null, paused_task_data = null,"
             + " paused_last_success = null, paused_last_failure = null,"
-            + " paused_consecutive_failures = null where "
+            + " paused_consecutive_failures = null"
+            // Joined, not a sub-select: when a concurrent change makes PostgreSQL recheck a row
+            // (EvalPlanQual), a sub-select over a deleting CTE would run the delete again, which
+            // it refuses (XX000); a joined row is reused as it was.
+            + " from (select array_agg(id) as ids from gone) g where "
             + condition
-            + " and (j.state = 'PAUSED' or j.id in (select id from gone)) returning j.id",
+            + " and (j.state = 'PAUSED' or j.id = any(g.ids)) returning j.id",
         String.class,
         value,
         by,

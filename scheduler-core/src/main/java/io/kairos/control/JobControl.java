@@ -281,16 +281,7 @@ public final class JobControl {
 
   /** Refuses a client's action on a job of the operators or of Kairos; unknown ids pass. */
   private void refuseUnlessAllowed(String id, Caller caller, String action) {
-    if (caller.operator()) {
-      return;
-    }
-    store
-        .sourceOf(id)
-        .filter(JobSource::operatorsOnly)
-        .ifPresent(
-            source -> {
-              throw new OperatorJobException(id, source, action);
-            });
+    OperatorJobs.refuseUnlessAllowed(store, id, caller.operator(), action);
   }
 
   /** The outcome of pausing many jobs: those paused and those left running. */
@@ -378,7 +369,7 @@ public final class JobControl {
         return result.get();
       }
     }
-    throw new IllegalStateException("the job kept changing; try again");
+    throw new io.kairos.job.JobChangedMeanwhile(null);
   }
 
   private void notifyIfPending(Job job) {

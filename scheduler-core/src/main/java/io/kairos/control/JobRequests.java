@@ -49,18 +49,24 @@ public final class JobRequests {
    * @throws InvalidJobException naming the field, as the API would
    */
   public NewJob toNewJob(JobRequest request, String createdBy) {
-    return toNewJob(request, List.of(), request, createdBy);
+    return toNewJob(request, List.of(), request, createdBy, false);
   }
 
   /**
    * @param notify the job's own notification targets
    * @param asWritten the request as its caller wrote it, hashed with the job's id (for the API: its
    *     JSON body)
+   * @param operator whether the creator is an operator (an admin key), who may use any stored
+   *     credential within its targets
    * @throws InvalidJobException naming the field
    */
   public NewJob toNewJob(
-      JobRequest request, List<NotifyTarget> notify, Object asWritten, String createdBy) {
-    if (request.id().startsWith(NewJob.NOTIFICATION_PREFIX)) {
+      JobRequest request,
+      List<NotifyTarget> notify,
+      Object asWritten,
+      String createdBy,
+      boolean operator) {
+    if (startsWithIgnoringCase(request.id(), NewJob.NOTIFICATION_PREFIX)) {
       throw new InvalidJobException(
           "id",
           "must not start with '" + NewJob.NOTIFICATION_PREFIX + "' (Kairos's notifications)");
@@ -68,7 +74,7 @@ public final class JobRequests {
     JobType<?> type = catalogue.require(request.type());
     JsonNode payload = payload(request.payload());
     PayloadText.check("payload", payload);
-    catalogue.bind(type, payload);
+    catalogue.credentialUses().check(catalogue.bind(type, payload), createdBy, operator);
     for (int i = 0; i < notify.size(); i++) {
       try {
         Notifications.check(catalogue, notify.get(i), json);
@@ -91,6 +97,11 @@ public final class JobRequests {
         request.timeout(),
         request.misfireGrace(),
         notify);
+  }
+
+  /** Reserved prefixes hold whatever the case: OAUTH-REFRESH:crm would look like Kairos's own. */
+  public static boolean startsWithIgnoringCase(String id, String prefix) {
+    return id.regionMatches(true, 0, prefix, 0, prefix.length());
   }
 
   /** Absent (or JSON null) means {@code {}}. */

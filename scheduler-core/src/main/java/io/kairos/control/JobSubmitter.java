@@ -163,7 +163,7 @@ public final class JobSubmitter {
         return replacement;
       }
     }
-    throw new IllegalStateException("job '" + job.id() + "' kept changing; try again");
+    throw new io.kairos.job.JobChangedMeanwhile(job.id());
   }
 
   /** What {@link #submitAll} did with one job. */

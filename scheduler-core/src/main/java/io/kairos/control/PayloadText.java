@@ -11,7 +11,7 @@ import java.util.Map;
  * and multi-line messages need (whoever writes them out escapes them: the {@code log} type writes
  * {@code \n}, not a new line). NUL is never accepted: PostgreSQL cannot store it in text.
  */
-final class PayloadText {
+public final class PayloadText {
 
   private PayloadText() {}
 
@@ -25,11 +25,14 @@ final class PayloadText {
         throw new InvalidJobException(
             path, "must not contain control characters other than tab and line breaks");
       }
+      if (loneSurrogateIn(node.textValue()) >= 0) {
+        throw new InvalidJobException(path, LONE_SURROGATE);
+      }
     } else if (node.isObject()) {
       Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
       while (fields.hasNext()) {
         Map.Entry<String, JsonNode> field = fields.next();
-        if (controlCharacterIn(field.getKey(), false)) {
+        if (controlCharacterIn(field.getKey(), false) || loneSurrogateIn(field.getKey()) >= 0) {
           throw new InvalidJobException(path, "has a key with control characters");
         }
         check(path + "." + field.getKey(), field.getValue());
@@ -39,6 +42,32 @@ final class PayloadText {
         check(path + "[" + i + "]", node.get(i));
       }
     }
+  }
+
+  /** Why a string with a lone surrogate is refused. */
+  public static final String LONE_SURROGATE =
+      "must not contain a lone surrogate (half of a UTF-16 pair, such as \\ud800 alone)";
+
+  /**
+   * The index of the first lone surrogate in {@code text} (half of a character that is not there:
+   * JSON's {@code \}{@code ud800} alone), or -1. It cannot be stored as UTF-8; PostgreSQL's driver
+   * would write it as {@code ?}.
+   */
+  public static int loneSurrogateIn(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+          i++;
+          continue;
+        }
+        return i;
+      }
+      if (Character.isLowSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static boolean controlCharacterIn(String text, boolean allowLineBreaks) {

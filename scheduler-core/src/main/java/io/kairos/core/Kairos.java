@@ -204,7 +204,7 @@ public final class Kairos implements AutoCloseable {
   }
 
   public DeadJobs deadJobs() {
-    return new DeadJobs(deadJobStore, jobs, transactions, dueListener);
+    return new DeadJobs(deadJobStore, jobs, controlStore, transactions, dueListener);
   }
 
   public JobDeclarations declarations() {

@@ -1,5 +1,8 @@
 package io.kairos.deadjob;
 
+import io.kairos.control.ControlStore;
+import io.kairos.control.JobControl;
+import io.kairos.control.OperatorJobs;
 import io.kairos.registry.JobStore;
 import io.kairos.wakeup.DueListener;
 import java.time.Instant;
@@ -17,16 +20,19 @@ public final class DeadJobs {
 
   private final DeadJobStore dead;
   private final JobStore jobs;
+  private final ControlStore control;
   private final TransactionOperations transactions;
   private final DueListener dueListener;
 
   public DeadJobs(
       DeadJobStore dead,
       JobStore jobs,
+      ControlStore control,
       TransactionOperations transactions,
       DueListener dueListener) {
     this.dead = Objects.requireNonNull(dead, "dead");
     this.jobs = Objects.requireNonNull(jobs, "jobs");
+    this.control = Objects.requireNonNull(control, "control");
     this.transactions = Objects.requireNonNull(transactions, "transactions");
     this.dueListener = Objects.requireNonNull(dueListener, "dueListener");
   }
@@ -55,18 +61,28 @@ public final class DeadJobs {
    * Requeue.Outcome#NOT_DEAD}.
    */
   public Requeue requeue(String id) {
+    return requeue(id, JobControl.Caller.operator("kairos"));
+  }
+
+  /**
+   * As {@link #requeue(String)}, for {@code caller}: a client may not requeue a dead job of the
+   * operators or of Kairos ({@link OperatorJobs}).
+   */
+  public Requeue requeue(String id, JobControl.Caller caller) {
     Requeue requeue =
         transactions.execute(
-            tx ->
-                dead.requeueDead(id)
-                    .map(next -> new Requeue(Requeue.Outcome.REQUEUED, next))
-                    .orElseGet(
-                        () ->
-                            new Requeue(
-                                jobs.exists(id)
-                                    ? Requeue.Outcome.NOT_DEAD
-                                    : Requeue.Outcome.NOT_FOUND,
-                                null)));
+            tx -> {
+              OperatorJobs.refuseUnlessAllowed(control, id, caller.operator(), "requeue");
+              return dead.requeueDead(id)
+                  .map(next -> new Requeue(Requeue.Outcome.REQUEUED, next))
+                  .orElseGet(
+                      () ->
+                          new Requeue(
+                              jobs.exists(id)
+                                  ? Requeue.Outcome.NOT_DEAD
+                                  : Requeue.Outcome.NOT_FOUND,
+                              null));
+            });
     if (requeue.outcome() == Requeue.Outcome.REQUEUED) {
       dueListener.scheduled(requeue.nextRunAt());
     }
@@ -83,6 +99,15 @@ public final class DeadJobs {
    * else is counted as skipped.
    */
   public BulkRequeue requeueAll(String type, String group) {
+    return requeueAll(type, group, JobControl.Caller.operator("kairos"));
+  }
+
+  /**
+   * As {@link #requeueAll(String, String)}, for {@code caller}: a client's call leaves the dead
+   * jobs of the operators and of Kairos alone (neither requeued nor counted), as cancelling a group
+   * does.
+   */
+  public BulkRequeue requeueAll(String type, String group, JobControl.Caller caller) {
     if (type == null && group == null) {
       throw new IllegalArgumentException("a type or a group is required");
     }
@@ -92,7 +117,11 @@ public final class DeadJobs {
     while (true) {
       List<String> page = dead.deadIds(type, group, after, REQUEUE_PAGE);
       for (String id : page) {
-        if (requeue(id).outcome() == Requeue.Outcome.REQUEUED) {
+        if (!caller.operator()
+            && control.sourceOf(id).filter(s -> !OperatorJobs.mayChange(s, false)).isPresent()) {
+          continue;
+        }
+        if (requeue(id, caller).outcome() == Requeue.Outcome.REQUEUED) {
           requeued++;
         } else {
           skipped++;
@@ -110,6 +139,15 @@ public final class DeadJobs {
 
   /** Deletes a dead job (its history stays until pruned); false if no dead job has this id. */
   public boolean delete(String id) {
+    return dead.deleteDead(id);
+  }
+
+  /**
+   * As {@link #delete(String)}, for {@code caller}: a client may not delete a dead job of the
+   * operators or of Kairos ({@link OperatorJobs}).
+   */
+  public boolean delete(String id, JobControl.Caller caller) {
+    OperatorJobs.refuseUnlessAllowed(control, id, caller.operator(), "delete");
     return dead.deleteDead(id);
   }
 

@@ -10,6 +10,7 @@ import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import io.kairos.job.JobData;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
+import io.kairos.job.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -131,14 +132,14 @@ public final class JobTask<P> extends AbstractTask<JobData> {
               "Job {} attempt {} failed ({}); retrying at {}",
               jobId,
               attempt.context().attempt(),
-              result.error(),
+              LogText.oneLine(result.error()),
               next.at());
       case DEAD ->
           LOG.warn(
               "Job {} is dead after attempt {}: {}",
               jobId,
               attempt.context().attempt(),
-              result.error());
+              LogText.oneLine(result.error()));
       default -> {}
     }
   }

@@ -7,11 +7,15 @@ package io.kairos.job;
  *
  * <p>Refreshes first when the token has expired or is about to. Fails with a {@link
  * PermanentJobFailure} when the credential does not exist or needs re-authorisation, and with a
- * {@link TransientJobFailure} when the token endpoint could not be reached. The token must never be
- * logged, reported or stored by the caller.
+ * {@link TransientJobFailure} when the token endpoint could not be reached, and permanently too
+ * when the credential may not be sent to {@code target} (its admin bound it to other targets). The
+ * token must never be logged, reported or stored by the caller.
  */
 @FunctionalInterface
 public interface BearerTokens {
 
-  String currentAccessToken(String credentialId) throws InterruptedException;
+  /**
+   * @param target where the request carrying the token goes
+   */
+  String currentAccessToken(String credentialId, java.net.URI target) throws InterruptedException;
 }

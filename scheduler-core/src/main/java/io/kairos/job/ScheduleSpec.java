@@ -3,10 +3,7 @@ package io.kairos.job;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.schedule.Daily;
-import com.github.kagkarlsson.shaded.cronutils.model.CronType;
-import com.github.kagkarlsson.shaded.cronutils.model.definition.CronDefinitionBuilder;
 import com.github.kagkarlsson.shaded.cronutils.model.time.ExecutionTime;
-import com.github.kagkarlsson.shaded.cronutils.parser.CronParser;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -71,7 +68,7 @@ public record ScheduleSpec(
           "schedule", "give exactly one of 'at', 'cron', 'every' or 'daily'");
     }
     if (daily != null) {
-      if (daily.isEmpty() || daily.contains(null)) {
+      if (daily.isEmpty() || daily.stream().anyMatch(Objects::isNull)) {
         throw new InvalidScheduleException("schedule.daily", "needs at least one time of day");
       }
       daily = List.copyOf(new java.util.TreeSet<>(daily));
@@ -101,7 +98,14 @@ public record ScheduleSpec(
     return new ScheduleSpec(at, null, null, null, null);
   }
 
+  /**
+   * A new cron schedule, as a client gives it: besides what every spec is checked for, at most
+   * {@value Crons#MAX_LENGTH} characters of printable ASCII listing at most {@value
+   * Crons#MAX_VALUES} values, so that its occurrences are cheap to compute (schedules read back
+   * from the database are not held to these bounds).
+   */
   public static ScheduleSpec cron(String cron, ZoneId zone) {
+    Crons.checkNew(cron);
     return new ScheduleSpec(null, cron, zone, null, null);
   }
 
@@ -208,26 +212,19 @@ public record ScheduleSpec(
    * behind its CronSchedule), used directly because CronSchedule logs an error for a cron without
    * further times, which a client's mistake should not cause.
    */
-  private static ExecutionTime wallClockCron(String cron) {
-    String trimmed = cron.trim();
-    CronType type;
-    if (trimmed.startsWith("@")) {
-      trimmed = trimmed.toLowerCase(Locale.ROOT);
-      type = CronType.SPRING53;
-    } else {
-      type = trimmed.split("\\s+").length == 5 ? CronType.UNIX : CronType.SPRING53;
-    }
-    return ExecutionTime.forCron(
-        new CronParser(CronDefinitionBuilder.instanceDefinitionFor(type)).parse(trimmed));
+  static ExecutionTime wallClockCron(String cron) {
+    return Crons.executionTime(cron);
   }
 
   /** The first wall-clock match after {@code after} (a UTC date-time standing for local time). */
-  private static Optional<LocalDateTime> nextWallClockMatch(
-      ExecutionTime cron, LocalDateTime after) {
+  static Optional<LocalDateTime> nextWallClockMatch(ExecutionTime cron, LocalDateTime after) {
     return cron.nextExecution(after.atZone(ZoneOffset.UTC)).map(ZonedDateTime::toLocalDateTime);
   }
 
   private static void validateCron(String cron) {
+    if (Crons.knownValid(cron)) {
+      return; // every read of a job would check it again
+    }
     String trimmed = cron.trim();
     boolean macro = CRON_MACROS.contains(trimmed.toLowerCase(Locale.ROOT));
     int fields = trimmed.isEmpty() ? 0 : trimmed.split("\\s+").length;
@@ -248,5 +245,6 @@ public record ScheduleSpec(
       throw new InvalidScheduleException(
           "schedule.cron", "never fires: no date matches '" + trimmed + "'");
     }
+    Crons.markValid(cron);
   }
 }

@@ -8,6 +8,7 @@ import io.kairos.control.JobRequests;
 import io.kairos.core.Kairos;
 import io.kairos.job.MisfirePolicy;
 import io.kairos.jobtype.BuiltInJobTypes;
+import io.kairos.jobtype.oauth.BoundCredentialUses;
 import io.kairos.jobtype.oauth.CredentialStore;
 import io.kairos.migration.KairosMigrations;
 import io.kairos.node.NodeStore;
@@ -86,6 +87,7 @@ public class KairosCoreAutoConfiguration {
             webhooks.policy(),
             email.senderDomains(),
             credentials::exists)
+        .withCredentials(new BoundCredentialUses(credentials::bindingOf))
         .withPublishedTypes(publishedTypes);
   }
 

@@ -118,7 +118,7 @@ class CredentialEndToEndTests {
         + CLIENT_SECRET
         + "\",\"refreshToken\":\""
         + REFRESH_TOKEN
-        + "\",\"scope\":\"contacts.read\"}";
+        + "\",\"scope\":\"contacts.read\",\"allowedTargets\":[\"https://crm.example.com\",\"https://93.184.215.14/hook\"]}";
   }
 
   private static void assertNoSecret(HttpResponse<String> response) {
@@ -235,7 +235,7 @@ class CredentialEndToEndTests {
                 + tokenEndpoint()
                 + "\",\"grantType\":\"refresh_token\",\"clientId\":\"kairos\",\"clientSecret\":\""
                 + CLIENT_SECRET
-                + "\"}");
+                + "\",\"allowedTargets\":[\"https://crm.example.com\"]}");
     kairos.assertProblem(noRefreshToken, 400, "refreshToken");
     assertNoSecret(noRefreshToken);
     kairos.assertProblem(
@@ -250,7 +250,8 @@ class CredentialEndToEndTests {
         kairos.post(
             "/api/v1/oauth/credentials",
             "{\"id\":\"x3\",\"tokenEndpoint\":\"http://10.0.0.1/token\",\"grantType\":"
-                + "\"client_credentials\",\"clientId\":\"kairos\",\"clientSecret\":\"s\"}"),
+                + "\"client_credentials\",\"clientId\":\"kairos\",\"clientSecret\":\"s\","
+                + "\"allowedTargets\":[\"https://crm.example.com\"]}"),
         400,
         "tokenEndpoint");
     kairos.assertProblem(
@@ -439,5 +440,12 @@ class CredentialEndToEndTests {
         kairos.post("/api/v1/jobs", webhook.formatted("w-cred", "hooks-crm"));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     assertNoSecret(created);
+    // Its token goes to its allowedTargets only, whoever asks.
+    kairos.assertProblem(
+        kairos.post(
+            "/api/v1/jobs",
+            webhook.formatted("w-elsewhere", "hooks-crm").replace("/hook", "/other")),
+        400,
+        "payload.url");
   }
 }

@@ -2,6 +2,7 @@ package io.kairos.jobtype.log;
 
 import io.kairos.job.JobContext;
 import io.kairos.job.JobHandler;
+import io.kairos.job.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +18,6 @@ public final class LogHandler implements JobHandler<LogPayload> {
         context.jobId(),
         context.attempt(),
         context.node(),
-        payload.message().replace("\r", "\\r").replace("\n", "\\n")); // no forged lines
+        LogText.oneLine(payload.message())); // no forged lines
   }
 }

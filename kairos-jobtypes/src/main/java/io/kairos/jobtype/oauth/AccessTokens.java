@@ -47,12 +47,13 @@ public final class AccessTokens implements BearerTokens {
   }
 
   @Override
-  public String currentAccessToken(String id) throws InterruptedException {
+  public String currentAccessToken(String id, java.net.URI target) throws InterruptedException {
     StoredCredential credential =
         store
             .findForRefresh(id)
             .orElseThrow(
                 () -> new PermanentJobFailure("OAuth credential '" + id + "' does not exist"));
+    CredentialTargets.require(id, credential.binding(), target);
     if (credential.status() == CredentialStatus.REAUTH_REQUIRED) {
       throw reauthRequired(id, credential.statusReason());
     }

@@ -33,7 +33,7 @@ public final class CredentialStore {
       "id, token_endpoint, grant_type, client_id, client_auth, scope, status, status_reason,"
           + " refresh_token is not null as has_refresh_token, access_token is not null as"
           + " has_access_token, expires_at, refreshed_at, version, created_at, created_by,"
-          + " updated_at";
+          + " updated_at, allowed_targets, allowed_keys";
 
   private final JdbcTemplate jdbc;
   private final SecretCipher cipher;
@@ -73,8 +73,9 @@ public final class CredentialStore {
     int inserted =
         jdbc.update(
             "insert into kairos_oauth_credential (id, token_endpoint, grant_type, client_id,"
-                + " client_auth, client_secret, refresh_token, scope, status, version, created_by)"
-                + " values (?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', 1, ?) on conflict (id) do nothing",
+                + " client_auth, client_secret, refresh_token, scope, status, version, created_by,"
+                + " allowed_targets, allowed_keys) values (?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', 1, ?,"
+                + " ?, ?) on conflict (id) do nothing",
             id,
             credential.tokenEndpoint(),
             credential.grantType().name(),
@@ -83,7 +84,9 @@ public final class CredentialStore {
             seal(c, id, "client_secret", credential.clientSecret()),
             seal(c, id, "refresh_token", credential.refreshToken()),
             credential.scope(),
-            credential.createdBy());
+            credential.createdBy(),
+            credential.binding().allowedTargets().toArray(String[]::new),
+            credential.binding().allowedKeys().toArray(String[]::new));
     if (inserted == 0) {
       throw new CredentialConflict(id);
     }
@@ -131,6 +134,35 @@ public final class CredentialStore {
         CredentialStore::view,
         afterId == null ? "" : afterId,
         limit);
+  }
+
+  /** Where the credential's token may go and who may use it, if the credential exists. */
+  public Optional<CredentialBinding> bindingOf(String id) {
+    return jdbc
+        .query(
+            "select allowed_targets, allowed_keys from kairos_oauth_credential where id = ?",
+            (rs, row) -> binding(rs),
+            id)
+        .stream()
+        .findFirst();
+  }
+
+  /**
+   * Binds a credential anew (an admin's change): its targets and keys replaced. The version is left
+   * alone: it guards the secrets, and a refresh under way must still store the tokens it got. Jobs
+   * already created keep naming it; the worker checks each request against the new targets.
+   *
+   * @return the credential, or empty if there is none with this id
+   */
+  public Optional<OAuthCredential> rebind(String id, CredentialBinding binding) {
+    int updated =
+        jdbc.update(
+            "update kairos_oauth_credential set allowed_targets = ?, allowed_keys = ?,"
+                + " updated_at = now() where id = ?",
+            binding.allowedTargets().toArray(String[]::new),
+            binding.allowedKeys().toArray(String[]::new),
+            id);
+    return updated == 1 ? find(id) : Optional.empty();
   }
 
   /** Deletes a credential and its secrets; false if there was none. */
@@ -424,7 +456,8 @@ public final class CredentialStore {
         instant(rs, "refreshed_at"),
         CredentialStatus.valueOf(rs.getString("status")),
         rs.getString("status_reason"),
-        rs.getLong("version"));
+        rs.getLong("version"),
+        binding(rs));
   }
 
   private static OAuthCredential view(ResultSet rs, int row) throws SQLException {
@@ -444,7 +477,17 @@ public final class CredentialStore {
         rs.getLong("version"),
         instant(rs, "created_at"),
         rs.getString("created_by"),
-        instant(rs, "updated_at"));
+        instant(rs, "updated_at"),
+        binding(rs));
+  }
+
+  private static CredentialBinding binding(ResultSet rs) throws SQLException {
+    return new CredentialBinding(texts(rs, "allowed_targets"), texts(rs, "allowed_keys"));
+  }
+
+  private static List<String> texts(ResultSet rs, String column) throws SQLException {
+    java.sql.Array array = rs.getArray(column);
+    return array == null ? List.of() : List.of((String[]) array.getArray());
   }
 
   private static Instant instant(ResultSet rs, String column) throws SQLException {

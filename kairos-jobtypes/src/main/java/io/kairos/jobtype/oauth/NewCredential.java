@@ -10,7 +10,8 @@ import java.util.Locale;
  * A credential to store: where to refresh it, how, and its secrets. The refresh_token grant needs a
  * {@code refreshToken}; the client_credentials grant a {@code clientSecret} (unless the client
  * authenticates with {@code none}, which client_credentials does not allow). Failures name the
- * field, for a {@code 400}.
+ * field, for a {@code 400}. {@code binding} says where its token may be sent and who besides admins
+ * may use it ({@link CredentialBinding#NONE} when not given: nowhere, admins only).
  */
 public record NewCredential(
     String id,
@@ -21,11 +22,37 @@ public record NewCredential(
     ClientAuthentication clientAuthentication,
     String refreshToken,
     String scope,
-    String createdBy) {
+    String createdBy,
+    CredentialBinding binding) {
 
   static final int MAX_SECRET = 8192;
 
+  /** Bound to no target and to admin keys only, until an admin binds it. */
+  public NewCredential(
+      String id,
+      String tokenEndpoint,
+      GrantType grantType,
+      String clientId,
+      String clientSecret,
+      ClientAuthentication clientAuthentication,
+      String refreshToken,
+      String scope,
+      String createdBy) {
+    this(
+        id,
+        tokenEndpoint,
+        grantType,
+        clientId,
+        clientSecret,
+        clientAuthentication,
+        refreshToken,
+        scope,
+        createdBy,
+        CredentialBinding.NONE);
+  }
+
   public NewCredential {
+    binding = binding == null ? CredentialBinding.NONE : binding;
     if (id == null || !NewJob.ID.matcher(id).matches()) {
       throw new InvalidJobException("id", "must match [A-Za-z0-9._:-]{1,200}");
     }

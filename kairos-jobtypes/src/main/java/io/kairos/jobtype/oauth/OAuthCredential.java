@@ -9,6 +9,7 @@ import java.time.Instant;
  * @param accessTokenExpiresAt when the current access token expires (null: none yet, or unknown)
  * @param statusReason why it needs re-authorisation (the token endpoint's error), if it does
  * @param version bumped by every change; refreshes store by compare-and-set on it
+ * @param binding where its token may be sent and who besides admins may use it
  */
 public record OAuthCredential(
     String id,
@@ -26,4 +27,5 @@ public record OAuthCredential(
     long version,
     Instant createdAt,
     String createdBy,
-    Instant updatedAt) {}
+    Instant updatedAt,
+    CredentialBinding binding) {}

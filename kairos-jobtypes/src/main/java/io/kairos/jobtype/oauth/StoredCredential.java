@@ -17,7 +17,8 @@ record StoredCredential(
     Instant refreshedAt,
     CredentialStatus status,
     String statusReason,
-    long version) {
+    long version,
+    CredentialBinding binding) {
 
   @Override
   public String toString() {

@@ -8,6 +8,7 @@ import io.kairos.job.TransientJobFailure;
 import io.kairos.outbound.OutboundHttp;
 import io.kairos.outbound.OutboundRefused;
 import io.kairos.outbound.RetryAfter;
+import io.kairos.outbound.SecretForms;
 import io.kairos.serialization.KairosJson;
 import java.io.IOException;
 import java.net.URI;
@@ -120,7 +121,12 @@ public final class TokenEndpointClient {
     if (status == 200) {
       return parse(response);
     }
-    String error = errorOf(response);
+    // An endpoint may quote what it was sent in its error: never the credential's secrets.
+    String error =
+        SecretForms.redact(
+            errorOf(response),
+            java.util.Arrays.asList(credential.clientSecret(), credential.refreshToken()),
+            1);
     String message =
         "token endpoint answered HTTP " + status + (error.isEmpty() ? "" : ": " + error);
     if (status == 408 || status == 429 || status >= 500) {
@@ -190,7 +196,7 @@ public final class TokenEndpointClient {
       if (node.path("error_description").isTextual()) {
         text += ": " + node.path("error_description").asText();
       }
-      text = text.replaceAll("\\p{Cntrl}", " ");
+      text = text.replaceAll("[\\p{Cntrl}\\u2028\\u2029]", " ");
       return text.length() > 300 ? text.substring(0, 300) + "…" : text;
     } catch (IOException e) {
       return "";

@@ -10,6 +10,7 @@ import io.kairos.outbound.OutboundHttp;
 import io.kairos.outbound.OutboundPolicy;
 import io.kairos.outbound.OutboundRefused;
 import io.kairos.outbound.RetryAfter;
+import io.kairos.outbound.SecretForms;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.net.http.HttpTimeoutException;
@@ -102,7 +103,7 @@ public final class WebhookHandler implements JobHandler<WebhookPayload> {
                 + payload.auth().oauthCredential()
                 + "', and this worker has no OAuth credentials");
       }
-      bearer = bearerTokens.currentAccessToken(payload.auth().oauthCredential());
+      bearer = bearerTokens.currentAccessToken(payload.auth().oauthCredential(), payload.uri());
       headers.put("Authorization", "Bearer " + bearer);
     }
     headers.put("webhook-id", messageId);
@@ -151,18 +152,19 @@ public final class WebhookHandler implements JobHandler<WebhookPayload> {
 
   private static String summary(
       OutboundHttp.Response response, WebhookPayload payload, String bearer) {
+    // Blanked out before the excerpt is cut, so no secret is kept in part at its end.
     String excerpt =
-        redact(
-            excerpt(response.body(), response.truncated()),
-            payload,
-            bearer == null ? List.of() : List.of(bearer));
+        excerpt(
+            redact(response.body(), payload, bearer == null ? List.of() : List.of(bearer)),
+            response.truncated());
     String redirected =
         response.redirects() > 0 ? " (after " + response.redirects() + " redirects)" : "";
     return "HTTP " + response.status() + redirected + (excerpt.isEmpty() ? "" : ": " + excerpt);
   }
 
   static String excerpt(String body, boolean truncated) {
-    String flat = body.replaceAll("[\\p{Cntrl}&&[^\\t]]+", " ").strip();
+    // Line and paragraph separators too: the excerpt reaches the worker's log.
+    String flat = body.replaceAll("[[\\p{Cntrl}\\u2028\\u2029]&&[^\\t]]+", " ").strip();
     if (flat.length() > EXCERPT_LENGTH) {
       return flat.substring(0, EXCERPT_LENGTH) + "…";
     }
@@ -173,7 +175,8 @@ public final class WebhookHandler implements JobHandler<WebhookPayload> {
    * The excerpt without the request's credentials. History is readable with {@code jobs:read}, and
    * a receiver may echo the request (debug endpoints, error pages quoting it), so every header
    * value and query parameter value the payload carries is blanked out wherever it shows, as sent
-   * and URL-decoded. Values shorter than {@value #MIN_REDACTED} characters are left: they are not
+   * and URL-decoded, and in every form {@link SecretForms} knows (JSON-escaped, URL-encoded,
+   * base64, …). Values shorter than {@value #MIN_REDACTED} characters are left: they are not
    * credentials, and blanking them would blank ordinary words.
    */
   static String redact(String excerpt, WebhookPayload payload) {
@@ -209,23 +212,13 @@ public final class WebhookHandler implements JobHandler<WebhookPayload> {
         }
       }
     }
-    String redacted = excerpt;
     // What Kairos itself sent (an access token) is a credential whatever its length.
-    for (String token : sent) {
-      if (!token.isEmpty()) {
-        redacted = redacted.replace(token, REDACTED);
-      }
-    }
-    for (String secret : secrets) {
-      if (secret.strip().length() >= MIN_REDACTED) {
-        redacted = redacted.replace(secret.strip(), REDACTED);
-      }
-    }
-    return redacted;
+    String redacted = SecretForms.redact(excerpt, sent, 1);
+    return SecretForms.redact(redacted, secrets, MIN_REDACTED);
   }
 
   static final int MIN_REDACTED = 8;
-  static final String REDACTED = "[redacted]";
+  static final String REDACTED = SecretForms.REDACTED;
 
   private static String describe(IOException e) {
     String message = e.getMessage();

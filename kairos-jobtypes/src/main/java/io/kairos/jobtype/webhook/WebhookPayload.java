@@ -1,6 +1,7 @@
 package io.kairos.jobtype.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.kairos.job.InvalidJobException;
 import java.net.URI;
@@ -31,7 +32,7 @@ import java.util.regex.Pattern;
 public record WebhookPayload(
     String method,
     String url,
-    Map<String, String> headers,
+    @JsonDeserialize(contentUsing = HeaderValues.class) Map<String, String> headers,
     JsonNode body,
     Duration timeout,
     WebhookAuth auth) {

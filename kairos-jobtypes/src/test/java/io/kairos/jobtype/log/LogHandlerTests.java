@@ -36,4 +36,22 @@ class LogHandlerTests {
             "[job j attempt 1 on n] hello\\r\\n12:00:00.000 ERROR [main] forged - admin password"
                 + " reset");
   }
+
+  @Test
+  void lineAndParagraphSeparatorsAndOtherControlsAreEscapedToo() {
+    Logger logger = (Logger) LoggerFactory.getLogger("kairos.job.log");
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      new LogHandler()
+          .handle(
+              new LogPayload("a\u2028b\u2029c\u0085d\u001b[31me\tf"),
+              new JobContext("j", "log", Instant.EPOCH, 1, false, "n"));
+    } finally {
+      logger.detachAppender(appender);
+    }
+    assertThat(appender.list.get(0).getFormattedMessage())
+        .isEqualTo("[job j attempt 1 on n] a\\u2028b\\u2029c\\u0085d\\u001b[31me\tf");
+  }
 }

@@ -205,6 +205,85 @@ class WebhookBearerTokenTests {
   }
 
   @Test
+  void theWorkerSendsNoTokenToATargetTheCredentialIsNotBoundToUntilAnAdminBindsIt() {
+    endpoint.refreshToken("rt-bound");
+    store.create(credential("crm-bound", "rt-bound"));
+    // Bound elsewhere now (an admin's change after the job was created, or a job from before
+    // bindings existed): nothing is sent, and no token is even fetched.
+    store.rebind(
+        "crm-bound", new CredentialBinding(List.of(crm.uri("/other").toString()), List.of()));
+    crm.otherwise(request -> Reply.of(200, "ok"));
+
+    webhook("push-unbound", "crm-bound");
+    scheduler.runAnyDueExecutions();
+
+    assertThat(crm.received()).isEmpty();
+    assertThat(endpoint.grants).isEmpty();
+    var job = fixture.jobs.find("push-unbound").orElseThrow();
+    assertThat(job.state()).isEqualTo(JobState.DEAD);
+    assertThat(job.lastError())
+        .contains("OAuth credential 'crm-bound' may not be sent to " + crm.uri("/api/contacts"))
+        .contains("allowedTargets");
+
+    store.rebind(
+        "crm-bound", new CredentialBinding(List.of(crm.uri("/api/").toString()), List.of()));
+    fixture.kairos(clock).deadJobs().requeue("push-unbound");
+    scheduler.runAnyDueExecutions();
+
+    assertThat(fixture.jobs.find("push-unbound").orElseThrow().state())
+        .isEqualTo(JobState.COMPLETED);
+    assertThat(crm.received().get(0).header("authorization"))
+        .isEqualTo("Bearer " + endpoint.issuedAccessTokens.get(0));
+  }
+
+  @Test
+  void aRedirectToAnotherOriginNeverCarriesTheToken() {
+    TestHttpServer elsewhere = TestHttpServer.start();
+    try {
+      endpoint.refreshToken("rt-redirect");
+      store.create(credential("crm-redirect", "rt-redirect"));
+      crm.otherwise(
+          request -> Reply.of(307, "").with("Location", elsewhere.uri("/collect").toString()));
+      elsewhere.otherwise(request -> Reply.of(200, "got it"));
+      WebhookHandler webhooks =
+          new WebhookHandler(
+              new OutboundHttp(
+                  Duration.ofSeconds(2),
+                  new OutboundPolicy(List.of(), true, List.of())
+                      .withAllowedPorts(List.of(crm.port(), elsewhere.port())),
+                  Resolver.SYSTEM),
+              WebhookSigner.of(SIGNING_SECRET),
+              Duration.ofSeconds(5),
+              clock,
+              (id, target) -> {
+                // As the worker's AccessTokens would answer for a credential bound to crm.
+                assertThat(target).isEqualTo(crm.uri("/api/contacts"));
+                return "at-redirect-secret-77";
+              });
+
+      webhooks.handle(
+          new io.kairos.jobtype.webhook.WebhookPayload(
+              "POST",
+              crm.uri("/api/contacts").toString(),
+              Map.of("X-Api-Key", "k-redirect-secret-91"),
+              null,
+              null,
+              new io.kairos.jobtype.webhook.WebhookAuth("crm-redirect")),
+          new io.kairos.job.JobContext("r", "webhook", clock.now(), 1, false, "n"));
+
+      assertThat(crm.received().get(0).header("authorization"))
+          .isEqualTo("Bearer at-redirect-secret-77");
+      assertThat(elsewhere.received()).hasSize(1);
+      assertThat(elsewhere.received().get(0).header("authorization")).isNull();
+      assertThat(elsewhere.received().get(0).header("x-api-key")).isNull();
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    } finally {
+      elsewhere.close();
+    }
+  }
+
+  @Test
   void theCatalogueRefusesAnUnknownCredentialAndAnAuthorizationHeaderBesideIt() {
     store.create(credential("crm-c", "rt-c"));
     JobCatalogue catalogue =
@@ -289,6 +368,7 @@ class WebhookBearerTokenTests {
         ClientAuthentication.CLIENT_SECRET_BASIC,
         refreshToken,
         null,
-        "test");
+        "test",
+        new CredentialBinding(List.of(crm.uri("/api").toString()), List.of()));
   }
 }

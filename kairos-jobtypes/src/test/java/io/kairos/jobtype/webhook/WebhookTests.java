@@ -390,6 +390,76 @@ class WebhookTests {
   }
 
   @Test
+  void aSecretEchoedEscapedEncodedOrInBase64IsRedactedToo() throws Exception {
+    // A value with a quote, a backslash, a tab and non-ASCII letters: JSON escapes it.
+    String secret = "k3y\"with\\quote\tand-\u00e9\u00fc-9f2c";
+    com.fasterxml.jackson.databind.ObjectMapper mapper =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    server.enqueue(
+        request -> {
+          String value = request.header("x-api-key");
+          String json;
+          String asciiJson;
+          try {
+            json = mapper.writeValueAsString(java.util.Map.of("x-api-key", value));
+            asciiJson =
+                mapper
+                    .copy()
+                    .enable(
+                        com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII
+                            .mappedFeature())
+                    .writeValueAsString(value);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+          return Reply.of(
+              400,
+              "echo "
+                  + json
+                  + " ascii "
+                  + asciiJson
+                  + " url "
+                  + java.net.URLEncoder.encode(value, StandardCharsets.UTF_8)
+                  + " b64 "
+                  + java.util.Base64.getEncoder()
+                      .encodeToString(("user:" + value).getBytes(StandardCharsets.UTF_8))
+                  + " b64url "
+                  + java.util.Base64.getUrlEncoder()
+                      .encodeToString(value.getBytes(StandardCharsets.UTF_8)));
+        });
+    submit(
+        "echo-forms",
+        "{\"url\": \""
+            + server.uri("/hook")
+            + "\", \"headers\": {\"X-Api-Key\": "
+            + mapper.writeValueAsString(secret)
+            + "}}",
+        1);
+
+    scheduler.runAnyDueExecutions();
+
+    String detail = runs("echo-forms").get(0).detail();
+    assertThat(detail).startsWith("HTTP 400: echo {\"x-api-key\":\"[redacted]\"}");
+    String stored = detail + " " + fixture.jobs.find("echo-forms").orElseThrow().lastError();
+    for (String form :
+        List.of(
+            secret,
+            mapper.writeValueAsString(secret),
+            "k3y\\\"with",
+            "9f2c",
+            "\\u00e9",
+            java.net.URLEncoder.encode(secret, StandardCharsets.UTF_8),
+            java.util.Base64.getEncoder()
+                .encodeToString(("user:" + secret).getBytes(StandardCharsets.UTF_8))
+                .substring(8, 30),
+            java.util.Base64.getUrlEncoder()
+                .encodeToString(secret.getBytes(StandardCharsets.UTF_8))
+                .substring(0, 20))) {
+      assertThat(stored).as(form).doesNotContain(form);
+    }
+  }
+
+  @Test
   void headerValuesNeverShowInThePayloadsText() {
     WebhookPayload payload =
         fixture.catalogue.bind(

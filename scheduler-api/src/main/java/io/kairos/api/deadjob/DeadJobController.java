@@ -3,9 +3,11 @@ package io.kairos.api.deadjob;
 import io.kairos.api.job.Page;
 import io.kairos.api.job.Paging;
 import io.kairos.api.problem.ApiProblem;
+import io.kairos.api.security.ApiPrincipal;
 import io.kairos.api.security.RequiresScope;
 import io.kairos.api.security.Scope;
 import io.kairos.catalogue.PayloadSecrets;
+import io.kairos.control.JobControl;
 import io.kairos.core.Kairos;
 import io.kairos.deadjob.DeadJob;
 import io.kairos.deadjob.DeadJobs;
@@ -16,6 +18,7 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.security.Principal;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -91,11 +94,12 @@ class DeadJobController {
       summary = "Run a dead job again, now, from attempt 1",
       description =
           "With its payload, schedule, attempts limit and priority; its history goes on. 404 for"
-              + " an unknown job, 409 when the job is not dead (e.g. requeued meanwhile).")
+              + " an unknown job, 409 when the job is not dead (e.g. requeued meanwhile), 403 for"
+              + " a job of the operators or of Kairos unless the key is admin.")
   @RequiresScope(Scope.JOBS_WRITE)
   @PostMapping("/{id}/requeue")
-  RequeueResponse requeue(@PathVariable String id) {
-    DeadJobs.Requeue requeue = deadJobs.requeue(id);
+  RequeueResponse requeue(@PathVariable String id, Principal caller) {
+    DeadJobs.Requeue requeue = deadJobs.requeue(id, asCaller(caller));
     return switch (requeue.outcome()) {
       case REQUEUED -> new RequeueResponse(id, "SCHEDULED", requeue.nextRunAt());
       case NOT_FOUND -> throw ApiProblem.notFound("no job with id '" + id + "'");
@@ -111,7 +115,8 @@ class DeadJobController {
       description =
           "Each as POST /api/v1/dead-jobs/{id}/requeue does, in its own transaction: requeued"
               + " counts those run again, skipped those no longer dead when their turn came"
-              + " (requeued or deleted meanwhile). Give type, group or both.")
+              + " (requeued or deleted meanwhile). Give type, group or both. Without admin, dead"
+              + " jobs of the operators and of Kairos are left alone.")
   @RequiresScope(Scope.JOBS_WRITE)
   @PostMapping("/requeue")
   BulkRequeueResponse requeueAll(
@@ -120,7 +125,8 @@ class DeadJobController {
           String type,
       @Parameter(description = "the group of the dead jobs to requeue")
           @RequestParam(required = false)
-          String group) {
+          String group,
+      Principal caller) {
     if (type == null && group == null) {
       throw new InvalidJobException("type", "give a type or a group (or both) of dead jobs");
     }
@@ -130,22 +136,30 @@ class DeadJobController {
     if (group != null && !NewJob.ID.matcher(group).matches()) {
       throw new InvalidJobException("group", "must match [A-Za-z0-9._:-]{1,200}");
     }
-    DeadJobs.BulkRequeue result = deadJobs.requeueAll(type, group);
+    DeadJobs.BulkRequeue result = deadJobs.requeueAll(type, group, asCaller(caller));
     return new BulkRequeueResponse(type, group, result.requeued(), result.skipped());
   }
 
   @Operation(
       operationId = "deleteDeadJob",
       summary = "Delete a dead job",
-      description = "Its history stays until pruned. 404 when no dead job has this id.")
+      description =
+          "Its history stays until pruned. 404 when no dead job has this id; 403 for a job of the"
+              + " operators or of Kairos unless the key is admin.")
   @ApiResponse(responseCode = "204", description = "deleted")
   @RequiresScope(Scope.JOBS_WRITE)
   @DeleteMapping("/{id}")
-  ResponseEntity<Void> delete(@PathVariable String id) {
-    if (!deadJobs.delete(id)) {
+  ResponseEntity<Void> delete(@PathVariable String id, Principal caller) {
+    if (!deadJobs.delete(id, asCaller(caller))) {
       throw notDead(id);
     }
     return ResponseEntity.noContent().build();
+  }
+
+  /** An admin key acts as an operator: it may change the jobs of operators and of Kairos. */
+  static JobControl.Caller asCaller(Principal principal) {
+    ApiPrincipal caller = ApiPrincipal.of(principal);
+    return new JobControl.Caller(caller.name(), caller.admin());
   }
 
   private static ApiProblem notDead(String id) {

@@ -6,10 +6,13 @@ import com.github.kagkarlsson.scheduler.Clock;
 import io.kairos.api.problem.ApiProblem;
 import io.kairos.api.problem.Problems;
 import io.kairos.api.security.ApiPrincipal;
+import io.kairos.catalogue.CredentialNotAllowed;
 import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.catalogue.SecretsNeedAKey;
+import io.kairos.control.ControlStore;
 import io.kairos.control.JobRequests;
 import io.kairos.control.JobSubmitter;
+import io.kairos.control.OperatorJobs;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobConflict;
 import io.kairos.job.JobEvent;
@@ -51,6 +54,7 @@ class JobCreation {
   private final JobRequests requests;
   private final JobSubmitter submitter;
   private final JobService views;
+  private final ControlStore control;
   private final JobStore jobs;
   private final RunHistoryStore runs;
   private final Clock clock;
@@ -66,6 +70,7 @@ class JobCreation {
       JobSubmitter submitter,
       JobService views,
       JobStore jobs,
+      ControlStore control,
       RunHistoryStore runs,
       Clock clock,
       ObjectMapper json,
@@ -77,6 +82,7 @@ class JobCreation {
     this.submitter = submitter;
     this.views = views;
     this.jobs = jobs;
+    this.control = control;
     this.runs = runs;
     this.clock = clock;
     this.json = json;
@@ -150,7 +156,7 @@ class JobCreation {
         secrets.requireSealable(job.type(), job.payload());
         valid.add(job);
         validIndexes.add(i);
-      } catch (InvalidJobException | ApiProblem | SecretsNeedAKey e) {
+      } catch (InvalidJobException | ApiProblem | SecretsNeedAKey | CredentialNotAllowed e) {
         refused.put(i, e);
       }
     }
@@ -272,6 +278,7 @@ class JobCreation {
     if (id == null || !NewJob.ID.matcher(id).matches()) {
       throw new InvalidJobException("id", "must match [A-Za-z0-9._:-]{1,200}");
     }
+    OperatorJobs.refuseUnlessAllowed(control, id, caller.admin(), "replace");
     NewJob job = newJob(request.withId(id), caller);
     if (!jobs.exists(job.id())) {
       quotas.checkCreation(caller, 1, payloadBytes(job));
@@ -300,7 +307,8 @@ class JobCreation {
             duration("timeout", request.timeout()),
             MisfirePolicy.parse("misfireGrace", request.misfireGrace()));
     NewJob job =
-        requests.toNewJob(asked, notifyTargets(request.notifyTargets()), request, caller.name());
+        requests.toNewJob(
+            asked, notifyTargets(request.notifyTargets()), request, caller.name(), caller.admin());
     refuseMissed(misfire, job.schedule(), now, job.misfireGrace());
     Quotas.checkStatic(caller, job.schedule(), job.priority(), job.timeout(), now);
     return job;
@@ -347,7 +355,7 @@ class JobCreation {
       return;
     }
     for (String prefix : reservedPrefixes) {
-      if (id.startsWith(prefix)) {
+      if (JobRequests.startsWithIgnoringCase(id, prefix)) {
         throw new ApiProblem(
             HttpStatus.FORBIDDEN,
             "Forbidden",

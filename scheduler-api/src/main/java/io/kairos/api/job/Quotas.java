@@ -4,6 +4,7 @@ import io.kairos.api.problem.TooManyRequests;
 import io.kairos.api.security.ApiPrincipal;
 import io.kairos.api.security.Quota;
 import io.kairos.job.InvalidJobException;
+import io.kairos.job.ScheduleGaps;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.registry.JobStore;
 import java.time.Duration;
@@ -54,17 +55,18 @@ final class Quotas {
           "must be at most " + quota.maxTimeout() + " for the key '" + caller.name() + "'");
     }
     if (quota.minEvery() != null && schedule != null && schedule.recurring()) {
-      Duration interval = schedule.typicalInterval(now);
-      if (interval.compareTo(quota.minEvery()) < 0) {
+      // The smallest gap over a whole period: an irregular cron may run far more often at times.
+      Duration interval = ScheduleGaps.shorterThan(schedule, quota.minEvery()).orElse(null);
+      if (interval != null) {
         String field =
             schedule.every() != null
                 ? "schedule.every"
                 : schedule.cron() != null ? "schedule.cron" : "schedule.daily";
         throw new InvalidJobException(
             field,
-            "runs every "
+            "runs as little as "
                 + interval
-                + ", more often than the key '"
+                + " apart, more often than the key '"
                 + caller.name()
                 + "' may ask for (at least "
                 + quota.minEvery()

@@ -1,6 +1,7 @@
 package io.kairos.api.oauth;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+import java.util.List;
 
 /** A credential to store. Its secrets are sealed at once and never shown again. */
 @Schema(name = "CreateCredential")
@@ -29,7 +30,20 @@ public record CreateCredentialRequest(
             description = "required for the refresh_token grant; write-only, never returned",
             accessMode = Schema.AccessMode.WRITE_ONLY)
         String refreshToken,
-    @Schema(description = "space-separated scopes to ask for") String scope) {
+    @Schema(description = "space-separated scopes to ask for") String scope,
+    @Schema(
+            requiredMode = Schema.RequiredMode.REQUIRED,
+            description =
+                "where the access token may be sent: URL prefixes such as https://api.crm.example"
+                    + " (that origin) or https://api.crm.example/v2 (that origin, /v2 and below);"
+                    + " a webhook naming the credential must send to one of them, 1 to 50")
+        List<String> allowedTargets,
+    @Schema(
+            description =
+                "names of the API keys, besides admin keys, that may create jobs using the"
+                    + " credential (or app:<name> for an application's KairosJobs); default:"
+                    + " admin keys only")
+        List<String> allowedKeys) {
 
   /** Never the secrets: this may end up in a log line or an exception message. */
   @Override

@@ -19,6 +19,7 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -121,6 +122,25 @@ class CredentialController {
   CredentialResponse reauthorise(
       @PathVariable String id, @RequestBody ReauthoriseRequest request, Principal caller) {
     return credentials.reauthorise(id, request, caller.getName());
+  }
+
+  @Operation(
+      operationId = "bindCredential",
+      summary = "Set where a credential's access token may be sent and which keys may use it",
+      description =
+          "Replaces allowedTargets (URL prefixes; a webhook naming the credential must send to one"
+              + " of them, checked at creation and by the worker before each request) and"
+              + " allowedKeys (keys besides admin keys that may create jobs using it). Credentials"
+              + " stored before bindings existed have none: their token goes nowhere until this is"
+              + " set.")
+  @ApiResponse(
+      responseCode = "200",
+      description = "bound",
+      content = @Content(schema = @Schema(implementation = CredentialResponse.class)))
+  @RequiresScope(Scope.ADMIN)
+  @PutMapping(path = "/{id}/binding", consumes = MediaType.APPLICATION_JSON_VALUE)
+  CredentialResponse bind(@PathVariable String id, @RequestBody CredentialBindingRequest request) {
+    return credentials.rebind(id, request);
   }
 
   @Operation(

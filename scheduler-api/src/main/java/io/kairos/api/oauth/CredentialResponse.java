@@ -3,6 +3,7 @@ package io.kairos.api.oauth;
 import io.kairos.jobtype.oauth.OAuthCredential;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
+import java.util.List;
 
 /** A stored credential: everything but its secrets (whether it has them, never what they are). */
 @Schema(name = "Credential")
@@ -29,7 +30,14 @@ public record CredentialResponse(
     long version,
     Instant createdAt,
     String createdBy,
-    Instant updatedAt) {
+    Instant updatedAt,
+    @Schema(
+            description =
+                "URL prefixes the access token may be sent to; empty: none (set them with PUT"
+                    + " /api/v1/oauth/credentials/{id}/binding)")
+        List<String> allowedTargets,
+    @Schema(description = "keys besides admin keys that may create jobs using it")
+        List<String> allowedKeys) {
 
   static CredentialResponse of(OAuthCredential c, String refreshJobId) {
     return new CredentialResponse(
@@ -49,6 +57,8 @@ public record CredentialResponse(
         c.version(),
         c.createdAt(),
         c.createdBy(),
-        c.updatedAt());
+        c.updatedAt(),
+        c.binding().allowedTargets(),
+        c.binding().allowedKeys());
   }
 }

@@ -19,6 +19,7 @@ import io.kairos.job.ScheduleSpec;
 import io.kairos.job.UnknownJobException;
 import io.kairos.jobtype.BuiltInJobTypes;
 import io.kairos.jobtype.oauth.ClientAuthentication;
+import io.kairos.jobtype.oauth.CredentialBinding;
 import io.kairos.jobtype.oauth.CredentialStore;
 import io.kairos.jobtype.oauth.GrantType;
 import io.kairos.jobtype.oauth.NewCredential;
@@ -98,7 +99,8 @@ class CredentialService {
                 : ClientAuthentication.of(request.clientAuthentication()),
             request.refreshToken(),
             request.scope(),
-            caller);
+            caller,
+            binding(request.allowedTargets(), request.allowedKeys()));
     store.checkEndpoint(credential);
     OAuthCredential created;
     try {
@@ -116,6 +118,34 @@ class CredentialService {
       throw e;
     }
     return CredentialResponse.of(created, OAuthTokenRefreshPayload.jobIdFor(created.id()));
+  }
+
+  /**
+   * Binds a credential anew: where its token may be sent, and which keys besides admins may use it.
+   * Jobs created before keep naming it; the worker checks each request against the new targets.
+   */
+  CredentialResponse rebind(String id, CredentialBindingRequest request) {
+    if (request == null) {
+      throw new InvalidJobException("allowedTargets", "is required");
+    }
+    return store
+        .rebind(id, binding(request.allowedTargets(), request.allowedKeys()))
+        .map(c -> CredentialResponse.of(c, OAuthTokenRefreshPayload.jobIdFor(c.id())))
+        .orElseThrow(() -> unknown(id));
+  }
+
+  /**
+   * A binding given through the API: at least one target, always (a credential's token must say
+   * where it may go).
+   */
+  private static CredentialBinding binding(List<String> targets, List<String> keys) {
+    if (targets == null || targets.isEmpty()) {
+      throw new InvalidJobException(
+          "allowedTargets",
+          "is required: the URL prefixes (such as https://api.crm.example) its access token may be"
+              + " sent to");
+    }
+    return new CredentialBinding(targets, keys);
   }
 
   private static ApiProblem noKey() {

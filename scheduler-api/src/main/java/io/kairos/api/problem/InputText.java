@@ -1,5 +1,6 @@
 package io.kairos.api.problem;
 
+import io.kairos.control.PayloadText;
 import io.kairos.job.InvalidJobException;
 
 /**
@@ -9,6 +10,9 @@ import io.kairos.job.InvalidJobException;
  * NUL is never accepted: PostgreSQL cannot store it in text.
  */
 public final class InputText {
+
+  /** Why a string with a lone surrogate is refused. */
+  public static final String LONE_SURROGATE = PayloadText.LONE_SURROGATE;
 
   private InputText() {}
 
@@ -26,10 +30,18 @@ public final class InputText {
     return -1;
   }
 
+  /** The index of the first lone surrogate in {@code text}, or -1 (as payloads are checked). */
+  public static int loneSurrogateIn(String text) {
+    return PayloadText.loneSurrogateIn(text);
+  }
+
   /** Refuses a string with a control character, naming {@code field}. */
   public static void check(String field, String value) {
     if (value != null && controlCharacterIn(value, false) >= 0) {
       throw new InvalidJobException(field, "must not contain control characters");
+    }
+    if (value != null && loneSurrogateIn(value) >= 0) {
+      throw new InvalidJobException(field, LONE_SURROGATE);
     }
   }
 }

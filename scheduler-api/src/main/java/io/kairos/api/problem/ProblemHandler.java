@@ -8,8 +8,10 @@ import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.kairos.catalogue.CredentialNotAllowed;
 import io.kairos.catalogue.SecretsNeedAKey;
 import io.kairos.job.InvalidJobException;
+import io.kairos.job.JobChangedMeanwhile;
 import io.kairos.job.JobConflict;
 import io.kairos.job.JobState;
 import io.kairos.job.JobStateConflict;
@@ -79,12 +81,24 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     return response.body(problem);
   }
 
+  @ExceptionHandler(JobChangedMeanwhile.class)
+  ResponseEntity<ProblemDetail> changedMeanwhile(JobChangedMeanwhile e) {
+    return ResponseEntity.status(HttpStatus.CONFLICT)
+        .header(HttpHeaders.RETRY_AFTER, "1")
+        .body(Problems.of(HttpStatus.CONFLICT, "Conflict", e.getMessage(), null));
+  }
+
   @ExceptionHandler(OperatorJobException.class)
   ProblemDetail operatorJob(OperatorJobException e) {
     ProblemDetail problem = Problems.of(HttpStatus.FORBIDDEN, "Forbidden", e.getMessage(), null);
     problem.setProperty("source", e.source().name());
     problem.setProperty("requiredScope", "admin");
     return problem;
+  }
+
+  @ExceptionHandler(CredentialNotAllowed.class)
+  ProblemDetail credentialNotAllowed(CredentialNotAllowed e) {
+    return Problems.credentialNotAllowed(e);
   }
 
   @ExceptionHandler(SecretsNeedAKey.class)
@@ -222,6 +236,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
       if (mapping instanceof InvalidFormatException invalid
           && StrictJson.CONTROL_CHARACTERS.equals(invalid.getOriginalMessage())) {
         detail = field + " " + StrictJson.CONTROL_CHARACTERS + " other than tab and line breaks";
+      } else if (mapping instanceof InvalidFormatException invalid
+          && InputText.LONE_SURROGATE.equals(invalid.getOriginalMessage())) {
+        detail = field + " " + InputText.LONE_SURROGATE;
       } else {
         detail = field + " is not allowed here or has the wrong JSON type";
       }

@@ -1,6 +1,7 @@
 package io.kairos.api.problem;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kairos.catalogue.CredentialNotAllowed;
 import io.kairos.catalogue.SecretsNeedAKey;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobConflict;
@@ -46,6 +47,11 @@ public final class Problems {
     return of(HttpStatus.CONFLICT, "Conflict", e.getMessage(), "id");
   }
 
+  /** A credential the caller may not use: {@code 403} naming the field that names it. */
+  public static ProblemDetail credentialNotAllowed(CredentialNotAllowed e) {
+    return of(HttpStatus.FORBIDDEN, "Forbidden", e.getMessage(), e.field());
+  }
+
   /** The problem of a payload with secrets when the API has no encryption key: {@code 503}. */
   public static ProblemDetail noEncryptionKey(SecretsNeedAKey e) {
     return of(HttpStatus.SERVICE_UNAVAILABLE, "No encryption key", e.getMessage(), "payload");
@@ -69,6 +75,8 @@ public final class Problems {
       problem = noEncryptionKey(noKey);
     } else if (e instanceof ApiProblem api) {
       problem = api.problem();
+    } else if (e instanceof CredentialNotAllowed notAllowed) {
+      problem = credentialNotAllowed(notAllowed);
     } else {
       throw new IllegalArgumentException("not a problem of one item: " + e.getClass(), e);
     }

@@ -46,6 +46,9 @@ class StrictJson {
       if (value != null && InputText.controlCharacterIn(value, true) >= 0) {
         throw InvalidFormatException.from(p, CONTROL_CHARACTERS, value, String.class);
       }
+      if (value != null && InputText.loneSurrogateIn(value) >= 0) {
+        throw InvalidFormatException.from(p, InputText.LONE_SURROGATE, value, String.class);
+      }
       return value;
     }
 

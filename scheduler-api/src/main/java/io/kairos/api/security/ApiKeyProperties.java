@@ -42,6 +42,14 @@ record ApiKeyProperties(@DefaultValue List<Key> keys, String operatorKey, Quota 
         if (keys.get(j).name().equals(key.name())) {
           throw new IllegalArgumentException(where + ".name '" + key.name() + "' is used twice");
         }
+        if (keys.get(j).sha256().equalsIgnoreCase(key.sha256())) {
+          // One key would carry the scopes of whichever entry comes first: say so, not guess.
+          throw new IllegalArgumentException(
+              where
+                  + ".sha256 is the hash of kairos.api.keys["
+                  + j
+                  + "] too: one key cannot be two; give each key its own");
+        }
       }
       if (key.quota() != null) {
         key.quota().check(where + ".quota");

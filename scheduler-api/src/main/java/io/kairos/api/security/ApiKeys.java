@@ -43,7 +43,17 @@ public final class ApiKeys {
       key.scopes().forEach(text -> scopes.add(Scope.parse(text)));
       Quota own = key.quota() == null ? Quota.NONE : key.quota();
       Quota quota = scopes.contains(Scope.ADMIN) ? own : own.orElse(defaults);
-      list.add(new Entry(key.name(), HexFormat.of().parseHex(key.sha256()), scopes, quota));
+      byte[] hash = HexFormat.of().parseHex(key.sha256());
+      if (!list.isEmpty()
+          && list.get(0).name().equals(ApiKeyProperties.OPERATOR)
+          && MessageDigest.isEqual(list.get(0).hash(), hash)) {
+        throw new IllegalStateException(
+            "kairos.api.keys["
+                + properties.keys().indexOf(key)
+                + "].sha256 is the hash of kairos.api.operator-key (KAIROS_API_KEY): one key"
+                + " cannot be two; give each key its own");
+      }
+      list.add(new Entry(key.name(), hash, scopes, quota));
     }
     this.entries = List.copyOf(list);
   }

@@ -14,8 +14,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Refuses, with a 400 naming the parameter, a request whose path or query parameters carry a
- * control character (NUL, CR, LF, …) once decoded: no id, group, cursor or filter has a use for
- * one, and a NUL would only fail later, in PostgreSQL, as a server error.
+ * control character (NUL, CR, LF, …) or a lone surrogate once decoded: no id, group, cursor or
+ * filter has a use for one, and a NUL would only fail later, in PostgreSQL, as a server error. A
+ * path with parameters ({@code ;} in a segment, as in {@code /api/v1/jobs/a;b}) is refused too: the
+ * container and Spring MVC drop them, so {@code PUT /api/v1/jobs/a;b} would change job {@code a}.
+ * An id holding {@code ;} is written {@code %3B}.
  */
 final class ControlCharacterFilter extends OncePerRequestFilter {
 
@@ -31,8 +34,16 @@ final class ControlCharacterFilter extends OncePerRequestFilter {
       throws ServletException, IOException {
     String pathInfo = request.getPathInfo();
     String path = request.getServletPath() + (pathInfo == null ? "" : pathInfo);
-    if (InputText.controlCharacterIn(path, false) >= 0) {
+    if (InputText.controlCharacterIn(path, false) >= 0 || InputText.loneSurrogateIn(path) >= 0) {
       refuse(response, "path", "the path must not contain control characters");
+      return;
+    }
+    String raw = request.getRequestURI();
+    if (raw != null && raw.indexOf(';') >= 0) {
+      refuse(
+          response,
+          "path",
+          "the path must not carry parameters (';'); write a ';' inside an id as %3B");
       return;
     }
     Map<String, String[]> parameters;
@@ -49,7 +60,9 @@ final class ControlCharacterFilter extends OncePerRequestFilter {
         return;
       }
       for (String value : parameter.getValue()) {
-        if (value != null && InputText.controlCharacterIn(value, false) >= 0) {
+        if (value != null
+            && (InputText.controlCharacterIn(value, false) >= 0
+                || InputText.loneSurrogateIn(value) >= 0)) {
           refuse(response, name, name + " must not contain control characters");
           return;
         }

@@ -8,7 +8,8 @@ import org.springframework.web.servlet.HandlerInterceptor;
 /**
  * Authorization: the caller's key must grant the endpoint's {@link RequiresScope}, else 403. Runs
  * after Spring MVC picked the endpoint, so unknown paths are 404 and wrong methods 405 for any
- * authenticated caller.
+ * authenticated caller. {@code OPTIONS} (Spring MVC's own answer: which methods a path allows)
+ * needs any valid key ({@code jobs:read}), not {@code admin}: it shows what the API document shows.
  */
 public final class ScopeInterceptor implements HandlerInterceptor {
 
@@ -19,7 +20,10 @@ public final class ScopeInterceptor implements HandlerInterceptor {
       return true; // static resources, or nothing found (404 follows)
     }
     RequiresScope annotation = method.getMethodAnnotation(RequiresScope.class);
-    Scope required = annotation == null ? Scope.ADMIN : annotation.value();
+    Scope required =
+        annotation != null
+            ? annotation.value()
+            : "OPTIONS".equals(request.getMethod()) ? Scope.JOBS_READ : Scope.ADMIN;
     if (!(request.getUserPrincipal() instanceof ApiPrincipal caller)) {
       throw new MissingScopeException("(none)", required);
     }

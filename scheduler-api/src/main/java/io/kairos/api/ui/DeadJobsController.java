@@ -1,14 +1,18 @@
 package io.kairos.api.ui;
 
+import io.kairos.api.job.JobAccess;
 import io.kairos.api.job.Paging;
 import io.kairos.api.problem.ApiProblem;
+import io.kairos.api.security.ApiPrincipal;
 import io.kairos.api.security.RequiresScope;
 import io.kairos.api.security.Scope;
+import io.kairos.control.JobControl;
 import io.kairos.deadjob.DeadJob;
 import io.kairos.deadjob.DeadJobs;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.NewJob;
 import io.kairos.job.UnknownJobException;
+import java.security.Principal;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -32,9 +36,11 @@ class DeadJobsController {
   static final int PAGE = 50;
 
   private final DeadJobs deadJobs;
+  private final JobAccess access;
 
-  DeadJobsController(DeadJobs deadJobs) {
+  DeadJobsController(DeadJobs deadJobs, JobAccess access) {
     this.deadJobs = deadJobs;
+    this.access = access;
   }
 
   @RequiresScope(Scope.JOBS_READ)
@@ -68,13 +74,16 @@ class DeadJobsController {
       @RequestParam(required = false) List<String> ids,
       @RequestParam(required = false) String confirm,
       @RequestParam(required = false) String back,
+      Principal caller,
       RedirectAttributes redirect) {
+    ApiPrincipal principal = ApiPrincipal.of(caller);
+    JobControl.Caller as = new JobControl.Caller(principal.name(), principal.admin());
     Function<String, String> apply =
         switch (action == null ? "" : action) {
-          case "requeue" -> this::requeue;
+          case "requeue" -> id -> requeue(id, as);
           case "delete" ->
               id -> {
-                if (!deadJobs.delete(id)) {
+                if (!deadJobs.delete(id, as)) {
                   throw ApiProblem.notFound("no dead job with id '" + id + "'");
                 }
                 return "deleted";
@@ -82,12 +91,18 @@ class DeadJobsController {
           default -> throw new InvalidJobException("action", "choose requeue or delete");
         };
     redirect.addFlashAttribute(
-        "results", ActionResult.applyEach(ids, confirm, action + " dead jobs", apply));
+        "results",
+        ActionResult.applyEach(
+            ids,
+            confirm,
+            action + " dead jobs",
+            chosen -> access.requireAllowed(chosen, principal, action),
+            apply));
     return "redirect:" + ActionResult.back(back, "/ui/dead-jobs");
   }
 
-  private String requeue(String id) {
-    DeadJobs.Requeue requeue = deadJobs.requeue(id);
+  private String requeue(String id, JobControl.Caller caller) {
+    DeadJobs.Requeue requeue = deadJobs.requeue(id, caller);
     return switch (requeue.outcome()) {
       case REQUEUED -> "requeued, runs at " + requeue.nextRunAt();
       case NOT_FOUND -> throw new UnknownJobException(id);

@@ -3,6 +3,7 @@ package io.kairos.api.ui;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kairos.api.job.ChangeJobRequest;
+import io.kairos.api.job.JobAccess;
 import io.kairos.api.job.JobResponse;
 import io.kairos.api.job.JobService;
 import io.kairos.api.job.Page;
@@ -47,11 +48,13 @@ class JobsController {
   private final JobService jobs;
   private final JobCatalogue catalogue;
   private final ObjectMapper json;
+  private final JobAccess access;
 
-  JobsController(JobService jobs, JobCatalogue catalogue, ObjectMapper json) {
+  JobsController(JobService jobs, JobCatalogue catalogue, ObjectMapper json, JobAccess access) {
     this.jobs = jobs;
     this.catalogue = catalogue;
     this.json = json;
+    this.access = access;
   }
 
   @RequiresScope(Scope.JOBS_READ)
@@ -95,9 +98,16 @@ class JobsController {
       @RequestParam(required = false) String back,
       Principal caller,
       RedirectAttributes redirect) {
-    Function<String, String> apply = action(action, ApiPrincipal.of(caller));
+    ApiPrincipal principal = ApiPrincipal.of(caller);
+    Function<String, String> apply = action(action, principal);
     redirect.addFlashAttribute(
-        "results", ActionResult.applyEach(ids, confirm, verb(action) + " jobs", apply));
+        "results",
+        ActionResult.applyEach(
+            ids,
+            confirm,
+            verb(action) + " jobs",
+            chosen -> access.requireAllowed(chosen, principal, verb(action)),
+            apply));
     return "redirect:" + ActionResult.back(back, "/ui/jobs");
   }
 

@@ -3,9 +3,12 @@ package io.kairos.api.ui;
 import com.github.kagkarlsson.scheduler.Clock;
 import io.kairos.api.problem.ApiProblem;
 import io.kairos.api.security.MissingScopeException;
+import io.kairos.catalogue.CredentialNotAllowed;
 import io.kairos.job.InvalidJobException;
+import io.kairos.job.JobChangedMeanwhile;
 import io.kairos.job.JobConflict;
 import io.kairos.job.JobStateConflict;
+import io.kairos.job.OperatorJobException;
 import io.kairos.job.UnknownJobException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
@@ -84,14 +87,27 @@ class UiPages {
     return page(request, HttpStatus.CONFLICT, "Not possible now", e.getMessage());
   }
 
-  @org.springframework.web.bind.annotation.ExceptionHandler(JobConflict.class)
-  ModelAndView conflict(JobConflict e, HttpServletRequest request) {
+  @org.springframework.web.bind.annotation.ExceptionHandler({
+    JobConflict.class,
+    JobChangedMeanwhile.class
+  })
+  ModelAndView conflict(RuntimeException e, HttpServletRequest request) {
     return page(request, HttpStatus.CONFLICT, "Not possible now", e.getMessage());
   }
 
   @org.springframework.web.bind.annotation.ExceptionHandler(MissingScopeException.class)
   ModelAndView forbidden(MissingScopeException e, HttpServletRequest request) {
     return page(request, HttpStatus.FORBIDDEN, "Not allowed", e.getMessage());
+  }
+
+  /** A job of the operators or of Kairos, or a credential, the signed-in key may not use. */
+  @org.springframework.web.bind.annotation.ExceptionHandler({
+    OperatorJobException.class,
+    CredentialNotAllowed.class
+  })
+  ModelAndView notAllowed(RuntimeException e, HttpServletRequest request) {
+    return page(
+        request, HttpStatus.FORBIDDEN, "Not allowed", e.getMessage() + "; nothing was changed.");
   }
 
   @org.springframework.web.bind.annotation.ExceptionHandler(ApiProblem.class)

@@ -39,15 +39,35 @@ final class UiSession {
     return token;
   }
 
-  /** Whether the request carries its session's token (compared in constant time). */
+  /**
+   * Whether the request carries its session's token (compared in constant time), in the form's
+   * body: a token in the URL would leak through history, logs and {@code Referer}, so one there
+   * counts as none.
+   */
   static boolean csrfMatches(HttpServletRequest request) {
     HttpSession session = request.getSession(false);
     String expected = session == null ? null : (String) session.getAttribute(CSRF);
+    if (inQuery(request.getQueryString())) {
+      return false;
+    }
     String presented = request.getParameter(CSRF_PARAMETER);
     return expected != null
         && presented != null
         && MessageDigest.isEqual(
             expected.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static boolean inQuery(String query) {
+    if (query == null) {
+      return false;
+    }
+    for (String pair : query.split("&")) {
+      String name = pair.split("=", 2)[0];
+      if (java.net.URLDecoder.decode(name, StandardCharsets.UTF_8).equals(CSRF_PARAMETER)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -81,6 +81,43 @@ class ControlApiTests {
     jdbc.update("delete from kairos_job_run");
   }
 
+  // --- Concurrent changes ----------------------------------------------------------------------
+
+  @Test
+  void deleteRacingPauseAndResumeAnswersEachOrAConflictNeverAServerError() throws Exception {
+    java.util.List<String> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    for (int round = 0; round < 25; round++) {
+      String path = "/api/v1/jobs/race-" + round;
+      assertThat(
+              send("PUT", path, "{\"type\":\"noop\",\"schedule\":{\"every\":\"PT1H\"}}", WRITER)
+                  .statusCode())
+          .isEqualTo(201);
+      java.util.List<java.util.concurrent.Callable<Integer>> calls =
+          java.util.List.of(
+              () -> send("DELETE", path, null, WRITER).statusCode(),
+              () -> send("POST", path + "/pause", null, WRITER).statusCode(),
+              () -> send("POST", path + "/resume", null, WRITER).statusCode(),
+              () -> send("POST", path + "/pause", null, WRITER).statusCode(),
+              () -> send("POST", path + "/resume", null, WRITER).statusCode());
+      java.util.concurrent.ExecutorService threads =
+          java.util.concurrent.Executors.newFixedThreadPool(calls.size());
+      String deleted;
+      try {
+        var results = threads.invokeAll(calls);
+        deleted = String.valueOf(results.get(0).get());
+        for (var answer : results) {
+          answers.add(String.valueOf(answer.get()));
+        }
+      } finally {
+        threads.shutdown();
+      }
+      if (deleted.equals("200")) {
+        assertThat(state("race-" + round)).isEqualTo("CANCELLED");
+      }
+    }
+    assertThat(answers).allMatch(status -> status.equals("200") || status.equals("409"));
+  }
+
   // --- Replace -------------------------------------------------------------------------------
 
   @Test

@@ -35,6 +35,7 @@ import org.springframework.test.context.DynamicPropertySource;
       "kairos.api.keys[0].sha256=a06fc072f7508bee89d19b323934245fcf3712ad6b4a4e8f86a65d8a76bf0789",
       "kairos.api.keys[0].scopes=jobs:write",
       "kairos.api.keys[0].quota.creations-per-minute=3",
+      "kairos.api.keys[0].quota.min-every=PT10S",
       "kairos.api.keys[1].name=small",
       "kairos.api.keys[1].sha256=fdd68ed80357412751f069aaa6d5d6734533c561ea31f58ebc8c0193348bdc1a",
       "kairos.api.keys[1].scopes=jobs:write",
@@ -152,6 +153,17 @@ class QuotaTests {
     }
     assertThat(count("select count(*) from kairos_job where id in ('s1', 's2', 's3', 's4')"))
         .isZero();
+
+    // Thirty seconds apart at its first two runs, but then thirty runs a second apart each hour:
+    // judged by its smallest gap, for a key that may ask for 10 s.
+    HttpResponse<String> irregular =
+        create(
+            BURSTY_KEY,
+            "{\"type\": \"noop\", \"id\": \"s5\", \"schedule\": {\"cron\": \"0,30-59 0 * * * *\"}}");
+    assertThat(irregular.statusCode()).as(irregular.body()).isEqualTo(400);
+    assertThat(json.readTree(irregular.body()).path("field").asText()).isEqualTo("schedule.cron");
+    assertThat(json.readTree(irregular.body()).path("detail").asText()).contains("PT1S apart");
+    assertThat(count("select count(*) from kairos_job where id = 's5'")).isZero();
 
     // The admin key may ask for all of that.
     assertThat(

@@ -79,6 +79,35 @@ class ApiKeysTests {
   }
 
   @Test
+  void twoKeysWithTheSameHashStopTheApplicationNamingTheProperty() {
+    assertThatThrownBy(
+            () ->
+                new ApiKeyProperties(
+                    List.of(
+                        new ApiKeyProperties.Key("ci", CI_HASH, List.of("jobs:read"), null),
+                        new ApiKeyProperties.Key(
+                            "deploy", CI_HASH.toUpperCase(), List.of("admin"), null)),
+                    null,
+                    null))
+        .hasMessageContaining("kairos.api.keys[1].sha256")
+        .hasMessageContaining("kairos.api.keys[0]");
+    String operator = "operator-secret-0f3c8e1a6d9b4f2e7c5a3d8b1e6f9a2c";
+    String operatorHash = HexFormat.of().formatHex(ApiKeys.sha256(operator));
+    assertThatThrownBy(
+            () ->
+                new ApiKeys(
+                    new ApiKeyProperties(
+                        List.of(
+                            new ApiKeyProperties.Key(
+                                "ci", operatorHash, List.of("jobs:read"), null)),
+                        operator,
+                        null)))
+        .hasMessageContaining("kairos.api.keys[0].sha256")
+        .hasMessageContaining("kairos.api.operator-key")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(operator));
+  }
+
+  @Test
   void theOperatorKeyIsNeverPrinted() {
     assertThat(
             new ApiKeyProperties(

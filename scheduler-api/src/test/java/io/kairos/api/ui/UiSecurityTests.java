@@ -183,7 +183,14 @@ class UiSecurityTests {
     assertThat(browser.post("/ui/jobs/actions", forged).statusCode()).isEqualTo(403);
     assertThat(stateOf("csrf-job")).isEqualTo("SCHEDULED");
 
-    forged.put("_csrf", browser.token("/ui/jobs"));
+    // The right token in the URL is refused: URLs leak (history, logs, Referer).
+    String token = browser.token("/ui/jobs");
+    forged.remove("_csrf");
+    assertThat(browser.post("/ui/jobs/actions?_csrf=" + token, forged).statusCode()).isEqualTo(403);
+    forged.put("_csrf", token);
+    assertThat(browser.post("/ui/jobs/actions?_csrf=" + token, forged).statusCode()).isEqualTo(403);
+    assertThat(stateOf("csrf-job")).isEqualTo("SCHEDULED");
+
     HttpResponse<String> done = browser.post("/ui/jobs/actions", forged);
     assertThat(done.statusCode()).isEqualTo(302);
     assertThat(stateOf("csrf-job")).isEqualTo("PAUSED");
