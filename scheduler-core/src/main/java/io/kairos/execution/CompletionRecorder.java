@@ -50,7 +50,7 @@ import org.springframework.transaction.support.TransactionOperations;
  * handed to the {@link Notifier} inside the same transaction, so their notifications exist exactly
  * when the event was recorded.
  */
-public final class CompletionRecorder implements AutoCloseable {
+final class CompletionRecorder implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(CompletionRecorder.class);
 

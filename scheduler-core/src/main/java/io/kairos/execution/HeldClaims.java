@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * its executions picked and no longer renewed, so they are revived once the window passes, as if
  * this worker had died.
  */
-public final class HeldClaims implements AutoCloseable {
+final class HeldClaims implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(HeldClaims.class);
 

@@ -9,7 +9,7 @@ import javax.sql.DataSource;
  * reconciliation, tests): it joins the caller's transaction, writes JSON task data and keeps
  * priorities. One place, so no caller can forget one of the three.
  */
-public final class KairosSchedulerClient {
+final class KairosSchedulerClient {
 
   private KairosSchedulerClient() {}
 
