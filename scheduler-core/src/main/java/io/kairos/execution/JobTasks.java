@@ -197,7 +197,7 @@ public final class JobTasks implements AutoCloseable {
       Settings settings,
       MisfirePolicy misfire,
       ClusterSwitch cluster) {
-    this.claimStore = new ClaimStore(tables.dataSource());
+    this.claimStore = new ClaimStore(tables.dataSource(), tables.schema());
     this.attempts = new RunningAttempts();
     ScheduledThreadPoolExecutor timeouts =
         new ScheduledThreadPoolExecutor(

@@ -18,6 +18,7 @@ import io.kairos.job.NewJob;
 import io.kairos.job.PermanentJobFailure;
 import io.kairos.job.RunOutcome;
 import io.kairos.job.ScheduleSpec;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.KairosFixture;
 import io.kairos.testing.Noop;
 import java.time.Duration;
@@ -76,6 +77,7 @@ class JobTaskTests {
     scheduler =
         (ManualScheduler)
             TestHelper.createManualScheduler(fixture.schedulerDataSource, fixture.tasks(support))
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .clock(clock)
                 .serializer(fixture.serializer)
                 .enablePriority()
@@ -160,7 +162,9 @@ class JobTaskTests {
         .isEqualTo(MisfirePolicy.NONE);
     assertThat(
             fixture.jdbc.queryForObject(
-                "select misfire_grace from kairos_job where id = 'late-none'", String.class))
+                KairosSchema.DEFAULT.sql(
+                    "select misfire_grace from kairos_job where id = 'late-none'"),
+                String.class))
         .isEqualTo("none");
 
     scheduler.tick(Duration.ofDays(1));
@@ -200,7 +204,7 @@ class JobTaskTests {
 
   @Test
   void aJobClaimedWhileTheClusterIsPausedIsHandedBackUnstartedAndRunsAfterTheResume() {
-    ClusterSwitch cluster = new ClusterSwitch(fixture.dataSource);
+    ClusterSwitch cluster = new ClusterSwitch(fixture.dataSource, KairosSchema.DEFAULT);
     CALLS.remove("held");
     submitter.submit(lateJob("held", null));
     try {
@@ -214,7 +218,9 @@ class JobTaskTests {
       assertThat(data.attempt()).as("no attempt counted").isEqualTo(1);
       assertThat(
               fixture.jdbc.queryForObject(
-                  "select picked from scheduled_tasks where task_instance = 'held'", Boolean.class))
+                  KairosSchema.DEFAULT.sql(
+                      "select picked from scheduled_tasks where task_instance = 'held'"),
+                  Boolean.class))
           .isFalse();
       assertThat(fixture.jobs.find("held").orElseThrow().state()).isEqualTo(JobState.SCHEDULED);
 
@@ -227,7 +233,7 @@ class JobTaskTests {
     }
     // The pause as the database clock saw it, had the test's clock been the database's.
     fixture.jdbc.update(
-        "update kairos_control set paused_at = ?, resumed_at = ?",
+        KairosSchema.DEFAULT.sql("update kairos_control set paused_at = ?, resumed_at = ?"),
         java.sql.Timestamp.from(Instant.parse("2026-03-01T10:00:00Z")),
         java.sql.Timestamp.from(clock.now()));
     scheduler.runAnyDueExecutions();
@@ -274,6 +280,7 @@ class JobTaskTests {
     JobTasks support = fixture.jobTasks(clock, PersistedBackoff.DEFAULT, grace);
     return (ManualScheduler)
         TestHelper.createManualScheduler(fixture.schedulerDataSource, fixture.tasks(support))
+            .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
             .clock(clock)
             .serializer(fixture.serializer)
             .enablePriority()
@@ -367,8 +374,9 @@ class JobTaskTests {
     submitter.submit(fixture.job("orphan", "noop", null, ScheduleSpec.at(clock.now()), 3));
     // A worker named "ghost" claimed the execution, started the attempt, and then died.
     fixture.jdbc.update(
-        "update scheduled_tasks set picked = true, picked_by = 'ghost', last_heartbeat = ?,"
-            + " version = version + 1 where task_instance = 'orphan'",
+        KairosSchema.DEFAULT.sql(
+            "update scheduled_tasks set picked = true, picked_by = 'ghost', last_heartbeat = ?,"
+                + " version = version + 1 where task_instance = 'orphan'"),
         java.sql.Timestamp.from(clock.now()));
     Instant lastHeartbeat = clock.now();
 
@@ -410,8 +418,9 @@ class JobTaskTests {
                                 (payload, context) -> {
                                   ran.incrementAndGet();
                                   fixture.jdbc.update(
-                                      "update scheduled_tasks set version = version + 1, picked = false"
-                                          + " where task_instance = 'contested'");
+                                      KairosSchema.DEFAULT.sql(
+                                          "update scheduled_tasks set version = version + 1, picked = false"
+                                              + " where task_instance = 'contested'"));
                                   // ... and records the attempt it declared dead.
                                   fixture.runs.recordWorkerDied(
                                       "contested",
@@ -422,6 +431,7 @@ class JobTaskTests {
                                       false,
                                       null);
                                 })))
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .clock(clock)
                 .serializer(fixture.serializer)
                 .build();
@@ -450,8 +460,10 @@ class JobTaskTests {
                                 Noop.TYPE,
                                 (payload, context) ->
                                     fixture.jdbc.update(
-                                        "update scheduled_tasks set version = version + 1"
-                                            + " where task_instance = 'lost'"))))
+                                        KairosSchema.DEFAULT.sql(
+                                            "update scheduled_tasks set version = version + 1"
+                                                + " where task_instance = 'lost'")))))
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .clock(clock)
                 .serializer(fixture.serializer)
                 .build();
@@ -482,6 +494,7 @@ class JobTaskTests {
         com.github.kagkarlsson.scheduler.Scheduler.create(
                 fixture.schedulerDataSource,
                 fixture.tasks(fixture.jobTasks(clock, PersistedBackoff.DEFAULT)))
+            .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
             .clock(clock)
             .serializer(fixture.serializer)
             .threads(1)
@@ -493,8 +506,9 @@ class JobTaskTests {
                   public void onExecutionStart(
                       com.github.kagkarlsson.scheduler.CurrentlyExecuting executing) {
                     fixture.jdbc.update(
-                        "update scheduled_tasks set version = version + 1,"
-                            + " picked_by = 'elsewhere' where task_instance = 'taken'");
+                        KairosSchema.DEFAULT.sql(
+                            "update scheduled_tasks set version = version + 1,"
+                                + " picked_by = 'elsewhere' where task_instance = 'taken'"));
                   }
 
                   @Override
@@ -537,10 +551,12 @@ class JobTaskTests {
                           if (context.jobId().equals("group-c")) {
                             // Revived elsewhere while it ran: its claim is gone.
                             fixture.jdbc.update(
-                                "update scheduled_tasks set version = version + 1, picked_by ="
-                                    + " 'elsewhere' where task_instance = 'group-c'");
+                                KairosSchema.DEFAULT.sql(
+                                    "update scheduled_tasks set version = version + 1, picked_by ="
+                                        + " 'elsewhere' where task_instance = 'group-c'"));
                           }
                         })))
+            .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
             .clock(clock)
             .serializer(fixture.serializer)
             .threads(4)
@@ -594,7 +610,8 @@ class JobTaskTests {
               JobSource.API);
           // Below NewJob's smallest timeout, so written into the task data directly.
           fixture.jdbc.update(
-              "update scheduled_tasks set task_data = ? where task_instance = 'slow'",
+              KairosSchema.DEFAULT.sql(
+                  "update scheduled_tasks set task_data = ? where task_instance = 'slow'"),
               fixture.serializer.serialize(data));
         });
 
@@ -620,6 +637,7 @@ class JobTaskTests {
                         fixture
                             .jobTasks(clock, PersistedBackoff.DEFAULT)
                             .task(Noop.TYPE, (payload, context) -> context.requestNextRun(asked))))
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .clock(clock)
                 .serializer(fixture.serializer)
                 .build();
@@ -645,6 +663,8 @@ class JobTaskTests {
 
   private int executionsOf(String jobId) {
     return fixture.jdbc.queryForObject(
-        "select count(*) from scheduled_tasks where task_instance = ?", Integer.class, jobId);
+        KairosSchema.DEFAULT.sql("select count(*) from scheduled_tasks where task_instance = ?"),
+        Integer.class,
+        jobId);
   }
 }

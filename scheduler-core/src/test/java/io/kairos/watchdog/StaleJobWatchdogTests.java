@@ -11,6 +11,7 @@ import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
 import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.KairosFixture;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,6 +53,7 @@ class StaleJobWatchdogTests {
             TestHelper.createManualScheduler(
                     fixture.schedulerDataSource,
                     fixture.tasks(fixture.jobTasks(clock, PersistedBackoff.DEFAULT)))
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .clock(clock)
                 .serializer(fixture.serializer)
                 .build();
@@ -182,7 +184,9 @@ class StaleJobWatchdogTests {
 
     // Workers catch up: every execution claimed (as a lock-and-fetch claims it).
     new JdbcTemplate(fixture.dataSource)
-        .update("update scheduled_tasks set picked = true, picked_by = 'catching-up'");
+        .update(
+            KairosSchema.DEFAULT.sql(
+                "update scheduled_tasks set picked = true, picked_by = 'catching-up'"));
     StaleJobWatchdog.Report ran = capped.check();
     assertThat(ran.freshAgainCount()).isEqualTo(1_200);
     assertThat(ran.freshAgain()).hasSize(StaleJobWatchdog.REPORTED_IDS);

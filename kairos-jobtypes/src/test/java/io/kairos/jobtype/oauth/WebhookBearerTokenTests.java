@@ -24,6 +24,7 @@ import io.kairos.outbound.OutboundHttp;
 import io.kairos.outbound.OutboundPolicy;
 import io.kairos.outbound.Resolver;
 import io.kairos.outbound.SenderDomains;
+import io.kairos.schema.KairosSchema;
 import io.kairos.serialization.KairosJson;
 import io.kairos.testing.KairosFixture;
 import io.kairos.testing.TestHttpServer;
@@ -82,7 +83,9 @@ class WebhookBearerTokenTests {
     OutboundPolicy local =
         new OutboundPolicy(List.of(), true, List.of())
             .withAllowedPorts(List.of(endpoint.uri().getPort(), crm.port()));
-    store = new CredentialStore(fixture.dataSource, CIPHER, local, Resolver.SYSTEM, false);
+    store =
+        new CredentialStore(
+            fixture.dataSource, KairosSchema.DEFAULT, CIPHER, local, Resolver.SYSTEM, false);
     reauthRequired = new CopyOnWriteArrayList<>();
     AccessTokens tokens =
         new AccessTokens(
@@ -112,6 +115,7 @@ class WebhookBearerTokenTests {
                                 new PersistedBackoff(
                                     Duration.ofSeconds(10), 2.0, Duration.ofMinutes(10)))
                             .task(BuiltInJobTypes.WEBHOOK, webhooks)))
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .clock(clock)
                 .serializer(fixture.serializer)
                 .build();

@@ -24,6 +24,7 @@ import io.kairos.outbound.OutboundPolicy;
 import io.kairos.outbound.Resolver;
 import io.kairos.retry.RetryPolicy;
 import io.kairos.retry.RetryingHandler;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.KairosFixture;
 import io.kairos.testing.TestHttpServer;
 import io.kairos.testing.TestHttpServer.Received;
@@ -103,6 +104,7 @@ class WebhookTests {
                     List.of(
                         support.task(
                             BuiltInJobTypes.WEBHOOK, RetryingHandler.decorate(handler, retry))))
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .clock(clock)
                 .serializer(fixture.serializer)
                 .build();
