@@ -142,9 +142,9 @@ class NotificationTests {
                         tasks.task(BuiltInJobTypes.WEBHOOK, webhooks),
                         tasks.task(BuiltInJobTypes.EMAIL, email),
                         tasks.task(FLAKY, (p, c) -> failing(c.jobId()))))
-                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .clock(clock)
                 .serializer(fixture.serializer)
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .build();
     watchdog =
         kairos.watchdog(

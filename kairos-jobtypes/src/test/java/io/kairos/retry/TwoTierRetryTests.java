@@ -97,9 +97,9 @@ class TwoTierRetryTests {
             TestHelper.createManualScheduler(
                     fixture.schedulerDataSource,
                     List.of(support.task(SCRIPTED, RetryingHandler.decorate(HANDLER, retry))))
-                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .clock(clock)
                 .serializer(fixture.serializer)
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .build();
   }
 

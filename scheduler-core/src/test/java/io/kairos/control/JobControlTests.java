@@ -68,10 +68,10 @@ class JobControlTests {
     scheduler =
         (ManualScheduler)
             TestHelper.createManualScheduler(fixture.schedulerDataSource, fixture.tasks(support))
-                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .clock(clock)
                 .serializer(fixture.serializer)
                 .enablePriority()
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .build();
     submitter = fixture.submitter(clock);
     control = fixture.kairos(clock).control();

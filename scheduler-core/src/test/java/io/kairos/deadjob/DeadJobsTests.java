@@ -81,10 +81,10 @@ class DeadJobsTests {
     scheduler =
         (ManualScheduler)
             TestHelper.createManualScheduler(fixture.schedulerDataSource, fixture.tasks(support))
-                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .clock(clock)
                 .serializer(fixture.serializer)
                 .enablePriority()
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .build();
     submitter = fixture.submitter(clock);
     wokenFor = new CopyOnWriteArrayList<>();

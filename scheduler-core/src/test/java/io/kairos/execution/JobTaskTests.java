@@ -77,10 +77,10 @@ class JobTaskTests {
     scheduler =
         (ManualScheduler)
             TestHelper.createManualScheduler(fixture.schedulerDataSource, fixture.tasks(support))
-                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .clock(clock)
                 .serializer(fixture.serializer)
                 .enablePriority()
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .build();
     submitter = fixture.submitter(clock);
   }
@@ -280,10 +280,10 @@ class JobTaskTests {
     JobTasks support = fixture.jobTasks(clock, PersistedBackoff.DEFAULT, grace);
     return (ManualScheduler)
         TestHelper.createManualScheduler(fixture.schedulerDataSource, fixture.tasks(support))
-            .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
             .clock(clock)
             .serializer(fixture.serializer)
             .enablePriority()
+            .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
             .build();
   }
 
@@ -431,9 +431,9 @@ class JobTaskTests {
                                       false,
                                       null);
                                 })))
-                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .clock(clock)
                 .serializer(fixture.serializer)
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .build();
     scheduler.runAnyDueExecutions();
 
@@ -463,9 +463,9 @@ class JobTaskTests {
                                         KairosSchema.DEFAULT.sql(
                                             "update scheduled_tasks set version = version + 1"
                                                 + " where task_instance = 'lost'")))))
-                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .clock(clock)
                 .serializer(fixture.serializer)
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .build();
     scheduler.runAnyDueExecutions();
 
@@ -637,9 +637,9 @@ class JobTaskTests {
                         fixture
                             .jobTasks(clock, PersistedBackoff.DEFAULT)
                             .task(Noop.TYPE, (payload, context) -> context.requestNextRun(asked))))
-                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .clock(clock)
                 .serializer(fixture.serializer)
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .build();
 
     scheduler.runAnyDueExecutions();

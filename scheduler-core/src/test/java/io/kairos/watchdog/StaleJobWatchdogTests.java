@@ -53,9 +53,9 @@ class StaleJobWatchdogTests {
             TestHelper.createManualScheduler(
                     fixture.schedulerDataSource,
                     fixture.tasks(fixture.jobTasks(clock, PersistedBackoff.DEFAULT)))
-                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .clock(clock)
                 .serializer(fixture.serializer)
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .build();
     watchdog =
         fixture

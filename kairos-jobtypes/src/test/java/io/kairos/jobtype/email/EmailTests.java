@@ -94,9 +94,9 @@ class EmailTests {
             TestHelper.createManualScheduler(
                     fixture.schedulerDataSource,
                     List.of(support.task(BuiltInJobTypes.EMAIL, handler)))
-                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .clock(clock)
                 .serializer(fixture.serializer)
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .build();
   }
 

@@ -121,9 +121,9 @@ class OAuthTokenRefreshTests {
                             .task(
                                 BuiltInJobTypes.OAUTH_TOKEN_REFRESH,
                                 RetryingHandler.decorate(handler, retry))))
-                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .clock(clock)
                 .serializer(fixture.serializer)
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .build();
     logs = new ListAppender<>();
     logs.start();

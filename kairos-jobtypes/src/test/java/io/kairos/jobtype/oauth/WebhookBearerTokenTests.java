@@ -115,9 +115,9 @@ class WebhookBearerTokenTests {
                                 new PersistedBackoff(
                                     Duration.ofSeconds(10), 2.0, Duration.ofMinutes(10)))
                             .task(BuiltInJobTypes.WEBHOOK, webhooks)))
-                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .clock(clock)
                 .serializer(fixture.serializer)
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .build();
     logs = new ListAppender<>();
     logs.start();

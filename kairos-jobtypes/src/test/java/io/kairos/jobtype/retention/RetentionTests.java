@@ -126,9 +126,9 @@ class RetentionTests {
     scheduler =
         (ManualScheduler)
             TestHelper.createManualScheduler(fixture.schedulerDataSource, List.of(task))
-                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .clock(clock)
                 .serializer(fixture.serializer)
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .build();
     fixture
         .submitter(clock)

@@ -104,9 +104,9 @@ class WebhookTests {
                     List.of(
                         support.task(
                             BuiltInJobTypes.WEBHOOK, RetryingHandler.decorate(handler, retry))))
-                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .clock(clock)
                 .serializer(fixture.serializer)
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .build();
   }
 
