@@ -87,7 +87,7 @@ class ApplicationMigrationsTests {
             "greeting_pkey",
             "greeting_id_seq",
             "flyway_schema_history",
-            "flyway_schema_history_pkey",
+            "flyway_schema_history_pk",
             "flyway_schema_history_s_idx");
     assertThat(
             jdbc.queryForList(
