@@ -2,6 +2,7 @@ package io.kairos.worker.migration;
 
 import static io.kairos.testing.ReleaseDatabases.relationsIn;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.kairos.job.JobRequest;
@@ -80,6 +81,22 @@ class ApplicationMigrationsTests {
     assertApplicationAndKairosApart();
   }
 
+  @Test
+  void aSchemaNameThatIsNoPlainIdentifierStopsStartUpNamingTheProperty() {
+    assertThatThrownBy(() -> start("greetings-bad", "--kairos.schema=Kairos-Jobs"))
+        .hasStackTraceContaining("kairos.schema must be a plain PostgreSQL identifier")
+        .hasStackTraceContaining("'Kairos-Jobs'");
+    assertThat(relationsIn(jdbc, "public")).isEmpty();
+  }
+
+  @Test
+  void aWorkerWhoseSchedulerTableIsElsewhereRefusesToStart() {
+    assertThatThrownBy(
+            () -> start("greetings-table", "--db-scheduler.table-name=public.scheduled_tasks"))
+        .rootCause()
+        .hasMessageContaining("db-scheduler.table-name must be kairos.scheduled_tasks");
+  }
+
   private void assertApplicationAndKairosApart() {
     assertThat(relationsIn(jdbc, "public"))
         .containsExactlyInAnyOrder(
@@ -105,11 +122,10 @@ class ApplicationMigrationsTests {
         .isEqualTo(1);
   }
 
-  private void start(String node) {
-    apps.add(
-        new SpringApplicationBuilder(GreetingApp.class)
-            .web(WebApplicationType.NONE)
-            .run(
+  private void start(String node, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
                 "--spring.datasource.url=" + db.jdbcUrl(),
                 "--spring.datasource.username=" + db.user(),
                 "--spring.datasource.password=" + db.password(),
@@ -117,5 +133,10 @@ class ApplicationMigrationsTests {
                 "--kairos.worker.built-in-types=noop",
                 "--kairos.housekeeping.enabled=false",
                 "--spring.application.name=greetings"));
+    args.addAll(List.of(more));
+    apps.add(
+        new SpringApplicationBuilder(GreetingApp.class)
+            .web(WebApplicationType.NONE)
+            .run(args.toArray(String[]::new)));
   }
 }
