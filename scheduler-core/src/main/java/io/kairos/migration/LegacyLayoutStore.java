@@ -124,7 +124,14 @@ final class LegacyLayoutStore {
         || exists(jdbc, schema.name(), KairosMigrations.HISTORY_TABLE)) {
       return;
     }
-    jdbc.execute("create schema if not exists " + schema.name());
+    // Created only when missing: an operator may have made it for a user who may not create one.
+    if (!Boolean.TRUE.equals(
+        jdbc.queryForObject(
+            "select exists (select 1 from pg_namespace where nspname = ?)",
+            Boolean.class,
+            schema.name()))) {
+      jdbc.execute("create schema " + schema.name());
+    }
     for (String table : KairosSchema.TABLES) {
       if (exists(jdbc, legacy, table)) {
         jdbc.execute("alter table " + qualified(legacy, table) + " set schema " + schema.name());
