@@ -32,7 +32,7 @@ java -jar scheduler-api/target/scheduler-api-exec.jar --spring.datasource.url=$U
   --spring.datasource.username=$PGUSER --server.port=$API_PORT > $LOGS/api.log 2>&1 &
 pids+=($!)
 
-until [ "$(psql -d $DB -tAc "select count(*) from kairos_node where state='RUNNING'" 2>/dev/null || echo 0)" = 3 ] \
+until [ "$(psql -d $DB -tAc "select count(*) from kairos.kairos_node where state='RUNNING'" 2>/dev/null || echo 0)" = 3 ] \
   && curl -sf localhost:$API_PORT/actuator/health > /dev/null; do sleep 1; done
 echo "3 workers and the API are up; posting $JOBS noop jobs of $DURATION"
 
@@ -42,14 +42,14 @@ for n in $(seq 1 "$JOBS"); do
     -d "{\"type\":\"noop\",\"id\":\"drill-$n\",\"payload\":{\"duration\":\"$DURATION\"}}"
 done
 
-until [ "$(psql -d $DB -tAc "select count(*) from kairos_job_run where node='drill-w1' and outcome='RUNNING'")" -gt 0 ]; do sleep 0.2; done
+until [ "$(psql -d $DB -tAc "select count(*) from kairos.kairos_job_run where node='drill-w1' and outcome='RUNNING'")" -gt 0 ]; do sleep 0.2; done
 kill -9 "${pids[0]}"
 echo "SIGKILLed drill-w1 at $(date -u +%T.%3N) while it ran jobs"
 
-until [ "$(psql -d $DB -tAc "select count(*) from kairos_job where state in ('COMPLETED','DEAD')")" = "$JOBS" ]; do sleep 1; done
+until [ "$(psql -d $DB -tAc "select count(*) from kairos.kairos_job where state in ('COMPLETED','DEAD')")" = "$JOBS" ]; do sleep 1; done
 
 psql -d $DB -c "select count(*) as jobs, count(*) filter (where succeeded = 1) as exactly_one_success,
   count(*) filter (where succeeded > 1) as more_than_one, count(*) filter (where succeeded = 0) as none
   from (select j.id, count(r.*) filter (where r.outcome = 'SUCCEEDED') as succeeded
-        from kairos_job j left join kairos_job_run r on r.job_id = j.id group by j.id) per_job"
-psql -d $DB -c "select outcome, recovered, node, count(*) from kairos_job_run group by 1, 2, 3 order by 1, 2, 3"
+        from kairos.kairos_job j left join kairos.kairos_job_run r on r.job_id = j.id group by j.id) per_job"
+psql -d $DB -c "select outcome, recovered, node, count(*) from kairos.kairos_job_run group by 1, 2, 3 order by 1, 2, 3"

@@ -12,6 +12,7 @@ import io.kairos.core.Kairos;
 import io.kairos.execution.JobTasks;
 import io.kairos.jobtype.BuiltInJobTypes;
 import io.kairos.jobtype.noop.NoopHandler;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.TestDatabases;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -384,6 +385,7 @@ class KairosClientTests {
         Scheduler.create(
                 kairos.schedulerDataSource(),
                 List.of(tasks.task(BuiltInJobTypes.NOOP, new NoopHandler())))
+            .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
             .clock(kairos.clock())
             .serializer(kairos.serializer())
             .schedulerName(new SchedulerName.Fixed("client-tests-worker"))

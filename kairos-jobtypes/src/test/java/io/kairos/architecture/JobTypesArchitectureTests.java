@@ -51,11 +51,12 @@ class JobTypesArchitectureTests {
                           "io.kairos.retry..",
                           "io.kairos.catalogue",
                           "io.kairos.crypto",
-                          "io.kairos.serialization")))
+                          "io.kairos.serialization",
+                          "io.kairos.schema")))
           .because(
               "a built-in type is a JobType and a JobHandler on the core's job model (with the"
-                  + " cipher, the JSON helpers and the catalogue its checks join), nothing of the"
-                  + " engine's insides");
+                  + " cipher, the JSON helpers, the catalogue its checks join and the schema its"
+                  + " store's tables are in), nothing of the engine's insides");
 
   @ArchTest
   static final ArchRule plainJavaWithoutSpringBoot =

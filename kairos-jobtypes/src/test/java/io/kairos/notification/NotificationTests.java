@@ -30,6 +30,7 @@ import io.kairos.jobtype.webhook.WebhookSigner;
 import io.kairos.outbound.OutboundHttp;
 import io.kairos.outbound.OutboundPolicy;
 import io.kairos.outbound.Resolver;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.KairosFixture;
 import io.kairos.testing.TestHttpServer;
 import io.kairos.testing.TestHttpServer.Received;
@@ -143,6 +144,7 @@ class NotificationTests {
                         tasks.task(FLAKY, (p, c) -> failing(c.jobId()))))
                 .clock(clock)
                 .serializer(fixture.serializer)
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .build();
     watchdog =
         kairos.watchdog(
@@ -322,8 +324,9 @@ class NotificationTests {
             3));
     // A worker named "ghost" claimed the orphan and died (revival records its lost attempt).
     fixture.jdbc.update(
-        "update scheduled_tasks set picked = true, picked_by = 'ghost', last_heartbeat = ?,"
-            + " version = version + 1 where task_instance = 'orphan'",
+        KairosSchema.DEFAULT.sql(
+            "update scheduled_tasks set picked = true, picked_by = 'ghost', last_heartbeat = ?,"
+                + " version = version + 1 where task_instance = 'orphan'"),
         java.sql.Timestamp.from(clock.now()));
 
     scheduler.tick(Duration.ofHours(1)); // "late" is now far past its misfire grace

@@ -19,6 +19,7 @@ import io.kairos.job.PermanentJobFailure;
 import io.kairos.job.RunOutcome;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.job.TransientJobFailure;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.KairosFixture;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,6 +99,7 @@ class TwoTierRetryTests {
                     List.of(support.task(SCRIPTED, RetryingHandler.decorate(HANDLER, retry))))
                 .clock(clock)
                 .serializer(fixture.serializer)
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .build();
   }
 
@@ -227,7 +229,8 @@ class TwoTierRetryTests {
               JobSource.API);
           // Below NewJob's smallest timeout, so written into the task data directly.
           fixture.jdbc.update(
-              "update scheduled_tasks set task_data = ? where task_instance = 'patient'",
+              KairosSchema.DEFAULT.sql(
+                  "update scheduled_tasks set task_data = ? where task_instance = 'patient'"),
               fixture.serializer.serialize(data));
         });
 

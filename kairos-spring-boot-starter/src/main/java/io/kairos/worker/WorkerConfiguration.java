@@ -217,11 +217,21 @@ class WorkerConfiguration {
       JobTasks jobTasks) {
     Serializer serializer = kairos.serializer();
     DataSource joining = kairos.schedulerDataSource();
+    String table = kairos.schema().table("scheduled_tasks");
+    if (!table.equals(dbScheduler.getTableName())) {
+      throw new IllegalStateException(
+          "db-scheduler.table-name must be "
+              + table
+              + " (db-scheduler's table in the schema kairos.schema), not "
+              + dbScheduler.getTableName()
+              + "; leave it unset");
+    }
     ServedTypesLockAndFetch servedTypesOnly =
         new ServedTypesLockAndFetch(
             kairos.catalogue().types().stream().map(JobType::name).toList(),
             dbScheduler.isAlwaysPersistTimestampInUtc(),
-            jobTasks.claims());
+            jobTasks.claims(),
+            kairos.schema());
     return new DbSchedulerCustomizer() {
       @Override
       public Optional<JdbcCustomization> jdbcCustomization() {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kairos.catalogue.PublishedTypes;
 import io.kairos.job.JobType;
 import io.kairos.node.NodeStore;
+import io.kairos.schema.KairosSchema;
 import io.kairos.serialization.KairosJson;
 import io.kairos.testing.TestDatabases;
 import java.io.File;
@@ -59,9 +60,14 @@ class ApiJarIT {
 
     // A worker of an application publishes its own type (the API migrated the tables by now).
     DataSource dataSource = database.dataSource();
-    new NodeStore(dataSource).register("app-1", "host", 1, Duration.ofSeconds(5));
+    new NodeStore(dataSource, KairosSchema.DEFAULT)
+        .register("app-1", "host", 1, Duration.ofSeconds(5));
     new PublishedTypes(
-            dataSource, KairosJson.newObjectMapper(), Duration.ofSeconds(15), Duration.ZERO)
+            dataSource,
+            KairosSchema.DEFAULT,
+            KairosJson.newObjectMapper(),
+            Duration.ofSeconds(15),
+            Duration.ZERO)
         .publish("app-1", List.of(new JobType<>("invoice-reminder", Reminder.class, "")));
 
     HttpResponse<String> refused =

@@ -537,8 +537,8 @@ class HostileInputTests {
             KEY);
     assertThat(stored.statusCode()).as(stored.body()).isIn(201, 409);
     jdbc.update(
-        "update kairos_job set state = 'DEAD', finished_at = now() where id = 'oauth-refresh:crm'");
-    jdbc.update("delete from scheduled_tasks where task_instance = 'oauth-refresh:crm'");
+        "update kairos.kairos_job set state = 'DEAD', finished_at = now() where id = 'oauth-refresh:crm'");
+    jdbc.update("delete from kairos.scheduled_tasks where task_instance = 'oauth-refresh:crm'");
   }
 
   static String sha256(String text) {

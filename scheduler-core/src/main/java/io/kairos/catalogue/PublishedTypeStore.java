@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kairos.catalogue.PublishedTypes.PublishedType;
 import io.kairos.catalogue.PublishedTypes.ServingNode;
+import io.kairos.schema.KairosSchema;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,11 +28,14 @@ final class PublishedTypeStore {
       "n.state <> 'STOPPED' and n.last_seen > now() - ? * interval '1 millisecond'";
 
   private final JdbcTemplate jdbc;
+  private final KairosSchema schema;
   private final ObjectMapper json;
   private final Duration liveWithin;
 
-  PublishedTypeStore(DataSource dataSource, ObjectMapper json, Duration liveWithin) {
+  PublishedTypeStore(
+      DataSource dataSource, KairosSchema schema, ObjectMapper json, Duration liveWithin) {
     this.jdbc = new JdbcTemplate(dataSource);
+    this.schema = schema;
     this.json = json;
     this.liveWithin = liveWithin;
   }
@@ -49,15 +53,16 @@ final class PublishedTypeStore {
    * Replaces what {@code node} published before with {@code types}, in the caller's transaction.
    */
   void replace(String node, List<Published> types) {
-    jdbc.update("delete from kairos_node_type where node = ?", node);
+    jdbc.update(schema.sql("delete from kairos_node_type where node = ?"), node);
     for (Published type : types) {
       jdbc.update(
-          "insert into kairos_type_schema (type_name, schema_hash, description,"
-              + " payload_schema, secret_fields, built_in)"
-              + " values (?, ?, ?, ?::jsonb, ?::jsonb, ?)"
-              + " on conflict (type_name, schema_hash) do update set"
-              + " description = excluded.description, secret_fields = excluded.secret_fields,"
-              + " built_in = excluded.built_in, last_published = now()",
+          schema.sql(
+              "insert into kairos_type_schema (type_name, schema_hash, description,"
+                  + " payload_schema, secret_fields, built_in)"
+                  + " values (?, ?, ?, ?::jsonb, ?::jsonb, ?)"
+                  + " on conflict (type_name, schema_hash) do update set"
+                  + " description = excluded.description, secret_fields = excluded.secret_fields,"
+                  + " built_in = excluded.built_in, last_published = now()"),
           type.name(),
           type.schemaHash(),
           type.description(),
@@ -65,7 +70,8 @@ final class PublishedTypeStore {
           type.secretFields(),
           type.builtIn());
       jdbc.update(
-          "insert into kairos_node_type (node, type_name, schema_hash) values (?, ?, ?)",
+          schema.sql(
+              "insert into kairos_node_type (node, type_name, schema_hash) values (?, ?, ?)"),
           node,
           type.name(),
           type.schemaHash());
@@ -76,9 +82,10 @@ final class PublishedTypeStore {
   Set<String> servedTypes() {
     return Set.copyOf(
         jdbc.queryForList(
-            "select distinct t.type_name from kairos_node_type t join kairos_node n on n.name ="
-                + " t.node where "
-                + LIVE,
+            schema.sql(
+                "select distinct t.type_name from kairos_node_type t join kairos_node n on n.name ="
+                    + " t.node where "
+                    + LIVE),
             String.class,
             liveWithin.toMillis()));
   }
@@ -89,9 +96,10 @@ final class PublishedTypeStore {
     Object[] args = only == null ? new Object[0] : new Object[] {only};
     Map<String, PublishedType> latest = new LinkedHashMap<>();
     jdbc.query(
-        "select distinct on (s.type_name) s.* from kairos_type_schema s"
-            + where
-            + " order by s.type_name, s.last_published desc",
+        schema.sql(
+            "select distinct on (s.type_name) s.* from kairos_type_schema s"
+                + where
+                + " order by s.type_name, s.last_published desc"),
         (ResultSet rs) -> {
           PublishedType type =
               new PublishedType(
@@ -111,13 +119,14 @@ final class PublishedTypeStore {
             ? new Object[] {liveWithin.toMillis()}
             : new Object[] {liveWithin.toMillis(), only};
     jdbc.query(
-        "select t.type_name, t.node, t.schema_hash, n.last_seen, s.payload_schema"
-            + " from kairos_node_type t join kairos_node n on n.name = t.node"
-            + " join kairos_type_schema s on s.type_name = t.type_name and s.schema_hash ="
-            + " t.schema_hash where "
-            + LIVE
-            + (only == null ? "" : " and t.type_name = ?")
-            + " order by t.type_name, t.node",
+        schema.sql(
+            "select t.type_name, t.node, t.schema_hash, n.last_seen, s.payload_schema"
+                + " from kairos_node_type t join kairos_node n on n.name = t.node"
+                + " join kairos_type_schema s on s.type_name = t.type_name and s.schema_hash ="
+                + " t.schema_hash where "
+                + LIVE
+                + (only == null ? "" : " and t.type_name = ?")
+                + " order by t.type_name, t.node"),
         (ResultSet rs) -> {
           PublishedType type = latest.get(rs.getString("type_name"));
           if (type == null) {

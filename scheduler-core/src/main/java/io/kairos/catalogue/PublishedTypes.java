@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kairos.job.JobType;
+import io.kairos.schema.KairosSchema;
 import io.kairos.serialization.Sha256;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,8 +40,12 @@ public final class PublishedTypes {
 
   /** Published types none of which is built in (an application's own). */
   public PublishedTypes(
-      DataSource dataSource, ObjectMapper json, Duration liveWithin, Duration readEvery) {
-    this(dataSource, json, liveWithin, readEvery, Set.of());
+      DataSource dataSource,
+      KairosSchema schema,
+      ObjectMapper json,
+      Duration liveWithin,
+      Duration readEvery) {
+    this(dataSource, schema, json, liveWithin, readEvery, Set.of());
   }
 
   /**
@@ -51,12 +56,13 @@ public final class PublishedTypes {
    */
   public PublishedTypes(
       DataSource dataSource,
+      KairosSchema schema,
       ObjectMapper json,
       Duration liveWithin,
       Duration readEvery,
       Set<String> builtInTypes) {
     this.builtInTypes = Set.copyOf(builtInTypes);
-    this.store = new PublishedTypeStore(dataSource, json, liveWithin);
+    this.store = new PublishedTypeStore(dataSource, schema, json, liveWithin);
     this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     this.json = json;
     this.readEveryNanos = readEvery.toNanos();

@@ -1,5 +1,6 @@
 package io.kairos.cluster;
 
+import io.kairos.schema.KairosSchema;
 import java.time.Duration;
 import java.time.Instant;
 import javax.sql.DataSource;
@@ -17,8 +18,8 @@ public final class ClusterSwitch {
   private final ClusterSwitchStore store;
   private volatile boolean seenPaused;
 
-  public ClusterSwitch(DataSource dataSource) {
-    this.store = new ClusterSwitchStore(dataSource);
+  public ClusterSwitch(DataSource dataSource, KairosSchema schema) {
+    this.store = new ClusterSwitchStore(dataSource, schema);
   }
 
   /**

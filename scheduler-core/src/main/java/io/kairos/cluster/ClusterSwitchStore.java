@@ -1,5 +1,6 @@
 package io.kairos.cluster;
 
+import io.kairos.schema.KairosSchema;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -14,43 +15,50 @@ import org.springframework.jdbc.core.JdbcTemplate;
 final class ClusterSwitchStore {
 
   private final JdbcTemplate jdbc;
+  private final KairosSchema schema;
 
-  ClusterSwitchStore(DataSource dataSource) {
+  ClusterSwitchStore(DataSource dataSource, KairosSchema schema) {
     this.jdbc = new JdbcTemplate(dataSource);
+    this.schema = schema;
   }
 
   ClusterSwitch.State state() {
     return jdbc.queryForObject(
-        "select paused, changed_at, changed_by, paused_at, resumed_at from kairos_control"
-            + " where id = 1",
+        schema.sql(
+            "select paused, changed_at, changed_by, paused_at, resumed_at from kairos_control"
+                + " where id = 1"),
         ClusterSwitchStore::map);
   }
 
   boolean paused() {
     return Boolean.TRUE.equals(
-        jdbc.queryForObject("select paused from kairos_control where id = 1", Boolean.class));
+        jdbc.queryForObject(
+            schema.sql("select paused from kairos_control where id = 1"), Boolean.class));
   }
 
   /** Pauses the cluster unless it is paused. */
   void pause(String by) {
     jdbc.update(
-        "update kairos_control set paused = true, changed_at = now(), changed_by = ?,"
-            + " paused_at = now() where id = 1 and not paused",
+        schema.sql(
+            "update kairos_control set paused = true, changed_at = now(), changed_by = ?,"
+                + " paused_at = now() where id = 1 and not paused"),
         by);
   }
 
   /** Resumes the cluster unless it is running. */
   void resume(String by) {
     jdbc.update(
-        "update kairos_control set paused = false, changed_at = now(), changed_by = ?,"
-            + " resumed_at = now() where id = 1 and paused",
+        schema.sql(
+            "update kairos_control set paused = false, changed_at = now(), changed_by = ?,"
+                + " resumed_at = now() where id = 1 and paused"),
         by);
   }
 
   /** How many executions workers are running right now, cluster-wide. */
   int runningCount() {
     Integer n =
-        jdbc.queryForObject("select count(*) from scheduled_tasks where picked", Integer.class);
+        jdbc.queryForObject(
+            schema.sql("select count(*) from scheduled_tasks where picked"), Integer.class);
     return n == null ? 0 : n;
   }
 

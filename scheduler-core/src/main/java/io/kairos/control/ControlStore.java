@@ -6,6 +6,7 @@ import io.kairos.job.JobSource;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.registry.JobRows;
 import io.kairos.registry.JobTables;
+import io.kairos.schema.KairosSchema;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,11 +27,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class ControlStore {
 
   private final JdbcTemplate jdbc;
+  private final KairosSchema schema;
   private final JobTables tables;
   private final JobRows rows;
 
   public ControlStore(JobTables tables) {
     this.jdbc = new JdbcTemplate(tables.dataSource());
+    this.schema = tables.schema();
     this.tables = tables;
     this.rows = tables.rows();
   }
@@ -38,7 +41,7 @@ public final class ControlStore {
   /** The source of a job, if it exists. */
   public Optional<JobSource> sourceOf(String id) {
     return jdbc
-        .queryForList("select source from kairos_job where id = ?", String.class, id)
+        .queryForList(schema.sql("select source from kairos_job where id = ?"), String.class, id)
         .stream()
         .map(JobSource::valueOf)
         .findFirst();
@@ -48,8 +51,9 @@ public final class ControlStore {
   public Optional<ExecutionRow> execution(String type, String id) {
     return jdbc
         .query(
-            "select execution_time, task_data, picked, picked_by, version from scheduled_tasks"
-                + " where task_name = ? and task_instance = ?",
+            schema.sql(
+                "select execution_time, task_data, picked, picked_by, version from scheduled_tasks"
+                    + " where task_name = ? and task_instance = ?"),
             (rs, row) ->
                 new ExecutionRow(
                     JobRows.instant(rs, "execution_time"),
@@ -69,15 +73,16 @@ public final class ControlStore {
    */
   public boolean pause(String id, String by) {
     return jdbc.update(
-            "with moved as (delete from scheduled_tasks t using kairos_job j where j.id = ? and"
-                + " j.state = 'ACTIVE' and t.task_name = j.type and t.task_instance = j.id and not"
-                + " t.picked returning t.execution_time, t.task_data, t.last_success,"
-                + " t.last_failure, t.consecutive_failures)"
-                + " update kairos_job set state = 'PAUSED', paused_execution_time ="
-                + " moved.execution_time, paused_task_data = moved.task_data, paused_last_success"
-                + " = moved.last_success, paused_last_failure = moved.last_failure,"
-                + " paused_consecutive_failures = moved.consecutive_failures, updated_at = now(),"
-                + " updated_by = ? from moved where kairos_job.id = ?",
+            schema.sql(
+                "with moved as (delete from scheduled_tasks t using kairos_job j where j.id = ? and"
+                    + " j.state = 'ACTIVE' and t.task_name = j.type and t.task_instance = j.id and not"
+                    + " t.picked returning t.execution_time, t.task_data, t.last_success,"
+                    + " t.last_failure, t.consecutive_failures)"
+                    + " update kairos_job set state = 'PAUSED', paused_execution_time ="
+                    + " moved.execution_time, paused_task_data = moved.task_data, paused_last_success"
+                    + " = moved.last_success, paused_last_failure = moved.last_failure,"
+                    + " paused_consecutive_failures = moved.consecutive_failures, updated_at = now(),"
+                    + " updated_by = ? from moved where kairos_job.id = ?"),
             id,
             by,
             id)
@@ -88,9 +93,10 @@ public final class ControlStore {
   public Optional<PausedExecution> lockPaused(String id) {
     return jdbc
         .query(
-            "select type, priority, paused_execution_time, paused_task_data, paused_last_success,"
-                + " paused_last_failure, paused_consecutive_failures from kairos_job where id = ?"
-                + " and state = 'PAUSED' for update",
+            schema.sql(
+                "select type, priority, paused_execution_time, paused_task_data, paused_last_success,"
+                    + " paused_last_failure, paused_consecutive_failures from kairos_job where id = ?"
+                    + " and state = 'PAUSED' for update"),
             (rs, row) ->
                 new PausedExecution(
                     rs.getString("type"),
@@ -127,10 +133,11 @@ public final class ControlStore {
   /** Marks a paused job ACTIVE again; its execution must be put back in the same transaction. */
   private boolean markResumed(String id, String by) {
     return jdbc.update(
-            "update kairos_job set state = 'ACTIVE', paused_execution_time = null,"
-                + " paused_task_data = null, paused_last_success = null, paused_last_failure ="
-                + " null, paused_consecutive_failures = null, updated_at = now(), updated_by = ?"
-                + " where id = ? and state = 'PAUSED'",
+            schema.sql(
+                "update kairos_job set state = 'ACTIVE', paused_execution_time = null,"
+                    + " paused_task_data = null, paused_last_success = null, paused_last_failure ="
+                    + " null, paused_consecutive_failures = null, updated_at = now(), updated_by = ?"
+                    + " where id = ? and state = 'PAUSED'"),
             by,
             id)
         == 1;
@@ -139,8 +146,9 @@ public final class ControlStore {
   /** Gives a put-back execution the success and failure record it had when it was paused. */
   private void restoreRecord(String type, String id, PausedExecution paused) {
     jdbc.update(
-        "update scheduled_tasks set last_success = ?, last_failure = ?, consecutive_failures = ?"
-            + " where task_name = ? and task_instance = ? and not picked",
+        schema.sql(
+            "update scheduled_tasks set last_success = ?, last_failure = ?, consecutive_failures = ?"
+                + " where task_name = ? and task_instance = ? and not picked"),
         JobRows.timestamp(paused.lastSuccess()),
         JobRows.timestamp(paused.lastFailure()),
         paused.consecutiveFailures(),
@@ -151,8 +159,9 @@ public final class ControlStore {
   /** Changes what a paused job will resume with. False when the job is not PAUSED. */
   public boolean changePaused(String id, Instant executionTime, JobData data) {
     return jdbc.update(
-            "update kairos_job set paused_execution_time = ?, paused_task_data = ? where id = ?"
-                + " and state = 'PAUSED'",
+            schema.sql(
+                "update kairos_job set paused_execution_time = ?, paused_task_data = ? where id = ?"
+                    + " and state = 'PAUSED'"),
             Timestamp.from(executionTime),
             rows.writeTaskData(data),
             id)
@@ -166,9 +175,10 @@ public final class ControlStore {
   public boolean changeExecution(
       String type, String id, long version, Instant executionTime, JobData data, int priority) {
     return jdbc.update(
-            "update scheduled_tasks set execution_time = ?, task_data = ?, priority = ?, version ="
-                + " version + 1 where task_name = ? and task_instance = ? and version = ? and not"
-                + " picked",
+            schema.sql(
+                "update scheduled_tasks set execution_time = ?, task_data = ?, priority = ?, version ="
+                    + " version + 1 where task_name = ? and task_instance = ? and version = ? and not"
+                    + " picked"),
             Timestamp.from(executionTime),
             rows.writeTaskData(data),
             priority,
@@ -181,8 +191,9 @@ public final class ControlStore {
   /** Makes an unclaimed execution due at {@code now}. False when there is none or it is claimed. */
   public boolean runNow(String type, String id, Instant now) {
     return jdbc.update(
-            "update scheduled_tasks set execution_time = ?, version = version + 1 where task_name"
-                + " = ? and task_instance = ? and not picked",
+            schema.sql(
+                "update scheduled_tasks set execution_time = ?, version = version + 1 where task_name"
+                    + " = ? and task_instance = ? and not picked"),
             Timestamp.from(now),
             type,
             id)
@@ -193,8 +204,9 @@ public final class ControlStore {
   public void changeDefinition(
       String id, ScheduleSpec schedule, int priority, int maxAttempts, String by) {
     jdbc.update(
-        "update kairos_job set schedule = ?::jsonb, priority = ?, max_attempts = ?, updated_at ="
-            + " now(), updated_by = ? where id = ?",
+        schema.sql(
+            "update kairos_job set schedule = ?::jsonb, priority = ?, max_attempts = ?, updated_at ="
+                + " now(), updated_by = ? where id = ?"),
         rows.write(schedule),
         priority,
         maxAttempts,
@@ -204,7 +216,10 @@ public final class ControlStore {
 
   /** Records who last acted on the job. */
   public void touch(String id, String by) {
-    jdbc.update("update kairos_job set updated_at = now(), updated_by = ? where id = ?", by, id);
+    jdbc.update(
+        schema.sql("update kairos_job set updated_at = now(), updated_by = ? where id = ?"),
+        by,
+        id);
   }
 
   /**
@@ -231,31 +246,34 @@ public final class ControlStore {
    */
   public List<RunningJob> runningInGroup(String group, boolean operatorJobsToo) {
     return jdbc.query(
-        "select j.id, t.picked_by from kairos_job j join scheduled_tasks t on t.task_name = j.type"
-            + " and t.task_instance = j.id where j.job_group = ? and j.state = 'ACTIVE' and"
-            + " t.picked"
-            + (operatorJobsToo ? "" : " and j.source = 'API'")
-            + " order by j.id",
+        schema.sql(
+            "select j.id, t.picked_by from kairos_job j join scheduled_tasks t on t.task_name = j.type"
+                + " and t.task_instance = j.id where j.job_group = ? and j.state = 'ACTIVE' and"
+                + " t.picked"
+                + (operatorJobsToo ? "" : " and j.source = 'API'")
+                + " order by j.id"),
         (rs, row) -> new RunningJob(rs.getString(1), rs.getString(2)),
         group);
   }
 
   private List<String> cancelWhere(String condition, String value, String by) {
     return jdbc.queryForList(
-        "with gone as (delete from scheduled_tasks t using kairos_job j where "
-            + condition
-            + " and j.state = 'ACTIVE' and t.task_name = j.type and t.task_instance = j.id and not"
-            + " t.picked returning t.task_instance as id)"
-            + " update kairos_job j set state = 'CANCELLED', finished_at = now(), updated_at ="
-            + " now(), updated_by = ?, paused_execution_time = null, paused_task_data = null,"
-            + " paused_last_success = null, paused_last_failure = null,"
-            + " paused_consecutive_failures = null"
-            // Joined, not a sub-select: when a concurrent change makes PostgreSQL recheck a row
-            // (EvalPlanQual), a sub-select over a deleting CTE would run the delete again, which
-            // it refuses (XX000); a joined row is reused as it was.
-            + " from (select array_agg(id) as ids from gone) g where "
-            + condition
-            + " and (j.state = 'PAUSED' or j.id = any(g.ids)) returning j.id",
+        schema.sql(
+            "with gone as (delete from scheduled_tasks t using kairos_job j where "
+                + condition
+                + " and j.state = 'ACTIVE' and t.task_name = j.type and t.task_instance = j.id and not"
+                + " t.picked returning t.task_instance as id)"
+                + " update kairos_job j set state = 'CANCELLED', finished_at = now(), updated_at ="
+                + " now(), updated_by = ?, paused_execution_time = null, paused_task_data = null,"
+                + " paused_last_success = null, paused_last_failure = null,"
+                + " paused_consecutive_failures = null"
+                // Joined, not a sub-select: when a concurrent change makes PostgreSQL recheck a row
+                // (EvalPlanQual), a sub-select over a deleting CTE would run the delete again,
+                // which
+                // it refuses (XX000); a joined row is reused as it was.
+                + " from (select array_agg(id) as ids from gone) g where "
+                + condition
+                + " and (j.state = 'PAUSED' or j.id = any(g.ids)) returning j.id"),
         String.class,
         value,
         by,
@@ -291,16 +309,17 @@ public final class ControlStore {
     String selected = selection(filter, args);
     args.add(by);
     return jdbc.queryForList(
-        "with moved as (delete from scheduled_tasks t using kairos_job j where "
-            + selected
-            + " and j.state = 'ACTIVE' and t.task_name = j.type and t.task_instance = j.id and"
-            + " not t.picked returning t.task_instance as id, t.execution_time, t.task_data,"
-            + " t.last_success, t.last_failure, t.consecutive_failures)"
-            + " update kairos_job set state = 'PAUSED', paused_execution_time ="
-            + " moved.execution_time, paused_task_data = moved.task_data, paused_last_success ="
-            + " moved.last_success, paused_last_failure = moved.last_failure,"
-            + " paused_consecutive_failures = moved.consecutive_failures, updated_at = now(),"
-            + " updated_by = ? from moved where kairos_job.id = moved.id returning kairos_job.id",
+        schema.sql(
+            "with moved as (delete from scheduled_tasks t using kairos_job j where "
+                + selected
+                + " and j.state = 'ACTIVE' and t.task_name = j.type and t.task_instance = j.id and"
+                + " not t.picked returning t.task_instance as id, t.execution_time, t.task_data,"
+                + " t.last_success, t.last_failure, t.consecutive_failures)"
+                + " update kairos_job set state = 'PAUSED', paused_execution_time ="
+                + " moved.execution_time, paused_task_data = moved.task_data, paused_last_success ="
+                + " moved.last_success, paused_last_failure = moved.last_failure,"
+                + " paused_consecutive_failures = moved.consecutive_failures, updated_at = now(),"
+                + " updated_by = ? from moved where kairos_job.id = moved.id returning kairos_job.id"),
         String.class,
         args.toArray());
   }
@@ -310,10 +329,11 @@ public final class ControlStore {
     List<Object> args = new ArrayList<>();
     String selected = selection(filter, args);
     return jdbc.query(
-        "select j.id, t.picked_by from kairos_job j join scheduled_tasks t on t.task_name = j.type"
-            + " and t.task_instance = j.id where "
-            + selected
-            + " and j.state = 'ACTIVE' and t.picked order by j.id",
+        schema.sql(
+            "select j.id, t.picked_by from kairos_job j join scheduled_tasks t on t.task_name = j.type"
+                + " and t.task_instance = j.id where "
+                + selected
+                + " and j.state = 'ACTIVE' and t.picked order by j.id"),
         (rs, row) -> new RunningJob(rs.getString(1), rs.getString(2)),
         args.toArray());
   }
@@ -325,9 +345,10 @@ public final class ControlStore {
     args.add(afterId == null ? "" : afterId);
     args.add(limit);
     return jdbc.queryForList(
-        "select j.id from kairos_job j where "
-            + selected
-            + " and j.state = 'PAUSED' and j.id > ? order by j.id limit ?",
+        schema.sql(
+            "select j.id from kairos_job j where "
+                + selected
+                + " and j.state = 'PAUSED' and j.id > ? order by j.id limit ?"),
         String.class,
         args.toArray());
   }

@@ -26,6 +26,7 @@ import io.kairos.registry.JobStore;
 import io.kairos.registry.JobTables;
 import io.kairos.registry.RunHistoryStore;
 import io.kairos.registry.TransactionJoiningDataSource;
+import io.kairos.schema.KairosSchema;
 import io.kairos.serialization.JsonSerializer;
 import io.kairos.serialization.KairosJson;
 import io.kairos.wakeup.DueListener;
@@ -72,6 +73,7 @@ public final class Kairos implements AutoCloseable {
   private final ClusterSwitch cluster;
   private final PayloadSecrets secrets;
   private final JobRequests requests;
+  private final KairosSchema schema;
 
   private Kairos(Builder builder) {
     this.dataSource = builder.dataSource;
@@ -92,22 +94,28 @@ public final class Kairos implements AutoCloseable {
     this.transactions = new TransactionTemplate(builder.transactionManager);
     // After the caller's transaction, if one is open: an application's own, or a worker's.
     this.dueListener = DueListener.afterCommit(builder.dueListener);
-    this.tables = new JobTables(dataSource, json, clock);
+    this.schema = builder.schema;
+    this.tables = new JobTables(dataSource, json, clock, schema);
     this.jobs = new JobStore(tables);
     this.controlStore = new ControlStore(tables);
     this.secrets = new PayloadSecrets(catalogue, builder.cipher);
     this.deadJobStore = new DeadJobStore(tables, secrets);
-    this.runs = new RunHistoryStore(dataSource);
-    this.nodes = new NodeStore(dataSource);
-    this.overview = new ClusterOverviewStore(dataSource);
+    this.runs = new RunHistoryStore(dataSource, schema);
+    this.nodes = new NodeStore(dataSource, schema);
+    this.overview = new ClusterOverviewStore(dataSource, schema);
     this.misfire = builder.misfire;
-    this.cluster = new ClusterSwitch(dataSource);
+    this.cluster = new ClusterSwitch(dataSource, schema);
     this.requests = new JobRequests(catalogue, json, clock);
   }
 
   /** Starts building the core on {@code dataSource}, whose transactions {@code manager} manages. */
   public static Builder builder(DataSource dataSource, PlatformTransactionManager manager) {
     return new Builder(dataSource, manager);
+  }
+
+  /** The schema that holds Kairos's tables. */
+  public KairosSchema schema() {
+    return schema;
   }
 
   /** Kairos's mapper for stored JSON (payloads, schedules, task data). */
@@ -260,7 +268,7 @@ public final class Kairos implements AutoCloseable {
   }
 
   public Housekeeper housekeeper(int batchSize) {
-    return new Housekeeper(dataSource, batchSize);
+    return new Housekeeper(dataSource, schema, batchSize);
   }
 
   /** Stops the database clock if this instance made it. */
@@ -280,6 +288,7 @@ public final class Kairos implements AutoCloseable {
     private DueListener dueListener = DueListener.NONE;
     private MisfirePolicy misfire = MisfirePolicy.DEFAULT;
     private SecretCipher cipher;
+    private KairosSchema schema = KairosSchema.DEFAULT;
 
     private Builder(DataSource dataSource, PlatformTransactionManager transactionManager) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -322,6 +331,15 @@ public final class Kairos implements AutoCloseable {
      */
     public Builder cipher(SecretCipher value) {
       this.cipher = value;
+      return this;
+    }
+
+    /**
+     * The schema that holds Kairos's tables, as migrated there ({@code KairosMigrations}); default
+     * {@link KairosSchema#DEFAULT}. Give the API and every worker the same.
+     */
+    public Builder schema(KairosSchema value) {
+      this.schema = Objects.requireNonNull(value, "schema");
       return this;
     }
 

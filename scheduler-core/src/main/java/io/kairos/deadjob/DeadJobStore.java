@@ -6,6 +6,7 @@ import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.registry.JobRows;
 import io.kairos.registry.JobTables;
+import io.kairos.schema.KairosSchema;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -24,6 +25,7 @@ public final class DeadJobStore {
           + " limit 1) as attempts from kairos_job j where j.state = 'DEAD' ";
 
   private final JdbcTemplate jdbc;
+  private final KairosSchema schema;
   private final JobTables tables;
   private final JobRows rows;
 
@@ -32,6 +34,7 @@ public final class DeadJobStore {
   public DeadJobStore(JobTables tables, PayloadSecrets secrets) {
     this.secrets = secrets;
     this.jdbc = new JdbcTemplate(tables.dataSource());
+    this.schema = tables.schema();
     this.tables = tables;
     this.rows = tables.rows();
   }
@@ -42,7 +45,7 @@ public final class DeadJobStore {
       throw new IllegalArgumentException("limit must be positive");
     }
     return jdbc.query(
-        DEAD + "and (?::text is null or j.type = ?) and j.id > ? order by j.id limit ?",
+        schema.sql(DEAD + "and (?::text is null or j.type = ?) and j.id > ? order by j.id limit ?"),
         this::mapDead,
         type,
         type,
@@ -53,8 +56,9 @@ public final class DeadJobStore {
   /** One page of dead jobs' ids, in id order after {@code afterId}, of a type and/or group. */
   public List<String> deadIds(String type, String group, String afterId, int limit) {
     return jdbc.queryForList(
-        "select id from kairos_job where state = 'DEAD' and (?::text is null or type = ?) and"
-            + " (?::text is null or job_group = ?) and id > ? order by id limit ?",
+        schema.sql(
+            "select id from kairos_job where state = 'DEAD' and (?::text is null or type = ?) and"
+                + " (?::text is null or job_group = ?) and id > ? order by id limit ?"),
         String.class,
         type,
         type,
@@ -66,13 +70,14 @@ public final class DeadJobStore {
 
   /** The dead job with this id, if there is one. */
   public Optional<DeadJob> deadJob(String id) {
-    return jdbc.query(DEAD + "and j.id = ?", this::mapDead, id).stream().findFirst();
+    return jdbc.query(schema.sql(DEAD + "and j.id = ?"), this::mapDead, id).stream().findFirst();
   }
 
   /** How many jobs are dead. */
   public long deadCount() {
     Long n =
-        jdbc.queryForObject("select count(*) from kairos_job where state = 'DEAD'", Long.class);
+        jdbc.queryForObject(
+            schema.sql("select count(*) from kairos_job where state = 'DEAD'"), Long.class);
     return n == null ? 0 : n;
   }
 
@@ -83,8 +88,9 @@ public final class DeadJobStore {
   public Optional<Instant> requeueDead(String id) {
     List<NewJob> revived =
         jdbc.query(
-            "update kairos_job set state = 'ACTIVE', finished_at = null, stale_since = null,"
-                + " updated_at = now() where id = ? and state = 'DEAD' returning *",
+            schema.sql(
+                "update kairos_job set state = 'ACTIVE', finished_at = null, stale_since = null,"
+                    + " updated_at = now() where id = ? and state = 'DEAD' returning *"),
             rows::definition,
             id);
     if (revived.isEmpty()) {
@@ -100,7 +106,8 @@ public final class DeadJobStore {
 
   /** Deletes a dead job (its history stays until pruned); false if no dead job has this id. */
   public boolean deleteDead(String id) {
-    return jdbc.update("delete from kairos_job where id = ? and state = 'DEAD'", id) == 1;
+    return jdbc.update(schema.sql("delete from kairos_job where id = ? and state = 'DEAD'"), id)
+        == 1;
   }
 
   private DeadJob mapDead(ResultSet rs, int row) throws SQLException {

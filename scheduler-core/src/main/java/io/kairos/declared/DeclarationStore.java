@@ -5,6 +5,7 @@ import io.kairos.job.JobSource;
 import io.kairos.job.NewJob;
 import io.kairos.registry.JobRows;
 import io.kairos.registry.JobTables;
+import io.kairos.schema.KairosSchema;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +22,13 @@ final class DeclarationStore {
   private static final long DECLARATIONS_LOCK = 0x4b6169726f73L;
 
   private final JdbcTemplate jdbc;
+  private final KairosSchema schema;
   private final JobTables tables;
   private final JobRows rows;
 
   DeclarationStore(JobTables tables) {
     this.jdbc = new JdbcTemplate(tables.dataSource());
+    this.schema = tables.schema();
     this.tables = tables;
     this.rows = tables.rows();
   }
@@ -34,7 +37,7 @@ final class DeclarationStore {
   Map<String, String> requestHashesOf(JobSource source) {
     Map<String, String> hashes = new LinkedHashMap<>();
     jdbc.query(
-        "select id, request_hash from kairos_job where source = ? order by id",
+        schema.sql("select id, request_hash from kairos_job where source = ? order by id"),
         rs -> {
           hashes.put(rs.getString(1), rs.getString(2));
         },
@@ -57,8 +60,9 @@ final class DeclarationStore {
   void markShadowingDeclarations(List<String> ids) {
     String[] marked = ids.toArray(String[]::new);
     jdbc.update(
-        "update kairos_job set shadows_declaration = (id = any(?)) where source <> 'CONFIG' and"
-            + " (shadows_declaration or id = any(?))",
+        schema.sql(
+            "update kairos_job set shadows_declaration = (id = any(?)) where source <> 'CONFIG' and"
+                + " (shadows_declaration or id = any(?))"),
         marked,
         marked);
   }
@@ -70,10 +74,11 @@ final class DeclarationStore {
   void redefineDeclared(SealedJob sealed) {
     NewJob job = sealed.job();
     jdbc.update(
-        "update kairos_job set "
-            + JobRows.DEFINITION
-            + ", state = 'ACTIVE', finished_at = null, last_error = null, stale_since = null,"
-            + " updated_at = now(), updated_by = ? where id = ? and source = 'CONFIG'",
+        schema.sql(
+            "update kairos_job set "
+                + JobRows.DEFINITION
+                + ", state = 'ACTIVE', finished_at = null, last_error = null, stale_since = null,"
+                + " updated_at = now(), updated_by = ? where id = ? and source = 'CONFIG'"),
         rows.definitionAnd(sealed, job.createdBy(), job.id()));
     tables.scheduleFirst(sealed, job.schedule().firstExecution(tables.clock().now()));
   }

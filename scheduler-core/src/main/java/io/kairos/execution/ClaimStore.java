@@ -1,6 +1,7 @@
 package io.kairos.execution;
 
 import io.kairos.registry.JobRows;
+import io.kairos.schema.KairosSchema;
 import java.sql.Connection;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -21,9 +22,11 @@ import org.springframework.jdbc.core.RowCallbackHandler;
 final class ClaimStore {
 
   private final JdbcTemplate jdbc;
+  private final KairosSchema schema;
 
-  ClaimStore(DataSource dataSource) {
+  ClaimStore(DataSource dataSource, KairosSchema schema) {
     this.jdbc = new JdbcTemplate(dataSource);
+    this.schema = schema;
   }
 
   /** Whether an attempt may start now: see {@link #startable}. */
@@ -44,9 +47,10 @@ final class ClaimStore {
    */
   Startable startable(String type, String id, long version, String node) {
     return jdbc.queryForObject(
-        "select exists (select 1 from scheduled_tasks where task_name = ? and task_instance = ?"
-            + " and version = ? and picked and picked_by = ?) as claimed, exists (select 1 from"
-            + " kairos_control where paused) as paused",
+        schema.sql(
+            "select exists (select 1 from scheduled_tasks where task_name = ? and task_instance = ?"
+                + " and version = ? and picked and picked_by = ?) as claimed, exists (select 1 from"
+                + " kairos_control where paused) as paused"),
         (rs, row) ->
             !rs.getBoolean("claimed")
                 ? Startable.NOT_CLAIMED
@@ -64,9 +68,10 @@ final class ClaimStore {
    */
   boolean release(String type, String id, long version, String node) {
     return jdbc.update(
-            "update scheduled_tasks set picked = false, picked_by = null, last_heartbeat = null,"
-                + " version = version + 1 where task_name = ? and task_instance = ? and version ="
-                + " ? and picked and picked_by = ?",
+            schema.sql(
+                "update scheduled_tasks set picked = false, picked_by = null, last_heartbeat = null,"
+                    + " version = version + 1 where task_name = ? and task_instance = ? and version ="
+                    + " ? and picked and picked_by = ?"),
             type,
             id,
             version,
@@ -91,10 +96,11 @@ final class ClaimStore {
             .thenComparing(e -> e.getKey().taskInstance()));
     Set<ExecutionKey> renewed = new HashSet<>();
     jdbc.query(
-        "update scheduled_tasks t set last_heartbeat = ? from unnest(?::text[], ?::text[],"
-            + " ?::bigint[]) as x(task_name, task_instance, version) where t.task_name ="
-            + " x.task_name and t.task_instance = x.task_instance and t.version = x.version and"
-            + " t.picked returning t.task_name, t.task_instance",
+        schema.sql(
+            "update scheduled_tasks t set last_heartbeat = ? from unnest(?::text[], ?::text[],"
+                + " ?::bigint[]) as x(task_name, task_instance, version) where t.task_name ="
+                + " x.task_name and t.task_instance = x.task_instance and t.version = x.version and"
+                + " t.picked returning t.task_name, t.task_instance"),
         ps -> {
           Connection c = ps.getConnection();
           ps.setTimestamp(1, Timestamp.from(now));

@@ -5,6 +5,7 @@ import io.kairos.job.JobState;
 import io.kairos.registry.JobRows;
 import io.kairos.registry.JobTables;
 import io.kairos.registry.RunHistoryStore;
+import io.kairos.schema.KairosSchema;
 import java.sql.Connection;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,10 +24,12 @@ import org.springframework.jdbc.core.RowCallbackHandler;
 final class CompletionStore {
 
   private final JdbcTemplate jdbc;
+  private final KairosSchema schema;
   private final JobRows rows;
 
   CompletionStore(JobTables tables) {
     this.jdbc = new JdbcTemplate(tables.dataSource());
+    this.schema = tables.schema();
     this.rows = tables.rows();
   }
 
@@ -71,10 +74,11 @@ final class CompletionStore {
     Set<ExecutionKey> matched = new HashSet<>();
     if (!removals.isEmpty()) {
       jdbc.query(
-          "delete from scheduled_tasks t using unnest(?::text[], ?::text[], ?::bigint[])"
-              + " as x(task_name, task_instance, version) where t.task_name = x.task_name"
-              + " and t.task_instance = x.task_instance and t.version = x.version"
-              + " returning t.task_name, t.task_instance",
+          schema.sql(
+              "delete from scheduled_tasks t using unnest(?::text[], ?::text[], ?::bigint[])"
+                  + " as x(task_name, task_instance, version) where t.task_name = x.task_name"
+                  + " and t.task_instance = x.task_instance and t.version = x.version"
+                  + " returning t.task_name, t.task_instance"),
           ps -> {
             Connection c = ps.getConnection();
             ps.setArray(
@@ -89,16 +93,17 @@ final class CompletionStore {
     }
     if (!reschedules.isEmpty()) {
       jdbc.query(
-          "update scheduled_tasks t set picked = false, picked_by = null, last_heartbeat = null,"
-              + " last_success = x.last_success, last_failure = x.last_failure,"
-              + " consecutive_failures = x.consecutive_failures, execution_time ="
-              + " x.execution_time, task_data = x.task_data, version = t.version + 1"
-              + " from unnest(?::text[], ?::text[], ?::bigint[], ?::timestamptz[], ?::bytea[],"
-              + " ?::timestamptz[], ?::timestamptz[], ?::int[]) as x(task_name, task_instance,"
-              + " version, execution_time, task_data, last_success, last_failure,"
-              + " consecutive_failures) where t.task_name = x.task_name"
-              + " and t.task_instance = x.task_instance and t.version = x.version"
-              + " returning t.task_name, t.task_instance",
+          schema.sql(
+              "update scheduled_tasks t set picked = false, picked_by = null, last_heartbeat = null,"
+                  + " last_success = x.last_success, last_failure = x.last_failure,"
+                  + " consecutive_failures = x.consecutive_failures, execution_time ="
+                  + " x.execution_time, task_data = x.task_data, version = t.version + 1"
+                  + " from unnest(?::text[], ?::text[], ?::bigint[], ?::timestamptz[], ?::bytea[],"
+                  + " ?::timestamptz[], ?::timestamptz[], ?::int[]) as x(task_name, task_instance,"
+                  + " version, execution_time, task_data, last_success, last_failure,"
+                  + " consecutive_failures) where t.task_name = x.task_name"
+                  + " and t.task_instance = x.task_instance and t.version = x.version"
+                  + " returning t.task_name, t.task_instance"),
           ps -> {
             Connection c = ps.getConnection();
             ps.setArray(
@@ -154,8 +159,9 @@ final class CompletionStore {
       throw new IllegalArgumentException("not a final state: " + state);
     }
     jdbc.update(
-        "update kairos_job set state = ?, last_error = ?, finished_at = now(), updated_at = now()"
-            + " where id = ?",
+        schema.sql(
+            "update kairos_job set state = ?, last_error = ?, finished_at = now(), updated_at = now()"
+                + " where id = ?"),
         state.name(),
         RunHistoryStore.truncate(error),
         id);
@@ -169,9 +175,10 @@ final class CompletionStore {
     List<JobEnd> sorted = new ArrayList<>(ends);
     sorted.sort(java.util.Comparator.comparing(JobEnd::id));
     jdbc.update(
-        "update kairos_job j set state = x.state, last_error = x.error, finished_at = now(),"
-            + " updated_at = now() from unnest(?::text[], ?::text[], ?::text[])"
-            + " as x(id, state, error) where j.id = x.id",
+        schema.sql(
+            "update kairos_job j set state = x.state, last_error = x.error, finished_at = now(),"
+                + " updated_at = now() from unnest(?::text[], ?::text[], ?::text[])"
+                + " as x(id, state, error) where j.id = x.id"),
         ps -> {
           Connection c = ps.getConnection();
           ps.setArray(1, c.createArrayOf("text", JobRows.column(sorted, JobEnd::id)));
@@ -194,8 +201,9 @@ final class CompletionStore {
     List<Map.Entry<String, String>> sorted = new ArrayList<>(errors.entrySet());
     sorted.sort(Map.Entry.comparingByKey());
     jdbc.update(
-        "update kairos_job j set last_error = x.error, updated_at = now()"
-            + " from unnest(?::text[], ?::text[]) as x(id, error) where j.id = x.id",
+        schema.sql(
+            "update kairos_job j set last_error = x.error, updated_at = now()"
+                + " from unnest(?::text[], ?::text[]) as x(id, error) where j.id = x.id"),
         ps -> {
           Connection c = ps.getConnection();
           ps.setArray(1, c.createArrayOf("text", JobRows.column(sorted, Map.Entry::getKey)));

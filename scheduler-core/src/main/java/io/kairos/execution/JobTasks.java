@@ -200,7 +200,7 @@ public final class JobTasks implements AutoCloseable {
       MisfirePolicy misfire,
       ClusterSwitch cluster,
       DueListener dueListener) {
-    this.claimStore = new ClaimStore(tables.dataSource());
+    this.claimStore = new ClaimStore(tables.dataSource(), tables.schema());
     this.attempts = new RunningAttempts();
     // Every attempt schedules its timeout (an hour by default) and cancels it when it ends; the
     // timer drops cancelled ones at once (kept until their delay passed, the cancelled timers of an

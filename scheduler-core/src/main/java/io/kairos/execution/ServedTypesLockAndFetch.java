@@ -4,6 +4,7 @@ import com.github.kagkarlsson.scheduler.jdbc.JdbcTaskRepositoryContext;
 import com.github.kagkarlsson.scheduler.jdbc.PostgreSqlJdbcCustomization;
 import com.github.kagkarlsson.scheduler.jdbc.Queries;
 import com.github.kagkarlsson.scheduler.task.Execution;
+import io.kairos.schema.KairosSchema;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -36,11 +37,20 @@ public final class ServedTypesLockAndFetch extends PostgreSqlJdbcCustomization {
 
   private final String[] servedTypes;
   private final HeldClaims claims;
+  private final String clusterPaused;
 
+  /**
+   * @param schema where Kairos's tables are; db-scheduler names its own table ({@code
+   *     ctx.tableName}, {@code db-scheduler.table-name}) in the same schema
+   */
   public ServedTypesLockAndFetch(
-      Collection<String> servedTypes, boolean persistTimestampInUtc, HeldClaims claims) {
+      Collection<String> servedTypes,
+      boolean persistTimestampInUtc,
+      HeldClaims claims,
+      KairosSchema schema) {
     super(false, persistTimestampInUtc);
     this.claims = claims;
+    this.clusterPaused = schema.sql(" AND NOT EXISTS (SELECT 1 FROM kairos_control WHERE paused) ");
     if (servedTypes.isEmpty()) {
       throw new IllegalArgumentException("a worker must serve at least one job type");
     }
@@ -59,7 +69,7 @@ public final class ServedTypesLockAndFetch extends PostgreSqlJdbcCustomization {
             + " (SELECT st2.task_name, st2.task_instance FROM "
             + ctx.tableName
             + " st2 WHERE picked = ? AND execution_time <= ? AND COALESCE(task_name = ANY(?), false)"
-            + " AND NOT EXISTS (SELECT 1 FROM kairos_control WHERE paused) "
+            + clusterPaused
             + order
             + " FOR UPDATE SKIP LOCKED "
             + getQueryLimitPart(limit)

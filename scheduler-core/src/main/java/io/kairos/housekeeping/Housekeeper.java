@@ -1,5 +1,6 @@
 package io.kairos.housekeeping;
 
+import io.kairos.schema.KairosSchema;
 import java.time.Duration;
 import java.util.function.IntSupplier;
 import javax.sql.DataSource;
@@ -15,11 +16,11 @@ public final class Housekeeper {
   private final PruneStore prunes;
   private final int batchSize;
 
-  public Housekeeper(DataSource dataSource, int batchSize) {
+  public Housekeeper(DataSource dataSource, KairosSchema schema, int batchSize) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be positive");
     }
-    this.prunes = new PruneStore(dataSource);
+    this.prunes = new PruneStore(dataSource, schema);
     this.batchSize = batchSize;
   }
 

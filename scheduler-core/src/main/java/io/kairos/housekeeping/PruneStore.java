@@ -1,6 +1,7 @@
 package io.kairos.housekeeping;
 
 import io.kairos.job.JobState;
+import io.kairos.schema.KairosSchema;
 import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
@@ -14,9 +15,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 final class PruneStore {
 
   private final JdbcTemplate jdbc;
+  private final KairosSchema schema;
 
-  PruneStore(DataSource dataSource) {
+  PruneStore(DataSource dataSource, KairosSchema schema) {
     this.jdbc = new JdbcTemplate(dataSource);
+    this.schema = schema;
   }
 
   /**
@@ -25,9 +28,10 @@ final class PruneStore {
    */
   int pruneHistory(Duration retention, int batchSize) {
     return jdbc.update(
-        "delete from kairos_job_run where id = any(array(select id from kairos_job_run where"
-            + " finished_at < now() - make_interval(secs => ?) and not exists (select 1 from"
-            + " kairos_job j where j.id = kairos_job_run.job_id and j.state = 'DEAD') limit ?))",
+        schema.sql(
+            "delete from kairos_job_run where id = any(array(select id from kairos_job_run where"
+                + " finished_at < now() - make_interval(secs => ?) and not exists (select 1 from"
+                + " kairos_job j where j.id = kairos_job_run.job_id and j.state = 'DEAD') limit ?))"),
         retention.toSeconds(),
         batchSize);
   }
@@ -35,8 +39,9 @@ final class PruneStore {
   /** Forgets notification marks older than {@code retention}, up to {@code batchSize} of them. */
   int pruneNotified(Duration retention, int batchSize) {
     return jdbc.update(
-        "delete from kairos_notified where ctid = any(array(select ctid from kairos_notified where"
-            + " last_at < now() - make_interval(secs => ?) limit ?))",
+        schema.sql(
+            "delete from kairos_notified where ctid = any(array(select ctid from kairos_notified where"
+                + " last_at < now() - make_interval(secs => ?) limit ?))"),
         retention.toSeconds(),
         batchSize);
   }
@@ -60,8 +65,9 @@ final class PruneStore {
   private int pruneInStates(List<JobState> states, Duration retention, int batchSize) {
     String[] names = states.stream().map(JobState::name).toArray(String[]::new);
     return jdbc.update(
-        "delete from kairos_job where id = any(array(select id from kairos_job where state ="
-            + " any(?) and finished_at < now() - make_interval(secs => ?) limit ?))",
+        schema.sql(
+            "delete from kairos_job where id = any(array(select id from kairos_job where state ="
+                + " any(?) and finished_at < now() - make_interval(secs => ?) limit ?))"),
         ps -> {
           ps.setArray(1, ps.getConnection().createArrayOf("text", names));
           ps.setLong(2, retention.toSeconds());
@@ -72,7 +78,7 @@ final class PruneStore {
   /** Deletes nodes not seen for longer than {@code after}; returns how many. */
   int pruneNodesNotSeenFor(Duration after) {
     return jdbc.update(
-        "delete from kairos_node where last_seen < now() - make_interval(secs => ?)",
+        schema.sql("delete from kairos_node where last_seen < now() - make_interval(secs => ?)"),
         after.toSeconds());
   }
 }

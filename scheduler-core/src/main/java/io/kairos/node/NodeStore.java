@@ -1,5 +1,6 @@
 package io.kairos.node;
 
+import io.kairos.schema.KairosSchema;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -12,9 +13,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class NodeStore {
 
   private final JdbcTemplate jdbc;
+  private final KairosSchema schema;
 
-  public NodeStore(DataSource dataSource) {
+  public NodeStore(DataSource dataSource, KairosSchema schema) {
     this.jdbc = new JdbcTemplate(dataSource);
+    this.schema = schema;
   }
 
   /** A live worker holds the name this one asked for. */
@@ -56,13 +59,14 @@ public final class NodeStore {
   public void register(String name, String host, long pid, Duration deadAfter) {
     List<String> claimed =
         jdbc.queryForList(
-            "insert into kairos_node (name, host, pid, started_at, last_seen, state, running)"
-                + " values (?, ?, ?, now(), now(), 'RUNNING', 0)"
-                + " on conflict (name) do update set host = excluded.host, pid = excluded.pid,"
-                + " started_at = now(), last_seen = now(), state = 'RUNNING', running = 0"
-                + " where kairos_node.state = 'STOPPED'"
-                + " or kairos_node.last_seen < now() - ? * interval '1 millisecond'"
-                + " returning name",
+            schema.sql(
+                "insert into kairos_node (name, host, pid, started_at, last_seen, state, running)"
+                    + " values (?, ?, ?, now(), now(), 'RUNNING', 0)"
+                    + " on conflict (name) do update set host = excluded.host, pid = excluded.pid,"
+                    + " started_at = now(), last_seen = now(), state = 'RUNNING', running = 0"
+                    + " where kairos_node.state = 'STOPPED'"
+                    + " or kairos_node.last_seen < now() - ? * interval '1 millisecond'"
+                    + " returning name"),
             String.class,
             name,
             host,
@@ -78,20 +82,23 @@ public final class NodeStore {
   }
 
   public Optional<WorkerNode> find(String name) {
-    return jdbc.query("select * from kairos_node where name = ?", NodeStore::map, name).stream()
+    return jdbc
+        .query(schema.sql("select * from kairos_node where name = ?"), NodeStore::map, name)
+        .stream()
         .findFirst();
   }
 
   public void report(String name, WorkerNode.State state, int running) {
     jdbc.update(
-        "update kairos_node set last_seen = now(), state = ?, running = ? where name = ?",
+        schema.sql(
+            "update kairos_node set last_seen = now(), state = ?, running = ? where name = ?"),
         state.name(),
         running,
         name);
   }
 
   public List<WorkerNode> all() {
-    return jdbc.query("select * from kairos_node order by name", NodeStore::map);
+    return jdbc.query(schema.sql("select * from kairos_node order by name"), NodeStore::map);
   }
 
   private static WorkerNode map(ResultSet rs, int row) throws SQLException {

@@ -4,6 +4,7 @@ import io.kairos.job.JobEvent;
 import io.kairos.job.NotifyTarget;
 import io.kairos.registry.JobRows;
 import io.kairos.registry.JobTables;
+import io.kairos.schema.KairosSchema;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,10 +24,12 @@ final class NotificationStore {
       String id, String type, String group, List<NotifyTarget> notifyTargets) {}
 
   private final JdbcTemplate jdbc;
+  private final KairosSchema schema;
   private final JobRows rows;
 
   NotificationStore(JobTables tables) {
     this.jdbc = new JdbcTemplate(tables.dataSource());
+    this.schema = tables.schema();
     this.rows = tables.rows();
   }
 
@@ -34,7 +37,7 @@ final class NotificationStore {
   Optional<NotificationSubject> notificationSubject(String id) {
     return jdbc
         .query(
-            "select id, type, job_group, notify from kairos_job where id = ?",
+            schema.sql("select id, type, job_group, notify from kairos_job where id = ?"),
             (rs, row) ->
                 new NotificationSubject(
                     rs.getString("id"),
@@ -53,9 +56,10 @@ final class NotificationStore {
    */
   boolean markNotified(String jobId, JobEvent event, Instant at, Duration minInterval) {
     return jdbc.update(
-            "insert into kairos_notified (job_id, event, last_at) values (?, ?, ?) on conflict"
-                + " (job_id, event) do update set last_at = excluded.last_at where"
-                + " kairos_notified.last_at <= excluded.last_at - make_interval(secs => ?)",
+            schema.sql(
+                "insert into kairos_notified (job_id, event, last_at) values (?, ?, ?) on conflict"
+                    + " (job_id, event) do update set last_at = excluded.last_at where"
+                    + " kairos_notified.last_at <= excluded.last_at - make_interval(secs => ?)"),
             jobId,
             event.name(),
             Timestamp.from(at),

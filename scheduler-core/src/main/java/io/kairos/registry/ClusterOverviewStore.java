@@ -3,6 +3,7 @@ package io.kairos.registry;
 import io.kairos.job.JobState;
 import io.kairos.job.RunOutcome;
 import io.kairos.node.WorkerNode;
+import io.kairos.schema.KairosSchema;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -30,9 +31,11 @@ public final class ClusterOverviewStore {
   public static final int WINDOW_MINUTES = 60;
 
   private final JdbcTemplate jdbc;
+  private final KairosSchema schema;
 
-  public ClusterOverviewStore(DataSource dataSource) {
+  public ClusterOverviewStore(DataSource dataSource, KairosSchema schema) {
     this.jdbc = new JdbcTemplate(dataSource);
+    this.schema = schema;
   }
 
   /**
@@ -56,7 +59,7 @@ public final class ClusterOverviewStore {
         executionsPerMinute(clock[1]),
         clock[1],
         dueUnclaimed(),
-        count("select count(*) from kairos_job where stale_since is not null"),
+        count(schema.sql("select count(*) from kairos_job where stale_since is not null")),
         nodeCounts(silentAfter),
         recentRecoveries(recoveries));
   }
@@ -71,9 +74,10 @@ public final class ClusterOverviewStore {
     }
     List<NodeStatus> page =
         jdbc.query(
-            "select name, host, pid, started_at, last_seen, state, running,"
-                + " last_seen < now() - make_interval(secs => ?) as silent"
-                + " from kairos_node where name > ? order by name limit ?",
+            schema.sql(
+                "select name, host, pid, started_at, last_seen, state, running,"
+                    + " last_seen < now() - make_interval(secs => ?) as silent"
+                    + " from kairos_node where name > ? order by name limit ?"),
             (rs, row) -> {
               WorkerNode node =
                   new WorkerNode(
@@ -112,9 +116,10 @@ public final class ClusterOverviewStore {
         con -> {
           var statement =
               con.prepareStatement(
-                  "select task_instance, task_name, picked_by, last_heartbeat from"
-                      + " scheduled_tasks where picked and picked_by = any(?)"
-                      + " order by picked_by, task_instance");
+                  schema.sql(
+                      "select task_instance, task_name, picked_by, last_heartbeat from"
+                          + " scheduled_tasks where picked and picked_by = any(?)"
+                          + " order by picked_by, task_instance"));
           Array names = con.createArrayOf("text", nodeNames.toArray());
           statement.setArray(1, names);
           return statement;
@@ -138,7 +143,7 @@ public final class ClusterOverviewStore {
     }
     long[] active = {0};
     jdbc.query(
-        "select state, count(*) from kairos_job group by state",
+        schema.sql("select state, count(*) from kairos_job group by state"),
         rs -> {
           String state = rs.getString(1);
           if ("ACTIVE".equals(state)) {
@@ -150,8 +155,9 @@ public final class ClusterOverviewStore {
     // ACTIVE splits into RUNNING (its execution is claimed) and SCHEDULED, as JobRows maps it.
     long running =
         count(
-            "select count(*) from scheduled_tasks t join kairos_job j on j.id = t.task_instance"
-                + " and j.type = t.task_name where t.picked and j.state = 'ACTIVE'");
+            schema.sql(
+                "select count(*) from scheduled_tasks t join kairos_job j on j.id = t.task_instance"
+                    + " and j.type = t.task_name where t.picked and j.state = 'ACTIVE'"));
     counts.put(JobState.RUNNING, running);
     counts.put(JobState.SCHEDULED, Math.max(0, active[0] - running));
     return counts;
@@ -159,8 +165,9 @@ public final class ClusterOverviewStore {
 
   private List<MinuteCount> executionsPerMinute(Instant windowStart) {
     return jdbc.query(
-        "select date_trunc('minute', started_at) as minute, outcome, count(*) as n"
-            + " from kairos_job_run where started_at >= ? group by 1, 2 order by 1, 2",
+        schema.sql(
+            "select date_trunc('minute', started_at) as minute, outcome, count(*) as n"
+                + " from kairos_job_run where started_at >= ? group by 1, 2 order by 1, 2"),
         (rs, row) ->
             new MinuteCount(
                 instant(rs, "minute"),
@@ -171,8 +178,9 @@ public final class ClusterOverviewStore {
 
   private Due dueUnclaimed() {
     return jdbc.queryForObject(
-        "select count(*), extract(epoch from now() - min(execution_time)) from scheduled_tasks"
-            + " where not picked and execution_time <= now()",
+        schema.sql(
+            "select count(*), extract(epoch from now() - min(execution_time)) from scheduled_tasks"
+                + " where not picked and execution_time <= now()"),
         (rs, row) -> {
           double age = rs.getDouble(2);
           Duration oldest = rs.wasNull() ? null : Duration.ofMillis(Math.round(age * 1000));
@@ -186,8 +194,9 @@ public final class ClusterOverviewStore {
   /** The due backlog, for a worker's metrics. */
   public DueBacklog dueBacklog() {
     return jdbc.queryForObject(
-        "select count(*) as n, coalesce(extract(epoch from now() - min(execution_time)) * 1000, 0)"
-            + " as oldest from scheduled_tasks where not picked and execution_time <= now()",
+        schema.sql(
+            "select count(*) as n, coalesce(extract(epoch from now() - min(execution_time)) * 1000, 0)"
+                + " as oldest from scheduled_tasks where not picked and execution_time <= now()"),
         (rs, row) ->
             new DueBacklog(rs.getLong("n"), Duration.ofMillis((long) rs.getDouble("oldest"))));
   }
@@ -195,8 +204,9 @@ public final class ClusterOverviewStore {
   private NodeCounts nodeCounts(Duration silentAfter) {
     long[] counts = new long[Liveness.values().length];
     jdbc.query(
-        "select state, last_seen < now() - make_interval(secs => ?) as silent, count(*)"
-            + " from kairos_node group by 1, 2",
+        schema.sql(
+            "select state, last_seen < now() - make_interval(secs => ?) as silent, count(*)"
+                + " from kairos_node group by 1, 2"),
         rs -> {
           Liveness liveness =
               Liveness.of(WorkerNode.State.valueOf(rs.getString(1)), rs.getBoolean(2));
@@ -215,8 +225,9 @@ public final class ClusterOverviewStore {
       return List.of();
     }
     return jdbc.query(
-        "select id, job_id, job_type, attempt, node, scheduled_for, started_at, outcome"
-            + " from kairos_job_run where recovered order by id desc limit ?",
+        schema.sql(
+            "select id, job_id, job_type, attempt, node, scheduled_for, started_at, outcome"
+                + " from kairos_job_run where recovered order by id desc limit ?"),
         (rs, row) ->
             new Recovery(
                 rs.getLong("id"),

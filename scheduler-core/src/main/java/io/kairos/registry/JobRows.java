@@ -48,7 +48,10 @@ public final class JobRows {
       " from kairos_job j left join scheduled_tasks t"
           + " on t.task_name = j.type and t.task_instance = j.id ";
 
-  /** A job's row joined with its execution, as {@link #job} maps it; a {@code where} follows. */
+  /**
+   * A job's row joined with its execution, as {@link #job} maps it; a {@code where} follows. Its
+   * tables are named plainly: a store runs it through its {@code KairosSchema#sql}.
+   */
   public static final String SELECT = COLUMNS + FROM;
 
   /**

@@ -6,6 +6,7 @@ import io.kairos.job.JobFilter;
 import io.kairos.job.JobSource;
 import io.kairos.job.MisfirePolicy;
 import io.kairos.job.NewJob;
+import io.kairos.schema.KairosSchema;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -34,11 +35,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class JobStore {
 
   private final JdbcTemplate jdbc;
+  private final KairosSchema schema;
   private final JobTables tables;
   private final JobRows rows;
 
   public JobStore(JobTables tables) {
     this.jdbc = new JdbcTemplate(tables.dataSource());
+    this.schema = tables.schema();
     this.tables = tables;
     this.rows = tables.rows();
   }
@@ -112,7 +115,8 @@ public final class JobStore {
     NewJob job = sealed.job();
     List<Map<String, Object>> found =
         jdbc.queryForList(
-            "select type, state, request_hash, source from kairos_job where id = ?", job.id());
+            schema.sql("select type, state, request_hash, source from kairos_job where id = ?"),
+            job.id());
     if (found.isEmpty()) {
       return Replaced.CHANGED_MEANWHILE; // deleted since the insert found it
     }
@@ -129,14 +133,15 @@ public final class JobStore {
     }
     int written =
         jdbc.update(
-            "update kairos_job set "
-                + JobRows.DEFINITION
-                + ", state = 'ACTIVE', revision = revision + 1, last_error = null, finished_at ="
-                + " null, stale_since = null, paused_execution_time = null, paused_task_data ="
-                + " null, paused_last_success = null, paused_last_failure = null,"
-                + " paused_consecutive_failures = null, created_at = now(), created_by = ?,"
-                + " updated_at = now(), updated_by = ? where id = ? and state = ? and"
-                + " request_hash = ? and source = 'API'",
+            schema.sql(
+                "update kairos_job set "
+                    + JobRows.DEFINITION
+                    + ", state = 'ACTIVE', revision = revision + 1, last_error = null, finished_at ="
+                    + " null, stale_since = null, paused_execution_time = null, paused_task_data ="
+                    + " null, paused_last_success = null, paused_last_failure = null,"
+                    + " paused_consecutive_failures = null, created_at = now(), created_by = ?,"
+                    + " updated_at = now(), updated_by = ? where id = ? and state = ? and"
+                    + " request_hash = ? and source = 'API'"),
             rows.definitionAnd(
                 sealed, job.createdBy(), job.createdBy(), job.id(), current.get("state"), hash));
     if (written == 0) {
@@ -159,7 +164,8 @@ public final class JobStore {
   /** Deletes a job's execution unless a worker has claimed it. */
   public Dropped dropExecution(String type, String id) {
     if (jdbc.update(
-            "delete from scheduled_tasks where task_name = ? and task_instance = ? and not picked",
+            schema.sql(
+                "delete from scheduled_tasks where task_name = ? and task_instance = ? and not picked"),
             type,
             id)
         == 1) {
@@ -167,7 +173,8 @@ public final class JobStore {
     }
     Integer running =
         jdbc.queryForObject(
-            "select count(*) from scheduled_tasks where task_name = ? and task_instance = ?",
+            schema.sql(
+                "select count(*) from scheduled_tasks where task_name = ? and task_instance = ?"),
             Integer.class,
             type,
             id);
@@ -176,7 +183,7 @@ public final class JobStore {
 
   /** Removes a job's registry row; its history stays. */
   public void delete(String id) {
-    jdbc.update("delete from kairos_job where id = ?", id);
+    jdbc.update(schema.sql("delete from kairos_job where id = ?"), id);
   }
 
   /** Inserts the rows of jobs not there yet, in one statement; the ids inserted. */
@@ -185,17 +192,18 @@ public final class JobStore {
         (Connection c) -> {
           try (var ps =
               c.prepareStatement(
-                  "insert into kairos_job (type, job_group, payload, schedule, max_attempts,"
-                      + " priority, request_hash, timeout, misfire_grace, notify, id, state,"
-                      + " created_by, updated_by, source) select t.type, t.job_group,"
-                      + " t.payload::jsonb, t.schedule::jsonb, t.max_attempts, t.priority,"
-                      + " t.request_hash, t.timeout, t.misfire_grace, t.notify::jsonb, t.id,"
-                      + " 'ACTIVE', t.created_by, t.created_by, ? from unnest(?::text[],"
-                      + " ?::text[], ?::text[], ?::text[], ?::int4[], ?::int4[], ?::text[],"
-                      + " ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) with ordinality"
-                      + " as t(type, job_group, payload, schedule, max_attempts, priority,"
-                      + " request_hash, timeout, misfire_grace, notify, id, created_by, n)"
-                      + " order by t.n on conflict (id) do nothing returning id")) {
+                  schema.sql(
+                      "insert into kairos_job (type, job_group, payload, schedule, max_attempts,"
+                          + " priority, request_hash, timeout, misfire_grace, notify, id, state,"
+                          + " created_by, updated_by, source) select t.type, t.job_group,"
+                          + " t.payload::jsonb, t.schedule::jsonb, t.max_attempts, t.priority,"
+                          + " t.request_hash, t.timeout, t.misfire_grace, t.notify::jsonb, t.id,"
+                          + " 'ACTIVE', t.created_by, t.created_by, ? from unnest(?::text[],"
+                          + " ?::text[], ?::text[], ?::text[], ?::int4[], ?::int4[], ?::text[],"
+                          + " ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) with ordinality"
+                          + " as t(type, job_group, payload, schedule, max_attempts, priority,"
+                          + " request_hash, timeout, misfire_grace, notify, id, created_by, n)"
+                          + " order by t.n on conflict (id) do nothing returning id"))) {
             ps.setString(1, source.name());
             ps.setArray(2, c.createArrayOf("text", JobRows.column(jobs, NewJob::type)));
             ps.setArray(3, c.createArrayOf("text", JobRows.column(jobs, NewJob::group)));
@@ -233,7 +241,7 @@ public final class JobStore {
   }
 
   public Optional<Job> find(String id) {
-    List<Job> found = jdbc.query(JobRows.SELECT + "where j.id = ?", rows::job, id);
+    List<Job> found = jdbc.query(schema.sql(JobRows.SELECT + "where j.id = ?"), rows::job, id);
     return found.stream().findFirst();
   }
 
@@ -249,9 +257,10 @@ public final class JobStore {
     }
     for (Job job :
         jdbc.query(
-            "select found.* from unnest(?::text[]) as wanted(id) cross join lateral ("
-                + JobRows.SELECT
-                + "where j.id = wanted.id offset 0) as found", // offset 0: not flattened
+            schema.sql(
+                "select found.* from unnest(?::text[]) as wanted(id) cross join lateral ("
+                    + JobRows.SELECT
+                    + "where j.id = wanted.id offset 0) as found"), // offset 0: not flattened
             rows::job,
             (Object) ids.toArray(String[]::new))) {
       found.put(job.id(), job);
@@ -264,7 +273,7 @@ public final class JobStore {
    * range scan, however deep, and stays stable while jobs are added).
    */
   public List<Job> list(JobFilter filter, String afterId, int limit) {
-    StringBuilder sql = new StringBuilder(JobRows.SELECT).append("where j.id > ?");
+    StringBuilder sql = new StringBuilder(schema.sql(JobRows.SELECT)).append("where j.id > ?");
     List<Object> args = new ArrayList<>();
     args.add(afterId == null ? "" : afterId);
     if (filter.type() != null) {
@@ -302,7 +311,8 @@ public final class JobStore {
   /** True when a job with this id exists, in any state. */
   public boolean exists(String id) {
     Integer n =
-        jdbc.queryForObject("select count(*) from kairos_job where id = ?", Integer.class, id);
+        jdbc.queryForObject(
+            schema.sql("select count(*) from kairos_job where id = ?"), Integer.class, id);
     return n != null && n > 0;
   }
 
@@ -313,7 +323,7 @@ public final class JobStore {
     }
     return new HashSet<>(
         jdbc.queryForList(
-            "select id from kairos_job where id = any(?)",
+            schema.sql("select id from kairos_job where id = any(?)"),
             String.class,
             (Object) ids.toArray(String[]::new)));
   }
@@ -327,8 +337,9 @@ public final class JobStore {
    */
   public LiveUsage liveUsageOf(String createdBy) {
     return jdbc.queryForObject(
-        "select count(*), coalesce(sum(octet_length(payload::text)), 0) from kairos_job where"
-            + " created_by = ? and state in ('ACTIVE', 'PAUSED')",
+        schema.sql(
+            "select count(*), coalesce(sum(octet_length(payload::text)), 0) from kairos_job where"
+                + " created_by = ? and state in ('ACTIVE', 'PAUSED')"),
         (rs, row) -> new LiveUsage(rs.getLong(1), rs.getLong(2)),
         createdBy);
   }

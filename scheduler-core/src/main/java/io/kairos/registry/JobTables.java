@@ -6,6 +6,7 @@ import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.SchedulableInstance;
 import io.kairos.catalogue.SealedJob;
 import io.kairos.job.NewJob;
+import io.kairos.schema.KairosSchema;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,17 +26,20 @@ public final class JobTables {
   private final JobRows rows;
   private final SchedulerClient schedulerClient;
   private final Clock clock;
+  private final KairosSchema schema;
 
   /**
    * @param dataSource the DataSource the caller's transactions manage
    * @param json Kairos's mapper for stored JSON ({@code KairosJson})
    * @param clock "now" for first execution times (the database's clock in production)
+   * @param schema where Kairos's tables are
    */
-  public JobTables(DataSource dataSource, ObjectMapper json, Clock clock) {
+  public JobTables(DataSource dataSource, ObjectMapper json, Clock clock, KairosSchema schema) {
     this.dataSource = dataSource;
     this.rows = new JobRows(json);
-    this.schedulerClient = KairosSchedulerClient.create(dataSource, rows.taskData());
+    this.schedulerClient = KairosSchedulerClient.create(dataSource, rows.taskData(), schema);
     this.clock = clock;
+    this.schema = schema;
   }
 
   public DataSource dataSource() {
@@ -53,6 +57,11 @@ public final class JobTables {
 
   public Clock clock() {
     return clock;
+  }
+
+  /** Where Kairos's tables are: every statement on them names them through it. */
+  public KairosSchema schema() {
+    return schema;
   }
 
   /**

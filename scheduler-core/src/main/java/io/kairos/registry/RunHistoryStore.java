@@ -2,6 +2,7 @@ package io.kairos.registry;
 
 import io.kairos.job.JobRun;
 import io.kairos.job.RunOutcome;
+import io.kairos.schema.KairosSchema;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -30,9 +31,11 @@ public final class RunHistoryStore {
       "coalesce((select j.revision from kairos_job j where j.id = ?), 1)";
 
   private final JdbcTemplate jdbc;
+  private final KairosSchema schema;
 
-  public RunHistoryStore(DataSource dataSource) {
+  public RunHistoryStore(DataSource dataSource, KairosSchema schema) {
     this.jdbc = new JdbcTemplate(dataSource);
+    this.schema = schema;
   }
 
   /**
@@ -60,14 +63,15 @@ public final class RunHistoryStore {
       return;
     }
     jdbc.update(
-        "insert into kairos_job_run (job_id, job_type, scheduled_for, started_at, finished_at,"
-            + " node, attempt, outcome, error, detail, recovered, revision) select x.job_id,"
-            + " x.job_type, x.scheduled_for, x.started_at, clock_timestamp(), x.node, x.attempt,"
-            + " x.outcome, x.error, x.detail, x.recovered, coalesce((select j.revision from"
-            + " kairos_job j where j.id = x.job_id), 1) from unnest(?::text[], ?::text[],"
-            + " ?::timestamptz[], ?::timestamptz[], ?::text[], ?::int[], ?::text[], ?::text[],"
-            + " ?::text[], ?::boolean[]) with ordinality as x(job_id, job_type, scheduled_for,"
-            + " started_at, node, attempt, outcome, error, detail, recovered, n) order by x.n",
+        schema.sql(
+            "insert into kairos_job_run (job_id, job_type, scheduled_for, started_at, finished_at,"
+                + " node, attempt, outcome, error, detail, recovered, revision) select x.job_id,"
+                + " x.job_type, x.scheduled_for, x.started_at, clock_timestamp(), x.node, x.attempt,"
+                + " x.outcome, x.error, x.detail, x.recovered, coalesce((select j.revision from"
+                + " kairos_job j where j.id = x.job_id), 1) from unnest(?::text[], ?::text[],"
+                + " ?::timestamptz[], ?::timestamptz[], ?::text[], ?::int[], ?::text[], ?::text[],"
+                + " ?::text[], ?::boolean[]) with ordinality as x(job_id, job_type, scheduled_for,"
+                + " started_at, node, attempt, outcome, error, detail, recovered, n) order by x.n"),
         ps -> {
           Connection c = ps.getConnection();
           ps.setArray(1, c.createArrayOf("text", column(attempts, FinishedAttempt::jobId)));
@@ -91,12 +95,13 @@ public final class RunHistoryStore {
    */
   public void recordClaimLost(FinishedAttempt attempt) {
     jdbc.update(
-        "insert into kairos_job_run (job_id, job_type, scheduled_for, started_at, finished_at,"
-            + " node, attempt, outcome, error, recovered, revision) select ?, ?, ?, ?,"
-            + " clock_timestamp(), ?, ?, 'WORKER_DIED', ?, ?, "
-            + REVISION
-            + " where not exists (select 1 from kairos_job_run where job_id = ? and attempt = ?"
-            + " and node = ? and scheduled_for = ?)",
+        schema.sql(
+            "insert into kairos_job_run (job_id, job_type, scheduled_for, started_at, finished_at,"
+                + " node, attempt, outcome, error, recovered, revision) select ?, ?, ?, ?,"
+                + " clock_timestamp(), ?, ?, 'WORKER_DIED', ?, ?, "
+                + REVISION
+                + " where not exists (select 1 from kairos_job_run where job_id = ? and attempt = ?"
+                + " and node = ? and scheduled_for = ?)"),
         attempt.jobId(),
         attempt.jobType(),
         Timestamp.from(attempt.scheduledFor()),
@@ -116,11 +121,12 @@ public final class RunHistoryStore {
   public void recordMissed(
       String jobId, String jobType, Instant scheduledFor, String node, String reason) {
     jdbc.update(
-        "insert into kairos_job_run (job_id, job_type, scheduled_for, started_at, finished_at,"
-            + " node, attempt, outcome, error, revision) values (?, ?, ?, clock_timestamp(),"
-            + " clock_timestamp(), ?, 1, 'MISSED', ?, "
-            + REVISION
-            + ")",
+        schema.sql(
+            "insert into kairos_job_run (job_id, job_type, scheduled_for, started_at, finished_at,"
+                + " node, attempt, outcome, error, revision) values (?, ?, ?, clock_timestamp(),"
+                + " clock_timestamp(), ?, 1, 'MISSED', ?, "
+                + REVISION
+                + ")"),
         jobId,
         jobType,
         Timestamp.from(scheduledFor),
@@ -146,14 +152,15 @@ public final class RunHistoryStore {
       Instant lastSeen) {
     String error = "worker " + node + " stopped heartbeating; execution revived";
     jdbc.update(
-        "with closed as (update kairos_job_run set outcome = 'WORKER_DIED', finished_at ="
-            + " clock_timestamp(), error = ? where job_id = ? and node = ? and outcome = 'RUNNING'"
-            + " returning id) insert into kairos_job_run (job_id, job_type, scheduled_for,"
-            + " started_at, finished_at, node, attempt, outcome, error, recovered, revision)"
-            + " select ?, ?, ?, coalesce(?::timestamptz, clock_timestamp()), clock_timestamp(), ?,"
-            + " ?, 'WORKER_DIED', ?, ?, "
-            + REVISION
-            + " where not exists (select 1 from closed)",
+        schema.sql(
+            "with closed as (update kairos_job_run set outcome = 'WORKER_DIED', finished_at ="
+                + " clock_timestamp(), error = ? where job_id = ? and node = ? and outcome = 'RUNNING'"
+                + " returning id) insert into kairos_job_run (job_id, job_type, scheduled_for,"
+                + " started_at, finished_at, node, attempt, outcome, error, recovered, revision)"
+                + " select ?, ?, ?, coalesce(?::timestamptz, clock_timestamp()), clock_timestamp(), ?,"
+                + " ?, 'WORKER_DIED', ?, ?, "
+                + REVISION
+                + " where not exists (select 1 from closed)"),
         error,
         jobId,
         node,
@@ -176,8 +183,9 @@ public final class RunHistoryStore {
   public Instant occurrenceOf(String jobId, Instant fallback) {
     List<Timestamp> first =
         jdbc.queryForList(
-            "select scheduled_for from kairos_job_run where job_id = ? and attempt = 1"
-                + " order by id desc limit 1",
+            schema.sql(
+                "select scheduled_for from kairos_job_run where job_id = ? and attempt = 1"
+                    + " order by id desc limit 1"),
             Timestamp.class,
             jobId);
     return first.isEmpty() ? fallback : first.get(0).toInstant();
@@ -186,7 +194,7 @@ public final class RunHistoryStore {
   /** Attempts of a job, oldest first, after the run id {@code afterId} (keyset pagination). */
   public List<JobRun> runsOf(String jobId, long afterId, int limit) {
     return jdbc.query(
-        "select * from kairos_job_run where job_id = ? and id > ? order by id limit ?",
+        schema.sql("select * from kairos_job_run where job_id = ? and id > ? order by id limit ?"),
         RunHistoryStore::map,
         jobId,
         afterId,
@@ -197,7 +205,7 @@ public final class RunHistoryStore {
   public java.util.Optional<JobRun> lastRunOf(String jobId) {
     return jdbc
         .query(
-            "select * from kairos_job_run where job_id = ? order by id desc limit 1",
+            schema.sql("select * from kairos_job_run where job_id = ? order by id desc limit 1"),
             RunHistoryStore::map,
             jobId)
         .stream()
@@ -210,8 +218,9 @@ public final class RunHistoryStore {
       return List.of();
     }
     return jdbc.query(
-        "select distinct on (job_id) * from kairos_job_run where job_id = any(?)"
-            + " order by job_id, id desc",
+        schema.sql(
+            "select distinct on (job_id) * from kairos_job_run where job_id = any(?)"
+                + " order by job_id, id desc"),
         ps -> ps.setArray(1, ps.getConnection().createArrayOf("text", jobIds.toArray())),
         RunHistoryStore::map);
   }
@@ -220,7 +229,7 @@ public final class RunHistoryStore {
   public int countFirstAttempts(String idPrefix) {
     Integer n =
         jdbc.queryForObject(
-            "select count(*) from kairos_job_run where job_id like ? and attempt = 1",
+            schema.sql("select count(*) from kairos_job_run where job_id like ? and attempt = 1"),
             Integer.class,
             likePrefix(idPrefix));
     return n == null ? 0 : n;
@@ -230,8 +239,9 @@ public final class RunHistoryStore {
   public Map<String, Integer> firstAttemptsByNode(String idPrefix) {
     Map<String, Integer> byNode = new java.util.TreeMap<>();
     jdbc.query(
-        "select node, count(*) from kairos_job_run where job_id like ? and attempt = 1"
-            + " group by node",
+        schema.sql(
+            "select node, count(*) from kairos_job_run where job_id like ? and attempt = 1"
+                + " group by node"),
         (org.springframework.jdbc.core.RowCallbackHandler)
             rs -> byNode.put(rs.getString(1), rs.getInt(2)),
         likePrefix(idPrefix));
@@ -245,9 +255,10 @@ public final class RunHistoryStore {
    */
   public List<FirstAttempt> firstAttempts(String idPrefix) {
     return jdbc.query(
-        "select r.scheduled_for, r.started_at, j.created_at, r.job_id, r.node"
-            + " from kairos_job_run r join kairos_job j on j.id = r.job_id"
-            + " where r.job_id like ? and r.attempt = 1 order by r.id",
+        schema.sql(
+            "select r.scheduled_for, r.started_at, j.created_at, r.job_id, r.node"
+                + " from kairos_job_run r join kairos_job j on j.id = r.job_id"
+                + " where r.job_id like ? and r.attempt = 1 order by r.id"),
         (rs, row) ->
             new FirstAttempt(
                 JobRows.instant(rs, "scheduled_for"),

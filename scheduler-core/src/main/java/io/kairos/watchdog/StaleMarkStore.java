@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.registry.JobRows;
 import io.kairos.registry.JobTables;
+import io.kairos.schema.KairosSchema;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -38,10 +39,12 @@ final class StaleMarkStore {
   private static final String ONE_TIME = "(j.schedule ->> 'at') is not null";
 
   private final JdbcTemplate jdbc;
+  private final KairosSchema schema;
   private final ObjectMapper json;
 
   StaleMarkStore(JobTables tables) {
     this.jdbc = new JdbcTemplate(tables.dataSource());
+    this.schema = tables.schema();
     this.json = tables.rows().json();
   }
 
@@ -52,10 +55,11 @@ final class StaleMarkStore {
    */
   List<Liveness> activeRecurringJobs(String afterId, int limit) {
     return jdbc.query(
-        "select j.id, j.type, j.schedule, j.created_at, j.stale_since, t.execution_time, t.picked,"
-            + " t.last_success from kairos_job j join scheduled_tasks t on t.task_name = j.type"
-            + " and t.task_instance = j.id where j.state = 'ACTIVE' and (j.schedule ->> 'at') is"
-            + " null and j.id > ? order by j.id limit ?",
+        schema.sql(
+            "select j.id, j.type, j.schedule, j.created_at, j.stale_since, t.execution_time, t.picked,"
+                + " t.last_success from kairos_job j join scheduled_tasks t on t.task_name = j.type"
+                + " and t.task_instance = j.id where j.state = 'ACTIVE' and (j.schedule ->> 'at') is"
+                + " null and j.id > ? order by j.id limit ?"),
         (rs, row) ->
             new Liveness(
                 rs.getString("id"),
@@ -78,12 +82,13 @@ final class StaleMarkStore {
    */
   List<StaleMark> markUnclaimedOneTimeJobsStale(Instant dueBefore, int limit) {
     return jdbc.query(
-        "update kairos_job set stale_since = now() where id in (select j.id from scheduled_tasks t"
-            + " join kairos_job j on j.id = t.task_instance and j.type = t.task_name where"
-            + " t.execution_time < ? and not t.picked and j.state = 'ACTIVE' and j.stale_since is"
-            + " null and "
-            + ONE_TIME
-            + " limit ? for update of j skip locked) and stale_since is null returning id, type",
+        schema.sql(
+            "update kairos_job set stale_since = now() where id in (select j.id from scheduled_tasks t"
+                + " join kairos_job j on j.id = t.task_instance and j.type = t.task_name where"
+                + " t.execution_time < ? and not t.picked and j.state = 'ACTIVE' and j.stale_since is"
+                + " null and "
+                + ONE_TIME
+                + " limit ? for update of j skip locked) and stale_since is null returning id, type"),
         STALE_MARK,
         Timestamp.from(dueBefore),
         limit);
@@ -98,11 +103,12 @@ final class StaleMarkStore {
    */
   List<StaleMark> clearFreshJobs(Instant dueBefore, int limit) {
     return jdbc.query(
-        "update kairos_job set stale_since = null where id in (select j.id from kairos_job j left"
-            + " join scheduled_tasks t on t.task_name = j.type and t.task_instance = j.id where"
-            + " j.stale_since is not null and (j.state <> 'ACTIVE' or ("
-            + ONE_TIME
-            + " and (t.picked or t.execution_time >= ?))) limit ?) returning id, type",
+        schema.sql(
+            "update kairos_job set stale_since = null where id in (select j.id from kairos_job j left"
+                + " join scheduled_tasks t on t.task_name = j.type and t.task_instance = j.id where"
+                + " j.stale_since is not null and (j.state <> 'ACTIVE' or ("
+                + ONE_TIME
+                + " and (t.picked or t.execution_time >= ?))) limit ?) returning id, type"),
         STALE_MARK,
         Timestamp.from(dueBefore),
         limit);
@@ -111,7 +117,9 @@ final class StaleMarkStore {
   /** Marks a job stale since now; false if it was marked already (it keeps its time). */
   boolean markStale(String id) {
     return jdbc.update(
-            "update kairos_job set stale_since = now() where id = ? and stale_since is null", id)
+            schema.sql(
+                "update kairos_job set stale_since = now() where id = ? and stale_since is null"),
+            id)
         == 1;
   }
 
@@ -121,7 +129,7 @@ final class StaleMarkStore {
       return;
     }
     jdbc.update(
-        "update kairos_job set stale_since = null where id = any(?)",
+        schema.sql("update kairos_job set stale_since = null where id = any(?)"),
         (Object) ids.toArray(String[]::new));
   }
 
@@ -129,7 +137,8 @@ final class StaleMarkStore {
   int staleCount() {
     Integer count =
         jdbc.queryForObject(
-            "select count(*) from kairos_job where stale_since is not null", Integer.class);
+            schema.sql("select count(*) from kairos_job where stale_since is not null"),
+            Integer.class);
     return count == null ? 0 : count;
   }
 

@@ -14,6 +14,7 @@ import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.registry.TransactionJoiningDataSource;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.KairosFixture;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,18 +55,31 @@ class ClockSkewTests {
   void workersWithSkewedJvmClocksNeitherRunEarlyNorReviveLiveExecutions() {
     runCluster(true);
 
-    assertThat(count("select count(*) from kairos_job_run where outcome = 'WORKER_DIED'"))
+    assertThat(
+            count(
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from kairos_job_run where outcome = 'WORKER_DIED'")))
         .as("live executions revived")
         .isZero();
-    assertThat(count("select count(*) from kairos_job_run where outcome = 'MISSED'"))
+    assertThat(
+            count(
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from kairos_job_run where outcome = 'MISSED'")))
         .as("jobs wrongly found too late")
         .isZero();
-    assertThat(count("select count(*) from kairos_job_run where started_at < scheduled_for"))
+    assertThat(
+            count(
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from kairos_job_run where started_at < scheduled_for")))
         .as("attempts started before their time")
         .isZero();
-    assertThat(count("select count(*) from kairos_job_run where outcome = 'SUCCEEDED'"))
+    assertThat(
+            count(
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from kairos_job_run where outcome = 'SUCCEEDED'")))
         .isEqualTo(JOBS);
-    assertThat(count("select count(*) from kairos_job_run")).isEqualTo(JOBS);
+    assertThat(count(KairosSchema.DEFAULT.sql("select count(*) from kairos_job_run")))
+        .isEqualTo(JOBS);
   }
 
   @Test
@@ -74,8 +88,9 @@ class ClockSkewTests {
 
     assertThat(
             count(
-                "select count(*) from kairos_job_run where outcome in ('WORKER_DIED', 'MISSED')"
-                    + " or started_at < scheduled_for"))
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from kairos_job_run where outcome in ('WORKER_DIED', 'MISSED')"
+                        + " or started_at < scheduled_for")))
         .as("revived live executions, early starts or jobs wrongly found too late")
         .isPositive();
   }
@@ -113,6 +128,7 @@ class ClockSkewTests {
       JobTasks support = fixture.jobTasks(pool, clock, PersistedBackoff.DEFAULT);
       Scheduler scheduler =
           Scheduler.create(new TransactionJoiningDataSource(pool), fixture.tasks(support))
+              .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
               .schedulerName(new SchedulerName.Fixed("skew-node-" + ++node))
               .serializer(fixture.serializer)
               .clock(clock)
@@ -130,8 +146,9 @@ class ClockSkewTests {
         .until(
             () ->
                 count(
-                        "select count(*) from kairos_job where state in ('COMPLETED', 'DEAD',"
-                            + " 'MISSED')")
+                        KairosSchema.DEFAULT.sql(
+                            "select count(*) from kairos_job where state in ('COMPLETED', 'DEAD',"
+                                + " 'MISSED')"))
                     == JOBS);
   }
 

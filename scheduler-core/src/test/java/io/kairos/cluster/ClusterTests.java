@@ -14,6 +14,7 @@ import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.registry.TransactionJoiningDataSource;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.KairosFixture;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -71,6 +72,7 @@ class ClusterTests {
       JobTasks support = fixture.jobTasks(pool, clock, PersistedBackoff.DEFAULT);
       Scheduler scheduler =
           Scheduler.create(new TransactionJoiningDataSource(pool), fixture.tasks(support))
+              .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
               .schedulerName(new SchedulerName.Fixed("node-" + node))
               .serializer(fixture.serializer)
               .threads(8)
@@ -115,14 +117,20 @@ class ClusterTests {
     assertThat(count("select count(*) from ledger where job_id like 'once-%'"))
         .isEqualTo(ONE_TIME_JOBS);
     assertThat(
-            count("select count(*) from kairos_job where id like 'once-%' and state = 'COMPLETED'"))
+            count(
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from kairos_job where id like 'once-%' and state = 'COMPLETED'")))
         .isEqualTo(ONE_TIME_JOBS);
     assertThat(
             count(
-                "select count(*) from kairos_job_run where job_id like 'once-%'"
-                    + " and outcome = 'SUCCEEDED' and attempt = 1"))
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from kairos_job_run where job_id like 'once-%'"
+                        + " and outcome = 'SUCCEEDED' and attempt = 1")))
         .as("one SUCCEEDED history row per one-time job, and no other rows")
-        .isEqualTo(count("select count(*) from kairos_job_run where job_id like 'once-%'"))
+        .isEqualTo(
+            count(
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from kairos_job_run where job_id like 'once-%'")))
         .isEqualTo(ONE_TIME_JOBS);
     // Recurring occurrences sit on the one-second grid: distinct and whole seconds apart.
     assertThat(

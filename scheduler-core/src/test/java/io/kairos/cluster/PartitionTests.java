@@ -17,6 +17,7 @@ import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.registry.TransactionJoiningDataSource;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.FaultProxy;
 import io.kairos.testing.KairosFixture;
 import java.time.Clock;
@@ -111,8 +112,9 @@ class PartitionTests {
     assertThat(find("node-a", "end:partitioned")).isNull();
     List<Map<String, Object>> runs =
         fixture.jdbc.queryForList(
-            "select node, outcome, recovered from kairos_job_run where job_id = 'partitioned'"
-                + " order by id");
+            KairosSchema.DEFAULT.sql(
+                "select node, outcome, recovered from kairos_job_run where job_id = 'partitioned'"
+                    + " order by id"));
     assertThat(runs).hasSize(2);
     assertThat(runs.get(0)).containsEntry("node", "node-a").containsEntry("outcome", "WORKER_DIED");
     assertThat(runs.get(1))
@@ -146,6 +148,7 @@ class PartitionTests {
     DataSource joining = new TransactionJoiningDataSource(pool);
     Scheduler scheduler =
         Scheduler.create(joining, fixture.tasks(support))
+            .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
             .schedulerName(new SchedulerName.Fixed(node))
             .serializer(fixture.serializer)
             .clock(clock)
@@ -180,6 +183,6 @@ class PartitionTests {
 
   private String stateOf(String jobId) {
     return fixture.jdbc.queryForObject(
-        "select state from kairos_job where id = ?", String.class, jobId);
+        KairosSchema.DEFAULT.sql("select state from kairos_job where id = ?"), String.class, jobId);
   }
 }

@@ -88,7 +88,9 @@ class ConcurrentControlTests {
       assertThat(job.state()).isIn(JobState.CANCELLED, JobState.PAUSED, JobState.SCHEDULED);
       int executions =
           fixture.jdbc.queryForObject(
-              "select count(*) from scheduled_tasks where task_instance = ?", Integer.class, id);
+              "select count(*) from kairos.scheduled_tasks where task_instance = ?",
+              Integer.class,
+              id);
       assertThat(executions).as(id).isEqualTo(job.state() == JobState.SCHEDULED ? 1 : 0);
     }
     assertThat(failures).isEmpty();

@@ -21,6 +21,7 @@ import io.kairos.job.OperatorJobException;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.job.UnknownJobException;
 import io.kairos.registry.JobStore;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.KairosFixture;
 import io.kairos.testing.Noop;
 import java.time.Duration;
@@ -58,9 +59,9 @@ class JobControlTests {
 
   @BeforeEach
   void scheduler() {
-    fixture.jdbc.update("delete from scheduled_tasks");
-    fixture.jdbc.update("delete from kairos_job");
-    fixture.jdbc.update("delete from kairos_job_run");
+    fixture.jdbc.update(KairosSchema.DEFAULT.sql("delete from scheduled_tasks"));
+    fixture.jdbc.update(KairosSchema.DEFAULT.sql("delete from kairos_job"));
+    fixture.jdbc.update(KairosSchema.DEFAULT.sql("delete from kairos_job_run"));
     clock = new SettableClock();
     clock.set(Instant.parse("2026-03-01T10:00:00Z"));
     JobTasks support = fixture.jobTasks(clock, PersistedBackoff.DEFAULT);
@@ -70,6 +71,7 @@ class JobControlTests {
                 .clock(clock)
                 .serializer(fixture.serializer)
                 .enablePriority()
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .build();
     submitter = fixture.submitter(clock);
     control = fixture.kairos(clock).control();
@@ -236,7 +238,8 @@ class JobControlTests {
     assertThat(execution.data().schedule()).isEqualTo(ScheduleSpec.at(later));
     assertThat(
             fixture.jdbc.queryForObject(
-                "select priority from scheduled_tasks where task_instance = 'moved'",
+                KairosSchema.DEFAULT.sql(
+                    "select priority from scheduled_tasks where task_instance = 'moved'"),
                 Integer.class))
         .isEqualTo(7);
   }
@@ -431,7 +434,8 @@ class JobControlTests {
     assertThat(fifth.nextRunAt()).isEqualTo(clock.now().plusSeconds(90));
     assertThat(executions("revive")).isEqualTo(1);
 
-    fixture.jdbc.update("delete from scheduled_tasks where task_instance = 'revive'");
+    fixture.jdbc.update(
+        KairosSchema.DEFAULT.sql("delete from scheduled_tasks where task_instance = 'revive'"));
     fixture.finish("revive", JobState.DEAD, "boom");
     Job sixth = submitter.replace(definition("revive", null, ScheduleSpec.at(clock.now()))).job();
     assertThat(sixth.revision()).isEqualTo(6);
@@ -448,7 +452,8 @@ class JobControlTests {
 
     String stored =
         fixture.jdbc.queryForObject(
-            "select notify from kairos_job where id = 'put-notify'", String.class);
+            KairosSchema.DEFAULT.sql("select notify from kairos_job where id = 'put-notify'"),
+            String.class);
     assertThat(fixture.json.readValue(stored, io.kairos.job.NotifyTarget[].class))
         .containsExactly(
             io.kairos.job.NotifyTarget.webhook(
@@ -561,9 +566,11 @@ class JobControlTests {
   @Test
   void pausingATypePausesOnlyThatTypesJobs() {
     submit("pt-1", ScheduleSpec.at(clock.now().plusSeconds(60)));
-    fixture.jdbc.update("update kairos_job set type = 'log' where id = 'pt-1'");
     fixture.jdbc.update(
-        "update scheduled_tasks set task_name = 'log' where task_instance = 'pt-1'");
+        KairosSchema.DEFAULT.sql("update kairos_job set type = 'log' where id = 'pt-1'"));
+    fixture.jdbc.update(
+        KairosSchema.DEFAULT.sql(
+            "update scheduled_tasks set task_name = 'log' where task_instance = 'pt-1'"));
     submit("pt-2", ScheduleSpec.at(clock.now().plusSeconds(60)));
 
     assertThat(control.pauseAll(new JobFilter("noop", null, null), "alice").paused())
@@ -577,7 +584,9 @@ class JobControlTests {
   void requeueingDeadJobsByTypeRequeuesEachAndCountsThem() {
     for (int i = 0; i < 3; i++) {
       submit("dead-" + i, i == 2 ? "other" : null, ScheduleSpec.at(clock.now().plusSeconds(60)));
-      fixture.jdbc.update("delete from scheduled_tasks where task_instance = ?", "dead-" + i);
+      fixture.jdbc.update(
+          KairosSchema.DEFAULT.sql("delete from scheduled_tasks where task_instance = ?"),
+          "dead-" + i);
       fixture.finish("dead-" + i, JobState.DEAD, "boom");
     }
     var deadJobs = fixture.kairos(clock).deadJobs();
@@ -722,27 +731,32 @@ class JobControlTests {
 
   private int due() {
     return fixture.jdbc.queryForObject(
-        "select count(*) from scheduled_tasks where execution_time <= ?",
+        KairosSchema.DEFAULT.sql("select count(*) from scheduled_tasks where execution_time <= ?"),
         Integer.class,
         java.sql.Timestamp.from(clock.now()));
   }
 
   private void claim(String id, String node) {
     fixture.jdbc.update(
-        "update scheduled_tasks set picked = true, picked_by = ?, last_heartbeat = now(),"
-            + " version = version + 1 where task_instance = ?",
+        KairosSchema.DEFAULT.sql(
+            "update scheduled_tasks set picked = true, picked_by = ?, last_heartbeat = now(),"
+                + " version = version + 1 where task_instance = ?"),
         node,
         id);
   }
 
   private long version(String id) {
     return fixture.jdbc.queryForObject(
-        "select version from scheduled_tasks where task_instance = ?", Long.class, id);
+        KairosSchema.DEFAULT.sql("select version from scheduled_tasks where task_instance = ?"),
+        Long.class,
+        id);
   }
 
   private int executions(String id) {
     return fixture.jdbc.queryForObject(
-        "select count(*) from scheduled_tasks where task_instance = ?", Integer.class, id);
+        KairosSchema.DEFAULT.sql("select count(*) from scheduled_tasks where task_instance = ?"),
+        Integer.class,
+        id);
   }
 
   private List<JobRun> runs(String id) {

@@ -14,6 +14,7 @@ import io.kairos.job.JobType;
 import io.kairos.job.PermanentJobFailure;
 import io.kairos.job.RunOutcome;
 import io.kairos.job.ScheduleSpec;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.KairosFixture;
 import io.kairos.testing.Noop;
 import io.kairos.wakeup.DueListener;
@@ -83,6 +84,7 @@ class DeadJobsTests {
                 .clock(clock)
                 .serializer(fixture.serializer)
                 .enablePriority()
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .build();
     submitter = fixture.submitter(clock);
     wokenFor = new CopyOnWriteArrayList<>();
@@ -185,7 +187,8 @@ class DeadJobsTests {
     }
     assertThat(
             fixture.jdbc.queryForObject(
-                "select count(*) from scheduled_tasks where task_instance = 'contested-requeue'",
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from scheduled_tasks where task_instance = 'contested-requeue'"),
                 Integer.class))
         .isEqualTo(1);
   }
@@ -226,8 +229,9 @@ class DeadJobsTests {
     submitter.submit(fixture.job("old-done", "noop", null, ScheduleSpec.at(clock.now()), 1));
     scheduler.runAnyDueExecutions();
     fixture.jdbc.update(
-        "update kairos_job_run set finished_at = now() - interval '90 days'"
-            + " where job_id in ('old-dead', 'old-done')");
+        KairosSchema.DEFAULT.sql(
+            "update kairos_job_run set finished_at = now() - interval '90 days'"
+                + " where job_id in ('old-dead', 'old-done')"));
 
     fixture.kairos(clock).housekeeper(100).pruneHistory(Duration.ofDays(30));
 

@@ -8,6 +8,7 @@ import io.kairos.job.Job;
 import io.kairos.job.JobSource;
 import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.KairosFixture;
 import io.kairos.testing.Noop;
 import java.time.Duration;
@@ -65,8 +66,13 @@ class JobDeclarationsTests {
     workers.shutdown();
 
     assertThat(created).isEqualTo(2);
-    assertThat(count("select count(*) from kairos_job where source = 'CONFIG'")).isEqualTo(2);
-    assertThat(count("select count(*) from scheduled_tasks")).isEqualTo(2);
+    assertThat(
+            count(
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from kairos_job where source = 'CONFIG'")))
+        .isEqualTo(2);
+    assertThat(count(KairosSchema.DEFAULT.sql("select count(*) from scheduled_tasks")))
+        .isEqualTo(2);
   }
 
   @Test
@@ -86,7 +92,8 @@ class JobDeclarationsTests {
     assertThat(fixture.jobs.find("drop")).isEmpty();
     assertThat(fixture.jobs.find("keep").orElseThrow().schedule().every())
         .isEqualTo(Duration.ofHours(2));
-    assertThat(count("select count(*) from scheduled_tasks")).isEqualTo(1);
+    assertThat(count(KairosSchema.DEFAULT.sql("select count(*) from scheduled_tasks")))
+        .isEqualTo(1);
 
     assertThat(
             worker.reconcile(

@@ -88,10 +88,11 @@ class FollowUpSecretsTests {
 
       String row =
           fixture.jdbc.queryForObject(
-              "select payload::text from kairos_job where id = 'first-follow-up'", String.class);
+              "select payload::text from kairos.kairos_job where id = 'first-follow-up'",
+              String.class);
       String taskData =
           fixture.jdbc.queryForObject(
-              "select convert_from(task_data, 'UTF8') from scheduled_tasks"
+              "select convert_from(task_data, 'UTF8') from kairos.scheduled_tasks"
                   + " where task_instance = 'first-follow-up'",
               String.class);
       for (String stored : new String[] {row, taskData}) {

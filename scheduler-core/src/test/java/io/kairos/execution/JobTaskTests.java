@@ -18,6 +18,7 @@ import io.kairos.job.NewJob;
 import io.kairos.job.PermanentJobFailure;
 import io.kairos.job.RunOutcome;
 import io.kairos.job.ScheduleSpec;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.KairosFixture;
 import io.kairos.testing.Noop;
 import java.time.Duration;
@@ -79,6 +80,7 @@ class JobTaskTests {
                 .clock(clock)
                 .serializer(fixture.serializer)
                 .enablePriority()
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .build();
     submitter = fixture.submitter(clock);
   }
@@ -160,7 +162,9 @@ class JobTaskTests {
         .isEqualTo(MisfirePolicy.NONE);
     assertThat(
             fixture.jdbc.queryForObject(
-                "select misfire_grace from kairos_job where id = 'late-none'", String.class))
+                KairosSchema.DEFAULT.sql(
+                    "select misfire_grace from kairos_job where id = 'late-none'"),
+                String.class))
         .isEqualTo("none");
 
     scheduler.tick(Duration.ofDays(1));
@@ -200,7 +204,7 @@ class JobTaskTests {
 
   @Test
   void aJobClaimedWhileTheClusterIsPausedIsHandedBackUnstartedAndRunsAfterTheResume() {
-    ClusterSwitch cluster = new ClusterSwitch(fixture.dataSource);
+    ClusterSwitch cluster = new ClusterSwitch(fixture.dataSource, KairosSchema.DEFAULT);
     CALLS.remove("held");
     submitter.submit(lateJob("held", null));
     try {
@@ -214,7 +218,9 @@ class JobTaskTests {
       assertThat(data.attempt()).as("no attempt counted").isEqualTo(1);
       assertThat(
               fixture.jdbc.queryForObject(
-                  "select picked from scheduled_tasks where task_instance = 'held'", Boolean.class))
+                  KairosSchema.DEFAULT.sql(
+                      "select picked from scheduled_tasks where task_instance = 'held'"),
+                  Boolean.class))
           .isFalse();
       assertThat(fixture.jobs.find("held").orElseThrow().state()).isEqualTo(JobState.SCHEDULED);
 
@@ -227,7 +233,7 @@ class JobTaskTests {
     }
     // The pause as the database clock saw it, had the test's clock been the database's.
     fixture.jdbc.update(
-        "update kairos_control set paused_at = ?, resumed_at = ?",
+        KairosSchema.DEFAULT.sql("update kairos_control set paused_at = ?, resumed_at = ?"),
         java.sql.Timestamp.from(Instant.parse("2026-03-01T10:00:00Z")),
         java.sql.Timestamp.from(clock.now()));
     scheduler.runAnyDueExecutions();
@@ -277,6 +283,7 @@ class JobTaskTests {
             .clock(clock)
             .serializer(fixture.serializer)
             .enablePriority()
+            .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
             .build();
   }
 
@@ -376,7 +383,7 @@ class JobTaskTests {
 
   private static Map<String, Object> record(String id) {
     return fixture.jdbc.queryForMap(
-        "select last_success, last_failure, consecutive_failures from scheduled_tasks"
+        "select last_success, last_failure, consecutive_failures from kairos.scheduled_tasks"
             + " where task_instance = ?",
         id);
   }
@@ -402,8 +409,9 @@ class JobTaskTests {
     submitter.submit(fixture.job("orphan", "noop", null, ScheduleSpec.at(clock.now()), 3));
     // A worker named "ghost" claimed the execution, started the attempt, and then died.
     fixture.jdbc.update(
-        "update scheduled_tasks set picked = true, picked_by = 'ghost', last_heartbeat = ?,"
-            + " version = version + 1 where task_instance = 'orphan'",
+        KairosSchema.DEFAULT.sql(
+            "update scheduled_tasks set picked = true, picked_by = 'ghost', last_heartbeat = ?,"
+                + " version = version + 1 where task_instance = 'orphan'"),
         java.sql.Timestamp.from(clock.now()));
     Instant lastHeartbeat = clock.now();
 
@@ -445,8 +453,9 @@ class JobTaskTests {
                                 (payload, context) -> {
                                   ran.incrementAndGet();
                                   fixture.jdbc.update(
-                                      "update scheduled_tasks set version = version + 1, picked = false"
-                                          + " where task_instance = 'contested'");
+                                      KairosSchema.DEFAULT.sql(
+                                          "update scheduled_tasks set version = version + 1, picked = false"
+                                              + " where task_instance = 'contested'"));
                                   // ... and records the attempt it declared dead.
                                   fixture.runs.recordWorkerDied(
                                       "contested",
@@ -459,6 +468,7 @@ class JobTaskTests {
                                 })))
                 .clock(clock)
                 .serializer(fixture.serializer)
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .build();
     scheduler.runAnyDueExecutions();
 
@@ -485,10 +495,12 @@ class JobTaskTests {
                                 Noop.TYPE,
                                 (payload, context) ->
                                     fixture.jdbc.update(
-                                        "update scheduled_tasks set version = version + 1"
-                                            + " where task_instance = 'lost'"))))
+                                        KairosSchema.DEFAULT.sql(
+                                            "update scheduled_tasks set version = version + 1"
+                                                + " where task_instance = 'lost'")))))
                 .clock(clock)
                 .serializer(fixture.serializer)
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .build();
     scheduler.runAnyDueExecutions();
 
@@ -517,6 +529,7 @@ class JobTaskTests {
         com.github.kagkarlsson.scheduler.Scheduler.create(
                 fixture.schedulerDataSource,
                 fixture.tasks(fixture.jobTasks(clock, PersistedBackoff.DEFAULT)))
+            .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
             .clock(clock)
             .serializer(fixture.serializer)
             .threads(1)
@@ -528,8 +541,9 @@ class JobTaskTests {
                   public void onExecutionStart(
                       com.github.kagkarlsson.scheduler.CurrentlyExecuting executing) {
                     fixture.jdbc.update(
-                        "update scheduled_tasks set version = version + 1,"
-                            + " picked_by = 'elsewhere' where task_instance = 'taken'");
+                        KairosSchema.DEFAULT.sql(
+                            "update scheduled_tasks set version = version + 1,"
+                                + " picked_by = 'elsewhere' where task_instance = 'taken'"));
                   }
 
                   @Override
@@ -572,10 +586,12 @@ class JobTaskTests {
                           if (context.jobId().equals("group-c")) {
                             // Revived elsewhere while it ran: its claim is gone.
                             fixture.jdbc.update(
-                                "update scheduled_tasks set version = version + 1, picked_by ="
-                                    + " 'elsewhere' where task_instance = 'group-c'");
+                                KairosSchema.DEFAULT.sql(
+                                    "update scheduled_tasks set version = version + 1, picked_by ="
+                                        + " 'elsewhere' where task_instance = 'group-c'"));
                           }
                         })))
+            .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
             .clock(clock)
             .serializer(fixture.serializer)
             .threads(4)
@@ -630,7 +646,8 @@ class JobTaskTests {
               JobSource.API);
           // Below NewJob's smallest timeout, so written into the task data directly.
           fixture.jdbc.update(
-              "update scheduled_tasks set task_data = ? where task_instance = 'slow'",
+              KairosSchema.DEFAULT.sql(
+                  "update scheduled_tasks set task_data = ? where task_instance = 'slow'"),
               fixture.serializer.serialize(data));
         });
 
@@ -658,6 +675,7 @@ class JobTaskTests {
                             .task(Noop.TYPE, (payload, context) -> context.requestNextRun(asked))))
                 .clock(clock)
                 .serializer(fixture.serializer)
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .build();
 
     scheduler.runAnyDueExecutions();
@@ -681,6 +699,8 @@ class JobTaskTests {
 
   private int executionsOf(String jobId) {
     return fixture.jdbc.queryForObject(
-        "select count(*) from scheduled_tasks where task_instance = ?", Integer.class, jobId);
+        KairosSchema.DEFAULT.sql("select count(*) from scheduled_tasks where task_instance = ?"),
+        Integer.class,
+        jobId);
   }
 }

@@ -14,6 +14,7 @@ import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.zaxxer.hikari.HikariDataSource;
 import io.kairos.cluster.ClusterSwitch;
 import io.kairos.migration.KairosMigrations;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.TestDatabases;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,7 +72,9 @@ class ServedTypesLockAndFetchTests {
     // Nobody serves gamma: its executions wait, unclaimed, for a worker that does.
     assertThat(
             jdbc.queryForList(
-                "select picked from scheduled_tasks where task_name = 'gamma'", Boolean.class))
+                KairosSchema.DEFAULT.sql(
+                    "select picked from scheduled_tasks where task_name = 'gamma'"),
+                Boolean.class))
         .hasSize(10)
         .containsOnly(false);
   }
@@ -94,18 +97,21 @@ class ServedTypesLockAndFetchTests {
         .until(
             () ->
                 jdbc.queryForObject(
-                    "select picked from scheduled_tasks where task_instance = 'b1'",
+                    KairosSchema.DEFAULT.sql(
+                        "select picked from scheduled_tasks where task_instance = 'b1'"),
                     Boolean.class));
     assertThat(
             jdbc.queryForObject(
-                "select picked_by from scheduled_tasks where task_instance = 'b1'", String.class))
+                KairosSchema.DEFAULT.sql(
+                    "select picked_by from scheduled_tasks where task_instance = 'b1'"),
+                String.class))
         .isEqualTo("plain-worker");
     assertThat(ranOn).doesNotContainKey("b1");
   }
 
   @Test
   void aPausedClusterIsNotClaimedFromThoughTheWorkerHasNotSeenThePause() {
-    ClusterSwitch cluster = new ClusterSwitch(dataSource);
+    ClusterSwitch cluster = new ClusterSwitch(dataSource, KairosSchema.DEFAULT);
     cluster.pause("operator");
     Scheduler worker = start("alpha-worker", List.of("alpha"), claimOnly(List.of("alpha")));
     schedule(worker, "alpha", "a-paused");
@@ -117,7 +123,8 @@ class ServedTypesLockAndFetchTests {
         .until(
             () ->
                 !jdbc.queryForObject(
-                    "select picked from scheduled_tasks where task_instance = 'a-paused'",
+                    KairosSchema.DEFAULT.sql(
+                        "select picked from scheduled_tasks where task_instance = 'a-paused'"),
                     Boolean.class));
     assertThat(ranOn).doesNotContainKey("a-paused");
 
@@ -148,14 +155,16 @@ class ServedTypesLockAndFetchTests {
                 });
     for (int i = 0; i < 3; i++) {
       jdbc.update(
-          "insert into scheduled_tasks (task_name, task_instance, execution_time, picked, version,"
-              + " priority) values ('slow', ?, now() - interval '1 second', false, 1, 0)",
+          KairosSchema.DEFAULT.sql(
+              "insert into scheduled_tasks (task_name, task_instance, execution_time, picked, version,"
+                  + " priority) values ('slow', ?, now() - interval '1 second', false, 1, 0)"),
           "s" + i);
     }
     // One thread, claims for three: two executions wait 1.5 s and 3 s for it, longer than the
     // dead-after window of 4 × 150 ms.
     Scheduler worker =
         Scheduler.create(dataSource, List.of(slow))
+            .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
             .schedulerName(new com.github.kagkarlsson.scheduler.SchedulerName.Fixed("queued"))
             .jdbcCustomization(claimOnly(List.of("slow")))
             .pollUsingLockAndFetch(1.0, 3.0)
@@ -177,9 +186,12 @@ class ServedTypesLockAndFetchTests {
 
   private JdbcCustomization claimOnly(List<String> types) {
     HeldClaims claims =
-        new HeldClaims(new ClaimStore(dataSource), new SystemClock(), Duration.ofMillis(150));
+        new HeldClaims(
+            new ClaimStore(dataSource, KairosSchema.DEFAULT),
+            new SystemClock(),
+            Duration.ofMillis(150));
     held.add(claims);
-    return new ServedTypesLockAndFetch(types, false, claims);
+    return new ServedTypesLockAndFetch(types, false, claims, KairosSchema.DEFAULT);
   }
 
   private static void sleep(Duration duration) {
@@ -200,6 +212,7 @@ class ServedTypesLockAndFetchTests {
             .toList();
     Scheduler scheduler =
         Scheduler.create(dataSource, new java.util.ArrayList<>(tasks))
+            .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
             .schedulerName(new com.github.kagkarlsson.scheduler.SchedulerName.Fixed(name))
             .jdbcCustomization(customization)
             .pollUsingLockAndFetch(0.5, 1.0)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.kagkarlsson.scheduler.SystemClock;
 import io.kairos.job.ScheduleSpec;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.KairosFixture;
 import io.kairos.testing.Noop;
 import java.time.Duration;
@@ -36,16 +37,20 @@ class HousekeeperTests {
           .submit(
               fixture.job(id, "noop", null, ScheduleSpec.at(Instant.now().plusSeconds(3600)), 3));
     }
-    fixture.jdbc.update("delete from scheduled_tasks where task_instance <> 'live'");
     fixture.jdbc.update(
-        "update kairos_job set state = 'DEAD', finished_at = now() - interval '31 days'"
-            + " where id = 'old-dead'");
+        KairosSchema.DEFAULT.sql("delete from scheduled_tasks where task_instance <> 'live'"));
     fixture.jdbc.update(
-        "update kairos_job set state = 'CANCELLED', finished_at = now() - interval '31 days'"
-            + " where id = 'old-cancelled'");
+        KairosSchema.DEFAULT.sql(
+            "update kairos_job set state = 'DEAD', finished_at = now() - interval '31 days'"
+                + " where id = 'old-dead'"));
     fixture.jdbc.update(
-        "update kairos_job set state = 'CANCELLED', finished_at = now() - interval '29 days'"
-            + " where id = 'new-cancelled'");
+        KairosSchema.DEFAULT.sql(
+            "update kairos_job set state = 'CANCELLED', finished_at = now() - interval '31 days'"
+                + " where id = 'old-cancelled'"));
+    fixture.jdbc.update(
+        KairosSchema.DEFAULT.sql(
+            "update kairos_job set state = 'CANCELLED', finished_at = now() - interval '29 days'"
+                + " where id = 'new-cancelled'"));
 
     long pruned =
         fixture
@@ -54,7 +59,9 @@ class HousekeeperTests {
             .pruneDeadAndCancelledJobs(Duration.ofDays(30));
 
     assertThat(pruned).isEqualTo(2);
-    assertThat(fixture.jdbc.queryForList("select id from kairos_job order by id", String.class))
+    assertThat(
+            fixture.jdbc.queryForList(
+                KairosSchema.DEFAULT.sql("select id from kairos_job order by id"), String.class))
         .containsExactly("live", "new-cancelled");
   }
 }

@@ -3,6 +3,7 @@ package io.kairos.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.KairosFixture;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,7 +63,8 @@ class NodeStoreTests {
   void theNameOfANodeNotSeenWithinTheDeadAfterWindowMayBeReused() {
     fixture.nodes.register("crashed", "host-a", 111, DEAD_AFTER);
     fixture.jdbc.update(
-        "update kairos_node set last_seen = now() - interval '6 seconds' where name = 'crashed'");
+        KairosSchema.DEFAULT.sql(
+            "update kairos_node set last_seen = now() - interval '6 seconds' where name = 'crashed'"));
 
     fixture.nodes.register("crashed", "host-b", 222, DEAD_AFTER);
 

@@ -10,6 +10,7 @@ import io.kairos.job.JobState;
 import io.kairos.job.RunOutcome;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.node.WorkerNode;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.KairosFixture;
 import io.kairos.testing.Noop;
 import java.time.Duration;
@@ -32,7 +33,7 @@ class ClusterOverviewStoreTests {
   @BeforeAll
   static void cluster() {
     fixture = new KairosFixture(Map.of(Noop.TYPE, new Noop()), 4);
-    overview = new ClusterOverviewStore(fixture.dataSource);
+    overview = new ClusterOverviewStore(fixture.dataSource, KairosSchema.DEFAULT);
     SettableClock clock = new SettableClock();
     Instant now = Instant.now();
     clock.set(now);
@@ -43,11 +44,14 @@ class ClusterOverviewStoreTests {
     submitter.submit(fixture.job("picked", "noop", null, ScheduleSpec.at(now), 3));
     submitter.submit(fixture.job("dead-1", "noop", null, ScheduleSpec.at(now), 3));
     fixture.jdbc.update(
-        "update scheduled_tasks set picked = true, picked_by = 'node-a', last_heartbeat = now()"
-            + " where task_instance = 'picked'");
-    fixture.jdbc.update("delete from scheduled_tasks where task_instance = 'dead-1'");
+        KairosSchema.DEFAULT.sql(
+            "update scheduled_tasks set picked = true, picked_by = 'node-a', last_heartbeat = now()"
+                + " where task_instance = 'picked'"));
+    fixture.jdbc.update(
+        KairosSchema.DEFAULT.sql("delete from scheduled_tasks where task_instance = 'dead-1'"));
     fixture.finish("dead-1", JobState.DEAD, "boom");
-    fixture.jdbc.update("update kairos_job set stale_since = now() where id = 'later'");
+    fixture.jdbc.update(
+        KairosSchema.DEFAULT.sql("update kairos_job set stale_since = now() where id = 'later'"));
 
     fixture.runs.recordFinished(
         List.of(
@@ -84,7 +88,8 @@ class ClusterOverviewStoreTests {
     fixture.nodes.report("node-b", WorkerNode.State.DRAINING, 0);
     fixture.nodes.register("node-c", "host", 3, Duration.ofSeconds(5));
     fixture.jdbc.update(
-        "update kairos_node set last_seen = now() - interval '10 minutes' where name = 'node-c'");
+        KairosSchema.DEFAULT.sql(
+            "update kairos_node set last_seen = now() - interval '10 minutes' where name = 'node-c'"));
     fixture.nodes.register("node-d", "host", 4, Duration.ofSeconds(5));
     fixture.nodes.report("node-d", WorkerNode.State.STOPPED, 0);
   }

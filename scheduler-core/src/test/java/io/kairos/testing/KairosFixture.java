@@ -24,6 +24,7 @@ import io.kairos.migration.KairosMigrations;
 import io.kairos.node.NodeStore;
 import io.kairos.registry.JobStore;
 import io.kairos.registry.RunHistoryStore;
+import io.kairos.schema.KairosSchema;
 import io.kairos.serialization.JsonSerializer;
 import io.kairos.serialization.KairosJson;
 import io.kairos.wakeup.DueListener;
@@ -154,8 +155,9 @@ public final class KairosFixture implements AutoCloseable {
    */
   public void finish(String id, JobState state, String error) {
     jdbc.update(
-        "update kairos_job set state = ?, last_error = ?, finished_at = now(), updated_at = now()"
-            + " where id = ?",
+        KairosSchema.DEFAULT.sql(
+            "update kairos_job set state = ?, last_error = ?, finished_at = now(), updated_at = now()"
+                + " where id = ?"),
         state.name(),
         error,
         id);

@@ -11,6 +11,7 @@ import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
 import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.KairosFixture;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,6 +55,7 @@ class StaleJobWatchdogTests {
                     fixture.tasks(fixture.jobTasks(clock, PersistedBackoff.DEFAULT)))
                 .clock(clock)
                 .serializer(fixture.serializer)
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .build();
     watchdog =
         fixture
@@ -182,7 +184,9 @@ class StaleJobWatchdogTests {
 
     // Workers catch up: every execution claimed (as a lock-and-fetch claims it).
     new JdbcTemplate(fixture.dataSource)
-        .update("update scheduled_tasks set picked = true, picked_by = 'catching-up'");
+        .update(
+            KairosSchema.DEFAULT.sql(
+                "update scheduled_tasks set picked = true, picked_by = 'catching-up'"));
     StaleJobWatchdog.Report ran = capped.check();
     assertThat(ran.freshAgainCount()).isEqualTo(1_200);
     assertThat(ran.freshAgain()).hasSize(StaleJobWatchdog.REPORTED_IDS);

@@ -15,6 +15,7 @@ import io.kairos.node.NodeStore;
 import io.kairos.outbound.Resolver;
 import io.kairos.registry.JobStore;
 import io.kairos.registry.RunHistoryStore;
+import io.kairos.schema.KairosSchema;
 import io.kairos.serialization.KairosJson;
 import io.kairos.wakeup.DueListener;
 import io.kairos.wakeup.WakeUpSender;
@@ -51,6 +52,21 @@ import org.springframework.transaction.PlatformTransactionManager;
 public class KairosCoreAutoConfiguration {
 
   private static final Logger LOG = LoggerFactory.getLogger(KairosCoreAutoConfiguration.class);
+
+  /**
+   * {@code kairos.schema}: the PostgreSQL schema that holds Kairos's tables, apart from the
+   * application's. Every statement names its tables in it; connections' search paths are left
+   * alone, since an application with the starter shares its DataSource with Kairos.
+   */
+  @Bean
+  KairosSchema kairosSchema(
+      @Value("${kairos.schema:" + KairosSchema.DEFAULT_NAME + "}") String name) {
+    try {
+      return KairosSchema.of(name.trim());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("kairos.schema " + e.getMessage(), e);
+    }
+  }
 
   /** This JVM's clock; a bean so tests can skew it. */
   @Bean
@@ -110,16 +126,22 @@ public class KairosCoreAutoConfiguration {
       Clock clock,
       JobCatalogue catalogue,
       EncryptionProperties encryption,
+      KairosSchema schema,
       ObjectProvider<DueListener> dueListener,
       @Value("${kairos.default-misfire-grace:PT5M}") String defaultMisfireGrace,
       @Value("${kairos.migrate:true}") boolean migrate) {
     if (migrate) {
       // Before anything reads a Kairos table: every Kairos bean is built from this one.
-      KairosMigrations.migrate(dataSource);
+      try {
+        KairosMigrations.migrate(dataSource, schema);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException("kairos.schema: " + e.getMessage(), e);
+      }
     }
     // The same key as OAuth credentials: it seals secret payload values (webhook headers) on the
     // API and opens them on the workers.
     return Kairos.builder(dataSource, transactionManager)
+        .schema(schema)
         .clock(clock)
         .catalogue(catalogue)
         .cipher(encryption.cipher())
@@ -175,10 +197,12 @@ public class KairosCoreAutoConfiguration {
   @Bean
   PublishedTypes publishedTypes(
       DataSource dataSource,
+      KairosSchema schema,
       @Value("${kairos.worker-liveness:15s}") Duration workerLiveness,
       @Value("${kairos.published-types-read-every:1s}") Duration readEvery) {
     return new PublishedTypes(
         dataSource,
+        schema,
         KairosJson.newObjectMapper(),
         workerLiveness,
         readEvery,
@@ -211,13 +235,21 @@ public class KairosCoreAutoConfiguration {
    */
   @Bean
   CredentialStore credentialStore(
-      DataSource dataSource, EncryptionProperties encryption, OAuthProperties oauth) {
+      DataSource dataSource,
+      KairosSchema schema,
+      EncryptionProperties encryption,
+      OAuthProperties oauth) {
     if (encryption.cipher() == null) {
       LOG.warn(
           "KAIROS_ENCRYPTION_KEY is not set: OAuth credentials can be neither stored nor refreshed,"
               + " and webhooks with headers neither created nor run here");
     }
     return new CredentialStore(
-        dataSource, encryption.cipher(), oauth.policy(), Resolver.SYSTEM, oauth.requireHttps());
+        dataSource,
+        schema,
+        encryption.cipher(),
+        oauth.policy(),
+        Resolver.SYSTEM,
+        oauth.requireHttps());
   }
 }

@@ -2,6 +2,7 @@ package io.kairos.standalone;
 
 import io.kairos.api.ApiApplication;
 import io.kairos.migration.KairosMigrations;
+import io.kairos.schema.KairosSchema;
 import io.kairos.worker.WorkerApplication;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -90,7 +91,8 @@ public final class StandaloneKairos implements AutoCloseable {
       int workerPort,
       Integer apiManagementPort,
       String externalDatabaseUrl,
-      boolean operatorKeyGiven) {
+      boolean operatorKeyGiven,
+      KairosSchema schema) {
 
     static final int DEFAULT_API_PORT = 8080;
     static final int DEFAULT_WORKER_PORT = 8081;
@@ -114,7 +116,8 @@ public final class StandaloneKairos implements AutoCloseable {
               workerPort == null ? DEFAULT_WORKER_PORT : workerPort,
               managementPort,
               blankToNull(environment.getProperty("spring.datasource.url")),
-              blankToNull(environment.getProperty("kairos.api.operator-key")) != null);
+              blankToNull(environment.getProperty("kairos.api.operator-key")) != null,
+              schema(environment.getProperty("kairos.schema", KairosSchema.DEFAULT_NAME)));
       settings.refuseClashes();
       return settings;
     }
@@ -157,6 +160,15 @@ public final class StandaloneKairos implements AutoCloseable {
       }
     }
 
+    /** {@code kairos.schema}: where the embedded database's tables are migrated before start. */
+    private static KairosSchema schema(String name) {
+      try {
+        return KairosSchema.of(name.trim());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--kairos.schema " + e.getMessage(), e);
+      }
+    }
+
     private static String blankToNull(String value) {
       return value == null || value.isBlank() ? null : value;
     }
@@ -165,9 +177,16 @@ public final class StandaloneKairos implements AutoCloseable {
   /** Starts everything with explicit ports (0 picks a free one) on the embedded PostgreSQL. */
   public static StandaloneKairos start(
       Path dataDirectory, int apiPort, int workerPort, String... args) throws Exception {
+    Settings given = Settings.of(args);
     return start(
         new Settings(
-            dataDirectory, apiPort, workerPort, null, null, Settings.of(args).operatorKeyGiven()),
+            dataDirectory,
+            apiPort,
+            workerPort,
+            null,
+            null,
+            given.operatorKeyGiven(),
+            given.schema()),
         args);
   }
 
@@ -186,7 +205,7 @@ public final class StandaloneKairos implements AutoCloseable {
               .setRegisterShutdownHook(false)
               .start();
       String url = postgres.getJdbcUrl("postgres", "postgres");
-      KairosMigrations.migrate(postgres.getPostgresDatabase());
+      KairosMigrations.migrate(postgres.getPostgresDatabase(), settings.schema());
       LOG.info("Embedded PostgreSQL at {} (data in {})", url, dataDirectory.toAbsolutePath());
       database.add("--spring.datasource.url=" + url);
       database.add("--spring.datasource.username=postgres");

@@ -14,6 +14,7 @@ import io.kairos.jobtype.oauth.GrantType;
 import io.kairos.jobtype.oauth.NewCredential;
 import io.kairos.outbound.OutboundPolicy;
 import io.kairos.outbound.Resolver;
+import io.kairos.schema.KairosSchema;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -177,8 +178,9 @@ class CredentialEndToEndTests {
         ResultSet rs =
             db.createStatement()
                 .executeQuery(
-                    "select client_secret, refresh_token, access_token from"
-                        + " kairos_oauth_credential where id = 'crm'")) {
+                    KairosSchema.DEFAULT.sql(
+                        "select client_secret, refresh_token, access_token from"
+                            + " kairos_oauth_credential where id = 'crm'"))) {
       assertThat(rs.next()).isTrue();
       List<String> columns = new ArrayList<>();
       for (int i = 1; i <= 3; i++) {
@@ -379,6 +381,7 @@ class CredentialEndToEndTests {
               new String[] {"mystery", "k9", UNKNOWN_KEY})) {
         new CredentialStore(
                 db,
+                KairosSchema.DEFAULT,
                 new SecretCipher(EncryptionKey.of(sealedWith[1], sealedWith[2]), List.of()),
                 local,
                 Resolver.SYSTEM,
@@ -409,7 +412,8 @@ class CredentialEndToEndTests {
       assertThat(
               new JdbcTemplate(db)
                   .queryForObject(
-                      "select client_secret from kairos_oauth_credential where id = 'legacy'",
+                      KairosSchema.DEFAULT.sql(
+                          "select client_secret from kairos_oauth_credential where id = 'legacy'"),
                       String.class))
           .startsWith("v1:k1:");
 

@@ -4,21 +4,55 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.zaxxer.hikari.HikariDataSource;
+import io.kairos.schema.KairosSchema;
+import io.kairos.testing.ReleaseDatabases;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
 
-/** Pause, resume, run now, change and cancel, with a worker running the jobs. */
+/**
+ * Pause, resume, run now, change and cancel, with a worker running the jobs; Kairos's tables in a
+ * schema of another name than the default ({@code kairos.schema}), which every part honours.
+ */
 class JobControlEndToEndTests {
+
+  static final String SCHEMA = "other_name";
 
   static KairosUnderTest kairos;
 
   @BeforeAll
   static void start() {
-    kairos = KairosUnderTest.start();
+    List<String> schema = List.of("--kairos.schema=" + SCHEMA);
+    kairos = KairosUnderTest.start(schema, schema);
+  }
+
+  @Test
+  void everyTableOfKairossIsInTheConfiguredSchemaAndNoneElsewhere() throws Exception {
+    create("{\"type\":\"noop\",\"id\":\"c-where\"}");
+    await().atMost(Duration.ofSeconds(30)).until(() -> kairos.state("c-where").equals("COMPLETED"));
+
+    try (HikariDataSource dataSource = kairos.db.dataSource(1)) {
+      JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+      assertThat(ReleaseDatabases.relationsIn(jdbc, SCHEMA)).containsAll(KairosSchema.TABLES);
+      assertThat(ReleaseDatabases.relationsIn(jdbc, "public")).isEmpty();
+      assertThat(ReleaseDatabases.relationsIn(jdbc, KairosSchema.DEFAULT_NAME)).isEmpty();
+      assertThat(
+              jdbc.queryForObject(
+                  KairosSchema.of(SCHEMA)
+                      .sql("select count(*) from kairos_job_run where job_id = 'c-where'"),
+                  Integer.class))
+          .isEqualTo(1);
+      assertThat(
+              jdbc.queryForList(
+                  KairosSchema.of(SCHEMA).sql("select name from kairos_node"), String.class))
+          .contains(KairosUnderTest.WORKER);
+    }
   }
 
   @AfterAll

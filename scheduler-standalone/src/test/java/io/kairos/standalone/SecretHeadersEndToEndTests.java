@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.TestHttpServer;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -114,12 +115,16 @@ class SecretHeadersEndToEndTests {
         kairos.post("/api/v1/jobs", webhook("hook-later", "{\"every\": \"PT1H\"}"));
     assertThat(later.statusCode()).as(later.body()).isEqualTo(201);
     String rows =
-        String.join("\n", jdbc.queryForList("select payload::text from kairos_job", String.class));
+        String.join(
+            "\n",
+            jdbc.queryForList(
+                KairosSchema.DEFAULT.sql("select payload::text from kairos_job"), String.class));
     assertThat(rows).contains("\"sealed\": \"v1:k1:").doesNotContain(SECRET).doesNotContain(TENANT);
     String taskData =
         new String(
             jdbc.queryForObject(
-                "select task_data from scheduled_tasks where task_instance = 'hook-later'",
+                KairosSchema.DEFAULT.sql(
+                    "select task_data from scheduled_tasks where task_instance = 'hook-later'"),
                 byte[].class),
             StandardCharsets.UTF_8);
     assertThat(taskData).contains("v1:k1:").doesNotContain(SECRET).doesNotContain(TENANT);

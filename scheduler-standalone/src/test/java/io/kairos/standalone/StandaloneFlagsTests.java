@@ -3,6 +3,7 @@ package io.kairos.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.TestDatabases;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -78,7 +79,9 @@ class StandaloneFlagsTests {
           new JdbcTemplate(new DriverManagerDataSource(db.jdbcUrl(), db.user(), db.password()));
       assertThat(
               jdbc.queryForObject(
-                  "select count(*) from kairos_job where id = 'flags-external'", Integer.class))
+                  KairosSchema.DEFAULT.sql(
+                      "select count(*) from kairos_job where id = 'flags-external'"),
+                  Integer.class))
           .isEqualTo(1);
       assertThat(Files.exists(dataDirectory.resolve("PG_VERSION"))).isFalse();
     }

@@ -224,6 +224,7 @@ class UiBrowserTests {
   void aJobOfATypeNoLiveWorkerServesSaysOnItsPageWhatItWaitsFor() throws Exception {
     new io.kairos.catalogue.PublishedTypes(
             kairos.db.dataSource(),
+            io.kairos.schema.KairosSchema.DEFAULT,
             io.kairos.serialization.KairosJson.newObjectMapper(),
             Duration.ofSeconds(15),
             Duration.ZERO)

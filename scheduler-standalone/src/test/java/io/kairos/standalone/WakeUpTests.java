@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.kairos.schema.KairosSchema;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -69,8 +70,9 @@ class WakeUpTests {
         .until(
             () ->
                 count(
-                        "select count(*) from kairos_job_run where job_id = 'every-second'"
-                            + " and outcome = 'SUCCEEDED'")
+                        KairosSchema.DEFAULT.sql(
+                            "select count(*) from kairos_job_run where job_id = 'every-second'"
+                                + " and outcome = 'SUCCEEDED'"))
                     >= 10);
   }
 
@@ -94,7 +96,12 @@ class WakeUpTests {
     // The worker polls once as it starts; wait for that so no later job is found by it.
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> count("select count(*) from kairos_node where state = 'RUNNING'") == 1);
+        .until(
+            () ->
+                count(
+                        KairosSchema.DEFAULT.sql(
+                            "select count(*) from kairos_node where state = 'RUNNING'"))
+                    == 1);
   }
 
   private void post(String body) throws Exception {
@@ -102,7 +109,8 @@ class WakeUpTests {
   }
 
   private String state(String id) {
-    return jdbc.queryForObject("select state from kairos_job where id = ?", String.class, id);
+    return jdbc.queryForObject(
+        KairosSchema.DEFAULT.sql("select state from kairos_job where id = ?"), String.class, id);
   }
 
   private int count(String sql) {

@@ -11,6 +11,7 @@ import io.kairos.job.ScheduleSpec;
 import io.kairos.jobtype.BuiltInJobTypes;
 import io.kairos.jobtype.log.LogHandler;
 import io.kairos.jobtype.noop.NoopHandler;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.KairosFixture;
 import java.io.File;
 import java.nio.file.Files;
@@ -58,7 +59,12 @@ class WorkerCrashIT {
     }
     await()
         .atMost(Duration.ofMinutes(2))
-        .until(() -> count("select count(*) from kairos_node where state = 'RUNNING'") == 3);
+        .until(
+            () ->
+                count(
+                        KairosSchema.DEFAULT.sql(
+                            "select count(*) from kairos_node where state = 'RUNNING'"))
+                    == 3);
 
     JobSubmitter submitter = fixture.submitter(new SystemClock());
     for (int i = 0; i < JOBS; i++) {
@@ -77,11 +83,13 @@ class WorkerCrashIT {
         .until(
             () ->
                 count(
-                        "select count(*) from scheduled_tasks where picked and picked_by = 'crash-w1'")
+                        KairosSchema.DEFAULT.sql(
+                            "select count(*) from scheduled_tasks where picked and picked_by = 'crash-w1'"))
                     > 0);
     List<String> victims =
         fixture.jdbc.queryForList(
-            "select task_instance from scheduled_tasks where picked and picked_by = 'crash-w1'",
+            KairosSchema.DEFAULT.sql(
+                "select task_instance from scheduled_tasks where picked and picked_by = 'crash-w1'"),
             String.class);
     Process victim = workers.get(0);
     victim.destroyForcibly(); // SIGKILL: no shutdown hook, no drain, heartbeats just stop
@@ -90,21 +98,32 @@ class WorkerCrashIT {
 
     await()
         .atMost(Duration.ofMinutes(2))
-        .until(() -> count("select count(*) from kairos_job where state = 'COMPLETED'") == JOBS);
+        .until(
+            () ->
+                count(
+                        KairosSchema.DEFAULT.sql(
+                            "select count(*) from kairos_job where state = 'COMPLETED'"))
+                    == JOBS);
 
     assertThat(
             count(
-                "select count(*) from (select job_id from kairos_job_run where outcome ="
-                    + " 'SUCCEEDED' group by job_id having count(*) = 1) once"))
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from (select job_id from kairos_job_run where outcome ="
+                        + " 'SUCCEEDED' group by job_id having count(*) = 1) once")))
         .as("jobs with exactly one SUCCEEDED attempt")
         .isEqualTo(JOBS);
-    assertThat(count("select count(*) from kairos_job_run where outcome = 'RUNNING'")).isZero();
+    assertThat(
+            count(
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from kairos_job_run where outcome = 'RUNNING'")))
+        .isZero();
     assertThat(victims).isNotEmpty();
     for (String job : victims) {
       List<Map<String, Object>> runs =
           fixture.jdbc.queryForList(
-              "select node, outcome, recovered, started_at, finished_at from kairos_job_run"
-                  + " where job_id = ? order by id",
+              KairosSchema.DEFAULT.sql(
+                  "select node, outcome, recovered, started_at, finished_at from kairos_job_run"
+                      + " where job_id = ? order by id"),
               job);
       // The last attempt ran elsewhere, once, flagged as a recovery.
       Map<String, Object> last = runs.get(runs.size() - 1);
@@ -128,8 +147,9 @@ class WorkerCrashIT {
     }
     assertThat(
             count(
-                "select count(*) from kairos_job_run where recovered and job_id not in ("
-                    + "select job_id from kairos_job_run where outcome = 'WORKER_DIED')"))
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from kairos_job_run where recovered and job_id not in ("
+                        + "select job_id from kairos_job_run where outcome = 'WORKER_DIED')")))
         .as("recovered runs without a lost attempt before them")
         .isZero();
   }
@@ -149,7 +169,12 @@ class WorkerCrashIT {
     workers.add(victim);
     await()
         .atMost(Duration.ofMinutes(2))
-        .until(() -> count("select count(*) from kairos_node where state = 'RUNNING'") == 1);
+        .until(
+            () ->
+                count(
+                        KairosSchema.DEFAULT.sql(
+                            "select count(*) from kairos_node where state = 'RUNNING'"))
+                    == 1);
 
     JobSubmitter submitter = fixture.submitter(new SystemClock());
     int jobs = 8;
@@ -174,11 +199,15 @@ class WorkerCrashIT {
     Thread.sleep(7_000);
     List<String> waiting =
         fixture.jdbc.queryForList(
-            "select task_instance from scheduled_tasks where picked and picked_by = 'batch-w1'"
-                + " and last_heartbeat > now() - interval '3 seconds'",
+            KairosSchema.DEFAULT.sql(
+                "select task_instance from scheduled_tasks where picked and picked_by = 'batch-w1'"
+                    + " and last_heartbeat > now() - interval '3 seconds'"),
             String.class);
     assertThat(waiting).hasSize(jobs);
-    assertThat(count("select count(*) from kairos_job_run where job_id like 'batch-job-%'"))
+    assertThat(
+            count(
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from kairos_job_run where job_id like 'batch-job-%'")))
         .as("nothing flushed yet, nothing revived")
         .isZero();
     victim.destroyForcibly();
@@ -190,26 +219,30 @@ class WorkerCrashIT {
         .until(
             () ->
                 count(
-                        "select count(*) from kairos_job where id like 'batch-job-%'"
-                            + " and state = 'COMPLETED'")
+                        KairosSchema.DEFAULT.sql(
+                            "select count(*) from kairos_job where id like 'batch-job-%'"
+                                + " and state = 'COMPLETED'"))
                     == jobs);
 
     assertThat(
             count(
-                "select count(*) from (select job_id from kairos_job_run where outcome ="
-                    + " 'SUCCEEDED' and job_id like 'batch-job-%' group by job_id"
-                    + " having count(*) = 1) once"))
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from (select job_id from kairos_job_run where outcome ="
+                        + " 'SUCCEEDED' and job_id like 'batch-job-%' group by job_id"
+                        + " having count(*) = 1) once")))
         .as("jobs with exactly one SUCCEEDED attempt")
         .isEqualTo(jobs);
     assertThat(
             count(
-                "select count(*) from kairos_job_run where outcome = 'SUCCEEDED'"
-                    + " and job_id like 'batch-job-%'"))
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from kairos_job_run where outcome = 'SUCCEEDED'"
+                        + " and job_id like 'batch-job-%'")))
         .isEqualTo(jobs);
     for (String job : waiting) {
       List<Map<String, Object>> runs =
           fixture.jdbc.queryForList(
-              "select node, outcome, recovered from kairos_job_run where job_id = ? order by id",
+              KairosSchema.DEFAULT.sql(
+                  "select node, outcome, recovered from kairos_job_run where job_id = ? order by id"),
               job);
       assertThat(runs).hasSize(2);
       assertThat(runs.get(0))
@@ -222,8 +255,9 @@ class WorkerCrashIT {
     }
     assertThat(
             count(
-                "select count(*) from kairos_job_run where recovered and job_id not in ("
-                    + "select job_id from kairos_job_run where outcome = 'WORKER_DIED')"))
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from kairos_job_run where recovered and job_id not in ("
+                        + "select job_id from kairos_job_run where outcome = 'WORKER_DIED')")))
         .as("only the killed batch's executions were re-run as recoveries")
         .isZero();
   }

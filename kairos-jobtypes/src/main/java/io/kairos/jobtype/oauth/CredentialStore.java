@@ -5,6 +5,7 @@ import io.kairos.job.InvalidJobException;
 import io.kairos.outbound.OutboundPolicy;
 import io.kairos.outbound.OutboundRefused;
 import io.kairos.outbound.Resolver;
+import io.kairos.schema.KairosSchema;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -36,6 +37,7 @@ public final class CredentialStore {
           + " updated_at, allowed_targets, allowed_keys";
 
   private final JdbcTemplate jdbc;
+  private final KairosSchema schema;
   private final SecretCipher cipher;
   private final OutboundPolicy endpoints;
   private final Resolver resolver;
@@ -49,11 +51,13 @@ public final class CredentialStore {
    */
   public CredentialStore(
       DataSource dataSource,
+      KairosSchema schema,
       SecretCipher cipher,
       OutboundPolicy endpoints,
       Resolver resolver,
       boolean requireHttps) {
     this.jdbc = new JdbcTemplate(dataSource);
+    this.schema = schema;
     this.cipher = cipher;
     this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
     this.resolver = Objects.requireNonNull(resolver, "resolver");
@@ -72,10 +76,11 @@ public final class CredentialStore {
     String id = credential.id();
     int inserted =
         jdbc.update(
-            "insert into kairos_oauth_credential (id, token_endpoint, grant_type, client_id,"
-                + " client_auth, client_secret, refresh_token, scope, status, version, created_by,"
-                + " allowed_targets, allowed_keys) values (?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', 1, ?,"
-                + " ?, ?) on conflict (id) do nothing",
+            schema.sql(
+                "insert into kairos_oauth_credential (id, token_endpoint, grant_type, client_id,"
+                    + " client_auth, client_secret, refresh_token, scope, status, version, created_by,"
+                    + " allowed_targets, allowed_keys) values (?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', 1, ?,"
+                    + " ?, ?) on conflict (id) do nothing"),
             id,
             credential.tokenEndpoint(),
             credential.grantType().name(),
@@ -109,7 +114,7 @@ public final class CredentialStore {
   public Optional<OAuthCredential> find(String id) {
     return jdbc
         .query(
-            "select " + COLUMNS + " from kairos_oauth_credential where id = ?",
+            schema.sql("select " + COLUMNS + " from kairos_oauth_credential where id = ?"),
             CredentialStore::view,
             id)
         .stream()
@@ -120,7 +125,9 @@ public final class CredentialStore {
   public boolean exists(String id) {
     Integer n =
         jdbc.queryForObject(
-            "select count(*) from kairos_oauth_credential where id = ?", Integer.class, id);
+            schema.sql("select count(*) from kairos_oauth_credential where id = ?"),
+            Integer.class,
+            id);
     return n != null && n > 0;
   }
 
@@ -130,7 +137,8 @@ public final class CredentialStore {
       throw new IllegalArgumentException("limit must be positive");
     }
     return jdbc.query(
-        "select " + COLUMNS + " from kairos_oauth_credential where id > ? order by id limit ?",
+        schema.sql(
+            "select " + COLUMNS + " from kairos_oauth_credential where id > ? order by id limit ?"),
         CredentialStore::view,
         afterId == null ? "" : afterId,
         limit);
@@ -140,7 +148,8 @@ public final class CredentialStore {
   public Optional<CredentialBinding> bindingOf(String id) {
     return jdbc
         .query(
-            "select allowed_targets, allowed_keys from kairos_oauth_credential where id = ?",
+            schema.sql(
+                "select allowed_targets, allowed_keys from kairos_oauth_credential where id = ?"),
             (rs, row) -> binding(rs),
             id)
         .stream()
@@ -157,8 +166,9 @@ public final class CredentialStore {
   public Optional<OAuthCredential> rebind(String id, CredentialBinding binding) {
     int updated =
         jdbc.update(
-            "update kairos_oauth_credential set allowed_targets = ?, allowed_keys = ?,"
-                + " updated_at = now() where id = ?",
+            schema.sql(
+                "update kairos_oauth_credential set allowed_targets = ?, allowed_keys = ?,"
+                    + " updated_at = now() where id = ?"),
             binding.allowedTargets().toArray(String[]::new),
             binding.allowedKeys().toArray(String[]::new),
             id);
@@ -167,7 +177,7 @@ public final class CredentialStore {
 
   /** Deletes a credential and its secrets; false if there was none. */
   public boolean delete(String id) {
-    return jdbc.update("delete from kairos_oauth_credential where id = ?", id) == 1;
+    return jdbc.update(schema.sql("delete from kairos_oauth_credential where id = ?"), id) == 1;
   }
 
   /**
@@ -181,10 +191,11 @@ public final class CredentialStore {
     SecretCipher c = requireCipher();
     int updated =
         jdbc.update(
-            "update kairos_oauth_credential set refresh_token = coalesce(?, refresh_token),"
-                + " client_secret = coalesce(?, client_secret), access_token = null, expires_at ="
-                + " null, status = 'ACTIVE', status_reason = null, claimed_by = null,"
-                + " claimed_until = null, version = version + 1, updated_at = now() where id = ?",
+            schema.sql(
+                "update kairos_oauth_credential set refresh_token = coalesce(?, refresh_token),"
+                    + " client_secret = coalesce(?, client_secret), access_token = null, expires_at ="
+                    + " null, status = 'ACTIVE', status_reason = null, claimed_by = null,"
+                    + " claimed_until = null, version = version + 1, updated_at = now() where id = ?"),
             seal(c, id, "refresh_token", refreshToken),
             seal(c, id, "client_secret", clientSecret),
             id);
@@ -198,7 +209,7 @@ public final class CredentialStore {
       counts.put(status, 0L);
     }
     jdbc.query(
-        "select status, count(*) from kairos_oauth_credential group by status",
+        schema.sql("select status, count(*) from kairos_oauth_credential group by status"),
         rs -> {
           counts.put(CredentialStatus.valueOf(rs.getString(1)), rs.getLong(2));
         });
@@ -215,10 +226,11 @@ public final class CredentialStore {
     String current = "v1:" + c.currentKeyId() + ":%";
     List<StoredCredential> stale =
         jdbc.query(
-            "select * from kairos_oauth_credential where (client_secret is not null and"
-                + " client_secret not like ?) or (refresh_token is not null and refresh_token not"
-                + " like ?) or (access_token is not null and access_token not like ?) order by id"
-                + " limit ?",
+            schema.sql(
+                "select * from kairos_oauth_credential where (client_secret is not null and"
+                    + " client_secret not like ?) or (refresh_token is not null and refresh_token not"
+                    + " like ?) or (access_token is not null and access_token not like ?) order by id"
+                    + " limit ?"),
             this::stored,
             current,
             current,
@@ -228,8 +240,9 @@ public final class CredentialStore {
     for (StoredCredential s : stale) {
       done +=
           jdbc.update(
-              "update kairos_oauth_credential set client_secret = ?, refresh_token = ?,"
-                  + " access_token = ? where id = ? and version = ?",
+              schema.sql(
+                  "update kairos_oauth_credential set client_secret = ?, refresh_token = ?,"
+                      + " access_token = ? where id = ? and version = ?"),
               seal(c, s.id(), "client_secret", s.clientSecret()),
               seal(c, s.id(), "refresh_token", s.refreshToken()),
               seal(c, s.id(), "access_token", s.accessToken()),
@@ -267,11 +280,12 @@ public final class CredentialStore {
     while (true) {
       List<Map<String, Object>> rows =
           jdbc.queryForList(
-              "select id, version, client_secret, refresh_token, access_token from"
-                  + " kairos_oauth_credential where id > ? and ((client_secret is not null and"
-                  + " client_secret not like ?) or (refresh_token is not null and refresh_token"
-                  + " not like ?) or (access_token is not null and access_token not like ?))"
-                  + " order by id limit ?",
+              schema.sql(
+                  "select id, version, client_secret, refresh_token, access_token from"
+                      + " kairos_oauth_credential where id > ? and ((client_secret is not null and"
+                      + " client_secret not like ?) or (refresh_token is not null and refresh_token"
+                      + " not like ?) or (access_token is not null and access_token not like ?))"
+                      + " order by id limit ?"),
               after,
               current,
               current,
@@ -293,8 +307,9 @@ public final class CredentialStore {
         }
         resealed +=
             jdbc.update(
-                "update kairos_oauth_credential set client_secret = ?, refresh_token = ?,"
-                    + " access_token = ? where id = ? and version = ?",
+                schema.sql(
+                    "update kairos_oauth_credential set client_secret = ?, refresh_token = ?,"
+                        + " access_token = ? where id = ? and version = ?"),
                 seal(c, id, "client_secret", clientSecret),
                 seal(c, id, "refresh_token", refreshToken),
                 seal(c, id, "access_token", accessToken),
@@ -312,10 +327,11 @@ public final class CredentialStore {
   public Map<String, Long> secretsByKeyId() {
     Map<String, Long> counts = new java.util.TreeMap<>();
     jdbc.query(
-        "select split_part(s, ':', 2) as key_id, count(*) from (select client_secret as s from"
-            + " kairos_oauth_credential union all select refresh_token from"
-            + " kairos_oauth_credential union all select access_token from"
-            + " kairos_oauth_credential) secrets where s is not null group by 1",
+        schema.sql(
+            "select split_part(s, ':', 2) as key_id, count(*) from (select client_secret as s from"
+                + " kairos_oauth_credential union all select refresh_token from"
+                + " kairos_oauth_credential union all select access_token from"
+                + " kairos_oauth_credential) secrets where s is not null group by 1"),
         rs -> {
           counts.put(rs.getString(1), rs.getLong(2));
         });
@@ -326,7 +342,7 @@ public final class CredentialStore {
 
   Optional<StoredCredential> findForRefresh(String id) {
     return jdbc
-        .query("select * from kairos_oauth_credential where id = ?", this::stored, id)
+        .query(schema.sql("select * from kairos_oauth_credential where id = ?"), this::stored, id)
         .stream()
         .findFirst();
   }
@@ -338,8 +354,9 @@ public final class CredentialStore {
    */
   boolean claim(String id, String claimant, Instant now, Duration lease) {
     return jdbc.update(
-            "update kairos_oauth_credential set claimed_by = ?, claimed_until = ? where id = ? and"
-                + " status = 'ACTIVE' and (claimed_until is null or claimed_until <= ?)",
+            schema.sql(
+                "update kairos_oauth_credential set claimed_by = ?, claimed_until = ? where id = ? and"
+                    + " status = 'ACTIVE' and (claimed_until is null or claimed_until <= ?)"),
             claimant,
             Timestamp.from(now.plus(lease)),
             id,
@@ -350,8 +367,9 @@ public final class CredentialStore {
   /** Gives up a claim that is still this claimant's. */
   void release(String id, String claimant) {
     jdbc.update(
-        "update kairos_oauth_credential set claimed_by = null, claimed_until = null where id = ?"
-            + " and claimed_by = ?",
+        schema.sql(
+            "update kairos_oauth_credential set claimed_by = null, claimed_until = null where id = ?"
+                + " and claimed_by = ?"),
         id,
         claimant);
   }
@@ -360,8 +378,9 @@ public final class CredentialStore {
   Optional<Instant> claimedUntil(String id) {
     return jdbc
         .queryForList(
-            "select claimed_until from kairos_oauth_credential where id = ? and claimed_until is"
-                + " not null",
+            schema.sql(
+                "select claimed_until from kairos_oauth_credential where id = ? and claimed_until is"
+                    + " not null"),
             Timestamp.class,
             id)
         .stream()
@@ -379,10 +398,11 @@ public final class CredentialStore {
       String id, long expectedVersion, TokenResponse tokens, Instant now, Instant expiresAt) {
     SecretCipher c = requireCipher();
     return jdbc.update(
-            "update kairos_oauth_credential set access_token = ?, refresh_token = coalesce(?,"
-                + " refresh_token), token_type = ?, scope = coalesce(?, scope), expires_at = ?,"
-                + " refreshed_at = ?, claimed_by = null, claimed_until = null, version = version +"
-                + " 1, updated_at = now() where id = ? and version = ? and status = 'ACTIVE'",
+            schema.sql(
+                "update kairos_oauth_credential set access_token = ?, refresh_token = coalesce(?,"
+                    + " refresh_token), token_type = ?, scope = coalesce(?, scope), expires_at = ?,"
+                    + " refreshed_at = ?, claimed_by = null, claimed_until = null, version = version +"
+                    + " 1, updated_at = now() where id = ? and version = ? and status = 'ACTIVE'"),
             seal(c, id, "access_token", tokens.accessToken()),
             seal(c, id, "refresh_token", tokens.refreshToken()),
             tokens.tokenType(),
@@ -402,9 +422,10 @@ public final class CredentialStore {
    */
   boolean markReauthRequired(String id, long expectedVersion, String reason) {
     return jdbc.update(
-            "update kairos_oauth_credential set status = 'REAUTH_REQUIRED', status_reason = ?,"
-                + " claimed_by = null, claimed_until = null, version = version + 1, updated_at ="
-                + " now() where id = ? and version = ? and status = 'ACTIVE'",
+            schema.sql(
+                "update kairos_oauth_credential set status = 'REAUTH_REQUIRED', status_reason = ?,"
+                    + " claimed_by = null, claimed_until = null, version = version + 1, updated_at ="
+                    + " now() where id = ? and version = ? and status = 'ACTIVE'"),
             reason == null || reason.length() <= 1000 ? reason : reason.substring(0, 1000),
             id,
             expectedVersion)

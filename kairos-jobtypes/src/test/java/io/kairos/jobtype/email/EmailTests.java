@@ -23,6 +23,7 @@ import io.kairos.job.ScheduleSpec;
 import io.kairos.jobtype.BuiltInJobTypes;
 import io.kairos.retry.RetryPolicy;
 import io.kairos.retry.RetryingHandler;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.KairosFixture;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -95,6 +96,7 @@ class EmailTests {
                     List.of(support.task(BuiltInJobTypes.EMAIL, handler)))
                 .clock(clock)
                 .serializer(fixture.serializer)
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .build();
   }
 

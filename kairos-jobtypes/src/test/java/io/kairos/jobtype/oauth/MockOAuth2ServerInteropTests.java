@@ -10,6 +10,7 @@ import io.kairos.jobtype.BuiltInJobTypes;
 import io.kairos.outbound.OutboundHttp;
 import io.kairos.outbound.OutboundPolicy;
 import io.kairos.outbound.Resolver;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.KairosFixture;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +51,8 @@ class MockOAuth2ServerInteropTests {
         new SecretCipher(
             EncryptionKey.of("k1", "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80="), List.of());
     CredentialStore store =
-        new CredentialStore(fixture.dataSource, cipher, local, Resolver.SYSTEM, false);
+        new CredentialStore(
+            fixture.dataSource, KairosSchema.DEFAULT, cipher, local, Resolver.SYSTEM, false);
     OAuthTokenRefreshHandler handler =
         new OAuthTokenRefreshHandler(
             store,

@@ -28,6 +28,7 @@ import io.kairos.outbound.OutboundPolicy;
 import io.kairos.outbound.Resolver;
 import io.kairos.retry.RetryPolicy;
 import io.kairos.retry.RetryingHandler;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.KairosFixture;
 import io.kairos.testing.TestHttpServer.Reply;
 import io.kairos.testing.TestTokenEndpoint;
@@ -87,7 +88,9 @@ class OAuthTokenRefreshTests {
     OutboundPolicy localAllowed =
         new OutboundPolicy(List.of(), true, List.of())
             .withAllowedPorts(List.of(endpoint.uri().getPort()));
-    store = new CredentialStore(fixture.dataSource, CIPHER, localAllowed, Resolver.SYSTEM, false);
+    store =
+        new CredentialStore(
+            fixture.dataSource, KairosSchema.DEFAULT, CIPHER, localAllowed, Resolver.SYSTEM, false);
     reauthRequired = new CopyOnWriteArrayList<>();
     handler =
         new OAuthTokenRefreshHandler(
@@ -120,6 +123,7 @@ class OAuthTokenRefreshTests {
                                 RetryingHandler.decorate(handler, retry))))
                 .clock(clock)
                 .serializer(fixture.serializer)
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .build();
     logs = new ListAppender<>();
     logs.start();
@@ -170,16 +174,19 @@ class OAuthTokenRefreshTests {
     // At rest, every secret is sealed; none is readable in the table, the history or the logs.
     Map<String, Object> row =
         fixture.jdbc.queryForMap(
-            "select client_secret, refresh_token, access_token from kairos_oauth_credential"
-                + " where id = 'crm'");
+            KairosSchema.DEFAULT.sql(
+                "select client_secret, refresh_token, access_token from kairos_oauth_credential"
+                    + " where id = 'crm'"));
     assertThat(row.values()).allSatisfy(v -> assertThat((String) v).startsWith("v1:k1:"));
     List<String> secrets = new ArrayList<>(List.of(CLIENT_SECRET, "rt-initial"));
     secrets.addAll(endpoint.issuedAccessTokens);
     secrets.addAll(endpoint.issuedRefreshTokens);
     String everything =
         row.values()
-            + String.valueOf(fixture.jdbc.queryForList("select * from kairos_oauth_credential"))
-            + fixture.jdbc.queryForList("select * from kairos_job_run")
+            + String.valueOf(
+                fixture.jdbc.queryForList(
+                    KairosSchema.DEFAULT.sql("select * from kairos_oauth_credential")))
+            + fixture.jdbc.queryForList(KairosSchema.DEFAULT.sql("select * from kairos_job_run"))
             + store.list(null, 10)
             + logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
     for (String secret : secrets) {
@@ -445,7 +452,12 @@ class OAuthTokenRefreshTests {
   void credentialsAreRefusedWhenTheirEndpointOrSecretsAreWrong() {
     CredentialStore strict =
         new CredentialStore(
-            fixture.dataSource, CIPHER, OutboundPolicy.PUBLIC_ONLY, Resolver.SYSTEM, true);
+            fixture.dataSource,
+            KairosSchema.DEFAULT,
+            CIPHER,
+            OutboundPolicy.PUBLIC_ONLY,
+            Resolver.SYSTEM,
+            true);
     assertThatThrownBy(() -> strict.create(refreshTokenCredential("private", "rt")))
         .isInstanceOf(InvalidJobException.class)
         .hasMessageStartingWith("tokenEndpoint must be an https URL");

@@ -24,6 +24,7 @@ import io.kairos.outbound.OutboundHttp;
 import io.kairos.outbound.OutboundPolicy;
 import io.kairos.outbound.Resolver;
 import io.kairos.outbound.SenderDomains;
+import io.kairos.schema.KairosSchema;
 import io.kairos.serialization.KairosJson;
 import io.kairos.testing.KairosFixture;
 import io.kairos.testing.TestHttpServer;
@@ -82,7 +83,9 @@ class WebhookBearerTokenTests {
     OutboundPolicy local =
         new OutboundPolicy(List.of(), true, List.of())
             .withAllowedPorts(List.of(endpoint.uri().getPort(), crm.port()));
-    store = new CredentialStore(fixture.dataSource, CIPHER, local, Resolver.SYSTEM, false);
+    store =
+        new CredentialStore(
+            fixture.dataSource, KairosSchema.DEFAULT, CIPHER, local, Resolver.SYSTEM, false);
     reauthRequired = new CopyOnWriteArrayList<>();
     AccessTokens tokens =
         new AccessTokens(
@@ -114,6 +117,7 @@ class WebhookBearerTokenTests {
                             .task(BuiltInJobTypes.WEBHOOK, webhooks)))
                 .clock(clock)
                 .serializer(fixture.serializer)
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .build();
     logs = new ListAppender<>();
     logs.start();

@@ -13,6 +13,7 @@ import io.kairos.job.JobState;
 import io.kairos.job.RunOutcome;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.jobtype.BuiltInJobTypes;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.KairosFixture;
 import java.util.List;
 import java.util.Map;
@@ -127,6 +128,7 @@ class RetentionTests {
             TestHelper.createManualScheduler(fixture.schedulerDataSource, List.of(task))
                 .clock(clock)
                 .serializer(fixture.serializer)
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .build();
     fixture
         .submitter(clock)

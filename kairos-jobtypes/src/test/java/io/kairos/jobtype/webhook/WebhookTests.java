@@ -24,6 +24,7 @@ import io.kairos.outbound.OutboundPolicy;
 import io.kairos.outbound.Resolver;
 import io.kairos.retry.RetryPolicy;
 import io.kairos.retry.RetryingHandler;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.KairosFixture;
 import io.kairos.testing.TestHttpServer;
 import io.kairos.testing.TestHttpServer.Received;
@@ -105,6 +106,7 @@ class WebhookTests {
                             BuiltInJobTypes.WEBHOOK, RetryingHandler.decorate(handler, retry))))
                 .clock(clock)
                 .serializer(fixture.serializer)
+                .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                 .build();
   }
 

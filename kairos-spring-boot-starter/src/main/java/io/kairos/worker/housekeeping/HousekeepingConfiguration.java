@@ -3,6 +3,7 @@ package io.kairos.worker.housekeeping;
 import io.kairos.catalogue.PublishedTypes;
 import io.kairos.core.Kairos;
 import io.kairos.notification.Notifications;
+import io.kairos.schema.KairosSchema;
 import io.kairos.watchdog.StaleJobWatchdog;
 import javax.sql.DataSource;
 import net.javacrumbs.shedlock.core.LockProvider;
@@ -19,12 +20,16 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @EnableSchedulerLock(defaultLockAtMostFor = "PT10M")
 public class HousekeepingConfiguration {
 
-  /** Locks judged on the database clock, like everything else in the cluster. */
+  /**
+   * Locks judged on the database clock, like everything else in the cluster, in Kairos's {@code
+   * shedlock} table (in its schema: an application's own ShedLock table is another).
+   */
   @Bean
-  LockProvider lockProvider(DataSource dataSource) {
+  LockProvider lockProvider(DataSource dataSource, KairosSchema schema) {
     return new JdbcTemplateLockProvider(
         JdbcTemplateLockProvider.Configuration.builder()
             .withJdbcTemplate(new JdbcTemplate(dataSource))
+            .withTableName(schema.table("shedlock"))
             .usingDbTime()
             .build());
   }

@@ -11,6 +11,7 @@ import io.kairos.job.JobRun;
 import io.kairos.job.JobState;
 import io.kairos.job.RunOutcome;
 import io.kairos.registry.RunHistoryStore;
+import io.kairos.schema.KairosSchema;
 import io.kairos.spring.KairosJobs;
 import io.kairos.testing.TestDatabases;
 import io.kairos.worker.custom.InvoiceApp.CleanupOldLogs;
@@ -110,7 +111,8 @@ class CustomJobTypesTests {
     assertThat(jobs.find("remind-ok")).isPresent();
     assertThat(
             jdbc.queryForObject(
-                "select count(*) from scheduled_tasks where task_instance = 'remind-rb'",
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from scheduled_tasks where task_instance = 'remind-rb'"),
                 Integer.class))
         .isZero();
     assertThat(jdbc.queryForList("select id from invoice", String.class)).containsExactly("INV-OK");
@@ -171,7 +173,8 @@ class CustomJobTypesTests {
     JdbcTemplate jdbc = new JdbcTemplate(app.getBean(DataSource.class));
     assertThat(
             jdbc.queryForObject(
-                "select picked from scheduled_tasks where task_instance = 'for-the-stock-worker'",
+                KairosSchema.DEFAULT.sql(
+                    "select picked from scheduled_tasks where task_instance = 'for-the-stock-worker'"),
                 Boolean.class))
         .isFalse();
     assertThat(jobs.find("for-the-stock-worker").orElseThrow().state())

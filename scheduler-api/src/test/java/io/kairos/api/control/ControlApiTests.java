@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kairos.api.ApiApplication;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.TestDatabases;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -76,9 +77,9 @@ class ControlApiTests {
   @BeforeEach
   void clean() {
     jdbc = new JdbcTemplate(dataSource);
-    jdbc.update("delete from scheduled_tasks");
-    jdbc.update("delete from kairos_job");
-    jdbc.update("delete from kairos_job_run");
+    jdbc.update(KairosSchema.DEFAULT.sql("delete from scheduled_tasks"));
+    jdbc.update(KairosSchema.DEFAULT.sql("delete from kairos_job"));
+    jdbc.update(KairosSchema.DEFAULT.sql("delete from kairos_job_run"));
   }
 
   // --- Concurrent changes ----------------------------------------------------------------------
@@ -146,7 +147,8 @@ class ControlApiTests {
     assertThat(job.get("nextRunAt").asText()).isEqualTo("2099-01-01T00:00:00Z");
     assertThat(
             jdbc.queryForObject(
-                "select task_name from scheduled_tasks where task_instance = 'put-a'",
+                KairosSchema.DEFAULT.sql(
+                    "select task_name from scheduled_tasks where task_instance = 'put-a'"),
                 String.class))
         .isEqualTo("log");
     assertThat(send("PUT", "/api/v1/jobs/put-a", second, WRITER).statusCode()).isEqualTo(200);
@@ -163,9 +165,10 @@ class ControlApiTests {
   void putRevivesACancelledJobAndItsRunsTellTheRevisions() throws Exception {
     send("PUT", "/api/v1/jobs/put-b", "{\"type\":\"noop\"}", WRITER);
     jdbc.update(
-        "insert into kairos_job_run (job_id, job_type, scheduled_for, started_at, finished_at,"
-            + " node, attempt, outcome, revision) values ('put-b', 'noop', now(), now(), now(),"
-            + " 'w', 1, 'SUCCEEDED', 1)");
+        KairosSchema.DEFAULT.sql(
+            "insert into kairos_job_run (job_id, job_type, scheduled_for, started_at, finished_at,"
+                + " node, attempt, outcome, revision) values ('put-b', 'noop', now(), now(), now(),"
+                + " 'w', 1, 'SUCCEEDED', 1)"));
     assertThat(send("DELETE", "/api/v1/jobs/put-b", null, WRITER).statusCode()).isEqualTo(200);
 
     HttpResponse<String> revived =
@@ -187,8 +190,9 @@ class ControlApiTests {
   void putOnARunningJobIs409WithRetryAfterAndChangesNothing() throws Exception {
     send("PUT", "/api/v1/jobs/put-busy", "{\"type\":\"noop\"}", WRITER);
     jdbc.update(
-        "update scheduled_tasks set picked = true, picked_by = 'worker-4', last_heartbeat ="
-            + " now(), version = version + 1 where task_instance = 'put-busy'");
+        KairosSchema.DEFAULT.sql(
+            "update scheduled_tasks set picked = true, picked_by = 'worker-4', last_heartbeat ="
+                + " now(), version = version + 1 where task_instance = 'put-busy'"));
 
     HttpResponse<String> refused =
         send("PUT", "/api/v1/jobs/put-busy", "{\"type\":\"noop\",\"priority\":3}", WRITER);
@@ -201,7 +205,8 @@ class ControlApiTests {
     assertThat(revision("put-busy")).isEqualTo(1);
     assertThat(
             jdbc.queryForObject(
-                "select priority from kairos_job where id = 'put-busy'", Integer.class))
+                KairosSchema.DEFAULT.sql("select priority from kairos_job where id = 'put-busy'"),
+                Integer.class))
         .isZero();
   }
 
@@ -226,7 +231,10 @@ class ControlApiTests {
     assertThat(send("PUT", "/api/v1/jobs/put-c", "{\"type\":\"log\"}", READER).statusCode())
         .isEqualTo(403);
     assertThat(revision("put-c")).isEqualTo(1);
-    assertThat(jdbc.queryForObject("select count(*) from kairos_job", Integer.class)).isOne();
+    assertThat(
+            jdbc.queryForObject(
+                KairosSchema.DEFAULT.sql("select count(*) from kairos_job"), Integer.class))
+        .isOne();
   }
 
   // --- Controls above one job ---------------------------------------------------------------
@@ -242,8 +250,9 @@ class ControlApiTests {
     }
     send("PUT", "/api/v1/jobs/grp-other", "{\"type\":\"noop\",\"group\":\"tenant-8\"}", WRITER);
     jdbc.update(
-        "update scheduled_tasks set picked = true, picked_by = 'worker-1', version = version + 1"
-            + " where task_instance = 'grp-busy'");
+        KairosSchema.DEFAULT.sql(
+            "update scheduled_tasks set picked = true, picked_by = 'worker-1', version = version + 1"
+                + " where task_instance = 'grp-busy'"));
 
     HttpResponse<String> paused = send("POST", "/api/v1/jobs/pause?group=tenant-7", null, WRITER);
     assertThat(paused.statusCode()).isEqualTo(200);
@@ -281,7 +290,10 @@ class ControlApiTests {
     assertThat(send("POST", "/api/v1/cluster/pause", null, WRITER).statusCode()).isEqualTo(403);
     assertThat(send("POST", "/api/v1/cluster/resume", null, READER).statusCode()).isEqualTo(403);
     assertThat(state("sel-1")).isEqualTo("SCHEDULED");
-    assertThat(jdbc.queryForObject("select paused from kairos_control", Boolean.class)).isFalse();
+    assertThat(
+            jdbc.queryForObject(
+                KairosSchema.DEFAULT.sql("select paused from kairos_control"), Boolean.class))
+        .isFalse();
   }
 
   @Test
@@ -311,8 +323,12 @@ class ControlApiTests {
   void requeueingDeadJobsByTypeOverHttpCountsThem() throws Exception {
     for (String id : new String[] {"dj-1", "dj-2"}) {
       send("PUT", "/api/v1/jobs/" + id, "{\"type\":\"noop\"}", WRITER);
-      jdbc.update("delete from scheduled_tasks where task_instance = ?", id);
-      jdbc.update("update kairos_job set state = 'DEAD', finished_at = now() where id = ?", id);
+      jdbc.update(
+          KairosSchema.DEFAULT.sql("delete from scheduled_tasks where task_instance = ?"), id);
+      jdbc.update(
+          KairosSchema.DEFAULT.sql(
+              "update kairos_job set state = 'DEAD', finished_at = now() where id = ?"),
+          id);
     }
     HttpResponse<String> requeued =
         send("POST", "/api/v1/dead-jobs/requeue?type=noop", null, WRITER);
@@ -354,12 +370,14 @@ class ControlApiTests {
     assertThat(body(none).get("misfireGrace").asText()).isEqualTo("none");
     assertThat(
             jdbc.queryForObject(
-                "select count(*) from kairos_job where id in ('late-4', 'late-none')",
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from kairos_job where id in ('late-4', 'late-none')"),
                 Integer.class))
         .isEqualTo(2);
     assertThat(
             jdbc.queryForObject(
-                "select count(*) from kairos_job where id = 'late-6'", Integer.class))
+                KairosSchema.DEFAULT.sql("select count(*) from kairos_job where id = 'late-6'"),
+                Integer.class))
         .isZero();
   }
 
@@ -374,7 +392,10 @@ class ControlApiTests {
   }
 
   private int revision(String id) {
-    return jdbc.queryForObject("select revision from kairos_job where id = ?", Integer.class, id);
+    return jdbc.queryForObject(
+        KairosSchema.DEFAULT.sql("select revision from kairos_job where id = ?"),
+        Integer.class,
+        id);
   }
 
   private static JsonNode body(HttpResponse<String> response) throws Exception {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kairos.api.ApiApplication;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.TestDatabases;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -136,18 +137,28 @@ class BatchCreationTests {
     assertItemProblem(items.get(7), 400, "jobs[7]");
 
     assertThat(
-            count("select count(*) from kairos_job where id in ('mix-new', '" + generated + "')"))
+            count(
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from kairos_job where id in ('mix-new', '"
+                        + generated
+                        + "')")))
         .isEqualTo(2);
     assertThat(
             count(
-                "select count(*) from scheduled_tasks where task_instance in ('mix-new', '"
-                    + generated
-                    + "')"))
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from scheduled_tasks where task_instance in ('mix-new', '"
+                        + generated
+                        + "')")))
         .isEqualTo(2);
-    assertThat(count("select count(*) from kairos_job where id like 'mix-%'")).isEqualTo(3);
+    assertThat(
+            count(
+                KairosSchema.DEFAULT.sql("select count(*) from kairos_job where id like 'mix-%'")))
+        .isEqualTo(3);
     // The conflict changed nothing.
     assertThat(
-            jdbc.queryForObject("select type from kairos_job where id = 'mix-taken'", String.class))
+            jdbc.queryForObject(
+                KairosSchema.DEFAULT.sql("select type from kairos_job where id = 'mix-taken'"),
+                String.class))
         .isEqualTo("noop");
 
     // The same batch again: what was created is now replayed; the rest answers as before.
@@ -190,7 +201,9 @@ class BatchCreationTests {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(anonymous.statusCode()).isEqualTo(401);
-    assertThat(count("select count(*) from kairos_job where id = 'scope-1'")).isZero();
+    assertThat(
+            count(KairosSchema.DEFAULT.sql("select count(*) from kairos_job where id = 'scope-1'")))
+        .isZero();
   }
 
   @Test
@@ -202,7 +215,10 @@ class BatchCreationTests {
       tooMany.add("{\"type\":\"noop\",\"id\":\"over-" + i + "\"}");
     }
     assertRefused(batch(ADMIN_KEY, tooMany.toArray(String[]::new)), "jobs");
-    assertThat(count("select count(*) from kairos_job where id like 'over-%'")).isZero();
+    assertThat(
+            count(
+                KairosSchema.DEFAULT.sql("select count(*) from kairos_job where id like 'over-%'")))
+        .isZero();
 
     HttpResponse<String> twice =
         batch(
@@ -212,7 +228,11 @@ class BatchCreationTests {
             "{\"type\":\"log\",\"id\":\"twice-a\",\"payload\":{\"message\":\"x\"}}");
     assertRefused(twice, "jobs[2].id");
     assertThat(json.readTree(twice.body()).get("detail").asText()).contains("jobs[0]");
-    assertThat(count("select count(*) from kairos_job where id like 'twice-%'")).isZero();
+    assertThat(
+            count(
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from kairos_job where id like 'twice-%'")))
+        .isZero();
 
     // An unknown field inside an item is malformed JSON for the whole body, named by its path.
     assertRefused(
@@ -245,7 +265,11 @@ class BatchCreationTests {
     HttpResponse<String> tooLarge = batch(ADMIN_KEY, many.toArray(String[]::new));
     assertThat(tooLarge.statusCode()).isEqualTo(400);
     assertThat(json.readTree(tooLarge.body()).get("title").asText()).isEqualTo("Request too large");
-    assertThat(count("select count(*) from kairos_job where id like 'size-many-%'")).isZero();
+    assertThat(
+            count(
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from kairos_job where id like 'size-many-%'")))
+        .isZero();
   }
 
   @Test
@@ -284,7 +308,11 @@ class BatchCreationTests {
     assertThat(over.statusCode()).as(over.body()).isEqualTo(429);
     assertThat(json.readTree(over.body()).get("limit").asText()).isEqualTo("creationsPerMinute");
     assertThat(over.headers().firstValue("Retry-After")).isPresent();
-    assertThat(count("select count(*) from kairos_job where id in ('q-4', 'q-5')")).isZero();
+    assertThat(
+            count(
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from kairos_job where id in ('q-4', 'q-5')")))
+        .isZero();
 
     // small: 2 live jobs; a batch of 3 new ones is refused whole, 2 fit.
     String later = ",\"schedule\":{\"every\":\"PT1H\"}";
@@ -296,7 +324,10 @@ class BatchCreationTests {
             "{\"type\":\"noop\",\"id\":\"live-3\"" + later + "}");
     assertThat(three.statusCode()).as(three.body()).isEqualTo(429);
     assertThat(json.readTree(three.body()).get("limit").asText()).isEqualTo("activeJobs");
-    assertThat(count("select count(*) from kairos_job where id like 'live-%'")).isZero();
+    assertThat(
+            count(
+                KairosSchema.DEFAULT.sql("select count(*) from kairos_job where id like 'live-%'")))
+        .isZero();
     HttpResponse<String> two =
         batch(
             SMALL_KEY,
@@ -310,8 +341,9 @@ class BatchCreationTests {
     // An execution left without its job: scheduling the job of that id fails in the database,
     // after the rows of the batch's jobs were inserted in the same transaction.
     jdbc.update(
-        "insert into scheduled_tasks (task_name, task_instance, execution_time, picked, version)"
-            + " values ('noop', 'fail-2', now() + interval '1 hour', false, 1)");
+        KairosSchema.DEFAULT.sql(
+            "insert into scheduled_tasks (task_name, task_instance, execution_time, picked, version)"
+                + " values ('noop', 'fail-2', now() + interval '1 hour', false, 1)"));
     HttpResponse<String> response =
         batch(
             ADMIN_KEY,
@@ -319,13 +351,18 @@ class BatchCreationTests {
             "{\"type\":\"noop\",\"id\":\"fail-2\"}",
             "{\"type\":\"noop\",\"id\":\"fail-3\"}");
     assertThat(response.statusCode()).as(response.body()).isEqualTo(500);
-    assertThat(count("select count(*) from kairos_job where id like 'fail-%'")).isZero();
     assertThat(
             count(
-                "select count(*) from scheduled_tasks where task_instance in ('fail-1', 'fail-3')"))
+                KairosSchema.DEFAULT.sql("select count(*) from kairos_job where id like 'fail-%'")))
+        .isZero();
+    assertThat(
+            count(
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from scheduled_tasks where task_instance in ('fail-1', 'fail-3')")))
         .isZero();
 
-    jdbc.update("delete from scheduled_tasks where task_instance = 'fail-2'");
+    jdbc.update(
+        KairosSchema.DEFAULT.sql("delete from scheduled_tasks where task_instance = 'fail-2'"));
     JsonNode retried =
         json.readTree(
             batch(

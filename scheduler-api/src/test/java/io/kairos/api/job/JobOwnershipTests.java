@@ -9,6 +9,7 @@ import io.kairos.core.Kairos;
 import io.kairos.job.JobSource;
 import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.TestDatabases;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -120,7 +121,9 @@ class JobOwnershipTests {
       assertThat(json.readTree(refused.body()).path("field").asText()).isEqualTo("id");
       assertThat(
               jdbc.queryForObject(
-                  "select count(*) from kairos_job where id = ?", Integer.class, id))
+                  KairosSchema.DEFAULT.sql("select count(*) from kairos_job where id = ?"),
+                  Integer.class,
+                  id))
           .isZero();
     }
     HttpResponse<String> created =
@@ -172,22 +175,29 @@ class JobOwnershipTests {
     assertThat(json.readTree(cancelled.body()).path("cancelled").asInt()).isEqualTo(1);
     assertThat(
             jdbc.queryForObject(
-                "select state from kairos_job where id = 'maint:grouped'", String.class))
+                KairosSchema.DEFAULT.sql("select state from kairos_job where id = 'maint:grouped'"),
+                String.class))
         .isEqualTo("ACTIVE");
     assertThat(
             jdbc.queryForObject(
-                "select state from kairos_job where id = 'grouped-api'", String.class))
+                KairosSchema.DEFAULT.sql("select state from kairos_job where id = 'grouped-api'"),
+                String.class))
         .isEqualTo("CANCELLED");
   }
 
   private io.kairos.declared.JobDeclarations.Outcome declare(String id, String group) {
     // Every reconcile is a whole configuration: keep the ones declared before.
     List<String> already =
-        jdbc.queryForList("select id from kairos_job where source = 'CONFIG'", String.class);
+        jdbc.queryForList(
+            KairosSchema.DEFAULT.sql("select id from kairos_job where source = 'CONFIG'"),
+            String.class);
     List<NewJob> declared = new java.util.ArrayList<>();
     for (String other : already) {
       String otherGroup =
-          jdbc.queryForObject("select job_group from kairos_job where id = ?", String.class, other);
+          jdbc.queryForObject(
+              KairosSchema.DEFAULT.sql("select job_group from kairos_job where id = ?"),
+              String.class,
+              other);
       declared.add(definition(other, otherGroup, "declared-" + other));
     }
     declared.add(definition(id, group, "declared-" + id));

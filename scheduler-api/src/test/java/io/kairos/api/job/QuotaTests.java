@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kairos.api.ApiApplication;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.TestDatabases;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -82,7 +83,11 @@ class QuotaTests {
       assertThat(json.readTree(refused.body()).path("limit").asText())
           .isEqualTo("creationsPerMinute");
     }
-    assertThat(count("select count(*) from kairos_job where created_by = 'bursty'")).isEqualTo(3);
+    assertThat(
+            count(
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from kairos_job where created_by = 'bursty'")))
+        .isEqualTo(3);
 
     // A replay of a job that exists is not a creation: it is answered as before.
     assertThat(create(BURSTY_KEY, "{\"type\": \"noop\", \"id\": \"burst-0\"}").statusCode())
@@ -151,7 +156,10 @@ class QuotaTests {
       assertThat(refused.statusCode()).as(c.body()).isEqualTo(400);
       assertThat(json.readTree(refused.body()).path("field").asText()).isEqualTo(c.field());
     }
-    assertThat(count("select count(*) from kairos_job where id in ('s1', 's2', 's3', 's4')"))
+    assertThat(
+            count(
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from kairos_job where id in ('s1', 's2', 's3', 's4')")))
         .isZero();
 
     // Thirty seconds apart at its first two runs, but then thirty runs a second apart each hour:
@@ -163,7 +171,7 @@ class QuotaTests {
     assertThat(irregular.statusCode()).as(irregular.body()).isEqualTo(400);
     assertThat(json.readTree(irregular.body()).path("field").asText()).isEqualTo("schedule.cron");
     assertThat(json.readTree(irregular.body()).path("detail").asText()).contains("PT1S apart");
-    assertThat(count("select count(*) from kairos_job where id = 's5'")).isZero();
+    assertThat(count("select count(*) from kairos.kairos_job where id = 's5'")).isZero();
 
     // The admin key may ask for all of that.
     assertThat(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kairos.api.ApiApplication;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.TestDatabases;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -70,8 +71,14 @@ class SecretPayloadWithoutKeyTests {
     JsonNode problem = new ObjectMapper().readTree(refused.body());
     assertThat(problem.path("detail").asText()).contains("KAIROS_ENCRYPTION_KEY");
     assertThat(refused.body()).doesNotContain(SECRET);
-    assertThat(jdbc.queryForObject("select count(*) from kairos_job", Integer.class)).isZero();
-    assertThat(jdbc.queryForObject("select count(*) from scheduled_tasks", Integer.class)).isZero();
+    assertThat(
+            jdbc.queryForObject(
+                KairosSchema.DEFAULT.sql("select count(*) from kairos_job"), Integer.class))
+        .isZero();
+    assertThat(
+            jdbc.queryForObject(
+                KairosSchema.DEFAULT.sql("select count(*) from scheduled_tasks"), Integer.class))
+        .isZero();
 
     HttpResponse<String> created =
         post(

@@ -9,6 +9,7 @@ import io.kairos.api.ApiApplication;
 import io.kairos.catalogue.PublishedTypes;
 import io.kairos.job.JobType;
 import io.kairos.node.NodeStore;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.TestDatabases;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Email;
@@ -104,11 +105,11 @@ class PublishedJobTypesTests {
   @BeforeEach
   void clean() {
     jdbc = new JdbcTemplate(dataSource);
-    jdbc.update("delete from scheduled_tasks");
-    jdbc.update("delete from kairos_job");
-    jdbc.update("delete from kairos_node_type");
-    jdbc.update("delete from kairos_type_schema");
-    jdbc.update("delete from kairos_node");
+    jdbc.update(KairosSchema.DEFAULT.sql("delete from scheduled_tasks"));
+    jdbc.update(KairosSchema.DEFAULT.sql("delete from kairos_job"));
+    jdbc.update(KairosSchema.DEFAULT.sql("delete from kairos_node_type"));
+    jdbc.update(KairosSchema.DEFAULT.sql("delete from kairos_type_schema"));
+    jdbc.update(KairosSchema.DEFAULT.sql("delete from kairos_node"));
   }
 
   @Test
@@ -158,7 +159,10 @@ class PublishedJobTypesTests {
                 + "\"payload\":{\"invoiceId\":\"A\",\"daysOverdue\":3}}");
     assertThat(created.statusCode()).isEqualTo(201);
     assertThat(body(created).get("waitingFor").isNull()).isTrue();
-    assertThat(jdbc.queryForObject("select count(*) from kairos_job", Integer.class)).isEqualTo(1);
+    assertThat(
+            jdbc.queryForObject(
+                KairosSchema.DEFAULT.sql("select count(*) from kairos_job"), Integer.class))
+        .isEqualTo(1);
   }
 
   @Test
@@ -221,7 +225,8 @@ class PublishedJobTypesTests {
                     "{\"id\":\"p-3\",\"type\":\"payout\",\"payload\":" + valid + "}")
                 .statusCode())
         .isEqualTo(201);
-    assertThat(jdbc.queryForObject("select count(*) from kairos_job", Integer.class)).isEqualTo(1);
+    assertThat(jdbc.queryForObject("select count(*) from kairos.kairos_job", Integer.class))
+        .isEqualTo(1);
   }
 
   @Test
@@ -274,7 +279,10 @@ class PublishedJobTypesTests {
         .contains("'send-invoice' is not a known job type")
         .contains("invoice-reminder")
         .contains("webhook");
-    assertThat(jdbc.queryForObject("select count(*) from kairos_job", Integer.class)).isZero();
+    assertThat(
+            jdbc.queryForObject(
+                KairosSchema.DEFAULT.sql("select count(*) from kairos_job"), Integer.class))
+        .isZero();
   }
 
   @Test
@@ -297,7 +305,8 @@ class PublishedJobTypesTests {
     assertThat(body(withoutLocale).get("detail").asText()).contains("2 payload schemas");
 
     // Once the old node stopped, the new schema alone applies.
-    new NodeStore(dataSource).report("invoices-old", io.kairos.node.WorkerNode.State.STOPPED, 0);
+    new NodeStore(dataSource, KairosSchema.DEFAULT)
+        .report("invoices-old", io.kairos.node.WorkerNode.State.STOPPED, 0);
     String withLocale =
         "{\"id\":\"u-2\",\"type\":\"invoice-reminder\","
             + "\"payload\":{\"invoiceId\":\"A\",\"locale\":\"de\"}}";
@@ -314,7 +323,8 @@ class PublishedJobTypesTests {
     assertThat(send("POST", "/api/v1/jobs", job).statusCode()).isEqualTo(201);
     assertThat(body(send("GET", "/api/v1/jobs/w-1", null)).get("waitingFor").isNull()).isTrue();
 
-    new NodeStore(dataSource).report("invoices-1", io.kairos.node.WorkerNode.State.STOPPED, 0);
+    new NodeStore(dataSource, KairosSchema.DEFAULT)
+        .report("invoices-1", io.kairos.node.WorkerNode.State.STOPPED, 0);
 
     assertThat(body(send("GET", "/api/v1/jobs/w-1", null)).get("waitingFor").asText())
         .isEqualTo("no live worker serves type invoice-reminder");
@@ -322,7 +332,8 @@ class PublishedJobTypesTests {
   }
 
   private void liveNode(String node, JobType<?> type) {
-    new NodeStore(dataSource).register(node, "host", 1, Duration.ofSeconds(5));
+    new NodeStore(dataSource, KairosSchema.DEFAULT)
+        .register(node, "host", 1, Duration.ofSeconds(5));
     published.publish(node, List.of(type));
   }
 

@@ -134,7 +134,7 @@ class CredentialBindingApiTests {
     assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(201);
     assertThat(
             jdbc.queryForList(
-                "select id from kairos_job where type <> 'oauth-token-refresh' or id <> 'oauth-refresh:crm'",
+                "select id from kairos.kairos_job where type <> 'oauth-token-refresh' or id <> 'oauth-refresh:crm'",
                 String.class))
         .containsExactly("sync");
 

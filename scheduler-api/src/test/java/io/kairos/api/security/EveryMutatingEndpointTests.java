@@ -355,9 +355,9 @@ class EveryMutatingEndpointTests {
                 definition("maint:walk", "declared-walk"),
                 definition("maint:walk-dead", "declared-walk-dead")));
     for (String dead : List.of("oauth-refresh:walk-dead", "maint:walk-dead")) {
-      jdbc.update("delete from scheduled_tasks where task_instance = ?", dead);
+      jdbc.update("delete from kairos.scheduled_tasks where task_instance = ?", dead);
       jdbc.update(
-          "update kairos_job set state = 'DEAD', finished_at = now(), last_error = 'boom'"
+          "update kairos.kairos_job set state = 'DEAD', finished_at = now(), last_error = 'boom'"
               + " where id = ?",
           dead);
     }
@@ -381,7 +381,7 @@ class EveryMutatingEndpointTests {
     List<String> row =
         jdbc.query(
             "select j.state, j.priority, j.updated_by, j.updated_at, j.revision, j.schedule::text,"
-                + " t.execution_time, t.version from kairos_job j left join scheduled_tasks t on"
+                + " t.execution_time, t.version from kairos.kairos_job j left join kairos.scheduled_tasks t on"
                 + " t.task_instance = j.id where j.id = ?",
             (rs, n) -> {
               List<String> values = new ArrayList<>();

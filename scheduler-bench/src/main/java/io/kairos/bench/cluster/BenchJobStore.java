@@ -1,5 +1,6 @@
 package io.kairos.bench.cluster;
 
+import io.kairos.schema.KairosSchema;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -12,9 +13,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class BenchJobStore {
 
   private final JdbcTemplate jdbc;
+  private final KairosSchema schema;
 
-  public BenchJobStore(DataSource dataSource) {
+  public BenchJobStore(DataSource dataSource, KairosSchema schema) {
     this.jdbc = new JdbcTemplate(dataSource);
+    this.schema = schema;
   }
 
   /**
@@ -29,22 +32,24 @@ public final class BenchJobStore {
     String execution = columnsExcept("scheduled_tasks", "task_instance");
     int written =
         jdbc.update(
-            "insert into kairos_job (id, "
-                + job
-                + ") select ? || lpad(g::text, 9, '0'), "
-                + qualified("t", job)
-                + " from kairos_job t cross join generate_series(?, ?) g where t.id = ?",
+            schema.sql(
+                "insert into kairos_job (id, "
+                    + job
+                    + ") select ? || lpad(g::text, 9, '0'), "
+                    + qualified("t", job)
+                    + " from kairos_job t cross join generate_series(?, ?) g where t.id = ?"),
             idPrefix,
             from,
             to - 1,
             templateId);
     jdbc.update(
-        "insert into scheduled_tasks (task_instance, "
-            + execution
-            + ") select ? || lpad(g::text, 9, '0'), "
-            + qualified("t", execution)
-            + " from scheduled_tasks t join kairos_job j on j.type = t.task_name"
-            + " and j.id = t.task_instance cross join generate_series(?, ?) g where j.id = ?",
+        schema.sql(
+            "insert into scheduled_tasks (task_instance, "
+                + execution
+                + ") select ? || lpad(g::text, 9, '0'), "
+                + qualified("t", execution)
+                + " from scheduled_tasks t join kairos_job j on j.type = t.task_name"
+                + " and j.id = t.task_instance cross join generate_series(?, ?) g where j.id = ?"),
         idPrefix,
         from,
         to - 1,
@@ -55,9 +60,10 @@ public final class BenchJobStore {
   /** Removes the jobs whose id starts with {@code idPrefix} and their executions. */
   public void deleteStartingWith(String idPrefix) {
     jdbc.update(
-        "with gone as (delete from kairos_job where id like ? escape '\\' returning id, type)"
-            + " delete from scheduled_tasks t using gone where t.task_name = gone.type"
-            + " and t.task_instance = gone.id",
+        schema.sql(
+            "with gone as (delete from kairos_job where id like ? escape '\\' returning id, type)"
+                + " delete from scheduled_tasks t using gone where t.task_name = gone.type"
+                + " and t.task_instance = gone.id"),
         idPrefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
   }
 
@@ -65,7 +71,7 @@ public final class BenchJobStore {
   public Optional<String> runningOn(String id) {
     return jdbc
         .queryForList(
-            "select picked_by from scheduled_tasks where task_instance = ? and picked",
+            schema.sql("select picked_by from scheduled_tasks where task_instance = ? and picked"),
             String.class,
             id)
         .stream()
@@ -76,10 +82,11 @@ public final class BenchJobStore {
     return String.join(
         ", ",
         jdbc.queryForList(
-            "select column_name from information_schema.columns where table_schema ="
-                + " current_schema() and table_name = ? and column_name <> ?"
+            "select column_name from information_schema.columns where table_schema = ?"
+                + " and table_name = ? and column_name <> ?"
                 + " and is_generated = 'NEVER' order by ordinal_position",
             String.class,
+            schema.name(),
             table,
             column));
   }

@@ -1,5 +1,6 @@
 package io.kairos.bench.cluster;
 
+import io.kairos.schema.KairosSchema;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -149,7 +150,9 @@ public final class Cluster implements AutoCloseable {
     try (PreparedStatement st =
         database
             .connection()
-            .prepareStatement("select 1 from kairos_node where name = ? and state = 'RUNNING'")) {
+            .prepareStatement(
+                KairosSchema.DEFAULT.sql(
+                    "select 1 from kairos_node where name = ? and state = 'RUNNING'"))) {
       st.setString(1, worker.name());
       try (ResultSet rs = st.executeQuery()) {
         return rs.next() ? Optional.of(true) : Optional.empty();

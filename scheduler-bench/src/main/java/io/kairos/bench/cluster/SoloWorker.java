@@ -1,5 +1,6 @@
 package io.kairos.bench.cluster;
 
+import io.kairos.schema.KairosSchema;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -49,7 +50,9 @@ public final class SoloWorker implements AutoCloseable {
     try (PreparedStatement st =
         database
             .connection()
-            .prepareStatement("select 1 from kairos_node where name = ? and state = 'RUNNING'")) {
+            .prepareStatement(
+                KairosSchema.DEFAULT.sql(
+                    "select 1 from kairos_node where name = ? and state = 'RUNNING'"))) {
       st.setString(1, name);
       try (ResultSet rs = st.executeQuery()) {
         return rs.next() ? Optional.of(true) : Optional.empty();

@@ -8,6 +8,7 @@ import io.kairos.bench.cluster.NodeProcess;
 import io.kairos.job.JobRun;
 import io.kairos.job.RunOutcome;
 import io.kairos.registry.RunHistoryStore;
+import io.kairos.schema.KairosSchema;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -125,7 +126,8 @@ public final class Failover {
 
   /** The worker that holds the job's execution: its claim, since nothing is written at a start. */
   private Optional<String> runningOn(String jobId) {
-    return new BenchJobStore(new SingleConnectionDataSource(database.connection(), true))
+    return new BenchJobStore(
+            new SingleConnectionDataSource(database.connection(), true), KairosSchema.DEFAULT)
         .runningOn(jobId);
   }
 
@@ -135,8 +137,9 @@ public final class Failover {
         database
             .connection()
             .prepareStatement(
-                "select clock_timestamp(), last_heartbeat from scheduled_tasks"
-                    + " where task_instance = ?")) {
+                KairosSchema.DEFAULT.sql(
+                    "select clock_timestamp(), last_heartbeat from scheduled_tasks"
+                        + " where task_instance = ?"))) {
       st.setString(1, jobId);
       try (ResultSet rs = st.executeQuery()) {
         if (!rs.next()) {
@@ -164,7 +167,8 @@ public final class Failover {
   }
 
   private List<JobRun> runs(String jobId) {
-    return new RunHistoryStore(new SingleConnectionDataSource(database.connection(), true))
+    return new RunHistoryStore(
+            new SingleConnectionDataSource(database.connection(), true), KairosSchema.DEFAULT)
         .runsOf(jobId, 0, 1000);
   }
 

@@ -4,6 +4,7 @@ import io.kairos.bench.cluster.Await;
 import io.kairos.bench.cluster.BenchDatabase;
 import io.kairos.bench.cluster.Cluster;
 import io.kairos.registry.RunHistoryStore;
+import io.kairos.schema.KairosSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -158,7 +159,8 @@ public final class FiringDelay {
   }
 
   private RunHistoryStore history() {
-    return new RunHistoryStore(new SingleConnectionDataSource(database.connection(), true));
+    return new RunHistoryStore(
+        new SingleConnectionDataSource(database.connection(), true), KairosSchema.DEFAULT);
   }
 
   /** createdAt: when the API's transaction began (PostgreSQL's now()). */

@@ -6,6 +6,7 @@ import io.kairos.job.JobSource;
 import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.jobtype.BuiltInJobTypes;
+import io.kairos.schema.KairosSchema;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +31,7 @@ public final class PendingJobs {
   public PendingJobs(Kairos kairos) {
     this.kairos = kairos;
     this.jdbc = new JdbcTemplate(kairos.schedulerDataSource());
-    this.copies = new BenchJobStore(kairos.schedulerDataSource());
+    this.copies = new BenchJobStore(kairos.schedulerDataSource(), kairos.schema());
   }
 
   /**
@@ -83,8 +84,9 @@ public final class PendingJobs {
   /** Moves every execution of jobs under {@code prefix} to {@code due}, unpicked. */
   public void release(String prefix, Instant due) {
     jdbc.update(
-        "update scheduled_tasks set picked = false, picked_by = null, last_heartbeat = null,"
-            + " execution_time = ? where task_instance like ?",
+        KairosSchema.DEFAULT.sql(
+            "update scheduled_tasks set picked = false, picked_by = null, last_heartbeat = null,"
+                + " execution_time = ? where task_instance like ?"),
         Timestamp.from(due),
         prefix + "%");
   }

@@ -21,6 +21,7 @@ import io.kairos.jobtype.noop.NoopHandler;
 import io.kairos.registry.JobStore;
 import io.kairos.registry.RunHistoryStore;
 import io.kairos.registry.TransactionJoiningDataSource;
+import io.kairos.schema.KairosSchema;
 import io.kairos.serialization.JsonSerializer;
 import io.kairos.serialization.KairosJson;
 import java.sql.Array;
@@ -68,6 +69,7 @@ final class InProcessDrains {
     SchedulerClient client =
         SchedulerClient.Builder.create(new TransactionJoiningDataSource(pool), task)
             .serializer(new JsonSerializer(json))
+            .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
             .build();
     JobData data = JobData.first(json.createObjectNode(), ScheduleSpec.at(Instant.now()), 3);
     List<TaskInstance<?>> batch = new ArrayList<>();
@@ -149,9 +151,10 @@ final class InProcessDrains {
     List<Long> versions = new ArrayList<>();
     try (PreparedStatement claim =
         c.prepareStatement(
-            "select task_name, task_instance, version from scheduled_tasks where not picked"
-                + " and execution_time <= now() order by execution_time limit ?"
-                + " for update skip locked")) {
+            KairosSchema.DEFAULT.sql(
+                "select task_name, task_instance, version from scheduled_tasks where not picked"
+                    + " and execution_time <= now() order by execution_time limit ?"
+                    + " for update skip locked"))) {
       claim.setInt(1, SQL_BATCH);
       try (ResultSet rs = claim.executeQuery()) {
         while (rs.next()) {
@@ -168,9 +171,10 @@ final class InProcessDrains {
     int n;
     try (PreparedStatement delete =
         c.prepareStatement(
-            "delete from scheduled_tasks t using unnest(?::text[], ?::text[], ?::bigint[])"
-                + " as x(task_name, task_instance, version) where t.task_name = x.task_name"
-                + " and t.task_instance = x.task_instance and t.version = x.version")) {
+            KairosSchema.DEFAULT.sql(
+                "delete from scheduled_tasks t using unnest(?::text[], ?::text[], ?::bigint[])"
+                    + " as x(task_name, task_instance, version) where t.task_name = x.task_name"
+                    + " and t.task_instance = x.task_instance and t.version = x.version"))) {
       Array a = c.createArrayOf("text", names.toArray());
       Array b = c.createArrayOf("text", instances.toArray());
       Array v = c.createArrayOf("int8", versions.toArray());
@@ -214,6 +218,7 @@ final class InProcessDrains {
         Scheduler.create(joining, task)
             .schedulerName(new SchedulerName.Fixed("bench"))
             .serializer(serializer)
+            .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
             .threads(threads)
             .pollingInterval(Duration.ofMillis(100));
     if (kairos) {
@@ -225,7 +230,10 @@ final class InProcessDrains {
           .missedHeartbeatsLimit(5)
           .jdbcCustomization(
               new ServedTypesLockAndFetch(
-                  List.of(BuiltInJobTypes.NOOP.name()), false, jobTasks.claims()));
+                  List.of(BuiltInJobTypes.NOOP.name()),
+                  false,
+                  jobTasks.claims(),
+                  KairosSchema.DEFAULT));
     } else if (kind == ThroughputBench.Kind.PLAIN_WIDE) {
       builder.pollUsingLockAndFetch(WORKER_FETCH_LOWER, WORKER_FETCH_UPPER);
     } else {
@@ -249,14 +257,16 @@ final class InProcessDrains {
     scheduler.stop();
     if (jobTasks != null) {
       jobTasks.close();
-      checkHistory(new RunHistoryStore(pool), "job-", executions - remaining.get());
+      checkHistory(
+          new RunHistoryStore(pool, KairosSchema.DEFAULT), "job-", executions - remaining.get());
     }
     return (executions - remaining.get()) / seconds;
   }
 
   /** Executions not done yet: the end condition of every scheduler's drain. */
   static long unfinished(JdbcTemplate jdbc) {
-    return jdbc.queryForObject("select count(*) from scheduled_tasks", Long.class);
+    return jdbc.queryForObject(
+        KairosSchema.DEFAULT.sql("select count(*) from scheduled_tasks"), Long.class);
   }
 
   /** Every execution done has exactly one first attempt in the run history. */

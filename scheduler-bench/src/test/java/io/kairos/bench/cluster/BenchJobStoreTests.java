@@ -6,6 +6,7 @@ import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
 import io.kairos.job.Job;
 import io.kairos.job.JobState;
 import io.kairos.job.ScheduleSpec;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.KairosFixture;
 import io.kairos.testing.Noop;
 import java.time.Instant;
@@ -24,7 +25,7 @@ class BenchJobStoreTests {
   @BeforeAll
   static void start() {
     fixture = new KairosFixture(Map.of(Noop.TYPE, new Noop()), 2);
-    copies = new BenchJobStore(fixture.dataSource);
+    copies = new BenchJobStore(fixture.dataSource, KairosSchema.DEFAULT);
   }
 
   @AfterAll
@@ -49,9 +50,10 @@ class BenchJobStoreTests {
     assertThat(copy).usingRecursiveComparison().ignoringFields("id").isEqualTo(template);
     assertThat(
             fixture.jdbc.queryForObject(
-                "select count(*) from scheduled_tasks where task_instance like 'copy-%'"
-                    + " and task_data = (select task_data from scheduled_tasks"
-                    + " where task_instance = 'copy-template')",
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from scheduled_tasks where task_instance like 'copy-%'"
+                        + " and task_data = (select task_data from scheduled_tasks"
+                        + " where task_instance = 'copy-template')"),
                 Integer.class))
         .isEqualTo(4);
 
@@ -60,7 +62,8 @@ class BenchJobStoreTests {
     assertThat(fixture.jobs.find("copy-template")).isPresent();
     assertThat(
             fixture.jdbc.queryForObject(
-                "select count(*) from scheduled_tasks where task_instance like 'copy-%'",
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from scheduled_tasks where task_instance like 'copy-%'"),
                 Integer.class))
         .isEqualTo(1);
   }

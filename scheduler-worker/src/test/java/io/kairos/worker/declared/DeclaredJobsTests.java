@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.kairos.core.Kairos;
 import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.TestDatabases;
 import io.kairos.worker.WorkerApplication;
 import java.net.URI;
@@ -71,7 +72,10 @@ class DeclaredJobsTests {
         .atMost(Duration.ofSeconds(30))
         .until(() -> count("select count(*) from tokens where expires_at <= now()") == 0);
     assertThat(count("select count(*) from tokens")).isGreaterThanOrEqualTo(490);
-    assertThat(jdbc.queryForList("select id from kairos_job where source = 'CONFIG'", String.class))
+    assertThat(
+            jdbc.queryForList(
+                KairosSchema.DEFAULT.sql("select id from kairos_job where source = 'CONFIG'"),
+                String.class))
         .containsExactly("clean-expired-tokens");
 
     String port = worker.getEnvironment().getProperty("local.server.port");
@@ -94,9 +98,13 @@ class DeclaredJobsTests {
     start(concat(entry(0, "first"), entry(1, "second"))).close();
     worker = start(entry(0, "second"));
 
-    assertThat(jdbc.queryForList("select id from kairos_job where source = 'CONFIG'", String.class))
+    assertThat(
+            jdbc.queryForList(
+                KairosSchema.DEFAULT.sql("select id from kairos_job where source = 'CONFIG'"),
+                String.class))
         .containsExactly("second");
-    assertThat(count("select count(*) from scheduled_tasks")).isEqualTo(1);
+    assertThat(count(KairosSchema.DEFAULT.sql("select count(*) from scheduled_tasks")))
+        .isEqualTo(1);
   }
 
   @Test
@@ -110,12 +118,14 @@ class DeclaredJobsTests {
 
     assertThat(
             jdbc.queryForObject(
-                "select timeout from kairos_job where id = 'bounded'", String.class))
+                KairosSchema.DEFAULT.sql("select timeout from kairos_job where id = 'bounded'"),
+                String.class))
         .isEqualTo("PT30S");
     String taskData =
         new String(
             jdbc.queryForObject(
-                "select task_data from scheduled_tasks where task_instance = 'bounded'",
+                KairosSchema.DEFAULT.sql(
+                    "select task_data from scheduled_tasks where task_instance = 'bounded'"),
                 byte[].class),
             java.nio.charset.StandardCharsets.UTF_8);
     assertThat(taskData).contains("\"timeout\":\"PT30S\"");
@@ -130,7 +140,8 @@ class DeclaredJobsTests {
             "--kairos.jobs[0].timeout=PT2M");
     assertThat(
             jdbc.queryForObject(
-                "select timeout from kairos_job where id = 'bounded'", String.class))
+                KairosSchema.DEFAULT.sql("select timeout from kairos_job where id = 'bounded'"),
+                String.class))
         .isEqualTo("PT2M");
   }
 
@@ -168,12 +179,16 @@ class DeclaredJobsTests {
 
     assertThat(
             jdbc.queryForMap(
-                "select source, created_by, shadows_declaration from kairos_job"
-                    + " where id = 'clean-expired-tokens'"))
+                KairosSchema.DEFAULT.sql(
+                    "select source, created_by, shadows_declaration from kairos_job"
+                        + " where id = 'clean-expired-tokens'")))
         .containsEntry("source", "API")
         .containsEntry("created_by", "billing")
         .containsEntry("shadows_declaration", true);
-    assertThat(jdbc.queryForList("select id from kairos_job where source = 'CONFIG'", String.class))
+    assertThat(
+            jdbc.queryForList(
+                KairosSchema.DEFAULT.sql("select id from kairos_job where source = 'CONFIG'"),
+                String.class))
         .containsExactly("other-declared");
     assertThat(output.getOut().lines().filter(l -> l.contains("were not applied")))
         .singleElement()
@@ -206,7 +221,7 @@ class DeclaredJobsTests {
                     "--kairos.jobs[0].payload.expired=true"))
         .hasStackTraceContaining(
             "kairos.jobs[0] (purge): payload.table 'no_such_table' does not exist");
-    assertThat(count("select count(*) from kairos_job")).isZero();
+    assertThat(count(KairosSchema.DEFAULT.sql("select count(*) from kairos_job"))).isZero();
   }
 
   private String[] entry(int index, String id) {

@@ -10,6 +10,7 @@ import io.kairos.job.JobType;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.jobtype.BuiltInJobTypes;
 import io.kairos.jobtype.noop.NoopHandler;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.KairosFixture;
 import java.io.File;
 import java.nio.file.Files;
@@ -62,7 +63,12 @@ class HeterogeneousClusterIT {
     processes.add(startStockWorker("stock-1"));
     await()
         .atMost(Duration.ofMinutes(3))
-        .until(() -> count("select count(*) from kairos_node where state = 'RUNNING'") == 4);
+        .until(
+            () ->
+                count(
+                        KairosSchema.DEFAULT.sql(
+                            "select count(*) from kairos_node where state = 'RUNNING'"))
+                    == 4);
 
     JobSubmitter submitter = fixture.submitter(new SystemClock());
     for (int i = 0; i < JOBS_PER_TYPE; i++) {
@@ -77,8 +83,9 @@ class HeterogeneousClusterIT {
         .until(
             () ->
                 count(
-                        "select count(*) from scheduled_tasks where picked and picked_by ="
-                            + " 'reports-1'")
+                        KairosSchema.DEFAULT.sql(
+                            "select count(*) from scheduled_tasks where picked and picked_by ="
+                                + " 'reports-1'"))
                     > 0);
     reports1.destroyForcibly(); // SIGKILL: no drain, its heartbeats just stop
     reports1.waitFor();
@@ -87,32 +94,40 @@ class HeterogeneousClusterIT {
         .atMost(Duration.ofMinutes(2))
         .until(
             () ->
-                count("select count(*) from kairos_job where state = 'COMPLETED'")
+                count(
+                        KairosSchema.DEFAULT.sql(
+                            "select count(*) from kairos_job where state = 'COMPLETED'"))
                     == 3 * JOBS_PER_TYPE);
 
     assertThat(
             count(
-                "select count(*) from (select job_id from kairos_job_run where outcome ="
-                    + " 'SUCCEEDED' group by job_id having count(*) = 1) once"))
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from (select job_id from kairos_job_run where outcome ="
+                        + " 'SUCCEEDED' group by job_id having count(*) = 1) once")))
         .as("jobs with exactly one SUCCEEDED attempt")
         .isEqualTo(3 * JOBS_PER_TYPE);
-    assertThat(count("select count(*) from kairos_job_run where outcome = 'SUCCEEDED'"))
+    assertThat(
+            count(
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from kairos_job_run where outcome = 'SUCCEEDED'")))
         .isEqualTo(3 * JOBS_PER_TYPE);
     assertThat(runsOutside("monthly-report", "reports-1", "reports-2")).isEmpty();
     assertThat(runsOutside("invoice-reminder", "billing-1")).isEmpty();
     assertThat(runsOutside("noop", "stock-1")).isEmpty();
     assertThat(
             count(
-                "select count(*) from kairos_job_run where node = 'reports-1' and outcome ="
-                    + " 'WORKER_DIED'"))
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from kairos_job_run where node = 'reports-1' and outcome ="
+                        + " 'WORKER_DIED'")))
         .as("attempts lost with the killed instance")
         .isPositive();
     // The survivors claimed nothing of another application's type: no execution was ever picked by
     // a worker that does not serve it, so none was revived for that reason.
     assertThat(
             count(
-                "select count(*) from kairos_job_run where outcome = 'WORKER_DIED' and node <>"
-                    + " 'reports-1'"))
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from kairos_job_run where outcome = 'WORKER_DIED' and node <>"
+                        + " 'reports-1'")))
         .isZero();
     for (Process process : processes) {
       if (process != reports1) {
@@ -123,7 +138,8 @@ class HeterogeneousClusterIT {
 
   private List<Map<String, Object>> runsOutside(String type, String... nodes) {
     return fixture.jdbc.queryForList(
-        "select job_id, node, outcome from kairos_job_run where job_type = ? and node <> all(?)",
+        KairosSchema.DEFAULT.sql(
+            "select job_id, node, outcome from kairos_job_run where job_type = ? and node <> all(?)"),
         type,
         nodes);
   }

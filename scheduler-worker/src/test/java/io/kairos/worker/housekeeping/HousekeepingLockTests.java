@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.kairos.migration.KairosMigrations;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.TestDatabases;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,8 +23,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Housekeeping's lock as the workers configure it (JDBC, database time, Flyway's {@code shedlock}
- * table): three workers, each with its own pool, reach the same chore at once; one runs it.
+ * Housekeeping's lock as the workers configure it (JDBC, database time, the {@code shedlock} table
+ * in Kairos's schema): three workers, each with its own pool, reach the same chore at once; one
+ * runs it.
  */
 class HousekeepingLockTests {
 
@@ -50,7 +52,8 @@ class HousekeepingLockTests {
       HikariDataSource pool = i == 0 ? first : db.dataSource(2);
       pools.add(pool);
       LockingTaskExecutor executor =
-          new DefaultLockingTaskExecutor(new HousekeepingConfiguration().lockProvider(pool));
+          new DefaultLockingTaskExecutor(
+              new HousekeepingConfiguration().lockProvider(pool, KairosSchema.DEFAULT));
       done.add(
           workers.submit(
               () -> {

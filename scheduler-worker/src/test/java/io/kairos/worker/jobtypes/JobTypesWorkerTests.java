@@ -24,6 +24,7 @@ import io.kairos.jobtype.oauth.OAuthTokenRefreshPayload;
 import io.kairos.outbound.OutboundPolicy;
 import io.kairos.outbound.Resolver;
 import io.kairos.registry.JobStore;
+import io.kairos.schema.KairosSchema;
 import io.kairos.serialization.KairosJson;
 import io.kairos.testing.TestDatabases;
 import io.kairos.testing.TestHttpServer;
@@ -187,6 +188,7 @@ class JobTypesWorkerTests {
       CredentialStore credentials =
           new CredentialStore(
               dataSource,
+              KairosSchema.DEFAULT,
               new SecretCipher(EncryptionKey.of("k1", key), List.of()),
               local,
               Resolver.SYSTEM,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kairos.node.NodeStore;
 import io.kairos.node.WorkerNode;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.TestDatabases;
 import io.kairos.worker.WorkerApplication;
 import java.io.IOException;
@@ -52,14 +53,16 @@ class WorkerNodeTests {
         .hasMessageContaining("last seen");
 
     // The first worker is still the one registered, and still running.
-    WorkerNode node = new NodeStore(db.dataSource()).find("twin").orElseThrow();
+    WorkerNode node =
+        new NodeStore(db.dataSource(), KairosSchema.DEFAULT).find("twin").orElseThrow();
     assertThat(node.state()).isEqualTo(WorkerNode.State.RUNNING);
     assertThat(workers.get(0).isRunning()).isTrue();
 
     // Once it stopped, the name is free again.
     workers.remove(0).close();
     start("--kairos.worker.node-name=twin");
-    assertThat(new NodeStore(db.dataSource()).find("twin").orElseThrow().state())
+    assertThat(
+            new NodeStore(db.dataSource(), KairosSchema.DEFAULT).find("twin").orElseThrow().state())
         .isEqualTo(WorkerNode.State.RUNNING);
   }
 

@@ -8,6 +8,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import io.kairos.job.JobRun;
 import io.kairos.job.JobState;
 import io.kairos.job.RunOutcome;
+import io.kairos.schema.KairosSchema;
 import io.kairos.test.KairosTest;
 import io.kairos.test.KairosTestKit;
 import java.time.Duration;
@@ -84,7 +85,8 @@ class InvoiceAppTests {
     assertThat(kit.job("invoice-reminder:INV-0")).isEmpty();
     assertThat(
             jdbc.queryForObject(
-                "select count(*) from scheduled_tasks where task_instance = 'invoice-reminder:INV-0'",
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from scheduled_tasks where task_instance = 'invoice-reminder:INV-0'"),
                 Long.class))
         .isZero();
   }
