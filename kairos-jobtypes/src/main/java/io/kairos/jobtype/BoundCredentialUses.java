@@ -1,8 +1,10 @@
-package io.kairos.jobtype.oauth;
+package io.kairos.jobtype;
 
 import io.kairos.catalogue.CredentialNotAllowed;
 import io.kairos.catalogue.CredentialUses;
 import io.kairos.job.InvalidJobException;
+import io.kairos.jobtype.oauth.CredentialBinding;
+import io.kairos.jobtype.oauth.OAuthTokenRefreshPayload;
 import io.kairos.jobtype.webhook.WebhookPayload;
 import java.util.Objects;
 import java.util.Optional;

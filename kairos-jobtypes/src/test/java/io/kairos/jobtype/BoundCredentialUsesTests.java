@@ -1,4 +1,4 @@
-package io.kairos.jobtype.oauth;
+package io.kairos.jobtype;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,7 +8,7 @@ import io.kairos.catalogue.CredentialNotAllowed;
 import io.kairos.control.JobRequests;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobRequest;
-import io.kairos.jobtype.BuiltInJobTypes;
+import io.kairos.jobtype.oauth.CredentialBinding;
 import io.kairos.jobtype.webhook.WebhookAuth;
 import io.kairos.jobtype.webhook.WebhookPayload;
 import io.kairos.outbound.OutboundPolicy;
