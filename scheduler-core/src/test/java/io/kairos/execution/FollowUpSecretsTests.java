@@ -10,6 +10,7 @@ import io.kairos.job.JobHandler;
 import io.kairos.job.JobRequest;
 import io.kairos.job.JobType;
 import io.kairos.job.ScheduleSpec;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.KairosFixture;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,6 +74,7 @@ class FollowUpSecretsTests {
               TestHelper.createManualScheduler(fixture.schedulerDataSource, fixture.tasks(tasks))
                   .clock(clock)
                   .serializer(fixture.serializer)
+                  .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                   .build();
       fixture
           .submitter(clock)

@@ -12,6 +12,7 @@ import io.kairos.job.JobHandler;
 import io.kairos.job.JobRequest;
 import io.kairos.job.JobType;
 import io.kairos.job.ScheduleSpec;
+import io.kairos.schema.KairosSchema;
 import io.kairos.testing.KairosFixture;
 import io.kairos.testing.Noop;
 import java.sql.Connection;
@@ -115,6 +116,7 @@ class WakeUpAfterCommitTests {
               TestHelper.createManualScheduler(fixture.schedulerDataSource, fixture.tasks(tasks))
                   .clock(clock)
                   .serializer(fixture.serializer)
+                  .tableName(KairosSchema.DEFAULT.table("scheduled_tasks"))
                   .build();
       kairos
           .submitter()
