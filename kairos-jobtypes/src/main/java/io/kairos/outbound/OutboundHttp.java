@@ -359,7 +359,11 @@ public final class OutboundHttp {
     }
   }
 
-  private static String normalise(String host) {
+  /**
+   * A host name as two URLs' hosts are compared: lower case, without IPv6 brackets or a trailing
+   * dot, internationalised names in their ASCII form.
+   */
+  public static String normalise(String host) {
     String h = host == null ? "" : lower(host);
     if (h.startsWith("[") && h.endsWith("]")) {
       h = h.substring(1, h.length() - 1);

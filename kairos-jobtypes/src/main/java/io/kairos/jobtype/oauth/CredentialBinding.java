@@ -1,7 +1,7 @@
 package io.kairos.jobtype.oauth;
 
 import io.kairos.job.InvalidJobException;
-import java.net.IDN;
+import io.kairos.outbound.OutboundHttp;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -111,7 +111,8 @@ public record CredentialBinding(List<String> allowedTargets, List<String> allowe
       if (path.equals("/")) {
         path = "";
       }
-      return new Target(scheme, host(uri.getHost()), port(scheme, uri.getPort()), path);
+      return new Target(
+          scheme, OutboundHttp.normalise(uri.getHost()), port(scheme, uri.getPort()), path);
     }
 
     String text() {
@@ -126,7 +127,7 @@ public record CredentialBinding(List<String> allowedTargets, List<String> allowe
       }
       String urlScheme = url.getScheme().toLowerCase(Locale.ROOT);
       if (!urlScheme.equals(scheme)
-          || !host(url.getHost()).equals(host)
+          || !OutboundHttp.normalise(url.getHost()).equals(host)
           || port(urlScheme, url.getPort()) != port) {
         return false;
       }
@@ -152,21 +153,6 @@ public record CredentialBinding(List<String> allowedTargets, List<String> allowe
         }
       }
       return false;
-    }
-
-    private static String host(String host) {
-      String h = host.toLowerCase(Locale.ROOT);
-      if (h.startsWith("[") && h.endsWith("]")) {
-        h = h.substring(1, h.length() - 1);
-      }
-      if (h.endsWith(".")) {
-        h = h.substring(0, h.length() - 1);
-      }
-      try {
-        return IDN.toASCII(h).toLowerCase(Locale.ROOT);
-      } catch (IllegalArgumentException e) {
-        return h;
-      }
     }
 
     private static int port(String scheme, int port) {
