@@ -115,7 +115,7 @@ public final class CredentialStore {
     return jdbc
         .query(
             schema.sql("select " + COLUMNS + " from kairos_oauth_credential where id = ?"),
-            CredentialStore::view,
+            CredentialRows::view,
             id)
         .stream()
         .findFirst();
@@ -139,7 +139,7 @@ public final class CredentialStore {
     return jdbc.query(
         schema.sql(
             "select " + COLUMNS + " from kairos_oauth_credential where id > ? order by id limit ?"),
-        CredentialStore::view,
+        CredentialRows::view,
         afterId == null ? "" : afterId,
         limit);
   }
@@ -150,7 +150,7 @@ public final class CredentialStore {
         .query(
             schema.sql(
                 "select allowed_targets, allowed_keys from kairos_oauth_credential where id = ?"),
-            (rs, row) -> binding(rs),
+            (rs, row) -> CredentialRows.binding(rs),
             id)
         .stream()
         .findFirst();
@@ -473,47 +473,12 @@ public final class CredentialStore {
         open(id, "refresh_token", rs.getString("refresh_token")),
         open(id, "access_token", rs.getString("access_token")),
         rs.getString("scope"),
-        instant(rs, "expires_at"),
-        instant(rs, "refreshed_at"),
+        CredentialRows.instant(rs, "expires_at"),
+        CredentialRows.instant(rs, "refreshed_at"),
         CredentialStatus.valueOf(rs.getString("status")),
         rs.getString("status_reason"),
         rs.getLong("version"),
-        binding(rs));
-  }
-
-  private static OAuthCredential view(ResultSet rs, int row) throws SQLException {
-    return new OAuthCredential(
-        rs.getString("id"),
-        rs.getString("token_endpoint"),
-        GrantType.valueOf(rs.getString("grant_type")),
-        rs.getString("client_id"),
-        ClientAuthentication.valueOf(rs.getString("client_auth")),
-        rs.getString("scope"),
-        CredentialStatus.valueOf(rs.getString("status")),
-        rs.getString("status_reason"),
-        rs.getBoolean("has_refresh_token"),
-        rs.getBoolean("has_access_token"),
-        instant(rs, "expires_at"),
-        instant(rs, "refreshed_at"),
-        rs.getLong("version"),
-        instant(rs, "created_at"),
-        rs.getString("created_by"),
-        instant(rs, "updated_at"),
-        binding(rs));
-  }
-
-  private static CredentialBinding binding(ResultSet rs) throws SQLException {
-    return new CredentialBinding(texts(rs, "allowed_targets"), texts(rs, "allowed_keys"));
-  }
-
-  private static List<String> texts(ResultSet rs, String column) throws SQLException {
-    java.sql.Array array = rs.getArray(column);
-    return array == null ? List.of() : List.of((String[]) array.getArray());
-  }
-
-  private static Instant instant(ResultSet rs, String column) throws SQLException {
-    Timestamp ts = rs.getTimestamp(column);
-    return ts == null ? null : ts.toInstant();
+        CredentialRows.binding(rs));
   }
 
   /** A credential id that is taken. */
