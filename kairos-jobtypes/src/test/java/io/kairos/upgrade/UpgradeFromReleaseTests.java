@@ -3,6 +3,7 @@ package io.kairos.upgrade;
 import static io.kairos.testing.ReleaseDatabases.RELEASE_0_1_0_TABLES;
 import static io.kairos.testing.ReleaseDatabases.relationsIn;
 import static io.kairos.testing.ReleaseDatabases.rowCounts;
+import static io.kairos.testing.ReleaseDatabases.upgraded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -102,7 +103,8 @@ class UpgradeFromReleaseTests {
         .containsEntry("scheduled_tasks", 4)
         .containsEntry("kairos_oauth_credential", 1)
         .containsEntry("kairos_schema_history", 12);
-    assertThat(rowCounts(jdbc, KairosSchema.DEFAULT_NAME, RELEASE_0_1_0_TABLES)).isEqualTo(before);
+    assertThat(rowCounts(jdbc, KairosSchema.DEFAULT_NAME, RELEASE_0_1_0_TABLES))
+        .isEqualTo(upgraded(before));
     assertThat(relationsIn(jdbc, "public")).isEmpty();
   }
 

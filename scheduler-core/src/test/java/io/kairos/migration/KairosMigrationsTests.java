@@ -3,6 +3,7 @@ package io.kairos.migration;
 import static io.kairos.testing.ReleaseDatabases.RELEASE_0_1_0_TABLES;
 import static io.kairos.testing.ReleaseDatabases.relationsIn;
 import static io.kairos.testing.ReleaseDatabases.rowCounts;
+import static io.kairos.testing.ReleaseDatabases.upgraded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -214,23 +215,5 @@ class KairosMigrationsTests {
       replicas.shutdownNow();
       pools.forEach(HikariDataSource::close);
     }
-  }
-
-  /**
-   * The row counts {@code before} an upgrade, as they are after it: the same rows, and one history
-   * row more for each migration newer than the release's.
-   */
-  private static Map<String, Integer> upgraded(Map<String, Integer> before) {
-    Map<String, Integer> after = new java.util.TreeMap<>(before);
-    try {
-      int scripts =
-          new org.springframework.core.io.support.PathMatchingResourcePatternResolver()
-              .getResources("classpath:kairos/migration/V*.sql")
-              .length;
-      after.put("kairos_schema_history", scripts);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    return after;
   }
 }
