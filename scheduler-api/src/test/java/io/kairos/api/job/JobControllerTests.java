@@ -132,6 +132,7 @@ class JobControllerTests {
   @MockitoBean JobSubmitter submitter;
   @MockitoBean JobControl control;
   @MockitoBean JobStore store;
+  @MockitoBean io.kairos.control.ControlStore controlStore;
   @MockitoBean RunHistoryStore runs;
   @MockitoBean PublishedTypes publishedTypes;
 
