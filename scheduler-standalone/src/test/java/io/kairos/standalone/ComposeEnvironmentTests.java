@@ -146,7 +146,10 @@ class ComposeEnvironmentTests {
     assertThat(
             api.bindingOf("KAIROS_ENCRYPTION_KEY", "PcZvyTFGc4Ze5j+oKVU8iL5yg14r6URx2AggXrHFmZo="))
         .hasValue("kairos.encryption");
-    assertThat(worker.bindingOf("KAIROS_API_WAKEUPHORIZON", "5s")).isEmpty();
+    // Every application that creates jobs wakes the workers after its commit (KairosJobs,
+    // follow-ups), so the worker reads the wake-up horizon too.
+    assertThat(worker.bindingOf("KAIROS_API_WAKEUPHORIZON", "5s"))
+        .hasValue("kairos.api.wake-up-horizon");
     assertThat(api.bindingOf("KAIROS_WORKER_LEASEMARGIN", "2s")).isEmpty();
     assertThat(api.bindingOf("KAIROS_API_KEYS_0_SHA", "00")).isEmpty();
   }
