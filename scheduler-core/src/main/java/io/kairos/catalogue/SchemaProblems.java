@@ -51,7 +51,12 @@ final class SchemaProblems {
       SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
   private final Map<JsonNode, JsonSchema> compiled = new ConcurrentHashMap<>();
   private final PayloadSchemas generator = new PayloadSchemas();
-  private final Map<Class<?>, JsonNode> ofRecords = new ConcurrentHashMap<>();
+
+  /**
+   * Each record's schema, compiled once: workers check every attempt's payload, and a schema looked
+   * up by its JSON would be hashed whole each time.
+   */
+  private final Map<Class<?>, JsonSchema> ofRecords = new ConcurrentHashMap<>();
 
   /**
    * The problems of a payload bound to {@code payloadRecord}, {@code bound} being the bound record
@@ -77,11 +82,15 @@ final class SchemaProblems {
 
   /** The problems of {@code payload} (a JSON object), one per field, ordered by field. */
   List<Problem> of(JsonNode schema, JsonNode payload) {
-    return of(schema, payload, null, m -> false);
+    return of(compiled.computeIfAbsent(schema, this::compile), payload, null, m -> false);
   }
 
-  private JsonNode schemaOf(Class<?> payloadRecord) {
-    return ofRecords.computeIfAbsent(payloadRecord, generator::schemaOf);
+  private JsonSchema schemaOf(Class<?> payloadRecord) {
+    return ofRecords.computeIfAbsent(payloadRecord, c -> compile(generator.schemaOf(c)));
+  }
+
+  private JsonSchema compile(JsonNode schema) {
+    return factory.getSchema(schema, config);
   }
 
   /**
@@ -90,14 +99,13 @@ final class SchemaProblems {
    * ignored} accepts are left out.
    */
   private List<Problem> of(
-      JsonNode schema,
+      JsonSchema compiledSchema,
       JsonNode payload,
       Class<?> payloadRecord,
       Predicate<ValidationMessage> ignored) {
+    JsonNode schema = compiledSchema.getSchemaNode();
     Set<ValidationMessage> messages =
-        compiled
-            .computeIfAbsent(schema, s -> factory.getSchema(s, config))
-            .validate(withoutNulls(payload, schema, schema, payloadRecord));
+        compiledSchema.validate(withoutNulls(payload, schema, schema, payloadRecord));
     Map<String, List<String>> byField = new TreeMap<>();
     for (ValidationMessage message : messages) {
       if (ignored.test(message)) {

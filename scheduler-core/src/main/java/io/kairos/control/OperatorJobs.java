@@ -25,11 +25,12 @@ public final class OperatorJobs {
    *     not an operator
    */
   public static void refuseUnlessAllowed(
-      ControlStore jobs, String id, boolean operator, String action) {
+      ControlStore store, String id, boolean operator, String action) {
     if (operator) {
       return;
     }
-    jobs.sourceOf(id)
+    store
+        .sourceOf(id)
         .filter(source -> !mayChange(source, false))
         .ifPresent(
             source -> {

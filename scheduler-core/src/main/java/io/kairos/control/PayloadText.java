@@ -21,7 +21,7 @@ public final class PayloadText {
       return;
     }
     if (node.isTextual()) {
-      if (controlCharacterIn(node.textValue(), true)) {
+      if (controlCharacterIn(node.textValue(), true) >= 0) {
         throw new InvalidJobException(
             path, "must not contain control characters other than tab and line breaks");
       }
@@ -32,7 +32,8 @@ public final class PayloadText {
       Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
       while (fields.hasNext()) {
         Map.Entry<String, JsonNode> field = fields.next();
-        if (controlCharacterIn(field.getKey(), false) || loneSurrogateIn(field.getKey()) >= 0) {
+        if (controlCharacterIn(field.getKey(), false) >= 0
+            || loneSurrogateIn(field.getKey()) >= 0) {
           throw new InvalidJobException(path, "has a key with control characters");
         }
         check(path + "." + field.getKey(), field.getValue());
@@ -70,16 +71,20 @@ public final class PayloadText {
     return -1;
   }
 
-  private static boolean controlCharacterIn(String text, boolean allowLineBreaks) {
+  /**
+   * The index of the first control character in {@code text} (tab, line feed and carriage return
+   * allowed if {@code allowLineBreaks}), or -1.
+   */
+  public static int controlCharacterIn(String text, boolean allowLineBreaks) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (allowLineBreaks && (c == '\t' || c == '\n' || c == '\r')) {
         continue;
       }
       if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
-        return true;
+        return i;
       }
     }
-    return false;
+    return -1;
   }
 }

@@ -16,18 +16,9 @@ public final class InputText {
 
   private InputText() {}
 
-  /** The index of the first refused character in {@code text}, or -1. */
+  /** The index of the first refused character in {@code text}, or -1 (as payloads are checked). */
   public static int controlCharacterIn(String text, boolean allowLineBreaks) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (allowLineBreaks && (c == '\t' || c == '\n' || c == '\r')) {
-        continue;
-      }
-      if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
-        return i;
-      }
-    }
-    return -1;
+    return PayloadText.controlCharacterIn(text, allowLineBreaks);
   }
 
   /** The index of the first lone surrogate in {@code text}, or -1 (as payloads are checked). */
