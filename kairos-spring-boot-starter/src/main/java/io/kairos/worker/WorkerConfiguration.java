@@ -48,6 +48,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
@@ -158,8 +159,13 @@ class WorkerConfiguration {
   }
 
   @Bean
-  KairosMetrics kairosMetrics(MeterRegistry registry, Kairos kairos, StaleJobWatchdog watchdog) {
-    return new KairosMetrics(registry, kairos.overview(), kairos.deadJobs(), watchdog);
+  KairosMetrics kairosMetrics(
+      MeterRegistry registry,
+      Kairos kairos,
+      StaleJobWatchdog watchdog,
+      @Value("${kairos.worker-liveness:15s}") Duration workerLiveness) {
+    return new KairosMetrics(
+        registry, kairos.overview(), kairos.deadJobs(), watchdog, workerLiveness);
   }
 
   @Bean

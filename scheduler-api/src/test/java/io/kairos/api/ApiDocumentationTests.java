@@ -102,7 +102,8 @@ class ApiDocumentationTests {
             Map.entry("/api/v1/oauth/credentials/{id}", List.of("get", "delete")),
             Map.entry("/api/v1/oauth/credentials/{id}/reauthorise", List.of("post")),
             Map.entry("/api/v1/oauth/credentials/{id}/binding", List.of("put")),
-            Map.entry("/api/v1/oauth/credentials/reseal", List.of("post")));
+            Map.entry("/api/v1/oauth/credentials/reseal", List.of("post")),
+            Map.entry("/api/v1/audit", List.of("get")));
     assertThat(iterable(paths.fieldNames())).containsExactlyInAnyOrderElementsOf(expected.keySet());
     expected.forEach(
         (path, methods) -> {

@@ -201,6 +201,43 @@ public final class ClusterOverviewStore {
             new DueBacklog(rs.getLong("n"), Duration.ofMillis((long) rs.getDouble("oldest"))));
   }
 
+  /**
+   * Due, unclaimed executions by job type, only of the types no live worker serves (no node that
+   * published the type and has not stopped was seen within {@code liveWithin}): work waiting for a
+   * worker that is not there. Types every due execution of which some live worker serves are
+   * absent.
+   */
+  public Map<String, Long> dueUnservedByType(Duration liveWithin) {
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    jdbc.query(
+        schema.sql(
+            "select j.type, count(*) from scheduled_tasks t join kairos_job j on j.id ="
+                + " t.task_instance where not t.picked and t.execution_time <= now() and not exists"
+                + " (select 1 from kairos_node_type nt join kairos_node n on n.name = nt.node where"
+                + " nt.type_name = j.type and n.state <> 'STOPPED' and n.last_seen > now() - ? *"
+                + " interval '1 millisecond') group by j.type"),
+        rs -> {
+          counts.put(rs.getString(1), rs.getLong(2));
+        },
+        liveWithin.toMillis());
+    return counts;
+  }
+
+  /**
+   * How many attempts started within {@code window} re-ran an execution whose worker died (marked
+   * {@code recovered}): each says a worker stopped heartbeating and its work was revived.
+   */
+  public long recoveredWithin(Duration window) {
+    Long n =
+        jdbc.queryForObject(
+            schema.sql(
+                "select count(*) from kairos_job_run where recovered and started_at > now() -"
+                    + " make_interval(secs => ?)"),
+            Long.class,
+            seconds(window));
+    return n == null ? 0 : n;
+  }
+
   private NodeCounts nodeCounts(Duration silentAfter) {
     long[] counts = new long[Liveness.values().length];
     jdbc.query(

@@ -7,6 +7,8 @@ import io.kairos.watchdog.StaleJobWatchdog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,6 +25,9 @@ public class KairosMetrics implements AttemptObserver {
 
   private static final Logger LOG = LoggerFactory.getLogger(KairosMetrics.class);
 
+  /** How far back the gauge of revived executions looks. */
+  static final Duration RECOVERED_WINDOW = Duration.ofMinutes(15);
+
   private final MeterRegistry registry;
   private final ClusterOverviewStore overview;
   private final DeadJobs deadJobs;
@@ -31,13 +36,30 @@ public class KairosMetrics implements AttemptObserver {
   private final AtomicLong oldestDueMillis = new AtomicLong();
   private final AtomicLong stale = new AtomicLong();
   private final AtomicLong dead = new AtomicLong();
+  private final AtomicLong recoveredRecently = new AtomicLong();
+  private final Duration workerLiveness;
+  private final MultiGauge dueUnserved;
 
   public KairosMetrics(
       MeterRegistry registry,
       ClusterOverviewStore overview,
       DeadJobs deadJobs,
       StaleJobWatchdog watchdog) {
+    this(registry, overview, deadJobs, watchdog, Duration.ofSeconds(15));
+  }
+
+  /**
+   * @param workerLiveness a worker not seen for this long no longer counts as serving its types
+   *     ({@code kairos.worker-liveness})
+   */
+  public KairosMetrics(
+      MeterRegistry registry,
+      ClusterOverviewStore overview,
+      DeadJobs deadJobs,
+      StaleJobWatchdog watchdog,
+      Duration workerLiveness) {
     this.registry = registry;
+    this.workerLiveness = workerLiveness;
     this.overview = overview;
     this.deadJobs = deadJobs;
     this.watchdog = watchdog;
@@ -54,6 +76,17 @@ public class KairosMetrics implements AttemptObserver {
     Gauge.builder("kairos.jobs.dead", dead, AtomicLong::get)
         .description("Jobs that failed for good and wait for a requeue")
         .register(registry);
+    Gauge.builder("kairos.executions.recovered.recent", recoveredRecently, AtomicLong::get)
+        .description(
+            "Attempts started in the last "
+                + RECOVERED_WINDOW.toMinutes()
+                + " minutes that re-ran"
+                + " an execution whose worker died")
+        .register(registry);
+    dueUnserved =
+        MultiGauge.builder("kairos.executions.due.unserved")
+            .description("Executions due now, by job type, of types no live worker serves")
+            .register(registry);
   }
 
   @Override
@@ -102,6 +135,12 @@ public class KairosMetrics implements AttemptObserver {
       oldestDueMillis.set(due.oldestWait().toMillis());
       stale.set(watchdog.staleCount());
       dead.set(deadJobs.count());
+      recoveredRecently.set(overview.recoveredWithin(RECOVERED_WINDOW));
+      dueUnserved.register(
+          overview.dueUnservedByType(workerLiveness).entrySet().stream()
+              .map(e -> MultiGauge.Row.of(Tags.of("type", e.getKey()), e.getValue()))
+              .toList(),
+          true);
     } catch (RuntimeException e) {
       LOG.debug("Could not refresh cluster gauges", e);
     }

@@ -1,11 +1,16 @@
 package io.kairos.api.cluster;
 
+import io.kairos.api.audit.AuditAction;
+import io.kairos.api.audit.AuditTrail;
 import io.kairos.api.security.RequiresScope;
 import io.kairos.api.security.Scope;
 import io.kairos.cluster.ClusterSwitch;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.security.Principal;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -19,9 +24,11 @@ import org.springframework.web.bind.annotation.RestController;
 class ClusterController {
 
   private final ClusterSwitch cluster;
+  private final AuditTrail audit;
 
-  ClusterController(ClusterSwitch cluster) {
+  ClusterController(ClusterSwitch cluster, AuditTrail audit) {
     this.cluster = cluster;
+    this.audit = audit;
   }
 
   @Operation(
@@ -45,7 +52,7 @@ class ClusterController {
   @RequiresScope(Scope.ADMIN)
   @PostMapping("/pause")
   ClusterResponse pause(Principal caller) {
-    return ClusterResponse.of(cluster.pause(caller.getName()), cluster.runningCount());
+    return audited(AuditAction.CLUSTER_PAUSE, () -> cluster.pause(caller.getName()));
   }
 
   @Operation(
@@ -59,6 +66,21 @@ class ClusterController {
   @RequiresScope(Scope.ADMIN)
   @PostMapping("/resume")
   ClusterResponse resume(Principal caller) {
-    return ClusterResponse.of(cluster.resume(caller.getName()), cluster.runningCount());
+    return audited(AuditAction.CLUSTER_RESUME, () -> cluster.resume(caller.getName()));
+  }
+
+  private ClusterResponse audited(AuditAction action, Supplier<ClusterSwitch.State> change) {
+    ClusterSwitch.State before = cluster.state();
+    ClusterSwitch.State after = change.get();
+    audit.record(action, "cluster", summary(before), summary(after));
+    return ClusterResponse.of(after, cluster.runningCount());
+  }
+
+  private static Map<String, Object> summary(ClusterSwitch.State state) {
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("paused", state.paused());
+    summary.put("since", state.since());
+    summary.put("by", state.by());
+    return summary;
   }
 }

@@ -1,5 +1,7 @@
 package io.kairos.api.deadjob;
 
+import io.kairos.api.audit.AuditAction;
+import io.kairos.api.audit.AuditTrail;
 import io.kairos.api.job.Page;
 import io.kairos.api.job.Paging;
 import io.kairos.api.problem.ApiProblem;
@@ -41,10 +43,12 @@ class DeadJobController {
 
   private final DeadJobs deadJobs;
   private final PayloadSecrets secrets;
+  private final AuditTrail audit;
 
-  DeadJobController(DeadJobs deadJobs, Kairos kairos) {
+  DeadJobController(DeadJobs deadJobs, Kairos kairos, AuditTrail audit) {
     this.deadJobs = deadJobs;
     this.secrets = kairos.payloadSecrets();
+    this.audit = audit;
   }
 
   @Operation(
@@ -101,7 +105,10 @@ class DeadJobController {
   RequeueResponse requeue(@PathVariable String id, Principal caller) {
     DeadJobs.Requeue requeue = deadJobs.requeue(id, asCaller(caller));
     return switch (requeue.outcome()) {
-      case REQUEUED -> new RequeueResponse(id, "SCHEDULED", requeue.nextRunAt());
+      case REQUEUED -> {
+        audit.deadJobRequeued(id, requeue.nextRunAt());
+        yield new RequeueResponse(id, "SCHEDULED", requeue.nextRunAt());
+      }
       case NOT_FOUND -> throw ApiProblem.notFound("no job with id '" + id + "'");
       case NOT_DEAD ->
           throw new ApiProblem(
@@ -137,6 +144,11 @@ class DeadJobController {
       throw new InvalidJobException("group", "must match [A-Za-z0-9._:-]{1,200}");
     }
     DeadJobs.BulkRequeue result = deadJobs.requeueAll(type, group, asCaller(caller));
+    audit.record(
+        AuditAction.DEAD_JOBS_REQUEUE,
+        AuditTrail.selection(group, type),
+        null,
+        java.util.Map.of("requeued", result.requeued(), "skipped", result.skipped()));
     return new BulkRequeueResponse(type, group, result.requeued(), result.skipped());
   }
 
@@ -153,6 +165,7 @@ class DeadJobController {
     if (!deadJobs.delete(id, asCaller(caller))) {
       throw notDead(id);
     }
+    audit.deadJobDeleted(id);
     return ResponseEntity.noContent().build();
   }
 

@@ -1,5 +1,7 @@
 package io.kairos.api.job;
 
+import io.kairos.api.audit.AuditAction;
+import io.kairos.api.audit.AuditTrail;
 import io.kairos.api.security.ApiPrincipal;
 import io.kairos.api.security.RequiresScope;
 import io.kairos.api.security.Scope;
@@ -7,6 +9,7 @@ import io.kairos.control.JobSubmitter;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobConflict;
 import io.kairos.job.JobState;
+import io.kairos.registry.JobStore;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -16,6 +19,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.security.Principal;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -38,11 +42,14 @@ class JobController {
   private final JobService jobs;
   private final JobCreation creation;
   private final JobCreationMetrics metrics;
+  private final AuditTrail audit;
 
-  JobController(JobService jobs, JobCreation creation, JobCreationMetrics metrics) {
+  JobController(
+      JobService jobs, JobCreation creation, JobCreationMetrics metrics, AuditTrail audit) {
     this.creation = creation;
     this.jobs = jobs;
     this.metrics = metrics;
+    this.audit = audit;
   }
 
   @Operation(
@@ -77,6 +84,10 @@ class JobController {
         submission.created()
             ? JobCreationMetrics.Outcome.CREATED
             : JobCreationMetrics.Outcome.REPLAYED);
+    if (submission.created()) {
+      audit.record(
+          AuditAction.JOB_CREATE, submission.job().id(), null, JobSummary.of(submission.job()));
+    }
     JobResponse body = jobs.get(submission.job().id());
     if (!submission.created()) {
       return ResponseEntity.ok(body);
@@ -122,6 +133,14 @@ class JobController {
   BatchResponse createAll(@RequestBody CreateJobsRequest request, Principal caller) {
     List<CreateJobRequest> items = request.jobs();
     JobCreation.BatchOutcome outcome = creation.createAll(items, ApiPrincipal.of(caller));
+    audit.recordAll(
+        outcome.submitted().stream()
+            .filter(s -> s.result() == JobSubmitter.Result.CREATED)
+            .map(
+                s ->
+                    new AuditTrail.Change(
+                        AuditAction.JOB_CREATE, s.id(), null, JobSummary.of(s.job())))
+            .toList());
     BatchResponse response = creation.response(outcome, items);
     for (BatchItemResponse item : response.items()) {
       String type =
@@ -166,7 +185,15 @@ class JobController {
   @PutMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<JobResponse> replace(
       @PathVariable String id, @RequestBody ReplaceJobRequest request, Principal caller) {
+    Map<String, Object> before = JobSummary.of(jobs.find(id).orElse(null));
     JobSubmitter.Replacement replacement = creation.replace(id, request, ApiPrincipal.of(caller));
+    if (replacement.outcome() != JobStore.Replaced.UNCHANGED) {
+      audit.record(
+          replacement.created() ? AuditAction.JOB_CREATE : AuditAction.JOB_REPLACE,
+          id,
+          before,
+          JobSummary.of(replacement.job()));
+    }
     JobResponse body = jobs.get(replacement.job().id());
     if (!replacement.created()) {
       return ResponseEntity.ok(body);

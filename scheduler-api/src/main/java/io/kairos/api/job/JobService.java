@@ -1,6 +1,8 @@
 package io.kairos.api.job;
 
 import com.github.kagkarlsson.scheduler.Clock;
+import io.kairos.api.audit.AuditAction;
+import io.kairos.api.audit.AuditTrail;
 import io.kairos.api.security.ApiPrincipal;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.catalogue.PayloadSecrets;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Service;
 
@@ -42,6 +45,7 @@ public class JobService {
   private final MisfirePolicy misfire;
   private final PayloadSecrets secrets;
   private final PublishedTypes publishedTypes;
+  private final AuditTrail audit;
 
   JobService(
       JobCatalogue catalogue,
@@ -51,7 +55,8 @@ public class JobService {
       Clock clock,
       MisfirePolicy misfire,
       PayloadSecrets secrets,
-      PublishedTypes publishedTypes) {
+      PublishedTypes publishedTypes,
+      AuditTrail audit) {
     this.catalogue = catalogue;
     this.control = control;
     this.jobs = jobs;
@@ -60,11 +65,17 @@ public class JobService {
     this.misfire = misfire;
     this.secrets = secrets;
     this.publishedTypes = publishedTypes;
+    this.audit = audit;
   }
 
   public JobResponse get(String id) {
     Job job = jobs.find(id).orElseThrow(() -> new UnknownJobException(id));
     return response(job, runs.lastRunOf(id).orElse(null));
+  }
+
+  /** The job as stored, if any: for the audit trail's "before". */
+  Optional<Job> find(String id) {
+    return jobs.find(id);
   }
 
   Page<JobResponse> list(String type, String group, JobState state, String cursor, Integer limit) {
@@ -120,23 +131,33 @@ public class JobService {
     Quotas.checkStatic(caller, schedule, request.priority(), null, clock.now());
     JobControl.Change change =
         new JobControl.Change(schedule, request.priority(), request.maxAttempts());
-    return withLastRun(control.change(id, change, asCaller(caller)));
+    Job changed = control.change(id, change, asCaller(caller));
+    audit.record(AuditAction.JOB_CHANGE, id, JobSummary.of(job), JobSummary.of(changed));
+    return withLastRun(changed);
   }
 
   public JobResponse runNow(String id, ApiPrincipal caller) {
-    return withLastRun(control.runNow(id, asCaller(caller)));
+    return audited(AuditAction.JOB_RUN_NOW, id, () -> control.runNow(id, asCaller(caller)));
   }
 
   public JobResponse pause(String id, ApiPrincipal caller) {
-    return withLastRun(control.pause(id, asCaller(caller)));
+    return audited(AuditAction.JOB_PAUSE, id, () -> control.pause(id, asCaller(caller)));
   }
 
   public JobResponse resume(String id, ApiPrincipal caller) {
-    return withLastRun(control.resume(id, asCaller(caller)));
+    return audited(AuditAction.JOB_RESUME, id, () -> control.resume(id, asCaller(caller)));
   }
 
   public JobResponse cancel(String id, ApiPrincipal caller) {
-    return withLastRun(control.cancel(id, asCaller(caller)));
+    return audited(AuditAction.JOB_CANCEL, id, () -> control.cancel(id, asCaller(caller)));
+  }
+
+  /** One job's change, recorded in the audit trail with the job as it was and as it is. */
+  private JobResponse audited(AuditAction action, String id, Supplier<Job> change) {
+    Job before = jobs.find(id).orElse(null);
+    Job after = change.get();
+    audit.record(action, id, JobSummary.of(before), JobSummary.of(after));
+    return withLastRun(after);
   }
 
   /** An admin key acts as an operator: it may change the jobs of operators and of Kairos. */
@@ -152,6 +173,13 @@ public class JobService {
       throw new InvalidJobException("group", "must match [A-Za-z0-9._:-]{1,200}");
     }
     JobControl.GroupCancellation result = control.cancelGroup(group, asCaller(caller));
+    audit.record(
+        AuditAction.GROUP_CANCEL,
+        group,
+        null,
+        Map.of(
+            "cancelled", result.cancelled().size(),
+            "running", result.running().size()));
     return new GroupCancellationResponse(
         group,
         result.cancelled().size(),
@@ -163,6 +191,11 @@ public class JobService {
   BulkPauseResponse pauseAll(String group, String type, String caller) {
     JobFilter selection = selection(group, type);
     JobControl.BulkPause result = control.pauseAll(selection, caller);
+    audit.record(
+        AuditAction.JOBS_PAUSE,
+        AuditTrail.selection(group, type),
+        null,
+        Map.of("paused", result.paused().size(), "running", result.running().size()));
     return new BulkPauseResponse(
         group,
         type,
@@ -174,8 +207,13 @@ public class JobService {
 
   BulkResumeResponse resumeAll(String group, String type, String caller) {
     JobFilter selection = selection(group, type);
-    return new BulkResumeResponse(
-        group, type, control.resumeAll(selection, caller).resumed().size());
+    int resumed = control.resumeAll(selection, caller).resumed().size();
+    audit.record(
+        AuditAction.JOBS_RESUME,
+        AuditTrail.selection(group, type),
+        null,
+        Map.of("resumed", resumed));
+    return new BulkResumeResponse(group, type, resumed);
   }
 
   /** A group and/or a type; at least one, so a mistyped request never pauses everything. */

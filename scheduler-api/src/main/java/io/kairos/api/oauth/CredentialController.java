@@ -1,5 +1,7 @@
 package io.kairos.api.oauth;
 
+import io.kairos.api.audit.AuditAction;
+import io.kairos.api.audit.AuditTrail;
 import io.kairos.api.job.Page;
 import io.kairos.api.job.Paging;
 import io.kairos.api.security.RequiresScope;
@@ -32,9 +34,11 @@ import org.springframework.web.bind.annotation.RestController;
 class CredentialController {
 
   private final CredentialService credentials;
+  private final AuditTrail audit;
 
-  CredentialController(CredentialService credentials) {
+  CredentialController(CredentialService credentials, AuditTrail audit) {
     this.credentials = credentials;
+    this.audit = audit;
   }
 
   @Operation(
@@ -68,6 +72,7 @@ class CredentialController {
   ResponseEntity<CredentialResponse> create(
       @RequestBody CreateCredentialRequest request, Principal caller) {
     CredentialResponse body = credentials.create(request, caller.getName());
+    audit.record(AuditAction.CREDENTIAL_CREATE, body.id(), null, summary(body));
     return ResponseEntity.status(HttpStatus.CREATED)
         .location(URI.create("/api/v1/oauth/credentials/" + body.id()))
         .body(body);
@@ -121,7 +126,10 @@ class CredentialController {
   @PostMapping(path = "/{id}/reauthorise", consumes = MediaType.APPLICATION_JSON_VALUE)
   CredentialResponse reauthorise(
       @PathVariable String id, @RequestBody ReauthoriseRequest request, Principal caller) {
-    return credentials.reauthorise(id, request, caller.getName());
+    CredentialResponse before = credentials.get(id);
+    CredentialResponse after = credentials.reauthorise(id, request, caller.getName());
+    audit.record(AuditAction.CREDENTIAL_REAUTHORISE, id, summary(before), summary(after));
+    return after;
   }
 
   @Operation(
@@ -140,7 +148,10 @@ class CredentialController {
   @RequiresScope(Scope.ADMIN)
   @PutMapping(path = "/{id}/binding", consumes = MediaType.APPLICATION_JSON_VALUE)
   CredentialResponse bind(@PathVariable String id, @RequestBody CredentialBindingRequest request) {
-    return credentials.rebind(id, request);
+    CredentialResponse before = credentials.get(id);
+    CredentialResponse after = credentials.rebind(id, request);
+    audit.record(AuditAction.CREDENTIAL_BIND, id, summary(before), summary(after));
+    return after;
   }
 
   @Operation(
@@ -154,7 +165,17 @@ class CredentialController {
   @RequiresScope(Scope.ADMIN)
   @PostMapping("/reseal")
   ResealResponse reseal() {
-    return credentials.reseal();
+    ResealResponse result = credentials.reseal();
+    audit.record(
+        AuditAction.CREDENTIAL_RESEAL,
+        null,
+        null,
+        java.util.Map.of(
+            "currentKeyId", result.currentKeyId(),
+            "resealed", result.resealed(),
+            "unreadable", result.unreadable(),
+            "remainingUnderOldKeys", result.remainingUnderOldKeys()));
+    return result;
   }
 
   @Operation(
@@ -167,7 +188,24 @@ class CredentialController {
   @RequiresScope(Scope.ADMIN)
   @DeleteMapping("/{id}")
   ResponseEntity<Void> delete(@PathVariable String id, Principal caller) {
+    CredentialResponse before = credentials.get(id);
     credentials.delete(id, caller.getName());
+    audit.record(AuditAction.CREDENTIAL_DELETE, id, summary(before), null);
     return ResponseEntity.noContent().build();
+  }
+
+  /** A credential as the audit trail summarises it: as the API shows it, which holds no secret. */
+  private static java.util.Map<String, Object> summary(CredentialResponse c) {
+    java.util.Map<String, Object> summary = new java.util.LinkedHashMap<>();
+    summary.put("tokenEndpoint", c.tokenEndpoint());
+    summary.put("grantType", c.grantType());
+    summary.put("clientId", c.clientId());
+    summary.put("scope", c.scope());
+    summary.put("status", c.status());
+    summary.put("hasRefreshToken", c.hasRefreshToken());
+    summary.put("version", c.version());
+    summary.put("allowedTargets", c.allowedTargets());
+    summary.put("allowedKeys", c.allowedKeys());
+    return summary;
   }
 }

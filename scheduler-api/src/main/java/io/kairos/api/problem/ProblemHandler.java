@@ -45,6 +45,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProblemHandler.class);
 
+  private final io.micrometer.core.instrument.MeterRegistry meters;
+
+  ProblemHandler(io.micrometer.core.instrument.MeterRegistry meters) {
+    this.meters = meters;
+  }
+
   @ExceptionHandler(InvalidJobException.class)
   ProblemDetail invalid(InvalidJobException e) {
     return Problems.invalid(e);
@@ -108,6 +114,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(TooManyRequests.class)
   ResponseEntity<ProblemDetail> tooMany(TooManyRequests e) {
+    // Every quota refusal passes here, whichever request: one counter for the alert on them.
+    io.micrometer.core.instrument.Counter.builder("kairos.api.quota.rejections")
+        .description("Requests refused with 429 because a key reached a dynamic quota, by limit")
+        .tag("limit", String.valueOf(e.limit()))
+        .register(meters)
+        .increment();
     return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
         .header(HttpHeaders.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()))
         .body(e.problem());

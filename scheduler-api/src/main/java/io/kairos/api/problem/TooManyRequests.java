@@ -18,6 +18,11 @@ public class TooManyRequests extends RuntimeException {
     this.retryAfterSeconds = Math.max(1, retryAfterSeconds);
   }
 
+  /** Which limit was reached, e.g. {@code creationsPerMinute}. */
+  public String limit() {
+    return limit;
+  }
+
   public long retryAfterSeconds() {
     return retryAfterSeconds;
   }

@@ -1,5 +1,6 @@
 package io.kairos.api.ui;
 
+import io.kairos.api.audit.AuditTrail;
 import io.kairos.api.job.JobAccess;
 import io.kairos.api.job.Paging;
 import io.kairos.api.problem.ApiProblem;
@@ -37,10 +38,12 @@ class DeadJobsController {
 
   private final DeadJobs deadJobs;
   private final JobAccess access;
+  private final AuditTrail audit;
 
-  DeadJobsController(DeadJobs deadJobs, JobAccess access) {
+  DeadJobsController(DeadJobs deadJobs, JobAccess access, AuditTrail audit) {
     this.deadJobs = deadJobs;
     this.access = access;
+    this.audit = audit;
   }
 
   @RequiresScope(Scope.JOBS_READ)
@@ -86,6 +89,7 @@ class DeadJobsController {
                 if (!deadJobs.delete(id, as)) {
                   throw ApiProblem.notFound("no dead job with id '" + id + "'");
                 }
+                audit.deadJobDeleted(id);
                 return "deleted";
               };
           default -> throw new InvalidJobException("action", "choose requeue or delete");
@@ -104,7 +108,10 @@ class DeadJobsController {
   private String requeue(String id, JobControl.Caller caller) {
     DeadJobs.Requeue requeue = deadJobs.requeue(id, caller);
     return switch (requeue.outcome()) {
-      case REQUEUED -> "requeued, runs at " + requeue.nextRunAt();
+      case REQUEUED -> {
+        audit.deadJobRequeued(id, requeue.nextRunAt());
+        yield "requeued, runs at " + requeue.nextRunAt();
+      }
       case NOT_FOUND -> throw new UnknownJobException(id);
       case NOT_DEAD ->
           throw new ApiProblem(

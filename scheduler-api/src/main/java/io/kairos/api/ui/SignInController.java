@@ -1,5 +1,7 @@
 package io.kairos.api.ui;
 
+import io.kairos.api.audit.AuditAction;
+import io.kairos.api.audit.AuditTrail;
 import io.kairos.api.security.ApiKeys;
 import io.kairos.api.security.ApiPrincipal;
 import io.kairos.api.security.AuthFailures;
@@ -30,10 +32,12 @@ class SignInController {
 
   private final ApiKeys keys;
   private final AuthFailures failures;
+  private final AuditTrail audit;
 
-  SignInController(ApiKeys keys, AuthFailures failures) {
+  SignInController(ApiKeys keys, AuthFailures failures, AuditTrail audit) {
     this.keys = keys;
     this.failures = failures;
+    this.audit = audit;
   }
 
   @GetMapping(UiPaths.SIGN_IN)
@@ -61,10 +65,14 @@ class SignInController {
     Optional<ApiPrincipal> caller = keys.authenticate(key.strip());
     if (caller.isEmpty()) {
       failures.failed(request.getRemoteAddr());
+      // Recorded only here: these are limited per address (AuthFailures), so no caller can flood
+      // the trail; an empty form or one from a blocked address checks no key.
+      audit.signInRefused(request, "unknown API key");
       LOG.warn("Dashboard sign-in refused from {}: unknown API key", request.getRemoteAddr());
       return refused(HttpStatus.UNAUTHORIZED, "That API key is not valid.");
     }
     UiSession.signIn(request, caller.get());
+    audit.signedIn(request, caller.get());
     LOG.info("Dashboard sign-in: key '{}' from {}", caller.get().name(), request.getRemoteAddr());
     return new ModelAndView("redirect:" + UiPaths.HOME);
   }
@@ -72,6 +80,7 @@ class SignInController {
   @RequiresScope(Scope.JOBS_READ)
   @PostMapping("/ui/sign-out")
   String signOut(HttpServletRequest request) {
+    audit.record(AuditAction.SIGN_OUT, request.getRemoteUser(), null, null);
     UiSession.signOut(request);
     return "redirect:" + UiPaths.SIGN_IN;
   }

@@ -135,6 +135,7 @@ class JobControllerTests {
   @MockitoBean io.kairos.control.ControlStore controlStore;
   @MockitoBean RunHistoryStore runs;
   @MockitoBean PublishedTypes publishedTypes;
+  @MockitoBean io.kairos.api.audit.AuditTrail audit;
 
   boolean expectNothingStored = true;
 
