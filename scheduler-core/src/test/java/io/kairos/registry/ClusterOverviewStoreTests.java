@@ -161,6 +161,33 @@ class ClusterOverviewStoreTests {
   }
 
   @Test
+  void recoveredAttemptsAreCountedWithinTheirWindow() {
+    assertThat(overview.recoveredWithin(Duration.ofMinutes(15))).isEqualTo(1);
+    assertThat(overview.recoveredWithin(Duration.ofSeconds(-60))).isZero();
+  }
+
+  @Test
+  void dueExecutionsCountAsUnservedUntilALiveWorkerPublishesTheirType() {
+    // Neither node has published a type: both due noop executions wait for nobody.
+    assertThat(overview.dueUnservedByType(Duration.ofSeconds(15))).isEqualTo(Map.of("noop", 2L));
+    // A stopped or silent node serving the type does not count; a live one does.
+    fixture.jdbc.update(
+        KairosSchema.DEFAULT.sql(
+            "insert into kairos_node_type (node, type_name, schema_hash) values ('node-c', 'noop',"
+                + " 'h'), ('node-d', 'noop', 'h')"));
+    assertThat(overview.dueUnservedByType(Duration.ofSeconds(15))).isEqualTo(Map.of("noop", 2L));
+    fixture.jdbc.update(
+        KairosSchema.DEFAULT.sql(
+            "insert into kairos_node_type (node, type_name, schema_hash) values ('node-a', 'noop',"
+                + " 'h')"));
+    try {
+      assertThat(overview.dueUnservedByType(Duration.ofSeconds(15))).isEmpty();
+    } finally {
+      fixture.jdbc.update(KairosSchema.DEFAULT.sql("delete from kairos_node_type"));
+    }
+  }
+
+  @Test
   void nodesComeInKeysetPagesWithWhatTheyRun() {
     List<ClusterOverviewStore.NodeStatus> first = overview.nodes(null, 2, SILENT_AFTER);
     assertThat(first).extracting(n -> n.node().name()).containsExactly("node-a", "node-b");
