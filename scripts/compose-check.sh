@@ -3,7 +3,8 @@
 # demo end to end (docs/operations.md, "The Compose demo").
 #
 #   ./mvnw -B -pl scheduler-worker,scheduler-api -am package -DskipTests   # the jars, if not built
-#   sudo scripts/compose-check.sh
+#   sudo scripts/compose-check.sh                  # images, then the cluster and its checks
+#   sudo scripts/compose-check.sh --images-only    # the images alone
 #
 # 1. Images (on the machine's network, as image builds need Debian's archive and Maven Central):
 #    a Debian bookworm base made with debootstrap, the stand-ins of compose/stand-ins/ tagged with
@@ -133,17 +134,23 @@ healthy() { podman healthcheck run "${PROJECT}_$1" >/dev/null 2>&1; }
 # services in the compose file's dependency order, each group once the previous one is healthy
 # (podman runs healthchecks on request only without systemd).
 cluster_up() {
-  "${COMPOSE[@]}" up -d postgres mailpit oauth >/dev/null 2>&1
-  for s in postgres_1 mailpit_1 oauth_1; do until_true 120 "$s healthy" healthy "$s"; done
-  "${COMPOSE[@]}" up -d worker api >/dev/null 2>&1
-  until_true 240 "api healthy" healthy api_1
-  "${COMPOSE[@]}" up -d prometheus >/dev/null 2>&1
+  compose up -d postgres mailpit oauth
+  for s in postgres_1 mailpit_1 oauth_1; do until_true 300 "$s healthy" healthy "$s"; done
+  compose up -d worker api
+  until_true 900 "api healthy" healthy api_1
+  for s in worker_1 worker_2 worker_3; do until_true 300 "$s healthy" healthy "$s"; done
+  compose up -d prometheus
   until_true 60 "prometheus healthy" healthy prometheus_1
 }
 
-cluster_down() { "${COMPOSE[@]}" down -t 40 >/dev/null 2>&1 || true; }
+# podman-compose's own output goes to a log, shown when a check fails.
+COMPOSE_LOG=/var/tmp/kairos-compose-check.log
+compose() { "${COMPOSE[@]}" --no-ansi "$@" >>"$COMPOSE_LOG" 2>&1; }
+cluster_down() { compose down -t 40 || true; }
 
 dump_logs() {
+  echo "----- podman-compose"
+  tail -40 "$COMPOSE_LOG"
   for c in $(podman ps -a --format '{{.Names}}' --filter "label=io.podman.compose.project=$PROJECT"); do
     echo "----- $c"
     podman logs --tail 60 "$c" 2>&1 || true
@@ -182,7 +189,7 @@ checks() {
   api /api/v1/jobs -X POST -f -o /dev/null -d '{"type": "email", "id": "check-email",
       "payload": {"to": ["Ann <ann@example.com>"], "subject": "Compose check e-mail",
                   "text": "Sent by scripts/compose-check.sh"}}'
-  until_true 60 "check-email SUCCEEDED" succeeded check-email
+  until_true 90 "check-email SUCCEEDED" succeeded check-email
   until_true 20 "e-mail in Mailpit" mail_with_subject "Compose check e-mail"
   say "OK e-mail delivered: $(runs_of check-email | head -c 200)"
 
@@ -220,12 +227,10 @@ checks() {
   podman kill "$killed_id" >/dev/null
   say "killed worker container $killed_id (node $node) while it ran check-long"
   recovered() {
-    runs_of check-long | grep -q "'recovered': True" &&
-      [ "$(runs_of check-long | json "len([r for r in d if r.get('recovered') and r.get('node') != '$node'])" 2>/dev/null || echo 0)" -ge 1 ] 2>/dev/null ||
-      [ "$(api /api/v1/jobs/check-long/runs | json "len([r for r in (d if isinstance(d, list) else d.get('runs', [])) if r.get('recovered') and r.get('node') != '$node'])")" -ge 1 ]
+    [ "$(api /api/v1/jobs/check-long/runs | json "len([r for r in d['items'] if r['recovered'] and r['node'] != '$node'])")" -ge 1 ]
   }
   until_true 90 "check-long recovered by another worker" recovered
-  say "OK recovered: $(api /api/v1/jobs/check-long/runs | json "[(r['attempt'], r.get('outcome'), r['node'], r['recovered']) for r in (d if isinstance(d, list) else d.get('runs', []))]")"
+  say "OK recovered: $(runs_of check-long)"
 
   # down, then up again: the database volume keeps the jobs.
   cluster_down
@@ -242,6 +247,7 @@ inside_namespace() {
   export KAIROS_ENCRYPTION_KEY="$(head -c 32 /dev/urandom | base64)"
   export KAIROS_WEBHOOK_SIGNING_SECRET="whsec_$(head -c 32 /dev/urandom | base64)"
   AUTH=("Authorization: Bearer $KAIROS_API_KEY")
+  : >"$COMPOSE_LOG"
   # A clean start: no containers or database volume of an earlier run.
   cluster_down
   podman volume rm -f "${PROJECT}_kairos-db" >/dev/null 2>&1 || true
@@ -267,6 +273,11 @@ if [ "${1:-}" = --inside-namespace ]; then
   exit 0
 fi
 [ "$(id -u)" = 0 ] || fail "run as root (rootful podman in a network namespace of its own)"
+if [ "${1:-}" = --stand-ins-only ]; then # what scripts/testcontainers-check.sh needs
+  base_image
+  stand_in postgres docker.io/library/postgres:16 docker.io/library/postgres:16-alpine
+  exit 0
+fi
 images
 [ "${1:-}" != --images-only ] || exit 0
 exec unshare --net -- "$0" --inside-namespace "$started"

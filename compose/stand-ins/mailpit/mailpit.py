@@ -11,6 +11,7 @@ import email.message
 import email.policy
 import email.utils
 import json
+import signal
 import socketserver
 import sys
 import threading
@@ -209,6 +210,8 @@ def main():
                 sys.exit(0 if r.status == 200 else 1)
         except Exception:
             sys.exit(1)
+    # PID 1 in its container: without a handler SIGTERM would be ignored until the stop timeout.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     smtp = SmtpServer(("0.0.0.0", 1025), Smtp)
     threading.Thread(target=smtp.serve_forever, daemon=True).start()
     log("SMTP listening on 0.0.0.0:1025, HTTP on 0.0.0.0:8025")
