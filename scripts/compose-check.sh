@@ -238,7 +238,7 @@ checks() {
   cluster_up
   [ "$(api /api/v1/jobs/check-email | json "d['id']")" = check-email ] \
     || fail "check-email is gone after down and up"
-  say "OK after down and up the jobs are still there: $(api '/api/v1/jobs?limit=10' | head -c 300)"
+  say "OK after down and up the jobs are still there: $(api '/api/v1/jobs?limit=20' | json "', '.join(j['id'] + ' ' + j['state'] for j in d['items'])")"
 }
 
 inside_namespace() {
