@@ -27,7 +27,7 @@ SOCKET=/run/kairos-testcontainers-$$.sock
 podman system service --time=0 "unix://$SOCKET" &
 SERVICE=$!
 remove_containers() {
-  podman ps -aq --filter label=org.testcontainers=true | xargs -r podman rm -f >/dev/null 2>&1 || true
+  podman ps -aq --filter label=org.testcontainers=true | xargs -r podman rm -f -v >/dev/null 2>&1 || true
 }
 trap 'remove_containers; kill "$SERVICE" 2>/dev/null || true; rm -f "$SOCKET"' EXIT
 for _ in $(seq 1 50); do
