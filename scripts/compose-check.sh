@@ -216,6 +216,10 @@ checks() {
   until_true 120 "Prometheus up == 1 for the API and 3 workers" check_prometheus
   say "OK Prometheus up: $(cat /tmp/kairos-compose-up.$$)"
   rm -f /tmp/kairos-compose-up.$$
+  rules="$(curl -sS --max-time 10 'http://127.0.0.1:9090/api/v1/rules' \
+    | json "sum(len(g['rules']) for g in d['data']['groups'])")" || fail "Prometheus rules unreadable"
+  [ "${rules:-0}" -gt 0 ] || fail "Prometheus loaded no alert rules"
+  say "OK Prometheus loaded ${rules} alert rules"
 
   # A worker container killed (SIGKILL) while it runs a job; another one runs it again.
   api /api/v1/jobs -X POST -f -o /dev/null -d '{"type": "noop", "id": "check-long",
