@@ -77,10 +77,11 @@ class JobController {
         submission.created()
             ? JobCreationMetrics.Outcome.CREATED
             : JobCreationMetrics.Outcome.REPLAYED);
-    JobResponse body = jobs.get(submission.job().id());
     if (!submission.created()) {
-      return ResponseEntity.ok(body);
+      return ResponseEntity.ok(jobs.get(submission.job().id()));
     }
+    // A job just created has run nothing: its response needs no read.
+    JobResponse body = jobs.response(submission.job(), null);
     return ResponseEntity.status(HttpStatus.CREATED)
         .location(URI.create("/api/v1/jobs/" + body.id()))
         .body(body);

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -91,6 +92,7 @@ public sealed interface Creation {
   /** Posts to the API as a client would; any answer but full success fails the benchmark. */
   final class Poster {
     private final Cluster cluster;
+    private final ConcurrentLinkedQueue<Long> requestNanos = new ConcurrentLinkedQueue<>();
 
     Poster(Cluster cluster) {
       this.cluster = cluster;
@@ -114,6 +116,15 @@ public sealed interface Creation {
       }
     }
 
+    /** The time each request took since the last call, from sending it to its whole answer. */
+    List<Long> takeRequestNanos() {
+      List<Long> taken = new ArrayList<>();
+      for (Long nanos; (nanos = requestNanos.poll()) != null; ) {
+        taken.add(nanos);
+      }
+      return taken;
+    }
+
     private HttpResponse<String> post(String path, String body) {
       URI uri = cluster.apiBase().resolve(path);
       HttpRequest request =
@@ -124,7 +135,11 @@ public sealed interface Creation {
               .POST(HttpRequest.BodyPublishers.ofString(body))
               .build();
       try {
-        return cluster.http().send(request, HttpResponse.BodyHandlers.ofString());
+        long sent = System.nanoTime();
+        HttpResponse<String> response =
+            cluster.http().send(request, HttpResponse.BodyHandlers.ofString());
+        requestNanos.add(System.nanoTime() - sent);
+        return response;
       } catch (IOException e) {
         throw new IllegalStateException("POST " + path + " failed", e);
       } catch (InterruptedException e) {
