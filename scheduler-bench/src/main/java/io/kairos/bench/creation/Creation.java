@@ -1,5 +1,7 @@
 package io.kairos.bench.creation;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kairos.bench.cluster.Cluster;
 import java.io.IOException;
 import java.net.URI;
@@ -89,6 +91,18 @@ public sealed interface Creation {
     }
   }
 
+  /** Requests the API timed and their total seconds. */
+  record ServerTimer(long count, double totalSeconds) {
+
+    /** Mean milliseconds per request between {@code before} and this reading. */
+    double meanMillisSince(ServerTimer before) {
+      long n = count - before.count;
+      return n == 0 ? Double.NaN : (totalSeconds - before.totalSeconds) * 1000 / n;
+    }
+  }
+
+  ObjectMapper JSON = new ObjectMapper();
+
   /** Posts to the API as a client would; any answer but full success fails the benchmark. */
   final class Poster {
     private final Cluster cluster;
@@ -113,6 +127,48 @@ public sealed interface Creation {
                 + items.size()
                 + " did not create them all: "
                 + response.body().substring(0, Math.min(300, response.body().length())));
+      }
+    }
+
+    /**
+     * What the API's own {@code http.server.requests} timer holds for {@code POST /api/v1/jobs}:
+     * requests and their total seconds, from the request's arrival to its answer, without the
+     * client's side or the loopback. Zeros before the first request.
+     */
+    ServerTimer serverTimer() {
+      URI uri =
+          cluster
+              .apiBase()
+              .resolve(
+                  "/actuator/metrics/http.server.requests?tag=uri:/api/v1/jobs&tag=method:POST");
+      HttpRequest request =
+          HttpRequest.newBuilder(uri)
+              .timeout(Duration.ofSeconds(60))
+              .header("Authorization", "Bearer " + cluster.apiKey())
+              .GET()
+              .build();
+      try {
+        HttpResponse<String> response =
+            cluster.http().send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 404) {
+          return new ServerTimer(0, 0);
+        }
+        expect(response, 200, "GET " + uri);
+        long count = 0;
+        double total = 0;
+        for (JsonNode m : JSON.readTree(response.body()).path("measurements")) {
+          switch (m.path("statistic").asText()) {
+            case "COUNT" -> count = m.path("value").asLong();
+            case "TOTAL_TIME" -> total = m.path("value").asDouble();
+            default -> {}
+          }
+        }
+        return new ServerTimer(count, total);
+      } catch (IOException e) {
+        throw new IllegalStateException("GET " + uri + " failed", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
       }
     }
 

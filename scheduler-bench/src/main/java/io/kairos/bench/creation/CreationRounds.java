@@ -87,9 +87,13 @@ public final class CreationRounds {
       for (int round = 1; round <= sizes.rounds(); round++) {
         for (Measured configuration : configurations) {
           done++;
+          Creation.ServerTimer before = poster.serverTimer();
           double perSecond =
               configuration.creation().run(poster, "r" + round + "-" + configuration.idPrefix());
           configuration.rounds().add(perSecond);
+          if (configuration.creation() instanceof Creation.Single) {
+            configuration.serverMillis().add(poster.serverTimer().meanMillisSince(before));
+          }
           poster.takeRequestNanos().forEach(n -> configuration.requestMillis().add(n / 1e6));
           progress.line(
               "creation [%d/%d] round %d, %s: %,.0f jobs/s",
@@ -106,13 +110,13 @@ public final class CreationRounds {
     StringBuilder out =
         new StringBuilder(
             "| creation over REST v1 | jobs/s, each round | median | × single create |"
-                + " request time p50 / p99 ms |\n"
-                + "|---|---|---:|---:|---:|\n");
+                + " request time p50 / p99 ms | mean server time ms, each round |\n"
+                + "|---|---|---:|---:|---:|---|\n");
     for (Measured c : configurations) {
       out.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %,.0f | %.1f | %.2f / %.2f |%n",
+              "| %s | %s | %,.0f | %.1f | %.2f / %.2f | %s |%n",
               c.title(),
               String.join(
                   " / ",
@@ -120,17 +124,26 @@ public final class CreationRounds {
               c.median(),
               c.median() / single,
               Stats.percentile(c.requestMillis(), 50),
-              Stats.percentile(c.requestMillis(), 99)));
+              Stats.percentile(c.requestMillis(), 99),
+              String.join(
+                  " / ",
+                  c.serverMillis().stream()
+                      .map(r -> String.format(Locale.ROOT, "%.2f", r))
+                      .toList())));
     }
     return out.toString();
   }
 
   /** One configuration and its rounds' results, in jobs per second. */
   public record Measured(
-      String title, Creation creation, List<Double> rounds, List<Double> requestMillis) {
+      String title,
+      Creation creation,
+      List<Double> rounds,
+      List<Double> requestMillis,
+      List<Double> serverMillis) {
 
     Measured(String title, Creation creation) {
-      this(title, creation, new ArrayList<>(), new ArrayList<>());
+      this(title, creation, new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     }
 
     /** Tells the configuration's job ids apart from the other configurations' in a round. */
