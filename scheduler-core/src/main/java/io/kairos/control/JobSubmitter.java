@@ -12,6 +12,7 @@ import io.kairos.wakeup.DueListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.springframework.transaction.support.TransactionOperations;
 
@@ -53,7 +54,15 @@ public final class JobSubmitter {
    * change. A replay must come from the same source.
    */
   public Submission submit(NewJob job, JobSource source) {
-    Submitted outcome = submitAll(List.of(job), source).get(0);
+    SealedJob sealed = secrets.seal(job);
+    // One statement, committed by itself: the row and its execution, the job built from them.
+    Optional<Job> created = jobs.createAlone(sealed, source);
+    if (created.isPresent()) {
+      dueListener.scheduled(created.get().nextRunAt());
+      return new Submission(created.get(), true);
+    }
+    // The id is taken: a replay or a conflict, told apart by the job as stored.
+    Submitted outcome = outcome(job, jobs.find(job.id()).orElse(null), false, source);
     if (outcome.result() == Result.CONFLICT) {
       throw new JobConflict(job.id());
     }
@@ -88,21 +97,25 @@ public final class JobSubmitter {
     Map<String, Job> stored = jobs.findAll(batch.stream().map(SealedJob::id).toList());
     List<Submitted> outcomes = new ArrayList<>(batch.size());
     for (NewJob job : batch.stream().map(SealedJob::job).toList()) {
-      Job existing = stored.get(job.id());
-      if (existing == null) {
-        throw new IllegalStateException("job '" + job.id() + "' vanished while being created");
-      }
-      Result result;
-      if (created.contains(job.id())) {
-        result = Result.CREATED;
-      } else if (existing.requestHash().equals(job.requestHash()) && existing.source() == source) {
-        result = Result.REPLAYED;
-      } else {
-        result = Result.CONFLICT;
-      }
-      outcomes.add(new Submitted(job.id(), result == Result.CONFLICT ? null : existing, result));
+      outcomes.add(outcome(job, stored.get(job.id()), created.contains(job.id()), source));
     }
     return outcomes;
+  }
+
+  /** What submitting {@code job} did, given the job now stored at its id. */
+  private static Submitted outcome(NewJob job, Job existing, boolean created, JobSource source) {
+    if (existing == null) {
+      throw new IllegalStateException("job '" + job.id() + "' vanished while being created");
+    }
+    Result result;
+    if (created) {
+      result = Result.CREATED;
+    } else if (existing.requestHash().equals(job.requestHash()) && existing.source() == source) {
+      result = Result.REPLAYED;
+    } else {
+      result = Result.CONFLICT;
+    }
+    return new Submitted(job.id(), result == Result.CONFLICT ? null : existing, result);
   }
 
   /** Workers are woken for the jobs created, once for all those due now. */

@@ -4,11 +4,14 @@ import io.kairos.catalogue.SealedJob;
 import io.kairos.job.Job;
 import io.kairos.job.JobFilter;
 import io.kairos.job.JobSource;
+import io.kairos.job.JobState;
 import io.kairos.job.MisfirePolicy;
 import io.kairos.job.NewJob;
 import io.kairos.schema.KairosSchema;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -71,6 +74,76 @@ public final class JobStore {
     List<SealedJob> fresh = sorted.stream().filter(job -> created.contains(job.id())).toList();
     tables.scheduleFirst(fresh);
     return created;
+  }
+
+  /**
+   * Creates one job in one statement: its row and its first execution together, so it needs no
+   * transaction of its own (outside one it commits by itself; inside one it joins it). Empty when
+   * the id is taken (nothing is written then). The job is returned as stored, built from what was
+   * written rather than read back: a new job is scheduled, has run nothing and has revision 1. The
+   * execution is the row db-scheduler's own insert writes (same columns, task data from the one
+   * serializer); a leftover execution of this id fails the statement, row and all.
+   */
+  public Optional<Job> createAlone(SealedJob sealed, JobSource source) {
+    NewJob job = sealed.job();
+    // Whole microseconds, as PostgreSQL keeps them, so the job returned is the job stored.
+    Instant due =
+        job.schedule().firstExecution(tables.clock().now()).truncatedTo(ChronoUnit.MICROS);
+    List<Instant> createdAt =
+        jdbc.query(
+            schema.sql(
+                "with created as (insert into kairos_job (type, job_group, payload, schedule,"
+                    + " max_attempts, priority, request_hash, timeout, misfire_grace, notify, id,"
+                    + " state, created_by, updated_by, source) values (?, ?, ?::jsonb, ?::jsonb,"
+                    + " ?, ?, ?, ?, ?, ?::jsonb, ?, 'ACTIVE', ?, ?, ?) on conflict (id) do nothing"
+                    + " returning id, created_at), execution as (insert into scheduled_tasks"
+                    + " (task_name, task_instance, task_data, execution_time, picked, version,"
+                    + " priority) select ?, id, ?, ?, false, 1, ? from created returning 1)"
+                    + " select created_at from created"),
+            (rs, row) -> JobRows.instant(rs, "created_at"),
+            rows.definitionAnd(
+                sealed,
+                job.id(),
+                job.createdBy(),
+                job.createdBy(),
+                source.name(),
+                job.type(),
+                rows.writeTaskData(job.firstData()),
+                JobRows.timestamp(due),
+                job.priority()));
+    if (createdAt.isEmpty()) {
+      return Optional.empty();
+    }
+    Instant at = createdAt.get(0);
+    return Optional.of(
+        new Job(
+            job.id(),
+            job.type(),
+            job.group(),
+            job.payload(),
+            job.schedule(),
+            job.maxAttempts(),
+            job.priority(),
+            job.requestHash(),
+            JobState.SCHEDULED,
+            due,
+            null,
+            null,
+            null,
+            null,
+            0,
+            null,
+            at,
+            job.createdBy(),
+            at,
+            null,
+            job.timeout(),
+            job.misfireGrace(),
+            job.createdBy(),
+            null,
+            1,
+            source,
+            false));
   }
 
   /** What {@link #replace} did. */

@@ -84,14 +84,13 @@ class JobController {
         submission.created()
             ? JobCreationMetrics.Outcome.CREATED
             : JobCreationMetrics.Outcome.REPLAYED);
-    if (submission.created()) {
-      audit.record(
-          AuditAction.JOB_CREATE, submission.job().id(), null, JobSummary.of(submission.job()));
-    }
-    JobResponse body = jobs.get(submission.job().id());
     if (!submission.created()) {
-      return ResponseEntity.ok(body);
+      return ResponseEntity.ok(jobs.get(submission.job().id()));
     }
+    audit.record(
+        AuditAction.JOB_CREATE, submission.job().id(), null, JobSummary.of(submission.job()));
+    // A job just created has run nothing: its response needs no read.
+    JobResponse body = jobs.response(submission.job(), null);
     return ResponseEntity.status(HttpStatus.CREATED)
         .location(URI.create("/api/v1/jobs/" + body.id()))
         .body(body);

@@ -75,6 +75,14 @@ final class Quotas {
     }
   }
 
+  /** Whether {@link #checkCreation} can refuse anything of this key. */
+  static boolean limitsCreation(ApiPrincipal caller) {
+    Quota quota = caller.quota();
+    return quota.creationsPerMinute() != null
+        || quota.activeJobs() != null
+        || quota.activePayload() != null;
+  }
+
   /**
    * The limits on how much a key may have and how fast it may create; before {@code newJobs} new
    * jobs (one, or a batch's, counted together) whose payloads total {@code payloadBytes}. All or

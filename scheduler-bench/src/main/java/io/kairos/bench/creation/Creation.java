@@ -1,5 +1,7 @@
 package io.kairos.bench.creation;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kairos.bench.cluster.Cluster;
 import java.io.IOException;
 import java.net.URI;
@@ -8,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -88,9 +91,22 @@ public sealed interface Creation {
     }
   }
 
+  /** Requests the API timed and their total seconds. */
+  record ServerTimer(long count, double totalSeconds) {
+
+    /** Mean milliseconds per request between {@code before} and this reading. */
+    double meanMillisSince(ServerTimer before) {
+      long n = count - before.count;
+      return n == 0 ? Double.NaN : (totalSeconds - before.totalSeconds) * 1000 / n;
+    }
+  }
+
+  ObjectMapper JSON = new ObjectMapper();
+
   /** Posts to the API as a client would; any answer but full success fails the benchmark. */
   final class Poster {
     private final Cluster cluster;
+    private final ConcurrentLinkedQueue<Long> requestNanos = new ConcurrentLinkedQueue<>();
 
     Poster(Cluster cluster) {
       this.cluster = cluster;
@@ -114,6 +130,57 @@ public sealed interface Creation {
       }
     }
 
+    /**
+     * What the API's own {@code http.server.requests} timer holds for {@code POST /api/v1/jobs}:
+     * requests and their total seconds, from the request's arrival to its answer, without the
+     * client's side or the loopback. Zeros before the first request.
+     */
+    ServerTimer serverTimer() {
+      URI uri =
+          cluster
+              .apiBase()
+              .resolve(
+                  "/actuator/metrics/http.server.requests?tag=uri:/api/v1/jobs&tag=method:POST");
+      HttpRequest request =
+          HttpRequest.newBuilder(uri)
+              .timeout(Duration.ofSeconds(60))
+              .header("Authorization", "Bearer " + cluster.apiKey())
+              .GET()
+              .build();
+      try {
+        HttpResponse<String> response =
+            cluster.http().send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 404) {
+          return new ServerTimer(0, 0);
+        }
+        expect(response, 200, "GET " + uri);
+        long count = 0;
+        double total = 0;
+        for (JsonNode m : JSON.readTree(response.body()).path("measurements")) {
+          switch (m.path("statistic").asText()) {
+            case "COUNT" -> count = m.path("value").asLong();
+            case "TOTAL_TIME" -> total = m.path("value").asDouble();
+            default -> {}
+          }
+        }
+        return new ServerTimer(count, total);
+      } catch (IOException e) {
+        throw new IllegalStateException("GET " + uri + " failed", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
+
+    /** The time each request took since the last call, from sending it to its whole answer. */
+    List<Long> takeRequestNanos() {
+      List<Long> taken = new ArrayList<>();
+      for (Long nanos; (nanos = requestNanos.poll()) != null; ) {
+        taken.add(nanos);
+      }
+      return taken;
+    }
+
     private HttpResponse<String> post(String path, String body) {
       URI uri = cluster.apiBase().resolve(path);
       HttpRequest request =
@@ -124,7 +191,11 @@ public sealed interface Creation {
               .POST(HttpRequest.BodyPublishers.ofString(body))
               .build();
       try {
-        return cluster.http().send(request, HttpResponse.BodyHandlers.ofString());
+        long sent = System.nanoTime();
+        HttpResponse<String> response =
+            cluster.http().send(request, HttpResponse.BodyHandlers.ofString());
+        requestNanos.add(System.nanoTime() - sent);
+        return response;
       } catch (IOException e) {
         throw new IllegalStateException("POST " + path + " failed", e);
       } catch (InterruptedException e) {

@@ -61,6 +61,9 @@ public final class CreationRounds {
         new Measured(
             "single create, " + SINGLE_CLIENTS + " clients",
             new Creation.Single(SINGLE_CLIENTS, sizes.singleJobs())));
+    // One client alone: its request time is the server's time plus a loopback round trip.
+    configurations.add(
+        new Measured("single create, 1 client", new Creation.Single(1, sizes.singleJobs() / 2)));
     for (int clients : BATCH_CLIENTS) {
       configurations.add(
           new Measured(
@@ -78,14 +81,20 @@ public final class CreationRounds {
       new Creation.Single(SINGLE_CLIENTS, sizes.warmUpJobs()).run(poster, "warm-single");
       new Creation.Batched(BATCH_CLIENTS.get(0), BATCH_SIZE, sizes.warmUpJobs())
           .run(poster, "warm-batch");
+      poster.takeRequestNanos();
       int total = sizes.rounds() * configurations.size();
       int done = 0;
       for (int round = 1; round <= sizes.rounds(); round++) {
         for (Measured configuration : configurations) {
           done++;
+          Creation.ServerTimer before = poster.serverTimer();
           double perSecond =
               configuration.creation().run(poster, "r" + round + "-" + configuration.idPrefix());
           configuration.rounds().add(perSecond);
+          if (configuration.creation() instanceof Creation.Single) {
+            configuration.serverMillis().add(poster.serverTimer().meanMillisSince(before));
+          }
+          poster.takeRequestNanos().forEach(n -> configuration.requestMillis().add(n / 1e6));
           progress.line(
               "creation [%d/%d] round %d, %s: %,.0f jobs/s",
               done, total, round, configuration.title(), perSecond);
@@ -100,33 +109,48 @@ public final class CreationRounds {
     double single = configurations.get(0).median();
     StringBuilder out =
         new StringBuilder(
-            "| creation over REST v1 | jobs/s, each round | median | × single create |\n"
-                + "|---|---|---:|---:|\n");
+            "| creation over REST v1 | jobs/s, each round | median | × single create |"
+                + " request time p50 / p99 ms | mean server time ms, each round |\n"
+                + "|---|---|---:|---:|---:|---|\n");
     for (Measured c : configurations) {
       out.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %,.0f | %.1f |%n",
+              "| %s | %s | %,.0f | %.1f | %.2f / %.2f | %s |%n",
               c.title(),
               String.join(
                   " / ",
                   c.rounds().stream().map(r -> String.format(Locale.ROOT, "%,.0f", r)).toList()),
               c.median(),
-              c.median() / single));
+              c.median() / single,
+              Stats.percentile(c.requestMillis(), 50),
+              Stats.percentile(c.requestMillis(), 99),
+              String.join(
+                  " / ",
+                  c.serverMillis().stream()
+                      .map(r -> String.format(Locale.ROOT, "%.2f", r))
+                      .toList())));
     }
     return out.toString();
   }
 
   /** One configuration and its rounds' results, in jobs per second. */
-  public record Measured(String title, Creation creation, List<Double> rounds) {
+  public record Measured(
+      String title,
+      Creation creation,
+      List<Double> rounds,
+      List<Double> requestMillis,
+      List<Double> serverMillis) {
 
     Measured(String title, Creation creation) {
-      this(title, creation, new ArrayList<>());
+      this(title, creation, new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     }
 
     /** Tells the configuration's job ids apart from the other configurations' in a round. */
     String idPrefix() {
-      return creation instanceof Creation.Batched b ? "batch" + b.clients() : "single";
+      return creation instanceof Creation.Batched b
+          ? "batch" + b.clients()
+          : "single" + ((Creation.Single) creation).clients();
     }
 
     public double median() {

@@ -236,6 +236,8 @@ final class InProcessDrains {
                   KairosSchema.DEFAULT));
     } else if (kind == ThroughputBench.Kind.PLAIN_WIDE) {
       builder.pollUsingLockAndFetch(WORKER_FETCH_LOWER, WORKER_FETCH_UPPER);
+    } else if (kind == ThroughputBench.Kind.PLAIN_TUNED) {
+      builder.pollUsingLockAndFetch(0.5, 3.0); // the wider limits a tuned db-scheduler uses
     } else {
       builder.pollUsingLockAndFetch(0.5, 1.0); // db-scheduler's defaults for lock-and-fetch
     }

@@ -79,8 +79,12 @@ public final class ThroughputBench {
     PLAIN,
     /** Plain db-scheduler claiming as a Kairos worker does (its lock-and-fetch limits). */
     PLAIN_WIDE,
+    /** Plain db-scheduler tuned: lock-and-fetch (0.5, 3.0), the stronger baseline. */
+    PLAIN_TUNED,
     KAIROS,
     WORKER,
+    /** The worker jar, its JVMs timed from their first execution on (no warm-up). */
+    WORKER_COLD,
     JOBRUNR,
     QUARTZ
   }
@@ -157,6 +161,12 @@ public final class ThroughputBench {
               t));
       configs.add(
           new Config(
+              "plain db-scheduler, fetch limits (0.5, 3.0), " + t + " threads",
+              "db-scheduler tuned " + t,
+              Kind.PLAIN_TUNED,
+              t));
+      configs.add(
+          new Config(
               "Kairos JobTask + history, group commit, " + t + " threads",
               "Kairos " + t,
               Kind.KAIROS,
@@ -174,6 +184,20 @@ public final class ThroughputBench {
                 Kind.WORKER,
                 t,
                 jvms));
+        if (options.workerWarmUp() > 0) {
+          configs.add(
+              new Config(
+                  String.format(
+                      Locale.ROOT,
+                      "Kairos worker jar, %d cold JVM%s × %d threads",
+                      jvms,
+                      jvms == 1 ? "" : "s",
+                      t),
+                  "Kairos jar cold " + jvms + "×" + t,
+                  Kind.WORKER_COLD,
+                  t,
+                  jvms));
+        }
       }
       if (options.peers()) {
         configs.add(
@@ -212,8 +236,8 @@ public final class ThroughputBench {
         String.format(
             Locale.ROOT,
             "A backlog of %,d due no-op executions, drained by one scheduler (or one or two JDBC"
-                + " connections for the SQL limit) on a fresh database per run; plain db-scheduler with its lock-and-fetch defaults (0.5, 1.0), and"
-                + " again with Kairos's (1.0, 2.0); Kairos in process as a worker with Kairos's"
+                + " connections for the SQL limit) on a fresh database per run; plain db-scheduler with its lock-and-fetch defaults (0.5, 1.0),"
+                + " again with Kairos's (1.0, 2.0) and with (0.5, 3.0), the tuned baseline; Kairos in process as a worker with Kairos's"
                 + " defaults runs it (lock-and-fetch 1.0, 2.0 of its threads, claims of its types"
                 + " only, priority order, heartbeat 1 s, results handed to the group commit);"
                 + " polling 100 ms; JobRunr with its shortest poll"
@@ -230,10 +254,11 @@ public final class ThroughputBench {
             String.join(" ", options.jvmOptions()),
             options.workerWarmUp() > 0
                 ? String.format(
-                    Locale.ROOT,
-                    "a backlog of %,d written and drained the same way, not timed (a new JVM's JIT"
-                        + " warm-up takes as long as the timed drain)",
-                    options.workerWarmUp())
+                        Locale.ROOT,
+                        "a backlog of %,d written and drained the same way, not timed (a new JVM's JIT"
+                            + " warm-up takes as long as the timed drain)",
+                        options.workerWarmUp())
+                    + "; the cold rows have none (their JIT warm-up is timed)"
                 : "nothing (`--worker-warm-up=0`: their JIT warm-up is timed)"));
     report.append(table(options, configs, rates)).append('\n');
     List<String> labels = configs.stream().map(Config::shortLabel).toList();
@@ -280,6 +305,7 @@ public final class ThroughputBench {
       ThroughputOptions options, List<Config> configs, List<List<Double>> rates) {
     double sqlLimit = 0;
     double plainStock = 0;
+    double plainTuned = Double.NaN;
     for (int i = 0; i < configs.size(); i++) {
       double median = Stats.median(rates.get(i));
       if (configs.get(i).kind() == Kind.SQL) {
@@ -287,6 +313,9 @@ public final class ThroughputBench {
       }
       if (configs.get(i).kind() == Kind.PLAIN && configs.get(i).parallelism() == 10) {
         plainStock = median;
+      }
+      if (configs.get(i).kind() == Kind.PLAIN_TUNED && configs.get(i).parallelism() == 10) {
+        plainTuned = median;
       }
     }
     if (plainStock == 0) {
@@ -306,15 +335,18 @@ public final class ThroughputBench {
             options.rounds()));
     out.append(
         "| configuration | executions/s, each round | median | × SQL limit | × plain db-scheduler"
-            + " (10 threads) | × plain db-scheduler, same threads |\n");
-    out.append("|---|---|---:|---:|---:|---:|\n");
+            + " (10 threads) | × plain db-scheduler (0.5, 3.0), 10 threads | × plain db-scheduler,"
+            + " same threads |\n");
+    out.append("|---|---|---:|---:|---:|---:|---:|\n");
     for (int i = 0; i < configs.size(); i++) {
       Config config = configs.get(i);
       double median = Stats.median(rates.get(i));
       String sameThreads = "";
       if (config.kind() == Kind.KAIROS
           || config.kind() == Kind.WORKER
-          || config.kind() == Kind.PLAIN_WIDE) {
+          || config.kind() == Kind.WORKER_COLD
+          || config.kind() == Kind.PLAIN_WIDE
+          || config.kind() == Kind.PLAIN_TUNED) {
         for (int j = 0; j < configs.size(); j++) {
           if (configs.get(j).kind() == Kind.PLAIN
               && configs.get(j).parallelism() == config.parallelism()) {
@@ -325,7 +357,7 @@ public final class ThroughputBench {
       out.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %,.0f | %.2f | %s | %s |%n",
+              "| %s | %s | %,.0f | %.2f | %s | %s | %s |%n",
               config.label(),
               String.join(
                   " / ",
@@ -335,15 +367,23 @@ public final class ThroughputBench {
               config.kind() == Kind.SQL
                   ? ""
                   : String.format(Locale.ROOT, "%.2f", median / plainStock),
+              config.kind() == Kind.SQL || Double.isNaN(plainTuned)
+                  ? ""
+                  : String.format(Locale.ROOT, "%.2f", median / plainTuned),
               sameThreads));
     }
     return out.toString();
   }
 
   private static double run(ThroughputOptions options, Config config) throws Exception {
-    if (config.kind() == Kind.WORKER) {
+    if (config.kind() == Kind.WORKER || config.kind() == Kind.WORKER_COLD) {
       return WorkerDrain.drain(
-          options, config.jvms(), config.parallelism(), options.executions(), RUN_LIMIT);
+          options,
+          config.jvms(),
+          config.parallelism(),
+          options.executions(),
+          config.kind() == Kind.WORKER ? options.workerWarmUp() : 0,
+          RUN_LIMIT);
     }
     String database = "kairos_bench_throughput";
     try (Connection c =
@@ -365,10 +405,11 @@ public final class ThroughputBench {
       }
       return switch (config.kind()) {
         case SQL -> InProcessDrains.sqlLimit(pool, options.executions(), config.parallelism());
-        case PLAIN, PLAIN_WIDE, KAIROS ->
+        case PLAIN, PLAIN_WIDE, PLAIN_TUNED, KAIROS ->
             InProcessDrains.scheduler(
                 pool, options.executions(), config.parallelism(), config.kind(), RUN_LIMIT);
-        case WORKER -> throw new IllegalStateException("worker JVMs have a database of their own");
+        case WORKER, WORKER_COLD ->
+            throw new IllegalStateException("worker JVMs have a database of their own");
         case JOBRUNR ->
             JobRunrDrain.drain(pool, options.executions(), config.parallelism(), RUN_LIMIT);
         case QUARTZ ->

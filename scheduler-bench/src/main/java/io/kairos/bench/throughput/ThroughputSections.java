@@ -218,7 +218,10 @@ final class ThroughputSections {
                 + " clients, %,d jobs a round. %,d jobs of each kind first to warm up, not"
                 + " counted; then the configurations in turn, round after round, each timed from"
                 + " the first request to the last answer. The key is the operator's, so no quota"
-                + " applies.%n%n",
+                + " applies. Single create once more from 1 client, half the jobs: its request"
+                + " time is the server's plus a loopback round trip. Request time: from sending"
+                + " to the whole answer, at the client; mean server time: the API's own"
+                + " `http.server.requests` timer of `POST /api/v1/jobs` over the round.%n%n",
             String.join(" ", options.jvmOptions()),
             CreationRounds.SINGLE_CLIENTS,
             sizes.singleJobs(),

@@ -50,7 +50,7 @@ final class WorkerDrain {
 
   /** Executions per second from the backlog's due time until {@code scheduled_tasks} is empty. */
   static double drain(
-      ThroughputOptions options, int jvms, int threads, int executions, Duration limit)
+      ThroughputOptions options, int jvms, int threads, int executions, int warmUp, Duration limit)
       throws Exception {
     List<SoloWorker> workers = new ArrayList<>();
     try (BenchDatabase database =
@@ -80,7 +80,6 @@ final class WorkerDrain {
                   + " mean a drained backlog");
         }
         PendingJobs backlogs = new PendingJobs(kairos);
-        int warmUp = options.workerWarmUp();
         if (warmUp > 0) {
           ThroughputBench.progress(
               "%s RUNNING; warming up on %,d executions (not timed)", workers, warmUp);
