@@ -26,6 +26,7 @@ import io.kairos.registry.JobStore;
 import io.kairos.registry.JobTables;
 import io.kairos.registry.RunHistoryStore;
 import io.kairos.registry.TransactionJoiningDataSource;
+import io.kairos.running.AttemptSignalStore;
 import io.kairos.schema.KairosSchema;
 import io.kairos.serialization.JsonSerializer;
 import io.kairos.serialization.KairosJson;
@@ -169,6 +170,11 @@ public final class Kairos implements AutoCloseable {
 
   public RunHistoryStore runs() {
     return runs;
+  }
+
+  /** Cancel requests and progress of running attempts, for the API and the dashboard. */
+  public AttemptSignalStore attemptSignals() {
+    return new AttemptSignalStore(dataSource, schema);
   }
 
   public NodeStore nodes() {

@@ -18,6 +18,7 @@ import java.time.Instant;
  *       handler): while the job has attempts left and the fault is not permanent, a retry after
  *       {@link PersistedBackoff} (or the fault's {@code Retry-After}, if longer) with {@code
  *       attempt + 1}, which any worker may take.
+ *   <li>A cancel: no retry; a recurring job's next occurrence, or a one-time job CANCELLED.
  *   <li>A worker's death: while the job has attempts left, the same occurrence again at its
  *       scheduled time, flagged {@code recovered}.
  *   <li>Out of attempts: a recurring job moves on to its next occurrence, a one-time job is DEAD
@@ -65,6 +66,18 @@ final class AfterAttempt {
       return Disposition.retry(clock.now().plus(delay), data.nextAttempt());
     }
     return outOfAttempts(data, attempt.context().scheduledFor());
+  }
+
+  /**
+   * Cancelled by an operator: never retried. A recurring job moves on to its next occurrence, a
+   * one-time job ends CANCELLED.
+   */
+  Disposition cancelled(StartedAttempt attempt) {
+    JobData data = attempt.data();
+    if (data.schedule().recurring()) {
+      return nextOccurrence(data, attempt.context().scheduledFor());
+    }
+    return Disposition.cancelled();
   }
 
   Disposition workerDied(Execution dead, JobData data) {

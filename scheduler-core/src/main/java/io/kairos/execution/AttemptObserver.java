@@ -26,6 +26,8 @@ public interface AttemptObserver {
     /** Failed; another attempt is scheduled (the persisted retry tier, {@link AfterAttempt}). */
     RETRY,
     /** Failed for good. */
-    DEAD
+    DEAD,
+    /** A one-time job cancelled while it ran. */
+    CANCELLED
   }
 }

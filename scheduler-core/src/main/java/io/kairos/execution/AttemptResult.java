@@ -28,6 +28,10 @@ record AttemptResult(
     this(outcome, failure, permanent, revokedBecause, List.of());
   }
 
+  boolean cancelled() {
+    return outcome == RunOutcome.CANCELLED;
+  }
+
   boolean succeeded() {
     return outcome == RunOutcome.SUCCEEDED;
   }

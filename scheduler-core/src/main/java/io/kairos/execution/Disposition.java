@@ -31,6 +31,10 @@ record Disposition(Next next, Instant at, JobData data) {
     return new Disposition(Next.COMPLETED, null, null);
   }
 
+  static Disposition cancelled() {
+    return new Disposition(Next.CANCELLED, null, null);
+  }
+
   static Disposition dead() {
     return new Disposition(Next.DEAD, null, null);
   }

@@ -114,6 +114,16 @@ public final class JobTask<P> extends AbstractTask<JobData> {
       return (complete, operations) ->
           recorder.record(attempt, result, after.succeeded(attempt), complete, operations);
     }
+    if (result.cancelled()) {
+      return (complete, operations) -> {
+        if (recorder.record(attempt, result, after.cancelled(attempt), complete, operations)) {
+          LOG.info(
+              "Job {} attempt {} cancelled",
+              attempt.context().jobId(),
+              attempt.context().attempt());
+        }
+      };
+    }
     // Recorded here rather than thrown to db-scheduler's failure handler, which would log every
     // expected failure as an unhandled exception with its stack trace.
     return (complete, operations) -> {

@@ -35,6 +35,7 @@ public final class KairosSchema {
           "kairos_notified",
           "kairos_control",
           "kairos_oauth_credential",
+          "kairos_attempt_signal",
           "shedlock",
           "kairos_schema_history");
 
