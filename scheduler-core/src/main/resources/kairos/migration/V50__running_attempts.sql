@@ -17,3 +17,9 @@ create table kairos_attempt_signal (
   progress_message    text,
   progress_at         timestamptz
 );
+
+-- The progress an attempt reported last, kept with its history row when it ends.
+alter table kairos_job_run
+  add column progress_done    bigint,
+  add column progress_total   bigint,
+  add column progress_message text;

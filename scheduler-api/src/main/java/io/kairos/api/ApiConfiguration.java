@@ -10,6 +10,7 @@ import io.kairos.control.JobSubmitter;
 import io.kairos.core.Kairos;
 import io.kairos.deadjob.DeadJobStore;
 import io.kairos.deadjob.DeadJobs;
+import io.kairos.running.AttemptSignalStore;
 import org.apache.catalina.core.StandardHost;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -72,6 +73,12 @@ class ApiConfiguration {
   @Bean
   ControlStore controlStore(Kairos kairos) {
     return kairos.controlStore();
+  }
+
+  /** Cancel requests for running attempts, and their progress. */
+  @Bean
+  AttemptSignalStore attemptSignalStore(Kairos kairos) {
+    return kairos.attemptSignals();
   }
 
   @Bean

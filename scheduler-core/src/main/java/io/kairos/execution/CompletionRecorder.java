@@ -333,7 +333,8 @@ final class CompletionRecorder implements AutoCloseable {
         context.recovered(),
         c.result().outcome(),
         c.result().error(),
-        context.reported());
+        context.reported(),
+        context.reportedProgress());
   }
 
   /** Records a one-time job that was found later than its misfire grace; it did not run. */

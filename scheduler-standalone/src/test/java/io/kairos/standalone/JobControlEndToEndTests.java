@@ -61,6 +61,40 @@ class JobControlEndToEndTests {
   }
 
   @Test
+  void aRunningAttemptShowsItsProgressAndIsStoppedOverRestWithoutRetry() throws Exception {
+    create(
+        "{\"type\":\"noop\",\"id\":\"c-long\",\"maxAttempts\":3,"
+            + "\"payload\":{\"duration\":\"PT120S\"}}");
+    await().atMost(Duration.ofSeconds(30)).until(() -> kairos.state("c-long").equals("RUNNING"));
+    JsonNode progress =
+        await()
+            .atMost(Duration.ofSeconds(15))
+            .until(
+                () -> kairos.job("c-long").at("/runningAttempt/progress"),
+                p -> p.isObject() && p.has("done"));
+    assertThat(progress.get("total").asLong()).isEqualTo(120);
+    assertThat(progress.get("message").asText()).isEqualTo("waiting");
+
+    HttpResponse<String> asked = kairos.post("/api/v1/jobs/c-long/cancel-attempt", null);
+    assertThat(asked.statusCode()).as(asked.body()).isEqualTo(202);
+    JsonNode running = kairos.body(asked).get("runningAttempt");
+    assertThat(running.get("cancelRequestedAt").asText()).isNotBlank();
+    assertThat(running.get("cancelRequestedBy").asText()).isEqualTo("operator");
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> kairos.state("c-long").equals("CANCELLED"));
+    JsonNode runs = kairos.runs("c-long");
+    assertThat(runs).hasSize(1);
+    assertThat(runs.get(0).get("outcome").asText()).isEqualTo("CANCELLED");
+    assertThat(runs.get(0).at("/progress/total").asLong()).isEqualTo(120);
+    assertThat(kairos.job("c-long").get("runningAttempt").isNull()).isTrue();
+    HttpResponse<String> again = kairos.post("/api/v1/jobs/c-long/cancel-attempt", null);
+    assertThat(again.statusCode()).isEqualTo(409);
+    assertThat(again.body()).contains("no running attempt");
+    assertThat(kairos.post("/api/v1/jobs/no-such-job/cancel-attempt", null).statusCode())
+        .isEqualTo(404);
+  }
+
+  @Test
   void aPausedJobDoesNotRunAndRunsAtOnceWhenResumedAfterItsTime() throws Exception {
     Instant at = Instant.now().plusSeconds(2).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     create("{\"type\":\"noop\",\"id\":\"c-pause\",\"schedule\":{\"at\":\"" + at + "\"}}");

@@ -28,6 +28,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
@@ -330,6 +331,25 @@ class JobController {
   @PostMapping("/{id}/resume")
   JobResponse resume(@PathVariable String id, Principal caller) {
     return jobs.resume(id, ApiPrincipal.of(caller));
+  }
+
+  @Operation(
+      operationId = "cancelJobAttempt",
+      summary = "Stop the running attempt",
+      description =
+          "Asks the attempt running the job now to stop, on whichever worker runs it. Its handler"
+              + " sees the request (JobContext.cancelRequested) within about"
+              + " kairos.worker.signal-check and its thread is interrupted after"
+              + " kairos.worker.cancel-grace; the attempt ends CANCELLED and is not retried: a"
+              + " one-time job becomes CANCELLED, a recurring job waits for its next occurrence."
+              + " Asking again changes nothing. 409 when no attempt is running. The job as it"
+              + " stands, with runningAttempt.cancelRequestedAt set.")
+  @ApiResponse(responseCode = "202", description = "the attempt was asked to stop")
+  @RequiresScope(Scope.JOBS_WRITE)
+  @PostMapping("/{id}/cancel-attempt")
+  @ResponseStatus(HttpStatus.ACCEPTED)
+  JobResponse cancelAttempt(@PathVariable String id, Principal caller) {
+    return jobs.cancelAttempt(id, ApiPrincipal.of(caller));
   }
 
   @Operation(operationId = "listJobRuns", summary = "A job's attempts, oldest first")

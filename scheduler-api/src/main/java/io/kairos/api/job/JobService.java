@@ -10,7 +10,9 @@ import io.kairos.job.InvalidJobException;
 import io.kairos.job.Job;
 import io.kairos.job.JobFilter;
 import io.kairos.job.JobRun;
+import io.kairos.job.JobSource;
 import io.kairos.job.JobState;
+import io.kairos.job.JobStateConflict;
 import io.kairos.job.MisfirePolicy;
 import io.kairos.job.NewJob;
 import io.kairos.job.OperatorJobException;
@@ -18,6 +20,7 @@ import io.kairos.job.ScheduleSpec;
 import io.kairos.job.UnknownJobException;
 import io.kairos.registry.JobStore;
 import io.kairos.registry.RunHistoryStore;
+import io.kairos.running.AttemptSignalStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +45,7 @@ public class JobService {
   private final MisfirePolicy misfire;
   private final PayloadSecrets secrets;
   private final PublishedTypes publishedTypes;
+  private final AttemptSignalStore signals;
 
   JobService(
       JobCatalogue catalogue,
@@ -51,7 +55,9 @@ public class JobService {
       Clock clock,
       MisfirePolicy misfire,
       PayloadSecrets secrets,
-      PublishedTypes publishedTypes) {
+      PublishedTypes publishedTypes,
+      AttemptSignalStore signals) {
+    this.signals = signals;
     this.catalogue = catalogue;
     this.control = control;
     this.jobs = jobs;
@@ -62,9 +68,43 @@ public class JobService {
     this.publishedTypes = publishedTypes;
   }
 
+  /** One job; while it runs, with its running attempt's live progress and cancel request. */
   public JobResponse get(String id) {
     Job job = jobs.find(id).orElseThrow(() -> new UnknownJobException(id));
-    return response(job, runs.lastRunOf(id).orElse(null));
+    RunningAttemptResponse running = null;
+    if (job.state() == JobState.RUNNING) {
+      running =
+          signals
+              .current(id)
+              .map(RunningAttemptResponse::of)
+              .orElse(RunningAttemptResponse.NOTHING_REPORTED);
+    }
+    return JobResponse.of(
+        job,
+        secrets.mask(job.type(), job.payload()),
+        runs.lastRunOf(id).orElse(null),
+        waitingFor(job).orElse(null),
+        running);
+  }
+
+  /**
+   * Asks the attempt running the job now to stop, on whichever worker runs it: its handler sees the
+   * request within about kairos.worker.signal-check and is interrupted after the cancel grace; the
+   * attempt ends CANCELLED and is not retried. Asking again changes nothing.
+   *
+   * @throws JobStateConflict when no attempt of the job is running
+   */
+  public JobResponse cancelAttempt(String id, ApiPrincipal caller) {
+    Job job = jobs.find(id).orElseThrow(() -> new UnknownJobException(id));
+    if (job.source() != JobSource.API && !caller.admin()) {
+      throw new OperatorJobException(id, job.source(), "cancel an attempt of");
+    }
+    if (signals.requestCancel(id, caller.name()).isEmpty()) {
+      Job now = jobs.find(id).orElse(job);
+      throw new JobStateConflict(
+          now, "job '" + id + "' has no running attempt to cancel (it is " + now.state() + ")");
+    }
+    return get(id);
   }
 
   Page<JobResponse> list(String type, String group, JobState state, String cursor, Integer limit) {

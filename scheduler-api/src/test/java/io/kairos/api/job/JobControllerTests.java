@@ -133,6 +133,7 @@ class JobControllerTests {
   @MockitoBean JobControl control;
   @MockitoBean JobStore store;
   @MockitoBean io.kairos.control.ControlStore controlStore;
+  @MockitoBean io.kairos.running.AttemptSignalStore attemptSignals;
   @MockitoBean RunHistoryStore runs;
   @MockitoBean PublishedTypes publishedTypes;
 
