@@ -4,6 +4,7 @@ import com.github.kagkarlsson.scheduler.SchedulerClient;
 import io.kairos.api.problem.ProblemErrorReportValve;
 import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.cluster.ClusterSwitch;
+import io.kairos.control.Backfills;
 import io.kairos.control.ControlStore;
 import io.kairos.control.JobControl;
 import io.kairos.control.JobSubmitter;
@@ -73,6 +74,11 @@ class ApiConfiguration {
   @Bean
   ControlStore controlStore(Kairos kairos) {
     return kairos.controlStore();
+  }
+
+  @Bean
+  Backfills backfills(Kairos kairos) {
+    return kairos.backfills();
   }
 
   /** Cancel requests for running attempts, and their progress. */

@@ -93,6 +93,7 @@ class ApiDocumentationTests {
             Map.entry("/api/v1/jobs/{id}/pause", List.of("post")),
             Map.entry("/api/v1/jobs/{id}/resume", List.of("post")),
             Map.entry("/api/v1/jobs/{id}/cancel-attempt", List.of("post")),
+            Map.entry("/api/v1/jobs/{id}/backfill", List.of("post")),
             Map.entry("/api/v1/jobs/{id}/runs", List.of("get")),
             Map.entry("/api/v1/nodes", List.of("get")),
             Map.entry("/api/v1/job-types", List.of("get")),
@@ -141,6 +142,12 @@ class ApiDocumentationTests {
         .contains("outcome", "error", "detail", "progress");
     assertThat(iterable(schemas.get("Job").get("properties").fieldNames()))
         .contains("runningAttempt");
+    assertThat(iterable(schemas.get("Schedule").get("properties").fieldNames()))
+        .contains("overlap", "catchUp", "catchUpWindow", "jitter");
+    assertThat(iterable(schemas.get("ScheduleRequest").get("properties").fieldNames()))
+        .contains("overlap", "catchUp", "catchUpWindow", "jitter");
+    assertThat(iterable(schemas.get("Backfill").get("properties").fieldNames()))
+        .containsExactlyInAnyOrder("jobId", "created", "existing");
     assertThat(iterable(schemas.get("RunningAttempt").get("properties").fieldNames()))
         .containsExactlyInAnyOrder(
             "progress", "progressAt", "cancelRequestedAt", "cancelRequestedBy");

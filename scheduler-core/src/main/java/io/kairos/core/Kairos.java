@@ -7,6 +7,7 @@ import io.kairos.catalogue.JobCatalogue;
 import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.clock.DatabaseClock;
 import io.kairos.cluster.ClusterSwitch;
+import io.kairos.control.Backfills;
 import io.kairos.control.ControlStore;
 import io.kairos.control.JobControl;
 import io.kairos.control.JobRequests;
@@ -211,6 +212,11 @@ public final class Kairos implements AutoCloseable {
 
   public JobSubmitter submitter() {
     return new JobSubmitter(jobs, transactions, dueListener, secrets);
+  }
+
+  /** Runs a recurring job's occurrences of a past range, each once. */
+  public Backfills backfills() {
+    return new Backfills(jobs, secrets, transactions, clock);
   }
 
   public JobControl control() {

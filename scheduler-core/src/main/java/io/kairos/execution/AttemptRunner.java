@@ -14,7 +14,10 @@ import io.kairos.job.JobRequest;
 import io.kairos.job.JobType;
 import io.kairos.job.PermanentJobFailure;
 import io.kairos.job.RunOutcome;
+import io.kairos.job.SchedulePolicy;
+import io.kairos.job.ScheduleSpec;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -56,7 +59,11 @@ final class AttemptRunner {
       JobType<P> type, JobHandler<P> handler, TaskInstanceId execution, StartedAttempt attempt) {
     Duration timeout = timeouts.forAttempt(type.name(), attempt.data().timeout());
     RunningAttempts.Attempt running =
-        attempts.begin(execution, attempt.execution().version, attempt.context().signals());
+        attempts.begin(
+            execution,
+            attempt.execution().version,
+            attempt.context().signals(),
+            overlappedAt(attempt));
     ScheduledFuture<?> timeoutTimer =
         timer.schedule(
             () -> running.timeOut("ran longer than its timeout of " + timeout),
@@ -92,6 +99,17 @@ final class AttemptRunner {
         ? result
         : new AttemptResult(
             result.outcome(), result.failure(), result.permanent(), running.revokedBecause());
+  }
+
+  /** When the next occurrence cancels this attempt, if its schedule's overlap policy says so. */
+  private static Instant overlappedAt(StartedAttempt attempt) {
+    ScheduleSpec schedule = attempt.data().schedule();
+    if (!schedule.recurring()
+        || schedule.effectivePolicy().overlap() != SchedulePolicy.Overlap.CANCEL_RUNNING) {
+      return null;
+    }
+    Instant scheduledFor = attempt.context().scheduledFor();
+    return schedule.nextExecution(scheduledFor, scheduledFor);
   }
 
   private <P> AttemptResult classify(

@@ -1,11 +1,13 @@
 package io.kairos.execution;
 
+import com.github.kagkarlsson.scheduler.Clock;
 import io.kairos.concurrent.DaemonTimers;
 import io.kairos.job.Progress;
 import io.kairos.running.AttemptSignalStore;
 import io.kairos.running.AttemptSignalStore.Claim;
 import io.kairos.running.AttemptSignalStore.Reported;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * Carries the signals of this worker's running attempts to and from the database: every {@code
  * every}, while anything runs, it writes the progress reported since its last pass and reads the
  * cancel requests for the claims it holds (one statement each), then cleans up the rows of attempts
- * that ended. A cancel thus reaches the attempt on whichever worker runs it, within about {@code
- * every}; nothing is read while the worker runs nothing.
+ * that ended; and it cancels the attempts of recurring jobs whose next occurrence fell due, when
+ * their overlap policy says so (CANCEL_RUNNING). A cancel thus reaches the attempt on whichever
+ * worker runs it, within about {@code every}; nothing is read while the worker runs nothing.
  */
 final class AttemptSignalWatch implements AutoCloseable {
 
@@ -30,11 +33,14 @@ final class AttemptSignalWatch implements AutoCloseable {
   private final AttemptSignalStore store;
   private final RunningAttempts attempts;
   private final ScheduledExecutorService checker;
+  private final Clock clock;
 
   /** Progress changes already written, by claim; a claim no longer running has ended. */
   private final Map<Claim, Long> written = new HashMap<>();
 
-  AttemptSignalWatch(AttemptSignalStore store, RunningAttempts attempts, Duration every) {
+  AttemptSignalWatch(
+      AttemptSignalStore store, RunningAttempts attempts, Duration every, Clock clock) {
+    this.clock = clock;
     this.store = store;
     this.attempts = attempts;
     this.checker = DaemonTimers.newTimer("kairos-attempt-signals");
@@ -63,6 +69,17 @@ final class AttemptSignalWatch implements AutoCloseable {
         }
       }
       store.saveProgress(reports);
+      Instant now = clock.now();
+      for (RunningAttempts.Attempt attempt : running) {
+        Instant overlappedAt = attempt.overlappedAt();
+        if (overlappedAt != null && !now.isBefore(overlappedAt) && !attempt.cancelled()) {
+          LOG.info(
+              "Job {}: its next occurrence ({}) is due; cancelling the running attempt",
+              attempt.claim().jobId(),
+              overlappedAt);
+          attempt.cancel("overlapped by its next occurrence, due " + overlappedAt);
+        }
+      }
       Set<Claim> cancelled = store.cancelsAmong(byClaim.keySet());
       for (Claim claim : cancelled) {
         RunningAttempts.Attempt attempt = byClaim.get(claim);

@@ -184,7 +184,9 @@ final class CompletionRecorder implements AutoCloseable {
             completion.result().outcome(),
             Duration.between(context.scheduledFor(), attempt.startedAt()),
             completion.complete().getDuration(),
-            next.next()));
+            next.next(),
+            next.skippedByOverlap(),
+            next.caughtUp()));
   }
 
   /** Batches written so far (tests). */
@@ -227,7 +229,7 @@ final class CompletionRecorder implements AutoCloseable {
                   default -> JobState.DEAD;
                 },
                 error));
-      } else if (!c.result().succeeded() && !c.result().cancelled()) {
+      } else if (!c.result().succeeded() && !c.result().neutral()) {
         errors.put(jobId, error);
       }
     }
@@ -242,7 +244,7 @@ final class CompletionRecorder implements AutoCloseable {
       }
       String jobId = c.attempt().context().jobId();
       int number = c.attempt().context().attempt();
-      if (!c.result().succeeded() && !c.result().cancelled()) {
+      if (!c.result().succeeded() && !c.result().neutral()) {
         notifier.notify(JobEvent.FAILED, jobId, number, c.result().error());
       }
       if (c.next().next() == Next.DEAD) {
@@ -290,7 +292,7 @@ final class CompletionRecorder implements AutoCloseable {
       return ExecutionEnd.remove(c.key(), execution.version);
     }
     Instant done = c.complete().getTimeDone();
-    if (c.result().cancelled()) {
+    if (c.result().neutral()) {
       // Neither a success nor a failure: the job's counts stay as they were.
       return new ExecutionEnd(
           c.key(),

@@ -251,7 +251,8 @@ public final class JobTasks implements AutoCloseable {
         new AttemptSignalWatch(
             new AttemptSignalStore(tables.dataSource(), tables.schema()),
             attempts,
-            settings.cancels().checkEvery());
+            settings.cancels().checkEvery(),
+            clock);
     this.claims = new HeldClaims(claimStore, clock, settings.claims().renewEvery());
     this.start =
         new AttemptStart(runs, claimStore, clock, misfire, cluster, settings.claims().trustedFor());

@@ -4,6 +4,7 @@ import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import io.kairos.job.AttemptSignals;
 import io.kairos.running.AttemptSignalStore.Claim;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -32,13 +33,19 @@ public final class RunningAttempts {
     this.cancelGrace = cancelGrace;
   }
 
-  Attempt begin(TaskInstanceId execution, long version, AttemptSignals signals) {
+  /**
+   * @param overlappedAt when its next occurrence falls due, for a recurring job whose overlap
+   *     policy cancels the running attempt then; null otherwise
+   */
+  Attempt begin(
+      TaskInstanceId execution, long version, AttemptSignals signals, Instant overlappedAt) {
     Attempt attempt =
         new Attempt(
             Thread.currentThread(),
             execution.getTaskName(),
             new Claim(execution.getId(), version),
-            signals);
+            signals,
+            overlappedAt);
     running.put(execution.getTaskName() + "/" + execution.getId(), attempt);
     return attempt;
   }
@@ -77,13 +84,16 @@ public final class RunningAttempts {
     private final String taskName;
     private final Claim claim;
     private final AttemptSignals signals;
+    private final Instant overlappedAt;
     private boolean active = true;
     private ScheduledFuture<?> interruptAfterGrace;
     private volatile String revokedBecause;
     private volatile boolean timedOut;
     private volatile boolean cancelled;
 
-    private Attempt(Thread thread, String taskName, Claim claim, AttemptSignals signals) {
+    private Attempt(
+        Thread thread, String taskName, Claim claim, AttemptSignals signals, Instant overlappedAt) {
+      this.overlappedAt = overlappedAt;
       this.thread = thread;
       this.taskName = taskName;
       this.claim = claim;
@@ -160,6 +170,11 @@ public final class RunningAttempts {
 
     AttemptSignals signals() {
       return signals;
+    }
+
+    /** When its next occurrence cancels it (overlap policy CANCEL_RUNNING), or null. */
+    Instant overlappedAt() {
+      return overlappedAt;
     }
   }
 }

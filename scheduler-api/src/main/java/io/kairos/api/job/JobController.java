@@ -352,6 +352,23 @@ class JobController {
     return jobs.cancelAttempt(id, ApiPrincipal.of(caller));
   }
 
+  @Operation(
+      operationId = "backfillJob",
+      summary = "Run a recurring job's occurrences of a past range",
+      description =
+          "Creates one one-time job per occurrence in [from, to), due at the occurrence's time"
+              + " (so it runs at once, with no misfire limit), with the job's type, payload,"
+              + " group, attempts, priority and timeout, id <id>.backfill.<epoch millis>. Idempotent:"
+              + " occurrences asked for before are left as they are (listed in 'existing'), so"
+              + " each runs once. At most 1000 occurrences per request; 'to' must not be in the"
+              + " future; 400 for a one-time job.")
+  @RequiresScope(Scope.JOBS_WRITE)
+  @PostMapping(path = "/{id}/backfill", consumes = MediaType.APPLICATION_JSON_VALUE)
+  BackfillResponse backfill(
+      @PathVariable String id, @RequestBody BackfillRequest request, Principal caller) {
+    return jobs.backfill(id, request, ApiPrincipal.of(caller));
+  }
+
   @Operation(operationId = "listJobRuns", summary = "A job's attempts, oldest first")
   @RequiresScope(Scope.JOBS_READ)
   @GetMapping("/{id}/runs")

@@ -5,6 +5,7 @@ import io.kairos.api.security.ApiPrincipal;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.catalogue.PublishedTypes;
+import io.kairos.control.Backfills;
 import io.kairos.control.JobControl;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.Job;
@@ -46,6 +47,8 @@ public class JobService {
   private final PayloadSecrets secrets;
   private final PublishedTypes publishedTypes;
   private final AttemptSignalStore signals;
+  private final Backfills backfills;
+  private final JobCreationMetrics metrics;
 
   JobService(
       JobCatalogue catalogue,
@@ -56,8 +59,12 @@ public class JobService {
       MisfirePolicy misfire,
       PayloadSecrets secrets,
       PublishedTypes publishedTypes,
-      AttemptSignalStore signals) {
+      AttemptSignalStore signals,
+      Backfills backfills,
+      JobCreationMetrics metrics) {
     this.signals = signals;
+    this.backfills = backfills;
+    this.metrics = metrics;
     this.catalogue = catalogue;
     this.control = control;
     this.jobs = jobs;
@@ -85,6 +92,18 @@ public class JobService {
         runs.lastRunOf(id).orElse(null),
         waitingFor(job).orElse(null),
         running);
+  }
+
+  /** Runs each occurrence of a recurring job in a past range once (see {@link Backfills}). */
+  public BackfillResponse backfill(String id, BackfillRequest request, ApiPrincipal caller) {
+    if (request == null) {
+      throw new InvalidJobException("from", "is required: give 'from' and 'to'");
+    }
+    Backfills.Backfill done =
+        backfills.backfill(id, request.fromInstant(), request.toInstant(), asCaller(caller));
+    String type = jobs.find(id).map(Job::type).orElse(null);
+    metrics.backfilled(type, done.created().size());
+    return BackfillResponse.of(done);
   }
 
   /**

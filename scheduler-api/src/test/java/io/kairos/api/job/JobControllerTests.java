@@ -134,6 +134,7 @@ class JobControllerTests {
   @MockitoBean JobStore store;
   @MockitoBean io.kairos.control.ControlStore controlStore;
   @MockitoBean io.kairos.running.AttemptSignalStore attemptSignals;
+  @MockitoBean io.kairos.control.Backfills backfills;
   @MockitoBean RunHistoryStore runs;
   @MockitoBean PublishedTypes publishedTypes;
 

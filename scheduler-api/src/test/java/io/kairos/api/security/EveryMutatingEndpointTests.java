@@ -147,6 +147,14 @@ class EveryMutatingEndpointTests {
           List.of(rest(Expect.REFUSED, "POST", "/api/v1/jobs/" + id + "/" + action, null)));
     }
     probes.put(
+        "POST /api/v1/jobs/{id}/backfill",
+        List.of(
+            rest(
+                Expect.REFUSED,
+                "POST",
+                "/api/v1/jobs/" + id + "/backfill",
+                "{\"from\": \"2026-01-01T00:00:00Z\", \"to\": \"2026-01-02T00:00:00Z\"}")));
+    probes.put(
         "POST /api/v1/dead-jobs/{id}/requeue",
         List.of(rest(Expect.REFUSED, "POST", "/api/v1/dead-jobs/" + id + "/requeue", null)));
     probes.put(
