@@ -98,7 +98,7 @@ class JobControlEndToEndTests {
   void aSchedulesPolicyIsShownAndABackfillAskedTwiceRunsEachOccurrenceOnce() throws Exception {
     JsonNode created =
         create(
-            "{\"type\":\"noop\",\"id\":\"c-hourly\",\"schedule\":{\"cron\":\"0 * * * *\","
+            "{\"type\":\"noop\",\"id\":\"c-policy\",\"schedule\":{\"cron\":\"0 * * * *\","
                 + "\"overlap\":\"BUFFER_ONE\",\"catchUp\":\"ALL\",\"catchUpWindow\":\"PT6H\","
                 + "\"jitter\":\"PT2M\"}}");
     JsonNode schedule = created.get("schedule");
@@ -121,10 +121,10 @@ class JobControlEndToEndTests {
             + "\",\"to\":\""
             + hour.minusSeconds(3600)
             + "\"}";
-    JsonNode first = kairos.body(kairos.post("/api/v1/jobs/c-hourly/backfill", range));
+    JsonNode first = kairos.body(kairos.post("/api/v1/jobs/c-policy/backfill", range));
     assertThat(first.get("created")).hasSize(2);
     String wider = "{\"from\":\"" + hour.minusSeconds(3 * 3600) + "\",\"to\":\"" + hour + "\"}";
-    JsonNode again = kairos.body(kairos.post("/api/v1/jobs/c-hourly/backfill", wider));
+    JsonNode again = kairos.body(kairos.post("/api/v1/jobs/c-policy/backfill", wider));
     assertThat(again.get("existing")).isEqualTo(first.get("created"));
     assertThat(again.get("created")).hasSize(1);
     for (JsonNode id :
@@ -139,7 +139,7 @@ class JobControlEndToEndTests {
     }
     HttpResponse<String> future =
         kairos.post(
-            "/api/v1/jobs/c-hourly/backfill",
+            "/api/v1/jobs/c-policy/backfill",
             "{\"from\":\"" + hour + "\",\"to\":\"" + hour.plusSeconds(7200) + "\"}");
     assertThat(future.statusCode()).isEqualTo(400);
     assertThat(future.body()).contains("\"field\":\"to\"");

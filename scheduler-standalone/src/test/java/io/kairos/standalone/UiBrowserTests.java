@@ -478,11 +478,22 @@ class UiBrowserTests {
   }
 
   private void waitFor(java.util.function.Function<WebDriver, ?> condition) {
-    new WebDriverWait(browser, WAIT).until(condition::apply);
+    // Live parts are swapped every refresh: an element found just before may be gone when read.
+    new WebDriverWait(browser, WAIT)
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(condition::apply);
   }
 
   private String text(By by) {
-    return browser.findElement(by).getText();
+    for (int tries = 1; ; tries++) {
+      try {
+        return browser.findElement(by).getText();
+      } catch (org.openqa.selenium.StaleElementReferenceException e) {
+        if (tries == 5) {
+          throw e; // replaced by a live refresh each time it was read
+        }
+      }
+    }
   }
 
   private void screenshot(String name) throws IOException {
