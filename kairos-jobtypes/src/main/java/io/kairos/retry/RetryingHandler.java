@@ -46,6 +46,8 @@ public final class RetryingHandler<P> implements JobHandler<P> {
       Retry.decorateCheckedRunnable(
               retry,
               () -> {
+                // An attempt asked to stop is not tried again in process.
+                context.throwIfCancelled();
                 tries.incrementAndGet();
                 delegate.handle(payload, context);
               })

@@ -150,6 +150,7 @@ class WorkerConfiguration {
         JobTasks.Settings.DEFAULTS
             .withBackoff(properties.retry().backoff())
             .withTimeouts(properties.timeouts())
+            .withCancels(properties.cancels())
             .withObserver(metrics)
             .withCompletionBatching(properties.completionBatchSize(), properties.completionLinger())
             .withCompletionsAwaited(properties.awaitCompletionCommit())

@@ -1,5 +1,6 @@
 package io.kairos.worker;
 
+import io.kairos.execution.JobTasks;
 import io.kairos.execution.PersistedBackoff;
 import io.kairos.execution.TimeoutPolicy;
 import io.kairos.job.JobType;
@@ -44,6 +45,10 @@ import org.springframework.validation.annotation.Validated;
  * @param awaitCompletionCommit whether an executor thread waits until its result committed before
  *     it takes its next execution; off (the default), it hands the result to the group commit and
  *     goes on, while the worker keeps the claim alive until the result is written
+ * @param cancelGrace how long a running attempt asked to stop (an operator's cancel, its timeout)
+ *     may take before its thread is interrupted
+ * @param signalCheck how often, while attempts run, the worker writes their progress and reads the
+ *     cancel requests for them
  * @param builtInTypes which built-in job types this worker serves besides the application's own:
  *     {@code all} (the default), {@code none}, or a list of names
  */
@@ -62,7 +67,9 @@ public record WorkerProperties(
     @NotNull @DefaultValue("2ms") Duration completionLinger,
     @DefaultValue("false") boolean awaitCompletionCommit,
     @NotNull @DefaultValue("1s") Duration clusterCheck,
-    @DefaultValue("all") List<String> builtInTypes) {
+    @DefaultValue("all") List<String> builtInTypes,
+    @NotNull @DefaultValue("5s") Duration cancelGrace,
+    @NotNull @DefaultValue("1s") Duration signalCheck) {
 
   public WorkerProperties {
     if (nodeName == null || nodeName.isBlank()) {
@@ -104,6 +111,17 @@ public record WorkerProperties(
       served.add(type);
     }
     return served;
+  }
+
+  /** How running attempts are stopped, and how often their signals travel. */
+  public JobTasks.Cancels cancels() {
+    if (cancelGrace.isNegative()) {
+      throw new IllegalArgumentException("kairos.worker.cancel-grace must not be negative");
+    }
+    if (signalCheck.isNegative() || signalCheck.isZero()) {
+      throw new IllegalArgumentException("kairos.worker.signal-check must be positive");
+    }
+    return new JobTasks.Cancels(cancelGrace, signalCheck);
   }
 
   public TimeoutPolicy timeouts() {

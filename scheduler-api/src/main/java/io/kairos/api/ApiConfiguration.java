@@ -4,12 +4,14 @@ import com.github.kagkarlsson.scheduler.SchedulerClient;
 import io.kairos.api.problem.ProblemErrorReportValve;
 import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.cluster.ClusterSwitch;
+import io.kairos.control.Backfills;
 import io.kairos.control.ControlStore;
 import io.kairos.control.JobControl;
 import io.kairos.control.JobSubmitter;
 import io.kairos.core.Kairos;
 import io.kairos.deadjob.DeadJobStore;
 import io.kairos.deadjob.DeadJobs;
+import io.kairos.running.AttemptSignalStore;
 import org.apache.catalina.core.StandardHost;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -72,6 +74,17 @@ class ApiConfiguration {
   @Bean
   ControlStore controlStore(Kairos kairos) {
     return kairos.controlStore();
+  }
+
+  @Bean
+  Backfills backfills(Kairos kairos) {
+    return kairos.backfills();
+  }
+
+  /** Cancel requests for running attempts, and their progress. */
+  @Bean
+  AttemptSignalStore attemptSignalStore(Kairos kairos) {
+    return kairos.attemptSignals();
   }
 
   @Bean

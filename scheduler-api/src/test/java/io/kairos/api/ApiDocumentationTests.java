@@ -92,6 +92,8 @@ class ApiDocumentationTests {
             Map.entry("/api/v1/jobs/{id}/run", List.of("post")),
             Map.entry("/api/v1/jobs/{id}/pause", List.of("post")),
             Map.entry("/api/v1/jobs/{id}/resume", List.of("post")),
+            Map.entry("/api/v1/jobs/{id}/cancel-attempt", List.of("post")),
+            Map.entry("/api/v1/jobs/{id}/backfill", List.of("post")),
             Map.entry("/api/v1/jobs/{id}/runs", List.of("get")),
             Map.entry("/api/v1/nodes", List.of("get")),
             Map.entry("/api/v1/job-types", List.of("get")),
@@ -138,7 +140,24 @@ class ApiDocumentationTests {
         .contains("status", "statusReason", "hasRefreshToken", "accessTokenExpiresAt")
         .doesNotContain("clientSecret", "refreshToken", "accessToken");
     assertThat(iterable(schemas.get("Run").get("properties").fieldNames()))
-        .contains("outcome", "error", "detail");
+        .contains("outcome", "error", "detail", "progress");
+    assertThat(iterable(schemas.get("Job").get("properties").fieldNames()))
+        .contains("runningAttempt");
+    assertThat(iterable(schemas.get("Schedule").get("properties").fieldNames()))
+        .contains("overlap", "catchUp", "catchUpWindow", "jitter");
+    assertThat(iterable(schemas.get("ScheduleRequest").get("properties").fieldNames()))
+        .contains("overlap", "catchUp", "catchUpWindow", "jitter");
+    assertThat(iterable(schemas.get("Backfill").get("properties").fieldNames()))
+        .containsExactlyInAnyOrder("jobId", "created", "existing");
+    assertThat(iterable(schemas.get("RunningAttempt").get("properties").fieldNames()))
+        .containsExactlyInAnyOrder(
+            "progress", "progressAt", "cancelRequestedAt", "cancelRequestedBy");
+    assertThat(iterable(schemas.get("Progress").get("properties").fieldNames()))
+        .containsExactlyInAnyOrder("done", "total", "message");
+    assertThat(
+            iterable(
+                paths.at("/~1api~1v1~1jobs~1{id}~1cancel-attempt/post/responses").fieldNames()))
+        .contains("202");
     assertThat(schemas.at("/CreateCredential/properties/clientSecret/writeOnly").asBoolean())
         .isTrue();
     JsonNode batch = paths.at("/~1api~1v1~1jobs~1batch/post");

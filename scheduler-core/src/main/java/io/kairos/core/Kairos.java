@@ -7,6 +7,7 @@ import io.kairos.catalogue.JobCatalogue;
 import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.clock.DatabaseClock;
 import io.kairos.cluster.ClusterSwitch;
+import io.kairos.control.Backfills;
 import io.kairos.control.ControlStore;
 import io.kairos.control.JobControl;
 import io.kairos.control.JobRequests;
@@ -26,6 +27,7 @@ import io.kairos.registry.JobStore;
 import io.kairos.registry.JobTables;
 import io.kairos.registry.RunHistoryStore;
 import io.kairos.registry.TransactionJoiningDataSource;
+import io.kairos.running.AttemptSignalStore;
 import io.kairos.schema.KairosSchema;
 import io.kairos.serialization.JsonSerializer;
 import io.kairos.serialization.KairosJson;
@@ -171,6 +173,11 @@ public final class Kairos implements AutoCloseable {
     return runs;
   }
 
+  /** Cancel requests and progress of running attempts, for the API and the dashboard. */
+  public AttemptSignalStore attemptSignals() {
+    return new AttemptSignalStore(dataSource, schema);
+  }
+
   public NodeStore nodes() {
     return nodes;
   }
@@ -205,6 +212,11 @@ public final class Kairos implements AutoCloseable {
 
   public JobSubmitter submitter() {
     return new JobSubmitter(jobs, transactions, dueListener, secrets);
+  }
+
+  /** Runs a recurring job's occurrences of a past range, each once. */
+  public Backfills backfills() {
+    return new Backfills(jobs, secrets, transactions, clock);
   }
 
   public JobControl control() {

@@ -3,9 +3,12 @@ package io.kairos.execution;
 import com.github.kagkarlsson.scheduler.Clock;
 import com.github.kagkarlsson.scheduler.task.Execution;
 import io.kairos.job.JobData;
+import io.kairos.job.SchedulePolicy;
+import io.kairos.job.ScheduleSpec;
 import io.kairos.job.TransientJobFailure;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The one place that decides where an execution goes after an attempt, whatever ended it; {@link
@@ -18,6 +21,7 @@ import java.time.Instant;
  *       handler): while the job has attempts left and the fault is not permanent, a retry after
  *       {@link PersistedBackoff} (or the fault's {@code Retry-After}, if longer) with {@code
  *       attempt + 1}, which any worker may take.
+ *   <li>A cancel: no retry; a recurring job's next occurrence, or a one-time job CANCELLED.
  *   <li>A worker's death: while the job has attempts left, the same occurrence again at its
  *       scheduled time, flagged {@code recovered}.
  *   <li>Out of attempts: a recurring job moves on to its next occurrence, a one-time job is DEAD
@@ -48,7 +52,7 @@ final class AfterAttempt {
       return Disposition.nextOccurrence(requested, data.nextOccurrence());
     }
     if (data.schedule().recurring()) {
-      return nextOccurrence(data, attempt.context().scheduledFor());
+      return nextOccurrence(attempt);
     }
     return Disposition.completed();
   }
@@ -64,7 +68,36 @@ final class AfterAttempt {
       }
       return Disposition.retry(clock.now().plus(delay), data.nextAttempt());
     }
-    return outOfAttempts(data, attempt.context().scheduledFor());
+    if (data.schedule().recurring()) {
+      return nextOccurrence(attempt);
+    }
+    return Disposition.dead();
+  }
+
+  /**
+   * Cancelled by an operator: never retried. A recurring job moves on to its next occurrence, a
+   * one-time job ends CANCELLED.
+   */
+  Disposition cancelled(StartedAttempt attempt) {
+    JobData data = attempt.data();
+    if (data.schedule().recurring()) {
+      return nextOccurrence(attempt);
+    }
+    return Disposition.cancelled();
+  }
+
+  /**
+   * A recurring occurrence found later than its misfire grace under catch-up NONE: not run; the job
+   * waits for its next occurrence after now.
+   */
+  Disposition missed(StartedAttempt attempt) {
+    JobData data = attempt.data();
+    return Disposition.nextOccurrence(
+        jittered(
+            data,
+            attempt.context().jobId(),
+            data.schedule().nextExecution(attempt.context().scheduledFor(), clock.now())),
+        data.nextOccurrence());
   }
 
   Disposition workerDied(Execution dead, JobData data) {
@@ -89,5 +122,50 @@ final class AfterAttempt {
   private Disposition nextOccurrence(JobData data, Instant scheduledFor) {
     return Disposition.nextOccurrence(
         data.schedule().nextExecution(scheduledFor, clock.now()), data.nextOccurrence());
+  }
+
+  /**
+   * Where a recurring job goes after an attempt ran, by its schedule's policy. Occurrences that
+   * fell due before the attempt started were missed: catch-up ALL runs the first of them within its
+   * window next (and so on, one after another); otherwise they were coalesced into this run.
+   * Occurrences that fell due while it ran overlapped it: SKIP drops them, BUFFER_ONE and
+   * CANCEL_RUNNING run the latest at once. Otherwise: the next occurrence after now, delayed by its
+   * jitter.
+   */
+  private Disposition nextOccurrence(StartedAttempt attempt) {
+    JobData data = attempt.data();
+    ScheduleSpec schedule = data.schedule();
+    SchedulePolicy policy = schedule.effectivePolicy();
+    Instant scheduledFor = attempt.context().scheduledFor();
+    Instant startedAt =
+        attempt.startedAt().isAfter(scheduledFor) ? attempt.startedAt() : scheduledFor;
+    Instant now = clock.now();
+    if (policy.catchUp() == SchedulePolicy.CatchUp.ALL) {
+      // The first occurrence after this one that is within the window, if it was due before the
+      // attempt started: missed, so run next, at once.
+      Instant oldest = now.minus(policy.catchUpWindow());
+      Instant missed = schedule.nextExecution(scheduledFor, oldest.minusNanos(1));
+      if (!missed.isAfter(startedAt)) {
+        return Disposition.nextOccurrence(missed, data.nextOccurrence(), 0, true);
+      }
+    }
+    // Occurrences on the schedule's grid that fell due while the attempt ran.
+    List<Instant> overlapped = new java.util.ArrayList<>();
+    Instant first = schedule.nextExecution(scheduledFor, startedAt);
+    if (!first.isAfter(now)) {
+      overlapped.add(first);
+      overlapped.addAll(schedule.occurrencesBetween(first, now, SchedulePolicy.MAX_CAUGHT_UP));
+    }
+    if (!overlapped.isEmpty() && policy.overlap() != SchedulePolicy.Overlap.SKIP) {
+      return Disposition.nextOccurrence(
+          overlapped.get(overlapped.size() - 1), data.nextOccurrence(), 0, false);
+    }
+    Instant next =
+        jittered(data, attempt.context().jobId(), schedule.nextExecution(scheduledFor, now));
+    return Disposition.nextOccurrence(next, data.nextOccurrence(), overlapped.size(), false);
+  }
+
+  private static Instant jittered(JobData data, String jobId, Instant occurrence) {
+    return occurrence.plus(data.schedule().effectivePolicy().jitterOf(jobId, occurrence));
   }
 }

@@ -28,6 +28,18 @@ record AttemptResult(
     this(outcome, failure, permanent, revokedBecause, List.of());
   }
 
+  boolean cancelled() {
+    return outcome == RunOutcome.CANCELLED;
+  }
+
+  /**
+   * Neither a success nor a failure: cancelled, or a recurring occurrence not run because it was
+   * missed (MISSED); the job's success and failure counts stay as they were.
+   */
+  boolean neutral() {
+    return outcome == RunOutcome.CANCELLED || outcome == RunOutcome.MISSED;
+  }
+
   boolean succeeded() {
     return outcome == RunOutcome.SUCCEEDED;
   }

@@ -7,13 +7,17 @@ import io.kairos.catalogue.SealedJob;
 import io.kairos.catalogue.SecretsNeedAKey;
 import io.kairos.control.JobRequests;
 import io.kairos.crypto.SecretCipher;
+import io.kairos.job.AttemptCancelled;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobRequest;
 import io.kairos.job.JobType;
 import io.kairos.job.PermanentJobFailure;
 import io.kairos.job.RunOutcome;
+import io.kairos.job.SchedulePolicy;
+import io.kairos.job.ScheduleSpec;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,9 +27,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The second step: binds the payload and runs the handler (wrapped in tier 1, the in-process
- * retries, by whoever built the handler), interrupted at its timeout or when the lease guard
- * revokes it, and classifies what happened. Never throws: every failure becomes an {@link
- * AttemptResult}.
+ * retries, by whoever built the handler), asked to stop at its timeout or on an operator's cancel
+ * (and interrupted a grace later), interrupted at once when the lease guard revokes it, and
+ * classifies what happened. Never throws: every failure becomes an {@link AttemptResult}.
  */
 final class AttemptRunner {
 
@@ -54,9 +58,17 @@ final class AttemptRunner {
   <P> AttemptResult run(
       JobType<P> type, JobHandler<P> handler, TaskInstanceId execution, StartedAttempt attempt) {
     Duration timeout = timeouts.forAttempt(type.name(), attempt.data().timeout());
-    RunningAttempts.Attempt running = attempts.begin(execution);
+    RunningAttempts.Attempt running =
+        attempts.begin(
+            execution,
+            attempt.execution().version,
+            attempt.context().signals(),
+            overlappedAt(attempt));
     ScheduledFuture<?> timeoutTimer =
-        timer.schedule(running::timeOut, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        timer.schedule(
+            () -> running.timeOut("ran longer than its timeout of " + timeout),
+            timeout.toMillis(),
+            TimeUnit.MILLISECONDS);
     AttemptResult result;
     try {
       result = classify(type, handler, execution.getId(), attempt);
@@ -66,7 +78,16 @@ final class AttemptRunner {
       // A timeout or revocation may have interrupted us after the handler returned.
       Thread.interrupted();
     }
-    if (running.timedOut()) {
+    if (running.cancelled() && !result.succeeded()) {
+      // Asked to stop by an operator: whatever the handler threw on the way out, the attempt was
+      // cancelled, not failed. One that finished its work regardless is recorded as it ended.
+      result =
+          new AttemptResult(
+              RunOutcome.CANCELLED,
+              new AttemptCancelled(attempt.context().signals().stopReason()),
+              true,
+              null);
+    } else if (running.timedOut()) {
       result =
           new AttemptResult(
               RunOutcome.TIMED_OUT,
@@ -78,6 +99,17 @@ final class AttemptRunner {
         ? result
         : new AttemptResult(
             result.outcome(), result.failure(), result.permanent(), running.revokedBecause());
+  }
+
+  /** When the next occurrence cancels this attempt, if its schedule's overlap policy says so. */
+  private static Instant overlappedAt(StartedAttempt attempt) {
+    ScheduleSpec schedule = attempt.data().schedule();
+    if (!schedule.recurring()
+        || schedule.effectivePolicy().overlap() != SchedulePolicy.Overlap.CANCEL_RUNNING) {
+      return null;
+    }
+    Instant scheduledFor = attempt.context().scheduledFor();
+    return schedule.nextExecution(scheduledFor, scheduledFor);
   }
 
   private <P> AttemptResult classify(

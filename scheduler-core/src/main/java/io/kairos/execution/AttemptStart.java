@@ -7,6 +7,7 @@ import io.kairos.cluster.ClusterSwitch;
 import io.kairos.job.JobContext;
 import io.kairos.job.JobData;
 import io.kairos.job.MisfirePolicy;
+import io.kairos.job.SchedulePolicy;
 import io.kairos.registry.RunHistoryStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,13 +23,19 @@ import java.time.Instant;
 final class AttemptStart {
 
   /** How a start ended. */
-  sealed interface Outcome permits Began, Missed, NotClaimed, Held {}
+  sealed interface Outcome permits Began, Missed, Skipped, NotClaimed, Held {}
 
   /** Started under the claim. */
   record Began(StartedAttempt attempt) implements Outcome {}
 
   /** A one-time job found later than its misfire grace: recorded MISSED, not run. */
   record Missed(JobContext context, String reason) implements Outcome {}
+
+  /**
+   * A recurring occurrence later than its misfire grace, under catch-up NONE: not run, recorded
+   * MISSED; the job goes on to its next occurrence.
+   */
+  record Skipped(StartedAttempt attempt, String reason) implements Outcome {}
 
   /** Another worker holds the execution now; nothing runs or is recorded here. */
   record NotClaimed(JobContext context) implements Outcome {}
@@ -108,6 +115,28 @@ final class AttemptStart {
                 + " s ago, beyond its misfire grace of "
                 + grace
                 + (data.misfireGrace() == null ? " (the cluster's default)" : ""));
+      }
+    }
+    if (data.schedule().recurring()
+        && data.schedule().effectivePolicy().catchUp() == SchedulePolicy.CatchUp.NONE
+        && data.attempt() == 1
+        && !data.recovered()
+        && !MisfirePolicy.isNone(grace)
+        && late.compareTo(grace) > 0) {
+      ClusterSwitch.State cluster = this.cluster.state();
+      if (cluster.paused()) {
+        return new Held(context);
+      }
+      // Recorded under the claim, as a run is: only if this worker still holds it.
+      if (claims.startable(type, context.jobId(), execution.version, execution.pickedBy)
+          == ClaimStore.Startable.YES) {
+        return new Skipped(
+            new StartedAttempt(context, data, execution, now),
+            "due "
+                + late.toSeconds()
+                + " s ago, beyond its misfire grace of "
+                + grace
+                + "; its schedule catches up on none");
       }
     }
     if (claimedByLockAndFetch && freshClaim(execution, now)) {

@@ -184,7 +184,9 @@ final class CompletionRecorder implements AutoCloseable {
             completion.result().outcome(),
             Duration.between(context.scheduledFor(), attempt.startedAt()),
             completion.complete().getDuration(),
-            next.next()));
+            next.next(),
+            next.skippedByOverlap(),
+            next.caughtUp()));
   }
 
   /** Batches written so far (tests). */
@@ -221,9 +223,13 @@ final class CompletionRecorder implements AutoCloseable {
         finished.add(
             new JobEnd(
                 jobId,
-                c.next().next() == Next.COMPLETED ? JobState.COMPLETED : JobState.DEAD,
+                switch (c.next().next()) {
+                  case COMPLETED -> JobState.COMPLETED;
+                  case CANCELLED -> JobState.CANCELLED;
+                  default -> JobState.DEAD;
+                },
                 error));
-      } else if (!c.result().succeeded()) {
+      } else if (!c.result().succeeded() && !c.result().neutral()) {
         errors.put(jobId, error);
       }
     }
@@ -238,7 +244,7 @@ final class CompletionRecorder implements AutoCloseable {
       }
       String jobId = c.attempt().context().jobId();
       int number = c.attempt().context().attempt();
-      if (!c.result().succeeded()) {
+      if (!c.result().succeeded() && !c.result().neutral()) {
         notifier.notify(JobEvent.FAILED, jobId, number, c.result().error());
       }
       if (c.next().next() == Next.DEAD) {
@@ -286,6 +292,17 @@ final class CompletionRecorder implements AutoCloseable {
       return ExecutionEnd.remove(c.key(), execution.version);
     }
     Instant done = c.complete().getTimeDone();
+    if (c.result().neutral()) {
+      // Neither a success nor a failure: the job's counts stay as they were.
+      return new ExecutionEnd(
+          c.key(),
+          execution.version,
+          c.next().at(),
+          c.next().data(),
+          execution.lastSuccess,
+          execution.lastFailure,
+          execution.consecutiveFailures);
+    }
     if (c.result().succeeded()) {
       return new ExecutionEnd(
           c.key(),
@@ -318,7 +335,8 @@ final class CompletionRecorder implements AutoCloseable {
         context.recovered(),
         c.result().outcome(),
         c.result().error(),
-        context.reported());
+        context.reported(),
+        context.reportedProgress());
   }
 
   /** Records a one-time job that was found later than its misfire grace; it did not run. */

@@ -10,7 +10,11 @@ import java.util.Objects;
  * with new task data, or removed with its job COMPLETED or DEAD. Decided by {@link AfterAttempt},
  * written by {@link CompletionRecorder}.
  */
-record Disposition(Next next, Instant at, JobData data) {
+record Disposition(Next next, Instant at, JobData data, int skippedByOverlap, boolean caughtUp) {
+
+  Disposition(Next next, Instant at, JobData data) {
+    this(next, at, data, 0, false);
+  }
 
   Disposition {
     Objects.requireNonNull(next, "next");
@@ -27,8 +31,21 @@ record Disposition(Next next, Instant at, JobData data) {
     return new Disposition(Next.NEXT_OCCURRENCE, at, data);
   }
 
+  /**
+   * @param skippedByOverlap occurrences that fell due while the attempt ran and will not run
+   * @param caughtUp the next occurrence is a missed one, run late to catch up
+   */
+  static Disposition nextOccurrence(
+      Instant at, JobData data, int skippedByOverlap, boolean caughtUp) {
+    return new Disposition(Next.NEXT_OCCURRENCE, at, data, skippedByOverlap, caughtUp);
+  }
+
   static Disposition completed() {
     return new Disposition(Next.COMPLETED, null, null);
+  }
+
+  static Disposition cancelled() {
+    return new Disposition(Next.CANCELLED, null, null);
   }
 
   static Disposition dead() {

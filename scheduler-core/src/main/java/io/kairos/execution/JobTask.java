@@ -11,6 +11,7 @@ import io.kairos.job.JobData;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
 import io.kairos.job.LogText;
+import io.kairos.job.RunOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,6 +95,19 @@ public final class JobTask<P> extends AbstractTask<JobData> {
       return (complete, operations) ->
           recorder.recordMissed(missed.context(), missed.reason(), operations);
     }
+    if (started instanceof AttemptStart.Skipped skipped) {
+      AttemptResult missed =
+          new AttemptResult(RunOutcome.MISSED, new OccurrenceMissed(skipped.reason()), true, null);
+      return (complete, operations) -> {
+        if (recorder.record(
+            skipped.attempt(), missed, after.missed(skipped.attempt()), complete, operations)) {
+          LOG.info(
+              "Job {}: occurrence not run: {}",
+              skipped.attempt().context().jobId(),
+              skipped.reason());
+        }
+      };
+    }
     if (started instanceof AttemptStart.Held held) {
       // Claimed just before the worker saw the cluster's pause: handed back unstarted, so it runs
       // after the resume as if it had never been claimed (no attempt counted, nothing recorded).
@@ -114,6 +128,16 @@ public final class JobTask<P> extends AbstractTask<JobData> {
       return (complete, operations) ->
           recorder.record(attempt, result, after.succeeded(attempt), complete, operations);
     }
+    if (result.cancelled()) {
+      return (complete, operations) -> {
+        if (recorder.record(attempt, result, after.cancelled(attempt), complete, operations)) {
+          LOG.info(
+              "Job {} attempt {} cancelled",
+              attempt.context().jobId(),
+              attempt.context().attempt());
+        }
+      };
+    }
     // Recorded here rather than thrown to db-scheduler's failure handler, which would log every
     // expected failure as an unhandled exception with its stack trace.
     return (complete, operations) -> {
@@ -122,6 +146,13 @@ public final class JobTask<P> extends AbstractTask<JobData> {
         logFailure(attempt, result, next);
       }
     };
+  }
+
+  /** Why a recurring occurrence was not run (its history row's error). */
+  static final class OccurrenceMissed extends RuntimeException {
+    OccurrenceMissed(String reason) {
+      super(reason, null, false, false);
+    }
   }
 
   private static void logFailure(StartedAttempt attempt, AttemptResult result, Disposition next) {

@@ -13,6 +13,7 @@ import io.kairos.notification.Notifier;
 import io.kairos.registry.JobStore;
 import io.kairos.registry.JobTables;
 import io.kairos.registry.RunHistoryStore;
+import io.kairos.running.AttemptSignalStore;
 import io.kairos.wakeup.DueListener;
 import java.time.Duration;
 import java.util.Objects;
@@ -37,6 +38,7 @@ public final class JobTasks implements AutoCloseable {
   private final RunningAttempts attempts;
   private final HeldClaims claims;
   private final ScheduledExecutorService timer;
+  private final AttemptSignalWatch signals;
 
   /**
    * How attempts are bounded, retried, observed and notified of, and how their results and claims
@@ -55,7 +57,8 @@ public final class JobTasks implements AutoCloseable {
       Completions completions,
       Claims claims,
       RescheduleListener rescheduled,
-      Notifier notifier) {
+      Notifier notifier,
+      Cancels cancels) {
 
     public static final int DEFAULT_COMPLETION_BATCH_SIZE = 100;
     public static final Duration DEFAULT_COMPLETION_LINGER = Duration.ofMillis(2);
@@ -73,7 +76,8 @@ public final class JobTasks implements AutoCloseable {
             new Completions(DEFAULT_COMPLETION_BATCH_SIZE, DEFAULT_COMPLETION_LINGER, true),
             Claims.ALWAYS_READ,
             RescheduleListener.NONE,
-            Notifier.NONE);
+            Notifier.NONE,
+            Cancels.DEFAULT);
 
     public Settings {
       Objects.requireNonNull(backoff, "backoff");
@@ -83,18 +87,22 @@ public final class JobTasks implements AutoCloseable {
       Objects.requireNonNull(claims, "claims");
       Objects.requireNonNull(rescheduled, "rescheduled");
       Objects.requireNonNull(notifier, "notifier");
+      Objects.requireNonNull(cancels, "cancels");
     }
 
     public Settings withBackoff(PersistedBackoff value) {
-      return new Settings(value, timeouts, observer, completions, claims, rescheduled, notifier);
+      return new Settings(
+          value, timeouts, observer, completions, claims, rescheduled, notifier, cancels);
     }
 
     public Settings withTimeouts(TimeoutPolicy value) {
-      return new Settings(backoff, value, observer, completions, claims, rescheduled, notifier);
+      return new Settings(
+          backoff, value, observer, completions, claims, rescheduled, notifier, cancels);
     }
 
     public Settings withObserver(AttemptObserver value) {
-      return new Settings(backoff, timeouts, value, completions, claims, rescheduled, notifier);
+      return new Settings(
+          backoff, timeouts, value, completions, claims, rescheduled, notifier, cancels);
     }
 
     /**
@@ -115,19 +123,52 @@ public final class JobTasks implements AutoCloseable {
     }
 
     private Settings withCompletions(Completions value) {
-      return new Settings(backoff, timeouts, observer, value, claims, rescheduled, notifier);
+      return new Settings(
+          backoff, timeouts, observer, value, claims, rescheduled, notifier, cancels);
     }
 
     public Settings withClaims(Claims value) {
-      return new Settings(backoff, timeouts, observer, completions, value, rescheduled, notifier);
+      return new Settings(
+          backoff, timeouts, observer, completions, value, rescheduled, notifier, cancels);
     }
 
     public Settings withNotifier(Notifier value) {
-      return new Settings(backoff, timeouts, observer, completions, claims, rescheduled, value);
+      return new Settings(
+          backoff, timeouts, observer, completions, claims, rescheduled, value, cancels);
+    }
+
+    public Settings withCancels(Cancels value) {
+      return new Settings(
+          backoff, timeouts, observer, completions, claims, rescheduled, notifier, value);
     }
 
     public Settings withRescheduled(RescheduleListener value) {
-      return new Settings(backoff, timeouts, observer, completions, claims, value, notifier);
+      return new Settings(
+          backoff, timeouts, observer, completions, claims, value, notifier, cancels);
+    }
+  }
+
+  /**
+   * How running attempts are stopped (an operator's cancel, a timeout) and how their signals
+   * travel.
+   *
+   * @param grace how long a handler asked to stop may take before its thread is interrupted
+   * @param checkEvery how often the worker writes its attempts' progress and reads cancel requests
+   *     for them, while any run
+   */
+  public record Cancels(Duration grace, Duration checkEvery) {
+
+    public static final Cancels DEFAULT = new Cancels(Duration.ofSeconds(5), Duration.ofSeconds(1));
+
+    public Cancels {
+      Objects.requireNonNull(grace, "grace");
+      Objects.requireNonNull(checkEvery, "checkEvery");
+      if (grace.isNegative()) {
+        throw new IllegalArgumentException("cancel grace must not be negative: " + grace);
+      }
+      if (checkEvery.isNegative() || checkEvery.isZero()) {
+        throw new IllegalArgumentException("signal check interval must be positive: " + checkEvery);
+      }
     }
   }
 
@@ -201,11 +242,17 @@ public final class JobTasks implements AutoCloseable {
       ClusterSwitch cluster,
       DueListener dueListener) {
     this.claimStore = new ClaimStore(tables.dataSource(), tables.schema());
-    this.attempts = new RunningAttempts();
     // Every attempt schedules its timeout (an hour by default) and cancels it when it ends; the
     // timer drops cancelled ones at once (kept until their delay passed, the cancelled timers of an
     // hour's executions filled the heap, found by the benchmark's memory reading).
     this.timer = DaemonTimers.newTimer("kairos-attempt-timeouts");
+    this.attempts = new RunningAttempts(timer, settings.cancels().grace());
+    this.signals =
+        new AttemptSignalWatch(
+            new AttemptSignalStore(tables.dataSource(), tables.schema()),
+            attempts,
+            settings.cancels().checkEvery(),
+            clock);
     this.claims = new HeldClaims(claimStore, clock, settings.claims().renewEvery());
     this.start =
         new AttemptStart(runs, claimStore, clock, misfire, cluster, settings.claims().trustedFor());
@@ -246,6 +293,11 @@ public final class JobTasks implements AutoCloseable {
     return claims;
   }
 
+  /** Exchanges the running attempts' signals with the database now (tests). */
+  void checkSignals() {
+    signals.check();
+  }
+
   /** Attempt timeouts still scheduled (tests: none is kept once its attempt ended). */
   int scheduledTimeouts() {
     return ((ScheduledThreadPoolExecutor) timer).getQueue().size();
@@ -261,6 +313,7 @@ public final class JobTasks implements AutoCloseable {
   public void close() {
     recorder.close();
     claims.close();
+    signals.close();
     timer.shutdownNow();
   }
 }

@@ -15,6 +15,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * knows when it is next needed (an OAuth token's expiry) choose its next occurrence. {@link
  * #schedule(JobRequest)} asks for a follow-up job, created in the transaction that records this
  * attempt's success: it exists only if the attempt's success is recorded.
+ *
+ * <p>{@link #cancelRequested()} turns true when the attempt is asked to stop (an operator's cancel,
+ * from any node, or the job's timeout); a handler checks it between units of work, or calls {@link
+ * #throwIfCancelled()}. If the handler has not returned within the worker's cancel grace, its
+ * thread is interrupted, so blocking calls throw. {@link #progress(long, Long, String)} reports how
+ * far it has come; the API and the dashboard show it while the attempt runs.
  */
 public record JobContext(
     String jobId,
@@ -26,7 +32,8 @@ public record JobContext(
     AtomicReference<String> detail,
     AtomicReference<Instant> nextRun,
     Instant occurrence,
-    List<JobRequest> followUps) {
+    List<JobRequest> followUps,
+    AttemptSignals signals) {
 
   public static final int MAX_DETAIL_LENGTH = 2000;
 
@@ -59,12 +66,41 @@ public record JobContext(
         new AtomicReference<>(),
         new AtomicReference<>(),
         occurrence,
-        new CopyOnWriteArrayList<>());
+        new CopyOnWriteArrayList<>(),
+        new AttemptSignals());
   }
 
   public JobContext {
     occurrence = occurrence == null ? scheduledFor : occurrence;
     followUps = followUps == null ? new CopyOnWriteArrayList<>() : followUps;
+    signals = signals == null ? new AttemptSignals() : signals;
+  }
+
+  /** Whether this attempt was asked to stop: by an operator, or because it ran into its timeout. */
+  public boolean cancelRequested() {
+    return signals.stopRequested();
+  }
+
+  /** Throws {@link AttemptCancelled} if this attempt was asked to stop; a cheap check. */
+  public void throwIfCancelled() {
+    String reason = signals.stopReason();
+    if (reason != null) {
+      throw new AttemptCancelled(reason);
+    }
+  }
+
+  /**
+   * Reports how far this attempt has come: {@code done} of {@code total} (null when not known) and
+   * a short message (one line, at most {@value Progress#MAX_MESSAGE_LENGTH} characters, or null).
+   * Cheap: kept in memory and written to the database by the worker about once a second.
+   */
+  public void progress(long done, Long total, String message) {
+    signals.report(new Progress(done, total, message));
+  }
+
+  /** The progress reported last, or null. */
+  public Progress reportedProgress() {
+    return signals.progress();
   }
 
   /**

@@ -4,7 +4,7 @@ import java.time.Instant;
 
 /**
  * One attempt of one job, as kept in history; {@code revision} is the job's revision it ran (see
- * {@link Job#revision()}).
+ * {@link Job#revision()}); {@code progress} is what it reported last, or null.
  */
 public record JobRun(
     long id,
@@ -19,4 +19,5 @@ public record JobRun(
     String error,
     boolean recovered,
     String detail,
-    int revision) {}
+    int revision,
+    Progress progress) {}

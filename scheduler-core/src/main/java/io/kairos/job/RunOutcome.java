@@ -10,6 +10,11 @@ public enum RunOutcome {
   TIMED_OUT,
   /** Its worker stopped heartbeating; the execution was revived and run again elsewhere. */
   WORKER_DIED,
+  /**
+   * Stopped on request (an operator's cancel, or the job's overlap policy): not a failure, not
+   * retried.
+   */
+  CANCELLED,
   /** A one-time job found later than its misfire grace; it was not run. */
   MISSED
 }

@@ -36,7 +36,12 @@ import java.util.Set;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ScheduleSpec(
-    Instant at, String cron, ZoneId timeZone, Duration every, List<LocalTime> daily) {
+    Instant at,
+    String cron,
+    ZoneId timeZone,
+    Duration every,
+    List<LocalTime> daily,
+    SchedulePolicy policy) {
 
   public static final Duration MIN_EVERY = Duration.ofSeconds(1);
   public static final Duration MAX_EVERY = Duration.ofDays(3650);
@@ -81,6 +86,13 @@ public record ScheduleSpec(
       // PostgreSQL keeps microseconds; a finer instant would not round-trip through the database.
       at = at.truncatedTo(ChronoUnit.MICROS);
     }
+    if (policy != null && policy.isDefault()) {
+      policy = null; // kept only when it says something
+    }
+    if (policy != null && at != null) {
+      throw new InvalidScheduleException(
+          "schedule", "overlap, catch-up and jitter apply to recurring schedules only");
+    }
     if (cron != null) {
       timeZone = timeZone == null ? ZoneOffset.UTC : timeZone;
       validateCron(cron);
@@ -94,8 +106,51 @@ public record ScheduleSpec(
     }
   }
 
+  /** Without a policy of its own (the default: skip overlaps, one late run when missed). */
+  public ScheduleSpec(
+      Instant at, String cron, ZoneId timeZone, Duration every, List<LocalTime> daily) {
+    this(at, cron, timeZone, every, daily, null);
+  }
+
   public static ScheduleSpec at(Instant at) {
     return new ScheduleSpec(at, null, null, null, null);
+  }
+
+  /**
+   * This schedule with {@code value} as its overlap, catch-up and jitter policy; a jitter must be
+   * shorter than the schedule's smallest gap, and only cron and daily schedules take one.
+   */
+  public ScheduleSpec withPolicy(SchedulePolicy value) {
+    ScheduleSpec spec = new ScheduleSpec(at, cron, timeZone, every, daily, value);
+    if (value != null && value.jitter() != null) {
+      if (every != null) {
+        throw new InvalidScheduleException(
+            "schedule.jitter",
+            "applies to cron and daily schedules; an 'every' schedule keeps a fixed grid");
+      }
+      if (ScheduleGaps.shorterThan(spec, value.jitter().plusMillis(1)).isPresent()) {
+        throw new InvalidScheduleException(
+            "schedule.jitter", "must be shorter than the smallest gap between two runs");
+      }
+    }
+    if (value != null
+        && value.catchUpWindow() != null
+        && spec.recurring()
+        && value
+                .catchUpWindow()
+                .compareTo(
+                    spec.typicalInterval(Instant.now()).multipliedBy(SchedulePolicy.MAX_CAUGHT_UP))
+            > 0) {
+      throw new InvalidScheduleException(
+          "schedule.catchUpWindow",
+          "may cover at most " + SchedulePolicy.MAX_CAUGHT_UP + " occurrences of the schedule");
+    }
+    return spec;
+  }
+
+  /** The policy in force: its own, or {@link SchedulePolicy#DEFAULT}. */
+  public SchedulePolicy effectivePolicy() {
+    return policy == null ? SchedulePolicy.DEFAULT : policy;
   }
 
   /**
@@ -151,6 +206,23 @@ public record ScheduleSpec(
     return cron != null
         ? nextCronTime(from)
         : dailySchedule().getNextExecutionTime(ExecutionComplete.simulatedSuccess(from));
+  }
+
+  /**
+   * The occurrences after {@code after} up to {@code until} (inclusive), in order, at most {@code
+   * limit}: for catching up and for backfills.
+   */
+  public List<Instant> occurrencesBetween(Instant after, Instant until, int limit) {
+    List<Instant> found = new java.util.ArrayList<>();
+    Instant t = after;
+    while (found.size() < limit) {
+      t = nextExecution(t, t);
+      if (t.isAfter(until)) {
+        break;
+      }
+      found.add(t);
+    }
+    return found;
   }
 
   /**

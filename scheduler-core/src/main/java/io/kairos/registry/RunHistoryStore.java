@@ -1,6 +1,7 @@
 package io.kairos.registry;
 
 import io.kairos.job.JobRun;
+import io.kairos.job.Progress;
 import io.kairos.job.RunOutcome;
 import io.kairos.schema.KairosSchema;
 import java.sql.Connection;
@@ -55,7 +56,35 @@ public final class RunHistoryStore {
       boolean recovered,
       RunOutcome outcome,
       String error,
-      String detail) {}
+      String detail,
+      Progress progress) {
+
+    /** An attempt that reported no progress. */
+    public FinishedAttempt(
+        String jobId,
+        String jobType,
+        Instant scheduledFor,
+        Instant startedAt,
+        String node,
+        int attempt,
+        boolean recovered,
+        RunOutcome outcome,
+        String error,
+        String detail) {
+      this(
+          jobId,
+          jobType,
+          scheduledFor,
+          startedAt,
+          node,
+          attempt,
+          recovered,
+          outcome,
+          error,
+          detail,
+          null);
+    }
+  }
 
   /** Records finished attempts in one statement; {@code finished_at} is the database's now. */
   public void recordFinished(List<FinishedAttempt> attempts) {
@@ -65,13 +94,17 @@ public final class RunHistoryStore {
     jdbc.update(
         schema.sql(
             "insert into kairos_job_run (job_id, job_type, scheduled_for, started_at, finished_at,"
-                + " node, attempt, outcome, error, detail, recovered, revision) select x.job_id,"
-                + " x.job_type, x.scheduled_for, x.started_at, clock_timestamp(), x.node, x.attempt,"
+                + " node, attempt, outcome, error, detail, recovered, revision, progress_done,"
+                + " progress_total, progress_message) select x.job_id, x.job_type,"
+                + " x.scheduled_for, x.started_at, clock_timestamp(), x.node, x.attempt,"
                 + " x.outcome, x.error, x.detail, x.recovered, coalesce((select j.revision from"
-                + " kairos_job j where j.id = x.job_id), 1) from unnest(?::text[], ?::text[],"
-                + " ?::timestamptz[], ?::timestamptz[], ?::text[], ?::int[], ?::text[], ?::text[],"
-                + " ?::text[], ?::boolean[]) with ordinality as x(job_id, job_type, scheduled_for,"
-                + " started_at, node, attempt, outcome, error, detail, recovered, n) order by x.n"),
+                + " kairos_job j where j.id = x.job_id), 1), x.progress_done, x.progress_total,"
+                + " x.progress_message from unnest(?::text[], ?::text[], ?::timestamptz[],"
+                + " ?::timestamptz[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[],"
+                + " ?::boolean[], ?::bigint[], ?::bigint[], ?::text[]) with ordinality as"
+                + " x(job_id, job_type, scheduled_for, started_at, node, attempt, outcome, error,"
+                + " detail, recovered, progress_done, progress_total, progress_message, n) order"
+                + " by x.n"),
         ps -> {
           Connection c = ps.getConnection();
           ps.setArray(1, c.createArrayOf("text", column(attempts, FinishedAttempt::jobId)));
@@ -85,6 +118,21 @@ public final class RunHistoryStore {
           ps.setArray(8, c.createArrayOf("text", column(attempts, a -> truncate(a.error()))));
           ps.setArray(9, c.createArrayOf("text", column(attempts, FinishedAttempt::detail)));
           ps.setArray(10, c.createArrayOf("bool", column(attempts, FinishedAttempt::recovered)));
+          ps.setArray(
+              11,
+              c.createArrayOf(
+                  "int8",
+                  column(attempts, a -> a.progress() == null ? null : a.progress().done())));
+          ps.setArray(
+              12,
+              c.createArrayOf(
+                  "int8",
+                  column(attempts, a -> a.progress() == null ? null : a.progress().total())));
+          ps.setArray(
+              13,
+              c.createArrayOf(
+                  "text",
+                  column(attempts, a -> a.progress() == null ? null : a.progress().message())));
         });
   }
 
@@ -302,6 +350,16 @@ public final class RunHistoryStore {
         rs.getString("error"),
         rs.getBoolean("recovered"),
         rs.getString("detail"),
-        rs.getInt("revision"));
+        rs.getInt("revision"),
+        progress(rs));
+  }
+
+  private static Progress progress(ResultSet rs) throws SQLException {
+    long done = rs.getLong("progress_done");
+    if (rs.wasNull()) {
+      return null;
+    }
+    long total = rs.getLong("progress_total");
+    return new Progress(done, rs.wasNull() ? null : total, rs.getString("progress_message"));
   }
 }

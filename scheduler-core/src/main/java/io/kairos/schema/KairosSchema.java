@@ -36,6 +36,7 @@ public final class KairosSchema {
           "kairos_control",
           "kairos_oauth_credential",
           "kairos_audit",
+          "kairos_attempt_signal",
           "shedlock",
           "kairos_schema_history");
 

@@ -24,8 +24,13 @@ public final class Noop implements JobHandler<Noop.Payload> {
 
   @Override
   public void handle(Payload payload, JobContext context) throws InterruptedException {
-    if (!payload.duration().isZero()) {
-      Thread.sleep(payload.duration().toMillis());
+    // In slices, stopping when asked to, as a well-behaved handler does.
+    long left = payload.duration().toMillis();
+    while (left > 0) {
+      context.throwIfCancelled();
+      long slice = Math.min(left, 50);
+      Thread.sleep(slice);
+      left -= slice;
     }
   }
 }

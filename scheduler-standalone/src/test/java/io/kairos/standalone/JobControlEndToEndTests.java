@@ -61,6 +61,91 @@ class JobControlEndToEndTests {
   }
 
   @Test
+  void aRunningAttemptShowsItsProgressAndIsStoppedOverRestWithoutRetry() throws Exception {
+    create(
+        "{\"type\":\"noop\",\"id\":\"c-long\",\"maxAttempts\":3,"
+            + "\"payload\":{\"duration\":\"PT120S\"}}");
+    await().atMost(Duration.ofSeconds(30)).until(() -> kairos.state("c-long").equals("RUNNING"));
+    JsonNode progress =
+        await()
+            .atMost(Duration.ofSeconds(15))
+            .until(
+                () -> kairos.job("c-long").at("/runningAttempt/progress"),
+                p -> p.isObject() && p.has("done"));
+    assertThat(progress.get("total").asLong()).isEqualTo(120);
+    assertThat(progress.get("message").asText()).isEqualTo("waiting");
+
+    HttpResponse<String> asked = kairos.post("/api/v1/jobs/c-long/cancel-attempt", null);
+    assertThat(asked.statusCode()).as(asked.body()).isEqualTo(202);
+    JsonNode running = kairos.body(asked).get("runningAttempt");
+    assertThat(running.get("cancelRequestedAt").asText()).isNotBlank();
+    assertThat(running.get("cancelRequestedBy").asText()).isEqualTo("operator");
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> kairos.state("c-long").equals("CANCELLED"));
+    JsonNode runs = kairos.runs("c-long");
+    assertThat(runs).hasSize(1);
+    assertThat(runs.get(0).get("outcome").asText()).isEqualTo("CANCELLED");
+    assertThat(runs.get(0).at("/progress/total").asLong()).isEqualTo(120);
+    assertThat(kairos.job("c-long").get("runningAttempt").isNull()).isTrue();
+    HttpResponse<String> again = kairos.post("/api/v1/jobs/c-long/cancel-attempt", null);
+    assertThat(again.statusCode()).isEqualTo(409);
+    assertThat(again.body()).contains("no running attempt");
+    assertThat(kairos.post("/api/v1/jobs/no-such-job/cancel-attempt", null).statusCode())
+        .isEqualTo(404);
+  }
+
+  @Test
+  void aSchedulesPolicyIsShownAndABackfillAskedTwiceRunsEachOccurrenceOnce() throws Exception {
+    JsonNode created =
+        create(
+            "{\"type\":\"noop\",\"id\":\"c-policy\",\"schedule\":{\"cron\":\"0 * * * *\","
+                + "\"overlap\":\"BUFFER_ONE\",\"catchUp\":\"ALL\",\"catchUpWindow\":\"PT6H\","
+                + "\"jitter\":\"PT2M\"}}");
+    JsonNode schedule = created.get("schedule");
+    assertThat(schedule.get("overlap").asText()).isEqualTo("BUFFER_ONE");
+    assertThat(schedule.get("catchUp").asText()).isEqualTo("ALL");
+    assertThat(schedule.get("catchUpWindow").asText()).isEqualTo("PT6H");
+    assertThat(schedule.get("jitter").asText()).isEqualTo("PT2M");
+    HttpResponse<String> refused =
+        kairos.post(
+            "/api/v1/jobs",
+            "{\"type\":\"noop\",\"id\":\"c-bad\",\"schedule\":{\"every\":\"PT1M\","
+                + "\"overlap\":\"QUEUE\"}}");
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.body()).contains("schedule.overlap");
+
+    Instant hour = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+    String range =
+        "{\"from\":\""
+            + hour.minusSeconds(3 * 3600)
+            + "\",\"to\":\""
+            + hour.minusSeconds(3600)
+            + "\"}";
+    JsonNode first = kairos.body(kairos.post("/api/v1/jobs/c-policy/backfill", range));
+    assertThat(first.get("created")).hasSize(2);
+    String wider = "{\"from\":\"" + hour.minusSeconds(3 * 3600) + "\",\"to\":\"" + hour + "\"}";
+    JsonNode again = kairos.body(kairos.post("/api/v1/jobs/c-policy/backfill", wider));
+    assertThat(again.get("existing")).isEqualTo(first.get("created"));
+    assertThat(again.get("created")).hasSize(1);
+    for (JsonNode id :
+        List.of(
+            first.get("created").get(0),
+            first.get("created").get(1),
+            again.get("created").get(0))) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> kairos.state(id.asText()).equals("COMPLETED"));
+      assertThat(kairos.runs(id.asText())).hasSize(1);
+    }
+    HttpResponse<String> future =
+        kairos.post(
+            "/api/v1/jobs/c-policy/backfill",
+            "{\"from\":\"" + hour + "\",\"to\":\"" + hour.plusSeconds(7200) + "\"}");
+    assertThat(future.statusCode()).isEqualTo(400);
+    assertThat(future.body()).contains("\"field\":\"to\"");
+  }
+
+  @Test
   void aPausedJobDoesNotRunAndRunsAtOnceWhenResumedAfterItsTime() throws Exception {
     Instant at = Instant.now().plusSeconds(2).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     create("{\"type\":\"noop\",\"id\":\"c-pause\",\"schedule\":{\"at\":\"" + at + "\"}}");

@@ -305,6 +305,36 @@ class UiBrowserTests {
   }
 
   @Test
+  void aRunningAttemptShowsItsProgressLiveAndIsStoppedFromItsPage() throws Exception {
+    createJob("ui-long", "noop", "{\"duration\":\"PT120S\"}", null);
+    await().atMost(WAIT).until(() -> kairos.state("ui-long").equals("RUNNING"));
+    browser = newBrowser();
+    browser.get(kairos.base + "/ui/sign-in");
+    signIn(OPERATOR_KEY);
+    browser.get(kairos.base + "/ui/jobs/ui-long");
+
+    // The live part shows the progress the worker reports, and refreshes it without a reload.
+    waitFor(ExpectedConditions.presenceOfElementLocated(By.id("progress-count")));
+    String first = text(By.id("progress-count"));
+    assertThat(first).matches("\\d+ of 120");
+    assertThat(text(By.id("progress-message"))).isEqualTo("— waiting");
+    assertThat(browser.findElement(By.id("progress-bar")).getAttribute("max")).isEqualTo("120");
+    waitFor(d -> !text(By.id("progress-count")).equals(first));
+    screenshot("job-progress");
+
+    browser.findElement(By.id("action-confirm")).click();
+    browser.findElement(By.id("action-stop")).click();
+    waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".results")));
+    assertThat(text(By.cssSelector(".results"))).contains("ui-long").contains("asked to stop");
+    await().atMost(WAIT).until(() -> kairos.state("ui-long").equals("CANCELLED"));
+    browser.get(kairos.base + "/ui/jobs/ui-long");
+    assertThat(text(By.id("job-state"))).isEqualTo("CANCELLED");
+    assertThat(text(By.cssSelector("#runs li"))).contains("CANCELLED").contains("of 120");
+    assertThat(browser.findElements(By.id("action-stop"))).isEmpty();
+    screenshot("job-stopped");
+  }
+
+  @Test
   void aDeadJobIsShownWithItsErrorAndRequeuedFromTheUi() throws Exception {
     createJob(
         "ui-flaky",
@@ -448,11 +478,22 @@ class UiBrowserTests {
   }
 
   private void waitFor(java.util.function.Function<WebDriver, ?> condition) {
-    new WebDriverWait(browser, WAIT).until(condition::apply);
+    // Live parts are swapped every refresh: an element found just before may be gone when read.
+    new WebDriverWait(browser, WAIT)
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(condition::apply);
   }
 
   private String text(By by) {
-    return browser.findElement(by).getText();
+    for (int tries = 1; ; tries++) {
+      try {
+        return browser.findElement(by).getText();
+      } catch (org.openqa.selenium.StaleElementReferenceException e) {
+        if (tries == 5) {
+          throw e; // replaced by a live refresh each time it was read
+        }
+      }
+    }
   }
 
   private void screenshot(String name) throws IOException {

@@ -109,8 +109,12 @@ public final class EmailHandler implements JobHandler<EmailPayload> {
   }
 
   private void send(MimeMessage message, JobContext context) throws MessagingException {
+    // Asked to stop (a cancel, the job's timeout) before the message went out: it does not go.
+    // SMTP calls do not answer interrupts; the SMTP timeouts bound them.
+    context.throwIfCancelled();
     try (Transport transport = session.getTransport("smtp")) {
       transport.connect(settings.host(), settings.port(), settings.username(), settings.password());
+      context.throwIfCancelled();
       transport.sendMessage(message, message.getAllRecipients());
       String response =
           transport instanceof SMTPTransport smtp ? smtp.getLastServerResponse() : null;

@@ -35,6 +35,9 @@ import java.util.TreeSet;
  * the start of the response body go to the attempt's history, without the request's header and
  * query values should the receiver echo them.
  *
+ * <p>An attempt asked to stop (a cancel, its timeout) sends nothing if it has not sent yet, and
+ * abandons a request in flight when its thread is interrupted after the cancel grace.
+ *
  * <p>A payload naming an OAuth credential ({@code auth.oauthCredential}) is sent with {@code
  * Authorization: Bearer} and the credential's current access token, fetched (and refreshed first if
  * need be) through {@link BearerTokens} on every try; the token goes nowhere else.
@@ -112,6 +115,10 @@ public final class WebhookHandler implements JobHandler<WebhookPayload> {
     headers.put("Idempotency-Key", messageId);
     Duration timeout = payload.timeout() != null ? payload.timeout() : defaultTimeout;
 
+    // Asked to stop (a cancel, the job's timeout) before anything was sent: nothing is sent. Once
+    // sent, the interrupt after the grace abandons the request; a delivery it made anyway carries
+    // the occurrence's idempotency key.
+    context.throwIfCancelled();
     OutboundHttp.Response response;
     try {
       response =

@@ -109,6 +109,27 @@ public class KairosMetrics implements AttemptObserver {
           .publishPercentileHistogram()
           .register(registry)
           .record(nonNegative(report.runTime()));
+      if (report.outcome() == io.kairos.job.RunOutcome.CANCELLED) {
+        Counter.builder("kairos.executions.cancelled")
+            .description("Attempts stopped while they ran: an operator's cancel, or an overlap")
+            .tags("type", report.jobType())
+            .register(registry)
+            .increment();
+      }
+      if (report.skippedByOverlap() > 0) {
+        Counter.builder("kairos.occurrences.skipped.overlap")
+            .description("Occurrences skipped because they fell due while the previous one ran")
+            .tags("type", report.jobType())
+            .register(registry)
+            .increment(report.skippedByOverlap());
+      }
+      if (report.caughtUp()) {
+        Counter.builder("kairos.occurrences.caught.up")
+            .description("Missed occurrences run late by a catch-up ALL policy")
+            .tags("type", report.jobType())
+            .register(registry)
+            .increment();
+      }
       if (report.next() == Next.RETRY) {
         Counter.builder("kairos.retries")
             .description("Failed attempts rescheduled by the persisted retry tier")

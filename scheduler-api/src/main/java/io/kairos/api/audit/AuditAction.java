@@ -13,6 +13,8 @@ public enum AuditAction {
   JOB_PAUSE("job.pause"),
   JOB_RESUME("job.resume"),
   JOB_RUN_NOW("job.run-now"),
+  JOB_CANCEL_ATTEMPT("job.cancel-attempt"),
+  JOB_BACKFILL("job.backfill"),
   GROUP_CANCEL("group.cancel"),
   JOBS_PAUSE("jobs.pause"),
   JOBS_RESUME("jobs.resume"),

@@ -32,6 +32,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
@@ -356,6 +357,42 @@ class JobController {
   @PostMapping("/{id}/resume")
   JobResponse resume(@PathVariable String id, Principal caller) {
     return jobs.resume(id, ApiPrincipal.of(caller));
+  }
+
+  @Operation(
+      operationId = "cancelJobAttempt",
+      summary = "Stop the running attempt",
+      description =
+          "Asks the attempt running the job now to stop, on whichever worker runs it. Its handler"
+              + " sees the request (JobContext.cancelRequested) within about"
+              + " kairos.worker.signal-check and its thread is interrupted after"
+              + " kairos.worker.cancel-grace; the attempt ends CANCELLED and is not retried: a"
+              + " one-time job becomes CANCELLED, a recurring job waits for its next occurrence."
+              + " Asking again changes nothing. 409 when no attempt is running. The job as it"
+              + " stands, with runningAttempt.cancelRequestedAt set.")
+  @ApiResponse(responseCode = "202", description = "the attempt was asked to stop")
+  @RequiresScope(Scope.JOBS_WRITE)
+  @PostMapping("/{id}/cancel-attempt")
+  @ResponseStatus(HttpStatus.ACCEPTED)
+  JobResponse cancelAttempt(@PathVariable String id, Principal caller) {
+    return jobs.cancelAttempt(id, ApiPrincipal.of(caller));
+  }
+
+  @Operation(
+      operationId = "backfillJob",
+      summary = "Run a recurring job's occurrences of a past range",
+      description =
+          "Creates one one-time job per occurrence in [from, to), due at the occurrence's time"
+              + " (so it runs at once, with no misfire limit), with the job's type, payload,"
+              + " group, attempts, priority and timeout, id <id>.backfill.<epoch millis>. Idempotent:"
+              + " occurrences asked for before are left as they are (listed in 'existing'), so"
+              + " each runs once. At most 1000 occurrences per request; 'to' must not be in the"
+              + " future; 400 for a one-time job.")
+  @RequiresScope(Scope.JOBS_WRITE)
+  @PostMapping(path = "/{id}/backfill", consumes = MediaType.APPLICATION_JSON_VALUE)
+  BackfillResponse backfill(
+      @PathVariable String id, @RequestBody BackfillRequest request, Principal caller) {
+    return jobs.backfill(id, request, ApiPrincipal.of(caller));
   }
 
   @Operation(operationId = "listJobRuns", summary = "A job's attempts, oldest first")

@@ -39,6 +39,17 @@ class JobCreationMetrics {
     this.types = catalogue.types().stream().map(JobType::name).collect(Collectors.toSet());
   }
 
+  /** {@value #BACKFILLED}: occurrences a backfill created jobs for, by job type. */
+  static final String BACKFILLED = "kairos.api.backfilled.occurrences";
+
+  void backfilled(String type, int occurrences) {
+    Counter.builder(BACKFILLED)
+        .description("Past occurrences of recurring jobs run by a backfill request")
+        .tag("type", type != null && types.contains(type) ? type : UNKNOWN_TYPE)
+        .register(registry)
+        .increment(occurrences);
+  }
+
   void record(String type, Outcome outcome) {
     Counter.builder(NAME)
         .description("Job creation requests, by job type and outcome")

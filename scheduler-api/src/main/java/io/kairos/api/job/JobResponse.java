@@ -69,10 +69,25 @@ public record JobResponse(
             description =
                 "true when a worker's kairos.jobs also declares this id: the declaration is not"
                     + " applied while this job exists")
-        boolean shadowsDeclaration) {
+        boolean shadowsDeclaration,
+    @Schema(
+            description =
+                "while RUNNING and read one job at a time (GET /api/v1/jobs/{id}): the running"
+                    + " attempt's live progress and whether it was asked to stop; null otherwise",
+            nullable = true)
+        RunningAttemptResponse runningAttempt) {
 
   /** {@code payload}: the job's payload as it may be shown (secret values masked). */
   static JobResponse of(Job job, JsonNode payload, JobRun lastRun, String waitingFor) {
+    return of(job, payload, lastRun, waitingFor, null);
+  }
+
+  static JobResponse of(
+      Job job,
+      JsonNode payload,
+      JobRun lastRun,
+      String waitingFor,
+      RunningAttemptResponse runningAttempt) {
     return new JobResponse(
         job.id(),
         job.type(),
@@ -101,7 +116,8 @@ public record JobResponse(
         waitingFor,
         job.revision(),
         job.source(),
-        job.shadowsDeclaration());
+        job.shadowsDeclaration(),
+        runningAttempt);
   }
 
   private static String text(Duration duration) {

@@ -7,12 +7,15 @@ import io.kairos.api.security.ApiPrincipal;
 import io.kairos.catalogue.JobCatalogue;
 import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.catalogue.PublishedTypes;
+import io.kairos.control.Backfills;
 import io.kairos.control.JobControl;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.Job;
 import io.kairos.job.JobFilter;
 import io.kairos.job.JobRun;
+import io.kairos.job.JobSource;
 import io.kairos.job.JobState;
+import io.kairos.job.JobStateConflict;
 import io.kairos.job.MisfirePolicy;
 import io.kairos.job.NewJob;
 import io.kairos.job.OperatorJobException;
@@ -20,6 +23,7 @@ import io.kairos.job.ScheduleSpec;
 import io.kairos.job.UnknownJobException;
 import io.kairos.registry.JobStore;
 import io.kairos.registry.RunHistoryStore;
+import io.kairos.running.AttemptSignalStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +50,9 @@ public class JobService {
   private final PayloadSecrets secrets;
   private final PublishedTypes publishedTypes;
   private final AuditTrail audit;
+  private final AttemptSignalStore signals;
+  private final Backfills backfills;
+  private final JobCreationMetrics metrics;
 
   JobService(
       JobCatalogue catalogue,
@@ -56,7 +63,13 @@ public class JobService {
       MisfirePolicy misfire,
       PayloadSecrets secrets,
       PublishedTypes publishedTypes,
-      AuditTrail audit) {
+      AuditTrail audit,
+      AttemptSignalStore signals,
+      Backfills backfills,
+      JobCreationMetrics metrics) {
+    this.signals = signals;
+    this.backfills = backfills;
+    this.metrics = metrics;
     this.catalogue = catalogue;
     this.control = control;
     this.jobs = jobs;
@@ -68,9 +81,64 @@ public class JobService {
     this.audit = audit;
   }
 
+  /** One job; while it runs, with its running attempt's live progress and cancel request. */
   public JobResponse get(String id) {
     Job job = jobs.find(id).orElseThrow(() -> new UnknownJobException(id));
-    return response(job, runs.lastRunOf(id).orElse(null));
+    RunningAttemptResponse running = null;
+    if (job.state() == JobState.RUNNING) {
+      running =
+          signals
+              .current(id)
+              .map(RunningAttemptResponse::of)
+              .orElse(RunningAttemptResponse.NOTHING_REPORTED);
+    }
+    return JobResponse.of(
+        job,
+        secrets.mask(job.type(), job.payload()),
+        runs.lastRunOf(id).orElse(null),
+        waitingFor(job).orElse(null),
+        running);
+  }
+
+  /** Runs each occurrence of a recurring job in a past range once (see {@link Backfills}). */
+  public BackfillResponse backfill(String id, BackfillRequest request, ApiPrincipal caller) {
+    if (request == null) {
+      throw new InvalidJobException("from", "is required: give 'from' and 'to'");
+    }
+    Backfills.Backfill done =
+        backfills.backfill(id, request.fromInstant(), request.toInstant(), asCaller(caller));
+    String type = jobs.find(id).map(Job::type).orElse(null);
+    metrics.backfilled(type, done.created().size());
+    BackfillResponse response = BackfillResponse.of(done);
+    if (!response.created().isEmpty()) {
+      audit.record(
+          AuditAction.JOB_BACKFILL,
+          id,
+          null,
+          Map.of("from", request.from(), "to", request.to(), "created", response.created()));
+    }
+    return response;
+  }
+
+  /**
+   * Asks the attempt running the job now to stop, on whichever worker runs it: its handler sees the
+   * request within about kairos.worker.signal-check and is interrupted after the cancel grace; the
+   * attempt ends CANCELLED and is not retried. Asking again changes nothing.
+   *
+   * @throws JobStateConflict when no attempt of the job is running
+   */
+  public JobResponse cancelAttempt(String id, ApiPrincipal caller) {
+    Job job = jobs.find(id).orElseThrow(() -> new UnknownJobException(id));
+    if (job.source() != JobSource.API && !caller.admin()) {
+      throw new OperatorJobException(id, job.source(), "cancel an attempt of");
+    }
+    if (signals.requestCancel(id, caller.name()).isEmpty()) {
+      Job now = jobs.find(id).orElse(job);
+      throw new JobStateConflict(
+          now, "job '" + id + "' has no running attempt to cancel (it is " + now.state() + ")");
+    }
+    audit.record(AuditAction.JOB_CANCEL_ATTEMPT, id, JobSummary.of(job), null);
+    return get(id);
   }
 
   /** The job as stored, if any: for the audit trail's "before". */

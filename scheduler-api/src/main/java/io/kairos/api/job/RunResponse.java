@@ -29,7 +29,13 @@ public record RunResponse(
             description =
                 "the revision of the job this attempt ran: 1, then + 1 each time the job was"
                     + " replaced (PUT), so runs of an earlier definition can be told apart")
-        int revision) {
+        int revision,
+    @Schema(
+            description =
+                "the progress the attempt reported last (JobContext.progress), or null; a running"
+                    + " attempt's live progress is the job's runningAttempt",
+            nullable = true)
+        ProgressResponse progress) {
 
   static RunResponse of(JobRun run) {
     return new RunResponse(
@@ -42,6 +48,7 @@ public record RunResponse(
         run.error(),
         run.recovered(),
         run.detail(),
-        run.revision());
+        run.revision(),
+        ProgressResponse.of(run.progress()));
   }
 }

@@ -206,11 +206,19 @@ class JobsController {
             return "resumed (" + job.state() + ", next run " + job.nextRunAt() + ")";
           };
       case "cancel" -> id -> "cancelled (" + jobs.cancel(id, caller).state() + ")";
-      default -> throw new InvalidJobException("action", "choose run, pause, resume or cancel");
+      case "stop" ->
+          id ->
+              "running attempt asked to stop at "
+                  + jobs.cancelAttempt(id, caller).runningAttempt().cancelRequestedAt();
+      default ->
+          throw new InvalidJobException("action", "choose run, pause, resume, cancel or stop");
     };
   }
 
   private static String verb(String action) {
+    if ("stop".equals(action)) {
+      return "stop the running attempt of";
+    }
     return "run".equals(action) ? "run now" : action;
   }
 

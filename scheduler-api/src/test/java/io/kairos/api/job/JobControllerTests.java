@@ -133,6 +133,8 @@ class JobControllerTests {
   @MockitoBean JobControl control;
   @MockitoBean JobStore store;
   @MockitoBean io.kairos.control.ControlStore controlStore;
+  @MockitoBean io.kairos.running.AttemptSignalStore attemptSignals;
+  @MockitoBean io.kairos.control.Backfills backfills;
   @MockitoBean RunHistoryStore runs;
   @MockitoBean PublishedTypes publishedTypes;
   @MockitoBean io.kairos.api.audit.AuditTrail audit;

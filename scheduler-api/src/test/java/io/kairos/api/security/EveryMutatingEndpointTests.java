@@ -141,11 +141,19 @@ class EveryMutatingEndpointTests {
     probes.put(
         "POST /api/v1/jobs/resume",
         List.of(rest(Expect.LEFT_ALONE, "POST", "/api/v1/jobs/resume?group=" + GROUP, null)));
-    for (String action : List.of("run", "pause", "resume")) {
+    for (String action : List.of("run", "pause", "resume", "cancel-attempt")) {
       probes.put(
           "POST /api/v1/jobs/{id}/" + action,
           List.of(rest(Expect.REFUSED, "POST", "/api/v1/jobs/" + id + "/" + action, null)));
     }
+    probes.put(
+        "POST /api/v1/jobs/{id}/backfill",
+        List.of(
+            rest(
+                Expect.REFUSED,
+                "POST",
+                "/api/v1/jobs/" + id + "/backfill",
+                "{\"from\": \"2026-01-01T00:00:00Z\", \"to\": \"2026-01-02T00:00:00Z\"}")));
     probes.put(
         "POST /api/v1/dead-jobs/{id}/requeue",
         List.of(rest(Expect.REFUSED, "POST", "/api/v1/dead-jobs/" + id + "/requeue", null)));
@@ -194,7 +202,7 @@ class EveryMutatingEndpointTests {
         List.of(rest(Expect.ADMIN_ONLY, "DELETE", "/api/v1/oauth/credentials/walk", null)));
     List<Probe> bulk = new ArrayList<>();
     List<Probe> one = new ArrayList<>();
-    for (String action : List.of("run", "pause", "resume", "cancel")) {
+    for (String action : List.of("run", "pause", "resume", "cancel", "stop")) {
       bulk.add(form("/ui/jobs/actions", Map.of("action", action, "ids", id, "confirm", "yes")));
       one.add(form("/ui/jobs/" + enc + "/actions", Map.of("action", action, "confirm", "yes")));
     }
