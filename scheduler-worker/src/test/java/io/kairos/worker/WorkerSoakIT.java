@@ -277,8 +277,9 @@ class WorkerSoakIT {
   }
 
   private void awaitRunning(int n) {
+    // Generous: on a busy 2-core box a worker JVM has been seen to take over a minute to start.
     await()
-        .atMost(Duration.ofMinutes(2))
+        .atMost(Duration.ofMinutes(5))
         .until(() -> count("select count(*) from kairos_node where state = 'RUNNING'") >= n);
   }
 
