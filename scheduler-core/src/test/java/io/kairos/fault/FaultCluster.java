@@ -225,6 +225,25 @@ final class FaultCluster implements AutoCloseable {
     return ranTwice;
   }
 
+  /** Jobs of {@code prefix} two of whose handler runs overlapped in time. */
+  int overlapping(String prefix) {
+    Map<String, List<Run>> byJob = new ConcurrentHashMap<>();
+    runs.stream()
+        .filter(run -> run.job().startsWith(prefix))
+        .forEach(run -> byJob.computeIfAbsent(run.job(), j -> new ArrayList<>()).add(run));
+    int overlapping = 0;
+    for (List<Run> list : byJob.values()) {
+      list.sort((a, b) -> Long.compare(a.start(), b.start()));
+      for (int i = 1; i < list.size(); i++) {
+        if (list.get(i).start() < list.get(i - 1).end()) {
+          overlapping++;
+          break;
+        }
+      }
+    }
+    return overlapping;
+  }
+
   /** Firing delays (handler start − due time) of {@code prefix}'s runs, in milliseconds, sorted. */
   List<Long> firingDelays(String prefix, long nanoOrigin, Instant wallOrigin) {
     List<Long> delays = new ArrayList<>();

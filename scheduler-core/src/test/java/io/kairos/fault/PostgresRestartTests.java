@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A PostgreSQL server of the test's own (never the shared test server) is restarted twice under
  * load, once cleanly ({@code fast}: sessions ended, checkpoint) and once as a crash ({@code
- * immediate}); the workers' pools reconnect by themselves and every job runs once: nothing lost,
- * no overlap.
+ * immediate}); the workers' pools reconnect by themselves and every job runs once: nothing lost, no
+ * overlap.
  */
 class PostgresRestartTests {
 
@@ -40,7 +40,8 @@ class PostgresRestartTests {
     server.execute("postgres", "create database kairos");
     String url = server.jdbcUrl("kairos") + "?connectTimeout=2&socketTimeout=30";
     cluster =
-        new FaultCluster(new TestDatabase(url, "postgres", null, "own server"), FaultCluster::sleep);
+        new FaultCluster(
+            new TestDatabase(url, "postgres", null, "own server"), FaultCluster::sleep);
     cluster.start("node-a", url, 4, pool -> {});
     cluster.start("node-b", url, 4, pool -> {});
 

@@ -158,12 +158,14 @@ class PrimaryFailoverTests {
     System.out.printf(
         "asynchronous failover: %d jobs acknowledged before replication was cut (%d completed),"
             + " %d acknowledged by the primary alone of which %d are gone after the promotion;"
-            + " %d jobs' handlers ran to their end twice; %d jobs on the new primary%n",
+            + " %d jobs' handlers ran to their end twice, %d jobs' runs overlapped; %d jobs on the"
+            + " new primary%n",
         acceptedBeforeCut,
         completedBeforeCut,
         acceptedAlone.size(),
         lostCreations,
         completedTwice,
+        cluster.overlapping("async-"),
         jobs);
 
     assertThat(acceptedAlone).as("jobs acknowledged while only the primary had them").isNotEmpty();

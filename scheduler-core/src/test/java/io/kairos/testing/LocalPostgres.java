@@ -46,6 +46,9 @@ public final class LocalPostgres implements AutoCloseable {
 
   /** The directory holding {@code initdb}, {@code pg_ctl} and {@code pg_basebackup}, if any. */
   public static Optional<Path> binaries() {
+    if (asRoot() && !postgresUserExists()) {
+      return Optional.empty(); // PostgreSQL refuses root, and there is nobody else to run it as
+    }
     List<Path> candidates = new ArrayList<>();
     String configured = System.getenv(BIN_VARIABLE);
     if (configured != null && !configured.isBlank()) {
@@ -80,7 +83,16 @@ public final class LocalPostgres implements AutoCloseable {
   public static String missingBinaries() {
     return "No PostgreSQL server binaries (initdb, pg_ctl, pg_basebackup) found in "
         + BIN_VARIABLE
-        + ", /usr/lib/postgresql/*/bin, /usr/local/pgsql/bin or the PATH: skipped";
+        + ", /usr/lib/postgresql/*/bin, /usr/local/pgsql/bin or the PATH (or running as root"
+        + " without a postgres user to run them as): skipped";
+  }
+
+  private static boolean postgresUserExists() {
+    try (Stream<String> users = Files.lines(Path.of("/etc/passwd"))) {
+      return users.anyMatch(line -> line.startsWith("postgres:"));
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static int version(Path bin) {
