@@ -7,6 +7,8 @@ import com.github.kagkarlsson.scheduler.SystemClock;
 import io.kairos.control.JobSubmitter;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
+import io.kairos.job.MisfirePolicy;
+import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.jobtype.BuiltInJobTypes;
 import io.kairos.jobtype.log.LogHandler;
@@ -27,6 +29,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -92,13 +95,28 @@ class WorkerSoakIT {
               long next = System.nanoTime();
               while (feeding.get()) {
                 int n = submitted.getAndIncrement();
-                submitter.submit(
+                NewJob job =
                     fixture.job(
                         "soak-" + n,
                         "noop",
                         fixture.payload("{\"duration\":\"" + JOB_DURATION + "\"}"),
                         ScheduleSpec.at(Instant.now()),
-                        5));
+                        5);
+                // However far behind a busy machine falls, every job runs (none is MISSED).
+                submitter.submit(
+                    new NewJob(
+                        job.id(),
+                        job.type(),
+                        job.group(),
+                        job.payload(),
+                        job.schedule(),
+                        job.maxAttempts(),
+                        job.priority(),
+                        job.requestHash(),
+                        job.createdBy(),
+                        job.timeout(),
+                        MisfirePolicy.NONE,
+                        job.notifyTargets()));
                 next += 1_000_000_000L / perSecond;
                 long sleep = next - System.nanoTime();
                 if (sleep > 0) {
@@ -142,14 +160,23 @@ class WorkerSoakIT {
     feeder.join();
     int jobs = submitted.get();
 
-    await()
-        .atMost(Duration.ofMinutes(5))
-        .pollInterval(Duration.ofSeconds(1))
-        .until(
-            () ->
-                count(
-                        "select count(*) from kairos_job where id like 'soak-%' and state = 'COMPLETED'")
-                    == jobs);
+    Duration drain =
+        soak.dividedBy(2).compareTo(Duration.ofMinutes(5)) > 0
+            ? soak.dividedBy(2)
+            : Duration.ofMinutes(5);
+    try {
+      await()
+          .atMost(drain)
+          .pollInterval(Duration.ofSeconds(1))
+          .until(
+              () ->
+                  count(
+                          "select count(*) from kairos_job where id like 'soak-%'"
+                              + " and state = 'COMPLETED'")
+                      == jobs);
+    } catch (ConditionTimeoutException e) {
+      // the figures below say how far it got; the assertions then fail
+    }
 
     int lost =
         jobs
@@ -167,6 +194,7 @@ class WorkerSoakIT {
     List<Long> reruns = new ArrayList<>();
     int victims = 0;
     int finishedFirst = 0;
+    List<String> notRecovered = new ArrayList<>();
     for (Kill kill : kills) {
       for (String job : kill.executions()) {
         victims++;
@@ -182,15 +210,21 @@ class WorkerSoakIT {
                 .filter(r -> "WORKER_DIED".equals(r.get("outcome")))
                 .findFirst()
                 .orElse(null);
-        Map<String, Object> last = runs.get(runs.size() - 1);
-        if (died == null) {
+        Map<String, Object> last = runs.isEmpty() ? Map.of() : runs.get(runs.size() - 1);
+        if (died == null
+            && runs.size() == 1
+            && "SUCCEEDED".equals(last.get("outcome"))
+            && kill.node().equals(last.get("node"))) {
           // Its result committed in the moment between looking and killing: it ran once, there.
-          assertThat(runs).hasSize(1);
-          assertThat(last).containsEntry("outcome", "SUCCEEDED").containsEntry("node", kill.node());
           finishedFirst++;
           continue;
         }
-        assertThat(last).containsEntry("outcome", "SUCCEEDED").containsEntry("recovered", true);
+        if (died == null
+            || !"SUCCEEDED".equals(last.get("outcome"))
+            || !Boolean.TRUE.equals(last.get("recovered"))) {
+          notRecovered.add(job + " " + runs);
+          continue;
+        }
         revivals.add(millisAfter(kill.at(), died.get("finished_at")));
         reruns.add(millisAfter(kill.at(), last.get("started_at")));
       }
@@ -223,6 +257,7 @@ class WorkerSoakIT {
     Files.writeString(out, summary);
 
     assertThat(lost).as("jobs lost").isZero();
+    assertThat(notRecovered).as("killed attempts not revived and re-run").isEmpty();
     assertThat(duplicates).as("jobs with more than one recorded success").isZero();
     assertThat(overlaps).as("overlapping attempts of one job").isZero();
     assertThat(kills).as("kills that landed on a worker holding work").isNotEmpty();
