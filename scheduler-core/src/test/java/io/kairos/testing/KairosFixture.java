@@ -61,7 +61,13 @@ public final class KairosFixture implements AutoCloseable {
   private final Kairos kairos;
 
   public KairosFixture(Map<JobType<?>, JobHandler<?>> handlers, int poolSize) {
-    this.database = TestDatabases.newDatabase();
+    this(TestDatabases.newDatabase(), handlers, poolSize);
+  }
+
+  /** On {@code database}: a server of the test's own, say, rather than the shared one. */
+  public KairosFixture(
+      TestDatabases.TestDatabase database, Map<JobType<?>, JobHandler<?>> handlers, int poolSize) {
+    this.database = database;
     this.dataSource = database.dataSource(poolSize);
     KairosMigrations.migrate(dataSource);
     this.handlers = handlers;
