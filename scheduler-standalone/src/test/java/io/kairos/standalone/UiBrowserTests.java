@@ -339,8 +339,8 @@ class UiBrowserTests {
     assertThat(browser.findElements(By.cssSelector("#runs li")))
         .extracting(WebElement::getText)
         .satisfiesExactly(
-            failed -> assertThat(failed).contains("FAILED"),
-            succeeded -> assertThat(succeeded).contains("SUCCEEDED"));
+            succeeded -> assertThat(succeeded).contains("SUCCEEDED"),
+            failed -> assertThat(failed).contains("FAILED"));
   }
 
   @Test
