@@ -44,6 +44,16 @@
   }
   keepZone(document);
 
+  // An action's result, rendered into the page after the redirect, is put into the status region a
+  // moment after load: screen readers announce changes to a live region, not what a page loads with.
+  var results = document.querySelector('.results');
+  var announce = document.getElementById('announce');
+  if (results && announce) {
+    window.setTimeout(function () {
+      announce.textContent = results.textContent.replace(/\s+/g, ' ').trim();
+    }, 250);
+  }
+
   // Live parts: fetch this same page every few seconds and swap in the fresh [data-live] parts,
   // unless the user is working in one (a ticked checkbox, focus in it).
   var every = parseInt(document.body.dataset.refresh || '0', 10);

@@ -249,6 +249,20 @@ public final class RunHistoryStore {
         limit);
   }
 
+  /**
+   * Attempts of a job, newest first, before the run id {@code beforeId} (keyset pagination; {@link
+   * Long#MAX_VALUE} for the first page): a job running every second shows its latest runs first.
+   */
+  public List<JobRun> runsOfNewestFirst(String jobId, long beforeId, int limit) {
+    return jdbc.query(
+        schema.sql(
+            "select * from kairos_job_run where job_id = ? and id < ? order by id desc limit ?"),
+        RunHistoryStore::map,
+        jobId,
+        beforeId,
+        limit);
+  }
+
   /** The latest attempt of a job, if it ever ran. */
   public java.util.Optional<JobRun> lastRunOf(String jobId) {
     return jdbc

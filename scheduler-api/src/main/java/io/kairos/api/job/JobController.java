@@ -395,11 +395,26 @@ class JobController {
     return jobs.backfill(id, request, ApiPrincipal.of(caller));
   }
 
-  @Operation(operationId = "listJobRuns", summary = "A job's attempts, oldest first")
+  @Operation(
+      operationId = "listJobRuns",
+      summary = "A job's attempts, oldest first or newest first",
+      description =
+          "Keyset pages of the job's attempts. order=oldest (the default) lists them as they"
+              + " happened; order=newest lists the latest first, for a job that runs often. A"
+              + " cursor continues the order it was returned with.")
   @RequiresScope(Scope.JOBS_READ)
   @GetMapping("/{id}/runs")
   Page<RunResponse> runs(
       @PathVariable String id,
+      @Parameter(
+              description = "oldest (default) or newest first",
+              schema =
+                  @Schema(
+                      type = "string",
+                      allowableValues = {"oldest", "newest"},
+                      defaultValue = "oldest"))
+          @RequestParam(required = false)
+          String order,
       @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false)
           String cursor,
       @Parameter(
@@ -413,6 +428,6 @@ class JobController {
                       defaultValue = Paging.LIMIT_DEFAULT))
           @RequestParam(required = false)
           Integer limit) {
-    return jobs.runs(id, cursor, limit);
+    return jobs.runs(id, JobService.RunOrder.of(order), cursor, limit);
   }
 }

@@ -49,7 +49,7 @@ import org.springframework.util.unit.DataSize;
  * before anything is written; then the key's quotas, then one core call.
  */
 @Service
-class JobCreation {
+public class JobCreation {
 
   private final JobRequests requests;
   private final JobSubmitter submitter;
@@ -101,7 +101,7 @@ class JobCreation {
     this.quotas = new Quotas(jobs, System::nanoTime);
   }
 
-  JobSubmitter.Submission create(CreateJobRequest request, ApiPrincipal caller) {
+  public JobSubmitter.Submission create(CreateJobRequest request, ApiPrincipal caller) {
     NewJob job = newJob(request, caller);
     // A replay (or a conflict) creates nothing, so it is not held to the creation limits; a key
     // without such limits need not ask which it is before the one statement that creates.

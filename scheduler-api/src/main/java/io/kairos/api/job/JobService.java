@@ -302,21 +302,57 @@ public class JobService {
   }
 
   public Page<RunResponse> runs(String id, String cursor, Integer limit) {
+    return runs(id, RunOrder.OLDEST, cursor, limit);
+  }
+
+  /**
+   * A job's attempts in keyset pages, oldest or newest first. Each order has its own cursor kind,
+   * so a cursor of one order given with the other is refused (400 naming {@code cursor}).
+   */
+  public Page<RunResponse> runs(String id, RunOrder order, String cursor, Integer limit) {
     int size = Paging.checkLimit(limit);
-    long after = cursor == null ? 0 : parseRunId(Paging.decodeCursor("run:", cursor));
+    Long position =
+        cursor == null ? null : parseRunId(Paging.decodeCursor(order.cursorKind, cursor));
     if (jobs.find(id).isEmpty()) {
       throw new UnknownJobException(id);
     }
-    var page = runs.runsOf(id, after, size + 1);
+    var page =
+        order == RunOrder.NEWEST
+            ? runs.runsOfNewestFirst(id, position == null ? Long.MAX_VALUE : position, size + 1)
+            : runs.runsOf(id, position == null ? 0 : position, size + 1);
     List<RunResponse> items = new ArrayList<>();
     for (int i = 0; i < Math.min(size, page.size()); i++) {
       items.add(RunResponse.of(page.get(i)));
     }
     String next =
         page.size() > size
-            ? Paging.encodeCursor("run:", String.valueOf(page.get(size - 1).id()))
+            ? Paging.encodeCursor(order.cursorKind, String.valueOf(page.get(size - 1).id()))
             : null;
     return new Page<>(items, next);
+  }
+
+  /** In which order a job's attempts are listed. */
+  public enum RunOrder {
+    OLDEST("run:"),
+    NEWEST("run-newest:");
+
+    private final String cursorKind;
+
+    RunOrder(String cursorKind) {
+      this.cursorKind = cursorKind;
+    }
+
+    /** {@code oldest} (the default, as before) or {@code newest}; 400 naming {@code order}. */
+    public static RunOrder of(String text) {
+      if (text == null || text.isBlank()) {
+        return OLDEST;
+      }
+      return switch (text.strip().toLowerCase(java.util.Locale.ROOT)) {
+        case "oldest" -> OLDEST;
+        case "newest" -> NEWEST;
+        default -> throw new InvalidJobException("order", "must be oldest or newest");
+      };
+    }
   }
 
   private JobResponse withLastRun(Job job) {

@@ -116,10 +116,15 @@ class JobsController {
   String job(
       @PathVariable String id,
       @RequestParam(required = false) String runs,
+      @RequestParam(required = false) String order,
       @RequestParam(required = false) String tz,
       Model model) {
     JobResponse job = jobs.get(id);
-    Page<RunResponse> page = jobs.runs(id, blank(runs), RUNS_PAGE);
+    // Newest first unless asked otherwise: a job running every second shows what it did last.
+    JobService.RunOrder runOrder =
+        blank(order) == null ? JobService.RunOrder.NEWEST : JobService.RunOrder.of(order);
+    String oldest = runOrder == JobService.RunOrder.OLDEST ? "oldest" : null;
+    Page<RunResponse> page = jobs.runs(id, runOrder, blank(runs), RUNS_PAGE);
     UiFormat fmt = (UiFormat) model.getAttribute("fmt");
     ZoneId jobZone = FireTimes.zoneOf(job.schedule());
     List<FireTime> fireTimes =
@@ -132,10 +137,15 @@ class JobsController {
     model.addAttribute("fireTimes", fireTimes);
     model.addAttribute("payload", pretty(job));
     model.addAttribute("runs", RunRow.of(page.items(), fmt));
+    model.addAttribute("runsNewestFirst", oldest == null);
     model.addAttribute(
-        "nextRuns", page.nextCursor() == null ? null : jobLink(id, blank(tz), page.nextCursor()));
-    model.addAttribute("firstRuns", blank(runs) == null ? null : jobLink(id, blank(tz), null));
-    model.addAttribute("here", jobLink(id, blank(tz), blank(runs)));
+        "otherRunOrder", jobLink(id, blank(tz), null, oldest == null ? "oldest" : "newest"));
+    model.addAttribute(
+        "nextRuns",
+        page.nextCursor() == null ? null : jobLink(id, blank(tz), page.nextCursor(), oldest));
+    model.addAttribute(
+        "firstRuns", blank(runs) == null ? null : jobLink(id, blank(tz), null, oldest));
+    model.addAttribute("here", jobLink(id, blank(tz), blank(runs), oldest));
     model.addAttribute("edit", ScheduleForm.of(job));
     return "ui/job";
   }
@@ -232,7 +242,12 @@ class JobsController {
   }
 
   static String jobLink(String id, String tz, String runsCursor) {
+    return jobLink(id, tz, runsCursor, null);
+  }
+
+  static String jobLink(String id, String tz, String runsCursor, String order) {
     return UriComponentsBuilder.fromPath("/ui/jobs/{id}")
+        .queryParamIfPresent("order", java.util.Optional.ofNullable(order))
         .queryParamIfPresent("runs", java.util.Optional.ofNullable(runsCursor))
         .queryParamIfPresent("tz", java.util.Optional.ofNullable(tz))
         .encode()

@@ -24,8 +24,18 @@ record OverviewChart(
     List<Legend> legend,
     long total) {
 
+  /** The desktop chart's size in SVG units; a phone shows the narrow one. */
   static final int WIDTH = 760;
+
   static final int HEIGHT = 180;
+
+  /**
+   * A phone's chart: drawn for about 380 px, so its 11-unit labels stay about 11 px tall when the
+   * chart is scaled down to a 320–390 px screen (the wide one's would be 5 px).
+   */
+  static final int NARROW_WIDTH = 380;
+
+  static final int NARROW_HEIGHT = 200;
   static final int LEFT = 44;
   static final int RIGHT = 8;
   static final int TOP = 10;
@@ -50,6 +60,19 @@ record OverviewChart(
   record Legend(String outcome, String label, long count) {}
 
   static OverviewChart of(ClusterOverviewStore.Snapshot snapshot, UiFormat fmt) {
+    return of(snapshot, fmt, WIDTH, HEIGHT, 15);
+  }
+
+  static OverviewChart narrow(ClusterOverviewStore.Snapshot snapshot, UiFormat fmt) {
+    return of(snapshot, fmt, NARROW_WIDTH, NARROW_HEIGHT, 30);
+  }
+
+  private static OverviewChart of(
+      ClusterOverviewStore.Snapshot snapshot,
+      UiFormat fmt,
+      int width,
+      int height,
+      int minutesPerLabel) {
     int minutes = ClusterOverviewStore.WINDOW_MINUTES;
     List<Map<RunOutcome, Long>> perMinute = new ArrayList<>();
     for (int i = 0; i < minutes; i++) {
@@ -69,8 +92,8 @@ record OverviewChart(
             .max()
             .orElse(0);
     long top = niceCeiling(Math.max(peak, 1));
-    double plotWidth = WIDTH - LEFT - RIGHT;
-    double plotHeight = HEIGHT - TOP - BOTTOM;
+    double plotWidth = width - LEFT - RIGHT;
+    double plotHeight = height - TOP - BOTTOM;
     double slot = plotWidth / minutes;
     List<Bar> bars = new ArrayList<>();
     for (int i = 0; i < minutes; i++) {
@@ -102,7 +125,7 @@ record OverviewChart(
       yTicks.add(new Tick(num(TOP + plotHeight - plotHeight * value / top), Long.toString(value)));
     }
     List<Tick> xTicks = new ArrayList<>();
-    for (int i = 0; i < minutes; i += 15) {
+    for (int i = 0; i < minutes; i += minutesPerLabel) {
       xTicks.add(
           new Tick(
               num(LEFT + i * slot),
@@ -114,7 +137,7 @@ record OverviewChart(
             .map(o -> new Legend(o.name(), label(o), totals.getOrDefault(o, 0L)))
             .toList();
     long total = totals.values().stream().mapToLong(Long::longValue).sum();
-    return new OverviewChart(WIDTH, HEIGHT, bars, yTicks, xTicks, legend, total);
+    return new OverviewChart(width, height, bars, yTicks, xTicks, legend, total);
   }
 
   static String label(RunOutcome outcome) {

@@ -37,6 +37,7 @@ class OverviewController {
     model.addAttribute("snapshot", snapshot);
     model.addAttribute("states", states);
     model.addAttribute("chart", OverviewChart.of(snapshot, fmt));
+    model.addAttribute("narrowChart", OverviewChart.narrow(snapshot, fmt));
     return "ui/overview";
   }
 

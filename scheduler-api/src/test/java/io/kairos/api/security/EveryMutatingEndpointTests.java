@@ -220,6 +220,15 @@ class EveryMutatingEndpointTests {
             form("/ui/dead-jobs/actions", Map.of("action", "requeue", "ids", id, "confirm", "yes")),
             form(
                 "/ui/dead-jobs/actions", Map.of("action", "delete", "ids", id, "confirm", "yes"))));
+    probes.put(
+        "POST /ui/jobs/new",
+        List.of(
+            new Probe(
+                Expect.NOT_CREATED,
+                "POST",
+                "/ui/jobs/new",
+                null,
+                Map.of("type", "noop", "id", id, "group", GROUP))));
     // About no job: signing in and out of the dashboard, and the error page.
     probes.put("POST /ui/sign-in", null);
     probes.put("POST /ui/sign-out", null);
