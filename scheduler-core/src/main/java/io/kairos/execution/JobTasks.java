@@ -208,7 +208,8 @@ public final class JobTasks implements AutoCloseable {
     this.timer = DaemonTimers.newTimer("kairos-attempt-timeouts");
     this.claims = new HeldClaims(claimStore, clock, settings.claims().renewEvery());
     this.start =
-        new AttemptStart(runs, claimStore, clock, misfire, cluster, settings.claims().trustedFor());
+        new AttemptStart(
+            runs, claimStore, clock, misfire, cluster, settings.claims().trustedFor(), attempts);
     this.runner =
         new AttemptRunner(catalogue, secrets, settings.timeouts(), attempts, timer, requests);
     this.recorder =
@@ -244,6 +245,16 @@ public final class JobTasks implements AutoCloseable {
    */
   public HeldClaims claims() {
     return claims;
+  }
+
+  /**
+   * Hands back, unstarted, the executions this worker claimed that no thread has taken up yet (a
+   * draining worker), so other workers may take them at once.
+   *
+   * @return how many were handed back
+   */
+  public int handBackUnstarted() {
+    return claims.handBackUnstarted();
   }
 
   /** Attempt timeouts still scheduled (tests: none is kept once its attempt ended). */

@@ -12,6 +12,9 @@ public final class RunningAttempts {
 
   private final ConcurrentMap<String, Attempt> running = new ConcurrentHashMap<>();
 
+  /** Why no attempt may start here now (null: they may). */
+  private volatile String heldBack;
+
   Attempt begin(TaskInstanceId execution) {
     Attempt attempt = new Attempt(Thread.currentThread());
     running.put(execution.getTaskName() + "/" + execution.getId(), attempt);
@@ -35,6 +38,38 @@ public final class RunningAttempts {
     }
     attempt.revoke(reason);
     return true;
+  }
+
+  /**
+   * Revokes every attempt running now: interrupted, their results dropped.
+   *
+   * @return how many were running
+   */
+  public int revokeAll(String reason) {
+    int revoked = 0;
+    for (Attempt attempt : running.values()) {
+      attempt.revoke(reason);
+      revoked++;
+    }
+    return revoked;
+  }
+
+  /**
+   * From now on no attempt starts in this worker: executions its threads take up are handed back
+   * unstarted (draining, or the worker lost its database session).
+   */
+  public void holdBack(String reason) {
+    heldBack = reason;
+  }
+
+  /** Attempts may start again. */
+  public void resume() {
+    heldBack = null;
+  }
+
+  /** Why attempts are held back, or null if they are not. */
+  public String heldBack() {
+    return heldBack;
   }
 
   public int size() {
