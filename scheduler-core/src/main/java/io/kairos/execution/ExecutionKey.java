@@ -1,4 +1,4 @@
 package io.kairos.execution;
 
 /** An execution in {@code scheduled_tasks}, by its primary key. */
-public record ExecutionKey(String taskName, String taskInstance) {}
+record ExecutionKey(String taskName, String taskInstance) {}

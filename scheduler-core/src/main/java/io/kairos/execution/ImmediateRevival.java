@@ -64,36 +64,38 @@ public final class ImmediateRevival {
   }
 
   /**
-   * Revives those of {@code executions} still claimed by {@code deadNode}.
+   * Revives the execution if {@code deadNode} still holds it and this worker serves its type.
    *
-   * @return how many were revived here
+   * @return whether it was revived here
    */
   @SuppressWarnings({"rawtypes", "unchecked"})
-  public int revive(String deadNode, List<ExecutionKey> executions) {
-    int revived = 0;
-    for (ExecutionKey key : executions) {
-      try {
-        Optional<Task> task = tasks.resolve(Resolvable.of(key.taskName(), Instant.EPOCH), false);
-        if (task.isEmpty()) {
-          continue; // a type this worker does not serve: its own workers revive it
-        }
-        Optional<Execution> found = repository.getExecution(key.taskName(), key.taskInstance());
-        if (found.isEmpty() || !found.get().picked || !deadNode.equals(found.get().pickedBy)) {
-          continue; // finished, or revived by another node, meanwhile
-        }
-        Execution execution = found.get();
-        Instant now = clock.now();
-        task.get()
-            .getDeadExecutionHandler()
-            .deadExecution(
-                ExecutionComplete.failure(execution, now, now, null),
-                new ExecutionOperations(repository, listeners, execution));
-        revived++;
-      } catch (RuntimeException e) {
-        // As db-scheduler's own check: the stale heartbeat brings it back later.
-        LOG.warn("Could not revive {} of dead node {} at once: {}", key, deadNode, e.toString());
+  public boolean revive(String deadNode, String taskName, String taskInstance) {
+    try {
+      Optional<Task> task = tasks.resolve(Resolvable.of(taskName, Instant.EPOCH), false);
+      if (task.isEmpty()) {
+        return false; // a type this worker does not serve: its own workers revive it
       }
+      Optional<Execution> found = repository.getExecution(taskName, taskInstance);
+      if (found.isEmpty() || !found.get().picked || !deadNode.equals(found.get().pickedBy)) {
+        return false; // finished, or revived by another node, meanwhile
+      }
+      Execution execution = found.get();
+      Instant now = clock.now();
+      task.get()
+          .getDeadExecutionHandler()
+          .deadExecution(
+              ExecutionComplete.failure(execution, now, now, null),
+              new ExecutionOperations(repository, listeners, execution));
+      return true;
+    } catch (RuntimeException e) {
+      // As db-scheduler's own check: the stale heartbeat brings it back later.
+      LOG.warn(
+          "Could not revive {}/{} of dead node {} at once: {}",
+          taskName,
+          taskInstance,
+          deadNode,
+          e.toString());
+      return false;
     }
-    return revived;
   }
 }

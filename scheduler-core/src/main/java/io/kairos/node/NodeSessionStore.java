@@ -1,6 +1,5 @@
 package io.kairos.node;
 
-import io.kairos.execution.ExecutionKey;
 import io.kairos.schema.KairosSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,8 +24,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public final class NodeSessionStore {
 
-  /** Whether node {@code n}'s incarnation lock is held by some session of this database. */
-  static final String LOCK_HELD =
+  /**
+   * An SQL condition: whether node {@code n}'s ({@code kairos_node n}) incarnation lock is held by
+   * some session of this database.
+   */
+  public static final String LOCK_HELD =
       "exists (select 1 from pg_locks l where l.locktype = 'advisory' and l.granted and l.database"
           + " = (select oid from pg_database where datname = current_database()) and l.objsubid = 1"
           + " and l.classid::bigint = (n.incarnation >> 32) & 4294967295"
@@ -121,6 +123,9 @@ public final class NodeSessionStore {
     }
   }
 
+  /** An execution a node holds: {@code scheduled_tasks}'s key. */
+  public record Claim(String taskName, String taskInstance) {}
+
   /** A registered, not stopped node whose incarnation's lock no session holds. */
   public record Sessionless(String name, long incarnation) {}
 
@@ -141,7 +146,7 @@ public final class NodeSessionStore {
    * again. The node row stays locked until the transaction this runs in ends, so the node cannot
    * come back as a new incarnation and claim anything before the revival committed.
    */
-  public Optional<List<ExecutionKey>> declareDead(Sessionless node) {
+  public Optional<List<Claim>> declareDead(Sessionless node) {
     List<String> declared =
         jdbc.queryForList(
             schema.sql(
@@ -160,7 +165,7 @@ public final class NodeSessionStore {
         jdbc.query(
             schema.sql(
                 "select task_name, task_instance from scheduled_tasks where picked and picked_by = ?"),
-            (rs, row) -> new ExecutionKey(rs.getString(1), rs.getString(2)),
+            (rs, row) -> new Claim(rs.getString(1), rs.getString(2)),
             node.name()));
   }
 }

@@ -1,7 +1,6 @@
 package io.kairos.node;
 
 import io.kairos.concurrent.DaemonTimers;
-import io.kairos.execution.ExecutionKey;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -27,7 +26,7 @@ public final class SessionWatch implements AutoCloseable {
   /** Revives a dead node's executions. */
   @FunctionalInterface
   public interface Reviver {
-    void revive(String deadNode, List<ExecutionKey> executions);
+    void revive(String deadNode, List<NodeSessionStore.Claim> executions);
   }
 
   private final NodeSessionStore store;
@@ -63,11 +62,12 @@ public final class SessionWatch implements AutoCloseable {
       if (!seenBefore.contains(node)) {
         continue;
       }
-      Optional<List<ExecutionKey>> declared = transactions.execute(tx -> store.declareDead(node));
+      Optional<List<NodeSessionStore.Claim>> declared =
+          transactions.execute(tx -> store.declareDead(node));
       if (declared == null || declared.isEmpty()) {
         continue;
       }
-      List<ExecutionKey> executions = declared.get();
+      List<NodeSessionStore.Claim> executions = declared.get();
       LOG.warn(
           "Node {} lost its database session: declared dead, reviving its {} executions",
           node.name(),

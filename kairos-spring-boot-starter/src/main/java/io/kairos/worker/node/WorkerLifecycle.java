@@ -126,7 +126,11 @@ public class WorkerLifecycle implements SmartLifecycle {
             nodeName,
             sessionCheck,
             (dead, executions) -> {
-              if (revival.revive(dead, executions) > 0) {
+              boolean revived = false;
+              for (NodeSessionStore.Claim claim : executions) {
+                revived |= revival.revive(dead, claim.taskName(), claim.taskInstance());
+              }
+              if (revived) {
                 scheduler.triggerCheckForDueExecutions();
               }
             });
