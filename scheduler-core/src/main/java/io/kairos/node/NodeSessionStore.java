@@ -83,12 +83,15 @@ public final class NodeSessionStore {
       }
     }
 
+    /** Frees the lock and gives the connection back to its pool (which keeps the session). */
     @Override
     public void close() {
-      try {
-        connection.close();
+      try (connection;
+          PreparedStatement st = connection.prepareStatement("select pg_advisory_unlock(?)")) {
+        st.setLong(1, incarnation);
+        st.execute();
       } catch (SQLException | RuntimeException e) {
-        // Gone already: so is the lock.
+        // The session is gone already: so is the lock.
       }
     }
   }
