@@ -16,6 +16,7 @@ import io.kairos.catalogue.JobCatalogue;
 import io.kairos.catalogue.PublishedTypes;
 import io.kairos.clock.DatabaseClock;
 import io.kairos.core.Kairos;
+import io.kairos.execution.ImmediateRevival;
 import io.kairos.execution.JobTask;
 import io.kairos.execution.JobTasks;
 import io.kairos.execution.LeaseGuard;
@@ -181,6 +182,27 @@ class WorkerConfiguration {
   @Bean
   DeclaredJobsHealth declaredJobsHealthIndicator(DeclaredJobsReconciler reconciler) {
     return new DeclaredJobsHealth(reconciler);
+  }
+
+  /**
+   * Revives at once the executions of a node whose database session ended (its process died),
+   * through the same dead-execution handler and version-checked writes as db-scheduler's own check.
+   */
+  @Bean
+  ImmediateRevival immediateRevival(
+      Kairos kairos,
+      ServedTasks served,
+      WorkerProperties properties,
+      DbSchedulerProperties dbScheduler,
+      Clock clock) {
+    return new ImmediateRevival(
+        kairos.schedulerDataSource(),
+        kairos.schema().table("scheduled_tasks"),
+        served.tasks(),
+        properties.nodeName(),
+        kairos.serializer(),
+        clock,
+        dbScheduler.isAlwaysPersistTimestampInUtc());
   }
 
   /** Revokes attempts whose heartbeats stopped before the cluster may revive them. */

@@ -51,6 +51,11 @@ import org.springframework.validation.annotation.Validated;
  *     cancel requests for them
  * @param builtInTypes which built-in job types this worker serves besides the application's own:
  *     {@code all} (the default), {@code none}, or a list of names
+ * @param sessionCheck how often this worker looks for nodes whose database session ended (their
+ *     process died); a node seen so in two looks in a row is declared dead and its executions are
+ *     revived at once
+ * @param drainTimeout on SIGTERM, how long running attempts may take to finish; those still running
+ *     then are stopped and handed to the other workers at once
  */
 @Validated
 @ConfigurationProperties("kairos.worker")
@@ -69,7 +74,9 @@ public record WorkerProperties(
     @NotNull @DefaultValue("1s") Duration clusterCheck,
     @DefaultValue("all") List<String> builtInTypes,
     @NotNull @DefaultValue("5s") Duration cancelGrace,
-    @NotNull @DefaultValue("1s") Duration signalCheck) {
+    @NotNull @DefaultValue("1s") Duration signalCheck,
+    @NotNull @DefaultValue("250ms") Duration sessionCheck,
+    @NotNull @DefaultValue("30s") Duration drainTimeout) {
 
   public WorkerProperties {
     if (nodeName == null || nodeName.isBlank()) {
@@ -77,6 +84,12 @@ public record WorkerProperties(
     }
     typeTimeouts = typeTimeouts == null ? Map.of() : Map.copyOf(typeTimeouts);
     builtInTypes = builtInTypes == null ? List.of("all") : List.copyOf(builtInTypes);
+    if (sessionCheck != null && (sessionCheck.isNegative() || sessionCheck.isZero())) {
+      throw new IllegalArgumentException("kairos.worker.session-check must be positive");
+    }
+    if (drainTimeout != null && drainTimeout.isNegative()) {
+      throw new IllegalArgumentException("kairos.worker.drain-timeout must not be negative");
+    }
     if (completionLinger != null && completionLinger.isNegative()) {
       throw new IllegalArgumentException("kairos.worker.completion-linger must not be negative");
     }

@@ -41,10 +41,11 @@ final class AttemptStart {
   record NotClaimed(JobContext context) implements Outcome {}
 
   /**
-   * The cluster is paused: the attempt did not start and nothing was recorded; the claimed
-   * execution must be handed back, unstarted.
+   * The cluster is paused, or this worker holds its attempts back (draining, or its database
+   * session is gone): the attempt did not start and nothing was recorded; the claimed execution
+   * must be handed back, unstarted.
    */
-  record Held(JobContext context) implements Outcome {}
+  record Held(JobContext context, String why) implements Outcome {}
 
   private final RunHistoryStore runs;
   private final ClaimStore claims;
@@ -52,6 +53,7 @@ final class AttemptStart {
   private final MisfirePolicy misfire;
   private final ClusterSwitch cluster;
   private final Duration claimTrustedFor;
+  private final RunningAttempts attempts;
 
   AttemptStart(
       RunHistoryStore runs,
@@ -59,8 +61,10 @@ final class AttemptStart {
       Clock clock,
       MisfirePolicy misfire,
       ClusterSwitch cluster,
-      Duration claimTrustedFor) {
+      Duration claimTrustedFor,
+      RunningAttempts attempts) {
     this.claimTrustedFor = claimTrustedFor;
+    this.attempts = attempts;
     this.runs = runs;
     this.claims = claims;
     this.clock = clock;
@@ -89,6 +93,10 @@ final class AttemptStart {
             data.attempt() > 1
                 ? runs.occurrenceOf(instance.getId(), execution.executionTime)
                 : execution.executionTime);
+    String heldBack = attempts.heldBack();
+    if (heldBack != null) {
+      return new Held(context, heldBack);
+    }
     Instant now = clock.now();
     Duration late = Duration.between(execution.executionTime, now);
     // A job without a grace of its own gets this worker's setting now, not the one in force when
@@ -102,7 +110,9 @@ final class AttemptStart {
       // Read only for a job already late beyond its grace, so on-time starts cost no query.
       ClusterSwitch.State cluster = this.cluster.state();
       if (cluster.paused()) {
-        return new Held(context); // judged after the resume, not while held back on purpose
+        return new Held(
+            context,
+            "the cluster is paused"); // judged after the resume, not while held back on purpose
       }
       // An operator's pause holds jobs back on purpose: its time does not count as lateness.
       if (late.minus(cluster.pausedBetween(execution.executionTime, now)).compareTo(grace) > 0) {
@@ -148,7 +158,7 @@ final class AttemptStart {
       return new NotClaimed(context);
     }
     if (startable == ClaimStore.Startable.CLUSTER_PAUSED) {
-      return new Held(context);
+      return new Held(context, "the cluster is paused");
     }
     return new Began(new StartedAttempt(context, data, execution, clock.now()));
   }

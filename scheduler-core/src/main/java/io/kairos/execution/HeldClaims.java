@@ -6,6 +6,7 @@ import io.kairos.concurrent.DaemonTimers;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +34,10 @@ final class HeldClaims implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HeldClaims.class);
 
   private final ConcurrentMap<ExecutionKey, Long> claims = new ConcurrentHashMap<>();
+
+  /** Of the claims, those no thread has taken up yet (claimed by lock-and-fetch, queued). */
+  private final ConcurrentMap<ExecutionKey, Execution> unstarted = new ConcurrentHashMap<>();
+
   private final ClaimStore store;
   private final Clock clock;
   private final ScheduledExecutorService timer;
@@ -50,7 +55,10 @@ final class HeldClaims implements AutoCloseable {
 
   /** Executions this worker just claimed; they wait for a thread (told by lock-and-fetch). */
   public void claimed(Collection<Execution> executions) {
-    executions.forEach(this::hold);
+    for (Execution execution : executions) {
+      hold(execution);
+      unstarted.put(key(execution), execution);
+    }
   }
 
   void hold(Execution execution) {
@@ -64,7 +72,35 @@ final class HeldClaims implements AutoCloseable {
    *     result was waiting for its commit)
    */
   boolean release(Execution execution) {
+    unstarted.remove(key(execution), execution);
     return claims.remove(key(execution), execution.version);
+  }
+
+  /**
+   * Hands back, unstarted, every claim no thread has taken up yet (a draining worker: other workers
+   * may take them at once). A thread that takes one up later finds it is not this worker's any
+   * more.
+   *
+   * @return how many were handed back
+   */
+  public int handBackUnstarted() {
+    int handedBack = 0;
+    for (Execution execution : List.copyOf(unstarted.values())) {
+      ExecutionKey key = key(execution);
+      if (unstarted.remove(key, execution)) {
+        claims.remove(key, execution.version);
+        try {
+          if (store.release(
+              key.taskName(), key.taskInstance(), execution.version, execution.pickedBy)) {
+            handedBack++;
+          }
+        } catch (RuntimeException e) {
+          // Left picked and no longer renewed: revived once the dead-after window passes.
+          LOG.warn("Could not hand back {}: {}", key, e.toString());
+        }
+      }
+    }
+    return handedBack;
   }
 
   /** How many claims are held here now (tests). */
@@ -83,6 +119,7 @@ final class HeldClaims implements AutoCloseable {
         (key, version) -> {
           if (!renewed.contains(key)) {
             claims.remove(key, version);
+            unstarted.remove(key);
           }
         });
   }

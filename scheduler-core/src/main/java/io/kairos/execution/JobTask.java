@@ -109,11 +109,12 @@ public final class JobTask<P> extends AbstractTask<JobData> {
       };
     }
     if (started instanceof AttemptStart.Held held) {
-      // Claimed just before the worker saw the cluster's pause: handed back unstarted, so it runs
-      // after the resume as if it had never been claimed (no attempt counted, nothing recorded).
+      // Claimed just before the worker saw the cluster's pause, or taken up while this worker
+      // drains or has lost its session: handed back unstarted, so it runs (after the resume, or on
+      // another worker) as if it had never been claimed (no attempt counted, nothing recorded).
       Execution execution = executionContext.getExecution();
       claimStore.release(type.name(), instance.getId(), execution.version, execution.pickedBy);
-      LOG.info("Cluster paused: job {} handed back unstarted", held.context().jobId());
+      LOG.info("Job {} handed back unstarted: {}", held.context().jobId(), held.why());
       return (complete, operations) -> {};
     }
     if (started instanceof AttemptStart.NotClaimed notClaimed) {

@@ -255,7 +255,8 @@ public final class JobTasks implements AutoCloseable {
             clock);
     this.claims = new HeldClaims(claimStore, clock, settings.claims().renewEvery());
     this.start =
-        new AttemptStart(runs, claimStore, clock, misfire, cluster, settings.claims().trustedFor());
+        new AttemptStart(
+            runs, claimStore, clock, misfire, cluster, settings.claims().trustedFor(), attempts);
     this.runner =
         new AttemptRunner(catalogue, secrets, settings.timeouts(), attempts, timer, requests);
     this.recorder =
@@ -296,6 +297,16 @@ public final class JobTasks implements AutoCloseable {
   /** Exchanges the running attempts' signals with the database now (tests). */
   void checkSignals() {
     signals.check();
+  }
+
+  /**
+   * Hands back, unstarted, the executions this worker claimed that no thread has taken up yet (a
+   * draining worker), so other workers may take them at once.
+   *
+   * @return how many were handed back
+   */
+  public int handBackUnstarted() {
+    return claims.handBackUnstarted();
   }
 
   /** Attempt timeouts still scheduled (tests: none is kept once its attempt ended). */

@@ -24,6 +24,9 @@ public final class RunningAttempts {
   private final ScheduledExecutorService timer;
   private final Duration cancelGrace;
 
+  /** Why no attempt may start here now (null: they may). */
+  private volatile String heldBack;
+
   /**
    * @param timer interrupts the attempts still running a grace after they were asked to stop
    * @param cancelGrace how long a handler asked to stop may take before its thread is interrupted
@@ -72,6 +75,38 @@ public final class RunningAttempts {
   /** The attempts running now. */
   List<Attempt> snapshot() {
     return List.copyOf(running.values());
+  }
+
+  /**
+   * Revokes every attempt running now: interrupted, their results dropped.
+   *
+   * @return how many were running
+   */
+  public int revokeAll(String reason) {
+    int revoked = 0;
+    for (Attempt attempt : running.values()) {
+      attempt.revoke(reason);
+      revoked++;
+    }
+    return revoked;
+  }
+
+  /**
+   * From now on no attempt starts in this worker: executions its threads take up are handed back
+   * unstarted (draining, or the worker lost its database session).
+   */
+  public void holdBack(String reason) {
+    heldBack = reason;
+  }
+
+  /** Attempts may start again. */
+  public void resume() {
+    heldBack = null;
+  }
+
+  /** Why attempts are held back, or null if they are not. */
+  public String heldBack() {
+    return heldBack;
   }
 
   public int size() {

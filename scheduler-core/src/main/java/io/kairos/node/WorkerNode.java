@@ -16,6 +16,11 @@ public record WorkerNode(
     RUNNING,
     /** Stopped claiming; finishing in-flight executions before it exits. */
     DRAINING,
-    STOPPED
+    STOPPED,
+    /**
+     * Declared dead by another node, which found its database session gone and revived its
+     * executions; it may come back only as a new incarnation.
+     */
+    DEAD
   }
 }

@@ -2,6 +2,7 @@ package io.kairos.registry;
 
 import io.kairos.job.JobState;
 import io.kairos.job.RunOutcome;
+import io.kairos.node.NodeSessionStore;
 import io.kairos.node.WorkerNode;
 import io.kairos.schema.KairosSchema;
 import java.sql.Array;
@@ -75,9 +76,10 @@ public final class ClusterOverviewStore {
     List<NodeStatus> page =
         jdbc.query(
             schema.sql(
-                "select name, host, pid, started_at, last_seen, state, running,"
-                    + " last_seen < now() - make_interval(secs => ?) as silent"
-                    + " from kairos_node where name > ? order by name limit ?"),
+                "select name, host, pid, started_at, last_seen, state, running, state_since,"
+                    + " last_seen < now() - make_interval(secs => ?) as silent, "
+                    + UNRESPONSIVE
+                    + " as unresponsive from kairos_node n where name > ? order by name limit ?"),
             (rs, row) -> {
               WorkerNode node =
                   new WorkerNode(
@@ -88,8 +90,18 @@ public final class ClusterOverviewStore {
                       instant(rs, "last_seen"),
                       WorkerNode.State.valueOf(rs.getString("state")),
                       rs.getInt("running"));
-              return new NodeStatus(
-                  node, Liveness.of(node.state(), rs.getBoolean("silent")), List.of());
+              Liveness liveness =
+                  Liveness.of(node.state(), rs.getBoolean("silent"), rs.getBoolean("unresponsive"));
+              Instant since =
+                  switch (liveness) {
+                    case UNRESPONSIVE -> node.lastSeen();
+                    case DEAD ->
+                        node.state() == WorkerNode.State.DEAD
+                            ? instant(rs, "state_since")
+                            : node.lastSeen().plus(silentAfter);
+                    default -> instant(rs, "state_since");
+                  };
+              return new NodeStatus(node, liveness, List.of(), since);
             },
             seconds(silentAfter),
             afterName == null ? "" : afterName,
@@ -102,7 +114,10 @@ public final class ClusterOverviewStore {
         .map(
             n ->
                 new NodeStatus(
-                    n.node(), n.liveness(), held.getOrDefault(n.node().name(), List.of())))
+                    n.node(),
+                    n.liveness(),
+                    held.getOrDefault(n.node().name(), List.of()),
+                    n.since()))
         .toList();
   }
 
@@ -242,19 +257,22 @@ public final class ClusterOverviewStore {
     long[] counts = new long[Liveness.values().length];
     jdbc.query(
         schema.sql(
-            "select state, last_seen < now() - make_interval(secs => ?) as silent, count(*)"
-                + " from kairos_node group by 1, 2"),
+            "select state, last_seen < now() - make_interval(secs => ?) as silent, "
+                + UNRESPONSIVE
+                + ", count(*) from kairos_node n group by 1, 2, 3"),
         rs -> {
           Liveness liveness =
-              Liveness.of(WorkerNode.State.valueOf(rs.getString(1)), rs.getBoolean(2));
-          counts[liveness.ordinal()] += rs.getLong(3);
+              Liveness.of(
+                  WorkerNode.State.valueOf(rs.getString(1)), rs.getBoolean(2), rs.getBoolean(3));
+          counts[liveness.ordinal()] += rs.getLong(4);
         },
         seconds(silentAfter));
     return new NodeCounts(
         counts[Liveness.ALIVE.ordinal()],
         counts[Liveness.DRAINING.ordinal()],
         counts[Liveness.STOPPED.ordinal()],
-        counts[Liveness.DEAD.ordinal()]);
+        counts[Liveness.DEAD.ordinal()],
+        counts[Liveness.UNRESPONSIVE.ordinal()]);
   }
 
   private List<Recovery> recentRecoveries(int limit) {
@@ -335,7 +353,12 @@ public final class ClusterOverviewStore {
   public record Due(long count, Duration oldestAge) {}
 
   /** Nodes by how alive they are. */
-  public record NodeCounts(long alive, long draining, long stopped, long dead) {}
+  public record NodeCounts(long alive, long draining, long stopped, long dead, long unresponsive) {
+
+    public NodeCounts(long alive, long draining, long stopped, long dead) {
+      this(alive, draining, stopped, dead, 0);
+    }
+  }
 
   /** An attempt that re-ran an execution whose worker died. */
   public record Recovery(
@@ -349,7 +372,12 @@ public final class ClusterOverviewStore {
       RunOutcome outcome) {}
 
   /** A node with how alive it is and the executions it holds. */
-  public record NodeStatus(WorkerNode node, Liveness liveness, List<InFlight> inFlight) {
+  /**
+   * @param since when the node entered its liveness (database clock): when it was last heard from,
+   *     for one UNRESPONSIVE or silent beyond the dead-after window
+   */
+  public record NodeStatus(
+      WorkerNode node, Liveness liveness, List<InFlight> inFlight, Instant since) {
 
     public NodeStatus {
       inFlight = List.copyOf(inFlight);
@@ -360,21 +388,41 @@ public final class ClusterOverviewStore {
   public record InFlight(String jobId, String type, String node, Instant lastHeartbeat) {}
 
   /**
-   * How alive a node is: {@code STOPPED} when it said so on its way out, {@code DEAD} when it went
-   * silent without saying so (crash, partition), else what it reports.
+   * Silent for {@value #UNRESPONSIVE_SECONDS} s, or without the session lock it took on this very
+   * server (see {@code NodeSessionStore}): the node may be partitioned, paused or dying.
+   */
+  private static final String UNRESPONSIVE =
+      "(n.last_seen < now() - interval '"
+          + ClusterOverviewStore.UNRESPONSIVE_SECONDS
+          + " seconds' or (n.session_server = pg_postmaster_start_time() and not "
+          + NodeSessionStore.LOCK_HELD
+          + "))";
+
+  /** A worker reports every second: three missed reports make it UNRESPONSIVE. */
+  static final int UNRESPONSIVE_SECONDS = 3;
+
+  /**
+   * How alive a node is: {@code STOPPED} when it said so on its way out; {@code DEAD} when another
+   * node found its session gone and revived its executions, or it went silent beyond the dead-after
+   * window without saying it stopped (crash, partition); {@code UNRESPONSIVE} when it is silent for
+   * a few seconds or its session is gone, not yet judged; else what it reports.
    */
   public enum Liveness {
     ALIVE,
     DRAINING,
     STOPPED,
-    DEAD;
+    DEAD,
+    UNRESPONSIVE;
 
-    static Liveness of(WorkerNode.State state, boolean silent) {
+    static Liveness of(WorkerNode.State state, boolean silent, boolean unresponsive) {
       if (state == WorkerNode.State.STOPPED) {
         return STOPPED;
       }
-      if (silent) {
+      if (silent || state == WorkerNode.State.DEAD) {
         return DEAD;
+      }
+      if (unresponsive) {
+        return UNRESPONSIVE;
       }
       return state == WorkerNode.State.DRAINING ? DRAINING : ALIVE;
     }

@@ -100,7 +100,8 @@ class ListingEndToEndTests {
       }
     }
     assertThat(worker).as(nodes.toString()).isNotNull();
-    assertThat(worker.get("state").asText()).isEqualTo("RUNNING");
+    assertThat(worker.get("state").asText()).isEqualTo("ALIVE");
+    assertThat(worker.get("stateSince").isNull()).isFalse();
     assertThat(worker.get("startedAt").isNull()).isFalse();
     assertThat(worker.get("lastSeen").isNull()).isFalse();
     assertThat(worker.get("runningExecutions").isInt()).isTrue();

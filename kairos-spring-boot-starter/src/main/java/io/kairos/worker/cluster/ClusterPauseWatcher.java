@@ -4,6 +4,8 @@ import com.github.kagkarlsson.scheduler.Scheduler;
 import io.kairos.cluster.ClusterSwitch;
 import io.kairos.concurrent.DaemonTimers;
 import io.kairos.core.Kairos;
+import io.kairos.execution.JobTasks;
+import io.kairos.execution.RunningAttempts;
 import io.kairos.worker.WorkerProperties;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,10 +28,13 @@ public class ClusterPauseWatcher implements DisposableBean {
 
   private final Scheduler scheduler;
   private final ClusterSwitch cluster;
+  private final RunningAttempts attempts;
   private final ScheduledExecutorService timer;
 
-  ClusterPauseWatcher(Scheduler scheduler, Kairos kairos, WorkerProperties properties) {
+  ClusterPauseWatcher(
+      Scheduler scheduler, Kairos kairos, JobTasks tasks, WorkerProperties properties) {
     this.scheduler = scheduler;
+    this.attempts = tasks.attempts();
     this.cluster = kairos.cluster();
     // Before the scheduler starts polling: a worker started into a paused cluster claims nothing.
     check();
@@ -45,7 +50,8 @@ public class ClusterPauseWatcher implements DisposableBean {
         if (paused) {
           scheduler.pause();
           LOG.info("Cluster paused: this worker starts no job until it is resumed");
-        } else {
+        } else if (attempts.heldBack() == null) {
+          // Not while the worker drains: it paused its own polling, for good.
           scheduler.resume();
           scheduler.triggerCheckForDueExecutions();
           LOG.info("Cluster resumed: this worker claims due jobs again");
