@@ -10,6 +10,7 @@ import io.kairos.job.MisfirePolicy;
 import io.kairos.registry.RunHistoryStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 
 /**
  * The first step of an attempt: is it too late to run (misfire), and is the claim still this
@@ -45,6 +46,7 @@ final class AttemptStart {
   private final MisfirePolicy misfire;
   private final ClusterSwitch cluster;
   private final Duration claimTrustedFor;
+  private volatile Set<String> waitingOnLimits = Set.of();
 
   AttemptStart(
       RunHistoryStore runs,
@@ -88,6 +90,7 @@ final class AttemptStart {
     // it was created, so the setting can be changed for every such job at once.
     Duration grace = misfire.graceOf(data.misfireGrace());
     if (!data.schedule().recurring()
+        && !waitingOnLimits.contains(type)
         && data.attempt() == 1
         && !data.recovered()
         && !MisfirePolicy.isNone(grace)
@@ -122,6 +125,11 @@ final class AttemptStart {
       return new Held(context);
     }
     return new Began(new StartedAttempt(context, data, execution, clock.now()));
+  }
+
+  /** Types whose jobs may wait on flow limits: not misfired for lateness (see JobTasks). */
+  void waitingOnLimits(Set<String> types) {
+    this.waitingOnLimits = Set.copyOf(types);
   }
 
   /**

@@ -16,6 +16,7 @@ import io.kairos.registry.RunHistoryStore;
 import io.kairos.wakeup.DueListener;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.springframework.transaction.support.TransactionOperations;
@@ -244,6 +245,14 @@ public final class JobTasks implements AutoCloseable {
    */
   public HeldClaims claims() {
     return claims;
+  }
+
+  /**
+   * The types whose jobs may wait for a flow limit: their one-time jobs are never recorded MISSED
+   * for starting late, since waiting on a limit is what they were asked to do.
+   */
+  public void waitingOnLimits(Set<String> types) {
+    start.waitingOnLimits(types);
   }
 
   /** Attempt timeouts still scheduled (tests: none is kept once its attempt ended). */

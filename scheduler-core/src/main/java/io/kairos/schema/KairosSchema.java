@@ -35,6 +35,8 @@ public final class KairosSchema {
           "kairos_notified",
           "kairos_control",
           "kairos_oauth_credential",
+          "kairos_limit_start",
+          "kairos_limit",
           "shedlock",
           "kairos_schema_history");
 
