@@ -7,8 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * The limits as declared for readers outside the workers (the API, the dashboard, metrics), and
@@ -17,19 +16,37 @@ import org.springframework.transaction.support.TransactionTemplate;
 public final class LimitStore {
 
   private final JdbcTemplate jdbc;
-  private final TransactionTemplate transactions;
+  private final TransactionOperations transactions;
   private final KairosSchema schema;
 
-  public LimitStore(DataSource dataSource, KairosSchema schema) {
+  /** How long the declared limits are read again at most, for showing what waits on them. */
+  private static final Duration FRESH = Duration.ofSeconds(2);
+
+  private record Cached(FlowLimits limits, long readAt) {}
+
+  private volatile Cached cached;
+
+  public LimitStore(
+      DataSource dataSource, TransactionOperations transactions, KairosSchema schema) {
     this.jdbc = new JdbcTemplate(dataSource);
-    this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    this.transactions = transactions;
     this.schema = schema;
   }
 
-  /** Replaces the declared limits with these (a worker starting with its configuration). */
+  /**
+   * Replaces the declared limits with these (a worker starting with its configuration), unless they
+   * are the same; workers starting together take turns.
+   */
   public void declare(FlowLimits limits, String declaredBy) {
     transactions.executeWithoutResult(
         status -> {
+          jdbc.query(
+              "select pg_advisory_xact_lock(hashtext(?))",
+              rs -> {},
+              schema.name() + ".flow-limits-declared");
+          if (declared().all().equals(limits.all())) {
+            return;
+          }
           jdbc.update(schema.sql("delete from kairos_limit"));
           List<FlowLimit> all = limits.all();
           for (int i = 0; i < all.size(); i++) {
@@ -50,6 +67,17 @@ public final class LimitStore {
                 declaredBy);
           }
         });
+  }
+
+  /** The declared limits as read at most {@link #FRESH} ago (a page of jobs reads them once). */
+  private FlowLimits cachedDeclared() {
+    Cached cached = this.cached;
+    long now = System.nanoTime();
+    if (cached == null || now - cached.readAt() > FRESH.toNanos()) {
+      cached = new Cached(declared(), now);
+      this.cached = cached;
+    }
+    return cached.limits();
   }
 
   /** The limits the workers last declared. */
@@ -105,9 +133,9 @@ public final class LimitStore {
    * Why a job waits although it is due, if a limit holds it back: the first of its limits that is
    * full. Empty for a job that is not due, runs, or is under no full limit.
    */
-  public Optional<String> waitingFor(String jobId) {
-    FlowLimits limits = declared();
-    if (limits.isEmpty()) {
+  public Optional<String> waitingFor(String type, String jobId) {
+    FlowLimits limits = cachedDeclared();
+    if (limits.of(type).isEmpty()) {
       return Optional.empty();
     }
     String key = new LimitClaimStore(schema, limits).keyExpression();
@@ -123,7 +151,6 @@ public final class LimitStore {
     if (due.isEmpty()) {
       return Optional.empty();
     }
-    String type = due.get(0)[0];
     String jobKey = due.get(0)[1];
     for (FlowLimit limit : limits.of(type)) {
       if (limit.appliesTo(jobKey)) {

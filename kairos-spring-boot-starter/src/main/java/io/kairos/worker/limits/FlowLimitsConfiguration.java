@@ -6,7 +6,6 @@ import io.kairos.limits.LimitStore;
 import io.kairos.limits.LimitedClaims;
 import io.kairos.worker.WorkerProperties;
 import io.micrometer.core.instrument.MeterRegistry;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
@@ -26,12 +25,9 @@ public class FlowLimitsConfiguration {
   @Bean
   @DependsOnDatabaseInitialization
   LimitedClaims limitedClaims(
-      FlowLimitsProperties properties,
-      Kairos kairos,
-      DataSource dataSource,
-      WorkerProperties worker) {
+      FlowLimitsProperties properties, Kairos kairos, WorkerProperties worker) {
     FlowLimits limits = properties.flowLimits();
-    LimitStore store = new LimitStore(dataSource, kairos.schema());
+    LimitStore store = kairos.limits();
     if (!limits.isEmpty() || !store.declared().isEmpty()) {
       store.declare(limits, worker.nodeName());
     }
@@ -42,9 +38,7 @@ public class FlowLimitsConfiguration {
   }
 
   @Bean(destroyMethod = "close")
-  FlowLimitMetrics flowLimitMetrics(
-      MeterRegistry registry, DataSource dataSource, Kairos kairos, LimitedClaims claims) {
-    return new FlowLimitMetrics(
-        registry, new LimitStore(dataSource, kairos.schema()), !claims.limits().isEmpty());
+  FlowLimitMetrics flowLimitMetrics(MeterRegistry registry, Kairos kairos, LimitedClaims claims) {
+    return new FlowLimitMetrics(registry, kairos.limits(), !claims.limits().isEmpty());
   }
 }

@@ -16,6 +16,7 @@ import io.kairos.job.NewJob;
 import io.kairos.job.OperatorJobException;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.job.UnknownJobException;
+import io.kairos.limits.LimitStore;
 import io.kairos.registry.JobStore;
 import io.kairos.registry.RunHistoryStore;
 import java.util.ArrayList;
@@ -42,6 +43,7 @@ public class JobService {
   private final MisfirePolicy misfire;
   private final PayloadSecrets secrets;
   private final PublishedTypes publishedTypes;
+  private final LimitStore limits;
 
   JobService(
       JobCatalogue catalogue,
@@ -51,7 +53,8 @@ public class JobService {
       Clock clock,
       MisfirePolicy misfire,
       PayloadSecrets secrets,
-      PublishedTypes publishedTypes) {
+      PublishedTypes publishedTypes,
+      LimitStore limits) {
     this.catalogue = catalogue;
     this.control = control;
     this.jobs = jobs;
@@ -60,6 +63,7 @@ public class JobService {
     this.misfire = misfire;
     this.secrets = secrets;
     this.publishedTypes = publishedTypes;
+    this.limits = limits;
   }
 
   public JobResponse get(String id) {
@@ -225,13 +229,15 @@ public class JobService {
         job, secrets.mask(job.type(), job.payload()), lastRun, waitingFor(job).orElse(null));
   }
 
-  /** What holds a scheduled job back: nobody alive to run its type. */
+  /** What holds a scheduled job back: nobody alive to run its type, or a full flow limit. */
   private Optional<String> waitingFor(Job job) {
-    if (job.state() != JobState.SCHEDULED
-        || publishedTypes.recentlyServedTypes().contains(job.type())) {
+    if (job.state() != JobState.SCHEDULED) {
       return Optional.empty();
     }
-    return Optional.of("no live worker serves type " + job.type());
+    if (!publishedTypes.recentlyServedTypes().contains(job.type())) {
+      return Optional.of("no live worker serves type " + job.type());
+    }
+    return limits.waitingFor(job.type(), job.id());
   }
 
   private static long parseRunId(String text) {
