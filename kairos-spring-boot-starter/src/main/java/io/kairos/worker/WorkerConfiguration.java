@@ -236,7 +236,7 @@ class WorkerConfiguration {
             kairos.schema(),
             limitedClaims);
     // A job held back by a limit waits: its lateness is not a misfire.
-    jobTasks.waitingOnLimits(limitedClaims.limits().limitedTypes());
+    jobTasks.waitingOnLimits(limitedClaims.limits().limitedTypes(), limitedClaims);
     return new DbSchedulerCustomizer() {
       @Override
       public Optional<JdbcCustomization> jdbcCustomization() {

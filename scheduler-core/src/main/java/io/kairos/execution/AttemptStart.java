@@ -7,9 +7,11 @@ import io.kairos.cluster.ClusterSwitch;
 import io.kairos.job.JobContext;
 import io.kairos.job.JobData;
 import io.kairos.job.MisfirePolicy;
+import io.kairos.limits.StartAdmission;
 import io.kairos.registry.RunHistoryStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -38,7 +40,7 @@ final class AttemptStart {
    * The cluster is paused: the attempt did not start and nothing was recorded; the claimed
    * execution must be handed back, unstarted.
    */
-  record Held(JobContext context) implements Outcome {}
+  record Held(JobContext context, String why) implements Outcome {}
 
   private final RunHistoryStore runs;
   private final ClaimStore claims;
@@ -47,6 +49,7 @@ final class AttemptStart {
   private final ClusterSwitch cluster;
   private final Duration claimTrustedFor;
   private volatile Set<String> waitingOnLimits = Set.of();
+  private volatile StartAdmission admission = StartAdmission.ALL;
 
   AttemptStart(
       RunHistoryStore runs,
@@ -98,7 +101,8 @@ final class AttemptStart {
       // Read only for a job already late beyond its grace, so on-time starts cost no query.
       ClusterSwitch.State cluster = this.cluster.state();
       if (cluster.paused()) {
-        return new Held(context); // judged after the resume, not while held back on purpose
+        // judged after the resume, not while held back on purpose
+        return new Held(context, "cluster paused");
       }
       // An operator's pause holds jobs back on purpose: its time does not count as lateness.
       if (late.minus(cluster.pausedBetween(execution.executionTime, now)).compareTo(grace) > 0) {
@@ -114,7 +118,7 @@ final class AttemptStart {
       }
     }
     if (claimedByLockAndFetch && freshClaim(execution, now)) {
-      return new Began(new StartedAttempt(context, data, execution, now));
+      return began(type, context, data, execution, now);
     }
     ClaimStore.Startable startable =
         claims.startable(type, context.jobId(), execution.version, execution.pickedBy);
@@ -122,14 +126,28 @@ final class AttemptStart {
       return new NotClaimed(context);
     }
     if (startable == ClaimStore.Startable.CLUSTER_PAUSED) {
-      return new Held(context);
+      return new Held(context, "cluster paused");
     }
-    return new Began(new StartedAttempt(context, data, execution, clock.now()));
+    return began(type, context, data, execution, clock.now());
   }
 
-  /** Types whose jobs may wait on flow limits: not misfired for lateness (see JobTasks). */
-  void waitingOnLimits(Set<String> types) {
+  /** Began, unless a rate limit has no room for this start now (then held back, unstarted). */
+  private Outcome began(
+      String type, JobContext context, JobData data, Execution execution, Instant now) {
+    Optional<Instant> admitted = admission.admit(type, context.jobId(), now);
+    if (admitted.isEmpty()) {
+      return new Held(context, "its rate limit is full");
+    }
+    return new Began(new StartedAttempt(context, data, execution, admitted.get()));
+  }
+
+  /**
+   * Types whose jobs may wait on flow limits: not misfired for lateness; and who admits starts of
+   * rate-limited types (see JobTasks).
+   */
+  void waitingOnLimits(Set<String> types, StartAdmission admission) {
     this.waitingOnLimits = Set.copyOf(types);
+    this.admission = admission;
   }
 
   /**

@@ -95,11 +95,12 @@ public final class JobTask<P> extends AbstractTask<JobData> {
           recorder.recordMissed(missed.context(), missed.reason(), operations);
     }
     if (started instanceof AttemptStart.Held held) {
-      // Claimed just before the worker saw the cluster's pause: handed back unstarted, so it runs
-      // after the resume as if it had never been claimed (no attempt counted, nothing recorded).
+      // Claimed just before the worker saw the cluster's pause, or its rate limit filled while it
+      // waited for a thread: handed back unstarted, so it runs later as if it had never been
+      // claimed (no attempt counted, nothing recorded).
       Execution execution = executionContext.getExecution();
       claimStore.release(type.name(), instance.getId(), execution.version, execution.pickedBy);
-      LOG.info("Cluster paused: job {} handed back unstarted", held.context().jobId());
+      LOG.info("Job {} handed back unstarted: {}", held.context().jobId(), held.why());
       return (complete, operations) -> {};
     }
     if (started instanceof AttemptStart.NotClaimed notClaimed) {

@@ -171,6 +171,38 @@ final class LimitClaimStore {
     return mapper;
   }
 
+  /** A pending execution's key, or null (none, or the execution is gone). */
+  String keyOf(JdbcRunner tx, String type, String jobId) {
+    List<String> keys =
+        tx.query(
+            schema.sql(
+                "select "
+                    + key
+                    + " from scheduled_tasks t left join kairos_job j on j.id = t.task_instance"
+                    + " where t.task_name = ? and t.task_instance = ?"),
+            ps -> {
+              ps.setString(1, type);
+              ps.setString(2, jobId);
+            },
+            rows(rs -> rs.getString(1)));
+    return keys.isEmpty() ? null : keys.get(0);
+  }
+
+  /** Starts of one rate limit's counter within its interval. */
+  int startsOf(JdbcRunner tx, String limitId, String counter, Instant now) {
+    return tx.query(
+            schema.sql(
+                "select count(*) from kairos_limit_start where limit_id = ? and limit_key = ? and"
+                    + " expires_at > ?"),
+            ps -> {
+              ps.setString(1, limitId);
+              ps.setString(2, counter);
+              ps.setTimestamp(3, Timestamp.from(now));
+            },
+            rows(rs -> rs.getInt(1)))
+        .get(0);
+  }
+
   /** Logs starts for rate limits: each with the time its interval ends. */
   void recordStarts(
       JdbcRunner tx, Map<String, List<String>> keysByLimit, Map<String, Instant> ends) {

@@ -2,6 +2,7 @@ package io.kairos.limits;
 
 import com.github.kagkarlsson.scheduler.jdbc.JdbcTaskRepositoryContext;
 import com.github.kagkarlsson.scheduler.task.Execution;
+import com.github.kagkarlsson.shaded.jdbc.JdbcRunner;
 import io.kairos.schema.KairosSchema;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,8 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import javax.sql.DataSource;
 
 /**
  * Claims executions of limited types without exceeding any limit, cluster-wide: in one transaction
@@ -25,7 +28,7 @@ import java.util.TreeSet;
  * as long as its executions stay picked, and they come back when those are revived. Rate windows
  * use the database's clock alone, so workers' clocks may disagree.
  */
-public final class LimitedClaims {
+public final class LimitedClaims implements StartAdmission {
 
   /** How many due executions one look takes, per execution wanted. */
   private static final int LOOK_AHEAD = 4;
@@ -36,9 +39,15 @@ public final class LimitedClaims {
   private final FlowLimits limits;
   private final LimitClaimStore store;
 
-  public LimitedClaims(FlowLimits limits, KairosSchema schema) {
+  private final JdbcRunner jdbc;
+
+  /**
+   * @param dataSource where starts are admitted (claims use db-scheduler's connection instead)
+   */
+  public LimitedClaims(FlowLimits limits, KairosSchema schema, DataSource dataSource) {
     this.limits = limits;
     this.store = new LimitClaimStore(schema, limits);
+    this.jdbc = new JdbcRunner(dataSource);
   }
 
   public FlowLimits limits() {
@@ -78,17 +87,44 @@ public final class LimitedClaims {
               break; // nothing more is due, or nothing new to leave out
             }
           }
-          List<Execution> claimed =
-              store.claim(tx, chosen, pickedBy, now, ctx.resultSetMapper.get());
-          if (limits.hasRateLimits()) {
-            recordStarts(tx, claimed, chosen, dbNow);
-          }
-          return claimed;
+          return store.claim(tx, chosen, pickedBy, now, ctx.resultSetMapper.get());
         });
   }
 
-  private Map<FairShare.Counter, Integer> running(
-      com.github.kagkarlsson.shaded.jdbc.JdbcRunner tx, Set<String> types) {
+  /**
+   * Admits a start of a rate-limited type, counting it, when every rate limit of its key has room;
+   * under the same lock as claims. Claims look at the same log, so a start is rarely refused: only
+   * when others were admitted while this one waited for a thread.
+   */
+  @Override
+  public Optional<Instant> admit(String type, String jobId, Instant now) {
+    List<FlowLimit> rates = limits.of(type).stream().filter(l -> l.maxStarts() != null).toList();
+    if (rates.isEmpty()) {
+      return Optional.of(now);
+    }
+    return jdbc.inTransaction(
+        tx -> {
+          Instant dbNow = store.lock(tx);
+          String key = store.keyOf(tx, type, jobId);
+          Map<String, List<String>> keysByLimit = new LinkedHashMap<>();
+          Map<String, Instant> ends = new HashMap<>();
+          for (FlowLimit limit : rates) {
+            if (!limit.appliesTo(key)) {
+              continue;
+            }
+            String counter = limit.counterOf(key);
+            if (store.startsOf(tx, rateId(limit), counter, dbNow) >= limit.maxStarts()) {
+              return Optional.empty();
+            }
+            keysByLimit.computeIfAbsent(rateId(limit), id -> new ArrayList<>()).add(counter);
+            ends.put(rateId(limit), dbNow.plus(limit.per()));
+          }
+          store.recordStarts(tx, keysByLimit, ends);
+          return Optional.of(dbNow);
+        });
+  }
+
+  private Map<FairShare.Counter, Integer> running(JdbcRunner tx, Set<String> types) {
     Map<FairShare.Counter, Integer> running = new HashMap<>();
     for (LimitClaimStore.Count count : store.running(tx, types)) {
       FairShare share = new FairShare(limits, Map.of(), Map.of());
@@ -101,8 +137,7 @@ public final class LimitedClaims {
     return running;
   }
 
-  private Map<FairShare.Counter, Integer> started(
-      com.github.kagkarlsson.shaded.jdbc.JdbcRunner tx, Instant dbNow) {
+  private Map<FairShare.Counter, Integer> started(JdbcRunner tx, Instant dbNow) {
     if (!limits.hasRateLimits()) {
       return Map.of();
     }
@@ -118,36 +153,6 @@ public final class LimitedClaims {
       }
     }
     return started;
-  }
-
-  private void recordStarts(
-      com.github.kagkarlsson.shaded.jdbc.JdbcRunner tx,
-      List<Execution> claimed,
-      List<FairShare.Candidate> chosen,
-      Instant dbNow) {
-    Map<String, FairShare.Candidate> byId = new HashMap<>();
-    chosen.forEach(c -> byId.put(c.type() + '\u0000' + c.id(), c));
-    Map<String, List<String>> keysByLimit = new LinkedHashMap<>();
-    Map<String, Instant> ends = new HashMap<>();
-    FairShare share = new FairShare(limits, Map.of(), Map.of());
-    for (Execution execution : claimed) {
-      FairShare.Candidate candidate =
-          byId.get(
-              execution.taskInstance.getTaskName() + '\u0000' + execution.taskInstance.getId());
-      if (candidate == null) {
-        continue;
-      }
-      for (FairShare.Counter counter : share.countersOf(candidate.type(), candidate.key())) {
-        FlowLimit limit = counter.limit();
-        if (limit.maxStarts() != null) {
-          keysByLimit
-              .computeIfAbsent(rateId(limit), id -> new ArrayList<>())
-              .add(counter.counter());
-          ends.put(rateId(limit), dbNow.plus(limit.per()));
-        }
-      }
-    }
-    store.recordStarts(tx, keysByLimit, ends);
   }
 
   /** A rate limit's name in the log of starts. */

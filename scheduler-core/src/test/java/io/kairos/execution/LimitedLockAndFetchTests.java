@@ -91,18 +91,25 @@ class LimitedLockAndFetchTests {
       job("call", "a" + i, "{\"partner\":\"https://A.example:8443/x?y\"}", i);
       job("call", "b" + i, "{\"partner\":\"https://b.example/\"}", i);
     }
+    LimitedClaims gate = new LimitedClaims(limits, KairosSchema.DEFAULT, dataSource);
     List<String> claimed = new ArrayList<>();
     for (int worker = 0; worker < 5; worker++) {
-      claimed.addAll(claim(limits, List.of("report", "call"), 10));
+      claimed.addAll(claim(limits, List.of("report"), 10));
     }
-    assertThat(claimed.stream().filter(id -> id.startsWith("r"))).hasSize(3);
-    // Both partners by their host, each 4 per hour, whatever ran since.
-    assertThat(claimed.stream().filter(id -> id.startsWith("a"))).hasSize(4);
-    assertThat(claimed.stream().filter(id -> id.startsWith("b"))).hasSize(4);
-    jdbc.update(
-        KairosSchema.DEFAULT.sql(
-            "delete from scheduled_tasks where task_name = 'call' and picked"));
-    assertThat(claim(limits, List.of("call"), 10)).as("starts, not running, count").isEmpty();
+    assertThat(claimed).hasSize(3);
+
+    // Starts are admitted, and counted, as they begin: both partners by their host, each 4 per
+    // hour, whatever ran since.
+    java.time.Instant now = java.time.Instant.now();
+    for (int i = 0; i < 4; i++) {
+      assertThat(gate.admit("call", "a" + i, now)).as("a" + i).isPresent();
+      assertThat(gate.admit("call", "b" + i, now)).as("b" + i).isPresent();
+    }
+    assertThat(gate.admit("call", "a4", now)).isEmpty();
+    assertThat(gate.admit("call", "b4", now)).isEmpty();
+    assertThat(gate.admit("report", "r5", now)).as("no rate limit").contains(now);
+    // Claims leave out the partners whose starts are used up.
+    assertThat(claim(limits, List.of("call"), 10)).isEmpty();
 
     LimitStore store =
         new LimitStore(
@@ -158,7 +165,7 @@ class LimitedLockAndFetchTests {
             false,
             claims,
             KairosSchema.DEFAULT,
-            new LimitedClaims(limits, KairosSchema.DEFAULT));
+            new LimitedClaims(limits, KairosSchema.DEFAULT, dataSource));
     List<OneTimeTask<Void>> tasks =
         types.stream().map(t -> Tasks.oneTime(t).execute((i, c) -> {})).toList();
     List<String> before = picked();

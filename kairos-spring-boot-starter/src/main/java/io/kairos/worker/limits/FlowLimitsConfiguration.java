@@ -34,7 +34,7 @@ public class FlowLimitsConfiguration {
     if (!limits.isEmpty()) {
       LOG.info("Flow limits: {}", limits);
     }
-    return new LimitedClaims(limits, kairos.schema());
+    return new LimitedClaims(limits, kairos.schema(), kairos.schedulerDataSource());
   }
 
   @Bean(destroyMethod = "close")

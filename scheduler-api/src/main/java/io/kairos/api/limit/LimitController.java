@@ -90,6 +90,8 @@ public class LimitController {
       @Schema(description = "running now (concurrency), or started within the interval (rate)")
           int used,
       @Schema(description = "due jobs not yet started") int waiting,
-      @Schema(description = "while full: what its waiting jobs say, e.g. \"limit customer-42: 2 of 2 running\"")
+      @Schema(
+              description =
+                  "while full: what its waiting jobs say, e.g. \"limit customer-42: 2 of 2 running\"")
           String full) {}
 }

@@ -19,9 +19,8 @@ import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * What this deployment knows: job types with their payload schemas (as {@code /api/v1/job-types})
- * and the flow limits on them with what waits on each (as {@code /api/v1/limits}),
- * and OAuth credentials with their status (admin only, as {@code /api/v1/oauth/credentials}; never
- * a secret).
+ * and the flow limits on them with what waits on each (as {@code /api/v1/limits}), and OAuth
+ * credentials with their status (admin only, as {@code /api/v1/oauth/credentials}; never a secret).
  */
 @Controller
 class CatalogueController {

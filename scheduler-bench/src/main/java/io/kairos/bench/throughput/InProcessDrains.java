@@ -195,17 +195,19 @@ final class InProcessDrains {
    * A flow limit far above what the threads can run (so it never binds), or none: on the type, or
    * on each job's key, read from its payload.
    */
-  private static LimitedClaims neverBinding(ThroughputBench.Kind kind) {
+  private static LimitedClaims neverBinding(ThroughputBench.Kind kind, DataSource dataSource) {
     String type = BuiltInJobTypes.NOOP.name();
     return switch (kind) {
       case KAIROS_TYPE_LIMIT ->
           new LimitedClaims(
               new FlowLimits(List.of(new FlowLimit(type, null, null, 100_000, null, null))),
-              KairosSchema.DEFAULT);
+              KairosSchema.DEFAULT,
+              dataSource);
       case KAIROS_KEY_LIMIT ->
           new LimitedClaims(
               new FlowLimits(List.of(new FlowLimit(type, "*", "/duration", 100_000, null, null))),
-              KairosSchema.DEFAULT);
+              KairosSchema.DEFAULT,
+              dataSource);
       default -> null;
     };
   }
@@ -259,7 +261,7 @@ final class InProcessDrains {
                   false,
                   jobTasks.claims(),
                   KairosSchema.DEFAULT,
-                  neverBinding(kind)));
+                  neverBinding(kind, pool)));
     } else if (kind == ThroughputBench.Kind.PLAIN_WIDE) {
       builder.pollUsingLockAndFetch(WORKER_FETCH_LOWER, WORKER_FETCH_UPPER);
     } else {

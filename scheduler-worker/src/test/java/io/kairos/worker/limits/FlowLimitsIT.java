@@ -145,8 +145,8 @@ class FlowLimitsIT {
     List<Map<String, Object>> runs =
         fixture.jdbc.queryForList(
             KairosSchema.DEFAULT.sql(
-                "select started_at, finished_at from kairos_job_run where job_type = ? and"
-                    + " job_id like ?"),
+                "select job_id, node, outcome, started_at, finished_at from kairos_job_run where"
+                    + " job_type = ? and job_id like ? order by started_at"),
             type,
             jobs);
     TreeMap<Instant, Integer> deltas = new TreeMap<>();
