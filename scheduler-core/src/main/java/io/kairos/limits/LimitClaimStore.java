@@ -69,6 +69,13 @@ final class LimitClaimStore {
         .get(0);
   }
 
+  /** The database's time now. */
+  Instant now(JdbcRunner tx) {
+    return tx.query(
+            "select clock_timestamp()", ps -> {}, rows(rs -> rs.getTimestamp(1).toInstant()))
+        .get(0);
+  }
+
   /** A type and key with a count. */
   record Count(String type, String key, int count) {}
 

@@ -107,7 +107,7 @@ class LimitedLockAndFetchTests {
     }
     assertThat(gate.admit("call", "a4", now)).isEmpty();
     assertThat(gate.admit("call", "b4", now)).isEmpty();
-    assertThat(gate.admit("report", "r5", now)).as("no rate limit").contains(now);
+    assertThat(gate.admit("report", "r5", now)).as("no rate limit").isPresent();
     // Claims leave out the partners whose starts are used up.
     assertThat(claim(limits, List.of("call"), 10)).isEmpty();
 

@@ -163,6 +163,9 @@ class FlowLimitsIT {
     }
     System.out.printf(
         "%s %s: at most %d running at once (%d runs)%n", type, jobs, max, runs.size());
+    if (max > 2) {
+      runs.forEach(run -> System.out.println("  " + run));
+    }
     return max;
   }
 
