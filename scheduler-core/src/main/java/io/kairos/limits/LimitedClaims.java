@@ -105,7 +105,7 @@ public final class LimitedClaims implements StartAdmission {
     if (rates.isEmpty()) {
       // The start as the database's clock has it, the clock that ends the attempts it follows:
       // history then shows a limit's runs in one clock, not in each worker's estimate of it.
-      return Optional.of(jdbc.inTransaction(store::now));
+      return Optional.of(store.now(jdbc));
     }
     return jdbc.inTransaction(
         tx -> {
