@@ -8,6 +8,8 @@ import io.kairos.worker.housekeeping.HousekeepingConfiguration;
 import io.kairos.worker.housekeeping.HousekeepingProperties;
 import io.kairos.worker.jobtypes.JobTypesConfiguration;
 import io.kairos.worker.jobtypes.RetryTierProperties;
+import io.kairos.worker.limits.FlowLimitsConfiguration;
+import io.kairos.worker.limits.FlowLimitsProperties;
 import io.kairos.worker.node.WorkerLifecycle;
 import io.kairos.worker.notification.NotificationConfiguration;
 import io.kairos.worker.notification.NotificationProperties;
@@ -37,7 +39,8 @@ import org.springframework.context.annotation.Import;
   RetryTierProperties.class,
   NotificationProperties.class,
   HousekeepingProperties.class,
-  DeclaredJobsProperties.class
+  DeclaredJobsProperties.class,
+  FlowLimitsProperties.class
 })
 // Imported one by one rather than scanned: scanning io.kairos.worker would also pick up whatever an
 // application keeps in that package (its own @SpringBootApplication, say).
@@ -49,6 +52,7 @@ import org.springframework.context.annotation.Import;
   WorkerLifecycle.class,
   NearDueTrigger.class,
   WakeUpListener.class,
-  ClusterPauseWatcher.class
+  ClusterPauseWatcher.class,
+  FlowLimitsConfiguration.class
 })
 public class KairosWorkerAutoConfiguration {}

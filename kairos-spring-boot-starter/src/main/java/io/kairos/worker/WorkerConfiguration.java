@@ -28,6 +28,7 @@ import io.kairos.jobtype.BoundCredentialUses;
 import io.kairos.jobtype.BuiltInJobTypes;
 import io.kairos.jobtype.oauth.CredentialStore;
 import io.kairos.jobtype.retention.RetentionHandler;
+import io.kairos.limits.LimitedClaims;
 import io.kairos.notification.Notifications;
 import io.kairos.serialization.KairosJson;
 import io.kairos.spring.EmailProperties;
@@ -243,7 +244,8 @@ class WorkerConfiguration {
       Kairos kairos,
       WorkerProperties properties,
       DbSchedulerProperties dbScheduler,
-      JobTasks jobTasks) {
+      JobTasks jobTasks,
+      LimitedClaims limitedClaims) {
     Serializer serializer = kairos.serializer();
     DataSource joining = kairos.schedulerDataSource();
     String table = kairos.schema().table("scheduled_tasks");
@@ -260,7 +262,10 @@ class WorkerConfiguration {
             kairos.catalogue().types().stream().map(JobType::name).toList(),
             dbScheduler.isAlwaysPersistTimestampInUtc(),
             jobTasks.claims(),
-            kairos.schema());
+            kairos.schema(),
+            limitedClaims);
+    // A job held back by a limit waits: its lateness is not a misfire.
+    jobTasks.waitingOnLimits(limitedClaims.limits().limitedTypes(), limitedClaims);
     return new DbSchedulerCustomizer() {
       @Override
       public Optional<JdbcCustomization> jdbcCustomization() {

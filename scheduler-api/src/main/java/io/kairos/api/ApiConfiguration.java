@@ -11,6 +11,7 @@ import io.kairos.control.JobSubmitter;
 import io.kairos.core.Kairos;
 import io.kairos.deadjob.DeadJobStore;
 import io.kairos.deadjob.DeadJobs;
+import io.kairos.limits.LimitStore;
 import io.kairos.running.AttemptSignalStore;
 import org.apache.catalina.core.StandardHost;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
@@ -58,6 +59,11 @@ class ApiConfiguration {
   @Bean
   PayloadSecrets payloadSecrets(Kairos kairos) {
     return kairos.payloadSecrets();
+  }
+
+  @Bean
+  LimitStore limitStore(Kairos kairos) {
+    return kairos.limits();
   }
 
   @Bean

@@ -96,6 +96,7 @@ class ApiDocumentationTests {
             Map.entry("/api/v1/jobs/{id}/backfill", List.of("post")),
             Map.entry("/api/v1/jobs/{id}/runs", List.of("get")),
             Map.entry("/api/v1/nodes", List.of("get")),
+            Map.entry("/api/v1/limits", List.of("get")),
             Map.entry("/api/v1/job-types", List.of("get")),
             Map.entry("/api/v1/dead-jobs", List.of("get")),
             Map.entry("/api/v1/dead-jobs/{id}", List.of("get", "delete")),

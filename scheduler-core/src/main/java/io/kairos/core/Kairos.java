@@ -19,6 +19,7 @@ import io.kairos.declared.JobDeclarations;
 import io.kairos.execution.JobTasks;
 import io.kairos.housekeeping.Housekeeper;
 import io.kairos.job.MisfirePolicy;
+import io.kairos.limits.LimitStore;
 import io.kairos.node.NodeStore;
 import io.kairos.notification.NotificationSettings;
 import io.kairos.notification.Notifications;
@@ -76,6 +77,7 @@ public final class Kairos implements AutoCloseable {
   private final PayloadSecrets secrets;
   private final JobRequests requests;
   private final KairosSchema schema;
+  private final LimitStore limits;
 
   private Kairos(Builder builder) {
     this.dataSource = builder.dataSource;
@@ -107,6 +109,7 @@ public final class Kairos implements AutoCloseable {
     this.overview = new ClusterOverviewStore(dataSource, schema);
     this.misfire = builder.misfire;
     this.cluster = new ClusterSwitch(dataSource, schema);
+    this.limits = new LimitStore(dataSource, transactions, schema);
     this.requests = new JobRequests(catalogue, json, clock);
   }
 
@@ -188,6 +191,11 @@ public final class Kairos implements AutoCloseable {
   }
 
   /** The cluster-wide pause: no attempt starts anywhere while it is on. */
+  /** The flow limits the workers declared, and what waits on them. */
+  public LimitStore limits() {
+    return limits;
+  }
+
   public ClusterSwitch cluster() {
     return cluster;
   }

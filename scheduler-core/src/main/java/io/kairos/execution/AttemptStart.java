@@ -8,9 +8,12 @@ import io.kairos.job.JobContext;
 import io.kairos.job.JobData;
 import io.kairos.job.MisfirePolicy;
 import io.kairos.job.SchedulePolicy;
+import io.kairos.limits.StartAdmission;
 import io.kairos.registry.RunHistoryStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The first step of an attempt: is it too late to run (misfire), and is the claim still this
@@ -54,6 +57,8 @@ final class AttemptStart {
   private final ClusterSwitch cluster;
   private final Duration claimTrustedFor;
   private final RunningAttempts attempts;
+  private volatile Set<String> waitingOnLimits = Set.of();
+  private volatile StartAdmission admission = StartAdmission.ALL;
 
   AttemptStart(
       RunHistoryStore runs,
@@ -103,6 +108,7 @@ final class AttemptStart {
     // it was created, so the setting can be changed for every such job at once.
     Duration grace = misfire.graceOf(data.misfireGrace());
     if (!data.schedule().recurring()
+        && !waitingOnLimits.contains(type)
         && data.attempt() == 1
         && !data.recovered()
         && !MisfirePolicy.isNone(grace)
@@ -150,7 +156,7 @@ final class AttemptStart {
       }
     }
     if (claimedByLockAndFetch && freshClaim(execution, now)) {
-      return new Began(new StartedAttempt(context, data, execution, now));
+      return began(type, context, data, execution, now);
     }
     ClaimStore.Startable startable =
         claims.startable(type, context.jobId(), execution.version, execution.pickedBy);
@@ -160,7 +166,26 @@ final class AttemptStart {
     if (startable == ClaimStore.Startable.CLUSTER_PAUSED) {
       return new Held(context, "the cluster is paused");
     }
-    return new Began(new StartedAttempt(context, data, execution, clock.now()));
+    return began(type, context, data, execution, clock.now());
+  }
+
+  /** Began, unless a rate limit has no room for this start now (then held back, unstarted). */
+  private Outcome began(
+      String type, JobContext context, JobData data, Execution execution, Instant now) {
+    Optional<Instant> admitted = admission.admit(type, context.jobId(), now);
+    if (admitted.isEmpty()) {
+      return new Held(context, "its rate limit is full");
+    }
+    return new Began(new StartedAttempt(context, data, execution, admitted.get()));
+  }
+
+  /**
+   * Types whose jobs may wait on flow limits: not misfired for lateness; and who admits starts of
+   * rate-limited types (see JobTasks).
+   */
+  void waitingOnLimits(Set<String> types, StartAdmission admission) {
+    this.waitingOnLimits = Set.copyOf(types);
+    this.admission = admission;
   }
 
   /**

@@ -109,9 +109,11 @@ public final class JobTask<P> extends AbstractTask<JobData> {
       };
     }
     if (started instanceof AttemptStart.Held held) {
-      // Claimed just before the worker saw the cluster's pause, or taken up while this worker
-      // drains or has lost its session: handed back unstarted, so it runs (after the resume, or on
-      // another worker) as if it had never been claimed (no attempt counted, nothing recorded).
+      // Claimed just before the worker saw the cluster's pause, taken up while this worker drains
+      // or
+      // has lost its session, or its rate limit filled while it waited for a thread: handed back
+      // unstarted, so it runs later (after the resume, or on another worker) as if it had never
+      // been claimed (no attempt counted, nothing recorded).
       Execution execution = executionContext.getExecution();
       claimStore.release(type.name(), instance.getId(), execution.version, execution.pickedBy);
       LOG.info("Job {} handed back unstarted: {}", held.context().jobId(), held.why());

@@ -9,6 +9,7 @@ import io.kairos.control.JobRequests;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
 import io.kairos.job.MisfirePolicy;
+import io.kairos.limits.StartAdmission;
 import io.kairos.notification.Notifier;
 import io.kairos.registry.JobStore;
 import io.kairos.registry.JobTables;
@@ -17,6 +18,7 @@ import io.kairos.running.AttemptSignalStore;
 import io.kairos.wakeup.DueListener;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.springframework.transaction.support.TransactionOperations;
@@ -307,6 +309,15 @@ public final class JobTasks implements AutoCloseable {
    */
   public int handBackUnstarted() {
     return claims.handBackUnstarted();
+  }
+
+  /**
+   * The types whose jobs may wait for a flow limit: their one-time jobs are never recorded MISSED
+   * for starting late, since waiting on a limit is what they were asked to do; and who admits each
+   * start of a rate-limited type.
+   */
+  public void waitingOnLimits(Set<String> types, StartAdmission admission) {
+    start.waitingOnLimits(types, admission);
   }
 
   /** Attempt timeouts still scheduled (tests: none is kept once its attempt ended). */

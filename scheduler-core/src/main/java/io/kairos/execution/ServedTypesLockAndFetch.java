@@ -4,10 +4,15 @@ import com.github.kagkarlsson.scheduler.jdbc.JdbcTaskRepositoryContext;
 import com.github.kagkarlsson.scheduler.jdbc.PostgreSqlJdbcCustomization;
 import com.github.kagkarlsson.scheduler.jdbc.Queries;
 import com.github.kagkarlsson.scheduler.task.Execution;
+import io.kairos.limits.LimitedClaims;
 import io.kairos.schema.KairosSchema;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * db-scheduler's PostgreSQL lock-and-fetch, claiming only executions of the job types this worker
@@ -32,12 +37,18 @@ import java.util.List;
  * them all, once per claim: a worker drained a backlog of 200,000 at a fifth of its rate. As a
  * filter, like db-scheduler's own exclusion of unknown task names, it leaves the claim walking the
  * {@code (priority, execution_time)} index and stopping at its limit.
+ *
+ * <p>Types with flow limits are claimed by {@link LimitedClaims} instead, under its cluster-wide
+ * lock; the others keep the single statement, so limits cost nothing to the types without them.
  */
 public final class ServedTypesLockAndFetch extends PostgreSqlJdbcCustomization {
 
   private final String[] servedTypes;
   private final HeldClaims claims;
   private final String clusterPaused;
+  private final LimitedClaims limited;
+  private final Set<String> limitedTypes;
+  private final AtomicBoolean limitedFirst = new AtomicBoolean();
 
   /**
    * @param schema where Kairos's tables are; db-scheduler names its own table ({@code
@@ -48,17 +59,66 @@ public final class ServedTypesLockAndFetch extends PostgreSqlJdbcCustomization {
       boolean persistTimestampInUtc,
       HeldClaims claims,
       KairosSchema schema) {
+    this(servedTypes, persistTimestampInUtc, claims, schema, null);
+  }
+
+  /**
+   * @param limited claims the executions of the served types that flow limits apply to; null: none
+   *     do
+   */
+  public ServedTypesLockAndFetch(
+      Collection<String> servedTypes,
+      boolean persistTimestampInUtc,
+      HeldClaims claims,
+      KairosSchema schema,
+      LimitedClaims limited) {
     super(false, persistTimestampInUtc);
     this.claims = claims;
     this.clusterPaused = schema.sql(" AND NOT EXISTS (SELECT 1 FROM kairos_control WHERE paused) ");
     if (servedTypes.isEmpty()) {
       throw new IllegalArgumentException("a worker must serve at least one job type");
     }
-    this.servedTypes = servedTypes.stream().sorted().toArray(String[]::new);
+    this.limited = limited;
+    this.limitedTypes =
+        limited == null ? Set.of() : limited.limitedAmong(new TreeSet<>(servedTypes));
+    this.servedTypes =
+        servedTypes.stream()
+            .filter(type -> !limitedTypes.contains(type))
+            .sorted()
+            .toArray(String[]::new);
   }
 
   @Override
   public List<Execution> lockAndFetchSingleStatement(
+      JdbcTaskRepositoryContext ctx, Instant now, int limit, boolean orderByPriority) {
+    if (limitedTypes.isEmpty()) {
+      return unlimited(ctx, now, limit, orderByPriority);
+    }
+    // Limited and unlimited types take turns going first, so neither's backlog starves the other.
+    boolean limitedNow = limitedFirst.getAndSet(!limitedFirst.get());
+    List<Execution> claimed = new ArrayList<>();
+    for (int turn = 0; turn < 2 && claimed.size() < limit; turn++) {
+      int wanted = limit - claimed.size();
+      if (limitedNow == (turn == 0)) {
+        String pickedBy = ctx.schedulerName.getName();
+        List<Execution> got =
+            limited.claim(
+                ctx,
+                now,
+                wanted,
+                orderByPriority,
+                limitedTypes,
+                pickedBy.length() > 50 ? pickedBy.substring(0, 50) : pickedBy);
+        claims.claimed(got);
+        claimed.addAll(got);
+      } else if (servedTypes.length > 0) {
+        claimed.addAll(unlimited(ctx, now, wanted, orderByPriority));
+      }
+    }
+    return claimed;
+  }
+
+  private List<Execution> unlimited(
       JdbcTaskRepositoryContext ctx, Instant now, int limit, boolean orderByPriority) {
     String order = Queries.ansiSqlOrderPart(orderByPriority);
     String query =

@@ -37,6 +37,8 @@ public final class KairosSchema {
           "kairos_oauth_credential",
           "kairos_audit",
           "kairos_attempt_signal",
+          "kairos_limit_start",
+          "kairos_limit",
           "shedlock",
           "kairos_schema_history");
 

@@ -50,7 +50,8 @@ public record JobResponse(
     @Schema(
             description =
                 "why a scheduled job cannot run yet, e.g. \"no live worker serves type"
-                    + " invoice-reminder\"; null when nothing holds it back")
+                    + " invoice-reminder\", or a flow limit it waits on, \"limit customer-42: 2 of"
+                    + " 2 running\"; null when nothing holds it back")
         String waitingFor,
     @Schema(
             description =

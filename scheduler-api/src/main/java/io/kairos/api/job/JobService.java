@@ -21,6 +21,7 @@ import io.kairos.job.NewJob;
 import io.kairos.job.OperatorJobException;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.job.UnknownJobException;
+import io.kairos.limits.LimitStore;
 import io.kairos.registry.JobStore;
 import io.kairos.registry.RunHistoryStore;
 import io.kairos.running.AttemptSignalStore;
@@ -53,6 +54,7 @@ public class JobService {
   private final AttemptSignalStore signals;
   private final Backfills backfills;
   private final JobCreationMetrics metrics;
+  private final LimitStore limits;
 
   JobService(
       JobCatalogue catalogue,
@@ -66,10 +68,12 @@ public class JobService {
       AuditTrail audit,
       AttemptSignalStore signals,
       Backfills backfills,
-      JobCreationMetrics metrics) {
+      JobCreationMetrics metrics,
+      LimitStore limits) {
     this.signals = signals;
     this.backfills = backfills;
     this.metrics = metrics;
+    this.limits = limits;
     this.catalogue = catalogue;
     this.control = control;
     this.jobs = jobs;
@@ -367,13 +371,15 @@ public class JobService {
         job, secrets.mask(job.type(), job.payload()), lastRun, waitingFor(job).orElse(null));
   }
 
-  /** What holds a scheduled job back: nobody alive to run its type. */
+  /** What holds a scheduled job back: nobody alive to run its type, or a full flow limit. */
   private Optional<String> waitingFor(Job job) {
-    if (job.state() != JobState.SCHEDULED
-        || publishedTypes.recentlyServedTypes().contains(job.type())) {
+    if (job.state() != JobState.SCHEDULED) {
       return Optional.empty();
     }
-    return Optional.of("no live worker serves type " + job.type());
+    if (!publishedTypes.recentlyServedTypes().contains(job.type())) {
+      return Optional.of("no live worker serves type " + job.type());
+    }
+    return limits.waitingFor(job.type(), job.id());
   }
 
   private static long parseRunId(String text) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kairos.api.job.Paging;
 import io.kairos.api.jobtype.JobTypes;
+import io.kairos.api.limit.LimitController;
 import io.kairos.api.security.RequiresScope;
 import io.kairos.api.security.Scope;
 import io.kairos.jobtype.oauth.CredentialStore;
@@ -17,9 +18,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * What this deployment knows: job types with their payload schemas (as {@code /api/v1/job-types}),
- * and OAuth credentials with their status (admin only, as {@code /api/v1/oauth/credentials}; never
- * a secret).
+ * What this deployment knows: job types with their payload schemas (as {@code /api/v1/job-types})
+ * and the flow limits on them with what waits on each (as {@code /api/v1/limits}), and OAuth
+ * credentials with their status (admin only, as {@code /api/v1/oauth/credentials}; never a secret).
  */
 @Controller
 class CatalogueController {
@@ -30,8 +31,11 @@ class CatalogueController {
   private final JobTypes types;
   private final CredentialStore credentials;
   private final ObjectMapper json;
+  private final LimitController limits;
 
-  CatalogueController(JobTypes types, CredentialStore credentials, ObjectMapper json) {
+  CatalogueController(
+      JobTypes types, CredentialStore credentials, ObjectMapper json, LimitController limits) {
+    this.limits = limits;
     this.types = types;
     this.credentials = credentials;
     this.json = json;
@@ -41,6 +45,7 @@ class CatalogueController {
   @GetMapping("/ui/job-types")
   String jobTypes(Model model) {
     model.addAttribute("types", types.list().stream().map(this::view).toList());
+    model.addAttribute("limits", limits.list());
     return "ui/job-types";
   }
 

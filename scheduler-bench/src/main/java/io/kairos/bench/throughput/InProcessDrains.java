@@ -18,6 +18,9 @@ import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.jobtype.BuiltInJobTypes;
 import io.kairos.jobtype.noop.NoopHandler;
+import io.kairos.limits.FlowLimit;
+import io.kairos.limits.FlowLimits;
+import io.kairos.limits.LimitedClaims;
 import io.kairos.registry.JobStore;
 import io.kairos.registry.RunHistoryStore;
 import io.kairos.registry.TransactionJoiningDataSource;
@@ -99,7 +102,7 @@ final class InProcessDrains {
                                   "job-" + i,
                                   BuiltInJobTypes.NOOP.name(),
                                   null,
-                                  json.createObjectNode(),
+                                  json.createObjectNode().put("duration", "PT0S"),
                                   ScheduleSpec.at(now),
                                   3,
                                   0,
@@ -188,10 +191,34 @@ final class InProcessDrains {
     return n;
   }
 
+  /**
+   * A flow limit far above what the threads can run (so it never binds), or none: on the type, or
+   * on each job's key, read from its payload.
+   */
+  private static LimitedClaims neverBinding(ThroughputBench.Kind kind, DataSource dataSource) {
+    String type = BuiltInJobTypes.NOOP.name();
+    return switch (kind) {
+      case KAIROS_TYPE_LIMIT ->
+          new LimitedClaims(
+              new FlowLimits(List.of(new FlowLimit(type, null, null, 100_000, null, null))),
+              KairosSchema.DEFAULT,
+              dataSource);
+      case KAIROS_KEY_LIMIT ->
+          new LimitedClaims(
+              new FlowLimits(List.of(new FlowLimit(type, "*", "/duration", 100_000, null, null))),
+              KairosSchema.DEFAULT,
+              dataSource);
+      default -> null;
+    };
+  }
+
   static double scheduler(
       HikariDataSource pool, int executions, int threads, ThroughputBench.Kind kind, Duration limit)
       throws Exception {
-    boolean kairos = kind == ThroughputBench.Kind.KAIROS;
+    boolean kairos =
+        kind == ThroughputBench.Kind.KAIROS
+            || kind == ThroughputBench.Kind.KAIROS_TYPE_LIMIT
+            || kind == ThroughputBench.Kind.KAIROS_KEY_LIMIT;
     var json = KairosJson.newObjectMapper();
     JsonSerializer serializer = new JsonSerializer(json);
     DataSource joining = new TransactionJoiningDataSource(pool);
@@ -233,7 +260,8 @@ final class InProcessDrains {
                   List.of(BuiltInJobTypes.NOOP.name()),
                   false,
                   jobTasks.claims(),
-                  KairosSchema.DEFAULT));
+                  KairosSchema.DEFAULT,
+                  neverBinding(kind, pool)));
     } else if (kind == ThroughputBench.Kind.PLAIN_WIDE) {
       builder.pollUsingLockAndFetch(WORKER_FETCH_LOWER, WORKER_FETCH_UPPER);
     } else if (kind == ThroughputBench.Kind.PLAIN_TUNED) {

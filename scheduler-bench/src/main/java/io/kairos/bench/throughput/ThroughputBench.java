@@ -82,6 +82,10 @@ public final class ThroughputBench {
     /** Plain db-scheduler tuned: lock-and-fetch (0.5, 3.0), the stronger baseline. */
     PLAIN_TUNED,
     KAIROS,
+    /** As {@link #KAIROS}, its type under a concurrency limit that never binds. */
+    KAIROS_TYPE_LIMIT,
+    /** As {@link #KAIROS}, each job's key (from its payload) under a limit that never binds. */
+    KAIROS_KEY_LIMIT,
     WORKER,
     /** The worker jar, its JVMs timed from their first execution on (no warm-up). */
     WORKER_COLD,
@@ -171,6 +175,20 @@ public final class ThroughputBench {
               "Kairos " + t,
               Kind.KAIROS,
               t));
+      if (options.limits()) {
+        configs.add(
+            new Config(
+                "Kairos as above, a type limit that never binds, " + t + " threads",
+                "Kairos type limit " + t,
+                Kind.KAIROS_TYPE_LIMIT,
+                t));
+        configs.add(
+            new Config(
+                "Kairos as above, a per-key limit that never binds, " + t + " threads",
+                "Kairos key limit " + t,
+                Kind.KAIROS_KEY_LIMIT,
+                t));
+      }
       for (int jvms : options.workerJvms()) {
         configs.add(
             new Config(
@@ -261,6 +279,7 @@ public final class ThroughputBench {
                     + "; the cold rows have none (their JIT warm-up is timed)"
                 : "nothing (`--worker-warm-up=0`: their JIT warm-up is timed)"));
     report.append(table(options, configs, rates)).append('\n');
+    report.append(limitRatios(configs, rates));
     List<String> labels = configs.stream().map(Config::shortLabel).toList();
     List<Double> medians = rates.stream().map(Stats::median).toList();
     Path png = options.output().resolve("throughput.png");
@@ -293,6 +312,36 @@ public final class ThroughputBench {
       }
     }
     return best;
+  }
+
+  /**
+   * Each flow-limited configuration's median against Kairos without limits at as many threads, from
+   * this run.
+   */
+  private static String limitRatios(List<Config> configs, List<List<Double>> rates) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < configs.size(); i++) {
+      Kind kind = configs.get(i).kind();
+      if (kind != Kind.KAIROS_TYPE_LIMIT && kind != Kind.KAIROS_KEY_LIMIT) {
+        continue;
+      }
+      for (int j = 0; j < configs.size(); j++) {
+        if (configs.get(j).kind() == Kind.KAIROS
+            && configs.get(j).parallelism() == configs.get(i).parallelism()) {
+          double limited = Stats.median(rates.get(i));
+          double free = Stats.median(rates.get(j));
+          out.append(
+              String.format(
+                  Locale.ROOT,
+                  "- %s: %,.0f executions/s, %.2f× Kairos without limits (%,.0f)%n",
+                  configs.get(i).label(),
+                  limited,
+                  limited / free,
+                  free));
+        }
+      }
+    }
+    return out.length() == 0 ? "" : "Flow limits that never bind:\n\n" + out + "\n";
   }
 
   static void progress(String format, Object... args) {
@@ -343,6 +392,8 @@ public final class ThroughputBench {
       double median = Stats.median(rates.get(i));
       String sameThreads = "";
       if (config.kind() == Kind.KAIROS
+          || config.kind() == Kind.KAIROS_TYPE_LIMIT
+          || config.kind() == Kind.KAIROS_KEY_LIMIT
           || config.kind() == Kind.WORKER
           || config.kind() == Kind.WORKER_COLD
           || config.kind() == Kind.PLAIN_WIDE
@@ -405,7 +456,7 @@ public final class ThroughputBench {
       }
       return switch (config.kind()) {
         case SQL -> InProcessDrains.sqlLimit(pool, options.executions(), config.parallelism());
-        case PLAIN, PLAIN_WIDE, PLAIN_TUNED, KAIROS ->
+        case PLAIN, PLAIN_WIDE, PLAIN_TUNED, KAIROS, KAIROS_TYPE_LIMIT, KAIROS_KEY_LIMIT ->
             InProcessDrains.scheduler(
                 pool, options.executions(), config.parallelism(), config.kind(), RUN_LIMIT);
         case WORKER, WORKER_COLD ->

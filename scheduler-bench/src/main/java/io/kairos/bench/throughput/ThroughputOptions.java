@@ -12,6 +12,7 @@ import java.util.Locale;
  * @param server an existing PostgreSQL; its database only serves to create and drop the benchmark's
  *     own ({@code kairos_bench_*})
  * @param executions the backlog each throughput configuration drains
+ * @param limits whether to measure Kairos in process also under flow limits that never bind
  * @param workerJvms for each number here and each of {@code threads}, a throughput configuration of
  *     that many worker JVMs (the worker jar) with that many threads each; empty: none
  * @param pending the numbers of pending jobs the claim and list costs are measured at, ascending
@@ -34,6 +35,7 @@ record ThroughputOptions(
     int rounds,
     int[] threads,
     boolean peers,
+    boolean limits,
     List<Integer> workerJvms,
     int workerWarmUp,
     List<Integer> pending,
@@ -60,6 +62,7 @@ record ThroughputOptions(
         --rounds=N                   rounds of all throughput and of all creation configurations, alternating (default 3; quick 1)
         --threads=T1,T2              scheduler threads (default 10,40; quick 10)
         --peers=false                leave JobRunr and Quartz out
+        --limits=false               leave out Kairos under flow limits that never bind
         --worker-jvms=N1,N2          Kairos drained by that many worker JVMs (the worker jar), threads each as above (default 1,2; empty or 0: none)
         --worker-warm-up=N           executions each new worker JVM drains first, not timed (default 10000; quick 2000; 0: time a cold JVM)
         --pending=N1,N2,...          pending jobs for claim and list costs (default 10000,100000,1000000; quick 10000,100000)
@@ -83,6 +86,7 @@ record ThroughputOptions(
     int rounds = quick ? 1 : 3;
     int[] threads = quick ? new int[] {10} : new int[] {10, 40};
     boolean peers = true;
+    boolean limits = true;
     List<Integer> workerJvms = List.of(1, 2);
     int workerWarmUp = quick ? 2_000 : 10_000;
     List<Integer> pending = quick ? List.of(10_000, 100_000) : List.of(10_000, 100_000, 1_000_000);
@@ -117,6 +121,7 @@ record ThroughputOptions(
         case "--rounds" -> rounds = Integer.parseInt(value);
         case "--threads" -> threads = integers(value).stream().mapToInt(i -> i).toArray();
         case "--peers" -> peers = Boolean.parseBoolean(value);
+        case "--limits" -> limits = Boolean.parseBoolean(value);
         case "--worker-jvms" ->
             workerJvms =
                 value.isBlank()
@@ -145,6 +150,7 @@ record ThroughputOptions(
         rounds,
         threads,
         peers,
+        limits,
         workerJvms,
         workerWarmUp,
         pending,

@@ -1,0 +1,241 @@
+package io.kairos.limits;
+
+import com.github.kagkarlsson.scheduler.task.Execution;
+import com.github.kagkarlsson.shaded.jdbc.JdbcRunner;
+import com.github.kagkarlsson.shaded.jdbc.ResultSetMapper;
+import com.github.kagkarlsson.shaded.jdbc.RowMapper;
+import io.kairos.schema.KairosSchema;
+import java.sql.Connection;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The statements of a claim under flow limits, all run in one transaction that holds the
+ * cluster-wide limits lock (so two claims never both count the same free slot): the lock and the
+ * database's time, what runs and what started, the due candidates, the claim itself and the log of
+ * starts for rate limits. Running is what {@code scheduled_tasks} shows picked: a slot is taken
+ * with the claim and given back by whatever ends it (completion, retry, revival of a dead worker's
+ * execution), with nothing to keep in step.
+ */
+final class LimitClaimStore {
+
+  /** A job's key: its payload's value at the type's pointer; an absolute URL gives its host. */
+  private static final String URL_HOST = "'^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?([^/:?#]+)'";
+
+  private final KairosSchema schema;
+  private final String key;
+  private final String lockName;
+
+  LimitClaimStore(KairosSchema schema, FlowLimits limits) {
+    this.schema = schema;
+    this.lockName = schema.name() + ".flow-limits";
+    // Type names and pointers are validated (FlowLimits, FlowLimit): safe to inline.
+    StringBuilder value = new StringBuilder("case t.task_name");
+    limits
+        .keyFrom()
+        .forEach(
+            (type, pointer) ->
+                value
+                    .append(" when '")
+                    .append(type)
+                    .append("' then j.payload #>> '{")
+                    .append(pointer.substring(1).replace('/', ','))
+                    .append("}'"));
+    String raw = limits.keyFrom().isEmpty() ? "null::text" : value.append(" end").toString();
+    this.key =
+        "(select coalesce(lower(substring(k.v from "
+            + URL_HOST
+            + ")), k.v) from (select "
+            + raw
+            + " as v) k)";
+  }
+
+  /** The SQL expression of a job's key ({@code t}: its execution, {@code j}: its job row). */
+  String keyExpression() {
+    return key;
+  }
+
+  /** Takes the cluster-wide lock of limited claims; returns the database's time after it. */
+  Instant lock(JdbcRunner tx) {
+    return tx.query(
+            "select pg_advisory_xact_lock(hashtext(?)), clock_timestamp()",
+            ps -> ps.setString(1, lockName),
+            rows(rs -> rs.getTimestamp(2).toInstant()))
+        .get(0);
+  }
+
+  /** The database's time now. */
+  Instant now(JdbcRunner tx) {
+    return tx.query(
+            "select clock_timestamp()", ps -> {}, rows(rs -> rs.getTimestamp(1).toInstant()))
+        .get(0);
+  }
+
+  /** A type and key with a count. */
+  record Count(String type, String key, int count) {}
+
+  /** How many executions of these types run now (are picked), per type and key. */
+  List<Count> running(JdbcRunner tx, Collection<String> types) {
+    return tx.query(
+        schema.sql(
+            "select t.task_name, "
+                + key
+                + " as limit_key, count(*) from scheduled_tasks t left join kairos_job j on j.id ="
+                + " t.task_instance where t.picked and t.task_name = any(?) group by 1, 2"),
+        ps -> ps.setArray(1, ps.getConnection().createArrayOf("text", types.toArray())),
+        rows(rs -> new Count(rs.getString(1), rs.getString(2), rs.getInt(3))));
+  }
+
+  /** Forgets starts older than their interval; counts the others per rate limit and key. */
+  List<Count> started(JdbcRunner tx, Instant now) {
+    tx.execute(
+        schema.sql("delete from kairos_limit_start where expires_at <= ?"),
+        ps -> ps.setTimestamp(1, Timestamp.from(now)));
+    return tx.query(
+        schema.sql("select limit_id, limit_key, count(*) from kairos_limit_start group by 1, 2"),
+        ps -> {},
+        rows(rs -> new Count(rs.getString(1), rs.getString(2), rs.getInt(3))));
+  }
+
+  /**
+   * Due, unclaimed executions of these types in claim order, leaving out type/key pairs at a limit
+   * (so a key with a backlog does not hide the others), nothing while the cluster is paused.
+   */
+  List<FairShare.Candidate> candidates(
+      JdbcRunner tx,
+      Instant now,
+      Collection<String> types,
+      Collection<FairShare.Blocked> blockedKeys,
+      boolean orderByPriority,
+      int atMost) {
+    List<FairShare.Blocked> pairs = blockedKeys.stream().filter(b -> !b.wholeType()).toList();
+    return tx.query(
+        schema.sql(
+            "select c.task_name, c.task_instance, c.version, c.limit_key from (select t.task_name,"
+                + " t.task_instance, t.version, t.priority, t.execution_time, "
+                + key
+                + " as limit_key from scheduled_tasks t left join kairos_job j on j.id ="
+                + " t.task_instance where not t.picked and t.execution_time <= ? and"
+                + " coalesce(t.task_name = any(?), false) and not exists (select 1 from"
+                + " kairos_control where paused)) c where not exists (select 1 from"
+                + " unnest(?::text[], ?::text[]) as x(type, key) where x.type = c.task_name and"
+                + " x.key = c.limit_key) order by "
+                + (orderByPriority ? "c.priority desc, " : "")
+                + "c.execution_time asc limit ?"),
+        ps -> {
+          Connection c = ps.getConnection();
+          ps.setTimestamp(1, Timestamp.from(now));
+          ps.setArray(2, c.createArrayOf("text", types.toArray()));
+          ps.setArray(3, c.createArrayOf("text", pairs.stream().map(b -> b.type()).toArray()));
+          ps.setArray(4, c.createArrayOf("text", pairs.stream().map(b -> b.key()).toArray()));
+          ps.setInt(5, atMost);
+        },
+        rows(
+            rs ->
+                new FairShare.Candidate(
+                    rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4))));
+  }
+
+  /** Claims the chosen executions, each at the version it was read at; returns those claimed. */
+  List<Execution> claim(
+      JdbcRunner tx,
+      List<FairShare.Candidate> chosen,
+      String pickedBy,
+      Instant now,
+      ResultSetMapper<List<Execution>> mapper) {
+    if (chosen.isEmpty()) {
+      return List.of();
+    }
+    List<FairShare.Candidate> sorted = new ArrayList<>(chosen);
+    // The order in which group commits and claim renewals lock rows, so none can deadlock.
+    sorted.sort(
+        Comparator.comparing(FairShare.Candidate::type).thenComparing(FairShare.Candidate::id));
+    return tx.query(
+        schema.sql(
+            "update scheduled_tasks st set picked = true, picked_by = ?, last_heartbeat = ?,"
+                + " version = st.version + 1 from unnest(?::text[], ?::text[], ?::bigint[]) as"
+                + " x(task_name, task_instance, version) where st.task_name = x.task_name and"
+                + " st.task_instance = x.task_instance and st.version = x.version and not"
+                + " st.picked returning st.*"),
+        ps -> {
+          Connection c = ps.getConnection();
+          ps.setString(1, pickedBy);
+          ps.setTimestamp(2, Timestamp.from(now));
+          ps.setArray(3, c.createArrayOf("text", sorted.stream().map(x -> x.type()).toArray()));
+          ps.setArray(4, c.createArrayOf("text", sorted.stream().map(x -> x.id()).toArray()));
+          ps.setArray(
+              5, c.createArrayOf("int8", sorted.stream().map(x -> (Object) x.version()).toArray()));
+        },
+        mapper);
+  }
+
+  private static <T> RowMapper<T> rows(RowMapper<T> mapper) {
+    return mapper;
+  }
+
+  /** A pending execution's key, or null (none, or the execution is gone). */
+  String keyOf(JdbcRunner tx, String type, String jobId) {
+    List<String> keys =
+        tx.query(
+            schema.sql(
+                "select "
+                    + key
+                    + " from scheduled_tasks t left join kairos_job j on j.id = t.task_instance"
+                    + " where t.task_name = ? and t.task_instance = ?"),
+            ps -> {
+              ps.setString(1, type);
+              ps.setString(2, jobId);
+            },
+            rows(rs -> rs.getString(1)));
+    return keys.isEmpty() ? null : keys.get(0);
+  }
+
+  /** Starts of one rate limit's counter within its interval. */
+  int startsOf(JdbcRunner tx, String limitId, String counter, Instant now) {
+    return tx.query(
+            schema.sql(
+                "select count(*) from kairos_limit_start where limit_id = ? and limit_key = ? and"
+                    + " expires_at > ?"),
+            ps -> {
+              ps.setString(1, limitId);
+              ps.setString(2, counter);
+              ps.setTimestamp(3, Timestamp.from(now));
+            },
+            rows(rs -> rs.getInt(1)))
+        .get(0);
+  }
+
+  /** Logs starts for rate limits: each with the time its interval ends. */
+  void recordStarts(
+      JdbcRunner tx, Map<String, List<String>> keysByLimit, Map<String, Instant> ends) {
+    List<String> ids = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
+    List<Timestamp> expires = new ArrayList<>();
+    keysByLimit.forEach(
+        (id, list) ->
+            list.forEach(
+                k -> {
+                  ids.add(id);
+                  keys.add(k);
+                  expires.add(Timestamp.from(ends.get(id)));
+                }));
+    if (ids.isEmpty()) {
+      return;
+    }
+    tx.execute(
+        schema.sql(
+            "insert into kairos_limit_start (limit_id, limit_key, expires_at) select * from"
+                + " unnest(?::text[], ?::text[], ?::timestamptz[])"),
+        ps -> {
+          Connection c = ps.getConnection();
+          ps.setArray(1, c.createArrayOf("text", ids.toArray()));
+          ps.setArray(2, c.createArrayOf("text", keys.toArray()));
+          ps.setArray(3, c.createArrayOf("timestamptz", expires.toArray()));
+        });
+  }
+}

@@ -1,0 +1,174 @@
+package io.kairos.limits;
+
+import com.github.kagkarlsson.scheduler.jdbc.JdbcTaskRepositoryContext;
+import com.github.kagkarlsson.scheduler.task.Execution;
+import com.github.kagkarlsson.shaded.jdbc.JdbcRunner;
+import io.kairos.schema.KairosSchema;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.sql.DataSource;
+
+/**
+ * Claims executions of limited types without exceeding any limit, cluster-wide: in one transaction
+ * holding a cluster-wide advisory lock, it counts what runs (picked executions, per type and key)
+ * and what started within each rate limit's interval (a log, by the database's clock), looks at the
+ * due executions, leaving out type/key pairs at a limit, chooses among them fairly ({@link
+ * FairShare}) and claims them, version-checked. The lock makes claims of limited types take turns,
+ * so a slot is never counted free by two; claims of other types do not take it.
+ *
+ * <p>Nothing about a limit is kept by a worker: a worker killed while holding slots holds them only
+ * as long as its executions stay picked, and they come back when those are revived. Rate windows
+ * use the database's clock alone, so workers' clocks may disagree.
+ */
+public final class LimitedClaims implements StartAdmission {
+
+  /** How many due executions one look takes, per execution wanted. */
+  private static final int LOOK_AHEAD = 4;
+
+  /** How many times a claim looks again, leaving out the pairs its last look found at a limit. */
+  private static final int LOOKS = 3;
+
+  private final FlowLimits limits;
+  private final LimitClaimStore store;
+
+  private final JdbcRunner jdbc;
+
+  /**
+   * @param dataSource where starts are admitted (claims use db-scheduler's connection instead)
+   */
+  public LimitedClaims(FlowLimits limits, KairosSchema schema, DataSource dataSource) {
+    this.limits = limits;
+    this.store = new LimitClaimStore(schema, limits);
+    this.jdbc = new JdbcRunner(dataSource);
+  }
+
+  public FlowLimits limits() {
+    return limits;
+  }
+
+  /**
+   * Claims at most {@code wanted} due executions of {@code types} (each limited) for this worker.
+   */
+  public List<Execution> claim(
+      JdbcTaskRepositoryContext ctx,
+      Instant now,
+      int wanted,
+      boolean orderByPriority,
+      Set<String> types,
+      String pickedBy) {
+    return ctx.jdbcRunner.inTransaction(
+        tx -> {
+          Instant dbNow = store.lock(tx);
+          FairShare share = new FairShare(limits, running(tx, types), started(tx, dbNow));
+          Set<FairShare.Blocked> blocked = share.blockedNow();
+          List<FairShare.Candidate> chosen = new ArrayList<>();
+          for (int look = 0; look < LOOKS && chosen.size() < wanted; look++) {
+            Set<String> open = new TreeSet<>(types);
+            blocked.stream()
+                .filter(FairShare.Blocked::wholeType)
+                .forEach(b -> open.remove(b.type()));
+            if (open.isEmpty()) {
+              break;
+            }
+            int window = (wanted - chosen.size()) * LOOK_AHEAD;
+            List<FairShare.Candidate> candidates =
+                store.candidates(tx, now, open, blocked, orderByPriority, window);
+            int blockedBefore = blocked.size();
+            chosen.addAll(share.choose(candidates, wanted - chosen.size(), blocked));
+            if (candidates.size() < window || blocked.size() == blockedBefore) {
+              break; // nothing more is due, or nothing new to leave out
+            }
+          }
+          return store.claim(tx, chosen, pickedBy, now, ctx.resultSetMapper.get());
+        });
+  }
+
+  /**
+   * Admits a start of a rate-limited type, counting it, when every rate limit of its key has room;
+   * under the same lock as claims. Claims look at the same log, so a start is rarely refused: only
+   * when others were admitted while this one waited for a thread.
+   */
+  @Override
+  public Optional<Instant> admit(String type, String jobId, Instant now) {
+    if (limits.of(type).isEmpty()) {
+      return Optional.of(now);
+    }
+    List<FlowLimit> rates = limits.of(type).stream().filter(l -> l.maxStarts() != null).toList();
+    if (rates.isEmpty()) {
+      // The start as the database's clock has it, the clock that ends the attempts it follows:
+      // history then shows a limit's runs in one clock, not in each worker's estimate of it.
+      return Optional.of(store.now(jdbc));
+    }
+    return jdbc.inTransaction(
+        tx -> {
+          Instant dbNow = store.lock(tx);
+          String key = store.keyOf(tx, type, jobId);
+          Map<String, List<String>> keysByLimit = new LinkedHashMap<>();
+          Map<String, Instant> ends = new HashMap<>();
+          for (FlowLimit limit : rates) {
+            if (!limit.appliesTo(key)) {
+              continue;
+            }
+            String counter = limit.counterOf(key);
+            if (store.startsOf(tx, rateId(limit), counter, dbNow) >= limit.maxStarts()) {
+              return Optional.empty();
+            }
+            keysByLimit.computeIfAbsent(rateId(limit), id -> new ArrayList<>()).add(counter);
+            ends.put(rateId(limit), dbNow.plus(limit.per()));
+          }
+          store.recordStarts(tx, keysByLimit, ends);
+          return Optional.of(dbNow);
+        });
+  }
+
+  private Map<FairShare.Counter, Integer> running(JdbcRunner tx, Set<String> types) {
+    Map<FairShare.Counter, Integer> running = new HashMap<>();
+    for (LimitClaimStore.Count count : store.running(tx, types)) {
+      FairShare share = new FairShare(limits, Map.of(), Map.of());
+      for (FairShare.Counter counter : share.countersOf(count.type(), count.key())) {
+        if (counter.limit().maxRunning() != null) {
+          running.merge(counter, count.count(), Integer::sum);
+        }
+      }
+    }
+    return running;
+  }
+
+  private Map<FairShare.Counter, Integer> started(JdbcRunner tx, Instant dbNow) {
+    if (!limits.hasRateLimits()) {
+      return Map.of();
+    }
+    Map<String, FlowLimit> byId = new HashMap<>();
+    limits.all().stream()
+        .filter(limit -> limit.maxStarts() != null)
+        .forEach(limit -> byId.put(rateId(limit), limit));
+    Map<FairShare.Counter, Integer> started = new HashMap<>();
+    for (LimitClaimStore.Count count : store.started(tx, dbNow)) {
+      FlowLimit limit = byId.get(count.type());
+      if (limit != null) {
+        started.merge(new FairShare.Counter(limit, count.key()), count.count(), Integer::sum);
+      }
+    }
+    return started;
+  }
+
+  /** A rate limit's name in the log of starts. */
+  static String rateId(FlowLimit limit) {
+    return limit.name() + " " + limit.maxStarts() + "/" + limit.per();
+  }
+
+  /** The limited types among {@code served}. */
+  public Set<String> limitedAmong(Set<String> served) {
+    Set<String> limited = new LinkedHashSet<>(limits.limitedTypes());
+    limited.retainAll(served);
+    return limited;
+  }
+}

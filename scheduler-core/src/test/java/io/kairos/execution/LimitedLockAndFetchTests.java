@@ -1,0 +1,197 @@
+package io.kairos.execution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.kagkarlsson.scheduler.SchedulerName;
+import com.github.kagkarlsson.scheduler.SystemClock;
+import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.zaxxer.hikari.HikariDataSource;
+import io.kairos.limits.FlowLimit;
+import io.kairos.limits.FlowLimits;
+import io.kairos.limits.LimitStore;
+import io.kairos.limits.LimitedClaims;
+import io.kairos.migration.KairosMigrations;
+import io.kairos.schema.KairosSchema;
+import io.kairos.testing.TestDatabases;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Claims under flow limits, made by hand (no executor runs what is claimed), so the claimed rows
+ * stay picked and show exactly what each claim took.
+ */
+class LimitedLockAndFetchTests {
+
+  private HikariDataSource dataSource;
+  private JdbcTemplate jdbc;
+  private final List<HeldClaims> held = new ArrayList<>();
+
+  @BeforeEach
+  void database() {
+    dataSource = TestDatabases.newDatabase().dataSource(8);
+    KairosMigrations.migrate(dataSource);
+    jdbc = new JdbcTemplate(dataSource);
+  }
+
+  @AfterEach
+  void stop() {
+    held.forEach(HeldClaims::close);
+    dataSource.close();
+  }
+
+  @Test
+  void aBusyKeyGetsItsLimitAndTheOtherKeysTheirTurnWithinOneClaim() {
+    FlowLimits limits =
+        new FlowLimits(List.of(new FlowLimit("export", "customer-*", "/customer", 2, null, null)));
+    for (int i = 0; i < 50; i++) {
+      job("export", "busy-" + i, "{\"customer\":\"customer-1\"}", i);
+    }
+    for (int k = 2; k <= 4; k++) {
+      for (int i = 0; i < 3; i++) {
+        job("export", "k" + k + "-" + i, "{\"customer\":\"customer-" + k + "\"}", 100 + i);
+      }
+    }
+    job("export", "keyless", "{}", 200);
+
+    List<String> first = claim(limits, List.of("export"), 20);
+
+    // Fifty earlier jobs of customer-1 do not hide the others: 2 of it, 2 of each other key, and
+    // the job without a key (no limit applies to it).
+    assertThat(byKey(first))
+        .containsEntry("busy", 2L)
+        .containsEntry("k2", 2L)
+        .containsEntry("k3", 2L)
+        .containsEntry("k4", 2L)
+        .containsEntry("keyless", 1L);
+    assertThat(claim(limits, List.of("export"), 20)).isEmpty();
+
+    // A slot comes back when its execution is no longer picked (completed, or revived).
+    jdbc.update(
+        KairosSchema.DEFAULT.sql("delete from scheduled_tasks where task_instance = 'busy-0'"));
+    assertThat(claim(limits, List.of("export"), 20)).containsExactly("busy-2");
+  }
+
+  @Test
+  void aTypeLimitAndARateLimitHoldAcrossClaimsOfManyWorkers() {
+    FlowLimits limits =
+        new FlowLimits(
+            List.of(
+                new FlowLimit("report", null, null, 3, null, null),
+                new FlowLimit("call", "*", "/partner", null, 4, Duration.ofHours(1))));
+    for (int i = 0; i < 20; i++) {
+      job("report", "r" + i, "{}", i);
+      job("call", "a" + i, "{\"partner\":\"https://A.example:8443/x?y\"}", i);
+      job("call", "b" + i, "{\"partner\":\"https://b.example/\"}", i);
+    }
+    LimitedClaims gate = new LimitedClaims(limits, KairosSchema.DEFAULT, dataSource);
+    List<String> claimed = new ArrayList<>();
+    for (int worker = 0; worker < 5; worker++) {
+      claimed.addAll(claim(limits, List.of("report"), 10));
+    }
+    assertThat(claimed).hasSize(3);
+
+    // Starts are admitted, and counted, as they begin: both partners by their host, each 4 per
+    // hour, whatever ran since.
+    java.time.Instant now = java.time.Instant.now();
+    for (int i = 0; i < 4; i++) {
+      assertThat(gate.admit("call", "a" + i, now)).as("a" + i).isPresent();
+      assertThat(gate.admit("call", "b" + i, now)).as("b" + i).isPresent();
+    }
+    assertThat(gate.admit("call", "a4", now)).isEmpty();
+    assertThat(gate.admit("call", "b4", now)).isEmpty();
+    assertThat(gate.admit("report", "r5", now)).as("no rate limit").isPresent();
+    // Claims leave out the partners whose starts are used up.
+    assertThat(claim(limits, List.of("call"), 10)).isEmpty();
+
+    LimitStore store =
+        new LimitStore(
+            dataSource,
+            org.springframework.transaction.support.TransactionOperations.withoutTransaction(),
+            KairosSchema.DEFAULT);
+    store.declare(limits, "test");
+    assertThat(store.waitingFor("report", "r10")).contains("limit report: 3 of 3 running");
+    assertThat(store.waitingFor("call", "a10")).contains("limit a.example: 4 of 4 starts per 1h");
+    assertThat(store.waitingFor("report", "r0")).as("running, not waiting").isEmpty();
+    assertThat(store.usage())
+        .anySatisfy(
+            usage -> {
+              assertThat(usage.limit().type()).isEqualTo("report");
+              assertThat(usage.used()).isEqualTo(3);
+              assertThat(usage.waiting()).isEqualTo(17);
+            });
+  }
+
+  private static Map<String, Long> byKey(List<String> ids) {
+    return ids.stream()
+        .collect(Collectors.groupingBy(id -> id.replaceAll("-\\d+$", ""), Collectors.counting()));
+  }
+
+  private void job(String type, String id, String payload, int order) {
+    jdbc.update(
+        KairosSchema.DEFAULT.sql(
+            "insert into scheduled_tasks (task_name, task_instance, execution_time, picked, version,"
+                + " priority) values (?, ?, now() - make_interval(secs => 1000 - ?), false, 1, 0)"),
+        type,
+        id,
+        order);
+    jdbc.update(
+        KairosSchema.DEFAULT.sql(
+            "insert into kairos_job (id, type, payload, max_attempts, priority, request_hash,"
+                + " state) values (?, ?, ?::jsonb, 1, 0, 'x', 'ACTIVE')"),
+        id,
+        type,
+        payload);
+  }
+
+  /** One claim of a worker serving {@code types}; returns the ids it claimed. */
+  private List<String> claim(FlowLimits limits, List<String> types, int wanted) {
+    HeldClaims claims =
+        new HeldClaims(
+            new ClaimStore(dataSource, KairosSchema.DEFAULT),
+            new SystemClock(),
+            Duration.ofHours(1));
+    held.add(claims);
+    ServedTypesLockAndFetch lockAndFetch =
+        new ServedTypesLockAndFetch(
+            types,
+            false,
+            claims,
+            KairosSchema.DEFAULT,
+            new LimitedClaims(limits, KairosSchema.DEFAULT, dataSource));
+    List<OneTimeTask<Void>> tasks =
+        types.stream().map(t -> Tasks.oneTime(t).execute((i, c) -> {})).toList();
+    List<String> before = picked();
+    com.github.kagkarlsson.scheduler.jdbc.JdbcTaskRepository repository =
+        new com.github.kagkarlsson.scheduler.jdbc.JdbcTaskRepository(
+            dataSource,
+            false,
+            lockAndFetch,
+            KairosSchema.DEFAULT.table("scheduled_tasks"),
+            new com.github.kagkarlsson.scheduler.TaskResolver(
+                com.github.kagkarlsson.scheduler.event.SchedulerListeners.NOOP,
+                new SystemClock(),
+                new ArrayList<>(tasks)),
+            new SchedulerName.Fixed("w"),
+            true,
+            new SystemClock());
+    repository.lockAndGetDue(java.time.Instant.now(), wanted);
+    List<String> after = picked();
+    after.removeAll(before);
+    return after;
+  }
+
+  private List<String> picked() {
+    return new ArrayList<>(
+        jdbc.queryForList(
+            KairosSchema.DEFAULT.sql("select task_instance from scheduled_tasks where picked"),
+            String.class));
+  }
+}
