@@ -141,7 +141,7 @@ final class AttemptStart {
         && late.compareTo(grace) > 0) {
       ClusterSwitch.State cluster = this.cluster.state();
       if (cluster.paused()) {
-        return new Held(context);
+        return new Held(context, "the cluster is paused");
       }
       // Recorded under the claim, as a run is: only if this worker still holds it.
       if (claims.startable(type, context.jobId(), execution.version, execution.pickedBy)

@@ -46,7 +46,8 @@ class ConsoleViewModelTests {
                 WorkerNode.State.RUNNING,
                 0),
             ClusterOverviewStore.Liveness.DEAD,
-            List.of());
+            List.of(),
+            NOW.minusSeconds(320));
     FailoverTimeline timeline = FailoverTimeline.of(window, List.of(dead), FMT);
 
     assertThat(timeline.lanes())
