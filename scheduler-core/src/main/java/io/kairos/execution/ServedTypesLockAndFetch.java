@@ -121,19 +121,25 @@ public final class ServedTypesLockAndFetch extends PostgreSqlJdbcCustomization {
   private List<Execution> unlimited(
       JdbcTaskRepositoryContext ctx, Instant now, int limit, boolean orderByPriority) {
     String order = Queries.ansiSqlOrderPart(orderByPriority);
+    // The candidates are a MATERIALIZED CTE, not db-scheduler's "IN (subquery)": with statistics
+    // taken while the table was empty (a quiet cluster, then a burst of due jobs), a cached generic
+    // plan made the IN a nested-loop semi join that sorted and locked the whole backlog again for
+    // every row of the table (36 s per claim at 20,000 due executions); a materialized CTE is
+    // evaluated once, whatever the plan (0.15 s on the same stale plan).
     String query =
-        "WITH locked_executions AS (UPDATE "
-            + ctx.tableName
-            + " st1 SET picked = ?, picked_by = ?, last_heartbeat = ?, version = version + 1"
-            + " WHERE (st1.task_name, st1.task_instance) IN"
-            + " (SELECT st2.task_name, st2.task_instance FROM "
+        "WITH candidates AS MATERIALIZED (SELECT st2.task_name, st2.task_instance FROM "
             + ctx.tableName
             + " st2 WHERE picked = ? AND execution_time <= ? AND COALESCE(task_name = ANY(?), false)"
             + clusterPaused
             + order
             + " FOR UPDATE SKIP LOCKED "
             + getQueryLimitPart(limit)
-            + ") RETURNING st1.*) SELECT * FROM locked_executions "
+            + "), locked_executions AS (UPDATE "
+            + ctx.tableName
+            + " st1 SET picked = ?, picked_by = ?, last_heartbeat = ?, version = version + 1"
+            + " FROM candidates c"
+            + " WHERE st1.task_name = c.task_name AND st1.task_instance = c.task_instance"
+            + " RETURNING st1.*) SELECT * FROM locked_executions "
             + order;
     String pickedBy = ctx.schedulerName.getName();
     List<Execution> claimed =
@@ -141,12 +147,12 @@ public final class ServedTypesLockAndFetch extends PostgreSqlJdbcCustomization {
             query,
             ps -> {
               int index = 1;
-              ps.setBoolean(index++, true);
-              ps.setString(index++, pickedBy.length() > 50 ? pickedBy.substring(0, 50) : pickedBy);
-              setInstant(ps, index++, now);
               ps.setBoolean(index++, false);
               setInstant(ps, index++, now);
-              ps.setArray(index, ps.getConnection().createArrayOf("text", servedTypes));
+              ps.setArray(index++, ps.getConnection().createArrayOf("text", servedTypes));
+              ps.setBoolean(index++, true);
+              ps.setString(index++, pickedBy.length() > 50 ? pickedBy.substring(0, 50) : pickedBy);
+              setInstant(ps, index, now);
             },
             ctx.resultSetMapper.get());
     claims.claimed(claimed);
