@@ -13,6 +13,7 @@ import io.kairos.job.JobRequest;
 import io.kairos.job.JobType;
 import io.kairos.job.PermanentJobFailure;
 import io.kairos.job.RunOutcome;
+import io.kairos.tracing.AttemptSpan;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,8 +59,9 @@ final class AttemptRunner {
     ScheduledFuture<?> timeoutTimer =
         timer.schedule(running::timeOut, timeout.toMillis(), TimeUnit.MILLISECONDS);
     AttemptResult result;
-    try {
+    try (AttemptSpan span = AttemptSpan.start(type.name(), execution.getId(), attempt.data())) {
       result = classify(type, handler, execution.getId(), attempt);
+      span.ended(result.outcome().name(), result.failure());
     } finally {
       timeoutTimer.cancel(false);
       attempts.end(execution, running);

@@ -1,6 +1,7 @@
 package io.kairos.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kairos.tracing.JobTraceContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -123,7 +124,9 @@ public record NewJob(
   }
 
   public JobData firstData() {
-    return JobData.first(payload, schedule, maxAttempts, timeout, misfireGrace);
+    // Created within a traced request or attempt: its attempts join that trace.
+    return JobData.first(payload, schedule, maxAttempts, timeout, misfireGrace)
+        .withTraceParent(JobTraceContext.current());
   }
 
   public static void checkMaxAttempts(int maxAttempts) {
