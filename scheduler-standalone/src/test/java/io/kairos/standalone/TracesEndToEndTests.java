@@ -89,7 +89,7 @@ class TracesEndToEndTests {
         create(
             caller,
             "{\"type\": \"noop\", \"id\": \"traced-recurring\", \"schedule\": {\"every\":"
-                + " \"PT1H\", \"startAt\": \"2999-01-01T00:00:00Z\"}, \"payload\": {}}");
+                + " \"PT1H\"}, \"payload\": {}}");
     assertThat(recurring.statusCode()).as(recurring.body()).isEqualTo(201);
 
     // Stored with the job: the API's request span, a child of the caller's.
@@ -110,7 +110,9 @@ class TracesEndToEndTests {
         .until(() -> target.received().stream().anyMatch(r -> r.uri().getPath().equals("/hook")));
     String sent = target.received().get(0).header("traceparent");
     assertThat(sent).matches("00-" + traceId + "-[0-9a-f]{16}-01").isNotEqualTo(caller);
-    await().atMost(Duration.ofSeconds(60)).until(() -> kairos.state("traced-hook").equals("COMPLETED"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> kairos.state("traced-hook").equals("COMPLETED"));
 
     // The attempt's log line carries the trace id.
     await()
