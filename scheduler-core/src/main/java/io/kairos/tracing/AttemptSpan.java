@@ -13,8 +13,9 @@ import io.opentelemetry.context.Scope;
 /**
  * One attempt as a span, current on the thread running it (so the handler's log lines carry its
  * trace id, and its outgoing requests its context). A one-time job's attempts are children of the
- * context it was created in (the request that created it). Each occurrence of a recurring job starts a trace of its own, linked to its
- * creator's: one trace per occurrence, not one growing for ever.
+ * context it was created in (the request that created it). Each occurrence of a recurring job
+ * starts a trace of its own, linked to its creator's: one trace per occurrence, not one growing for
+ * ever.
  */
 public final class AttemptSpan implements AutoCloseable {
 
