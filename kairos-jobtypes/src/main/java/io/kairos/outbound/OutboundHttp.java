@@ -1,6 +1,8 @@
 package io.kairos.outbound;
 
-import io.kairos.tracing.JobTraceContext;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -173,13 +175,18 @@ public final class OutboundHttp {
     byte[] body = request.body();
     Map<String, String> headers = new LinkedHashMap<>(request.headers());
     // The current trace (the attempt's span) goes along, unless the request names its own.
-    JobTraceContext.headers()
-        .forEach(
-            (name, value) -> {
-              if (headers.keySet().stream().noneMatch(name::equalsIgnoreCase)) {
-                headers.put(name, value);
-              }
-            });
+    if (Span.current().getSpanContext().isValid()) {
+      W3CTraceContextPropagator.getInstance()
+          .inject(
+              Context.current(),
+              headers,
+              (carrier, name, value) -> {
+                if (carrier != null
+                    && carrier.keySet().stream().noneMatch(name::equalsIgnoreCase)) {
+                  carrier.put(name, value);
+                }
+              });
+    }
     for (int hop = 0; ; hop++) {
       // The one look-up of this hop: checked here, and the connection goes to these addresses.
       List<InetAddress> checked;

@@ -1,7 +1,6 @@
 package io.kairos.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kairos.tracing.JobTraceContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -124,9 +123,7 @@ public record NewJob(
   }
 
   public JobData firstData() {
-    // Created within a traced request or attempt: its attempts join that trace.
-    return JobData.first(payload, schedule, maxAttempts, timeout, misfireGrace)
-        .withTraceParent(JobTraceContext.current());
+    return JobData.first(payload, schedule, maxAttempts, timeout, misfireGrace);
   }
 
   public static void checkMaxAttempts(int maxAttempts) {
