@@ -1,5 +1,8 @@
 package io.kairos.outbound;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -56,7 +59,8 @@ import org.apache.hc.core5.util.Timeout;
  * the same way; a hop to another origin (scheme, host, port) carries none of the request's headers
  * but {@link #CROSS_ORIGIN_HEADERS}: not {@code Authorization}, cookies or the webhook signature,
  * nor any header a payload set (API keys, tenant ids: every one may authenticate). Response bodies
- * are read only up to a bound.
+ * are read only up to a bound. The caller's trace context goes along as W3C {@code traceparent}
+ * (the attempt's span: the receiver's trace continues the one that created the job).
  *
  * <p>Each hop gets a connection of its own, closed afterwards: a pooled connection would outlive
  * the check it was made under. The request runs on a helper thread so that the caller's
@@ -170,6 +174,19 @@ public final class OutboundHttp {
     String method = request.method();
     byte[] body = request.body();
     Map<String, String> headers = new LinkedHashMap<>(request.headers());
+    // The current trace (the attempt's span) goes along, unless the request names its own.
+    if (Span.current().getSpanContext().isValid()) {
+      W3CTraceContextPropagator.getInstance()
+          .inject(
+              Context.current(),
+              headers,
+              (carrier, name, value) -> {
+                if (carrier != null
+                    && carrier.keySet().stream().noneMatch(name::equalsIgnoreCase)) {
+                  carrier.put(name, value);
+                }
+              });
+    }
     for (int hop = 0; ; hop++) {
       // The one look-up of this hop: checked here, and the connection goes to these addresses.
       List<InetAddress> checked;

@@ -16,6 +16,7 @@ import io.kairos.job.PermanentJobFailure;
 import io.kairos.job.RunOutcome;
 import io.kairos.job.SchedulePolicy;
 import io.kairos.job.ScheduleSpec;
+import io.kairos.tracing.AttemptSpan;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,8 +71,9 @@ final class AttemptRunner {
             timeout.toMillis(),
             TimeUnit.MILLISECONDS);
     AttemptResult result;
-    try {
+    try (AttemptSpan span = AttemptSpan.start(type.name(), execution.getId(), attempt.data())) {
       result = classify(type, handler, execution.getId(), attempt);
+      span.ended(result.outcome().name(), result.failure());
     } finally {
       timeoutTimer.cancel(false);
       attempts.end(execution, running);

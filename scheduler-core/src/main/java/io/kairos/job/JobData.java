@@ -10,8 +10,10 @@ import java.util.Objects;
  * The task data db-scheduler stores with each execution (as JSON). {@code attempt} counts the
  * attempts of the current occurrence; {@code recovered} says the previous attempt of this
  * occurrence was lost with its worker. {@code timeout} (null: none) bounds one attempt; {@code
- * misfireGrace} (null: the default) is how late a one-time job may still start. Both are left out
- * of the JSON when null, so task data written before they existed reads the same.
+ * misfireGrace} (null: the default) is how late a one-time job may still start. {@code traceParent}
+ * (null: none) is the W3C trace context of whatever created the job, so that its attempts join that
+ * trace ({@link io.kairos.tracing.AttemptSpan}). All three are left out of the JSON when null, so
+ * task data written before they existed reads the same.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobData(
@@ -21,7 +23,8 @@ public record JobData(
     int attempt,
     boolean recovered,
     Duration timeout,
-    Duration misfireGrace) {
+    Duration misfireGrace,
+    String traceParent) {
 
   public JobData {
     Objects.requireNonNull(payload, "payload");
@@ -32,6 +35,18 @@ public record JobData(
     if (attempt < 1) {
       throw new IllegalArgumentException("attempt must be at least 1");
     }
+  }
+
+  /** Without a creator's trace context. */
+  public JobData(
+      JsonNode payload,
+      ScheduleSpec schedule,
+      int maxAttempts,
+      int attempt,
+      boolean recovered,
+      Duration timeout,
+      Duration misfireGrace) {
+    this(payload, schedule, maxAttempts, attempt, recovered, timeout, misfireGrace, null);
   }
 
   /** Without timeout and misfire grace, as task data was before they existed. */
@@ -63,20 +78,29 @@ public record JobData(
     return new TaskInstance.Builder<JobData>(type, id).data(this).priority(priority).build();
   }
 
+  /** The same data, remembering the trace context ({@code traceparent}) of its creator. */
+  public JobData withTraceParent(String value) {
+    return new JobData(
+        payload, schedule, maxAttempts, attempt, recovered, timeout, misfireGrace, value);
+  }
+
   public boolean attemptsLeft() {
     return attempt < maxAttempts;
   }
 
   public JobData nextAttempt() {
-    return new JobData(payload, schedule, maxAttempts, attempt + 1, false, timeout, misfireGrace);
+    return new JobData(
+        payload, schedule, maxAttempts, attempt + 1, false, timeout, misfireGrace, traceParent);
   }
 
   public JobData revived() {
-    return new JobData(payload, schedule, maxAttempts, attempt + 1, true, timeout, misfireGrace);
+    return new JobData(
+        payload, schedule, maxAttempts, attempt + 1, true, timeout, misfireGrace, traceParent);
   }
 
   public JobData nextOccurrence() {
-    return new JobData(payload, schedule, maxAttempts, 1, false, timeout, misfireGrace);
+    return new JobData(
+        payload, schedule, maxAttempts, 1, false, timeout, misfireGrace, traceParent);
   }
 
   /**
@@ -91,6 +115,7 @@ public record JobData(
         rescheduled ? 1 : Math.min(attempt, newMaxAttempts),
         !rescheduled && recovered,
         timeout,
-        misfireGrace);
+        misfireGrace,
+        traceParent);
   }
 }

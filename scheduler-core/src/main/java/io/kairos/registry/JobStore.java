@@ -108,7 +108,7 @@ public final class JobStore {
                 job.createdBy(),
                 source.name(),
                 job.type(),
-                rows.writeTaskData(job.firstData()),
+                rows.writeTaskData(JobTables.firstData(job)),
                 JobRows.timestamp(due),
                 job.priority()));
     if (createdAt.isEmpty()) {

@@ -5,8 +5,10 @@ import com.github.kagkarlsson.scheduler.Clock;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.SchedulableInstance;
 import io.kairos.catalogue.SealedJob;
+import io.kairos.job.JobData;
 import io.kairos.job.NewJob;
 import io.kairos.schema.KairosSchema;
+import io.kairos.tracing.JobTraceContext;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,6 +66,11 @@ public final class JobTables {
     return schema;
   }
 
+  /** Created within a traced request: its attempts join that trace ({@link JobTraceContext}). */
+  static JobData firstData(NewJob job) {
+    return job.firstData().withTraceParent(JobTraceContext.current());
+  }
+
   /**
    * The first execution of a new (or newly defined) job at {@code at}, from {@link
    * NewJob#firstData()}; fails if the job still has one.
@@ -72,7 +79,7 @@ public final class JobTables {
     NewJob job = sealed.job();
     boolean scheduled =
         schedulerClient.scheduleIfNotExists(
-            job.firstData().instance(job.type(), job.id(), job.priority()), at);
+            firstData(job).instance(job.type(), job.id(), job.priority()), at);
     if (!scheduled) {
       throw new IllegalStateException("job '" + job.id() + "' still has an execution");
     }
@@ -98,7 +105,7 @@ public final class JobTables {
       NewJob job = sealed.job();
       executions.add(
           SchedulableInstance.of(
-              job.firstData().instance(job.type(), job.id(), job.priority()),
+              firstData(job).instance(job.type(), job.id(), job.priority()),
               job.schedule().firstExecution(now)));
     }
     try {
