@@ -8,6 +8,7 @@ import io.kairos.job.JobState;
 import io.kairos.job.MisfirePolicy;
 import io.kairos.job.NewJob;
 import io.kairos.schema.KairosSchema;
+import io.kairos.tracing.JobTraceContext;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Instant;
@@ -108,7 +109,7 @@ public final class JobStore {
                 job.createdBy(),
                 source.name(),
                 job.type(),
-                rows.writeTaskData(JobTables.firstData(job)),
+                rows.writeTaskData(job.firstData().withTraceParent(JobTraceContext.current())),
                 JobRows.timestamp(due),
                 job.priority()));
     if (createdAt.isEmpty()) {

@@ -67,7 +67,7 @@ public final class JobTables {
   }
 
   /** Created within a traced request: its attempts join that trace ({@link JobTraceContext}). */
-  static JobData firstData(NewJob job) {
+  private static JobData firstData(NewJob job) {
     return job.firstData().withTraceParent(JobTraceContext.current());
   }
 
