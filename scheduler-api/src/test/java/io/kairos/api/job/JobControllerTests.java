@@ -135,6 +135,7 @@ class JobControllerTests {
   @MockitoBean io.kairos.control.ControlStore controlStore;
   @MockitoBean io.kairos.running.AttemptSignalStore attemptSignals;
   @MockitoBean io.kairos.control.Backfills backfills;
+  @MockitoBean io.kairos.limits.LimitStore limits;
   @MockitoBean RunHistoryStore runs;
   @MockitoBean PublishedTypes publishedTypes;
   @MockitoBean io.kairos.api.audit.AuditTrail audit;
