@@ -163,7 +163,7 @@ runs_of() { api "/api/v1/jobs/$1/runs" | json "[(r['attempt'], r['outcome'], r['
 
 check_nodes() {
   local n
-  n="$(api /api/v1/nodes | json "len([x for x in d if x['state'] == 'RUNNING'])")"
+  n="$(api /api/v1/nodes | json "len([x for x in d if x['state'] == 'ALIVE'])")"
   [ "$n" = 3 ]
 }
 
@@ -182,7 +182,7 @@ mail_with_subject() {
 checks() {
   local at node killed_id
   say "API healthy; workers: $(api /api/v1/nodes | json "', '.join(x['name'] + ' ' + x['state'] for x in d)")"
-  until_true 60 "three workers RUNNING" check_nodes
+  until_true 60 "three workers ALIVE" check_nodes
   say "OK three workers registered"
 
   # An e-mail job, due now, delivered to the SMTP sink.
