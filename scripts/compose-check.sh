@@ -33,6 +33,8 @@ started=$(date +%s)
 say() { printf '[compose-check %3ss] %s\n' "$(($(date +%s) - started))" "$*"; }
 fail() {
   say "FAILED: $*"
+  # What Prometheus last answered, when its check is the one that failed.
+  if [ -f "/tmp/kairos-compose-up.$$" ]; then say "Prometheus's last up: $(cat "/tmp/kairos-compose-up.$$")"; fi
   exit 1
 }
 
