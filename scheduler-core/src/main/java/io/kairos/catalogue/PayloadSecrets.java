@@ -66,7 +66,7 @@ public final class PayloadSecrets {
    *
    * @throws SecretsNeedAKey when it has one and there is no key
    */
-  JsonNode seal(String type, String jobId, JsonNode payload) {
+  public JsonNode seal(String type, String jobId, JsonNode payload) {
     return visit(
         type,
         payload,

@@ -1,5 +1,6 @@
 package io.kairos.control;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.kairos.job.JobData;
 import io.kairos.job.JobFilter;
 import io.kairos.job.JobSource;
@@ -202,11 +203,17 @@ public final class ControlStore {
 
   /** The job's own record of its definition. */
   public void changeDefinition(
-      String id, ScheduleSpec schedule, int priority, int maxAttempts, String by) {
+      String id,
+      JsonNode payload,
+      ScheduleSpec schedule,
+      int priority,
+      int maxAttempts,
+      String by) {
     jdbc.update(
         schema.sql(
-            "update kairos_job set schedule = ?::jsonb, priority = ?, max_attempts = ?, updated_at ="
-                + " now(), updated_by = ? where id = ?"),
+            "update kairos_job set payload = ?::jsonb, schedule = ?::jsonb, priority = ?,"
+                + " max_attempts = ?, updated_at = now(), updated_by = ? where id = ?"),
+        rows.write(payload),
         rows.write(schedule),
         priority,
         maxAttempts,

@@ -1,5 +1,6 @@
 package io.kairos.control;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.kagkarlsson.scheduler.Clock;
 import io.kairos.job.Job;
 import io.kairos.job.JobData;
@@ -10,6 +11,7 @@ import io.kairos.job.JobStateConflict;
 import io.kairos.job.NewJob;
 import io.kairos.job.OperatorJobException;
 import io.kairos.job.ScheduleSpec;
+import io.kairos.job.StaleJobVersion;
 import io.kairos.job.UnknownJobException;
 import io.kairos.registry.JobStore;
 import io.kairos.wakeup.DueListener;
@@ -80,8 +82,21 @@ public final class JobControl {
     }
   }
 
-  /** What a PATCH may change; null fields stay as they are. */
-  public record Change(ScheduleSpec schedule, Integer priority, Integer maxAttempts) {
+  /**
+   * What a PATCH may change; null fields stay as they are. {@code payload} is the whole new payload
+   * as it is stored (secrets sealed). {@code ifVersion}, when given, is the {@link Job#version()}
+   * the caller read: the change is refused when the job's definition is another one by now.
+   */
+  public record Change(
+      ScheduleSpec schedule,
+      Integer priority,
+      Integer maxAttempts,
+      JsonNode payload,
+      String ifVersion) {
+
+    public Change(ScheduleSpec schedule, Integer priority, Integer maxAttempts) {
+      this(schedule, priority, maxAttempts, null, null);
+    }
 
     public Change {
       if (priority != null) {
@@ -110,6 +125,7 @@ public final class JobControl {
               refuseUnlessPendingOrPaused(job, "changed");
               ScheduleSpec schedule =
                   change.schedule() != null ? change.schedule() : job.schedule();
+              JsonNode payload = change.payload() != null ? change.payload() : job.payload();
               int priority = change.priority() != null ? change.priority() : job.priority();
               int maxAttempts =
                   change.maxAttempts() != null ? change.maxAttempts() : job.maxAttempts();
@@ -123,7 +139,7 @@ public final class JobControl {
                         && store.changePaused(
                             id,
                             rescheduled ? schedule.firstExecution(now) : paused.executionTime(),
-                            paused.data().changed(schedule, maxAttempts));
+                            paused.data().changed(payload, schedule, maxAttempts));
               } else {
                 ControlStore.ExecutionRow execution = store.execution(job.type(), id).orElse(null);
                 done =
@@ -134,13 +150,19 @@ public final class JobControl {
                             id,
                             execution.version(),
                             rescheduled ? schedule.firstExecution(now) : execution.executionTime(),
-                            execution.data().changed(schedule, maxAttempts),
+                            execution.data().changed(payload, schedule, maxAttempts),
                             priority);
               }
               if (!done) {
                 return Optional.empty();
               }
-              store.changeDefinition(id, schedule, priority, maxAttempts, by);
+              // Checked only now: every change of a job writes its execution first, so while this
+              // transaction holds that row the definition read here cannot change before commit.
+              Job current = require(id);
+              if (change.ifVersion() != null && !change.ifVersion().equals(current.version())) {
+                throw new StaleJobVersion(id, current.version());
+              }
+              store.changeDefinition(id, payload, schedule, priority, maxAttempts, by);
               return Optional.of(require(id));
             });
     notifyIfPending(changed);

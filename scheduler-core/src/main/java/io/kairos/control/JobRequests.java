@@ -99,6 +99,19 @@ public final class JobRequests {
         notify);
   }
 
+  /**
+   * The new payload of an existing job of {@code type}, checked as a new job's payload is.
+   *
+   * @throws InvalidJobException naming the field
+   */
+  public JsonNode checkPayload(String type, JsonNode given, String changedBy, boolean operator) {
+    JobType<?> jobType = catalogue.require(type);
+    JsonNode payload = payload(given);
+    PayloadText.check("payload", payload);
+    catalogue.credentialUses().check(catalogue.bind(jobType, payload), changedBy, operator);
+    return payload;
+  }
+
   /** Reserved prefixes hold whatever the case: OAUTH-REFRESH:crm would look like Kairos's own. */
   public static boolean startsWithIgnoringCase(String id, String prefix) {
     return id.regionMatches(true, 0, prefix, 0, prefix.length());

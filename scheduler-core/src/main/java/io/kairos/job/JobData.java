@@ -107,9 +107,14 @@ public record JobData(
    * The same job with another schedule or attempt limit; a new schedule starts a new occurrence.
    */
   public JobData changed(ScheduleSpec newSchedule, int newMaxAttempts) {
+    return changed(payload, newSchedule, newMaxAttempts);
+  }
+
+  /** The same job with another payload too: the next attempt runs with {@code newPayload}. */
+  public JobData changed(JsonNode newPayload, ScheduleSpec newSchedule, int newMaxAttempts) {
     boolean rescheduled = !newSchedule.equals(schedule);
     return new JobData(
-        payload,
+        newPayload,
         newSchedule,
         newMaxAttempts,
         rescheduled ? 1 : Math.min(attempt, newMaxAttempts),

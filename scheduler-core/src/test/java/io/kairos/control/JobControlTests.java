@@ -245,6 +245,41 @@ class JobControlTests {
   }
 
   @Test
+  void changingThePayloadReachesTheNextAttemptAndChangesTheVersion() {
+    submit("repaid", ScheduleSpec.at(clock.now().plusSeconds(60)));
+    Job before = fixture.jobs.find("repaid").orElseThrow();
+    var payload = fixture.json.createObjectNode();
+    payload.put("note", "changed");
+    Job changed =
+        control.change(
+            "repaid", new JobControl.Change(null, null, null, payload, before.version()), "carol");
+    assertThat(changed.payload()).isEqualTo(payload);
+    assertThat(changed.version()).isNotEqualTo(before.version());
+    assertThat(changed.schedule()).isEqualTo(before.schedule());
+    assertThat(fixture.controls.execution("noop", "repaid").orElseThrow().data().payload())
+        .isEqualTo(payload);
+  }
+
+  @Test
+  void aChangeForAVersionNoLongerCurrentChangesNothing() {
+    submit("stale", ScheduleSpec.at(clock.now().plusSeconds(60)));
+    String read = fixture.jobs.find("stale").orElseThrow().version();
+    control.change("stale", new JobControl.Change(null, 3, null), "alice");
+    var payload = fixture.json.createObjectNode();
+    payload.put("note", "late");
+    assertThatThrownBy(
+            () ->
+                control.change("stale", new JobControl.Change(null, 9, null, payload, read), "bob"))
+        .isInstanceOf(io.kairos.job.StaleJobVersion.class);
+    Job after = fixture.jobs.find("stale").orElseThrow();
+    assertThat(after.priority()).isEqualTo(3);
+    assertThat(after.payload().has("note")).isFalse();
+    assertThat(
+            fixture.controls.execution("noop", "stale").orElseThrow().data().payload().has("note"))
+        .isFalse();
+  }
+
+  @Test
   void changingAPausedJobChangesWhatItResumesWith() {
     submit("paused-change", ScheduleSpec.at(clock.now().plusSeconds(60)));
     control.pause("paused-change", "alice");
