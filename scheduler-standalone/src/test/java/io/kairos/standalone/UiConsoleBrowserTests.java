@@ -366,6 +366,208 @@ class UiConsoleBrowserTests {
     assertThat(job.get("createdBy").asText()).isEqualTo("operator");
   }
 
+  @Test
+  void aJobEditedFromTheDashboardChangesOnlyWhatTheFormChangedAndNeverShowsItsSecret()
+      throws Exception {
+    String secret = "Bearer ui-edit-s3cret-7f3a";
+    HttpResponse<String> created =
+        kairos.post(
+            "/api/v1/jobs",
+            "{\"type\":\"webhook\",\"id\":\"ui-edit-hook\",\"maxAttempts\":2,"
+                + "\"misfireGrace\":\"PT7M\","
+                + "\"notify\":[{\"email\":\"ops@example.com\",\"events\":[\"DEAD\"]}],"
+                + "\"schedule\":{\"cron\":\"0 0 4 1 1 *\"},"
+                + "\"payload\":{\"method\":\"POST\",\"url\":\"https://example.com/hook\","
+                + "\"headers\":{\"Authorization\":\""
+                + secret
+                + "\"},\"timeout\":\"PT10S\"}}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    JdbcTemplate sql = new JdbcTemplate(kairos.db.dataSource());
+    String sealedBefore = storedHeaders(sql);
+    String notifyBefore =
+        sql.queryForObject(
+            "select notify::text from kairos.kairos_job where id = 'ui-edit-hook'", String.class);
+    assertThat(sealedBefore).doesNotContain("s3cret").contains("sealed");
+
+    // The field names PATCH gives for a bad url: the form must give the same.
+    HttpResponse<String> refused =
+        kairos.patch("/api/v1/jobs/ui-edit-hook", "{\"payload\":{\"url\":\"ftp://example.com/x\"}}");
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+    List<String> apiFields = problemFields(refused.body());
+    assertThat(apiFields).containsExactly("payload.url");
+
+    browser = newBrowser();
+    browser.get(kairos.base + "/ui/sign-in");
+    signIn();
+    open("/ui/jobs/ui-edit-hook");
+    follow("edit-job");
+    new WebDriverWait(browser, WAIT)
+        .until(ExpectedConditions.presenceOfElementLocated(By.id("job-form")));
+    assertThat(browser.getPageSource()).doesNotContain("s3cret").doesNotContain("Bearer");
+    assertThat(browser.findElement(By.id("field-payload-headers")).getAttribute("value")).isEmpty();
+    assertThat(browser.findElement(By.id("field-payload-url")).getAttribute("value"))
+        .isEqualTo("https://example.com/hook");
+    assertThat(browser.findElement(By.id("field-payload-timeout")).getAttribute("value"))
+        .isEqualTo("PT10S");
+    assertThat(browser.findElement(By.id("field-schedule-cron")).getAttribute("value"))
+        .isEqualTo("0 0 4 1 1 *");
+    List<String> problems = new ArrayList<>(axe("/ui/jobs/ui-edit-hook/edit, desktop"));
+    phone(browser, 390, 844);
+    problems.addAll(axe("/ui/jobs/ui-edit-hook/edit, phone"));
+    assertThat(sidewaysOverflow()).as("the edit form scrolls sideways at 390 px").isZero();
+    screenshot("phone-job-edit");
+    browser.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+    assertThat(problems).as("serious or critical axe-core violations").isEmpty();
+
+    // A bad value, with a new secret typed: refused as PATCH refuses it, nothing changed, and
+    // the typed secret is not sent back either.
+    WebElement url = browser.findElement(By.id("field-payload-url"));
+    url.clear();
+    url.sendKeys("ftp://example.com/x");
+    browser
+        .findElement(By.id("field-payload-headers"))
+        .sendKeys("{\"Authorization\": \"Bearer typed-new-s3cret\"}");
+    browser.findElement(By.id("save-job")).click();
+    new WebDriverWait(browser, WAIT)
+        .until(ExpectedConditions.presenceOfElementLocated(By.id("form-problems")));
+    assertThat(browser.findElements(By.cssSelector("#form-problems code")))
+        .extracting(WebElement::getText)
+        .containsExactlyElementsOf(apiFields);
+    assertThat(browser.findElement(By.id("field-payload-url-error")).getText()).isNotBlank();
+    assertThat(browser.getPageSource()).doesNotContain("s3cret");
+    assertThat(axe("/ui/jobs/ui-edit-hook/edit with problems")).isEmpty();
+    var unchanged = kairos.job("ui-edit-hook");
+    assertThat(unchanged.get("payload").get("url").asText()).isEqualTo("https://example.com/hook");
+    assertThat(storedHeaders(sql)).isEqualTo(sealedBefore);
+
+    // Put right, the timeout changed and the secret left empty: only the timeout changes.
+    url = browser.findElement(By.id("field-payload-url"));
+    url.clear();
+    url.sendKeys("https://example.com/hook");
+    WebElement timeout = browser.findElement(By.id("field-payload-timeout"));
+    timeout.clear();
+    timeout.sendKeys("PT20S");
+    browser.findElement(By.id("save-job")).click();
+    new WebDriverWait(browser, WAIT)
+        .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".results")));
+    assertThat(text(By.cssSelector(".results"))).contains("ui-edit-hook").contains("changed");
+    var job = kairos.job("ui-edit-hook");
+    assertThat(job.get("payload").get("timeout").asText()).isEqualTo("PT20S");
+    assertThat(job.get("payload").get("url").asText()).isEqualTo("https://example.com/hook");
+    assertThat(job.get("payload").get("method").asText()).isEqualTo("POST");
+    assertThat(job.get("payload").get("headers").get("Authorization").asText()).isEqualTo("***");
+    assertThat(job.get("misfireGrace").asText()).isEqualTo("PT7M");
+    assertThat(job.get("maxAttempts").asInt()).isEqualTo(2);
+    assertThat(job.get("schedule").get("cron").asText()).isEqualTo("0 0 4 1 1 *");
+    assertThat(storedHeaders(sql)).isEqualTo(sealedBefore);
+    assertThat(
+            sql.queryForObject(
+                "select notify::text from kairos.kairos_job where id = 'ui-edit-hook'",
+                String.class))
+        .isEqualTo(notifyBefore);
+
+    // In the audit trail as a PATCH is, by the dashboard session; no payload value in it.
+    var audit =
+        kairos.json.readTree(get("/api/v1/audit?target=ui-edit-hook&action=job.change&limit=10"));
+    assertThat(audit.get("items")).hasSize(1);
+    var entry = audit.get("items").get(0);
+    assertThat(entry.get("channel").asText()).isEqualTo("DASHBOARD");
+    assertThat(entry.get("session").asText()).isNotBlank();
+    assertThat(entry.get("after").get("payloadChanged").toString()).isEqualTo("[\"timeout\"]");
+    assertThat(audit.toString()).doesNotContain("s3cret").doesNotContain("PT20S");
+
+    // Changed through the API while the form is open: the form says so and overwrites nothing.
+    follow("edit-job");
+    new WebDriverWait(browser, WAIT)
+        .until(ExpectedConditions.presenceOfElementLocated(By.id("job-form")));
+    HttpResponse<String> meanwhile =
+        kairos.patch("/api/v1/jobs/ui-edit-hook", "{\"priority\":7}");
+    assertThat(meanwhile.statusCode()).as(meanwhile.body()).isEqualTo(200);
+    timeout = browser.findElement(By.id("field-payload-timeout"));
+    timeout.clear();
+    timeout.sendKeys("PT30S");
+    browser.findElement(By.id("save-job")).click();
+    new WebDriverWait(browser, WAIT)
+        .until(ExpectedConditions.presenceOfElementLocated(By.id("form-conflict")));
+    assertThat(text(By.id("form-conflict"))).contains("changed since this form was opened");
+    job = kairos.job("ui-edit-hook");
+    assertThat(job.get("payload").get("timeout").asText()).isEqualTo("PT20S");
+    assertThat(job.get("priority").asInt()).isEqualTo(7);
+  }
+
+  @Test
+  void aReadOnlySessionHasNoEditLinkAndItsEditFormIs403() throws Exception {
+    createJob("ui-edit-read-only", "noop", "{}", "{\"cron\":\"0 0 5 * * *\"}");
+    java.net.http.HttpClient http =
+        java.net.http.HttpClient.newBuilder()
+            .cookieHandler(new java.net.CookieManager())
+            .followRedirects(java.net.http.HttpClient.Redirect.NEVER)
+            .build();
+    String signInPage = http.send(page("/ui/sign-in"), HttpResponse.BodyHandlers.ofString()).body();
+    HttpResponse<String> signedIn =
+        http.send(
+            posted(
+                "/ui/sign-in",
+                "_csrf=" + csrfOf(signInPage) + "&key=" + KairosUnderTest.READER_KEY),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(signedIn.statusCode()).isEqualTo(302);
+    HttpResponse<String> jobPage =
+        http.send(page("/ui/jobs/ui-edit-read-only"), HttpResponse.BodyHandlers.ofString());
+    assertThat(jobPage.statusCode()).isEqualTo(200);
+    assertThat(jobPage.body())
+        .doesNotContain("id=\"edit-job\"")
+        .doesNotContain("/ui/jobs/ui-edit-read-only/edit");
+    HttpResponse<String> form =
+        http.send(page("/ui/jobs/ui-edit-read-only/edit"), HttpResponse.BodyHandlers.ofString());
+    assertThat(form.statusCode()).isEqualTo(403);
+    assertThat(form.body()).doesNotContain("job-form");
+    HttpResponse<String> post =
+        http.send(
+            posted(
+                "/ui/jobs/ui-edit-read-only/edit",
+                "_csrf=" + csrfOf(jobPage.body()) + "&payload.duration=PT1S&priority=9"),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(post.statusCode()).isEqualTo(403);
+    assertThat(kairos.job("ui-edit-read-only").get("priority").asInt()).isZero();
+  }
+
+  private static String storedHeaders(JdbcTemplate sql) {
+    return sql.queryForObject(
+        "select (payload->'headers')::text from kairos.kairos_job where id = 'ui-edit-hook'",
+        String.class);
+  }
+
+  private static List<String> problemFields(String body) throws IOException {
+    var problem = kairos.json.readTree(body);
+    List<String> fields = new ArrayList<>();
+    if (problem.has("errors")) {
+      problem.get("errors").forEach(e -> fields.add(e.get("field").asText()));
+    } else if (problem.has("field")) {
+      fields.add(problem.get("field").asText());
+    }
+    return fields;
+  }
+
+  private static java.net.http.HttpRequest page(String path) {
+    return java.net.http.HttpRequest.newBuilder(java.net.URI.create(kairos.base + path))
+        .GET()
+        .build();
+  }
+
+  private static java.net.http.HttpRequest posted(String path, String form) {
+    return java.net.http.HttpRequest.newBuilder(java.net.URI.create(kairos.base + path))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(form))
+        .build();
+  }
+
+  private static String csrfOf(String html) {
+    java.util.regex.Matcher token =
+        java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(html);
+    assertThat(token.find()).as("a form token in the page").isTrue();
+    return java.net.URLEncoder.encode(token.group(1), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /** History as a failover leaves it: a worker's last heartbeat, its attempt, the re-run. */
   static void plantFailover(String jobId) throws Exception {
     createJob(jobId, "noop", "{}", "{\"cron\":\"0 0 1 1 * *\"}");

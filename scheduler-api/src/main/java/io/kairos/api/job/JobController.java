@@ -20,6 +20,7 @@ import java.net.URI;
 import java.security.Principal;
 import java.util.List;
 import java.util.Map;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -30,6 +31,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -235,24 +237,41 @@ class JobController {
     return jobs.list(type, group, state, idPrefix, stale, cursor, limit);
   }
 
-  @Operation(operationId = "getJob", summary = "A job with its state, next run and last run")
+  @Operation(
+      operationId = "getJob",
+      summary = "A job with its state, next run and last run",
+      description =
+          "The ETag names the job's definition as it is now (not its runs): send it back as"
+              + " If-Match with PATCH to change only that definition.")
   @RequiresScope(Scope.JOBS_READ)
   @GetMapping("/{id}")
-  JobResponse get(@PathVariable String id) {
-    return jobs.get(id);
+  ResponseEntity<JobResponse> get(@PathVariable String id) {
+    JobService.Versioned read = jobs.read(id);
+    return ResponseEntity.ok().eTag(read.version()).body(read.job());
   }
 
   @Operation(
       operationId = "changeJob",
-      summary = "Reschedule a job, or change its priority or attempts",
+      summary = "Reschedule a job, or change its payload, priority or attempts",
       description =
           "Refused with 409 while the job is running (the problem names the worker in"
-              + " runningOn) or once it is final. A paused job stays paused.")
+              + " runningOn) or once it is final. A paused job stays paused. With If-Match (the"
+              + " ETag of GET /api/v1/jobs/{id}), refused with 412 when the job was changed or"
+              + " replaced since; nothing is changed then.")
   @RequiresScope(Scope.JOBS_WRITE)
-  @PatchMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
-  JobResponse change(
-      @PathVariable String id, @RequestBody ChangeJobRequest request, Principal caller) {
-    return jobs.change(id, request, ApiPrincipal.of(caller));
+  @PatchMapping(
+      path = "/{id}",
+      consumes = {MediaType.APPLICATION_JSON_VALUE, "application/merge-patch+json"})
+  ResponseEntity<JobResponse> change(
+      @PathVariable String id,
+      @RequestBody ChangeJobRequest request,
+      @Parameter(description = "the ETag read with the job: change only that version of it")
+          @RequestHeader(value = HttpHeaders.IF_MATCH, required = false)
+          String ifMatch,
+      Principal caller) {
+    JobService.Versioned changed =
+        jobs.change(id, request, EntityTags.version(ifMatch), ApiPrincipal.of(caller));
+    return ResponseEntity.ok().eTag(changed.version()).body(changed.job());
   }
 
   @Operation(

@@ -1,5 +1,6 @@
 package io.kairos.api.job;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.kagkarlsson.scheduler.Clock;
 import io.kairos.api.audit.AuditAction;
 import io.kairos.api.audit.AuditTrail;
@@ -9,6 +10,7 @@ import io.kairos.catalogue.PayloadSecrets;
 import io.kairos.catalogue.PublishedTypes;
 import io.kairos.control.Backfills;
 import io.kairos.control.JobControl;
+import io.kairos.control.JobRequests;
 import io.kairos.job.InvalidJobException;
 import io.kairos.job.Job;
 import io.kairos.job.JobFilter;
@@ -55,6 +57,7 @@ public class JobService {
   private final Backfills backfills;
   private final JobCreationMetrics metrics;
   private final LimitStore limits;
+  private final JobRequests requests;
 
   JobService(
       JobCatalogue catalogue,
@@ -69,7 +72,9 @@ public class JobService {
       AttemptSignalStore signals,
       Backfills backfills,
       JobCreationMetrics metrics,
-      LimitStore limits) {
+      LimitStore limits,
+      JobRequests requests) {
+    this.requests = requests;
     this.signals = signals;
     this.backfills = backfills;
     this.metrics = metrics;
@@ -187,25 +192,76 @@ public class JobService {
   }
 
   public JobResponse change(String id, ChangeJobRequest request, ApiPrincipal caller) {
-    if (request.schedule() == null && request.priority() == null && request.maxAttempts() == null) {
-      throw new InvalidJobException(
-          "schedule", "give at least one of 'schedule', 'priority' or 'maxAttempts'");
+    return change(id, request, null, caller).job();
+  }
+
+  /** A job as read now, with the {@link Job#version() version} of its definition. */
+  public record Versioned(JobResponse job, String version) {}
+
+  /** One job with the version of its definition (the API's ETag). */
+  public Versioned read(String id) {
+    Job job = jobs.find(id).orElseThrow(() -> new UnknownJobException(id));
+    return new Versioned(get(id), job.version());
+  }
+
+  /**
+   * Changes what the request names, nothing else: a payload given is a merge patch of the stored
+   * one, checked whole (secret values it leaves alone shown to the checks as {@value
+   * PayloadSecrets#MASK}) and stored with its new secret values sealed. With {@code ifVersion} (the
+   * version the caller read) the change is refused ({@link io.kairos.job.StaleJobVersion}) when the
+   * job's definition changed since.
+   */
+  public Versioned change(
+      String id, ChangeJobRequest request, String ifVersion, ApiPrincipal caller) {
+    JsonNode patch = request.payload();
+    boolean emptyPatch = patch != null && patch.isObject() && patch.isEmpty();
+    boolean payloadGiven = patch != null && !patch.isNull() && !emptyPatch;
+    if (request.schedule() == null
+        && request.priority() == null
+        && request.maxAttempts() == null
+        && !payloadGiven) {
+      throw emptyPatch
+          ? new InvalidJobException(
+              "payload", "names no member: an empty merge patch changes nothing")
+          : new InvalidJobException(
+              "schedule",
+              "give at least one of 'schedule', 'priority', 'maxAttempts' or 'payload'");
     }
     Job job = jobs.find(id).orElseThrow(() -> new UnknownJobException(id));
     if (job.source().operatorsOnly() && !caller.admin()) {
       // Say that the job is not the caller's before judging what it asked for.
       throw new OperatorJobException(id, job.source(), "change");
     }
+    JsonNode payload = payloadGiven ? changedPayload(job, patch, caller) : null;
     ScheduleSpec schedule = request.schedule() == null ? null : request.schedule().toSpec();
     if (schedule != null) {
       JobCreation.refuseMissed(misfire, schedule, clock.now(), job.misfireGrace());
     }
     Quotas.checkStatic(caller, schedule, request.priority(), null, clock.now());
     JobControl.Change change =
-        new JobControl.Change(schedule, request.priority(), request.maxAttempts());
+        new JobControl.Change(
+            schedule, request.priority(), request.maxAttempts(), payload, ifVersion);
     Job changed = control.change(id, change, asCaller(caller));
-    audit.record(AuditAction.JOB_CHANGE, id, JobSummary.of(job), JobSummary.of(changed));
-    return withLastRun(changed);
+    Map<String, Object> after = JobSummary.of(changed);
+    if (payloadGiven) {
+      // The names of the payload members the patch touched; never their values.
+      List<String> touched = new ArrayList<>();
+      patch.fieldNames().forEachRemaining(touched::add);
+      after.put("payloadChanged", touched);
+    }
+    audit.record(AuditAction.JOB_CHANGE, id, JobSummary.of(job), after);
+    return new Versioned(withLastRun(changed), changed.version());
+  }
+
+  /** The stored payload with the patch applied, checked as a new job's payload, secrets sealed. */
+  private JsonNode changedPayload(Job job, JsonNode patch, ApiPrincipal caller) {
+    if (!patch.isObject()) {
+      throw new InvalidJobException(
+          "payload", "must be a JSON object: a merge patch (RFC 7396) of the job's payload");
+    }
+    JsonNode checked = MergePatch.apply(secrets.mask(job.type(), job.payload()), patch);
+    requests.checkPayload(job.type(), checked, caller.name(), caller.admin());
+    return secrets.seal(job.type(), job.id(), MergePatch.apply(job.payload(), patch));
   }
 
   public JobResponse runNow(String id, ApiPrincipal caller) {

@@ -16,6 +16,7 @@ import io.kairos.job.JobConflict;
 import io.kairos.job.JobState;
 import io.kairos.job.JobStateConflict;
 import io.kairos.job.OperatorJobException;
+import io.kairos.job.StaleJobVersion;
 import io.kairos.job.UnknownJobException;
 import io.kairos.jobtype.oauth.CredentialStore;
 import java.sql.SQLException;
@@ -105,6 +106,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
   @ExceptionHandler(CredentialNotAllowed.class)
   ProblemDetail credentialNotAllowed(CredentialNotAllowed e) {
     return Problems.credentialNotAllowed(e);
+  }
+
+  @ExceptionHandler(StaleJobVersion.class)
+  ResponseEntity<ProblemDetail> staleVersion(StaleJobVersion e) {
+    return ResponseEntity.status(HttpStatus.PRECONDITION_FAILED)
+        .eTag(e.current())
+        .body(
+            Problems.of(
+                HttpStatus.PRECONDITION_FAILED, "Precondition Failed", e.getMessage(), null));
   }
 
   @ExceptionHandler(SecretsNeedAKey.class)

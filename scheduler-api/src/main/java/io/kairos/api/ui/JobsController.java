@@ -341,7 +341,10 @@ class JobsController {
   record ScheduleForm(String kind, String at, String cron, String every, String timeZone) {
 
     static ScheduleForm of(JobResponse job) {
-      var s = job.schedule();
+      return of(job.schedule());
+    }
+
+    static ScheduleForm of(io.kairos.api.job.ScheduleResponse s) {
       if (s == null) {
         return new ScheduleForm("at", "", "", "", "");
       }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A payload form generated from a type's published JSON Schema: one field per top-level property,
@@ -33,7 +34,8 @@ record PayloadForm(List<Field> fields) {
       String min,
       String max,
       String step,
-      String value) {
+      String value,
+      boolean secret) {
 
     /** The id of the input, from its name (ids allow no dots in CSS selectors). */
     public String id() {
@@ -42,6 +44,14 @@ record PayloadForm(List<Field> fields) {
   }
 
   static PayloadForm of(JsonNode schema, Map<String, String> values) {
+    return of(schema, values, Set.of());
+  }
+
+  /**
+   * With {@code withheld} properties shown as secrets: their inputs never hold a value, not even
+   * the one just submitted, so a secret never reaches the page.
+   */
+  static PayloadForm of(JsonNode schema, Map<String, String> values, Set<String> withheld) {
     List<Field> fields = new ArrayList<>();
     JsonNode properties = schema == null ? null : schema.get("properties");
     if (properties == null || !properties.isObject()) {
@@ -80,7 +90,8 @@ record PayloadForm(List<Field> fields) {
               p.has("minimum") ? p.get("minimum").asText() : null,
               p.has("maximum") ? p.get("maximum").asText() : null,
               "integer".equals(kind) ? "1" : "any",
-              values.getOrDefault(name, "")));
+              withheld.contains(property.getKey()) ? "" : values.getOrDefault(name, ""),
+              withheld.contains(property.getKey())));
     }
     return new PayloadForm(fields);
   }

@@ -457,6 +457,57 @@ class JobControllerTests {
   }
 
   @Test
+  void theEtagNamesTheDefinitionAndAPatchForAnOlderOneIs412() throws Exception {
+    expectNothingStored = false;
+    Job job = job("x", JobState.SCHEDULED, null);
+    when(store.find("x")).thenReturn(Optional.of(job));
+    mvc.perform(as("reader-key", get("/api/v1/jobs/x")))
+        .andExpect(status().isOk())
+        .andExpect(header().string("ETag", "\"" + job.version() + "\""));
+    when(control.change(eq("x"), any(JobControl.Change.class), any(JobControl.Caller.class)))
+        .thenThrow(new io.kairos.job.StaleJobVersion("x", "feedbeef"));
+    mvc.perform(
+            as("writer-key", patch("/api/v1/jobs/x").content("{\"priority\":5}"))
+                .header("If-Match", "\"read-before\""))
+        .andExpect(status().isPreconditionFailed())
+        .andExpect(header().string("ETag", "\"feedbeef\""))
+        .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+    ArgumentCaptor<JobControl.Change> asked = ArgumentCaptor.forClass(JobControl.Change.class);
+    verify(control).change(eq("x"), asked.capture(), any(JobControl.Caller.class));
+    assertThat(asked.getValue().ifVersion()).isEqualTo("read-before");
+    mvc.perform(
+            as("writer-key", patch("/api/v1/jobs/x").content("{\"priority\":5}"))
+                .header("If-Match", "read-before"))
+        .andExpect(status().isBadRequest())
+        .andExpect(jsonPath("$.field").value("If-Match"));
+  }
+
+  @Test
+  void aPayloadPatchIsMergedIntoTheStoredPayloadAndCheckedAsANewJobsPayload() throws Exception {
+    expectNothingStored = false;
+    var json = KairosJson.newObjectMapper();
+    Job job = job("l", "log", json.readTree("{\"message\":\"old\"}"));
+    when(store.find("l")).thenReturn(Optional.of(job));
+    mvc.perform(
+            as("writer-key", patch("/api/v1/jobs/l").content("{\"payload\":{\"message\":[1]}}")))
+        .andExpect(status().isBadRequest())
+        .andExpect(jsonPath("$.field").value("payload.message"));
+    verifyNoInteractions(control);
+    when(control.change(eq("l"), any(JobControl.Change.class), any(JobControl.Caller.class)))
+        .thenReturn(job);
+    mvc.perform(
+            as(
+                "writer-key",
+                patch("/api/v1/jobs/l").content("{\"payload\":{\"message\":\"new\"}}")))
+        .andExpect(status().isOk());
+    ArgumentCaptor<JobControl.Change> asked = ArgumentCaptor.forClass(JobControl.Change.class);
+    verify(control).change(eq("l"), asked.capture(), any(JobControl.Caller.class));
+    assertThat(asked.getValue().payload()).isEqualTo(json.readTree("{\"message\":\"new\"}"));
+    assertThat(asked.getValue().ifVersion()).isNull();
+    assertThat(asked.getValue().schedule()).isNull();
+  }
+
+  @Test
   void controllingAnUnknownJobIs404() throws Exception {
     expectNothingStored = false;
     when(control.cancel(eq("ghost"), any(JobControl.Caller.class)))
@@ -472,11 +523,24 @@ class JobControllerTests {
   }
 
   private static Job job(String id, JobState state, String runningOn) {
+    return job(id, "noop", KairosJson.newObjectMapper().createObjectNode(), state, runningOn);
+  }
+
+  private static Job job(String id, String type, com.fasterxml.jackson.databind.JsonNode payload) {
+    return job(id, type, payload, JobState.SCHEDULED, null);
+  }
+
+  private static Job job(
+      String id,
+      String type,
+      com.fasterxml.jackson.databind.JsonNode payload,
+      JobState state,
+      String runningOn) {
     return new Job(
         id,
-        "noop",
+        type,
         null,
-        KairosJson.newObjectMapper().createObjectNode(),
+        payload,
         ScheduleSpec.at(NOW),
         3,
         0,

@@ -215,6 +215,9 @@ class EveryMutatingEndpointTests {
                 "/ui/jobs/" + enc + "/schedule",
                 Map.of("kind", "every", "every", "PT2H", "confirm", "yes"))));
     probes.put(
+        "POST /ui/jobs/{id}/edit",
+        List.of(form("/ui/jobs/" + enc + "/edit", Map.of("priority", "9"))));
+    probes.put(
         "POST /ui/dead-jobs/actions",
         List.of(
             form("/ui/dead-jobs/actions", Map.of("action", "requeue", "ids", id, "confirm", "yes")),
