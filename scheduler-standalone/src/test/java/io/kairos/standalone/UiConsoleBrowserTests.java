@@ -391,7 +391,8 @@ class UiConsoleBrowserTests {
 
     // The field names PATCH gives for a bad url: the form must give the same.
     HttpResponse<String> refused =
-        kairos.patch("/api/v1/jobs/ui-edit-hook", "{\"payload\":{\"url\":\"ftp://example.com/x\"}}");
+        kairos.patch(
+            "/api/v1/jobs/ui-edit-hook", "{\"payload\":{\"url\":\"ftp://example.com/x\"}}");
     assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
     List<String> apiFields = problemFields(refused.body());
     assertThat(apiFields).containsExactly("payload.url");
@@ -480,8 +481,7 @@ class UiConsoleBrowserTests {
     follow("edit-job");
     new WebDriverWait(browser, WAIT)
         .until(ExpectedConditions.presenceOfElementLocated(By.id("job-form")));
-    HttpResponse<String> meanwhile =
-        kairos.patch("/api/v1/jobs/ui-edit-hook", "{\"priority\":7}");
+    HttpResponse<String> meanwhile = kairos.patch("/api/v1/jobs/ui-edit-hook", "{\"priority\":7}");
     assertThat(meanwhile.statusCode()).as(meanwhile.body()).isEqualTo(200);
     timeout = browser.findElement(By.id("field-payload-timeout"));
     timeout.clear();
