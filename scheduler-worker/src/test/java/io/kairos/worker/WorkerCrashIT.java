@@ -13,13 +13,11 @@ import io.kairos.jobtype.log.LogHandler;
 import io.kairos.jobtype.noop.NoopHandler;
 import io.kairos.schema.KairosSchema;
 import io.kairos.testing.KairosFixture;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -38,12 +36,14 @@ class WorkerCrashIT {
   /** heartbeat-interval × missed-heartbeats-limit + detection every 2 × heartbeat-interval. */
   static final Duration REVIVAL_BOUND = Duration.ofSeconds(10);
 
-  final List<Process> workers = new ArrayList<>();
   KairosFixture fixture;
+  WorkerJvms workers;
 
   @AfterEach
   void tearDown() {
-    workers.forEach(Process::destroyForcibly);
+    if (workers != null) {
+      workers.close();
+    }
     if (fixture != null) {
       fixture.close();
     }
@@ -54,8 +54,9 @@ class WorkerCrashIT {
     Map<JobType<?>, JobHandler<?>> types =
         Map.of(BuiltInJobTypes.NOOP, new NoopHandler(), BuiltInJobTypes.LOG, new LogHandler());
     fixture = new KairosFixture(types, 4);
+    workers = new WorkerJvms(fixture.database, "crash-it");
     for (int i = 1; i <= 3; i++) {
-      workers.add(startWorker("crash-w" + i));
+      workers.start("crash-w" + i);
     }
     await()
         .atMost(Duration.ofMinutes(2))
@@ -91,7 +92,7 @@ class WorkerCrashIT {
             KairosSchema.DEFAULT.sql(
                 "select task_instance from scheduled_tasks where picked and picked_by = 'crash-w1'"),
             String.class);
-    Process victim = workers.get(0);
+    Process victim = workers.process("crash-w1");
     victim.destroyForcibly(); // SIGKILL: no shutdown hook, no drain, heartbeats just stop
     Instant killedAt = Instant.now();
     victim.waitFor();
@@ -160,13 +161,13 @@ class WorkerCrashIT {
     Map<JobType<?>, JobHandler<?>> types =
         Map.of(BuiltInJobTypes.NOOP, new NoopHandler(), BuiltInJobTypes.LOG, new LogHandler());
     fixture = new KairosFixture(types, 4);
+    workers = new WorkerJvms(fixture.database, "crash-it");
     // Results wait a minute for their batch, so the kill lands while they wait.
     Process victim =
-        startWorker(
+        workers.start(
             "batch-w1",
             "--kairos.worker.completion-linger=60s",
             "--kairos.worker.completion-batch-size=1000");
-    workers.add(victim);
     await()
         .atMost(Duration.ofMinutes(2))
         .until(
@@ -189,7 +190,7 @@ class WorkerCrashIT {
     }
     // Its threads hand each result over and go on: all eight handlers run (the log shows it), and
     // their results wait for the flush.
-    Path victimLog = logOf("batch-w1");
+    Path victimLog = workers.logOf("batch-w1");
     await()
         .atMost(Duration.ofMinutes(1))
         .pollInterval(Duration.ofMillis(50))
@@ -213,7 +214,7 @@ class WorkerCrashIT {
     victim.destroyForcibly();
     victim.waitFor();
 
-    workers.add(startWorker("batch-w2"));
+    workers.start("batch-w2");
     await()
         .atMost(Duration.ofMinutes(2))
         .until(
@@ -269,39 +270,6 @@ class WorkerCrashIT {
     try (var lines = Files.lines(log)) {
       return lines.filter(line -> line.contains("] ran batch-job-")).count();
     }
-  }
-
-  private static Path logOf(String name) {
-    return Path.of(System.getProperty("basedir", "."), "target", "crash-it", name + ".log");
-  }
-
-  private Process startWorker(String name, String... options) throws Exception {
-    Path jar = Path.of(System.getProperty("basedir", "."), "target", "scheduler-worker-exec.jar");
-    assertThat(jar).exists();
-    Path log = logOf(name);
-    Files.createDirectories(log.getParent());
-    Files.deleteIfExists(log);
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>();
-    command.add(java);
-    command.add("-Xmx256m");
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-jar");
-    command.add(jar.toString());
-    command.add("--spring.datasource.url=" + fixture.database.jdbcUrl());
-    command.add("--spring.datasource.username=" + fixture.database.user());
-    if (fixture.database.password() != null) {
-      command.add("--spring.datasource.password=" + fixture.database.password());
-    }
-    command.add("--kairos.worker.node-name=" + name);
-    command.add("--server.port=0");
-    command.add("--db-scheduler.threads=4");
-    command.addAll(List.of(options));
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .directory(new File(System.getProperty("java.io.tmpdir")))
-        .start();
   }
 
   private int count(String sql) {

@@ -10,12 +10,9 @@ import io.kairos.jobtype.BuiltInJobTypes;
 import io.kairos.jobtype.noop.NoopHandler;
 import io.kairos.schema.KairosSchema;
 import io.kairos.testing.KairosFixture;
-import java.io.File;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,12 +29,14 @@ class WorkerDrainIT {
 
   static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(3);
 
-  final List<Process> workers = new ArrayList<>();
   KairosFixture fixture;
+  WorkerJvms workers;
 
   @AfterEach
   void tearDown() {
-    workers.forEach(Process::destroyForcibly);
+    if (workers != null) {
+      workers.close();
+    }
     if (fixture != null) {
       fixture.close();
     }
@@ -47,6 +46,7 @@ class WorkerDrainIT {
   void sigtermHandsBackUnstartedClaimsFinishesWhatItCanAndExitsWithinTheDrainTimeout()
       throws Exception {
     fixture = new KairosFixture(Map.of(BuiltInJobTypes.NOOP, new NoopHandler()), 4);
+    workers = new WorkerJvms(fixture.database, "drain-it");
     Process victim = start("drain-w1");
     await()
         .atMost(Duration.ofMinutes(3))
@@ -109,7 +109,7 @@ class WorkerDrainIT {
       assertThat(runs("drain-queued-" + i))
           .containsExactly(List.of("drain-w2", "SUCCEEDED", false));
     }
-    assertThat(Files.readString(logOf("drain-w2")))
+    assertThat(Files.readString(workers.logOf("drain-w2")))
         .as("the draining worker's leftovers were revived on its ended session, not its heartbeats")
         .contains("Node drain-w1 lost its database session: declared dead");
   }
@@ -132,41 +132,11 @@ class WorkerDrainIT {
         job);
   }
 
-  private static Path logOf(String name) {
-    return Path.of(System.getProperty("basedir", "."), "target", "drain-it", name + ".log");
-  }
-
   private Process start(String name) throws Exception {
-    Path jar = Path.of(System.getProperty("basedir", "."), "target", "scheduler-worker-exec.jar");
-    assertThat(jar).exists();
-    Path log = logOf(name);
-    Files.createDirectories(log.getParent());
-    Files.deleteIfExists(log);
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>();
-    command.add(java);
-    command.add("-Xmx256m");
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-XX:+UseSerialGC");
-    command.add("-jar");
-    command.add(jar.toString());
-    command.add("--spring.datasource.url=" + fixture.database.jdbcUrl());
-    command.add("--spring.datasource.username=" + fixture.database.user());
-    if (fixture.database.password() != null) {
-      command.add("--spring.datasource.password=" + fixture.database.password());
-    }
-    command.add("--kairos.worker.node-name=" + name);
-    command.add("--kairos.worker.drain-timeout=" + DRAIN_TIMEOUT.toSeconds() + "s");
-    command.add("--server.port=0");
-    command.add("--db-scheduler.threads=3");
-    Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .directory(new File(System.getProperty("java.io.tmpdir")))
-            .start();
-    workers.add(process);
-    return process;
+    return workers.start(
+        name,
+        "--kairos.worker.drain-timeout=" + DRAIN_TIMEOUT.toSeconds() + "s",
+        "--db-scheduler.threads=3");
   }
 
   private int count(String sql) {

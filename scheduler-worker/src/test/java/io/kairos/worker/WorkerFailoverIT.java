@@ -14,7 +14,6 @@ import io.kairos.jobtype.noop.NoopHandler;
 import io.kairos.schema.KairosSchema;
 import io.kairos.testing.FaultProxy;
 import io.kairos.testing.KairosFixture;
-import java.io.File;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +23,6 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,13 +57,15 @@ class WorkerFailoverIT {
   static final Duration P99_BOUND = Duration.ofSeconds(STRICT ? 2 : 5);
   static final String LOAD_JOB = "{\"duration\":\"PT0.5S\"}";
 
-  final Map<String, Process> workers = new LinkedHashMap<>();
   KairosFixture fixture;
+  WorkerJvms workers;
   FaultProxy proxy;
 
   @AfterEach
   void tearDown() throws Exception {
-    workers.values().forEach(Process::destroyForcibly);
+    if (workers != null) {
+      workers.close();
+    }
     if (proxy != null) {
       proxy.close();
     }
@@ -77,8 +77,9 @@ class WorkerFailoverIT {
   @Test
   void aKilledWorkersJobRunsElsewhereWithinASecondAtTheMedian() throws Exception {
     fixture = new KairosFixture(types(), 8);
+    workers = new WorkerJvms(fixture.database, "failover-it");
     for (int i = 1; i <= WORKERS; i++) {
-      start("fo-w" + i, fixture.database.jdbcUrl());
+      workers.start("fo-w" + i);
     }
     JobSubmitter submitter = fixture.submitter(new SystemClock());
     List<Long> idle = new ArrayList<>();
@@ -112,7 +113,7 @@ class WorkerFailoverIT {
               // A slow machine may kill a job's worker again before it finished elsewhere.
               KILLS + 1));
       String victim = awaitPicked(job, null);
-      Process process = workers.get(victim);
+      Process process = workers.process(victim);
       process.destroyForcibly(); // SIGKILL: no shutdown hook, no drain
       long killedAt = System.nanoTime();
       process.waitFor();
@@ -122,7 +123,7 @@ class WorkerFailoverIT {
       System.out.printf(
           "kill %d (%s): job %s of %s picked by %s %d ms after SIGKILL%n",
           kill + 1, busy ? "busy" : "idle", job, victim, rescuer, millis);
-      start(victim, fixture.database.jdbcUrl());
+      workers.start(victim);
     }
 
     await()
@@ -172,11 +173,12 @@ class WorkerFailoverIT {
   @Test
   void aPartitionedWorkerStopsItsAttemptBeforeItIsRevivedElsewhere() throws Exception {
     fixture = new KairosFixture(types(), 8);
+    workers = new WorkerJvms(fixture.database, "failover-it");
     URI uri = URI.create(fixture.database.jdbcUrl().substring(5));
     proxy = new FaultProxy(uri.getHost(), uri.getPort());
     String proxied = proxy.proxiedUrl(fixture.database.jdbcUrl());
     String separator = proxied.contains("?") ? "&" : "?";
-    start("fo-cut", proxied + separator + "socketTimeout=4&connectTimeout=2");
+    workers.startOn(proxied + separator + "socketTimeout=4&connectTimeout=2", "fo-cut");
     awaitAlive(1);
     JobSubmitter submitter = fixture.submitter(new SystemClock());
     submitter.submit(
@@ -187,7 +189,7 @@ class WorkerFailoverIT {
             ScheduleSpec.at(Instant.now()),
             3));
     assertThat(awaitPicked("fo-cut-job", null)).isEqualTo("fo-cut");
-    start("fo-rescuer", fixture.database.jdbcUrl());
+    workers.start("fo-rescuer");
     awaitAlive(2);
 
     proxy.blackhole(); // its session looks alive to PostgreSQL: only the lease can tell
@@ -205,8 +207,11 @@ class WorkerFailoverIT {
     await()
         .atMost(Duration.ofSeconds(30))
         .until(
-            () -> loggedAt(logOf("fo-cut"), "Dropping the result of job fo-cut-job").isPresent());
-    Instant stopped = loggedAt(logOf("fo-cut"), "Dropping the result of job fo-cut-job").get();
+            () ->
+                loggedAt(workers.logOf("fo-cut"), "Dropping the result of job fo-cut-job")
+                    .isPresent());
+    Instant stopped =
+        loggedAt(workers.logOf("fo-cut"), "Dropping the result of job fo-cut-job").get();
     System.out.printf(
         "partition: the cut-off worker's attempt ended %d ms before its revival%n",
         Duration.between(stopped, revived).toMillis());
@@ -274,40 +279,6 @@ class WorkerFailoverIT {
                 return m.find() ? LocalDateTime.parse(m.group(1)).toInstant(ZoneOffset.UTC) : null;
               });
     }
-  }
-
-  private static Path logOf(String name) {
-    return Path.of(System.getProperty("basedir", "."), "target", "failover-it", name + ".log");
-  }
-
-  private void start(String name, String url) throws Exception {
-    Path jar = Path.of(System.getProperty("basedir", "."), "target", "scheduler-worker-exec.jar");
-    assertThat(jar).exists();
-    Path log = logOf(name);
-    Files.createDirectories(log.getParent());
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>();
-    command.add(java);
-    command.add("-Xmx256m");
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-XX:+UseSerialGC");
-    command.add("-jar");
-    command.add(jar.toString());
-    command.add("--spring.datasource.url=" + url);
-    command.add("--spring.datasource.username=" + fixture.database.user());
-    if (fixture.database.password() != null) {
-      command.add("--spring.datasource.password=" + fixture.database.password());
-    }
-    command.add("--kairos.worker.node-name=" + name);
-    command.add("--server.port=0");
-    command.add("--db-scheduler.threads=4");
-    workers.put(
-        name,
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .directory(new File(System.getProperty("java.io.tmpdir")))
-            .start());
   }
 
   private int count(String sql) {

@@ -15,7 +15,6 @@ import io.kairos.jobtype.log.LogHandler;
 import io.kairos.jobtype.noop.NoopHandler;
 import io.kairos.schema.KairosSchema;
 import io.kairos.testing.KairosFixture;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -50,15 +49,17 @@ class WorkerSoakIT {
   static final int WORKERS = 3;
   static final Duration JOB_DURATION = Duration.ofSeconds(1);
 
-  final List<Process> workers = new CopyOnWriteArrayList<>();
   final List<String> names = new CopyOnWriteArrayList<>();
   KairosFixture fixture;
+  WorkerJvms workers;
 
   record Kill(String node, Instant at, List<String> executions) {}
 
   @AfterEach
   void tearDown() {
-    workers.forEach(Process::destroyForcibly);
+    if (workers != null) {
+      workers.close();
+    }
     if (fixture != null) {
       fixture.close();
     }
@@ -80,6 +81,7 @@ class WorkerSoakIT {
     Map<JobType<?>, JobHandler<?>> types =
         Map.of(BuiltInJobTypes.NOOP, new NoopHandler(), BuiltInJobTypes.LOG, new LogHandler());
     fixture = new KairosFixture(types, 4);
+    workers = new WorkerJvms(fixture.database, "soak");
     AtomicInteger incarnation = new AtomicInteger();
     for (int i = 0; i < WORKERS; i++) {
       startWorker("soak-w" + incarnation.incrementAndGet());
@@ -146,12 +148,11 @@ class WorkerSoakIT {
                   "select task_instance from scheduled_tasks where picked and picked_by = ?"),
               String.class,
               node);
-      Process process = workers.get(victim);
+      Process process = workers.process(node);
       process.destroyForcibly();
       Instant at = Instant.now();
       process.waitFor();
       kills.add(new Kill(node, at, held));
-      workers.remove(victim);
       names.remove(victim);
       startWorker("soak-w" + incarnation.incrementAndGet());
     }
@@ -194,6 +195,7 @@ class WorkerSoakIT {
     List<Long> reruns = new ArrayList<>();
     int victims = 0;
     int finishedFirst = 0;
+    int claimedNotStarted = 0;
     List<String> notRecovered = new ArrayList<>();
     for (Kill kill : kills) {
       for (String job : kill.executions()) {
@@ -220,6 +222,15 @@ class WorkerSoakIT {
           continue;
         }
         if (died == null
+            && runs.stream().noneMatch(r -> kill.node().equals(r.get("node")))
+            && runs.stream().filter(r -> "SUCCEEDED".equals(r.get("outcome"))).count() == 1
+            && "SUCCEEDED".equals(last.get("outcome"))) {
+          // Claimed but not started when its worker died: nothing ran there, so there is no
+          // attempt to mark WORKER_DIED; the claim was handed on and the job ran once elsewhere.
+          claimedNotStarted++;
+          continue;
+        }
+        if (died == null
             || !"SUCCEEDED".equals(last.get("outcome"))
             || !Boolean.TRUE.equals(last.get("recovered"))) {
           notRecovered.add(job + " " + runs);
@@ -234,8 +245,8 @@ class WorkerSoakIT {
             Locale.ROOT,
             "soak %s, a SIGKILL every %s, %d jobs/s of %s each, %d workers:%n"
                 + "jobs %d, completed %d, lost %d, duplicates %d, overlapping attempts %d%n"
-                + "kills %d, attempts taken by kills %d (%d of them finished just before),"
-                + " revived after (ms) %s, re-run after (ms) %s%n",
+                + "kills %d, attempts taken by kills %d (%d of them finished just before, %d"
+                + " claimed but not started), revived after (ms) %s, re-run after (ms) %s%n",
             soak,
             killEvery,
             perSecond,
@@ -249,6 +260,7 @@ class WorkerSoakIT {
             kills.size(),
             victims,
             finishedFirst,
+            claimedNotStarted,
             percentiles(revivals),
             percentiles(reruns));
     System.out.print(summary);
@@ -319,31 +331,7 @@ class WorkerSoakIT {
   }
 
   private void startWorker(String name) throws Exception {
-    Path jar = Path.of(System.getProperty("basedir", "."), "target", "scheduler-worker-exec.jar");
-    assertThat(jar).exists();
-    Path log = Path.of(System.getProperty("basedir", "."), "target", "soak", name + ".log");
-    Files.createDirectories(log.getParent());
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>();
-    command.add(java);
-    command.add("-Xmx256m");
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-jar");
-    command.add(jar.toString());
-    command.add("--spring.datasource.url=" + fixture.database.jdbcUrl());
-    command.add("--spring.datasource.username=" + fixture.database.user());
-    if (fixture.database.password() != null) {
-      command.add("--spring.datasource.password=" + fixture.database.password());
-    }
-    command.add("--kairos.worker.node-name=" + name);
-    command.add("--server.port=0");
-    command.add("--db-scheduler.threads=4");
-    workers.add(
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .directory(new File(System.getProperty("java.io.tmpdir")))
-            .start());
+    workers.start(name);
     names.add(name);
   }
 
