@@ -91,7 +91,15 @@ kairos_images() {
   done
   say "building Kairos's images from scheduler-worker/Dockerfile and scheduler-api/Dockerfile"
   # The compose file's own build sections, with the jars of the reactor build.
-  KAIROS_API_KEY=unused "${COMPOSE[@]}" build --build-arg JAR_SOURCE=reactor >/dev/null
+  # podman-compose 1.0.3 goes on after a failed build, so the images are removed first and looked
+  # for after: a stale image must not stand in for one that failed to build.
+  podman rmi -f "${PROJECT}_worker" "${PROJECT}_api" >/dev/null 2>&1 || true
+  KAIROS_API_KEY=unused "${COMPOSE[@]}" build --build-arg JAR_SOURCE=reactor >/dev/null \
+    || fail "podman-compose build failed"
+  for service in worker api; do
+    podman image exists "${PROJECT}_${service}" \
+      || fail "the $service image was not built (podman build failed above)"
+  done
 }
 
 images() {
