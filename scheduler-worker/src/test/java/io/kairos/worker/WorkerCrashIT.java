@@ -59,7 +59,7 @@ class WorkerCrashIT {
       workers.start("crash-w" + i);
     }
     await()
-        .atMost(Duration.ofMinutes(2))
+        .atMost(WorkerJvms.PATIENCE)
         .until(
             () ->
                 count(
@@ -98,7 +98,7 @@ class WorkerCrashIT {
     victim.waitFor();
 
     await()
-        .atMost(Duration.ofMinutes(2))
+        .atMost(WorkerJvms.PATIENCE)
         .until(
             () ->
                 count(
@@ -169,7 +169,7 @@ class WorkerCrashIT {
             "--kairos.worker.completion-linger=60s",
             "--kairos.worker.completion-batch-size=1000");
     await()
-        .atMost(Duration.ofMinutes(2))
+        .atMost(WorkerJvms.PATIENCE)
         .until(
             () ->
                 count(
@@ -216,7 +216,7 @@ class WorkerCrashIT {
 
     workers.start("batch-w2");
     await()
-        .atMost(Duration.ofMinutes(2))
+        .atMost(WorkerJvms.PATIENCE)
         .until(
             () ->
                 count(

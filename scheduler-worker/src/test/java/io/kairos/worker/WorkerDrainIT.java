@@ -49,7 +49,7 @@ class WorkerDrainIT {
     workers = new WorkerJvms(fixture.database, "drain-it");
     Process victim = start("drain-w1");
     await()
-        .atMost(Duration.ofMinutes(3))
+        .atMost(WorkerJvms.PATIENCE)
         .until(() -> count("select count(*) from kairos_node where state = 'RUNNING'") == 1);
 
     // Three threads claim up to six: the two long jobs and the short one run (earliest first),
@@ -98,7 +98,7 @@ class WorkerDrainIT {
 
     start("drain-w2");
     await()
-        .atMost(Duration.ofMinutes(3))
+        .atMost(WorkerJvms.PATIENCE)
         .until(() -> count("select count(*) from kairos_job where state <> 'COMPLETED'") == 0);
     for (String job : List.of("drain-long-1", "drain-long-2")) {
       assertThat(runs(job))

@@ -127,7 +127,7 @@ class WorkerFailoverIT {
     }
 
     await()
-        .atMost(Duration.ofMinutes(2))
+        .atMost(WorkerJvms.PATIENCE)
         .until(() -> count("select count(*) from kairos_job where state <> 'COMPLETED'") == 0);
     List<Long> all = new ArrayList<>(idle);
     all.addAll(loaded);

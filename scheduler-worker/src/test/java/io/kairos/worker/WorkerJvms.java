@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,12 @@ final class WorkerJvms implements AutoCloseable {
   /** Small, quick to start, and alike: several share two cores with the test and PostgreSQL. */
   static final List<String> JVM_OPTIONS =
       List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
+  /**
+   * How long a test waits for workers to start, or for work that needs a started worker: on a
+   * 2-core box busy with other builds a worker JVM has been seen to take over two minutes to start.
+   */
+  static final Duration PATIENCE = Duration.ofMinutes(5);
 
   /** Used unless a test passes its own value for the same property. */
   static final List<String> DEFAULT_OPTIONS =
