@@ -34,11 +34,15 @@ create table kairos_job_run_default partition of kairos_job_run default;
 -- Creates the partition of one UTC day, unless it exists or the default partition already holds
 -- rows of that day (creating it would fail; those rows stay where they are and are pruned row by
 -- row). Serialised per schema by an advisory lock: several nodes, or a node and this migration,
--- may call it at once. Returns whether it created the partition.
+-- may call it at once. Returns whether it created the partition. Adding (and dropping, below)
+-- locks kairos_job_run against every other statement for a moment; waiting for that lock behind a
+-- long read would hold up the writers queued behind the wait, so both give up after a second and
+-- housekeeping tries again on its next round.
 create function kairos_job_run_add_partition(day date) returns boolean
 language plpgsql
+security definer
 set search_path from current
-set lock_timeout = '5s'
+set lock_timeout = '1s'
 as $$
 declare
   part_name text := 'kairos_job_run_p' || to_char(day, 'YYYYMMDD');
@@ -66,34 +70,47 @@ begin
 end
 $$;
 
--- Drops the partition of one UTC day, after moving the rows of dead jobs into the default
--- partition (their ids unchanged): a dead job's history is kept while the job is, and is read
--- through kairos_job_run as any other. Returns how many rows went with the partition.
+-- Drops the partition of one UTC day, keeping the rows of dead jobs: a dead job's history is kept
+-- while the job is. They are copied aside first, then put back once the day is detached, so that
+-- they land in the default partition with their ids unchanged and are read through kairos_job_run
+-- as any other. Only the detach, the put-back and the drop hold the lock on kairos_job_run that
+-- stops its writers: counting and copying read the day alone. A row written to that day after the
+-- copy (one older than the retention) goes with it. Returns how many rows went.
 create function kairos_job_run_drop_partition(day date) returns bigint
 language plpgsql
+security definer
 set search_path from current
-set lock_timeout = '5s'
+set lock_timeout = '1s'
 as $$
 declare
-  part_name text := format('%I.%I', current_schema(), 'kairos_job_run_p' || to_char(day, 'YYYYMMDD'));
+  part_name text := 'kairos_job_run_p' || to_char(day, 'YYYYMMDD');
+  part text := format('%I.%I', current_schema(), part_name);
   total bigint;
   kept bigint;
 begin
   perform pg_advisory_xact_lock(hashtext(current_schema() || '.kairos_job_run partitions'));
-  if not exists (select 1 from pg_class where relname = 'kairos_job_run_p' || to_char(day, 'YYYYMMDD')
+  if not exists (select 1 from pg_class where relname = part_name
                  and relnamespace = current_schema()::regnamespace) then
     return 0;
   end if;
-  execute format('alter table %I.kairos_job_run detach partition %s', current_schema(), part_name);
-  execute format('select count(*) from %s', part_name) into total;
-  execute format('insert into %I.kairos_job_run select * from %s r where exists (select 1 from'
-                 || ' %I.kairos_job j where j.id = r.job_id and j.state = ''DEAD'')',
-                 current_schema(), part_name, current_schema());
+  execute format('select count(*) from %s', part) into total;
+  execute format('create temporary table kairos_job_run_kept as select * from %s r'
+                 || ' where exists (select 1 from %I.kairos_job j where j.id = r.job_id'
+                 || ' and j.state = ''DEAD'')', part, current_schema());
   get diagnostics kept = row_count;
-  execute format('drop table %s', part_name);
+  execute format('alter table %I.kairos_job_run detach partition %s', current_schema(), part);
+  execute format('insert into %I.kairos_job_run select * from pg_temp.kairos_job_run_kept',
+                 current_schema());
+  execute format('drop table %s', part);
+  drop table pg_temp.kairos_job_run_kept;
   return total - kept;
 end
 $$;
+
+-- Only the owner of history may add or drop its partitions: the functions run with their owner's
+-- rights (the user that migrated), for a user Kairos runs as that was granted them.
+revoke execute on function kairos_job_run_add_partition(date) from public;
+revoke execute on function kairos_job_run_drop_partition(date) from public;
 
 -- Partitions for the days of the history there is (at most the last 31, the default retention's
 -- and a day; older rows go to the default partition), today and the next seven.
