@@ -72,7 +72,7 @@ SQL
 echo "insert into kairos.kairos_job_run (job_id, job_type, scheduled_for, started_at, finished_at, node, attempt, outcome, detail) values ('drain-' || :client_id, 'http', now(), now(), clock_timestamp(), 'w', 1, 'SUCCEEDED', 'HTTP 200, 1234 bytes');" > "$WORK/write.sql"
 
 size() { # database
-  $P -At -d "$1" -c "select count(*) || ' rows, ' || round(sum / count(*)) || ' bytes per row on disk (pg_total_relation_size, indexes included)' from kairos.kairos_job_run, (select sum(pg_total_relation_size(relid)) from pg_partition_tree('kairos.kairos_job_run')) s group by sum"
+  $P -At -d "$1" -c "select count(*) || ' rows, ' || round(bytes / count(*)) || ' bytes per row on disk (pg_total_relation_size of the table or its partitions, indexes included)' from kairos.kairos_job_run, (select sum(pg_total_relation_size(c.oid)) as bytes from pg_class c where c.oid = 'kairos.kairos_job_run'::regclass or c.oid in (select inhrelid from pg_inherits where inhparent = 'kairos.kairos_job_run'::regclass)) s group by bytes"
 }
 
 prune() { # database, script
