@@ -112,18 +112,19 @@ $$;
 revoke execute on function kairos_job_run_add_partition(date) from public;
 revoke execute on function kairos_job_run_drop_partition(date) from public;
 
--- Partitions for the days of the history there is (at most the last 31, the default retention's
--- and a day; older rows go to the default partition), today and the next seven.
+-- A partition for each day of the last year that has history, so that the default partition starts
+-- empty (adding a partition reads all of the default one, under a lock that stops history's
+-- writers), then today and the next seven. The next prune drops the days older than the retention.
 do $$
 declare
   today date := (now() at time zone 'UTC')::date;
-  oldest date := greatest(
-    coalesce((select min(started_at) at time zone 'UTC' from kairos_job_run_unpartitioned)::date,
-             today),
-    today - 31);
+  day date;
 begin
-  for n in 0 .. (today + 7 - oldest) loop
-    perform kairos_job_run_add_partition(oldest + n);
+  for day in select distinct (started_at at time zone 'UTC')::date from kairos_job_run_unpartitioned
+             where started_at >= (today - 366)::timestamp at time zone 'UTC'
+             union select today + n from generate_series(0, 7) n
+  loop
+    perform kairos_job_run_add_partition(day);
   end loop;
 end
 $$;
