@@ -48,20 +48,23 @@ declare
   part_name text := 'kairos_job_run_p' || to_char(day, 'YYYYMMDD');
   low text := to_char(day, 'YYYY-MM-DD') || ' 00:00:00+00';
   high text := to_char(day + 1, 'YYYY-MM-DD') || ' 00:00:00+00';
+  occupied boolean;
 begin
   -- pg_class read with a snapshot of its own: the cache to_regclass reads may not yet know of a
   -- partition another session has just added.
-  if exists (select 1 from pg_class where relname = part_name
+  if exists (select 1 from pg_catalog.pg_class where relname = part_name
              and relnamespace = current_schema()::regnamespace) then
     return false;
   end if;
   perform pg_advisory_xact_lock(hashtext(current_schema() || '.kairos_job_run partitions'));
-  if exists (select 1 from pg_class where relname = part_name
+  if exists (select 1 from pg_catalog.pg_class where relname = part_name
              and relnamespace = current_schema()::regnamespace) then
     return false;
   end if;
-  if exists (select 1 from kairos_job_run_default
-             where started_at >= low::timestamptz and started_at < high::timestamptz) then
+  execute format('select exists (select 1 from %I.kairos_job_run_default'
+                 || ' where started_at >= $1 and started_at < $2)', current_schema())
+    into occupied using low::timestamptz, high::timestamptz;
+  if occupied then
     return false;
   end if;
   execute format('create table %I.%I partition of %I.kairos_job_run for values from (%L) to (%L)',
@@ -89,7 +92,7 @@ declare
   kept bigint;
 begin
   perform pg_advisory_xact_lock(hashtext(current_schema() || '.kairos_job_run partitions'));
-  if not exists (select 1 from pg_class where relname = part_name
+  if not exists (select 1 from pg_catalog.pg_class where relname = part_name
                  and relnamespace = current_schema()::regnamespace) then
     return 0;
   end if;
@@ -107,8 +110,9 @@ begin
 end
 $$;
 
--- Only the owner of history may add or drop its partitions: the functions run with their owner's
--- rights (the user that migrated), for a user Kairos runs as that was granted them.
+-- The functions run with the rights of their owner (the user that migrated, who owns history), for
+-- whoever may execute them: nobody but that owner unless granted. They name every table with its
+-- schema (a caller's temporary table of the same name would otherwise come first).
 revoke execute on function kairos_job_run_add_partition(date) from public;
 revoke execute on function kairos_job_run_drop_partition(date) from public;
 
