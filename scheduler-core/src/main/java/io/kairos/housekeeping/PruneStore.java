@@ -23,15 +23,18 @@ final class PruneStore {
   }
 
   /**
-   * Deletes up to {@code batchSize} attempts that finished more than {@code retention} ago, except
-   * those of dead jobs (kept with them until they are requeued or deleted); returns how many.
+   * Deletes up to {@code batchSize} attempts of the default history partition (those of days with
+   * no partition of their own, and dead jobs' kept from dropped partitions) that finished more than
+   * {@code retention} ago, except those of dead jobs (kept with them until they are requeued or
+   * deleted); returns how many. Day partitions go whole ({@link HistoryPartitionStore}).
    */
   int pruneHistory(Duration retention, int batchSize) {
     return jdbc.update(
         schema.sql(
-            "delete from kairos_job_run where id = any(array(select id from kairos_job_run where"
-                + " finished_at < now() - make_interval(secs => ?) and not exists (select 1 from"
-                + " kairos_job j where j.id = kairos_job_run.job_id and j.state = 'DEAD') limit ?))"),
+            "delete from kairos_job_run_default where id = any(array(select id from"
+                + " kairos_job_run_default where finished_at < now() - make_interval(secs => ?)"
+                + " and not exists (select 1 from kairos_job j where j.id ="
+                + " kairos_job_run_default.job_id and j.state = 'DEAD') limit ?))"),
         retention.toSeconds(),
         batchSize);
   }

@@ -23,12 +23,17 @@ public final class KairosSchema {
   /** Kairos's tables in the default schema: for tests, benchmarks and tools without settings. */
   public static final KairosSchema DEFAULT = new KairosSchema(DEFAULT_NAME);
 
-  /** Every table Kairos's migrations create, and the migration history. */
+  /**
+   * Every table Kairos's migrations create, and the migration history. History's day partitions
+   * ({@code kairos_job_run_p<yyyymmdd>}) come and go with the days and are not listed: housekeeping
+   * creates and drops them through functions of the schema's own.
+   */
   public static final List<String> TABLES =
       List.of(
           "scheduled_tasks",
           "kairos_job",
           "kairos_job_run",
+          "kairos_job_run_default",
           "kairos_node",
           "kairos_node_type",
           "kairos_type_schema",

@@ -230,8 +230,8 @@ class DeadJobsTests {
     scheduler.runAnyDueExecutions();
     fixture.jdbc.update(
         KairosSchema.DEFAULT.sql(
-            "update kairos_job_run set finished_at = now() - interval '90 days'"
-                + " where job_id in ('old-dead', 'old-done')"));
+            "update kairos_job_run set started_at = now() - interval '90 days', finished_at ="
+                + " now() - interval '90 days' where job_id in ('old-dead', 'old-done')"));
 
     fixture.kairos(clock).housekeeper(100).pruneHistory(Duration.ofDays(30));
 

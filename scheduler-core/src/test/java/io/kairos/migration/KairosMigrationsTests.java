@@ -63,6 +63,80 @@ class KairosMigrationsTests {
   }
 
   @Test
+  void historyBecomesPartitionedByDayWithEveryRowAndIdKeptAndIdsContinuing() {
+    try (HikariDataSource dataSource = TestDatabases.newDatabase().dataSource(2)) {
+      JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+      Flyway.configure()
+          .dataSource(dataSource)
+          .locations(KairosMigrations.LOCATION)
+          .schemas("kairos")
+          .defaultSchema("kairos")
+          .createSchemas(true)
+          .table(KairosMigrations.HISTORY_TABLE)
+          .target("50")
+          .load()
+          .migrate();
+      // 3,000 attempts over the last 60 days, every column set, with gaps in the ids.
+      jdbc.update(
+          "insert into kairos.kairos_job_run (job_id, job_type, scheduled_for, started_at,"
+              + " finished_at, node, attempt, outcome, error, recovered, detail, revision,"
+              + " progress_done, progress_total, progress_message) select 'job-' || (n % 50),"
+              + " 'noop', now() - n * interval '29 minutes', now() - n * interval '29 minutes',"
+              + " now() - n * interval '29 minutes' + interval '1 second', 'node-' || (n % 3),"
+              + " 1 + n % 4, case when n % 7 = 0 then 'FAILED' else 'SUCCEEDED' end, case when"
+              + " n % 7 = 0 then 'boom ' || n end, n % 11 = 0, 'detail ' || n, 1 + n % 2, n,"
+              + " n * 2, 'at ' || n from generate_series(1, 3000) n");
+      jdbc.update("delete from kairos.kairos_job_run where id % 10 = 0");
+      List<Map<String, Object>> before =
+          jdbc.queryForList("select * from kairos.kairos_job_run order by id");
+      assertThat(before).hasSize(2700);
+
+      KairosMigrations.migrate(dataSource);
+
+      assertThat(jdbc.queryForList("select * from kairos.kairos_job_run order by id"))
+          .isEqualTo(before);
+      assertThat(
+              jdbc.queryForObject(
+                  "select count(*) from pg_partitioned_table"
+                      + " where partrelid = 'kairos.kairos_job_run'::regclass",
+                  Integer.class))
+          .isEqualTo(1);
+      // Each day with history has a partition of its own, which holds it; the default is empty.
+      assertThat(
+              jdbc.queryForObject(
+                  "select count(*) from kairos.kairos_job_run where tableoid::regclass::text <>"
+                      + " 'kairos.kairos_job_run_p' || to_char(started_at at time zone 'UTC',"
+                      + " 'YYYYMMDD')",
+                  Integer.class))
+          .isZero();
+      assertThat(
+              jdbc.queryForObject(
+                  "select count(distinct tableoid) from kairos.kairos_job_run", Integer.class))
+          .isGreaterThan(60);
+      assertThat(relationsIn(jdbc, "kairos"))
+          .contains(
+              "kairos_job_run_pkey",
+              "kairos_job_run_job_idx",
+              "kairos_job_run_running_idx",
+              "kairos_job_run_started_idx",
+              "kairos_job_run_recovered_idx",
+              "kairos_job_run_id_seq")
+          .doesNotContain("kairos_job_run_unpartitioned");
+      assertThat(
+              jdbc.queryForMap(
+                  "insert into kairos.kairos_job_run (job_id, job_type, scheduled_for, started_at,"
+                      + " node, attempt, outcome) values ('new', 'noop', now(), now(), 'n', 1,"
+                      + " 'SUCCEEDED') returning id, tableoid::regclass::text as partition"))
+          .containsEntry("id", 3001L)
+          .containsEntry(
+              "partition",
+              "kairos.kairos_job_run_p"
+                  + jdbc.queryForObject(
+                      "select to_char(now() at time zone 'UTC', 'YYYYMMDD')", String.class));
+    }
+  }
+
+  @Test
   void aSchemaNameThatIsAKeywordOfPostgresqlIsRefusedBeforeAnythingIsCreated() {
     try (HikariDataSource dataSource = TestDatabases.newDatabase().dataSource(2)) {
       assertThatThrownBy(() -> KairosMigrations.migrate(dataSource, KairosSchema.of("user")))

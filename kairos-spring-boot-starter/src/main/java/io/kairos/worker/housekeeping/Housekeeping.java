@@ -32,6 +32,10 @@ public class Housekeeping {
       fixedDelayString = "${kairos.housekeeping.prune-every:1m}")
   @SchedulerLock(name = "kairos-prune", lockAtMostFor = "PT10M", lockAtLeastFor = "PT5S")
   public void prune() {
+    int partitions = housekeeper.addHistoryPartitions();
+    if (partitions > 0) {
+      LOG.info("Housekeeping added {} history partitions ahead", partitions);
+    }
     long runs = housekeeper.pruneHistory(properties.historyRetention());
     long jobs = housekeeper.pruneFinishedJobs(properties.historyRetention());
     long deadOrCancelled = housekeeper.pruneDeadAndCancelledJobs(properties.deadRetention());
