@@ -24,7 +24,26 @@ final class ClientJson {
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL);
 
+  /**
+   * For merge patches: a {@code Map}'s null values are kept, as they remove members; an object's
+   * null properties are still left out.
+   */
+  private static final ObjectMapper PATCH_MAPPER =
+      MAPPER
+          .copy()
+          .setDefaultPropertyInclusion(
+              JsonInclude.Value.construct(
+                  JsonInclude.Include.NON_NULL, JsonInclude.Include.ALWAYS));
+
   private ClientJson() {}
+
+  /** {@code value} as a merge patch: like {@link #tree}, keeping a map's null values. */
+  static JsonNode patch(Object value) {
+    if (value == null || value instanceof JsonNode) {
+      return tree(value);
+    }
+    return PATCH_MAPPER.valueToTree(value);
+  }
 
   /**
    * {@code value} as a JSON tree of its own (a JsonNode is copied, so later changes do not leak

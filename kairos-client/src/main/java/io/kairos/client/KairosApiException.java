@@ -14,7 +14,7 @@ import java.util.Optional;
  * #retryAfter()} is the response's {@code Retry-After}: with {@code 429} (a quota or too many
  * failed authentications), {@code 503}, and {@code 409} for a job that is running right now.
  */
-public final class KairosApiException extends KairosException {
+public sealed class KairosApiException extends KairosException permits StaleJobVersionException {
 
   private final int status;
   private final String title;

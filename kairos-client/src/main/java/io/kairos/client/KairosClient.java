@@ -108,6 +108,15 @@ public final class KairosClient {
     return send("GET", jobPath(id), null, JOB).body();
   }
 
+  /**
+   * The job with the version of its definition (its {@code ETag}), to change it only as read:
+   * {@link ChangeJobRequest#withExpectedVersion}.
+   */
+  public VersionedJob getVersioned(String id) {
+    Answer<Job> answer = send("GET", jobPath(id), null, JOB);
+    return new VersionedJob(answer.body(), answer.version());
+  }
+
   /** One page of jobs, in id order. */
   public Page<Job> list(JobQuery query) {
     Objects.requireNonNull(query, "query");
@@ -123,12 +132,24 @@ public final class KairosClient {
   }
 
   /**
-   * Reschedules a job or changes its priority or attempts ({@code PATCH /api/v1/jobs/{id}}); {@code
-   * 409} while it runs or once it is final.
+   * Reschedules a job or changes its payload (a merge patch), priority or attempts ({@code PATCH
+   * /api/v1/jobs/{id}}); {@code 409} while it runs or once it is final. With an expected version,
+   * {@link StaleJobVersionException} when the job's definition changed since.
    */
   public Job change(String id, ChangeJobRequest request) {
+    return changeVersioned(id, request).job();
+  }
+
+  /** {@link #change}, answering the job's new version too (for a next change as read). */
+  public VersionedJob changeVersioned(String id, ChangeJobRequest request) {
     Objects.requireNonNull(request, "request");
-    return send("PATCH", jobPath(id), request, JOB).body();
+    Answer<Job> answer =
+        send("PATCH", jobPath(id), request, JOB, ifMatch(request.expectedVersion()));
+    return new VersionedJob(answer.body(), answer.version());
+  }
+
+  private static Map<String, String> ifMatch(String version) {
+    return version == null ? Map.of() : Map.of("If-Match", "\"" + version + "\"");
   }
 
   /** Cancels a job; it stays readable, {@code CANCELLED}. Cancelling twice is fine. */
@@ -204,7 +225,8 @@ public final class KairosClient {
 
   // --- HTTP ------------------------------------------------------------------------------------
 
-  private record Answer<T>(int status, T body) {}
+  /** {@code version}: the answer's {@code ETag} without its quotes, null when it had none. */
+  private record Answer<T>(int status, T body, String version) {}
 
   /** What a response body is read as; {@code type} null: the body is ignored. */
   private record Shape<T>(JavaType type) {}
@@ -281,6 +303,11 @@ public final class KairosClient {
   }
 
   private <T> Answer<T> send(String method, String path, Object body, Shape<T> shape) {
+    return send(method, path, body, shape, Map.of());
+  }
+
+  private <T> Answer<T> send(
+      String method, String path, Object body, Shape<T> shape, Map<String, String> headers) {
     String operation = method + " " + path;
     HttpRequest.Builder request =
         HttpRequest.newBuilder(resolve(path))
@@ -288,6 +315,7 @@ public final class KairosClient {
             .header("Authorization", authorization)
             .header("Accept", "application/json, application/problem+json")
             .header("User-Agent", "kairos-client");
+    headers.forEach(request::header);
     if (body != null) {
       byte[] json;
       try {
@@ -325,12 +353,13 @@ public final class KairosClient {
     if (status < 200 || status > 299) {
       throw problem(operation, response);
     }
+    String version = version(response);
     if (shape.type() == null || response.body().length == 0) {
-      return new Answer<>(status, null);
+      return new Answer<>(status, null, version);
     }
     try {
       T read = ClientJson.MAPPER.readValue(response.body(), shape.type());
-      return new Answer<>(status, read);
+      return new Answer<>(status, read, version);
     } catch (IOException e) {
       throw new KairosTransportException(
           operation + ": the answer (" + status + ") is not the JSON expected: " + e.getMessage(),
@@ -358,8 +387,11 @@ public final class KairosClient {
       }
     }
     if (!(problem instanceof ObjectNode members)) {
-      return new KairosApiException(
-          operation, status, "HTTP " + status, null, null, retryAfter, Map.of());
+      return status == 412
+          ? new StaleJobVersionException(
+              operation, "HTTP 412", null, retryAfter, Map.of(), version(response))
+          : new KairosApiException(
+              operation, status, "HTTP " + status, null, null, retryAfter, Map.of());
     }
     Map<String, JsonNode> properties = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = members.fields(); it.hasNext(); ) {
@@ -367,6 +399,15 @@ public final class KairosClient {
       if (!PROBLEM_MEMBERS.contains(member.getKey())) {
         properties.put(member.getKey(), member.getValue().deepCopy());
       }
+    }
+    if (status == 412) {
+      return new StaleJobVersionException(
+          operation,
+          text(members, "title", "HTTP 412"),
+          text(members, "detail", null),
+          retryAfter,
+          properties,
+          version(response));
     }
     return new KairosApiException(
         operation,
@@ -376,6 +417,22 @@ public final class KairosClient {
         text(members, "field", null),
         retryAfter,
         properties);
+  }
+
+  /** The {@code ETag} as the version it names: without {@code W/} and quotes; null when none. */
+  static String version(HttpResponse<?> response) {
+    return response.headers().firstValue("ETag").map(KairosClient::unquoted).orElse(null);
+  }
+
+  static String unquoted(String etag) {
+    String tag = etag.strip();
+    if (tag.startsWith("W/")) {
+      tag = tag.substring(2);
+    }
+    if (tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"")) {
+      tag = tag.substring(1, tag.length() - 1);
+    }
+    return tag;
   }
 
   private static String text(JsonNode problem, String member, String otherwise) {

@@ -362,6 +362,54 @@ class KairosClientTests {
   }
 
   @Test
+  void aPayloadMergePatchChangesWhatItNamesAndAnExpectedVersionReadBeforeIsRefused() {
+    client.create(logLater("patched").build());
+    VersionedJob read = client.getVersioned("patched");
+    assertThat(read.version()).isNotBlank();
+    assertThat(read.job()).isEqualTo(client.get("patched"));
+
+    VersionedJob changed =
+        client.changeVersioned(
+            "patched",
+            ChangeJobRequest.payload(Map.of("message", "changed"))
+                .withExpectedVersion(read.version()));
+    assertThat(changed.job().payload().get("message").asText()).isEqualTo("changed");
+    assertThat(changed.version()).isNotEqualTo(read.version());
+    assertThat(client.getVersioned("patched").version()).isEqualTo(changed.version());
+
+    // The version read before the change is no longer the job's: refused, nothing changed.
+    ChangeJobRequest late =
+        new ChangeJobRequest(null, 9, null, null, null).withExpectedVersion(read.version());
+    assertThatThrownBy(() -> client.change("patched", late))
+        .isInstanceOfSatisfying(
+            StaleJobVersionException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(412);
+              assertThat(e.currentVersion()).contains(changed.version());
+              assertThat(e.getMessage()).contains("PATCH /api/v1/jobs/patched: 412");
+            });
+    assertThat(client.get("patched").priority()).isZero();
+    assertThat(client.get("patched").payload().get("message").asText()).isEqualTo("changed");
+
+    // Without an expected version any version is changed.
+    assertThat(client.change("patched", late.withExpectedVersion(null)).priority()).isEqualTo(9);
+  }
+
+  @Test
+  void aNullMemberOfAPayloadPatchRemovesIt() {
+    client.create(
+        CreateJobRequest.builder("noop")
+            .id("patched-noop")
+            .payload(Map.of("duration", "PT2S"))
+            .schedule(ScheduleRequest.at(FAR_AHEAD))
+            .build());
+    Map<String, Object> removal = new java.util.HashMap<>();
+    removal.put("duration", null);
+    Job changed = client.change("patched-noop", ChangeJobRequest.payload(removal));
+    assertThat(changed.payload().has("duration")).as(changed.payload().toString()).isFalse();
+  }
+
+  @Test
   void jobTypesListTheBuiltInTypesWithTheirSchemas() {
     List<JobType> types = client.jobTypes();
     assertThat(types).extracting(JobType::name).contains("noop", "log", "email", "webhook");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.kairos.crypto.SecretCipher;
+import io.kairos.job.InvalidJobException;
 import io.kairos.job.JobType;
 import io.kairos.job.NewJob;
 import java.util.ArrayList;
@@ -125,6 +126,81 @@ public final class PayloadSecrets {
   /** The payload as responses show it: every secret value, sealed or not, as {@value #MASK}. */
   public JsonNode mask(String type, JsonNode payload) {
     return visit(type, payload, (path, value) -> TextNode.valueOf(MASK));
+  }
+
+  /**
+   * {@code changed} with every secret value that is the mask {@value #MASK} put back to the value
+   * {@code stored} has at the same path: a client that sends a payload back as it read it, masked,
+   * keeps the secret instead of storing the mask as one.
+   *
+   * @throws InvalidJobException naming the field when {@code stored} has no value there to keep
+   */
+  public JsonNode keepMasked(String type, JsonNode stored, JsonNode changed) {
+    return visit(
+        type,
+        changed,
+        (path, value) -> {
+          if (!isMask(value)) {
+            return value;
+          }
+          JsonNode kept = at(stored, path);
+          if (kept == null || kept.isNull()) {
+            throw new InvalidJobException(
+                "payload." + path,
+                "is the mask '"
+                    + MASK
+                    + "' a read shows in place of a secret, and the job has no secret here to"
+                    + " keep: send the secret itself");
+          }
+          return kept.deepCopy();
+        });
+  }
+
+  /**
+   * Refuses a payload that has the mask {@value #MASK} as a secret value: a payload read back
+   * (masked) and sent whole would otherwise store the mask as the secret.
+   *
+   * @throws InvalidJobException naming every such field
+   */
+  public void refuseMasked(String type, JsonNode payload) {
+    List<InvalidJobException.Problem> masked = new ArrayList<>();
+    visit(
+        type,
+        payload,
+        (path, value) -> {
+          if (isMask(value)) {
+            masked.add(
+                new InvalidJobException.Problem(
+                    "payload." + path,
+                    "is the mask '"
+                        + MASK
+                        + "' a read shows in place of a secret: a whole payload keeps nothing of"
+                        + " the job's, so send the secret itself (or change the other fields with"
+                        + " PATCH, where '"
+                        + MASK
+                        + "' keeps the stored secret)"));
+          }
+          return value;
+        });
+    if (!masked.isEmpty()) {
+      throw new InvalidJobException(masked);
+    }
+  }
+
+  private static boolean isMask(JsonNode value) {
+    return value.isTextual() && value.textValue().equals(MASK);
+  }
+
+  /** The value at a dotted path of secret field names, null when there is none. */
+  private static JsonNode at(JsonNode payload, String path) {
+    JsonNode node = payload;
+    for (String name : path.split("\\.")) {
+      if (node == null || !node.isObject()) {
+        return null;
+      }
+      node = node.get(name);
+    }
+    return node;
   }
 
   private static String context(String jobId, String path) {

@@ -67,6 +67,41 @@ class PayloadSecretsTests {
   }
 
   @Test
+  void theMaskAtASecretPathKeepsTheStoredSecretAndIsRefusedWhereThereIsNoneToKeep()
+      throws Exception {
+    PayloadSecrets secrets = new PayloadSecrets(CATALOGUE, CIPHER);
+    JsonNode stored = secrets.seal("webhook", "job-1", webhook());
+    com.fasterxml.jackson.databind.node.ObjectNode sentBack =
+        (com.fasterxml.jackson.databind.node.ObjectNode) secrets.mask("webhook", stored);
+    sentBack.put("url", "https://hooks.example.com/y");
+    // The mask outside a secret path is a value like any other.
+    ((com.fasterxml.jackson.databind.node.ObjectNode) sentBack.get("body")).put("note", "***");
+
+    JsonNode kept = secrets.keepMasked("webhook", stored, sentBack);
+    assertThat(kept.at("/headers/Authorization")).isEqualTo(stored.at("/headers/Authorization"));
+    JsonNode opened = secrets.open("webhook", "job-1", secrets.seal("webhook", "job-1", kept));
+    assertThat(opened.at("/headers/Authorization").asText()).isEqualTo("Bearer s3cr3t");
+    assertThat(opened.at("/headers/X-Tenant").asText()).isEqualTo("acme");
+    assertThat(opened.at("/url").asText()).isEqualTo("https://hooks.example.com/y");
+    assertThat(opened.at("/body/note").asText()).isEqualTo("***");
+
+    ((com.fasterxml.jackson.databind.node.ObjectNode) sentBack.get("headers")).put("X-New", "***");
+    assertThatThrownBy(() -> secrets.keepMasked("webhook", stored, sentBack))
+        .isInstanceOfSatisfying(
+            io.kairos.job.InvalidJobException.class,
+            e -> assertThat(e.field()).isEqualTo("payload.headers.X-New"));
+    assertThatThrownBy(() -> secrets.refuseMasked("webhook", secrets.mask("webhook", stored)))
+        .isInstanceOfSatisfying(
+            io.kairos.job.InvalidJobException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(io.kairos.job.InvalidJobException.Problem::field)
+                    .containsExactlyInAnyOrder(
+                        "payload.headers.Authorization", "payload.headers.X-Tenant"));
+    secrets.refuseMasked("webhook", webhook());
+  }
+
+  @Test
   void withoutAKeyASecretIsRefusedNamingTheSettingAndAPayloadWithoutOneIsNot() throws Exception {
     PayloadSecrets secrets = new PayloadSecrets(CATALOGUE, null);
     assertThatThrownBy(() -> secrets.seal("webhook", "j", webhook()))

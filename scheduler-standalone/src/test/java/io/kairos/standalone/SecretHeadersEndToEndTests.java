@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kairos.schema.KairosSchema;
 import io.kairos.testing.TestHttpServer;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -137,6 +140,72 @@ class SecretHeadersEndToEndTests {
     assertThat(target.received().get(1).header("Authorization")).isEqualTo(SECRET);
 
     assertThat(output.getAll()).doesNotContain(SECRET).doesNotContain(TENANT);
+  }
+
+  @Test
+  void aPayloadSentBackAsItWasReadKeepsItsSecrets() throws Exception {
+    String id = "hook-round-trip";
+    HttpResponse<String> created =
+        kairos.post("/api/v1/jobs", webhook(id, "{\"at\": \"2099-01-01T00:00:00Z\"}"));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String authorization = sealed(id, "Authorization");
+    String tenant = sealed(id, "X-Tenant");
+    assertThat(authorization).startsWith("v1:k1:");
+
+    // Read, change one field, send the payload back whole: its secrets read as the mask.
+    HttpResponse<String> read = kairos.get("/api/v1/jobs/" + id);
+    String etag = read.headers().firstValue("ETag").orElseThrow();
+    ObjectNode payload = (ObjectNode) kairos.body(read).path("payload");
+    assertMasked(payload);
+    ((ObjectNode) payload.path("body")).put("n", 2);
+    HttpResponse<String> patched =
+        send("PATCH", id, "{\"payload\": " + payload + "}", "If-Match", etag);
+    assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+    assertThat(kairos.job(id).path("payload").path("body").path("n").asInt()).isEqualTo(2);
+    assertThat(sealed(id, "Authorization")).isEqualTo(authorization);
+    assertThat(sealed(id, "X-Tenant")).isEqualTo(tenant);
+
+    // The mask where the job has no secret to keep is refused, naming the field.
+    HttpResponse<String> noSecret =
+        kairos.patch("/api/v1/jobs/" + id, "{\"payload\": {\"headers\": {\"X-Other\": \"***\"}}}");
+    kairos.assertProblem(noSecret, 400, "payload.headers.X-Other");
+
+    // PUT replaces whole and keeps nothing: the masked payload read back is refused.
+    String replacement =
+        "{\"type\": \"webhook\", \"schedule\": {\"at\": \"2099-01-01T00:00:00Z\"}, \"payload\": "
+            + payload
+            + "}";
+    HttpResponse<String> replaced = send("PUT", id, replacement, "Accept", "application/json");
+    JsonNode refused = kairos.assertProblem(replaced, 400, null);
+    assertThat(refused.path("field").asText())
+        .isIn("payload.headers.Authorization", "payload.headers.X-Tenant");
+    assertThat(replaced.body())
+        .contains("payload.headers.Authorization")
+        .contains("payload.headers.X-Tenant");
+    assertThat(sealed(id, "Authorization")).isEqualTo(authorization);
+    assertThat(kairos.job(id).path("revision").asInt()).isEqualTo(1);
+  }
+
+  private static HttpResponse<String> send(
+      String method, String id, String body, String header, String value) throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(kairos.base + "/api/v1/jobs/" + id))
+            .method(method, HttpRequest.BodyPublishers.ofString(body))
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + KairosUnderTest.OPERATOR_KEY)
+            .header(header, value)
+            .build();
+    return kairos.http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The sealed value of a header as the job row stores it. */
+  private static String sealed(String id, String header) {
+    return jdbc.queryForObject(
+        KairosSchema.DEFAULT.sql(
+            "select payload -> 'headers' -> ? ->> 'sealed' from kairos_job where id = ?"),
+        String.class,
+        header,
+        id);
   }
 
   private static void assertMasked(JsonNode payload) {

@@ -10,7 +10,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
         "At least one field. A new schedule replaces the old one and the job's next run is"
             + " computed from it as for a new job (an 'every' job then runs at once). A payload is"
             + " a JSON Merge Patch (RFC 7396) of the job's payload: members it names change, null"
-            + " removes one, the rest (secret values included) stay; the result is checked as a"
+            + " removes one, the rest (secret values included) stay; a secret value given as the"
+            + " mask '***' (as a read shows it) keeps the stored one; the result is checked as a"
             + " new job's payload.")
 public record ChangeJobRequest(
     ScheduleRequest schedule,

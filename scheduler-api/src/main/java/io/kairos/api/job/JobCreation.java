@@ -281,6 +281,8 @@ public class JobCreation {
     }
     OperatorJobs.refuseUnlessAllowed(control, id, caller.admin(), "replace");
     NewJob job = newJob(request.withId(id), caller);
+    // A body copied from a read has its secrets masked; replacing whole, there is nothing to keep.
+    secrets.refuseMasked(job.type(), job.payload());
     if (!jobs.exists(job.id())) {
       quotas.checkCreation(caller, 1, payloadBytes(job));
     }

@@ -207,9 +207,10 @@ public class JobService {
   /**
    * Changes what the request names, nothing else: a payload given is a merge patch of the stored
    * one, checked whole (secret values it leaves alone shown to the checks as {@value
-   * PayloadSecrets#MASK}) and stored with its new secret values sealed. With {@code ifVersion} (the
-   * version the caller read) the change is refused ({@link io.kairos.job.StaleJobVersion}) when the
-   * job's definition changed since.
+   * PayloadSecrets#MASK}) and stored with its new secret values sealed; a secret value given as
+   * that mask keeps the stored one, so a payload sent back as it was read keeps its secrets. With
+   * {@code ifVersion} (the version the caller read) the change is refused ({@link
+   * io.kairos.job.StaleJobVersion}) when the job's definition changed since.
    */
   public Versioned change(
       String id, ChangeJobRequest request, String ifVersion, ApiPrincipal caller) {
@@ -261,7 +262,9 @@ public class JobService {
     }
     JsonNode checked = MergePatch.apply(secrets.mask(job.type(), job.payload()), patch);
     requests.checkPayload(job.type(), checked, caller.name(), caller.admin());
-    return secrets.seal(job.type(), job.id(), MergePatch.apply(job.payload(), patch));
+    JsonNode merged =
+        secrets.keepMasked(job.type(), job.payload(), MergePatch.apply(job.payload(), patch));
+    return secrets.seal(job.type(), job.id(), merged);
   }
 
   public JobResponse runNow(String id, ApiPrincipal caller) {

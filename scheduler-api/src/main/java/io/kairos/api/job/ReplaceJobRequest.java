@@ -15,7 +15,8 @@ import java.util.List;
     name = "ReplaceJobRequest",
     description =
         "The whole definition of the job at this id: the body of POST /api/v1/jobs without id."
-            + " Fields left out take their defaults; nothing is kept from the job it replaces.")
+            + " Fields left out take their defaults; nothing is kept from the job it replaces, so"
+            + " a secret payload value given as the mask '***' (as a read shows it) is refused.")
 public record ReplaceJobRequest(
     @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "email") String type,
     @Schema(description = JobFields.GROUP, pattern = JobFields.ID_PATTERN) String group,

@@ -249,13 +249,23 @@ class JobEditController {
     if (same) {
       return null;
     }
+    return keepingPolicy(now, kind, at, cron, every, zone);
+  }
+
+  /**
+   * The schedule a form asks for, with the job's overlap, catch-up and jitter settings kept when it
+   * was and stays recurring: a PATCH schedule replaces the whole schedule, and neither form shows
+   * those settings.
+   */
+  static ScheduleRequest keepingPolicy(
+      ScheduleResponse now, String kind, String at, String cron, String every, String zone) {
     boolean keepPolicy =
-        now != null && (now.cron() != null || now.every() != null) && !kind.equals("at");
+        now != null && (now.cron() != null || now.every() != null) && !"at".equals(kind);
     String overlap = keepPolicy ? now.overlap() : null;
     String catchUp = keepPolicy ? now.catchUp() : null;
     String window = keepPolicy ? now.catchUpWindow() : null;
     String jitter = keepPolicy && kind.equals("cron") ? now.jitter() : null;
-    return switch (kind) {
+    return switch (kind == null ? "" : kind) {
       case "at" -> new ScheduleRequest(at, null, zone, null);
       case "cron" -> new ScheduleRequest(null, cron, zone, null, overlap, catchUp, window, jitter);
       case "every" -> new ScheduleRequest(null, null, null, every, overlap, catchUp, window, null);

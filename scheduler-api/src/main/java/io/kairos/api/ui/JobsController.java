@@ -165,7 +165,10 @@ class JobsController {
     return "redirect:" + jobLink(id, blank(tz), null);
   }
 
-  /** A new schedule, validated as {@code PATCH /api/v1/jobs/{id}} validates it (400 naming it). */
+  /**
+   * A new schedule, validated as {@code PATCH /api/v1/jobs/{id}} validates it (400 naming it),
+   * keeping the overlap, catch-up and jitter settings the form does not show.
+   */
   @RequiresScope(Scope.JOBS_WRITE)
   @PostMapping("/ui/jobs/{id}/schedule")
   String reschedule(
@@ -184,15 +187,30 @@ class JobsController {
           "confirm", "tick 'confirm' to change the schedule; nothing was changed");
     }
     String zone = blank(timeZone);
-    ScheduleRequest schedule =
+    String given =
         switch (kind == null ? "" : kind) {
-          case "at" -> new ScheduleRequest(required("at", at), null, zone, null);
-          case "cron" -> new ScheduleRequest(null, required("cron", cron), zone, null);
-          case "every" -> new ScheduleRequest(null, null, null, required("every", every));
+          case "at" -> required("at", at);
+          case "cron" -> required("cron", cron);
+          case "every" -> required("every", every);
           default -> throw new InvalidJobException("kind", "choose at, cron or every");
         };
+    // Changed only as read, so the settings kept are the job's, not those of a version before.
+    JobService.Versioned read = jobs.read(id);
+    ScheduleRequest schedule =
+        JobEditController.keepingPolicy(
+            read.job().schedule(),
+            kind,
+            kind.equals("at") ? given : null,
+            kind.equals("cron") ? given : null,
+            kind.equals("every") ? given : null,
+            kind.equals("every") ? null : zone);
     JobResponse changed =
-        jobs.change(id, new ChangeJobRequest(schedule, null, null), ApiPrincipal.of(caller));
+        jobs.change(
+                id,
+                new ChangeJobRequest(schedule, null, null),
+                read.version(),
+                ApiPrincipal.of(caller))
+            .job();
     redirect.addFlashAttribute(
         "results",
         List.of(

@@ -263,8 +263,12 @@ class UiSecurityTests {
   }
 
   @Test
-  void aConfirmedNewScheduleIsStoredAsPatchWouldStoreIt() throws Exception {
-    createJob("reschedule-job", "{\"message\":\"x\"}");
+  void aConfirmedNewScheduleIsStoredAsPatchWouldStoreItKeepingTheJobsPolicy() throws Exception {
+    createJob(
+        "reschedule-job",
+        "{\"message\":\"x\"}",
+        "{\"cron\":\"0 0 6 * * *\",\"timeZone\":\"Europe/Oslo\",\"overlap\":\"BUFFER_ONE\","
+            + "\"catchUp\":\"ALL\",\"catchUpWindow\":\"PT6H\",\"jitter\":\"PT30S\"}");
     Browser browser = signedIn(WRITER);
     HttpResponse<String> changed =
         browser.post(
@@ -285,6 +289,35 @@ class UiSecurityTests {
     String page = browser.get(URI.create(location).getRawPath()).body();
     assertThat(page).contains("cron 0 15 7 * * * in Europe/Oslo").contains("07:15:00");
     assertThat(page).contains("schedule changed");
+    // The form shows neither overlap, catch-up nor jitter: they stay the job's.
+    String job = jobJson("reschedule-job");
+    assertThat(job)
+        .contains("\"cron\":\"0 15 7 * * *\"")
+        .contains("\"overlap\":\"BUFFER_ONE\"")
+        .contains("\"catchUp\":\"ALL\"")
+        .contains("\"catchUpWindow\":\"PT6H\"")
+        .contains("\"jitter\":\"PT30S\"");
+
+    // Every: overlap and catch-up stay; jitter is the cron's only.
+    HttpResponse<String> every =
+        browser.post(
+            "/ui/jobs/reschedule-job/schedule",
+            Map.of(
+                "_csrf",
+                browser.token("/ui/jobs/reschedule-job"),
+                "kind",
+                "every",
+                "every",
+                "PT2H",
+                "confirm",
+                "yes"));
+    assertThat(every.statusCode()).as(every.body()).isEqualTo(302);
+    assertThat(jobJson("reschedule-job"))
+        .contains("\"every\":\"PT2H\"")
+        .contains("\"overlap\":\"BUFFER_ONE\"")
+        .contains("\"catchUp\":\"ALL\"")
+        .contains("\"catchUpWindow\":\"PT6H\"")
+        .doesNotContain("\"jitter\":\"PT30S\"");
   }
 
   @Test
@@ -311,6 +344,10 @@ class UiSecurityTests {
   }
 
   private void createJob(String id, String payload) throws Exception {
+    createJob(id, payload, "{\"every\":\"PT1H\"}");
+  }
+
+  private void createJob(String id, String payload, String schedule) throws Exception {
     HttpResponse<String> created =
         HttpClient.newHttpClient()
             .send(
@@ -323,25 +360,29 @@ class UiSecurityTests {
                                 + id
                                 + "\",\"payload\":"
                                 + payload
-                                + ",\"schedule\":{\"every\":\"PT1H\"}}"))
+                                + ",\"schedule\":"
+                                + schedule
+                                + "}"))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(created.statusCode()).as(created.body()).isIn(200, 201);
   }
 
   private String stateOf(String id) throws Exception {
-    String body =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + port + "/api/v1/jobs/" + id))
-                    .header("Authorization", "Bearer " + ADMIN)
-                    .build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
+    String body = jobJson(id);
     Matcher state = Pattern.compile("\"state\":\"([A-Z]+)\"").matcher(body);
     assertThat(state.find()).as(body).isTrue();
     return state.group(1);
+  }
+
+  private String jobJson(String id) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/jobs/" + id))
+                .header("Authorization", "Bearer " + ADMIN)
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   static String sha256(String key) {
