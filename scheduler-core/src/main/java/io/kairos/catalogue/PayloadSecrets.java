@@ -174,9 +174,9 @@ public final class PayloadSecrets {
                     "payload." + path,
                     "is the mask '"
                         + MASK
-                        + "' a read shows in place of a secret: a whole payload keeps nothing of"
-                        + " the job's, so send the secret itself (or change the other fields with"
-                        + " PATCH, where '"
+                        + "' a read shows in place of a secret: a new or whole payload keeps"
+                        + " nothing of a job's, so send the secret itself (or change the other"
+                        + " fields of an existing job with PATCH, where '"
                         + MASK
                         + "' keeps the stored secret)"));
           }

@@ -184,6 +184,24 @@ class SecretHeadersEndToEndTests {
         .contains("payload.headers.X-Tenant");
     assertThat(sealed(id, "Authorization")).isEqualTo(authorization);
     assertThat(kairos.job(id).path("revision").asInt()).isEqualTo(1);
+
+    // Nor may a new job, alone or in a batch, be created from the masked payload (a clone).
+    String clone =
+        "{\"id\": \"hook-clone\", \"type\": \"webhook\", \"schedule\": {\"at\":"
+            + " \"2099-01-01T00:00:00Z\"}, \"payload\": "
+            + payload
+            + "}";
+    JsonNode single = kairos.assertProblem(kairos.post("/api/v1/jobs", clone), 400, null);
+    assertThat(single.path("field").asText())
+        .isIn("payload.headers.Authorization", "payload.headers.X-Tenant");
+    HttpResponse<String> batch = kairos.post("/api/v1/jobs/batch", "{\"jobs\": [" + clone + "]}");
+    assertThat(batch.statusCode()).as(batch.body()).isEqualTo(200);
+    JsonNode item = kairos.body(batch).path("items").get(0);
+    assertThat(item.path("status").asText()).isEqualTo("invalid");
+    assertThat(item.at("/problem/status").asInt()).isEqualTo(400);
+    assertThat(item.at("/problem/field").asText())
+        .isIn("jobs[0].payload.headers.Authorization", "jobs[0].payload.headers.X-Tenant");
+    assertThat(kairos.get("/api/v1/jobs/hook-clone").statusCode()).isEqualTo(404);
   }
 
   private static HttpResponse<String> send(

@@ -281,8 +281,6 @@ public class JobCreation {
     }
     OperatorJobs.refuseUnlessAllowed(control, id, caller.admin(), "replace");
     NewJob job = newJob(request.withId(id), caller);
-    // A body copied from a read has its secrets masked; replacing whole, there is nothing to keep.
-    secrets.refuseMasked(job.type(), job.payload());
     if (!jobs.exists(job.id())) {
       quotas.checkCreation(caller, 1, payloadBytes(job));
     }
@@ -312,6 +310,9 @@ public class JobCreation {
     NewJob job =
         requests.toNewJob(
             asked, notifyTargets(request.notifyTargets()), request, caller.name(), caller.admin());
+    // A body copied from a read has its secrets masked; a new or whole definition has nothing to
+    // keep, so the mask would be stored as the secret.
+    secrets.refuseMasked(job.type(), job.payload());
     refuseMissed(misfire, job.schedule(), now, job.misfireGrace());
     Quotas.checkStatic(caller, job.schedule(), job.priority(), job.timeout(), now);
     return job;
