@@ -58,7 +58,8 @@ public final class PayloadSecrets {
             job.createdBy(),
             job.timeout(),
             job.misfireGrace(),
-            job.notifyTargets()));
+            job.notifyTargets(),
+            job.concurrencyKey()));
   }
 
   /**

@@ -96,7 +96,8 @@ public final class JobRequests {
         createdBy,
         request.timeout(),
         request.misfireGrace(),
-        notify);
+        notify,
+        request.concurrencyKey());
   }
 
   /** Reserved prefixes hold whatever the case: OAUTH-REFRESH:crm would look like Kairos's own. */

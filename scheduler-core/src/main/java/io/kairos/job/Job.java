@@ -10,7 +10,9 @@ import java.time.Instant;
  * job shows the next run time it will keep when resumed. {@code revision} counts the definitions
  * the id has had: 1 when created, + 1 each time it was replaced whole. {@code source} says who it
  * belongs to; {@code shadowsDeclaration} marks a job whose id a worker's configuration also
- * declares (the declaration is not applied while this job exists).
+ * declares (the declaration is not applied while this job exists). {@code concurrencyKey} is the
+ * key flow limits per key count it under, when the job names one (else null: its key, if any, is
+ * read from its payload).
  */
 public record Job(
     String id,
@@ -39,4 +41,5 @@ public record Job(
     Instant staleSince,
     int revision,
     JobSource source,
-    boolean shadowsDeclaration) {}
+    boolean shadowsDeclaration,
+    String concurrencyKey) {}

@@ -24,7 +24,10 @@ import java.util.Map;
  */
 final class LimitClaimStore {
 
-  /** A job's key: its payload's value at the type's pointer; an absolute URL gives its host. */
+  /**
+   * A job's key read from its payload: the value at the type's pointer; an absolute URL gives its
+   * host.
+   */
   private static final String URL_HOST = "'^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?([^/:?#]+)'";
 
   private final KairosSchema schema;
@@ -46,16 +49,21 @@ final class LimitClaimStore {
                     .append("' then j.payload #>> '{")
                     .append(pointer.substring(1).replace('/', ','))
                     .append("}'"));
-    String raw = limits.keyFrom().isEmpty() ? "null::text" : value.append(" end").toString();
+    // A job's own key comes first; only a job without one has a key read from its payload.
     this.key =
-        "(select coalesce(lower(substring(k.v from "
-            + URL_HOST
-            + ")), k.v) from (select "
-            + raw
-            + " as v) k)";
+        limits.keyFrom().isEmpty()
+            ? "j.concurrency_key"
+            : "coalesce(j.concurrency_key, (select coalesce(lower(substring(k.v from "
+                + URL_HOST
+                + ")), k.v) from (select "
+                + value.append(" end")
+                + " as v) k))";
   }
 
-  /** The SQL expression of a job's key ({@code t}: its execution, {@code j}: its job row). */
+  /**
+   * The SQL expression of a job's key ({@code t}: its execution, {@code j}: its job row): its own
+   * {@code concurrency_key}, else the key read from its payload, else null.
+   */
   String keyExpression() {
     return key;
   }

@@ -499,6 +499,7 @@ class JobControllerTests {
         null,
         1,
         JobSource.API,
-        false);
+        false,
+        null);
   }
 }
