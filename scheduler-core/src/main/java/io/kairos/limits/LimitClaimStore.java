@@ -32,6 +32,10 @@ final class LimitClaimStore {
 
   private final KairosSchema schema;
   private final String key;
+
+  /** The join to the job row the key is read from; none when no limit is per key. */
+  private final String jobJoin;
+
   private final String lockName;
 
   LimitClaimStore(KairosSchema schema, FlowLimits limits) {
@@ -49,15 +53,20 @@ final class LimitClaimStore {
                     .append("' then j.payload #>> '{")
                     .append(pointer.substring(1).replace('/', ','))
                     .append("}'"));
-    // A job's own key comes first; only a job without one has a key read from its payload.
+    // A job's own key comes first; only a job without one has a key read from its payload. Without
+    // a limit per key no key is read at all: the claim then needs no join to the job rows.
+    boolean perKey = limits.all().stream().anyMatch(limit -> limit.key() != null);
+    this.jobJoin = perKey ? " left join kairos_job j on j.id = t.task_instance" : "";
     this.key =
-        limits.keyFrom().isEmpty()
-            ? "j.concurrency_key"
-            : "coalesce(j.concurrency_key, (select coalesce(lower(substring(k.v from "
-                + URL_HOST
-                + ")), k.v) from (select "
-                + value.append(" end")
-                + " as v) k))";
+        !perKey
+            ? "null::text"
+            : limits.keyFrom().isEmpty()
+                ? "j.concurrency_key"
+                : "coalesce(j.concurrency_key, (select coalesce(lower(substring(k.v from "
+                    + URL_HOST
+                    + ")), k.v) from (select "
+                    + value.append(" end")
+                    + " as v) k))";
   }
 
   /**
@@ -93,8 +102,9 @@ final class LimitClaimStore {
         schema.sql(
             "select t.task_name, "
                 + key
-                + " as limit_key, count(*) from scheduled_tasks t left join kairos_job j on j.id ="
-                + " t.task_instance where t.picked and t.task_name = any(?) group by 1, 2"),
+                + " as limit_key, count(*) from scheduled_tasks t"
+                + jobJoin
+                + " where t.picked and t.task_name = any(?) group by 1, 2"),
         ps -> ps.setArray(1, ps.getConnection().createArrayOf("text", types.toArray())),
         rows(rs -> new Count(rs.getString(1), rs.getString(2), rs.getInt(3))));
   }
@@ -127,8 +137,9 @@ final class LimitClaimStore {
             "select c.task_name, c.task_instance, c.version, c.limit_key from (select t.task_name,"
                 + " t.task_instance, t.version, t.priority, t.execution_time, "
                 + key
-                + " as limit_key from scheduled_tasks t left join kairos_job j on j.id ="
-                + " t.task_instance where not t.picked and t.execution_time <= ? and"
+                + " as limit_key from scheduled_tasks t"
+                + jobJoin
+                + " where not t.picked and t.execution_time <= ? and"
                 + " coalesce(t.task_name = any(?), false) and not exists (select 1 from"
                 + " kairos_control where paused)) c where not exists (select 1 from"
                 + " unnest(?::text[], ?::text[]) as x(type, key) where x.type = c.task_name and"
@@ -193,7 +204,8 @@ final class LimitClaimStore {
             schema.sql(
                 "select "
                     + key
-                    + " from scheduled_tasks t left join kairos_job j on j.id = t.task_instance"
+                    + " from scheduled_tasks t"
+                    + jobJoin
                     + " where t.task_name = ? and t.task_instance = ?"),
             ps -> {
               ps.setString(1, type);

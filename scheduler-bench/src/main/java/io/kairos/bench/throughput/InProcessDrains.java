@@ -82,8 +82,11 @@ final class InProcessDrains {
     client.scheduleBatch(batch, Instant.now());
   }
 
-  /** Jobs created as the API creates them (registry row + execution), 500 per transaction. */
-  private static void kairosBacklog(Kairos kairos, int executions) {
+  /**
+   * Jobs created as the API creates them (registry row + execution), 500 per transaction; with
+   * {@code ownKeys}, each with a concurrency key of its own, one of 100.
+   */
+  private static void kairosBacklog(Kairos kairos, int executions, boolean ownKeys) {
     JobStore jobs = kairos.jobs();
     var json = kairos.json();
     Instant now = Instant.now();
@@ -107,7 +110,11 @@ final class InProcessDrains {
                                   3,
                                   0,
                                   "bench-" + i,
-                                  "bench")),
+                                  "bench",
+                                  null,
+                                  null,
+                                  List.of(),
+                                  ownKeys ? "customer-" + (i % 100) : null)),
                       JobSource.API);
                 }
               });
@@ -192,8 +199,8 @@ final class InProcessDrains {
   }
 
   /**
-   * A flow limit far above what the threads can run (so it never binds), or none: on the type, or
-   * on each job's key, read from its payload.
+   * A flow limit far above what the threads can run (so it never binds), or none: on the type, on
+   * each job's key read from its payload, on each job's own key, or a rate far above the drain's.
    */
   private static LimitedClaims neverBinding(ThroughputBench.Kind kind, DataSource dataSource) {
     String type = BuiltInJobTypes.NOOP.name();
@@ -208,6 +215,17 @@ final class InProcessDrains {
               new FlowLimits(List.of(new FlowLimit(type, "*", "/duration", 100_000, null, null))),
               KairosSchema.DEFAULT,
               dataSource);
+      case KAIROS_OWN_KEY_LIMIT ->
+          new LimitedClaims(
+              new FlowLimits(List.of(new FlowLimit(type, "*", null, 100_000, null, null))),
+              KairosSchema.DEFAULT,
+              dataSource);
+      case KAIROS_RATE_LIMIT ->
+          new LimitedClaims(
+              new FlowLimits(
+                  List.of(new FlowLimit(type, null, null, null, 1_000_000, Duration.ofSeconds(1)))),
+              KairosSchema.DEFAULT,
+              dataSource);
       default -> null;
     };
   }
@@ -215,10 +233,7 @@ final class InProcessDrains {
   static double scheduler(
       HikariDataSource pool, int executions, int threads, ThroughputBench.Kind kind, Duration limit)
       throws Exception {
-    boolean kairos =
-        kind == ThroughputBench.Kind.KAIROS
-            || kind == ThroughputBench.Kind.KAIROS_TYPE_LIMIT
-            || kind == ThroughputBench.Kind.KAIROS_KEY_LIMIT;
+    boolean kairos = kind == ThroughputBench.Kind.KAIROS || kind.limited();
     var json = KairosJson.newObjectMapper();
     JsonSerializer serializer = new JsonSerializer(json);
     DataSource joining = new TransactionJoiningDataSource(pool);
@@ -236,7 +251,7 @@ final class InProcessDrains {
                   .withCompletionsAwaited(false)
                   .withClaims(new JobTasks.Claims(WORKER_CLAIM_TRUST, WORKER_HEARTBEAT)));
       task = jobTasks.task(BuiltInJobTypes.NOOP, new NoopHandler());
-      kairosBacklog(core, executions);
+      kairosBacklog(core, executions, kind == ThroughputBench.Kind.KAIROS_OWN_KEY_LIMIT);
     } else {
       task = Tasks.oneTime("plain", JobData.class).execute((instance, context) -> {});
       plainBacklog(pool, task, executions);
