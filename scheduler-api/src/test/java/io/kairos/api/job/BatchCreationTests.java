@@ -415,12 +415,15 @@ class BatchCreationTests {
             "{\"type\":\"noop\",\"id\":\"ck-one\",\"concurrencyKey\":\"Kunde 42 ü\"}",
             PLAIN_KEY);
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-    assertThat(json.readTree(created.body()).get("concurrencyKey").asText()).isEqualTo("Kunde 42 ü");
+    assertThat(json.readTree(created.body()).get("concurrencyKey").asText())
+        .isEqualTo("Kunde 42 ü");
     HttpResponse<String> read = send("GET", "/api/v1/jobs/ck-one", null, READER_KEY);
     assertThat(json.readTree(read.body()).get("concurrencyKey").asText()).isEqualTo("Kunde 42 ü");
     assertThat(
             jdbc.queryForObject(
-                KairosSchema.DEFAULT.sql("select concurrency_key from kairos_job where id = 'ck-one'"), String.class))
+                KairosSchema.DEFAULT.sql(
+                    "select concurrency_key from kairos_job where id = 'ck-one'"),
+                String.class))
         .isEqualTo("Kunde 42 ü");
 
     // A replacement is a whole definition: its key replaces the old one.
@@ -448,7 +451,11 @@ class BatchCreationTests {
           "concurrencyKey");
     }
     assertThat(
-            send("POST", "/api/v1/jobs", "{\"type\":\"noop\",\"concurrencyKey\":" + "\"" + "k".repeat(200) + "\"}", PLAIN_KEY)
+            send(
+                    "POST",
+                    "/api/v1/jobs",
+                    "{\"type\":\"noop\",\"concurrencyKey\":" + "\"" + "k".repeat(200) + "\"}",
+                    PLAIN_KEY)
                 .statusCode())
         .as("200 characters are allowed")
         .isEqualTo(201);
@@ -463,14 +470,21 @@ class BatchCreationTests {
     assertItemProblem(items.get(1), 400, "jobs[1].concurrencyKey");
     assertThat(
             jdbc.queryForObject(
-                KairosSchema.DEFAULT.sql("select concurrency_key from kairos_job where id = 'ck-batch'"), String.class))
+                KairosSchema.DEFAULT.sql(
+                    "select concurrency_key from kairos_job where id = 'ck-batch'"),
+                String.class))
         .isEqualTo("tenant-a");
-    assertThat(count(KairosSchema.DEFAULT.sql("select count(*) from kairos_job where id in ('ck-bad', 'ck-batch-bad')")))
+    assertThat(
+            count(
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from kairos_job where id in ('ck-bad', 'ck-batch-bad')")))
         .isZero();
     // The one job still has the key its last accepted definition gave it.
     assertThat(
             jdbc.queryForObject(
-                KairosSchema.DEFAULT.sql("select concurrency_key from kairos_job where id = 'ck-one'"), String.class))
+                KairosSchema.DEFAULT.sql(
+                    "select concurrency_key from kairos_job where id = 'ck-one'"),
+                String.class))
         .isEqualTo("customer-7");
   }
 

@@ -8,6 +8,7 @@ import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.zaxxer.hikari.HikariDataSource;
+import io.kairos.catalogue.SealedJob;
 import io.kairos.core.Kairos;
 import io.kairos.execution.JobTask;
 import io.kairos.execution.JobTasks;
@@ -83,41 +84,37 @@ final class InProcessDrains {
   }
 
   /**
-   * Jobs created as the API creates them (registry row + execution), 500 per transaction; with
-   * {@code ownKeys}, each with a concurrency key of its own, one of 100.
+   * Jobs created as a batch of the API creates them (registry rows + executions, {@code
+   * JobStore.createAll}), 500 per transaction; with {@code ownKeys}, each with a concurrency key of
+   * its own, one of 100.
    */
   private static void kairosBacklog(Kairos kairos, int executions, boolean ownKeys) {
     JobStore jobs = kairos.jobs();
     var json = kairos.json();
     Instant now = Instant.now();
     for (int from = 0; from < executions; from += 500) {
-      int start = from;
-      kairos
-          .transactions()
-          .executeWithoutResult(
-              tx -> {
-                for (int i = start; i < Math.min(start + 500, executions); i++) {
-                  jobs.create(
-                      kairos
-                          .payloadSecrets()
-                          .seal(
-                              new NewJob(
-                                  "job-" + i,
-                                  BuiltInJobTypes.NOOP.name(),
-                                  null,
-                                  json.createObjectNode().put("duration", "PT0S"),
-                                  ScheduleSpec.at(now),
-                                  3,
-                                  0,
-                                  "bench-" + i,
-                                  "bench",
-                                  null,
-                                  null,
-                                  List.of(),
-                                  ownKeys ? "customer-" + (i % 100) : null)),
-                      JobSource.API);
-                }
-              });
+      List<SealedJob> batch = new ArrayList<>();
+      for (int i = from; i < Math.min(from + 500, executions); i++) {
+        batch.add(
+            kairos
+                .payloadSecrets()
+                .seal(
+                    new NewJob(
+                        "job-" + i,
+                        BuiltInJobTypes.NOOP.name(),
+                        null,
+                        json.createObjectNode().put("duration", "PT0S"),
+                        ScheduleSpec.at(now),
+                        3,
+                        0,
+                        "bench-" + i,
+                        "bench",
+                        null,
+                        null,
+                        List.of(),
+                        ownKeys ? "customer-" + (i % 100) : null)));
+      }
+      kairos.transactions().executeWithoutResult(tx -> jobs.createAll(batch, JobSource.API));
     }
   }
 
