@@ -160,6 +160,40 @@ final class LimitClaimStore {
                     rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4))));
   }
 
+  /**
+   * Claims up to {@code wanted} due executions of these types in claim order, as a claim without
+   * limits does (one statement: rows locked and skipped if locked, then marked picked); for a claim
+   * that no limit can bind.
+   */
+  List<Execution> claimInOrder(
+      JdbcRunner tx,
+      Instant now,
+      Collection<String> types,
+      int wanted,
+      boolean orderByPriority,
+      String pickedBy,
+      ResultSetMapper<List<Execution>> mapper) {
+    return tx.query(
+        schema.sql(
+            "with candidates as materialized (select t.task_name, t.task_instance from"
+                + " scheduled_tasks t where not t.picked and t.execution_time <= ? and"
+                + " coalesce(t.task_name = any(?), false) and not exists (select 1 from"
+                + " kairos_control where paused) order by "
+                + (orderByPriority ? "t.priority desc, " : "")
+                + "t.execution_time asc for update skip locked limit ?) update scheduled_tasks st"
+                + " set picked = true, picked_by = ?, last_heartbeat = ?, version = st.version + 1"
+                + " from candidates c where st.task_name = c.task_name and st.task_instance ="
+                + " c.task_instance returning st.*"),
+        ps -> {
+          ps.setTimestamp(1, Timestamp.from(now));
+          ps.setArray(2, ps.getConnection().createArrayOf("text", types.toArray()));
+          ps.setInt(3, wanted);
+          ps.setString(4, pickedBy);
+          ps.setTimestamp(5, Timestamp.from(now));
+        },
+        mapper);
+  }
+
   /** Claims the chosen executions, each at the version it was read at; returns those claimed. */
   List<Execution> claim(
       JdbcRunner tx,

@@ -67,7 +67,14 @@ public final class LimitedClaims implements StartAdmission {
     return ctx.jdbcRunner.inTransaction(
         tx -> {
           Instant dbNow = store.lock(tx);
-          FairShare share = new FairShare(limits, running(tx, types), started(tx, dbNow));
+          Map<FairShare.Counter, Integer> running = running(tx, types);
+          Map<FairShare.Counter, Integer> started = started(tx, dbNow);
+          if (roomForAll(types, running, started, wanted)) {
+            // No limit can be reached by this claim: nothing to choose, one statement claims.
+            return store.claimInOrder(
+                tx, now, types, wanted, orderByPriority, pickedBy, ctx.resultSetMapper.get());
+          }
+          FairShare share = new FairShare(limits, running, started);
           Set<FairShare.Blocked> blocked = share.blockedNow();
           List<FairShare.Candidate> chosen = new ArrayList<>();
           for (int look = 0; look < LOOKS && chosen.size() < wanted; look++) {
@@ -89,6 +96,39 @@ public final class LimitedClaims implements StartAdmission {
           }
           return store.claim(tx, chosen, pickedBy, now, ctx.resultSetMapper.get());
         });
+  }
+
+  /**
+   * Whether {@code wanted} more executions of {@code types} fit every limit of theirs whatever
+   * their keys: each counter (the fullest of each limit, and a counter not used yet) has room for
+   * all of them. Then no choice is needed and the claim takes them in claim order.
+   */
+  private boolean roomForAll(
+      Set<String> types,
+      Map<FairShare.Counter, Integer> running,
+      Map<FairShare.Counter, Integer> started,
+      int wanted) {
+    for (String type : types) {
+      for (FlowLimit limit : limits.of(type)) {
+        if (limit.maxRunning() != null && fullest(running, limit) + wanted > limit.maxRunning()) {
+          return false;
+        }
+        if (limit.maxStarts() != null && fullest(started, limit) + wanted > limit.maxStarts()) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static int fullest(Map<FairShare.Counter, Integer> counts, FlowLimit limit) {
+    int fullest = 0;
+    for (Map.Entry<FairShare.Counter, Integer> count : counts.entrySet()) {
+      if (count.getKey().limit().equals(limit)) {
+        fullest = Math.max(fullest, count.getValue());
+      }
+    }
+    return fullest;
   }
 
   /**

@@ -178,6 +178,22 @@ class LimitedLockAndFetchTests {
   }
 
   @Test
+  void aClaimNoLimitCanBindTakesDueOrderAndOneThatCouldBindChoosesWithinTheLimit() {
+    FlowLimits limits =
+        new FlowLimits(List.of(new FlowLimit("wide", "*", "/customer", 25, null, null)));
+    for (int i = 0; i < 30; i++) {
+      job("wide", "w-" + i, "{\"customer\":\"c-1\"}", i);
+    }
+    // 0 running + 20 wanted fits 25: the first 20 in due order.
+    List<String> first = claim(limits, List.of("wide"), 20);
+    assertThat(first).hasSize(20);
+    assertThat(first.stream().mapToInt(id -> Integer.parseInt(id.substring(2))).max()).hasValue(19);
+    // 20 running + 20 wanted does not: the claim chooses, and takes only the 5 left.
+    assertThat(claim(limits, List.of("wide"), 20)).hasSize(5);
+    assertThat(claim(limits, List.of("wide"), 20)).isEmpty();
+  }
+
+  @Test
   void aLimitPerKeyReadingNoPayloadNeedsNoKeyFromAndAKeyFromNeedsAKey() {
     assertThat(new FlowLimit("sync", "*", null, 2, null, null).name()).isEqualTo("sync/*");
     org.assertj.core.api.Assertions.assertThatThrownBy(

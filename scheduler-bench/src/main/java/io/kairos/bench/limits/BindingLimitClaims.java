@@ -28,8 +28,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * it in claim order, which a claim must reach past the backlog. Each claim is a lock-and-fetch poll
  * as a worker with 10 threads makes it (db-scheduler's {@link JdbcTaskRepository#lockAndGetDue},
  * asking for {@value #CLAIM}); what it claims is handed back between claims, untimed, so every
- * claim meets the same table. Beside it: the same backlog claimed without limits, and under a limit
- * on the whole type that is full (nothing to look at).
+ * claim meets the same table. Beside it: the same backlog claimed without limits, under a limit on
+ * the whole type that is full (nothing to look at), and under limits with room for every claim
+ * (never binding), whose claims take the backlog in due order.
  */
 public final class BindingLimitClaims {
 
@@ -55,12 +56,20 @@ public final class BindingLimitClaims {
   public List<Cost> measure(int backlog, int claims) {
     List<Cost> costs = new ArrayList<>();
     write(backlog);
+    costs.add(time(backlog, "no limit", null, "true", claims));
     costs.add(
         time(
             backlog,
-            "no limit",
-            null,
-            "picked_by is not null and task_instance like 'hot-%'",
+            "a type limit with room (100,000 running)",
+            new FlowLimits(List.of(new FlowLimit(TYPE, null, null, 100_000, null, null))),
+            "true",
+            claims));
+    costs.add(
+        time(
+            backlog,
+            "a limit on the jobs' own keys with room (100,000 running each)",
+            new FlowLimits(List.of(new FlowLimit(TYPE, "*", null, 100_000, null, null))),
+            "true",
             claims));
     FlowLimits ownKey = new FlowLimits(List.of(new FlowLimit(TYPE, "*", null, 2, null, null)));
     costs.add(
@@ -75,6 +84,13 @@ public final class BindingLimitClaims {
     // The same keys read from the payload instead.
     jdbc.update(KairosSchema.DEFAULT.sql("update kairos_job set concurrency_key = null"));
     jdbc.execute(KairosSchema.DEFAULT.sql("vacuum analyze kairos_job"));
+    costs.add(
+        time(
+            backlog,
+            "a limit on keys read from the payload with room (100,000 running each)",
+            new FlowLimits(List.of(new FlowLimit(TYPE, "*", "/customer", 100_000, null, null))),
+            "true",
+            claims));
     FlowLimits payloadKey =
         new FlowLimits(List.of(new FlowLimit(TYPE, "*", "/customer", 2, null, null)));
     costs.add(

@@ -100,16 +100,6 @@ class FlowLimitsIT {
       submit(submitter, "call-a-" + i, "partner-call", "{\"partner\":\"https://a.example/api\"}");
       submit(submitter, "call-b-" + i, "partner-call", "{\"partner\":\"https://b.example/v2\"}");
     }
-    // The payload names no tenant: each sync's key is its own. The busy tenant's backlog is
-    // created first, so the other's syncs are behind it in claim order.
-    for (int i = 0; i < BUSY_TENANT_SYNCS; i++) {
-      submitWithKey(submitter, "sync-a-" + i, "tenant-sync", "{\"millis\":500}", "tenant-a");
-    }
-    Instant otherTenantCreated = Instant.now();
-    for (int i = 0; i < OTHER_TENANT_SYNCS; i++) {
-      submitWithKey(submitter, "sync-b-" + i, "tenant-sync", "{\"millis\":500}", "tenant b/ü");
-    }
-
     // Kill a worker that holds a slot of the busy customer.
     String holder =
         "select picked_by from scheduled_tasks where picked and task_instance like 'busy-%'";
@@ -127,6 +117,17 @@ class FlowLimitsIT {
     Process victim = workers.get(Integer.parseInt(victimName.substring("limits-w".length())) - 1);
     victim.destroyForcibly(); // SIGKILL: no drain, no shutdown hook; its slots stay taken
     victim.waitFor();
+    // Tenant syncs, after the kill so they do not compete with the exports above: the payload
+    // names no tenant, each sync's key is its own. The busy tenant's backlog is created first, so
+    // the other's syncs are behind it in claim order.
+    for (int i = 0; i < BUSY_TENANT_SYNCS; i++) {
+      submitWithKey(submitter, "sync-a-" + i, "tenant-sync", "{\"millis\":500}", "tenant-a");
+    }
+    Instant otherTenantCreated = Instant.now();
+    for (int i = 0; i < OTHER_TENANT_SYNCS; i++) {
+      submitWithKey(submitter, "sync-b-" + i, "tenant-sync", "{\"millis\":500}", "tenant b/ü");
+    }
+
 
     int total =
         BUSY_JOBS
@@ -262,8 +263,7 @@ class FlowLimitsIT {
 
   private void submitWithKey(
       JobSubmitter submitter, String id, String type, String payload, String concurrencyKey) {
-    NewJob job =
-        fixture.job(id, type, fixture.payload(payload), ScheduleSpec.at(Instant.now()), 3);
+    NewJob job = fixture.job(id, type, fixture.payload(payload), ScheduleSpec.at(Instant.now()), 3);
     submitter.submit(
         new NewJob(
             job.id(),
