@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 
 /**
@@ -41,6 +42,11 @@ public final class LimitedClaims implements StartAdmission {
 
   private final JdbcRunner jdbc;
 
+  /** The database's time at this worker's latest claim, and this JVM's nano time just after it. */
+  private record ClockReading(Instant databaseTime, long nanos) {}
+
+  private final AtomicReference<ClockReading> latestClaim = new AtomicReference<>();
+
   /**
    * @param dataSource where starts are admitted (claims use db-scheduler's connection instead)
    */
@@ -67,6 +73,11 @@ public final class LimitedClaims implements StartAdmission {
     return ctx.jdbcRunner.inTransaction(
         tx -> {
           Instant dbNow = store.lock(tx);
+          ClockReading reading = new ClockReading(dbNow, System.nanoTime());
+          latestClaim.accumulateAndGet(
+              reading,
+              (held, fresh) ->
+                  held == null || fresh.databaseTime().isAfter(held.databaseTime()) ? fresh : held);
           Map<FairShare.Counter, Integer> running = running(tx, types);
           Map<FairShare.Counter, Integer> started = started(tx, dbNow);
           if (roomForAll(types, running, started, wanted)) {
@@ -144,8 +155,17 @@ public final class LimitedClaims implements StartAdmission {
     List<FlowLimit> rates = limits.of(type).stream().filter(l -> l.maxStarts() != null).toList();
     if (rates.isEmpty()) {
       // The start as the database's clock has it, the clock that ends the attempts it follows:
-      // history then shows a limit's runs in one clock, not in each worker's estimate of it.
-      return Optional.of(store.now(jdbc));
+      // history then shows a limit's runs in one clock, not in each worker's estimate of it. It is
+      // read off this worker's latest claim rather than asked for (a statement per start cost a
+      // third of a drain's rate): that claim's database time, read before its answer came back,
+      // plus the time elapsed here since. So the start is no later than the database's time now,
+      // and no earlier than the claim that took this execution, which came after the end of the
+      // attempt whose slot it took.
+      ClockReading reading = latestClaim.get();
+      return Optional.of(
+          reading == null
+              ? store.now(jdbc)
+              : reading.databaseTime().plusNanos(System.nanoTime() - reading.nanos()));
     }
     return jdbc.inTransaction(
         tx -> {

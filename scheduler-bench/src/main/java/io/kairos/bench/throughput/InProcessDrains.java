@@ -261,6 +261,12 @@ final class InProcessDrains {
             .threads(threads)
             .pollingInterval(Duration.ofMillis(100));
     if (kairos) {
+      LimitedClaims limited = neverBinding(kind, pool);
+      if (limited != null) {
+        // As a worker under limits: every start of a limited type is admitted
+        // (WorkerConfiguration).
+        jobTasks.waitingOnLimits(limited.limits().limitedTypes(), limited);
+      }
       // As a worker with Kairos's defaults runs it (kairos-worker-defaults.properties).
       builder
           .pollUsingLockAndFetch(WORKER_FETCH_LOWER, WORKER_FETCH_UPPER)
@@ -273,7 +279,7 @@ final class InProcessDrains {
                   false,
                   jobTasks.claims(),
                   KairosSchema.DEFAULT,
-                  neverBinding(kind, pool)));
+                  limited));
     } else if (kind == ThroughputBench.Kind.PLAIN_WIDE) {
       builder.pollUsingLockAndFetch(WORKER_FETCH_LOWER, WORKER_FETCH_UPPER);
     } else if (kind == ThroughputBench.Kind.PLAIN_TUNED) {

@@ -128,7 +128,6 @@ class FlowLimitsIT {
       submitWithKey(submitter, "sync-b-" + i, "tenant-sync", "{\"millis\":500}", "tenant b/ü");
     }
 
-
     int total =
         BUSY_JOBS
             + 2 * OTHER_KEYS
