@@ -188,6 +188,13 @@ class ApiDocumentationTests {
         .contains("type", "payload", "schedule", "misfireGrace")
         .doesNotContain("id");
     assertThat(iterable(schemas.at("/Run/properties").fieldNames())).contains("revision");
+    for (String schema : List.of("CreateJobRequest", "ReplaceJobRequest")) {
+      JsonNode key = schemas.at("/" + schema + "/properties/concurrencyKey");
+      assertThat(key.at("/maxLength").asInt()).as(schema).isEqualTo(200);
+      assertThat(key.at("/minLength").asInt()).as(schema).isEqualTo(1);
+      assertThat(key.at("/description").asText()).as(schema).contains("flow limits");
+    }
+    assertThat(iterable(schemas.at("/Job/properties").fieldNames())).contains("concurrencyKey");
     assertThat(paths.at("/~1api~1v1~1cluster~1pause/post/description").asText())
         .contains("Requires scope `admin`");
     assertThat(paths.at("/~1api~1v1~1cluster/get/description").asText())

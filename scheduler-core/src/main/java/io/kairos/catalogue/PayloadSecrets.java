@@ -59,7 +59,8 @@ public final class PayloadSecrets {
             job.createdBy(),
             job.timeout(),
             job.misfireGrace(),
-            job.notifyTargets()));
+            job.notifyTargets(),
+            job.concurrencyKey()));
   }
 
   /**

@@ -128,7 +128,8 @@ public final class Backfills {
                   caller.name(),
                   job.timeout(),
                   MisfirePolicy.NONE,
-                  List.of())));
+                  List.of(),
+                  job.concurrencyKey())));
     }
     Set<String> created = transactions.execute(tx -> jobs.createAll(wanted, JobSource.API));
     List<String> made = new ArrayList<>();

@@ -96,7 +96,8 @@ public final class JobRequests {
         createdBy,
         request.timeout(),
         request.misfireGrace(),
-        notify);
+        notify,
+        request.concurrencyKey());
   }
 
   /**

@@ -10,8 +10,10 @@ import java.time.Instant;
  * job shows the next run time it will keep when resumed. {@code revision} counts the definitions
  * the id has had: 1 when created, + 1 each time it was replaced whole. {@code source} says who it
  * belongs to; {@code shadowsDeclaration} marks a job whose id a worker's configuration also
- * declares (the declaration is not applied while this job exists). {@link #version()} names its
- * definition as it is now, for changes that must not overwrite a change made since their read.
+ * declares (the declaration is not applied while this job exists). {@code concurrencyKey} is the
+ * key flow limits per key count it under, when the job names one (else null: its key, if any, is
+ * read from its payload). {@link #version()} names its definition as it is now, for changes that
+ * must not overwrite a change made since their read.
  */
 public record Job(
     String id,
@@ -40,11 +42,12 @@ public record Job(
     Instant staleSince,
     int revision,
     JobSource source,
-    boolean shadowsDeclaration) {
+    boolean shadowsDeclaration,
+    String concurrencyKey) {
 
   /**
    * A name of the job's definition (type, payload as stored, schedule, priority, attempts, timeout,
-   * misfire grace, revision): it changes with every change or replacement of the job and stays the
+   * misfire grace, concurrency key, revision): it changes with every change or replacement of the job and stays the
    * same while the job only runs, so a form opened before a run still applies after it.
    */
   public String version() {
@@ -58,6 +61,7 @@ public record Job(
             String.valueOf(maxAttempts),
             String.valueOf(timeout),
             String.valueOf(misfireGrace),
+            String.valueOf(concurrencyKey),
             String.valueOf(revision));
     try {
       byte[] digest =

@@ -11,7 +11,8 @@ import java.time.ZoneId;
  * null one means {@code {}}, a null {@code schedule} means due now, a null {@code timeout} the
  * type's default (else one hour), a null {@code misfireGrace} the cluster's default. The same
  * request for the same id again is a replay and changes nothing; another one for that id is a
- * {@link JobConflict}.
+ * {@link JobConflict}. A {@code concurrencyKey} puts the job under the flow limits per key with
+ * that key (see {@code io.kairos.limits.FlowLimit}).
  */
 public record JobRequest(
     String id,
@@ -22,7 +23,8 @@ public record JobRequest(
     int maxAttempts,
     int priority,
     Duration timeout,
-    Duration misfireGrace) {
+    Duration misfireGrace,
+    String concurrencyKey) {
 
   /** Attempts of a job whose request names none, from Java, over the API or declared. */
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
@@ -41,6 +43,21 @@ public record JobRequest(
     NewJob.checkMaxAttempts(maxAttempts);
     NewJob.checkPriority(priority);
     payload = payload == null ? java.util.Map.of() : payload;
+    NewJob.checkConcurrencyKey(concurrencyKey);
+  }
+
+  /** Without a concurrency key of its own. */
+  public JobRequest(
+      String id,
+      String type,
+      Object payload,
+      ScheduleSpec schedule,
+      String group,
+      int maxAttempts,
+      int priority,
+      Duration timeout,
+      Duration misfireGrace) {
+    this(id, type, payload, schedule, group, maxAttempts, priority, timeout, misfireGrace, null);
   }
 
   /** Job {@code id} of {@code type}, due now, with the API's defaults. */
@@ -62,31 +79,76 @@ public record JobRequest(
 
   public JobRequest schedule(ScheduleSpec value) {
     return new JobRequest(
-        id, type, payload, value, group, maxAttempts, priority, timeout, misfireGrace);
+        id,
+        type,
+        payload,
+        value,
+        group,
+        maxAttempts,
+        priority,
+        timeout,
+        misfireGrace,
+        concurrencyKey);
   }
 
   public JobRequest group(String value) {
     return new JobRequest(
-        id, type, payload, schedule, value, maxAttempts, priority, timeout, misfireGrace);
+        id,
+        type,
+        payload,
+        schedule,
+        value,
+        maxAttempts,
+        priority,
+        timeout,
+        misfireGrace,
+        concurrencyKey);
   }
 
   public JobRequest maxAttempts(int value) {
     return new JobRequest(
-        id, type, payload, schedule, group, value, priority, timeout, misfireGrace);
+        id, type, payload, schedule, group, value, priority, timeout, misfireGrace, concurrencyKey);
   }
 
   public JobRequest priority(int value) {
     return new JobRequest(
-        id, type, payload, schedule, group, maxAttempts, value, timeout, misfireGrace);
+        id,
+        type,
+        payload,
+        schedule,
+        group,
+        maxAttempts,
+        value,
+        timeout,
+        misfireGrace,
+        concurrencyKey);
   }
 
   public JobRequest timeout(Duration value) {
     return new JobRequest(
-        id, type, payload, schedule, group, maxAttempts, priority, value, misfireGrace);
+        id,
+        type,
+        payload,
+        schedule,
+        group,
+        maxAttempts,
+        priority,
+        value,
+        misfireGrace,
+        concurrencyKey);
+  }
+
+  /**
+   * The key flow limits per key count this job under, before any key read from its payload; null
+   * for none.
+   */
+  public JobRequest concurrencyKey(String value) {
+    return new JobRequest(
+        id, type, payload, schedule, group, maxAttempts, priority, timeout, misfireGrace, value);
   }
 
   public JobRequest misfireGrace(Duration value) {
     return new JobRequest(
-        id, type, payload, schedule, group, maxAttempts, priority, timeout, value);
+        id, type, payload, schedule, group, maxAttempts, priority, timeout, value, concurrencyKey);
   }
 }

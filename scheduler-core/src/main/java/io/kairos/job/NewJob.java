@@ -28,7 +28,8 @@ public record NewJob(
     String createdBy,
     Duration timeout,
     Duration misfireGrace,
-    List<NotifyTarget> notifyTargets) {
+    List<NotifyTarget> notifyTargets,
+    String concurrencyKey) {
 
   public static final Pattern ID =
       Pattern.compile("(?!\\.\\.?$)[A-Za-z0-9._:-]{1,200}"); // not . or ..
@@ -38,6 +39,9 @@ public record NewJob(
   public static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
   public static final Duration MAX_TIMEOUT = Duration.ofHours(24);
   public static final Duration MAX_MISFIRE_GRACE = Duration.ofDays(7);
+
+  /** The longest concurrency key a job may have. */
+  public static final int MAX_CONCURRENCY_KEY = 200;
 
   /** Notification targets one job may name. */
   public static final int MAX_NOTIFY_TARGETS = 10;
@@ -66,6 +70,37 @@ public record NewJob(
     if (notifyTargets.size() > MAX_NOTIFY_TARGETS) {
       throw new InvalidJobException("notify", "names more than " + MAX_NOTIFY_TARGETS + " targets");
     }
+    checkConcurrencyKey(concurrencyKey);
+  }
+
+  /** Without a concurrency key of its own. */
+  public NewJob(
+      String id,
+      String type,
+      String group,
+      JsonNode payload,
+      ScheduleSpec schedule,
+      int maxAttempts,
+      int priority,
+      String requestHash,
+      String createdBy,
+      Duration timeout,
+      Duration misfireGrace,
+      List<NotifyTarget> notifyTargets) {
+    this(
+        id,
+        type,
+        group,
+        payload,
+        schedule,
+        maxAttempts,
+        priority,
+        requestHash,
+        createdBy,
+        timeout,
+        misfireGrace,
+        notifyTargets,
+        null);
   }
 
   /** Without notification targets of its own. */
@@ -124,6 +159,26 @@ public record NewJob(
 
   public JobData firstData() {
     return JobData.first(payload, schedule, maxAttempts, timeout, misfireGrace);
+  }
+
+  /**
+   * A concurrency key is shown, logged and compared as written: absent (null), or up to {@value
+   * #MAX_CONCURRENCY_KEY} characters, not blank, without control characters.
+   */
+  public static void checkConcurrencyKey(String key) {
+    if (key == null) {
+      return;
+    }
+    if (key.isBlank()) {
+      throw new InvalidJobException("concurrencyKey", "must not be blank; leave it out for none");
+    }
+    if (key.length() > MAX_CONCURRENCY_KEY) {
+      throw new InvalidJobException(
+          "concurrencyKey", "must be at most " + MAX_CONCURRENCY_KEY + " characters");
+    }
+    if (key.chars().anyMatch(Character::isISOControl)) {
+      throw new InvalidJobException("concurrencyKey", "must not contain control characters");
+    }
   }
 
   public static void checkMaxAttempts(int maxAttempts) {

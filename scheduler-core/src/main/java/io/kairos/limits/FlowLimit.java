@@ -14,13 +14,15 @@ import java.util.stream.Collectors;
  * <p>Without a {@code key} the limit counts all jobs of the type together. With one, it applies to
  * each concurrency key matching it separately ({@code *} any key, {@code customer-*} keys starting
  * so): {@code customer-42} and {@code customer-7} have a limit each, and a job without a key is not
- * held back by it. A job's key is read from its payload at {@code keyFrom} (a JSON pointer, e.g.
- * {@code /customerId}); a value that is an absolute URL gives its host, so webhooks to one partner
- * share a key.
+ * held back by it. A job's key is its own {@code concurrencyKey} when it was created with one;
+ * otherwise it is read from its payload at {@code keyFrom} (a JSON pointer, e.g. {@code
+ * /customerId}), and a value that is an absolute URL gives its host, so webhooks to one partner
+ * share a key. A limit per key without {@code keyFrom} applies to the jobs' own keys alone.
  *
  * @param type the job type
  * @param key which keys the limit applies to, each separately; null: the type as a whole
- * @param keyFrom where in the payload the key is (JSON pointer); all limits of a type name the same
+ * @param keyFrom where in the payload the key of a job without a key of its own is (JSON pointer);
+ *     all limits of a type that name one name the same; null: only the jobs' own keys
  * @param maxRunning at most this many running at once; null: no concurrency limit
  * @param maxStarts at most this many starts within any {@code per}; null: no rate limit
  * @param per the rate limit's interval
@@ -48,9 +50,9 @@ public record FlowLimit(
               + keyFrom
               + "'");
     }
-    if (key != null && keyFrom == null) {
+    if (key == null && keyFrom != null) {
       throw new IllegalArgumentException(
-          "key-from: a limit per key needs to know where the key is in the payload");
+          "key-from: only a limit per key (key: \"*\" or a pattern) reads a key from the payload");
     }
     if (maxRunning == null && maxStarts == null) {
       throw new IllegalArgumentException(

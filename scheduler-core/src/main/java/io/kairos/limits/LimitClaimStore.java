@@ -24,11 +24,18 @@ import java.util.Map;
  */
 final class LimitClaimStore {
 
-  /** A job's key: its payload's value at the type's pointer; an absolute URL gives its host. */
+  /**
+   * A job's key read from its payload: the value at the type's pointer; an absolute URL gives its
+   * host.
+   */
   private static final String URL_HOST = "'^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?([^/:?#]+)'";
 
   private final KairosSchema schema;
   private final String key;
+
+  /** The join to the job row the key is read from; none when no limit is per key. */
+  private final String jobJoin;
+
   private final String lockName;
 
   LimitClaimStore(KairosSchema schema, FlowLimits limits) {
@@ -46,16 +53,26 @@ final class LimitClaimStore {
                     .append("' then j.payload #>> '{")
                     .append(pointer.substring(1).replace('/', ','))
                     .append("}'"));
-    String raw = limits.keyFrom().isEmpty() ? "null::text" : value.append(" end").toString();
+    // A job's own key comes first; only a job without one has a key read from its payload. Without
+    // a limit per key no key is read at all: the claim then needs no join to the job rows.
+    boolean perKey = limits.all().stream().anyMatch(limit -> limit.key() != null);
+    this.jobJoin = perKey ? " left join kairos_job j on j.id = t.task_instance" : "";
     this.key =
-        "(select coalesce(lower(substring(k.v from "
-            + URL_HOST
-            + ")), k.v) from (select "
-            + raw
-            + " as v) k)";
+        !perKey
+            ? "null::text"
+            : limits.keyFrom().isEmpty()
+                ? "j.concurrency_key"
+                : "coalesce(j.concurrency_key, (select coalesce(lower(substring(k.v from "
+                    + URL_HOST
+                    + ")), k.v) from (select "
+                    + value.append(" end")
+                    + " as v) k))";
   }
 
-  /** The SQL expression of a job's key ({@code t}: its execution, {@code j}: its job row). */
+  /**
+   * The SQL expression of a job's key ({@code t}: its execution, {@code j}: its job row): its own
+   * {@code concurrency_key}, else the key read from its payload, else null.
+   */
   String keyExpression() {
     return key;
   }
@@ -85,8 +102,9 @@ final class LimitClaimStore {
         schema.sql(
             "select t.task_name, "
                 + key
-                + " as limit_key, count(*) from scheduled_tasks t left join kairos_job j on j.id ="
-                + " t.task_instance where t.picked and t.task_name = any(?) group by 1, 2"),
+                + " as limit_key, count(*) from scheduled_tasks t"
+                + jobJoin
+                + " where t.picked and t.task_name = any(?) group by 1, 2"),
         ps -> ps.setArray(1, ps.getConnection().createArrayOf("text", types.toArray())),
         rows(rs -> new Count(rs.getString(1), rs.getString(2), rs.getInt(3))));
   }
@@ -119,8 +137,9 @@ final class LimitClaimStore {
             "select c.task_name, c.task_instance, c.version, c.limit_key from (select t.task_name,"
                 + " t.task_instance, t.version, t.priority, t.execution_time, "
                 + key
-                + " as limit_key from scheduled_tasks t left join kairos_job j on j.id ="
-                + " t.task_instance where not t.picked and t.execution_time <= ? and"
+                + " as limit_key from scheduled_tasks t"
+                + jobJoin
+                + " where not t.picked and t.execution_time <= ? and"
                 + " coalesce(t.task_name = any(?), false) and not exists (select 1 from"
                 + " kairos_control where paused)) c where not exists (select 1 from"
                 + " unnest(?::text[], ?::text[]) as x(type, key) where x.type = c.task_name and"
@@ -139,6 +158,40 @@ final class LimitClaimStore {
             rs ->
                 new FairShare.Candidate(
                     rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4))));
+  }
+
+  /**
+   * Claims up to {@code wanted} due executions of these types in claim order, as a claim without
+   * limits does (one statement: rows locked and skipped if locked, then marked picked); for a claim
+   * that no limit can bind.
+   */
+  List<Execution> claimInOrder(
+      JdbcRunner tx,
+      Instant now,
+      Collection<String> types,
+      int wanted,
+      boolean orderByPriority,
+      String pickedBy,
+      ResultSetMapper<List<Execution>> mapper) {
+    return tx.query(
+        schema.sql(
+            "with candidates as materialized (select t.task_name, t.task_instance from"
+                + " scheduled_tasks t where not t.picked and t.execution_time <= ? and"
+                + " coalesce(t.task_name = any(?), false) and not exists (select 1 from"
+                + " kairos_control where paused) order by "
+                + (orderByPriority ? "t.priority desc, " : "")
+                + "t.execution_time asc for update skip locked limit ?) update scheduled_tasks st"
+                + " set picked = true, picked_by = ?, last_heartbeat = ?, version = st.version + 1"
+                + " from candidates c where st.task_name = c.task_name and st.task_instance ="
+                + " c.task_instance returning st.*"),
+        ps -> {
+          ps.setTimestamp(1, Timestamp.from(now));
+          ps.setArray(2, ps.getConnection().createArrayOf("text", types.toArray()));
+          ps.setInt(3, wanted);
+          ps.setString(4, pickedBy);
+          ps.setTimestamp(5, Timestamp.from(now));
+        },
+        mapper);
   }
 
   /** Claims the chosen executions, each at the version it was read at; returns those claimed. */
@@ -185,7 +238,8 @@ final class LimitClaimStore {
             schema.sql(
                 "select "
                     + key
-                    + " from scheduled_tasks t left join kairos_job j on j.id = t.task_instance"
+                    + " from scheduled_tasks t"
+                    + jobJoin
                     + " where t.task_name = ? and t.task_instance = ?"),
             ps -> {
               ps.setString(1, type);

@@ -33,7 +33,7 @@ public final class JobRows {
       "select j.id, j.type, j.job_group, j.payload, j.schedule, j.max_attempts, j.priority,"
           + " j.request_hash, j.state, j.last_error, j.created_at, j.created_by, j.updated_at,"
           + " j.updated_by, j.finished_at, j.timeout, j.misfire_grace, j.stale_since, j.revision,"
-          + " j.source, j.shadows_declaration,"
+          + " j.source, j.shadows_declaration, j.concurrency_key,"
           + " coalesce(t.execution_time, j.paused_execution_time) as next_run_at, t.picked,"
           + " t.picked_by, t.last_heartbeat,"
           + " coalesce(t.last_success, j.paused_last_success, (select max(r.finished_at) from kairos_job_run r where r.job_id = j.id and r.revision = j.revision and r.outcome = 'SUCCEEDED')) as last_success," // execution gone: this revision's history
@@ -60,7 +60,8 @@ public final class JobRows {
    */
   public static final String DEFINITION =
       "type = ?, job_group = ?, payload = ?::jsonb, schedule = ?::jsonb, max_attempts = ?,"
-          + " priority = ?, request_hash = ?, timeout = ?, misfire_grace = ?, notify = ?::jsonb";
+          + " priority = ?, request_hash = ?, timeout = ?, misfire_grace = ?, notify = ?::jsonb,"
+          + " concurrency_key = ?";
 
   private final ObjectMapper json;
   private final JsonSerializer taskData;
@@ -97,6 +98,7 @@ public final class JobRows {
     values.add(text(job.timeout()));
     values.add(MisfirePolicy.text(job.misfireGrace()));
     values.add(job.notifyTargets().isEmpty() ? null : write(job.notifyTargets()));
+    values.add(job.concurrencyKey());
     values.addAll(java.util.Arrays.asList(more));
     return values.toArray();
   }
@@ -138,7 +140,8 @@ public final class JobRows {
         instant(rs, "stale_since"),
         rs.getInt("revision"),
         JobSource.valueOf(rs.getString("source")),
-        rs.getBoolean("shadows_declaration"));
+        rs.getBoolean("shadows_declaration"),
+        rs.getString("concurrency_key"));
   }
 
   /** A stored job (a {@code kairos_job} row) as the definition it was created from. */
@@ -155,7 +158,8 @@ public final class JobRows {
         rs.getString("created_by"),
         duration(rs.getString("timeout")),
         grace(rs.getString("misfire_grace")),
-        notifyTargets(rs.getString("notify")));
+        notifyTargets(rs.getString("notify")),
+        rs.getString("concurrency_key"));
   }
 
   /** The notification targets stored in a job's {@code notify} column. */

@@ -94,9 +94,10 @@ public final class JobStore {
         jdbc.query(
             schema.sql(
                 "with created as (insert into kairos_job (type, job_group, payload, schedule,"
-                    + " max_attempts, priority, request_hash, timeout, misfire_grace, notify, id,"
-                    + " state, created_by, updated_by, source) values (?, ?, ?::jsonb, ?::jsonb,"
-                    + " ?, ?, ?, ?, ?, ?::jsonb, ?, 'ACTIVE', ?, ?, ?) on conflict (id) do nothing"
+                    + " max_attempts, priority, request_hash, timeout, misfire_grace, notify,"
+                    + " concurrency_key, id, state, created_by, updated_by, source) values (?, ?,"
+                    + " ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, 'ACTIVE', ?, ?, ?) on"
+                    + " conflict (id) do nothing"
                     + " returning id, created_at), execution as (insert into scheduled_tasks"
                     + " (task_name, task_instance, task_data, execution_time, picked, version,"
                     + " priority) select ?, id, ?, ?, false, 1, ? from created returning 1)"
@@ -144,7 +145,8 @@ public final class JobStore {
             null,
             1,
             source,
-            false));
+            false,
+            job.concurrencyKey()));
   }
 
   /** What {@link #replace} did. */
@@ -269,14 +271,16 @@ public final class JobStore {
                   schema.sql(
                       "insert into kairos_job (type, job_group, payload, schedule, max_attempts,"
                           + " priority, request_hash, timeout, misfire_grace, notify, id, state,"
-                          + " created_by, updated_by, source) select t.type, t.job_group,"
-                          + " t.payload::jsonb, t.schedule::jsonb, t.max_attempts, t.priority,"
-                          + " t.request_hash, t.timeout, t.misfire_grace, t.notify::jsonb, t.id,"
-                          + " 'ACTIVE', t.created_by, t.created_by, ? from unnest(?::text[],"
-                          + " ?::text[], ?::text[], ?::text[], ?::int4[], ?::int4[], ?::text[],"
-                          + " ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) with ordinality"
-                          + " as t(type, job_group, payload, schedule, max_attempts, priority,"
-                          + " request_hash, timeout, misfire_grace, notify, id, created_by, n)"
+                          + " created_by, updated_by, source, concurrency_key) select t.type,"
+                          + " t.job_group, t.payload::jsonb, t.schedule::jsonb, t.max_attempts,"
+                          + " t.priority, t.request_hash, t.timeout, t.misfire_grace,"
+                          + " t.notify::jsonb, t.id, 'ACTIVE', t.created_by, t.created_by, ?,"
+                          + " t.concurrency_key from unnest(?::text[], ?::text[], ?::text[],"
+                          + " ?::text[], ?::int4[], ?::int4[], ?::text[], ?::text[], ?::text[],"
+                          + " ?::text[], ?::text[], ?::text[], ?::text[]) with ordinality as"
+                          + " t(type, job_group, payload, schedule, max_attempts, priority,"
+                          + " request_hash, timeout, misfire_grace, notify, id, created_by,"
+                          + " concurrency_key, n)"
                           + " order by t.n on conflict (id) do nothing returning id"))) {
             ps.setString(1, source.name());
             ps.setArray(2, c.createArrayOf("text", JobRows.column(jobs, NewJob::type)));
@@ -303,6 +307,7 @@ public final class JobStore {
                         j -> j.notifyTargets().isEmpty() ? null : rows.write(j.notifyTargets()))));
             ps.setArray(12, c.createArrayOf("text", JobRows.column(jobs, NewJob::id)));
             ps.setArray(13, c.createArrayOf("text", JobRows.column(jobs, NewJob::createdBy)));
+            ps.setArray(14, c.createArrayOf("text", JobRows.column(jobs, NewJob::concurrencyKey)));
             List<String> inserted = new ArrayList<>(jobs.size());
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {

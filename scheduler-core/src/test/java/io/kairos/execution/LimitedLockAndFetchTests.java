@@ -129,12 +129,88 @@ class LimitedLockAndFetchTests {
             });
   }
 
+  @Test
+  void aJobsOwnConcurrencyKeyComesBeforeTheKeyInItsPayload() {
+    FlowLimits limits =
+        new FlowLimits(
+            List.of(
+                // No key-from: only the jobs' own keys count.
+                new FlowLimit("sync", "*", null, 2, null, null),
+                new FlowLimit("export", "customer-*", "/customer", 1, null, null)));
+    for (int i = 0; i < 5; i++) {
+      job("sync", "a-" + i, "{\"customer\":\"tenant-b\"}", i, "tenant-a");
+      job("sync", "b-" + i, "{}", 10 + i, "tenant-b");
+    }
+    for (int i = 0; i < 3; i++) {
+      job("sync", "free-" + i, "{\"customer\":\"tenant-a\"}", 20 + i, null);
+    }
+    for (int i = 0; i < 3; i++) {
+      job("export", "paid-" + i, "{\"customer\":\"customer-1\"}", i, null);
+    }
+    // The payload names customer-1, the job itself customer-9: it counts as customer-9 only.
+    job("export", "own", "{\"customer\":\"customer-1\"}", 10, "customer-9");
+    // Its own key does not match customer-*: no limit applies, whatever its payload says.
+    job("export", "unmatched", "{\"customer\":\"customer-1\"}", 11, "tenant-z");
+
+    assertThat(byKey(claim(limits, List.of("sync"), 20)))
+        .as("2 per own key; the payload is not read without key-from, so free-* have no key")
+        .containsEntry("a", 2L)
+        .containsEntry("b", 2L)
+        .containsEntry("free", 3L);
+    assertThat(claim(limits, List.of("export"), 20))
+        .containsExactlyInAnyOrder("paid-0", "own", "unmatched");
+    assertThat(claim(limits, List.of("sync", "export"), 20)).isEmpty();
+
+    LimitStore store =
+        new LimitStore(
+            dataSource,
+            org.springframework.transaction.support.TransactionOperations.withoutTransaction(),
+            KairosSchema.DEFAULT);
+    store.declare(limits, "test");
+    assertThat(store.waitingFor("sync", "a-3")).contains("limit tenant-a: 2 of 2 running");
+    assertThat(store.waitingFor("export", "paid-1")).contains("limit customer-1: 1 of 1 running");
+    assertThat(store.usage())
+        .anySatisfy(
+            usage -> {
+              assertThat(usage.key()).isEqualTo("customer-9");
+              assertThat(usage.used()).isEqualTo(1);
+            });
+  }
+
+  @Test
+  void aClaimNoLimitCanBindTakesDueOrderAndOneThatCouldBindChoosesWithinTheLimit() {
+    FlowLimits limits =
+        new FlowLimits(List.of(new FlowLimit("wide", "*", "/customer", 25, null, null)));
+    for (int i = 0; i < 30; i++) {
+      job("wide", "w-" + i, "{\"customer\":\"c-1\"}", i);
+    }
+    // 0 running + 20 wanted fits 25: the first 20 in due order.
+    List<String> first = claim(limits, List.of("wide"), 20);
+    assertThat(first).hasSize(20);
+    assertThat(first.stream().mapToInt(id -> Integer.parseInt(id.substring(2))).max()).hasValue(19);
+    // 20 running + 20 wanted does not: the claim chooses, and takes only the 5 left.
+    assertThat(claim(limits, List.of("wide"), 20)).hasSize(5);
+    assertThat(claim(limits, List.of("wide"), 20)).isEmpty();
+  }
+
+  @Test
+  void aLimitPerKeyReadingNoPayloadNeedsNoKeyFromAndAKeyFromNeedsAKey() {
+    assertThat(new FlowLimit("sync", "*", null, 2, null, null).name()).isEqualTo("sync/*");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new FlowLimit("sync", null, "/tenant", 2, null, null))
+        .hasMessageStartingWith("key-from:");
+  }
+
   private static Map<String, Long> byKey(List<String> ids) {
     return ids.stream()
         .collect(Collectors.groupingBy(id -> id.replaceAll("-\\d+$", ""), Collectors.counting()));
   }
 
   private void job(String type, String id, String payload, int order) {
+    job(type, id, payload, order, null);
+  }
+
+  private void job(String type, String id, String payload, int order, String concurrencyKey) {
     jdbc.update(
         KairosSchema.DEFAULT.sql(
             "insert into scheduled_tasks (task_name, task_instance, execution_time, picked, version,"
@@ -145,10 +221,11 @@ class LimitedLockAndFetchTests {
     jdbc.update(
         KairosSchema.DEFAULT.sql(
             "insert into kairos_job (id, type, payload, max_attempts, priority, request_hash,"
-                + " state) values (?, ?, ?::jsonb, 1, 0, 'x', 'ACTIVE')"),
+                + " state, concurrency_key) values (?, ?, ?::jsonb, 1, 0, 'x', 'ACTIVE', ?)"),
         id,
         type,
-        payload);
+        payload,
+        concurrencyKey);
   }
 
   /** One claim of a worker serving {@code types}; returns the ids it claimed. */

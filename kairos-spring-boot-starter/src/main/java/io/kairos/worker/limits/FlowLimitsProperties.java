@@ -22,8 +22,9 @@ public record FlowLimitsProperties(List<Limit> limits) {
    * @param type the job type
    * @param key which concurrency keys the limit applies to, each separately ({@code *}: every key,
    *     {@code customer-*}: keys starting so); unset: the type as a whole
-   * @param keyFrom where a job's key is in its payload, as a JSON pointer ({@code /customerId}); a
-   *     URL gives its host
+   * @param keyFrom where the key of a job created without a {@code concurrencyKey} is in its
+   *     payload, as a JSON pointer ({@code /customerId}); a URL gives its host; unset: only the
+   *     jobs' own keys count
    * @param maxRunning at most this many running at once
    * @param maxStarts at most this many starts within any {@code per}
    * @param per the rate limit's interval

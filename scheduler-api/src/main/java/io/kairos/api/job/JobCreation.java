@@ -306,7 +306,8 @@ public class JobCreation {
             request.maxAttempts() == null ? JobRequest.DEFAULT_MAX_ATTEMPTS : request.maxAttempts(),
             request.priority() == null ? 0 : request.priority(),
             duration("timeout", request.timeout()),
-            MisfirePolicy.parse("misfireGrace", request.misfireGrace()));
+            MisfirePolicy.parse("misfireGrace", request.misfireGrace()),
+            request.concurrencyKey());
     NewJob job =
         requests.toNewJob(
             asked, notifyTargets(request.notifyTargets()), request, caller.name(), caller.admin());

@@ -18,6 +18,12 @@ final class JobFields {
 
   static final String SCHEDULE = "absent means now";
 
+  static final String CONCURRENCY_KEY =
+      "the key flow limits per key count this job under (e.g. a customer or tenant id): up to"
+          + " 200 characters, not blank, no control characters; it comes before any key the"
+          + " limits read from the payload (key-from). Absent: the payload's key, if any";
+  static final String CONCURRENCY_KEY_MAX = "" + NewJob.MAX_CONCURRENCY_KEY;
+
   static final String PRIORITY = "higher runs first among due jobs; default 0";
   static final String PRIORITY_MIN = "-" + NewJob.PRIORITY_LIMIT;
   static final String PRIORITY_MAX = "" + NewJob.PRIORITY_LIMIT;

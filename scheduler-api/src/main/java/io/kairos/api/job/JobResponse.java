@@ -16,6 +16,8 @@ public record JobResponse(
     @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String id,
     @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String type,
     String group,
+    @Schema(description = "the key flow limits per key count it under, when it was given one")
+        String concurrencyKey,
     @Schema(ref = "#/components/schemas/JsonObject") JsonNode payload,
     ScheduleResponse schedule,
     @Schema(requiredMode = Schema.RequiredMode.REQUIRED) JobState state,
@@ -93,6 +95,7 @@ public record JobResponse(
         job.id(),
         job.type(),
         job.group(),
+        job.concurrencyKey(),
         payload,
         ScheduleResponse.of(job.schedule()),
         job.state(),

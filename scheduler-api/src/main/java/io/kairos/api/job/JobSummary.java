@@ -20,6 +20,7 @@ final class JobSummary {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("type", job.type());
     summary.put("group", job.group());
+    summary.put("concurrencyKey", job.concurrencyKey());
     summary.put("state", job.state().name());
     summary.put("schedule", ScheduleResponse.of(job.schedule()));
     summary.put("nextRunAt", job.nextRunAt());

@@ -2,6 +2,7 @@ package io.kairos.api.job;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kairos.job.NewJob;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
@@ -38,7 +39,13 @@ public record ReplaceJobRequest(
             arraySchema = @Schema(description = JobFields.NOTIFY),
             maxItems = JobFields.NOTIFY_MAX)
         @JsonProperty("notify")
-        List<NotifyRequest> notifyTargets) {
+        List<NotifyRequest> notifyTargets,
+    @Schema(
+            description = JobFields.CONCURRENCY_KEY,
+            minLength = 1,
+            maxLength = NewJob.MAX_CONCURRENCY_KEY,
+            example = "customer-42")
+        String concurrencyKey) {
 
   /** The same definition as a POST body for {@code id}. */
   CreateJobRequest withId(String id) {
@@ -52,6 +59,7 @@ public record ReplaceJobRequest(
         maxAttempts,
         timeout,
         misfireGrace,
-        notifyTargets);
+        notifyTargets,
+        concurrencyKey);
   }
 }

@@ -74,6 +74,7 @@ class JobFormController {
               integer(form, "maxAttempts"),
               JobsController.blank(form.get("timeout")),
               null,
+              null,
               null);
       JobSubmitter.Submission done = creation.create(request, ApiPrincipal.of(caller));
       redirect.addFlashAttribute(

@@ -406,6 +406,88 @@ class BatchCreationTests {
     }
   }
 
+  @Test
+  void aConcurrencyKeyIsKeptWithItsJobAndABadOneIsRefusedNamingIt() throws Exception {
+    HttpResponse<String> created =
+        send(
+            "POST",
+            "/api/v1/jobs",
+            "{\"type\":\"noop\",\"id\":\"ck-one\",\"concurrencyKey\":\"Kunde 42 ü\"}",
+            PLAIN_KEY);
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(json.readTree(created.body()).get("concurrencyKey").asText())
+        .isEqualTo("Kunde 42 ü");
+    HttpResponse<String> read = send("GET", "/api/v1/jobs/ck-one", null, READER_KEY);
+    assertThat(json.readTree(read.body()).get("concurrencyKey").asText()).isEqualTo("Kunde 42 ü");
+    assertThat(
+            jdbc.queryForObject(
+                KairosSchema.DEFAULT.sql(
+                    "select concurrency_key from kairos_job where id = 'ck-one'"),
+                String.class))
+        .isEqualTo("Kunde 42 ü");
+
+    // A replacement is a whole definition: its key replaces the old one.
+    HttpResponse<String> replaced =
+        send(
+            "PUT",
+            "/api/v1/jobs/ck-one",
+            "{\"type\":\"noop\",\"concurrencyKey\":\"customer-7\"}",
+            PLAIN_KEY);
+    assertThat(replaced.statusCode()).as(replaced.body()).isBetween(200, 201);
+    read = send("GET", "/api/v1/jobs/ck-one", null, READER_KEY);
+    assertThat(json.readTree(read.body()).get("concurrencyKey").asText()).isEqualTo("customer-7");
+
+    for (String bad :
+        List.of(
+            "\"\"", "\"   \"", "\"" + "k".repeat(201) + "\"", "\"a\\u0007b\"", "\"two\\nlines\"")) {
+      String body = "{\"type\":\"noop\",\"id\":\"ck-bad\",\"concurrencyKey\":" + bad + "}";
+      assertRefused(send("POST", "/api/v1/jobs", body, PLAIN_KEY), "concurrencyKey");
+      assertRefused(
+          send(
+              "PUT",
+              "/api/v1/jobs/ck-one",
+              "{\"type\":\"noop\",\"concurrencyKey\":" + bad + "}",
+              PLAIN_KEY),
+          "concurrencyKey");
+    }
+    assertThat(
+            send(
+                    "POST",
+                    "/api/v1/jobs",
+                    "{\"type\":\"noop\",\"concurrencyKey\":" + "\"" + "k".repeat(200) + "\"}",
+                    PLAIN_KEY)
+                .statusCode())
+        .as("200 characters are allowed")
+        .isEqualTo(201);
+
+    HttpResponse<String> response =
+        batch(
+            PLAIN_KEY,
+            "{\"type\":\"noop\",\"id\":\"ck-batch\",\"concurrencyKey\":\"tenant-a\"}",
+            "{\"type\":\"noop\",\"id\":\"ck-batch-bad\",\"concurrencyKey\":\" \"}");
+    JsonNode items = json.readTree(response.body()).get("items");
+    assertThat(items.get(0).at("/job/concurrencyKey").asText()).isEqualTo("tenant-a");
+    assertItemProblem(items.get(1), 400, "jobs[1].concurrencyKey");
+    assertThat(
+            jdbc.queryForObject(
+                KairosSchema.DEFAULT.sql(
+                    "select concurrency_key from kairos_job where id = 'ck-batch'"),
+                String.class))
+        .isEqualTo("tenant-a");
+    assertThat(
+            count(
+                KairosSchema.DEFAULT.sql(
+                    "select count(*) from kairos_job where id in ('ck-bad', 'ck-batch-bad')")))
+        .isZero();
+    // The one job still has the key its last accepted definition gave it.
+    assertThat(
+            jdbc.queryForObject(
+                KairosSchema.DEFAULT.sql(
+                    "select concurrency_key from kairos_job where id = 'ck-one'"),
+                String.class))
+        .isEqualTo("customer-7");
+  }
+
   private void assertItemProblem(JsonNode item, int status, String field) {
     assertThat(item.get("status").asText()).as(item.toString()).isEqualTo("invalid");
     assertThat(item.get("job").isNull()).isTrue();

@@ -563,6 +563,7 @@ class JobControllerTests {
         null,
         1,
         JobSource.API,
-        false);
+        false,
+        null);
   }
 }

@@ -231,6 +231,18 @@ class UiSecurityTests {
   }
 
   @Test
+  void theJobPageShowsAJobsOwnConcurrencyKeyAsText() throws Exception {
+    createJob("keyed-job", "{\"message\":\"x\"},\"concurrencyKey\":\"tenant <b>7</b>\"");
+    createJob("unkeyed-job", "{\"message\":\"x\"}");
+    Browser reader = signedIn(READER);
+    String keyed = reader.get("/ui/jobs/keyed-job").body();
+    assertThat(keyed)
+        .contains("Concurrency key", "id=\"job-concurrency-key\"", "tenant &lt;b&gt;7&lt;/b&gt;")
+        .doesNotContain("tenant <b>7</b>");
+    assertThat(reader.get("/ui/jobs/unkeyed-job").body()).doesNotContain("Concurrency key");
+  }
+
+  @Test
   void badInputIsA400PageNamingItAndChangesNothing() throws Exception {
     createJob("bad-input-job", "{\"message\":\"x\"}");
     Browser browser = signedIn(WRITER);

@@ -8,6 +8,7 @@ import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.zaxxer.hikari.HikariDataSource;
+import io.kairos.catalogue.SealedJob;
 import io.kairos.core.Kairos;
 import io.kairos.execution.JobTask;
 import io.kairos.execution.JobTasks;
@@ -82,35 +83,38 @@ final class InProcessDrains {
     client.scheduleBatch(batch, Instant.now());
   }
 
-  /** Jobs created as the API creates them (registry row + execution), 500 per transaction. */
-  private static void kairosBacklog(Kairos kairos, int executions) {
+  /**
+   * Jobs created as a batch of the API creates them (registry rows + executions, {@code
+   * JobStore.createAll}), 500 per transaction; with {@code ownKeys}, each with a concurrency key of
+   * its own, one of 100.
+   */
+  private static void kairosBacklog(Kairos kairos, int executions, boolean ownKeys) {
     JobStore jobs = kairos.jobs();
     var json = kairos.json();
     Instant now = Instant.now();
     for (int from = 0; from < executions; from += 500) {
-      int start = from;
-      kairos
-          .transactions()
-          .executeWithoutResult(
-              tx -> {
-                for (int i = start; i < Math.min(start + 500, executions); i++) {
-                  jobs.create(
-                      kairos
-                          .payloadSecrets()
-                          .seal(
-                              new NewJob(
-                                  "job-" + i,
-                                  BuiltInJobTypes.NOOP.name(),
-                                  null,
-                                  json.createObjectNode().put("duration", "PT0S"),
-                                  ScheduleSpec.at(now),
-                                  3,
-                                  0,
-                                  "bench-" + i,
-                                  "bench")),
-                      JobSource.API);
-                }
-              });
+      List<SealedJob> batch = new ArrayList<>();
+      for (int i = from; i < Math.min(from + 500, executions); i++) {
+        batch.add(
+            kairos
+                .payloadSecrets()
+                .seal(
+                    new NewJob(
+                        "job-" + i,
+                        BuiltInJobTypes.NOOP.name(),
+                        null,
+                        json.createObjectNode().put("duration", "PT0S"),
+                        ScheduleSpec.at(now),
+                        3,
+                        0,
+                        "bench-" + i,
+                        "bench",
+                        null,
+                        null,
+                        List.of(),
+                        ownKeys ? "customer-" + (i % 100) : null)));
+      }
+      kairos.transactions().executeWithoutResult(tx -> jobs.createAll(batch, JobSource.API));
     }
   }
 
@@ -192,8 +196,8 @@ final class InProcessDrains {
   }
 
   /**
-   * A flow limit far above what the threads can run (so it never binds), or none: on the type, or
-   * on each job's key, read from its payload.
+   * A flow limit far above what the threads can run (so it never binds), or none: on the type, on
+   * each job's key read from its payload, on each job's own key, or a rate far above the drain's.
    */
   private static LimitedClaims neverBinding(ThroughputBench.Kind kind, DataSource dataSource) {
     String type = BuiltInJobTypes.NOOP.name();
@@ -208,6 +212,17 @@ final class InProcessDrains {
               new FlowLimits(List.of(new FlowLimit(type, "*", "/duration", 100_000, null, null))),
               KairosSchema.DEFAULT,
               dataSource);
+      case KAIROS_OWN_KEY_LIMIT ->
+          new LimitedClaims(
+              new FlowLimits(List.of(new FlowLimit(type, "*", null, 100_000, null, null))),
+              KairosSchema.DEFAULT,
+              dataSource);
+      case KAIROS_RATE_LIMIT ->
+          new LimitedClaims(
+              new FlowLimits(
+                  List.of(new FlowLimit(type, null, null, null, 1_000_000, Duration.ofSeconds(1)))),
+              KairosSchema.DEFAULT,
+              dataSource);
       default -> null;
     };
   }
@@ -215,10 +230,7 @@ final class InProcessDrains {
   static double scheduler(
       HikariDataSource pool, int executions, int threads, ThroughputBench.Kind kind, Duration limit)
       throws Exception {
-    boolean kairos =
-        kind == ThroughputBench.Kind.KAIROS
-            || kind == ThroughputBench.Kind.KAIROS_TYPE_LIMIT
-            || kind == ThroughputBench.Kind.KAIROS_KEY_LIMIT;
+    boolean kairos = kind == ThroughputBench.Kind.KAIROS || kind.limited();
     var json = KairosJson.newObjectMapper();
     JsonSerializer serializer = new JsonSerializer(json);
     DataSource joining = new TransactionJoiningDataSource(pool);
@@ -236,7 +248,7 @@ final class InProcessDrains {
                   .withCompletionsAwaited(false)
                   .withClaims(new JobTasks.Claims(WORKER_CLAIM_TRUST, WORKER_HEARTBEAT)));
       task = jobTasks.task(BuiltInJobTypes.NOOP, new NoopHandler());
-      kairosBacklog(core, executions);
+      kairosBacklog(core, executions, kind == ThroughputBench.Kind.KAIROS_OWN_KEY_LIMIT);
     } else {
       task = Tasks.oneTime("plain", JobData.class).execute((instance, context) -> {});
       plainBacklog(pool, task, executions);
@@ -249,6 +261,12 @@ final class InProcessDrains {
             .threads(threads)
             .pollingInterval(Duration.ofMillis(100));
     if (kairos) {
+      LimitedClaims limited = neverBinding(kind, pool);
+      if (limited != null) {
+        // As a worker under limits: every start of a limited type is admitted
+        // (WorkerConfiguration).
+        jobTasks.waitingOnLimits(limited.limits().limitedTypes(), limited);
+      }
       // As a worker with Kairos's defaults runs it (kairos-worker-defaults.properties).
       builder
           .pollUsingLockAndFetch(WORKER_FETCH_LOWER, WORKER_FETCH_UPPER)
@@ -261,7 +279,7 @@ final class InProcessDrains {
                   false,
                   jobTasks.claims(),
                   KairosSchema.DEFAULT,
-                  neverBinding(kind, pool)));
+                  limited));
     } else if (kind == ThroughputBench.Kind.PLAIN_WIDE) {
       builder.pollUsingLockAndFetch(WORKER_FETCH_LOWER, WORKER_FETCH_UPPER);
     } else if (kind == ThroughputBench.Kind.PLAIN_TUNED) {

@@ -86,11 +86,23 @@ public final class ThroughputBench {
     KAIROS_TYPE_LIMIT,
     /** As {@link #KAIROS}, each job's key (from its payload) under a limit that never binds. */
     KAIROS_KEY_LIMIT,
+    /** As {@link #KAIROS}, each job's own concurrency key under a limit that never binds. */
+    KAIROS_OWN_KEY_LIMIT,
+    /** As {@link #KAIROS}, its type under a rate limit far above the drain's rate. */
+    KAIROS_RATE_LIMIT,
     WORKER,
     /** The worker jar, its JVMs timed from their first execution on (no warm-up). */
     WORKER_COLD,
     JOBRUNR,
-    QUARTZ
+    QUARTZ;
+
+    /** Kairos in process under a flow limit that never binds. */
+    boolean limited() {
+      return this == KAIROS_TYPE_LIMIT
+          || this == KAIROS_KEY_LIMIT
+          || this == KAIROS_OWN_KEY_LIMIT
+          || this == KAIROS_RATE_LIMIT;
+    }
   }
 
   public static void main(String[] args) throws Exception {
@@ -110,6 +122,10 @@ public final class ThroughputBench {
     double kairosRate = Double.NaN;
     if (options.parts().contains("throughput")) {
       kairosRate = throughput(options, report);
+      write(options, report);
+    }
+    if (options.parts().contains("limits")) {
+      ThroughputSections.bindingLimits(options, report);
       write(options, report);
     }
     if (options.parts().contains("scale")) {
@@ -150,25 +166,30 @@ public final class ThroughputBench {
   private static double throughput(ThroughputOptions options, StringBuilder report)
       throws Exception {
     List<Config> configs = new ArrayList<>();
-    configs.add(
-        new Config("SQL limit: claim 100 + delete, 1 connection", "SQL, 1 conn", Kind.SQL, 1));
-    configs.add(
-        new Config("SQL limit: claim 100 + delete, 2 connections", "SQL, 2 conn", Kind.SQL, 2));
+    if (options.baselines()) {
+      configs.add(
+          new Config("SQL limit: claim 100 + delete, 1 connection", "SQL, 1 conn", Kind.SQL, 1));
+      configs.add(
+          new Config("SQL limit: claim 100 + delete, 2 connections", "SQL, 2 conn", Kind.SQL, 2));
+    }
     for (int t : options.threads()) {
-      configs.add(
-          new Config("plain db-scheduler, " + t + " threads", "db-scheduler " + t, Kind.PLAIN, t));
-      configs.add(
-          new Config(
-              "plain db-scheduler, Kairos's fetch limits, " + t + " threads",
-              "db-scheduler wide " + t,
-              Kind.PLAIN_WIDE,
-              t));
-      configs.add(
-          new Config(
-              "plain db-scheduler, fetch limits (0.5, 3.0), " + t + " threads",
-              "db-scheduler tuned " + t,
-              Kind.PLAIN_TUNED,
-              t));
+      if (options.baselines()) {
+        configs.add(
+            new Config(
+                "plain db-scheduler, " + t + " threads", "db-scheduler " + t, Kind.PLAIN, t));
+        configs.add(
+            new Config(
+                "plain db-scheduler, Kairos's fetch limits, " + t + " threads",
+                "db-scheduler wide " + t,
+                Kind.PLAIN_WIDE,
+                t));
+        configs.add(
+            new Config(
+                "plain db-scheduler, fetch limits (0.5, 3.0), " + t + " threads",
+                "db-scheduler tuned " + t,
+                Kind.PLAIN_TUNED,
+                t));
+      }
       configs.add(
           new Config(
               "Kairos JobTask + history, group commit, " + t + " threads",
@@ -187,6 +208,20 @@ public final class ThroughputBench {
                 "Kairos as above, a per-key limit that never binds, " + t + " threads",
                 "Kairos key limit " + t,
                 Kind.KAIROS_KEY_LIMIT,
+                t));
+        configs.add(
+            new Config(
+                "Kairos as above, a limit on each job's own key that never binds, "
+                    + t
+                    + " threads",
+                "Kairos own-key limit " + t,
+                Kind.KAIROS_OWN_KEY_LIMIT,
+                t));
+        configs.add(
+            new Config(
+                "Kairos as above, a rate limit of 1,000,000 starts/s, " + t + " threads",
+                "Kairos rate limit " + t,
+                Kind.KAIROS_RATE_LIMIT,
                 t));
       }
       for (int jvms : options.workerJvms()) {
@@ -322,7 +357,7 @@ public final class ThroughputBench {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < configs.size(); i++) {
       Kind kind = configs.get(i).kind();
-      if (kind != Kind.KAIROS_TYPE_LIMIT && kind != Kind.KAIROS_KEY_LIMIT) {
+      if (!kind.limited()) {
         continue;
       }
       for (int j = 0; j < configs.size(); j++) {
@@ -330,14 +365,22 @@ public final class ThroughputBench {
             && configs.get(j).parallelism() == configs.get(i).parallelism()) {
           double limited = Stats.median(rates.get(i));
           double free = Stats.median(rates.get(j));
+          // Rounds alternate: each round's limited run against the run without limits beside it.
+          List<String> byRound = new ArrayList<>();
+          for (int r = 0; r < rates.get(i).size(); r++) {
+            byRound.add(
+                String.format(Locale.ROOT, "%.2f", rates.get(i).get(r) / rates.get(j).get(r)));
+          }
           out.append(
               String.format(
                   Locale.ROOT,
-                  "- %s: %,.0f executions/s, %.2f× Kairos without limits (%,.0f)%n",
+                  "- %s: %,.0f executions/s, %.2f× Kairos without limits (%,.0f); round by"
+                      + " round %s%n",
                   configs.get(i).label(),
                   limited,
                   limited / free,
-                  free));
+                  free,
+                  String.join(" / ", byRound)));
         }
       }
     }
@@ -392,8 +435,7 @@ public final class ThroughputBench {
       double median = Stats.median(rates.get(i));
       String sameThreads = "";
       if (config.kind() == Kind.KAIROS
-          || config.kind() == Kind.KAIROS_TYPE_LIMIT
-          || config.kind() == Kind.KAIROS_KEY_LIMIT
+          || config.kind().limited()
           || config.kind() == Kind.WORKER
           || config.kind() == Kind.WORKER_COLD
           || config.kind() == Kind.PLAIN_WIDE
@@ -414,7 +456,7 @@ public final class ThroughputBench {
                   " / ",
                   rates.get(i).stream().map(r -> String.format(Locale.ROOT, "%,.0f", r)).toList()),
               median,
-              median / sqlLimit,
+              sqlLimit == 0 ? Double.NaN : median / sqlLimit,
               config.kind() == Kind.SQL
                   ? ""
                   : String.format(Locale.ROOT, "%.2f", median / plainStock),
@@ -456,7 +498,14 @@ public final class ThroughputBench {
       }
       return switch (config.kind()) {
         case SQL -> InProcessDrains.sqlLimit(pool, options.executions(), config.parallelism());
-        case PLAIN, PLAIN_WIDE, PLAIN_TUNED, KAIROS, KAIROS_TYPE_LIMIT, KAIROS_KEY_LIMIT ->
+        case PLAIN,
+            PLAIN_WIDE,
+            PLAIN_TUNED,
+            KAIROS,
+            KAIROS_TYPE_LIMIT,
+            KAIROS_KEY_LIMIT,
+            KAIROS_OWN_KEY_LIMIT,
+            KAIROS_RATE_LIMIT ->
             InProcessDrains.scheduler(
                 pool, options.executions(), config.parallelism(), config.kind(), RUN_LIMIT);
         case WORKER, WORKER_COLD ->

@@ -13,6 +13,8 @@ import java.util.Locale;
  *     own ({@code kairos_bench_*})
  * @param executions the backlog each throughput configuration drains
  * @param limits whether to measure Kairos in process also under flow limits that never bind
+ * @param baselines whether to measure the SQL limit and plain db-scheduler beside Kairos
+ * @param limitBacklogs the backlogs on a full key the claims under a binding limit are measured at
  * @param workerJvms for each number here and each of {@code threads}, a throughput configuration of
  *     that many worker JVMs (the worker jar) with that many threads each; empty: none
  * @param pending the numbers of pending jobs the claim and list costs are measured at, ascending
@@ -36,6 +38,8 @@ record ThroughputOptions(
     int[] threads,
     boolean peers,
     boolean limits,
+    boolean baselines,
+    List<Integer> limitBacklogs,
     List<Integer> workerJvms,
     int workerWarmUp,
     List<Integer> pending,
@@ -50,7 +54,8 @@ record ThroughputOptions(
     List<String> parts,
     Path output) {
 
-  static final List<String> PARTS = List.of("throughput", "scale", "load", "footprint", "creation");
+  static final List<String> PARTS =
+      List.of("throughput", "limits", "scale", "load", "footprint", "creation");
 
   static final String USAGE =
       """
@@ -63,6 +68,8 @@ record ThroughputOptions(
         --threads=T1,T2              scheduler threads (default 10,40; quick 10)
         --peers=false                leave JobRunr and Quartz out
         --limits=false               leave out Kairos under flow limits that never bind
+        --baselines=false            leave out the SQL limit and plain db-scheduler (Kairos against itself, e.g. with and without limits)
+        --limit-backlogs=N1,N2       due jobs on a full key for the cost of a claim under a binding limit (default 20000,100000; quick 20000)
         --worker-jvms=N1,N2          Kairos drained by that many worker JVMs (the worker jar), threads each as above (default 1,2; empty or 0: none)
         --worker-warm-up=N           executions each new worker JVM drains first, not timed (default 10000; quick 2000; 0: time a cold JVM)
         --pending=N1,N2,...          pending jobs for claim and list costs (default 10000,100000,1000000; quick 10000,100000)
@@ -74,7 +81,7 @@ record ThroughputOptions(
         --worker-jar=PATH            default scheduler-worker/target/scheduler-worker-exec.jar
         --api-jar=PATH               default scheduler-api/target/scheduler-api-exec.jar (creation part only)
         --jvm-options=A,B            worker and API JVM options (default -Xmx512m)
-        --parts=a,b                  throughput,scale,load,footprint,creation (default all)
+        --parts=a,b                  throughput,limits,scale,load,footprint,creation (default all)
         --output=DIR                 report and chart (default target/bench/throughput)""";
 
   static ThroughputOptions parse(String[] args) {
@@ -87,6 +94,8 @@ record ThroughputOptions(
     int[] threads = quick ? new int[] {10} : new int[] {10, 40};
     boolean peers = true;
     boolean limits = true;
+    boolean baselines = true;
+    List<Integer> limitBacklogs = quick ? List.of(20_000) : List.of(20_000, 100_000);
     List<Integer> workerJvms = List.of(1, 2);
     int workerWarmUp = quick ? 2_000 : 10_000;
     List<Integer> pending = quick ? List.of(10_000, 100_000) : List.of(10_000, 100_000, 1_000_000);
@@ -122,6 +131,8 @@ record ThroughputOptions(
         case "--threads" -> threads = integers(value).stream().mapToInt(i -> i).toArray();
         case "--peers" -> peers = Boolean.parseBoolean(value);
         case "--limits" -> limits = Boolean.parseBoolean(value);
+        case "--baselines" -> baselines = Boolean.parseBoolean(value);
+        case "--limit-backlogs" -> limitBacklogs = integers(value).stream().sorted().toList();
         case "--worker-jvms" ->
             workerJvms =
                 value.isBlank()
@@ -151,6 +162,8 @@ record ThroughputOptions(
         threads,
         peers,
         limits,
+        baselines,
+        limitBacklogs,
         workerJvms,
         workerWarmUp,
         pending,

@@ -9,6 +9,7 @@ import io.kairos.bench.cluster.Launcher;
 import io.kairos.bench.cluster.SoloWorker;
 import io.kairos.bench.creation.CreationRounds;
 import io.kairos.bench.footprint.WorkerFootprint;
+import io.kairos.bench.limits.BindingLimitClaims;
 import io.kairos.bench.load.SteadyLoad;
 import io.kairos.bench.measure.Stats;
 import io.kairos.bench.report.MachineFacts;
@@ -59,6 +60,39 @@ final class ThroughputSections {
   }
 
   /** Claim and list costs at each number of pending jobs, on one growing database. */
+  /** What a claim costs under a flow limit that binds, with a backlog waiting on it. */
+  static void bindingLimits(ThroughputOptions options, StringBuilder report) throws Exception {
+    ThroughputBench.progress(
+        "limits: claims under a binding limit at %s due jobs on a full key, %d claims each",
+        options.limitBacklogs(), options.repetitions());
+    List<BindingLimitClaims.Cost> costs = new ArrayList<>();
+    try (BenchDatabase database =
+            BenchDatabase.create(
+                options.server(), options.user(), options.password(), "kairos_bench_limits");
+        HikariDataSource pool = pool(options, database.url(), 4);
+        Kairos kairos = Kairos.builder(pool, new DataSourceTransactionManager(pool)).build()) {
+      KairosMigrations.migrate(pool);
+      BindingLimitClaims claims = new BindingLimitClaims(pool, kairos);
+      for (int backlog : options.limitBacklogs()) {
+        ThroughputBench.progress("limits: %,d due jobs on a full key", backlog);
+        costs.addAll(claims.measure(backlog, options.repetitions()));
+      }
+    }
+    report.append("## Claims under a flow limit that binds\n\n");
+    report.append(
+        String.format(
+            Locale.ROOT,
+            "One type (`noop`) limited to 2 running per key (or 2 for the whole type), both"
+                + " running, a backlog of due jobs of that key before %d due jobs of other keys;"
+                + " per backlog and claim, %d timed lock-and-fetch polls after 5 untimed, as a"
+                + " worker with 10 threads polls (asking for %d), what each claimed handed back"
+                + " between polls, untimed. \"No limit\" claims the same backlog without limits.%n%n",
+            10,
+            options.repetitions(),
+            10));
+    report.append(BindingLimitClaims.table(costs)).append('\n');
+  }
+
   static void scale(ThroughputOptions options, StringBuilder report) throws Exception {
     ThroughputBench.progress(
         "scale: claim and list costs at %s pending jobs, %d repetitions each",

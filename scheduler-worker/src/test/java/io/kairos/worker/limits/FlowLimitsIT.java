@@ -7,6 +7,7 @@ import com.github.kagkarlsson.scheduler.SystemClock;
 import io.kairos.control.JobSubmitter;
 import io.kairos.job.JobHandler;
 import io.kairos.job.JobType;
+import io.kairos.job.NewJob;
 import io.kairos.job.ScheduleSpec;
 import io.kairos.schema.KairosSchema;
 import io.kairos.testing.KairosFixture;
@@ -29,7 +30,9 @@ import org.junit.jupiter.api.Test;
  * exports running while other customers' exports start at once; a type limited to 3 never runs
  * more; a partner limited to 5 calls per second never gets more starts in any second. A killed
  * worker's attempt counts as running until it is revived (its history row ends then), so the limit
- * holds with its slots too.
+ * holds with its slots too. Tenant syncs carry their key themselves ({@code concurrencyKey}, no
+ * pointer into the payload): a tenant with a backlog never has more than 2 running while another
+ * tenant's syncs run beside them.
  */
 class FlowLimitsIT {
 
@@ -38,6 +41,8 @@ class FlowLimitsIT {
   static final int OTHER_KEYS = 6;
   static final int REPORTS = 15;
   static final int CALLS_PER_PARTNER = 15;
+  static final int BUSY_TENANT_SYNCS = 10;
+  static final int OTHER_TENANT_SYNCS = 3;
 
   final List<Process> workers = new ArrayList<>();
   KairosFixture fixture;
@@ -59,6 +64,8 @@ class FlowLimitsIT {
             new JobType<>("report-build", LimitedApp.ReportBuild.class, ""),
             (p, c) -> {},
             new JobType<>("partner-call", LimitedApp.PartnerCall.class, ""),
+            (p, c) -> {},
+            new JobType<>("tenant-sync", LimitedApp.TenantSync.class, ""),
             (p, c) -> {});
     fixture = new KairosFixture(known, 4);
     for (int i = 1; i <= 3; i++) {
@@ -93,7 +100,6 @@ class FlowLimitsIT {
       submit(submitter, "call-a-" + i, "partner-call", "{\"partner\":\"https://a.example/api\"}");
       submit(submitter, "call-b-" + i, "partner-call", "{\"partner\":\"https://b.example/v2\"}");
     }
-
     // Kill a worker that holds a slot of the busy customer.
     String holder =
         "select picked_by from scheduled_tasks where picked and task_instance like 'busy-%'";
@@ -111,8 +117,24 @@ class FlowLimitsIT {
     Process victim = workers.get(Integer.parseInt(victimName.substring("limits-w".length())) - 1);
     victim.destroyForcibly(); // SIGKILL: no drain, no shutdown hook; its slots stay taken
     victim.waitFor();
+    // Tenant syncs, after the kill so they do not compete with the exports above: the payload
+    // names no tenant, each sync's key is its own. The busy tenant's backlog is created first, so
+    // the other's syncs are behind it in claim order.
+    for (int i = 0; i < BUSY_TENANT_SYNCS; i++) {
+      submitWithKey(submitter, "sync-a-" + i, "tenant-sync", "{\"millis\":500}", "tenant-a");
+    }
+    Instant otherTenantCreated = Instant.now();
+    for (int i = 0; i < OTHER_TENANT_SYNCS; i++) {
+      submitWithKey(submitter, "sync-b-" + i, "tenant-sync", "{\"millis\":500}", "tenant b/ü");
+    }
 
-    int total = BUSY_JOBS + 2 * OTHER_KEYS + REPORTS + 2 * CALLS_PER_PARTNER;
+    int total =
+        BUSY_JOBS
+            + 2 * OTHER_KEYS
+            + REPORTS
+            + 2 * CALLS_PER_PARTNER
+            + BUSY_TENANT_SYNCS
+            + OTHER_TENANT_SYNCS;
     await()
         .atMost(Duration.ofMinutes(2))
         .until(() -> count("select count(*) from kairos_job where state = 'COMPLETED'") == total);
@@ -127,6 +149,18 @@ class FlowLimitsIT {
     assertThat(maxRunningAtOnce("report-build", "report-%")).isBetween(1, 3);
     assertThat(maxStartsWithin("call-a-%", Duration.ofSeconds(1))).isLessThanOrEqualTo(5);
     assertThat(maxStartsWithin("call-b-%", Duration.ofSeconds(1))).isLessThanOrEqualTo(5);
+    assertThat(maxRunningAtOnce("tenant-sync", "sync-a-%")).isEqualTo(2);
+    int otherTenant = maxRunningAtOnce("tenant-sync", "sync-b-%");
+    assertThat(otherTenant).isBetween(1, 2);
+    assertThat(maxRunningAtOnce("tenant-sync", "sync-%"))
+        .as("both tenants ran at once: their limits are separate")
+        .isGreaterThan(2);
+    Instant otherTenantStartedBy = lastStart("sync-b-%");
+    System.out.printf(
+        "other tenant's syncs all started %d ms after creation; busy tenant done after %d ms%n",
+        Duration.between(otherTenantCreated, otherTenantStartedBy).toMillis(),
+        Duration.between(otherTenantCreated, lastFinish("sync-a-%")).toMillis());
+    assertThat(otherTenantStartedBy).isBefore(lastFinish("sync-a-%"));
 
     // Other customers were not held back by the busy one: each export started within moments of
     // its creation, long before the busy customer's backlog (16 × 600 ms, 2 at a time) was done.
@@ -226,6 +260,26 @@ class FlowLimitsIT {
         fixture.job(id, type, fixture.payload(payload), ScheduleSpec.at(Instant.now()), 3));
   }
 
+  private void submitWithKey(
+      JobSubmitter submitter, String id, String type, String payload, String concurrencyKey) {
+    NewJob job = fixture.job(id, type, fixture.payload(payload), ScheduleSpec.at(Instant.now()), 3);
+    submitter.submit(
+        new NewJob(
+            job.id(),
+            job.type(),
+            job.group(),
+            job.payload(),
+            job.schedule(),
+            job.maxAttempts(),
+            job.priority(),
+            job.requestHash(),
+            job.createdBy(),
+            job.timeout(),
+            job.misfireGrace(),
+            job.notifyTargets(),
+            concurrencyKey));
+  }
+
   private Process startWorker(String node) throws Exception {
     String classPath =
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
@@ -257,6 +311,10 @@ class FlowLimitsIT {
     command.add("--kairos.flow.limits[2].key-from=/partner");
     command.add("--kairos.flow.limits[2].max-starts=5");
     command.add("--kairos.flow.limits[2].per=1s");
+    // A limit per key without key-from: the jobs' own concurrency keys.
+    command.add("--kairos.flow.limits[3].type=tenant-sync");
+    command.add("--kairos.flow.limits[3].key=*");
+    command.add("--kairos.flow.limits[3].max-running=2");
     Path log = Path.of(System.getProperty("basedir", "."), "target", "limits-it", node + ".log");
     Files.createDirectories(log.getParent());
     Files.deleteIfExists(log);

@@ -10,8 +10,9 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.annotation.Bean;
 
 /**
- * A worker application with three job types, each under a flow limit set by {@link FlowLimitsIT} on
- * the command line: exports per customer, reports per type, and calls to partners per rate.
+ * A worker application with four job types, each under a flow limit set by {@link FlowLimitsIT} on
+ * the command line: exports per customer, reports per type, calls to partners per rate, and tenant
+ * syncs per the jobs' own concurrency keys.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -22,6 +23,8 @@ public class LimitedApp {
   public record ReportBuild(long millis) {}
 
   public record PartnerCall(String partner) {}
+
+  public record TenantSync(long millis) {}
 
   @KairosJob(value = "customer-export", description = "Exports one customer's data")
   static class ExportHandler implements JobHandler<CustomerExport> {
@@ -43,6 +46,19 @@ public class LimitedApp {
   static class PartnerHandler implements JobHandler<PartnerCall> {
     @Override
     public void handle(PartnerCall payload, JobContext context) {}
+  }
+
+  @KairosJob(value = "tenant-sync", description = "Syncs a tenant named by the job's own key")
+  static class SyncHandler implements JobHandler<TenantSync> {
+    @Override
+    public void handle(TenantSync payload, JobContext context) throws InterruptedException {
+      Thread.sleep(payload.millis());
+    }
+  }
+
+  @Bean
+  SyncHandler syncHandler() {
+    return new SyncHandler();
   }
 
   @Bean
