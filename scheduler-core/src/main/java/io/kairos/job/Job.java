@@ -47,8 +47,9 @@ public record Job(
 
   /**
    * A name of the job's definition (type, payload as stored, schedule, priority, attempts, timeout,
-   * misfire grace, concurrency key, revision): it changes with every change or replacement of the job and stays the
-   * same while the job only runs, so a form opened before a run still applies after it.
+   * misfire grace, concurrency key, revision): it changes with every change or replacement of the
+   * job and stays the same while the job only runs, so a form opened before a run still applies
+   * after it.
    */
   public String version() {
     String definition =
