@@ -92,7 +92,11 @@ public class JobService {
 
   /** One job; while it runs, with its running attempt's live progress and cancel request. */
   public JobResponse get(String id) {
-    Job job = jobs.find(id).orElseThrow(() -> new UnknownJobException(id));
+    return detailed(jobs.find(id).orElseThrow(() -> new UnknownJobException(id)));
+  }
+
+  private JobResponse detailed(Job job) {
+    String id = job.id();
     RunningAttemptResponse running = null;
     if (job.state() == JobState.RUNNING) {
       running =
@@ -200,8 +204,9 @@ public class JobService {
 
   /** One job with the version of its definition (the API's ETag). */
   public Versioned read(String id) {
+    // One read: the version is the version of the job the response shows.
     Job job = jobs.find(id).orElseThrow(() -> new UnknownJobException(id));
-    return new Versioned(get(id), job.version());
+    return new Versioned(detailed(job), job.version());
   }
 
   /**
