@@ -37,7 +37,12 @@ public final class SteadyLoad {
   /** Jobs due within one tick are created in one transaction. */
   private static final Duration TICK = Duration.ofMillis(10);
 
-  private static final String PREFIX = "load-";
+  /**
+   * The rate of the idle run: a few jobs a second keep a worker that drains thousands a second
+   * idle, so their delay is what a job posted for now meets on a quiet cluster.
+   */
+  public static final double IDLE_RATE = 10;
+
   private static final Duration DRAIN_LIMIT = Duration.ofMinutes(3);
 
   /**
@@ -48,10 +53,19 @@ public final class SteadyLoad {
   public record Result(
       double rate, Duration duration, int jobs, List<Double> delaysMillis, int createdLate) {}
 
+  /**
+   * @param prefix of the jobs' ids, distinct per run on one database: the delays are read back by
+   *     it
+   */
   private SteadyLoad() {}
 
   public static Result run(
-      HikariDataSource pool, String url, Properties credentials, double rate, Duration duration)
+      HikariDataSource pool,
+      String url,
+      Properties credentials,
+      String prefix,
+      double rate,
+      Duration duration)
       throws SQLException, InterruptedException, java.util.concurrent.ExecutionException {
     int jobs = (int) Math.round(rate * duration.toMillis() / 1000.0);
     try (NotifyAtDue wakeUps = new NotifyAtDue(url, credentials);
@@ -89,7 +103,7 @@ public final class SteadyLoad {
                     for (int i = from; i < to; i++) {
                       tick.add(
                           new NewJob(
-                              String.format("%s%09d", PREFIX, i),
+                              String.format("%s%09d", prefix, i),
                               BuiltInJobTypes.NOOP.name(),
                               null,
                               kairos.json().createObjectNode(),
@@ -120,12 +134,12 @@ public final class SteadyLoad {
               jobs,
               System.nanoTime(),
               DRAIN_LIMIT,
-              () -> jobs - history.countFirstAttempts(PREFIX));
+              () -> jobs - history.countFirstAttempts(prefix));
       if (remaining > 0) {
         throw new IllegalStateException(remaining + " load jobs never ran");
       }
       List<Double> delays =
-          history.firstAttempts(PREFIX).stream()
+          history.firstAttempts(prefix).stream()
               .map(a -> Duration.between(a.scheduledFor(), a.startedAt()).toNanos() / 1e6)
               .toList();
       return new Result(rate, duration, jobs, delays, late.get());
