@@ -81,6 +81,10 @@ public final class ThroughputBench {
     PLAIN_WIDE,
     /** Plain db-scheduler tuned: lock-and-fetch (0.5, 3.0), the stronger baseline. */
     PLAIN_TUNED,
+    /**
+     * As {@link #PLAIN_TUNED}, in a JVM of its own started for the run ({@link ColdPlainDrain}).
+     */
+    PLAIN_TUNED_COLD,
     KAIROS,
     /** As {@link #KAIROS}, its type under a concurrency limit that never binds. */
     KAIROS_TYPE_LIMIT,
@@ -121,8 +125,12 @@ public final class ThroughputBench {
     report.append(ThroughputSections.machine(options)).append('\n');
     double kairosRate = Double.NaN;
     if (options.parts().contains("throughput")) {
-      kairosRate = throughput(options, report);
-      write(options, report);
+      for (int backlog : options.backlogs()) {
+        double rate = throughput(options.withExecutions(backlog), report);
+        // The steady load takes half the first pass's rate, the size the defaults measure.
+        kairosRate = Double.isNaN(kairosRate) ? rate : kairosRate;
+        write(options, report);
+      }
     }
     if (options.parts().contains("limits")) {
       ThroughputSections.bindingLimits(options, report);
@@ -188,6 +196,12 @@ public final class ThroughputBench {
                 "plain db-scheduler, fetch limits (0.5, 3.0), " + t + " threads",
                 "db-scheduler tuned " + t,
                 Kind.PLAIN_TUNED,
+                t));
+        configs.add(
+            new Config(
+                "plain db-scheduler, fetch limits (0.5, 3.0), " + t + " threads, fresh JVM",
+                "db-scheduler tuned cold " + t,
+                Kind.PLAIN_TUNED_COLD,
                 t));
       }
       configs.add(
@@ -290,7 +304,9 @@ public final class ThroughputBench {
             Locale.ROOT,
             "A backlog of %,d due no-op executions, drained by one scheduler (or one or two JDBC"
                 + " connections for the SQL limit) on a fresh database per run; plain db-scheduler with its lock-and-fetch defaults (0.5, 1.0),"
-                + " again with Kairos's (1.0, 2.0) and with (0.5, 3.0), the tuned baseline; Kairos in process as a worker with Kairos's"
+                + " again with Kairos's (1.0, 2.0) and with (0.5, 3.0), the tuned baseline, both in the"
+                + " benchmark's JVM and in a fresh JVM of its own (the worker JVMs' options; it"
+                + " writes the backlog, then its scheduler drains it, JIT warm-up timed); Kairos in process as a worker with Kairos's"
                 + " defaults runs it (lock-and-fetch 1.0, 2.0 of its threads, claims of its types"
                 + " only, priority order, heartbeat 1 s, results handed to the group commit);"
                 + " polling 100 ms; JobRunr with its shortest poll"
@@ -317,7 +333,11 @@ public final class ThroughputBench {
     report.append(limitRatios(configs, rates));
     List<String> labels = configs.stream().map(Config::shortLabel).toList();
     List<Double> medians = rates.stream().map(Stats::median).toList();
-    Path png = options.output().resolve("throughput.png");
+    String chart =
+        options.backlogs().size() == 1 || options.executions() == options.backlogs().get(0)
+            ? "throughput.png"
+            : "throughput-" + options.executions() + ".png";
+    Path png = options.output().resolve(chart);
     ThroughputChart.write(
         png,
         String.format(
@@ -326,7 +346,7 @@ public final class ThroughputBench {
             options.executions()),
         labels,
         medians);
-    report.append("![executions/s per configuration](throughput.png)\n\n");
+    report.append("![executions/s per configuration](").append(chart).append(")\n\n");
     progress("chart: %s", png.toAbsolutePath());
     // The load runs on one worker JVM: its own drain rate is the maximum to take half of.
     for (int i = 0; i < configs.size(); i++) {
@@ -387,6 +407,14 @@ public final class ThroughputBench {
     return out.length() == 0 ? "" : "Flow limits that never bind:\n\n" + out + "\n";
   }
 
+  /**
+   * The name of a part's database, with this process's id: two runs on one server (a benchmark
+   * beside a colleague's) would otherwise drop each other's database mid-run.
+   */
+  static String database(String part) {
+    return "kairos_bench_" + part + "_" + ProcessHandle.current().pid();
+  }
+
   static void progress(String format, Object... args) {
     System.out.printf(
         "%s %s%n",
@@ -398,7 +426,11 @@ public final class ThroughputBench {
     double sqlLimit = 0;
     double plainStock = 0;
     double plainTuned = Double.NaN;
+    double plainTunedCold = Double.NaN;
     for (int i = 0; i < configs.size(); i++) {
+      if (configs.get(i).kind() == Kind.PLAIN_TUNED_COLD && configs.get(i).parallelism() == 10) {
+        plainTunedCold = Stats.median(rates.get(i));
+      }
       double median = Stats.median(rates.get(i));
       if (configs.get(i).kind() == Kind.SQL) {
         sqlLimit = Math.max(sqlLimit, median);
@@ -427,9 +459,9 @@ public final class ThroughputBench {
             options.rounds()));
     out.append(
         "| configuration | executions/s, each round | median | × SQL limit | × plain db-scheduler"
-            + " (10 threads) | × plain db-scheduler (0.5, 3.0), 10 threads | × plain db-scheduler,"
-            + " same threads |\n");
-    out.append("|---|---|---:|---:|---:|---:|---:|\n");
+            + " (10 threads) | × plain db-scheduler (0.5, 3.0), 10 threads | × the same, fresh JVM"
+            + " | × plain db-scheduler, same threads |\n");
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
     for (int i = 0; i < configs.size(); i++) {
       Config config = configs.get(i);
       double median = Stats.median(rates.get(i));
@@ -439,7 +471,8 @@ public final class ThroughputBench {
           || config.kind() == Kind.WORKER
           || config.kind() == Kind.WORKER_COLD
           || config.kind() == Kind.PLAIN_WIDE
-          || config.kind() == Kind.PLAIN_TUNED) {
+          || config.kind() == Kind.PLAIN_TUNED
+          || config.kind() == Kind.PLAIN_TUNED_COLD) {
         for (int j = 0; j < configs.size(); j++) {
           if (configs.get(j).kind() == Kind.PLAIN
               && configs.get(j).parallelism() == config.parallelism()) {
@@ -450,7 +483,7 @@ public final class ThroughputBench {
       out.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %,.0f | %.2f | %s | %s | %s |%n",
+              "| %s | %s | %,.0f | %.2f | %s | %s | %s | %s |%n",
               config.label(),
               String.join(
                   " / ",
@@ -463,6 +496,9 @@ public final class ThroughputBench {
               config.kind() == Kind.SQL || Double.isNaN(plainTuned)
                   ? ""
                   : String.format(Locale.ROOT, "%.2f", median / plainTuned),
+              config.kind() == Kind.SQL || Double.isNaN(plainTunedCold)
+                  ? ""
+                  : String.format(Locale.ROOT, "%.2f", median / plainTunedCold),
               sameThreads));
     }
     return out.toString();
@@ -478,7 +514,7 @@ public final class ThroughputBench {
           config.kind() == Kind.WORKER ? options.workerWarmUp() : 0,
           RUN_LIMIT);
     }
-    String database = "kairos_bench_throughput";
+    String database = database("throughput");
     try (Connection c =
             DriverManager.getConnection(options.server(), options.user(), options.password());
         Statement st = c.createStatement()) {
@@ -498,6 +534,8 @@ public final class ThroughputBench {
       }
       return switch (config.kind()) {
         case SQL -> InProcessDrains.sqlLimit(pool, options.executions(), config.parallelism());
+        case PLAIN_TUNED_COLD ->
+            ColdPlainDrain.drain(options, url, options.executions(), config.parallelism());
         case PLAIN,
             PLAIN_WIDE,
             PLAIN_TUNED,

@@ -11,7 +11,8 @@ import java.util.Locale;
  *
  * @param server an existing PostgreSQL; its database only serves to create and drop the benchmark's
  *     own ({@code kairos_bench_*})
- * @param executions the backlog each throughput configuration drains
+ * @param executions the backlog each throughput configuration drains in this pass
+ * @param backlogs every backlog size the throughput part is run at, one pass each, ascending
  * @param limits whether to measure Kairos in process also under flow limits that never bind
  * @param baselines whether to measure the SQL limit and plain db-scheduler beside Kairos
  * @param limitBacklogs the backlogs on a full key the claims under a binding limit are measured at
@@ -34,6 +35,7 @@ record ThroughputOptions(
     String user,
     String password,
     int executions,
+    List<Integer> backlogs,
     int rounds,
     int[] threads,
     boolean peers,
@@ -63,7 +65,7 @@ record ThroughputOptions(
         --quick                      everything small: a run of a few minutes (options given win)
         --jdbc-url=URL               existing PostgreSQL (default jdbc:postgresql://127.0.0.1:5432/postgres)
         --user=NAME --password=PW    its credentials (default postgres, empty)
-        --executions=N               backlog per throughput run (default 20000; quick 5000)
+        --executions=N1,N2           backlog per throughput run; the throughput part is run at each (default 20000; quick 5000)
         --rounds=N                   rounds of all throughput and of all creation configurations, alternating (default 3; quick 1)
         --threads=T1,T2              scheduler threads (default 10,40; quick 10)
         --peers=false                leave JobRunr and Quartz out
@@ -89,7 +91,7 @@ record ThroughputOptions(
     String server = "jdbc:postgresql://127.0.0.1:5432/postgres";
     String user = "postgres";
     String password = "";
-    int executions = quick ? 5_000 : 20_000;
+    List<Integer> backlogs = List.of(quick ? 5_000 : 20_000);
     int rounds = quick ? 1 : 3;
     int[] threads = quick ? new int[] {10} : new int[] {10, 40};
     boolean peers = true;
@@ -126,7 +128,7 @@ record ThroughputOptions(
         case "--jdbc-url" -> server = value;
         case "--user" -> user = value;
         case "--password" -> password = value;
-        case "--executions" -> executions = Integer.parseInt(value);
+        case "--executions" -> backlogs = integers(value).stream().sorted().distinct().toList();
         case "--rounds" -> rounds = Integer.parseInt(value);
         case "--threads" -> threads = integers(value).stream().mapToInt(i -> i).toArray();
         case "--peers" -> peers = Boolean.parseBoolean(value);
@@ -157,7 +159,8 @@ record ThroughputOptions(
         server,
         user,
         password,
-        executions,
+        backlogs.get(0),
+        backlogs,
         rounds,
         threads,
         peers,
@@ -171,6 +174,35 @@ record ThroughputOptions(
         loadSeconds,
         loadRate,
         footprint,
+        creationJobs,
+        workerJar,
+        apiJar,
+        jvmOptions,
+        parts,
+        output);
+  }
+
+  /** These options for one pass of the throughput part, at one of {@link #backlogs}. */
+  ThroughputOptions withExecutions(int backlog) {
+    return new ThroughputOptions(
+        server,
+        user,
+        password,
+        backlog,
+        backlogs,
+        rounds,
+        threads,
+        peers,
+        limits,
+        baselines,
+        limitBacklogs,
+        workerJvms,
+        workerWarmUp,
+        pending,
+        repetitions,
+        loadSeconds,
+        loadRate,
+        footprintExecutions,
         creationJobs,
         workerJar,
         apiJar,
