@@ -264,21 +264,10 @@ final class LimitClaimStore {
         .get(0);
   }
 
-  /** Logs starts for rate limits: each with the time its interval ends. */
+  /** Logs starts for rate limits: each under its limit and counter, until it expires. */
   void recordStarts(
-      JdbcRunner tx, Map<String, List<String>> keysByLimit, Map<String, Instant> ends) {
-    List<String> ids = new ArrayList<>();
-    List<String> keys = new ArrayList<>();
-    List<Timestamp> expires = new ArrayList<>();
-    keysByLimit.forEach(
-        (id, list) ->
-            list.forEach(
-                k -> {
-                  ids.add(id);
-                  keys.add(k);
-                  expires.add(Timestamp.from(ends.get(id)));
-                }));
-    if (ids.isEmpty()) {
+      JdbcRunner tx, List<String> limitIds, List<String> counters, List<Instant> expiries) {
+    if (limitIds.isEmpty()) {
       return;
     }
     tx.execute(
@@ -287,9 +276,55 @@ final class LimitClaimStore {
                 + " unnest(?::text[], ?::text[], ?::timestamptz[])"),
         ps -> {
           Connection c = ps.getConnection();
-          ps.setArray(1, c.createArrayOf("text", ids.toArray()));
-          ps.setArray(2, c.createArrayOf("text", keys.toArray()));
-          ps.setArray(3, c.createArrayOf("timestamptz", expires.toArray()));
+          ps.setArray(1, c.createArrayOf("text", limitIds.toArray()));
+          ps.setArray(2, c.createArrayOf("text", counters.toArray()));
+          ps.setArray(
+              3, c.createArrayOf("timestamptz", expiries.stream().map(Timestamp::from).toArray()));
         });
+  }
+
+  /** Takes one logged start back: one of this limit's counter that expires at {@code expiry}. */
+  void returnStart(JdbcRunner tx, String limitId, String counter, Instant expiry) {
+    tx.execute(
+        schema.sql(
+            "delete from kairos_limit_start where ctid = (select ctid from kairos_limit_start"
+                + " where limit_id = ? and limit_key = ? and expires_at = ? limit 1)"),
+        ps -> {
+          ps.setString(1, limitId);
+          ps.setString(2, counter);
+          ps.setTimestamp(3, Timestamp.from(expiry));
+        });
+  }
+
+  /** The keys of these claimed executions, by {@code RateStarts.executionOf}; absent: none. */
+  Map<String, String> keysOf(JdbcRunner tx, List<Execution> executions) {
+    Map<String, String> keys = new java.util.HashMap<>();
+    tx.query(
+        schema.sql(
+            "select t.task_name, t.task_instance, "
+                + key
+                + " from scheduled_tasks t"
+                + jobJoin
+                + " join unnest(?::text[], ?::text[]) as x(task_name, task_instance) on"
+                + " t.task_name = x.task_name and t.task_instance = x.task_instance"),
+        ps -> {
+          Connection c = ps.getConnection();
+          ps.setArray(
+              1,
+              c.createArrayOf(
+                  "text", executions.stream().map(e -> e.taskInstance.getTaskName()).toArray()));
+          ps.setArray(
+              2,
+              c.createArrayOf(
+                  "text", executions.stream().map(e -> e.taskInstance.getId()).toArray()));
+        },
+        rows(
+            rs -> {
+              if (rs.getString(3) != null) {
+                keys.put(RateStarts.executionOf(rs.getString(1), rs.getString(2)), rs.getString(3));
+              }
+              return null;
+            }));
+    return keys;
   }
 }

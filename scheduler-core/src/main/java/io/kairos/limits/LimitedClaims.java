@@ -7,7 +7,6 @@ import io.kairos.schema.KairosSchema;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +38,7 @@ public final class LimitedClaims implements StartAdmission {
 
   private final FlowLimits limits;
   private final LimitClaimStore store;
+  private final RateStarts starts;
 
   private final JdbcRunner jdbc;
 
@@ -53,6 +53,7 @@ public final class LimitedClaims implements StartAdmission {
   public LimitedClaims(FlowLimits limits, KairosSchema schema, DataSource dataSource) {
     this.limits = limits;
     this.store = new LimitClaimStore(schema, limits);
+    this.starts = new RateStarts(limits, store);
     this.jdbc = new JdbcRunner(dataSource);
   }
 
@@ -82,8 +83,11 @@ public final class LimitedClaims implements StartAdmission {
           Map<FairShare.Counter, Integer> started = started(tx, dbNow);
           if (roomForAll(types, running, started, wanted)) {
             // No limit can be reached by this claim: nothing to choose, one statement claims.
-            return store.claimInOrder(
-                tx, now, types, wanted, orderByPriority, pickedBy, ctx.resultSetMapper.get());
+            List<Execution> claimed =
+                store.claimInOrder(
+                    tx, now, types, wanted, orderByPriority, pickedBy, ctx.resultSetMapper.get());
+            starts.take(tx, claimed, null, dbNow);
+            return claimed;
           }
           FairShare share = new FairShare(limits, running, started);
           Set<FairShare.Blocked> blocked = share.blockedNow();
@@ -105,7 +109,12 @@ public final class LimitedClaims implements StartAdmission {
               break; // nothing more is due, or nothing new to leave out
             }
           }
-          return store.claim(tx, chosen, pickedBy, now, ctx.resultSetMapper.get());
+          List<Execution> claimed =
+              store.claim(tx, chosen, pickedBy, now, ctx.resultSetMapper.get());
+          Map<String, String> keys = new HashMap<>();
+          chosen.forEach(c -> keys.put(RateStarts.executionOf(c.type(), c.id()), c.key()));
+          starts.take(tx, claimed, keys, dbNow);
+          return claimed;
         });
   }
 
@@ -143,50 +152,28 @@ public final class LimitedClaims implements StartAdmission {
   }
 
   /**
-   * Admits a start of a rate-limited type, counting it, when every rate limit of its key has room;
-   * under the same lock as claims. Claims look at the same log, so a start is rarely refused: only
-   * when others were admitted while this one waited for a thread.
+   * Admits a start: of a type without a rate limit at once, of a rate-limited type with the start
+   * its claim took for it ({@link RateStarts}); the database's time, as this worker's latest claim
+   * tells it, is the start's time.
    */
   @Override
   public Optional<Instant> admit(String type, String jobId, Instant now) {
     if (limits.of(type).isEmpty()) {
       return Optional.of(now);
     }
-    List<FlowLimit> rates = limits.of(type).stream().filter(l -> l.maxStarts() != null).toList();
-    if (rates.isEmpty()) {
-      // The start as the database's clock has it, the clock that ends the attempts it follows:
-      // history then shows a limit's runs in one clock, not in each worker's estimate of it. It is
-      // read off this worker's latest claim rather than asked for (a statement per start cost a
-      // third of a drain's rate): that claim's database time, read before its answer came back,
-      // plus the time elapsed here since. So the start is no later than the database's time now,
-      // and no earlier than the claim that took this execution, which came after the end of the
-      // attempt whose slot it took.
-      ClockReading reading = latestClaim.get();
-      return Optional.of(
-          reading == null
-              ? store.now(jdbc)
-              : reading.databaseTime().plusNanos(System.nanoTime() - reading.nanos()));
-    }
-    return jdbc.inTransaction(
-        tx -> {
-          Instant dbNow = store.lock(tx);
-          String key = store.keyOf(tx, type, jobId);
-          Map<String, List<String>> keysByLimit = new LinkedHashMap<>();
-          Map<String, Instant> ends = new HashMap<>();
-          for (FlowLimit limit : rates) {
-            if (!limit.appliesTo(key)) {
-              continue;
-            }
-            String counter = limit.counterOf(key);
-            if (store.startsOf(tx, rateId(limit), counter, dbNow) >= limit.maxStarts()) {
-              return Optional.empty();
-            }
-            keysByLimit.computeIfAbsent(rateId(limit), id -> new ArrayList<>()).add(counter);
-            ends.put(rateId(limit), dbNow.plus(limit.per()));
-          }
-          store.recordStarts(tx, keysByLimit, ends);
-          return Optional.of(dbNow);
-        });
+    // The start as the database's clock has it, the clock that ends the attempts it follows:
+    // history then shows a limit's runs in one clock, not in each worker's estimate of it. It is
+    // read off this worker's latest claim rather than asked for (a statement per start cost a
+    // third of a drain's rate): that claim's database time, read before its answer came back,
+    // plus the time elapsed here since. So the start is no later than the database's time now,
+    // and no earlier than the claim that took this execution, which came after the end of the
+    // attempt whose slot it took, and after the start its claim took.
+    ClockReading reading = latestClaim.get();
+    Instant databaseNow =
+        reading == null
+            ? store.now(jdbc)
+            : reading.databaseTime().plusNanos(System.nanoTime() - reading.nanos());
+    return starts.admit(type, jobId, databaseNow, jdbc);
   }
 
   private Map<FairShare.Counter, Integer> running(JdbcRunner tx, Set<String> types) {

@@ -130,6 +130,52 @@ class LimitedLockAndFetchTests {
   }
 
   @Test
+  void aClaimTakesTheStartsOfWhatItClaimsAndAStartLaterThanItsWindowIsAdmittedAnew()
+      throws InterruptedException {
+    // 3 starts per hour per partner: a claimed execution may start on its claim's logged start
+    // within a second (a tenth of the interval, at most a second).
+    FlowLimits limits =
+        new FlowLimits(
+            List.of(new FlowLimit("call", "*", "/partner", null, 3, Duration.ofHours(1))));
+    for (int i = 0; i < 6; i++) {
+      job("call", "a-" + i, "{\"partner\":\"https://a.example/x\"}", i);
+      job("call", "b-" + i, "{\"partner\":\"https://b.example/x\"}", i);
+    }
+    LimitedClaims gate = new LimitedClaims(limits, KairosSchema.DEFAULT, dataSource);
+
+    assertThat(claim(gate, List.of("call"), 10))
+        .containsExactlyInAnyOrder("a-0", "a-1", "a-2", "b-0", "b-1", "b-2");
+    // The claim logged their starts, in its own transaction: the next claim finds both full.
+    assertThat(loggedStarts("a.example")).isEqualTo(3);
+    assertThat(loggedStarts("b.example")).isEqualTo(3);
+    assertThat(claim(gate, List.of("call"), 10)).isEmpty();
+
+    // Starts within the window start on what their claim logged: nothing more is logged.
+    java.time.Instant now = java.time.Instant.now();
+    assertThat(gate.admit("call", "a-0", now)).isPresent();
+    assertThat(gate.admit("call", "a-1", now)).isPresent();
+    assertThat(gate.admit("call", "b-0", now)).isPresent();
+    assertThat(loggedStarts("a.example")).isEqualTo(3);
+
+    // A start later than its window gives its claim's start back and is admitted anew, counting
+    // the log: 2 of 3 are taken, so it may start, and a.example still has 3 starts this hour.
+    Thread.sleep(1_100);
+    assertThat(gate.admit("call", "a-2", java.time.Instant.now())).isPresent();
+    assertThat(loggedStarts("a.example")).isEqualTo(3);
+    // A start its claim took no start for (never claimed here) finds the partner full.
+    assertThat(gate.admit("call", "a-3", java.time.Instant.now())).isEmpty();
+    assertThat(gate.admit("call", "b-3", java.time.Instant.now())).isEmpty();
+    assertThat(loggedStarts("a.example")).isEqualTo(3);
+  }
+
+  private int loggedStarts(String key) {
+    return jdbc.queryForObject(
+        KairosSchema.DEFAULT.sql("select count(*) from kairos_limit_start where limit_key = ?"),
+        Integer.class,
+        key);
+  }
+
+  @Test
   void aJobsOwnConcurrencyKeyComesBeforeTheKeyInItsPayload() {
     FlowLimits limits =
         new FlowLimits(
@@ -230,6 +276,11 @@ class LimitedLockAndFetchTests {
 
   /** One claim of a worker serving {@code types}; returns the ids it claimed. */
   private List<String> claim(FlowLimits limits, List<String> types, int wanted) {
+    return claim(new LimitedClaims(limits, KairosSchema.DEFAULT, dataSource), types, wanted);
+  }
+
+  /** One claim of a worker serving {@code types} through {@code gate}; returns the ids. */
+  private List<String> claim(LimitedClaims gate, List<String> types, int wanted) {
     HeldClaims claims =
         new HeldClaims(
             new ClaimStore(dataSource, KairosSchema.DEFAULT),
@@ -237,12 +288,7 @@ class LimitedLockAndFetchTests {
             Duration.ofHours(1));
     held.add(claims);
     ServedTypesLockAndFetch lockAndFetch =
-        new ServedTypesLockAndFetch(
-            types,
-            false,
-            claims,
-            KairosSchema.DEFAULT,
-            new LimitedClaims(limits, KairosSchema.DEFAULT, dataSource));
+        new ServedTypesLockAndFetch(types, false, claims, KairosSchema.DEFAULT, gate);
     List<OneTimeTask<Void>> tasks =
         types.stream().map(t -> Tasks.oneTime(t).execute((i, c) -> {})).toList();
     List<String> before = picked();
