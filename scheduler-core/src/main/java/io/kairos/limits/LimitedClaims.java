@@ -86,7 +86,10 @@ public final class LimitedClaims implements StartAdmission {
             List<Execution> claimed =
                 store.claimInOrder(
                     tx, now, types, wanted, orderByPriority, pickedBy, ctx.resultSetMapper.get());
-            starts.take(tx, claimed, null, dbNow);
+            if (farFromRateLimits(types, started, wanted)) {
+              // Far from every rate limit: the claim takes its executions' starts in bulk.
+              starts.take(tx, claimed, dbNow);
+            }
             return claimed;
           }
           FairShare share = new FairShare(limits, running, started);
@@ -109,12 +112,8 @@ public final class LimitedClaims implements StartAdmission {
               break; // nothing more is due, or nothing new to leave out
             }
           }
-          List<Execution> claimed =
-              store.claim(tx, chosen, pickedBy, now, ctx.resultSetMapper.get());
-          Map<String, String> keys = new HashMap<>();
-          chosen.forEach(c -> keys.put(RateStarts.executionOf(c.type(), c.id()), c.key()));
-          starts.take(tx, claimed, keys, dbNow);
-          return claimed;
+          // A limit may bind: each start is admitted as it begins, counting the log then.
+          return store.claim(tx, chosen, pickedBy, now, ctx.resultSetMapper.get());
         });
   }
 
@@ -134,6 +133,24 @@ public final class LimitedClaims implements StartAdmission {
           return false;
         }
         if (limit.maxStarts() != null && fullest(started, limit) + wanted > limit.maxStarts()) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether every rate limit of {@code types} has room for twice what started and what the claim
+   * asks: then the claim takes its executions' starts in bulk ({@link RateStarts}); nearer a rate
+   * limit each start is admitted as it begins, so a limit that binds is used in full.
+   */
+  private boolean farFromRateLimits(
+      Set<String> types, Map<FairShare.Counter, Integer> started, int wanted) {
+    for (String type : types) {
+      for (FlowLimit limit : limits.of(type)) {
+        if (limit.maxStarts() != null
+            && 2L * (fullest(started, limit) + wanted) > limit.maxStarts()) {
           return false;
         }
       }

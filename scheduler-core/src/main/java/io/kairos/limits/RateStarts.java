@@ -12,29 +12,28 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The starts of rate-limited types, taken by the claims that take their executions: each claimed
- * execution is logged as a start in the claim's own transaction (one statement for the whole
- * claim), so a start costs no transaction and no lock of its own.
+ * The starts of rate-limited types taken in bulk by the claims that take their executions: while a
+ * rate limit is far from full, each claimed execution is logged as a start in the claim's own
+ * transaction (one statement for the whole claim), so its start costs no transaction and no lock of
+ * its own. Nearer the limit (see {@code LimitedClaims}) starts are admitted one by one as they
+ * begin, in a transaction under the limits lock counting the log, so a limit that binds is used in
+ * full.
  *
  * <p>A claimed execution may wait in its worker's queue for a thread, and a rate limit counts
  * starts, not claims. So the start logged by a claim at time {@code c} is kept for the limit's
- * interval plus a <em>start window</em> ({@code c + per + window}), and the execution may start on
- * it only until {@code c + window}: a start at {@code s} within it is then counted at least until
- * {@code s + per}, as a start logged when it happens would be, and no window of {@code per} ever
- * holds more starts than the limit. An execution that waited longer gives its logged start back and
- * is admitted anew, as every start once was: in a transaction under the limits lock, counting the
- * log (or is handed back, unstarted, when the limit is full by then).
+ * interval plus a <em>start window</em> of half the interval ({@code c + per + window}), and the
+ * execution may start on it only until {@code c + window}: a start at {@code s} within it is then
+ * counted at least until {@code s + per}, as a start logged when it happens would be, and no window
+ * of {@code per} ever holds more starts than the limit. An execution that waited longer gives its
+ * logged start back and is admitted one by one (or handed back, unstarted, when the limit is full
+ * by then).
  *
  * <p>The log is in the database, so it holds across workers; what a worker keeps is only when each
  * of its claimed executions was claimed. Starts logged for executions that never start (the worker
  * was killed, or handed them back) stay counted until they expire: the limit is then used less,
- * never more. And the window makes a limit kept full allow at least {@code per / (per + window)} of
- * its rate: at most a tenth of the interval, and at most a second.
+ * never more.
  */
 final class RateStarts {
-
-  /** The longest start window: a claimed execution waits for a thread well within it. */
-  private static final Duration MAX_WINDOW = Duration.ofSeconds(1);
 
   private final FlowLimits limits;
   private final LimitClaimStore store;
@@ -53,8 +52,7 @@ final class RateStarts {
 
   /** How long after its claim an execution may start on the start its claim logged. */
   static Duration windowOf(FlowLimit limit) {
-    Duration tenth = limit.per().dividedBy(10).truncatedTo(ChronoUnit.MICROS);
-    return tenth.compareTo(MAX_WINDOW) > 0 ? MAX_WINDOW : tenth;
+    return limit.per().dividedBy(2).truncatedTo(ChronoUnit.MICROS);
   }
 
   /**
@@ -71,18 +69,14 @@ final class RateStarts {
     return limits.of(type).stream().filter(limit -> limit.maxStarts() != null).toList();
   }
 
-  /**
-   * Logs a start for each claimed execution of a rate-limited type, in the claim's transaction.
-   *
-   * @param keys the executions' keys (by {@link #executionOf}), when the claim read them; null:
-   *     read here, if a rate limit is per key
-   */
-  void take(JdbcRunner tx, List<Execution> claimed, Map<String, String> keys, Instant dbNow) {
+  /** Logs a start for each claimed execution of a rate-limited type, in the claim's transaction. */
+  void take(JdbcRunner tx, List<Execution> claimed, Instant dbNow) {
     if (!limits.hasRateLimits()) {
       return;
     }
     // Claims older than any logged start are of executions that never started here (handed back).
-    claimedAt.values().removeIf(at -> at.plus(MAX_WINDOW).plus(longestInterval()).isBefore(dbNow));
+    Duration longest = longestInterval();
+    claimedAt.values().removeIf(at -> at.plus(longest).plus(longest).isBefore(dbNow));
     List<Execution> limited =
         claimed.stream().filter(e -> !ratesOf(e.taskInstance.getTaskName()).isEmpty()).toList();
     if (limited.isEmpty()) {
@@ -92,7 +86,7 @@ final class RateStarts {
         limited.stream()
             .anyMatch(
                 e -> ratesOf(e.taskInstance.getTaskName()).stream().anyMatch(l -> l.key() != null));
-    Map<String, String> keyOf = keys == null && perKey ? store.keysOf(tx, limited) : keys;
+    Map<String, String> keyOf = perKey ? store.keysOf(tx, limited) : null;
     List<String> ids = new ArrayList<>();
     List<String> counters = new ArrayList<>();
     List<Instant> expiries = new ArrayList<>();
