@@ -38,7 +38,9 @@ public final class LimitedClaims implements StartAdmission {
 
   private final FlowLimits limits;
   private final LimitClaimStore store;
+  private final InOrderClaimStore inOrderClaims;
   private final RateStarts starts;
+  private final Map<String, FlowLimit> rateLimitsById = new HashMap<>();
 
   private final JdbcRunner jdbc;
 
@@ -53,7 +55,11 @@ public final class LimitedClaims implements StartAdmission {
   public LimitedClaims(FlowLimits limits, KairosSchema schema, DataSource dataSource) {
     this.limits = limits;
     this.store = new LimitClaimStore(schema, limits);
+    this.inOrderClaims = new InOrderClaimStore(schema, limits, store);
     this.starts = new RateStarts(limits, store);
+    limits.all().stream()
+        .filter(limit -> limit.maxStarts() != null)
+        .forEach(limit -> rateLimitsById.put(rateId(limit), limit));
     this.jdbc = new JdbcRunner(dataSource);
   }
 
@@ -79,18 +85,27 @@ public final class LimitedClaims implements StartAdmission {
               reading,
               (held, fresh) ->
                   held == null || fresh.databaseTime().isAfter(held.databaseTime()) ? fresh : held);
+          List<Execution> inOrder =
+              inOrderClaims.claimIfNoLimitCanBind(
+                  tx,
+                  now,
+                  dbNow,
+                  types,
+                  wanted,
+                  orderByPriority,
+                  pickedBy,
+                  ctx.resultSetMapper.get());
+          if (!inOrder.isEmpty()) {
+            // No limit could be reached by this claim: it took the due jobs in order, and is far
+            // enough from every rate limit to take their starts in bulk.
+            starts.take(tx, inOrder, dbNow);
+            return inOrder;
+          }
           Map<FairShare.Counter, Integer> running = running(tx, types);
           Map<FairShare.Counter, Integer> started = started(tx, dbNow);
-          if (roomForAll(types, running, started, wanted)) {
-            // No limit can be reached by this claim: nothing to choose, one statement claims.
-            List<Execution> claimed =
-                store.claimInOrder(
-                    tx, now, types, wanted, orderByPriority, pickedBy, ctx.resultSetMapper.get());
-            if (farFromRateLimits(types, started, wanted)) {
-              // Far from every rate limit: the claim takes its executions' starts in bulk.
-              starts.take(tx, claimed, dbNow);
-            }
-            return claimed;
+          if (roomForAll(types, running, started, wanted)
+              && farFromRateLimits(types, started, wanted)) {
+            return List.of(); // nothing due: the statement above saw no more running or started
           }
           FairShare share = new FairShare(limits, running, started);
           Set<FairShare.Blocked> blocked = share.blockedNow();
@@ -195,8 +210,8 @@ public final class LimitedClaims implements StartAdmission {
 
   private Map<FairShare.Counter, Integer> running(JdbcRunner tx, Set<String> types) {
     Map<FairShare.Counter, Integer> running = new HashMap<>();
+    FairShare share = new FairShare(limits, Map.of(), Map.of());
     for (LimitClaimStore.Count count : store.running(tx, types)) {
-      FairShare share = new FairShare(limits, Map.of(), Map.of());
       for (FairShare.Counter counter : share.countersOf(count.type(), count.key())) {
         if (counter.limit().maxRunning() != null) {
           running.merge(counter, count.count(), Integer::sum);
@@ -210,13 +225,9 @@ public final class LimitedClaims implements StartAdmission {
     if (!limits.hasRateLimits()) {
       return Map.of();
     }
-    Map<String, FlowLimit> byId = new HashMap<>();
-    limits.all().stream()
-        .filter(limit -> limit.maxStarts() != null)
-        .forEach(limit -> byId.put(rateId(limit), limit));
     Map<FairShare.Counter, Integer> started = new HashMap<>();
     for (LimitClaimStore.Count count : store.started(tx, dbNow)) {
-      FlowLimit limit = byId.get(count.type());
+      FlowLimit limit = rateLimitsById.get(count.type());
       if (limit != null) {
         started.merge(new FairShare.Counter(limit, count.key()), count.count(), Integer::sum);
       }

@@ -103,7 +103,7 @@ final class RateStarts {
       }
       claimedAt.put(executionOf(type, id), dbNow);
     }
-    store.recordStarts(tx, ids, counters, expiries);
+    store.recordStarts(tx, ids, counters, expiries, dbNow);
   }
 
   private Duration longestInterval() {
@@ -155,7 +155,7 @@ final class RateStarts {
             counters.add(counter);
             expiries.add(dbNow.plus(limit.per()));
           }
-          store.recordStarts(tx, ids, counters, expiries);
+          store.recordStarts(tx, ids, counters, expiries, dbNow);
           return Optional.of(dbNow);
         });
   }
