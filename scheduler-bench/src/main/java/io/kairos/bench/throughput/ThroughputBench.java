@@ -478,7 +478,7 @@ public final class ThroughputBench {
           config.kind() == Kind.WORKER ? options.workerWarmUp() : 0,
           RUN_LIMIT);
     }
-    String database = "kairos_bench_throughput";
+    String database = "kairos_bench_throughput_" + ProcessHandle.current().pid();
     try (Connection c =
             DriverManager.getConnection(options.server(), options.user(), options.password());
         Statement st = c.createStatement()) {

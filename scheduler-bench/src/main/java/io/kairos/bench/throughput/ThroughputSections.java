@@ -68,7 +68,10 @@ final class ThroughputSections {
     List<BindingLimitClaims.Cost> costs = new ArrayList<>();
     try (BenchDatabase database =
             BenchDatabase.create(
-                options.server(), options.user(), options.password(), "kairos_bench_limits");
+                options.server(),
+                options.user(),
+                options.password(),
+                "kairos_bench_limits_" + ProcessHandle.current().pid());
         HikariDataSource pool = pool(options, database.url(), 4);
         Kairos kairos = Kairos.builder(pool, new DataSourceTransactionManager(pool)).build()) {
       KairosMigrations.migrate(pool);
@@ -100,7 +103,10 @@ final class ThroughputSections {
     List<ClaimAndListCost.Cost> costs = new ArrayList<>();
     try (BenchDatabase database =
             BenchDatabase.create(
-                options.server(), options.user(), options.password(), "kairos_bench_scale");
+                options.server(),
+                options.user(),
+                options.password(),
+                "kairos_bench_scale_" + ProcessHandle.current().pid());
         HikariDataSource pool = pool(options, database.url(), 4);
         Kairos kairos = Kairos.builder(pool, new DataSourceTransactionManager(pool)).build()) {
       KairosMigrations.migrate(pool);
@@ -171,7 +177,10 @@ final class ThroughputSections {
     Properties credentials = BenchDatabase.credentials(options.user(), options.password());
     try (BenchDatabase database =
             BenchDatabase.create(
-                options.server(), options.user(), options.password(), "kairos_bench_worker");
+                options.server(),
+                options.user(),
+                options.password(),
+                "kairos_bench_worker_" + ProcessHandle.current().pid());
         HikariDataSource pool = pool(options, database.url(), 8);
         Kairos kairos = Kairos.builder(pool, new DataSourceTransactionManager(pool)).build()) {
       KairosMigrations.migrate(pool);

@@ -55,7 +55,10 @@ final class WorkerDrain {
     List<SoloWorker> workers = new ArrayList<>();
     try (BenchDatabase database =
             BenchDatabase.create(
-                options.server(), options.user(), options.password(), "kairos_bench_throughput");
+                options.server(),
+                options.user(),
+                options.password(),
+                "kairos_bench_throughput_" + ProcessHandle.current().pid());
         HikariDataSource pool = ThroughputSections.pool(options, database.url(), 4);
         Kairos kairos = Kairos.builder(pool, new DataSourceTransactionManager(pool)).build();
         NotifyAtDue wakeUps =
