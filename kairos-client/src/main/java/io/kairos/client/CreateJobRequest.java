@@ -25,12 +25,39 @@ public record CreateJobRequest(
     Integer maxAttempts,
     String timeout,
     String misfireGrace,
-    @JsonProperty("notify") List<NotifyTarget> notifyTargets) {
+    @JsonProperty("notify") List<NotifyTarget> notifyTargets,
+    String concurrencyKey) {
 
   public CreateJobRequest {
     Objects.requireNonNull(type, "type");
     payload = ClientJson.tree(payload);
     notifyTargets = notifyTargets == null ? null : List.copyOf(notifyTargets);
+  }
+
+  /** A request without a concurrency key (as before requests had one). */
+  public CreateJobRequest(
+      String type,
+      String id,
+      String group,
+      JsonNode payload,
+      ScheduleRequest schedule,
+      Integer priority,
+      Integer maxAttempts,
+      String timeout,
+      String misfireGrace,
+      List<NotifyTarget> notifyTargets) {
+    this(
+        type,
+        id,
+        group,
+        payload,
+        schedule,
+        priority,
+        maxAttempts,
+        timeout,
+        misfireGrace,
+        notifyTargets,
+        null);
   }
 
   /** A copy of the payload: changing it changes nothing here. */
@@ -50,7 +77,8 @@ public record CreateJobRequest(
         maxAttempts,
         timeout,
         misfireGrace,
-        notifyTargets);
+        notifyTargets,
+        concurrencyKey);
   }
 
   /** A request for a job of {@code type}; set the rest on the builder. */
@@ -70,6 +98,7 @@ public record CreateJobRequest(
     private String timeout;
     private String misfireGrace;
     private List<NotifyTarget> notifyTargets;
+    private String concurrencyKey;
 
     private Builder(String type) {
       this.type = Objects.requireNonNull(type, "type");
@@ -130,6 +159,15 @@ public record CreateJobRequest(
       return this;
     }
 
+    /**
+     * The key flow limits per key count this job under (up to 200 characters, not blank); it comes
+     * before any key they read from the payload.
+     */
+    public Builder concurrencyKey(String concurrencyKey) {
+      this.concurrencyKey = concurrencyKey;
+      return this;
+    }
+
     public CreateJobRequest build() {
       return new CreateJobRequest(
           type,
@@ -141,7 +179,8 @@ public record CreateJobRequest(
           maxAttempts,
           timeout,
           misfireGrace,
-          notifyTargets);
+          notifyTargets,
+          concurrencyKey);
     }
   }
 }

@@ -7,7 +7,7 @@ import java.time.Instant;
  * A job as the API shows it: its definition (secret payload values shown as {@code ***}), state,
  * next and last run. {@code timeout} is an ISO-8601 duration or null (the worker's timeout for the
  * type, else one hour); {@code misfireGrace} one too, {@code none}, or null (the cluster's
- * default).
+ * default). {@code concurrencyKey} is the job's own key for flow limits, or null.
  */
 public record Job(
     String id,
@@ -36,7 +36,8 @@ public record Job(
     Instant staleSince,
     int revision,
     JobSource source,
-    boolean shadowsDeclaration) {
+    boolean shadowsDeclaration,
+    String concurrencyKey) {
 
   public Job {
     payload = ClientJson.tree(payload);

@@ -19,12 +19,37 @@ public record ReplaceJobRequest(
     Integer maxAttempts,
     String timeout,
     String misfireGrace,
-    @JsonProperty("notify") List<NotifyTarget> notifyTargets) {
+    @JsonProperty("notify") List<NotifyTarget> notifyTargets,
+    String concurrencyKey) {
 
   public ReplaceJobRequest {
     Objects.requireNonNull(type, "type");
     payload = ClientJson.tree(payload);
     notifyTargets = notifyTargets == null ? null : List.copyOf(notifyTargets);
+  }
+
+  /** A definition without a concurrency key (as before definitions had one). */
+  public ReplaceJobRequest(
+      String type,
+      String group,
+      JsonNode payload,
+      ScheduleRequest schedule,
+      Integer priority,
+      Integer maxAttempts,
+      String timeout,
+      String misfireGrace,
+      List<NotifyTarget> notifyTargets) {
+    this(
+        type,
+        group,
+        payload,
+        schedule,
+        priority,
+        maxAttempts,
+        timeout,
+        misfireGrace,
+        notifyTargets,
+        null);
   }
 
   /** A copy of the payload: changing it changes nothing here. */

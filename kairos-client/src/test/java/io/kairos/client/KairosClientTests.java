@@ -107,6 +107,7 @@ class KairosClientTests {
             .timeout(Duration.ofSeconds(30))
             .misfireGrace(Duration.ofMinutes(2))
             .notifyTarget(NotifyTarget.email("ops@example.com", "DEAD"))
+            .concurrencyKey("tenant-17")
             .build();
 
     SubmittedJob submitted = client.create(request);
@@ -122,6 +123,7 @@ class KairosClientTests {
     assertThat(job.state()).isEqualTo(JobState.SCHEDULED);
     assertThat(job.nextRunAt()).isEqualTo(FAR_AHEAD);
     assertThat(job.priority()).isEqualTo(7);
+    assertThat(job.concurrencyKey()).isEqualTo("tenant-17");
     assertThat(job.maxAttempts()).isEqualTo(5);
     assertThat(job.timeout()).isEqualTo("PT30S");
     assertThat(job.misfireGrace()).isEqualTo("PT2M");
@@ -149,6 +151,22 @@ class KairosClientTests {
               assertThat(e.status()).isEqualTo(409);
               assertThat(e.title()).isEqualTo("Conflict");
               assertThat(e.field()).hasValue("id");
+            });
+  }
+
+  @Test
+  void aConcurrencyKeyIsKeptByAReplaceThatGivesItAndABlankOneIsRefusedByName() {
+    ReplaceJobRequest keyed = logLater("keyed").concurrencyKey("customer-9").build().withoutId();
+    assertThat(client.replace("keyed", keyed).job().concurrencyKey()).isEqualTo("customer-9");
+    ReplaceJobRequest unkeyed = logLater("keyed").build().withoutId();
+    assertThat(client.replace("keyed", unkeyed).job().concurrencyKey()).isNull();
+
+    assertThatThrownBy(() -> client.create(logLater("blank-key").concurrencyKey(" ").build()))
+        .isInstanceOfSatisfying(
+            KairosApiException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(400);
+              assertThat(e.field()).hasValue("concurrencyKey");
             });
   }
 

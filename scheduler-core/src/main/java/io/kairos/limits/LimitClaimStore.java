@@ -77,6 +77,11 @@ final class LimitClaimStore {
     return key;
   }
 
+  /** The join to the job rows that {@link #keyExpression} needs ({@code j}), or nothing. */
+  String jobJoin() {
+    return jobJoin;
+  }
+
   /** Takes the cluster-wide lock of limited claims; returns the database's time after it. */
   Instant lock(JdbcRunner tx) {
     return tx.query(
@@ -160,40 +165,6 @@ final class LimitClaimStore {
                     rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4))));
   }
 
-  /**
-   * Claims up to {@code wanted} due executions of these types in claim order, as a claim without
-   * limits does (one statement: rows locked and skipped if locked, then marked picked); for a claim
-   * that no limit can bind.
-   */
-  List<Execution> claimInOrder(
-      JdbcRunner tx,
-      Instant now,
-      Collection<String> types,
-      int wanted,
-      boolean orderByPriority,
-      String pickedBy,
-      ResultSetMapper<List<Execution>> mapper) {
-    return tx.query(
-        schema.sql(
-            "with candidates as materialized (select t.task_name, t.task_instance from"
-                + " scheduled_tasks t where not t.picked and t.execution_time <= ? and"
-                + " coalesce(t.task_name = any(?), false) and not exists (select 1 from"
-                + " kairos_control where paused) order by "
-                + (orderByPriority ? "t.priority desc, " : "")
-                + "t.execution_time asc for update skip locked limit ?) update scheduled_tasks st"
-                + " set picked = true, picked_by = ?, last_heartbeat = ?, version = st.version + 1"
-                + " from candidates c where st.task_name = c.task_name and st.task_instance ="
-                + " c.task_instance returning st.*"),
-        ps -> {
-          ps.setTimestamp(1, Timestamp.from(now));
-          ps.setArray(2, ps.getConnection().createArrayOf("text", types.toArray()));
-          ps.setInt(3, wanted);
-          ps.setString(4, pickedBy);
-          ps.setTimestamp(5, Timestamp.from(now));
-        },
-        mapper);
-  }
-
   /** Claims the chosen executions, each at the version it was read at; returns those claimed. */
   List<Execution> claim(
       JdbcRunner tx,
@@ -264,32 +235,76 @@ final class LimitClaimStore {
         .get(0);
   }
 
-  /** Logs starts for rate limits: each with the time its interval ends. */
+  /**
+   * Logs starts for rate limits: each under its limit and counter, until it expires; and forgets
+   * those expired by {@code dbNow}. Under the limits lock, so no claim counts while they go.
+   */
   void recordStarts(
-      JdbcRunner tx, Map<String, List<String>> keysByLimit, Map<String, Instant> ends) {
-    List<String> ids = new ArrayList<>();
-    List<String> keys = new ArrayList<>();
-    List<Timestamp> expires = new ArrayList<>();
-    keysByLimit.forEach(
-        (id, list) ->
-            list.forEach(
-                k -> {
-                  ids.add(id);
-                  keys.add(k);
-                  expires.add(Timestamp.from(ends.get(id)));
-                }));
-    if (ids.isEmpty()) {
+      JdbcRunner tx,
+      List<String> limitIds,
+      List<String> counters,
+      List<Instant> expiries,
+      Instant dbNow) {
+    if (limitIds.isEmpty()) {
       return;
     }
     tx.execute(
         schema.sql(
-            "insert into kairos_limit_start (limit_id, limit_key, expires_at) select * from"
+            "with expired as (delete from kairos_limit_start where expires_at <= ?) insert into"
+                + " kairos_limit_start (limit_id, limit_key, expires_at) select * from"
                 + " unnest(?::text[], ?::text[], ?::timestamptz[])"),
         ps -> {
           Connection c = ps.getConnection();
-          ps.setArray(1, c.createArrayOf("text", ids.toArray()));
-          ps.setArray(2, c.createArrayOf("text", keys.toArray()));
-          ps.setArray(3, c.createArrayOf("timestamptz", expires.toArray()));
+          ps.setTimestamp(1, Timestamp.from(dbNow));
+          ps.setArray(2, c.createArrayOf("text", limitIds.toArray()));
+          ps.setArray(3, c.createArrayOf("text", counters.toArray()));
+          ps.setArray(
+              4, c.createArrayOf("timestamptz", expiries.stream().map(Timestamp::from).toArray()));
         });
+  }
+
+  /** Takes one logged start back: one of this limit's counter that expires at {@code expiry}. */
+  void returnStart(JdbcRunner tx, String limitId, String counter, Instant expiry) {
+    tx.execute(
+        schema.sql(
+            "delete from kairos_limit_start where ctid = (select ctid from kairos_limit_start"
+                + " where limit_id = ? and limit_key = ? and expires_at = ? limit 1)"),
+        ps -> {
+          ps.setString(1, limitId);
+          ps.setString(2, counter);
+          ps.setTimestamp(3, Timestamp.from(expiry));
+        });
+  }
+
+  /** The keys of these claimed executions, by {@code RateStarts.executionOf}; absent: none. */
+  Map<String, String> keysOf(JdbcRunner tx, List<Execution> executions) {
+    Map<String, String> keys = new java.util.HashMap<>();
+    tx.query(
+        schema.sql(
+            "select t.task_name, t.task_instance, "
+                + key
+                + " from scheduled_tasks t"
+                + jobJoin
+                + " join unnest(?::text[], ?::text[]) as x(task_name, task_instance) on"
+                + " t.task_name = x.task_name and t.task_instance = x.task_instance"),
+        ps -> {
+          Connection c = ps.getConnection();
+          ps.setArray(
+              1,
+              c.createArrayOf(
+                  "text", executions.stream().map(e -> e.taskInstance.getTaskName()).toArray()));
+          ps.setArray(
+              2,
+              c.createArrayOf(
+                  "text", executions.stream().map(e -> e.taskInstance.getId()).toArray()));
+        },
+        rows(
+            rs -> {
+              if (rs.getString(3) != null) {
+                keys.put(RateStarts.executionOf(rs.getString(1), rs.getString(2)), rs.getString(3));
+              }
+              return null;
+            }));
+    return keys;
   }
 }

@@ -7,7 +7,6 @@ import io.kairos.schema.KairosSchema;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +38,9 @@ public final class LimitedClaims implements StartAdmission {
 
   private final FlowLimits limits;
   private final LimitClaimStore store;
+  private final InOrderClaimStore inOrderClaims;
+  private final RateStarts starts;
+  private final Map<String, FlowLimit> rateLimitsById = new HashMap<>();
 
   private final JdbcRunner jdbc;
 
@@ -53,6 +55,11 @@ public final class LimitedClaims implements StartAdmission {
   public LimitedClaims(FlowLimits limits, KairosSchema schema, DataSource dataSource) {
     this.limits = limits;
     this.store = new LimitClaimStore(schema, limits);
+    this.inOrderClaims = new InOrderClaimStore(schema, limits, store);
+    this.starts = new RateStarts(limits, store);
+    limits.all().stream()
+        .filter(limit -> limit.maxStarts() != null)
+        .forEach(limit -> rateLimitsById.put(rateId(limit), limit));
     this.jdbc = new JdbcRunner(dataSource);
   }
 
@@ -78,12 +85,27 @@ public final class LimitedClaims implements StartAdmission {
               reading,
               (held, fresh) ->
                   held == null || fresh.databaseTime().isAfter(held.databaseTime()) ? fresh : held);
+          List<Execution> inOrder =
+              inOrderClaims.claimIfNoLimitCanBind(
+                  tx,
+                  now,
+                  dbNow,
+                  types,
+                  wanted,
+                  orderByPriority,
+                  pickedBy,
+                  ctx.resultSetMapper.get());
+          if (!inOrder.isEmpty()) {
+            // No limit could be reached by this claim: it took the due jobs in order, and is far
+            // enough from every rate limit to take their starts in bulk.
+            starts.take(tx, inOrder, dbNow);
+            return inOrder;
+          }
           Map<FairShare.Counter, Integer> running = running(tx, types);
           Map<FairShare.Counter, Integer> started = started(tx, dbNow);
-          if (roomForAll(types, running, started, wanted)) {
-            // No limit can be reached by this claim: nothing to choose, one statement claims.
-            return store.claimInOrder(
-                tx, now, types, wanted, orderByPriority, pickedBy, ctx.resultSetMapper.get());
+          if (roomForAll(types, running, started, wanted)
+              && farFromRateLimits(types, started, wanted)) {
+            return List.of(); // nothing due: the statement above saw no more running or started
           }
           FairShare share = new FairShare(limits, running, started);
           Set<FairShare.Blocked> blocked = share.blockedNow();
@@ -105,6 +127,7 @@ public final class LimitedClaims implements StartAdmission {
               break; // nothing more is due, or nothing new to leave out
             }
           }
+          // A limit may bind: each start is admitted as it begins, counting the log then.
           return store.claim(tx, chosen, pickedBy, now, ctx.resultSetMapper.get());
         });
   }
@@ -132,6 +155,24 @@ public final class LimitedClaims implements StartAdmission {
     return true;
   }
 
+  /**
+   * Whether every rate limit of {@code types} has room for twice what started and what the claim
+   * asks: then the claim takes its executions' starts in bulk ({@link RateStarts}); nearer a rate
+   * limit each start is admitted as it begins, so a limit that binds is used in full.
+   */
+  private boolean farFromRateLimits(
+      Set<String> types, Map<FairShare.Counter, Integer> started, int wanted) {
+    for (String type : types) {
+      for (FlowLimit limit : limits.of(type)) {
+        if (limit.maxStarts() != null
+            && 2L * (fullest(started, limit) + wanted) > limit.maxStarts()) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   private static int fullest(Map<FairShare.Counter, Integer> counts, FlowLimit limit) {
     int fullest = 0;
     for (Map.Entry<FairShare.Counter, Integer> count : counts.entrySet()) {
@@ -143,56 +184,34 @@ public final class LimitedClaims implements StartAdmission {
   }
 
   /**
-   * Admits a start of a rate-limited type, counting it, when every rate limit of its key has room;
-   * under the same lock as claims. Claims look at the same log, so a start is rarely refused: only
-   * when others were admitted while this one waited for a thread.
+   * Admits a start: of a type without a rate limit at once, of a rate-limited type with the start
+   * its claim took for it ({@link RateStarts}); the database's time, as this worker's latest claim
+   * tells it, is the start's time.
    */
   @Override
   public Optional<Instant> admit(String type, String jobId, Instant now) {
     if (limits.of(type).isEmpty()) {
       return Optional.of(now);
     }
-    List<FlowLimit> rates = limits.of(type).stream().filter(l -> l.maxStarts() != null).toList();
-    if (rates.isEmpty()) {
-      // The start as the database's clock has it, the clock that ends the attempts it follows:
-      // history then shows a limit's runs in one clock, not in each worker's estimate of it. It is
-      // read off this worker's latest claim rather than asked for (a statement per start cost a
-      // third of a drain's rate): that claim's database time, read before its answer came back,
-      // plus the time elapsed here since. So the start is no later than the database's time now,
-      // and no earlier than the claim that took this execution, which came after the end of the
-      // attempt whose slot it took.
-      ClockReading reading = latestClaim.get();
-      return Optional.of(
-          reading == null
-              ? store.now(jdbc)
-              : reading.databaseTime().plusNanos(System.nanoTime() - reading.nanos()));
-    }
-    return jdbc.inTransaction(
-        tx -> {
-          Instant dbNow = store.lock(tx);
-          String key = store.keyOf(tx, type, jobId);
-          Map<String, List<String>> keysByLimit = new LinkedHashMap<>();
-          Map<String, Instant> ends = new HashMap<>();
-          for (FlowLimit limit : rates) {
-            if (!limit.appliesTo(key)) {
-              continue;
-            }
-            String counter = limit.counterOf(key);
-            if (store.startsOf(tx, rateId(limit), counter, dbNow) >= limit.maxStarts()) {
-              return Optional.empty();
-            }
-            keysByLimit.computeIfAbsent(rateId(limit), id -> new ArrayList<>()).add(counter);
-            ends.put(rateId(limit), dbNow.plus(limit.per()));
-          }
-          store.recordStarts(tx, keysByLimit, ends);
-          return Optional.of(dbNow);
-        });
+    // The start as the database's clock has it, the clock that ends the attempts it follows:
+    // history then shows a limit's runs in one clock, not in each worker's estimate of it. It is
+    // read off this worker's latest claim rather than asked for (a statement per start cost a
+    // third of a drain's rate): that claim's database time, read before its answer came back,
+    // plus the time elapsed here since. So the start is no later than the database's time now,
+    // and no earlier than the claim that took this execution, which came after the end of the
+    // attempt whose slot it took, and after the start its claim took.
+    ClockReading reading = latestClaim.get();
+    Instant databaseNow =
+        reading == null
+            ? store.now(jdbc)
+            : reading.databaseTime().plusNanos(System.nanoTime() - reading.nanos());
+    return starts.admit(type, jobId, databaseNow, jdbc);
   }
 
   private Map<FairShare.Counter, Integer> running(JdbcRunner tx, Set<String> types) {
     Map<FairShare.Counter, Integer> running = new HashMap<>();
+    FairShare share = new FairShare(limits, Map.of(), Map.of());
     for (LimitClaimStore.Count count : store.running(tx, types)) {
-      FairShare share = new FairShare(limits, Map.of(), Map.of());
       for (FairShare.Counter counter : share.countersOf(count.type(), count.key())) {
         if (counter.limit().maxRunning() != null) {
           running.merge(counter, count.count(), Integer::sum);
@@ -206,13 +225,9 @@ public final class LimitedClaims implements StartAdmission {
     if (!limits.hasRateLimits()) {
       return Map.of();
     }
-    Map<String, FlowLimit> byId = new HashMap<>();
-    limits.all().stream()
-        .filter(limit -> limit.maxStarts() != null)
-        .forEach(limit -> byId.put(rateId(limit), limit));
     Map<FairShare.Counter, Integer> started = new HashMap<>();
     for (LimitClaimStore.Count count : store.started(tx, dbNow)) {
-      FlowLimit limit = byId.get(count.type());
+      FlowLimit limit = rateLimitsById.get(count.type());
       if (limit != null) {
         started.merge(new FairShare.Counter(limit, count.key()), count.count(), Integer::sum);
       }

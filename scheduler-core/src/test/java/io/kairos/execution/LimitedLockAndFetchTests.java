@@ -130,6 +130,72 @@ class LimitedLockAndFetchTests {
   }
 
   @Test
+  void aClaimFarFromARateLimitTakesTheStartsOfWhatItClaimsAndNearerItEachStartIsAdmitted() {
+    FlowLimits limits =
+        new FlowLimits(
+            List.of(new FlowLimit("call", "*", "/partner", null, 10, Duration.ofHours(1))));
+    for (int i = 0; i < 8; i++) {
+      job("call", "a-" + i, "{\"partner\":\"https://a.example/x\"}", i);
+      job("call", "b-" + i, "{\"partner\":\"https://b.example/x\"}", i);
+    }
+    LimitedClaims gate = new LimitedClaims(limits, KairosSchema.DEFAULT, dataSource);
+
+    // Twice (what started + what it asks) fits 10: the claim logs its executions' starts itself.
+    assertThat(claim(gate, List.of("call"), 4))
+        .containsExactlyInAnyOrder("a-0", "a-1", "b-0", "b-1");
+    assertThat(loggedStarts("a.example")).isEqualTo(2);
+    // 2 × (2 + 4) does not: nothing logged at the claim, its starts are admitted as they begin.
+    assertThat(claim(gate, List.of("call"), 4))
+        .containsExactlyInAnyOrder("a-2", "a-3", "b-2", "b-3");
+    assertThat(loggedStarts("a.example")).isEqualTo(2);
+
+    // A start its claim logged starts on that: nothing more is logged.
+    java.time.Instant now = java.time.Instant.now();
+    assertThat(gate.admit("call", "a-0", now)).isPresent();
+    assertThat(gate.admit("call", "b-1", now)).isPresent();
+    assertThat(loggedStarts("a.example")).isEqualTo(2);
+    // The others are admitted one by one, counting the log, up to the limit and no further.
+    for (int i = 2; i < 8; i++) {
+      assertThat(gate.admit("call", "a-" + i, now)).as("a-" + i).isPresent();
+    }
+    assertThat(loggedStarts("a.example")).isEqualTo(8);
+    job("call", "a-8", "{\"partner\":\"https://a.example/x\"}", 8);
+    job("call", "a-9", "{\"partner\":\"https://a.example/x\"}", 9);
+    job("call", "a-10", "{\"partner\":\"https://a.example/x\"}", 10);
+    assertThat(gate.admit("call", "a-8", now)).isPresent();
+    assertThat(gate.admit("call", "a-9", now)).isPresent();
+    assertThat(gate.admit("call", "a-10", now)).as("the 11th start within the hour").isEmpty();
+  }
+
+  @Test
+  void aStartLaterThanItsWindowGivesBackTheStartItsClaimLoggedAndIsAdmittedAnew()
+      throws InterruptedException {
+    // 100 starts per 2 s: a claimed execution may start on its claim's logged start within 1 s.
+    FlowLimits limits =
+        new FlowLimits(
+            List.of(new FlowLimit("call", null, null, null, 100, Duration.ofSeconds(2))));
+    for (int i = 0; i < 4; i++) {
+      job("call", "c-" + i, "{}", i);
+    }
+    LimitedClaims gate = new LimitedClaims(limits, KairosSchema.DEFAULT, dataSource);
+    assertThat(claim(gate, List.of("call"), 4)).hasSize(4);
+    assertThat(loggedStarts("")).isEqualTo(4);
+
+    Thread.sleep(1_100);
+    assertThat(gate.admit("call", "c-0", java.time.Instant.now())).isPresent();
+    // Given back and logged anew: not one more (fewer only if the others expired meanwhile, the
+    // machine stalling for a second).
+    assertThat(loggedStarts("")).isBetween(1, 4);
+  }
+
+  private int loggedStarts(String key) {
+    return jdbc.queryForObject(
+        KairosSchema.DEFAULT.sql("select count(*) from kairos_limit_start where limit_key = ?"),
+        Integer.class,
+        key);
+  }
+
+  @Test
   void aJobsOwnConcurrencyKeyComesBeforeTheKeyInItsPayload() {
     FlowLimits limits =
         new FlowLimits(
@@ -230,6 +296,11 @@ class LimitedLockAndFetchTests {
 
   /** One claim of a worker serving {@code types}; returns the ids it claimed. */
   private List<String> claim(FlowLimits limits, List<String> types, int wanted) {
+    return claim(new LimitedClaims(limits, KairosSchema.DEFAULT, dataSource), types, wanted);
+  }
+
+  /** One claim of a worker serving {@code types} through {@code gate}; returns the ids. */
+  private List<String> claim(LimitedClaims gate, List<String> types, int wanted) {
     HeldClaims claims =
         new HeldClaims(
             new ClaimStore(dataSource, KairosSchema.DEFAULT),
@@ -237,12 +308,7 @@ class LimitedLockAndFetchTests {
             Duration.ofHours(1));
     held.add(claims);
     ServedTypesLockAndFetch lockAndFetch =
-        new ServedTypesLockAndFetch(
-            types,
-            false,
-            claims,
-            KairosSchema.DEFAULT,
-            new LimitedClaims(limits, KairosSchema.DEFAULT, dataSource));
+        new ServedTypesLockAndFetch(types, false, claims, KairosSchema.DEFAULT, gate);
     List<OneTimeTask<Void>> tasks =
         types.stream().map(t -> Tasks.oneTime(t).execute((i, c) -> {})).toList();
     List<String> before = picked();

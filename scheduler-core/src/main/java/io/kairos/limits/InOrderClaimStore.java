@@ -1,0 +1,139 @@
+package io.kairos.limits;
+
+import com.github.kagkarlsson.scheduler.task.Execution;
+import com.github.kagkarlsson.shaded.jdbc.JdbcRunner;
+import com.github.kagkarlsson.shaded.jdbc.ResultSetMapper;
+import io.kairos.schema.KairosSchema;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The claim under flow limits that no limit can bind, in one statement that checks so itself: every
+ * limit of the claimed types has room for all it asks whatever their keys (the fullest counter of
+ * each, or an unused one, plus all it asks within the maximum), and every rate limit room for twice
+ * what started and what it asks (then the claim takes the starts in bulk, see {@link RateStarts}).
+ * Only when it claims nothing does a claim count what runs and started, to tell whether nothing was
+ * due or a limit could bind.
+ *
+ * <p>A claim used to count first and claim after, each a round trip; on a busy machine each answer
+ * costs a wait for the worker's thread to be scheduled again. Run after the limits lock, in its
+ * transaction, the statement reads what runs as it is under the lock.
+ */
+final class InOrderClaimStore {
+
+  private final KairosSchema schema;
+  private final FlowLimits limits;
+  private final LimitClaimStore store;
+
+  InOrderClaimStore(KairosSchema schema, FlowLimits limits, LimitClaimStore store) {
+    this.schema = schema;
+    this.limits = limits;
+    this.store = store;
+  }
+
+  /**
+   * Claims up to {@code wanted} due executions of {@code types} in claim order (rows locked and
+   * skipped if locked, then marked picked), if no limit can bind them; else nothing.
+   *
+   * @param dbNow the database's time at the limits lock: what rate limits count by
+   */
+  List<Execution> claimIfNoLimitCanBind(
+      JdbcRunner tx,
+      Instant now,
+      Instant dbNow,
+      Collection<String> types,
+      int wanted,
+      boolean orderByPriority,
+      String pickedBy,
+      ResultSetMapper<List<Execution>> mapper) {
+    return tx.query(
+        schema.sql(
+            "with candidates as materialized (select t.task_name, t.task_instance from"
+                + " scheduled_tasks t where not t.picked and t.execution_time <= ? and"
+                + " coalesce(t.task_name = any(?), false) and not exists (select 1 from"
+                + " kairos_control where paused) and "
+                + noLimitCanBind(types, wanted)
+                + " order by "
+                + (orderByPriority ? "t.priority desc, " : "")
+                + "t.execution_time asc for update skip locked limit ?) update scheduled_tasks st"
+                + " set picked = true, picked_by = ?, last_heartbeat = ?, version = st.version + 1"
+                + " from candidates c where st.task_name = c.task_name and st.task_instance ="
+                + " c.task_instance returning st.*"),
+        ps -> {
+          int i = 1;
+          ps.setTimestamp(i++, Timestamp.from(now));
+          ps.setArray(i++, ps.getConnection().createArrayOf("text", types.toArray()));
+          for (int r = 0; r < rateLimitsOf(types); r++) {
+            ps.setTimestamp(i++, Timestamp.from(dbNow));
+          }
+          ps.setInt(i++, wanted);
+          ps.setString(i++, pickedBy);
+          ps.setTimestamp(i, Timestamp.from(now));
+        },
+        mapper);
+  }
+
+  private int rateLimitsOf(Collection<String> types) {
+    int rates = 0;
+    for (String type : types) {
+      for (FlowLimit limit : limits.of(type)) {
+        if (limit.maxStarts() != null) {
+          rates++;
+        }
+      }
+    }
+    return rates;
+  }
+
+  /**
+   * The condition that no limit of {@code types} can bind {@code wanted} more (uncorrelated: the
+   * database evaluates each once per claim). Types, key patterns and limit names are validated
+   * ({@link FlowLimit}, {@link FlowLimits}): safe to inline. One parameter per rate limit: the
+   * database's time at the lock.
+   */
+  private String noLimitCanBind(Collection<String> types, int wanted) {
+    List<String> conditions = new ArrayList<>();
+    for (String type : types) {
+      for (FlowLimit limit : limits.of(type)) {
+        if (limit.maxRunning() != null) {
+          String fullest =
+              limit.key() == null
+                  ? "(select count(*) from scheduled_tasks t where t.picked and t.task_name = '"
+                      + type
+                      + "')"
+                  : "coalesce((select max(f.n) from (select count(*) as n from scheduled_tasks t"
+                      + store.jobJoin()
+                      + " where t.picked and t.task_name = '"
+                      + type
+                      + "' and "
+                      + store.keyExpression()
+                      + " like '"
+                      + like(limit.key())
+                      + "' group by "
+                      + store.keyExpression()
+                      + ") f), 0)";
+          conditions.add(fullest + " + " + wanted + " <= " + limit.maxRunning());
+        }
+        if (limit.maxStarts() != null) {
+          conditions.add(
+              "2 * (coalesce((select max(f.n) from (select count(*) as n from kairos_limit_start"
+                  + " where limit_id = '"
+                  + LimitedClaims.rateId(limit)
+                  + "' and expires_at > ? group by limit_key) f), 0) + "
+                  + wanted
+                  + ") <= "
+                  + limit.maxStarts());
+        }
+      }
+    }
+    return conditions.isEmpty() ? "true" : "(" + String.join(" and ", conditions) + ")";
+  }
+
+  /** A key pattern ({@code *}: any characters) as a LIKE pattern, where {@code _} is literal. */
+  private static String like(String pattern) {
+    return pattern.replace("_", "\\_").replace("*", "%");
+  }
+}
