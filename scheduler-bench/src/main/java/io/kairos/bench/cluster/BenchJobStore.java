@@ -116,13 +116,15 @@ public final class BenchJobStore {
    * and of the executions, over the jobs.
    */
   public double bytesPerJob() {
-    return jdbc.queryForObject(
-        schema.sql(
-            "select (pg_total_relation_size(?::regclass) + pg_total_relation_size(?::regclass))"
-                + "::float8 / nullif((select count(*) from kairos_job), 0)"),
-        Double.class,
-        schema.table("kairos_job"),
-        schema.table("scheduled_tasks"));
+    Double bytes =
+        jdbc.queryForObject(
+            schema.sql(
+                "select (pg_total_relation_size(?::regclass) + pg_total_relation_size(?::regclass))"
+                    + "::float8 / nullif((select count(*) from kairos_job), 0)"),
+            Double.class,
+            schema.table("kairos_job"),
+            schema.table("scheduled_tasks"));
+    return bytes == null ? Double.NaN : bytes;
   }
 
   /**
