@@ -22,7 +22,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public final class PendingJobs {
 
-  private static final int CHUNK = 100_000;
+  private static final int CHUNK = 1_000_000;
 
   private final Kairos kairos;
   private final JdbcTemplate jdbc;

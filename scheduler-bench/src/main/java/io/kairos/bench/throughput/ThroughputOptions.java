@@ -18,7 +18,9 @@ import java.util.Locale;
  * @param limitBacklogs the backlogs on a full key the claims under a binding limit are measured at
  * @param workerJvms for each number here and each of {@code threads}, a throughput configuration of
  *     that many worker JVMs (the worker jar) with that many threads each; empty: none
- * @param pending the numbers of pending jobs the claim and list costs are measured at, ascending
+ * @param pending the numbers of pending jobs the scale part measures at, ascending
+ * @param history the numbers of history rows the scale part then measures at, with the most pending
+ *     jobs, ascending; each a multiple of 100 (attempts per job), at most 100 per pending job
  * @param repetitions timed calls per size and measure
  * @param loadSeconds how long the steady load lasts
  * @param loadRate jobs per second of the steady load; 0: half the rate one worker JVM drained (else
@@ -45,6 +47,7 @@ record ThroughputOptions(
     List<Integer> workerJvms,
     int workerWarmUp,
     List<Integer> pending,
+    List<Long> history,
     int repetitions,
     int loadSeconds,
     double loadRate,
@@ -74,7 +77,8 @@ record ThroughputOptions(
         --limit-backlogs=N1,N2       due jobs on a full key for the cost of a claim under a binding limit (default 20000,100000; quick 20000)
         --worker-jvms=N1,N2          Kairos drained by that many worker JVMs (the worker jar), threads each as above (default 1,2; empty or 0: none)
         --worker-warm-up=N           executions each new worker JVM drains first, not timed (default 10000; quick 2000; 0: time a cold JVM)
-        --pending=N1,N2,...          pending jobs for claim and list costs (default 10000,100000,1000000; quick 10000,100000)
+        --pending=N1,N2,...          pending jobs the scale part measures at (default 10000,100000,1000000; quick 10000,100000)
+        --history=N1,N2,...          then history rows, 100 per job, with the most pending (default 10000,1000000; quick 10000; empty: none)
         --repetitions=N              timed calls per size (default 50; quick 20)
         --load-seconds=N             steady load duration (default 30; quick 10)
         --load-rate=R                jobs/s of the steady load (default: half a worker JVM's drain rate)
@@ -101,6 +105,7 @@ record ThroughputOptions(
     List<Integer> workerJvms = List.of(1, 2);
     int workerWarmUp = quick ? 2_000 : 10_000;
     List<Integer> pending = quick ? List.of(10_000, 100_000) : List.of(10_000, 100_000, 1_000_000);
+    List<Long> history = quick ? List.of(10_000L) : List.of(10_000L, 1_000_000L);
     int repetitions = quick ? 20 : 50;
     int loadSeconds = quick ? 10 : 30;
     double loadRate = 0;
@@ -142,6 +147,7 @@ record ThroughputOptions(
                     : integers(value).stream().filter(n -> n > 0).distinct().toList();
         case "--worker-warm-up" -> workerWarmUp = Integer.parseInt(value);
         case "--pending" -> pending = integers(value).stream().sorted().toList();
+        case "--history" -> history = value.isBlank() ? List.of() : longs(value);
         case "--repetitions" -> repetitions = Integer.parseInt(value);
         case "--load-seconds" -> loadSeconds = Integer.parseInt(value);
         case "--load-rate" -> loadRate = Double.parseDouble(value);
@@ -154,6 +160,12 @@ record ThroughputOptions(
         case "--output" -> output = Path.of(value);
         default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
       }
+    }
+    if (!history.isEmpty()
+        && (pending.isEmpty()
+            || history.get(history.size() - 1) > 100L * pending.get(pending.size() - 1))) {
+      throw new IllegalArgumentException(
+          "--history: at most 100 rows per pending job, so at most 100 × the largest --pending");
     }
     return new ThroughputOptions(
         server,
@@ -170,6 +182,7 @@ record ThroughputOptions(
         workerJvms,
         workerWarmUp,
         pending,
+        history,
         repetitions,
         loadSeconds,
         loadRate,
@@ -227,6 +240,20 @@ record ThroughputOptions(
       }
     }
     return named;
+  }
+
+  /** History sizes: ascending multiples of 100, at most 100 rows per pending job. */
+  private static List<Long> longs(String value) {
+    List<Long> sizes =
+        Arrays.stream(value.split(",")).map(String::trim).map(Long::parseLong).sorted().toList();
+    for (long size : sizes) {
+      if (size <= 0 || size % 100 != 0) {
+        throw new IllegalArgumentException(
+            "--history: each size must be a positive multiple of 100 (attempts per job), got "
+                + size);
+      }
+    }
+    return sizes;
   }
 
   private static List<Integer> integers(String value) {

@@ -13,8 +13,9 @@ import io.kairos.bench.limits.BindingLimitClaims;
 import io.kairos.bench.load.SteadyLoad;
 import io.kairos.bench.measure.Stats;
 import io.kairos.bench.report.MachineFacts;
-import io.kairos.bench.scale.ClaimAndListCost;
+import io.kairos.bench.scale.CostAtScale;
 import io.kairos.bench.scale.PendingJobs;
+import io.kairos.bench.scale.ScaleTables;
 import io.kairos.core.Kairos;
 import io.kairos.migration.KairosMigrations;
 import java.nio.file.Path;
@@ -59,7 +60,6 @@ final class ThroughputSections {
     }
   }
 
-  /** Claim and list costs at each number of pending jobs, on one growing database. */
   /** What a claim costs under a flow limit that binds, with a backlog waiting on it. */
   static void bindingLimits(ThroughputOptions options, StringBuilder report) throws Exception {
     ThroughputBench.progress(
@@ -96,11 +96,13 @@ final class ThroughputSections {
     report.append(BindingLimitClaims.table(costs)).append('\n');
   }
 
+  /** Everyday calls' costs at each number of pending jobs, then of history rows. */
   static void scale(ThroughputOptions options, StringBuilder report) throws Exception {
     ThroughputBench.progress(
-        "scale: claim and list costs at %s pending jobs, %d repetitions each",
-        options.pending(), options.repetitions());
-    List<ClaimAndListCost.Cost> costs = new ArrayList<>();
+        "scale: costs at %s pending jobs, then with %s history rows, %d repetitions each",
+        options.pending(), options.history(), options.repetitions());
+    List<CostAtScale.Phase> phases = new ArrayList<>();
+    // The process id keeps two runs on one server apart: this one grows to gigabytes.
     try (BenchDatabase database =
             BenchDatabase.create(
                 options.server(),
@@ -110,7 +112,7 @@ final class ThroughputSections {
         HikariDataSource pool = pool(options, database.url(), 4);
         Kairos kairos = Kairos.builder(pool, new DataSourceTransactionManager(pool)).build()) {
       KairosMigrations.migrate(pool);
-      ThroughputBench.progress("scale: starting an API JVM for the list page over HTTP");
+      ThroughputBench.progress("scale: starting an API JVM for the calls over HTTP");
       try (Cluster api =
           Cluster.start(
               ClusterConfig.apiOnly("scale"),
@@ -118,56 +120,43 @@ final class ThroughputSections {
               database,
               options.output().resolve("api-logs-scale"),
               0)) {
-        ClaimAndListCost cost = new ClaimAndListCost(kairos, api);
+        CostAtScale cost = new CostAtScale(kairos, api);
         for (int size : options.pending()) {
           ThroughputBench.progress("scale: %,d pending jobs", size);
-          costs.add(cost.measure(size, options.repetitions()));
+          phases.add(cost.pending(size, options.repetitions()));
+        }
+        for (long rows : options.history()) {
+          ThroughputBench.progress("scale: %,d history rows", rows);
+          phases.add(cost.history(rows, options.repetitions()));
         }
       }
     }
-    report.append("## Claim and list cost as pending jobs pile up\n\n");
+    report.append("## Cost of everyday calls as pending jobs and history pile up\n\n");
     report.append(
         String.format(
             Locale.ROOT,
             "Pending noop jobs due in a day, written as the core writes them (one created through"
-                + " `JobStore.create`, copied by `insert … select … generate_series`), then"
-                + " `vacuum analyze`. Per size, %d timed calls after 5 untimed, one at a time,"
-                + " in-process over JDBC: a lock-and-fetch poll as a default worker makes it"
-                + " (db-scheduler's `JdbcTaskRepository.lockAndGetDue`, priority order, limit 10 ="
-                + " 10 threads × 1.0) with nothing due and with 100 jobs due (the claimed ones"
-                + " handed back between calls, untimed); and `JobStore.list` with state"
-                + " SCHEDULED and 101 rows, the call behind `GET"
-                + " /api/v1/jobs?state=SCHEDULED&limit=100` (in-process: no HTTP, no JSON), and"
-                + " that request over HTTP to an API JVM (%s) on the same database, the whole JSON"
-                + " page read; one check of the stale-job watchdog with a worker's defaults (run every"
-                + " 30 s by one worker; nothing is stale). The goal is flat.%n%n",
+                + " `JobStore.create`, copied by `insert … select … generate_series`, 1M per"
+                + " statement), then `vacuum analyze`; then, with the most pending jobs, history"
+                + " (`kairos_job_run`) written the same way: %d attempts per job, spread over the"
+                + " last %d days' partitions. Per size, %d timed calls after 5 untimed, one at a"
+                + " time: a lock-and-fetch poll as a default worker makes it (db-scheduler's"
+                + " `JdbcTaskRepository.lockAndGetDue`, priority order, limit 10) with nothing due"
+                + " and with 100 due (the claimed handed back between calls, untimed);"
+                + " `JobStore.list` (the call behind the list page, without HTTP); over HTTP to"
+                + " an API JVM (%s) on the same database, 200 untimed rounds first, each answer"
+                + " checked: the list page, first and from the middle, a random job's read (among"
+                + " those with history once there is history), its newest runs, a create; a check"
+                + " of the stale-job watchdog with a worker's defaults (every 30 s on one worker),"
+                + " and db-scheduler's dead-execution query (`getDeadExecutions`, heartbeats older"
+                + " than 20 min; every worker, every 5 min). The goal is flat; a largest ratio"
+                + " above 2 is in bold.%n%n",
+            CostAtScale.RUNS_PER_JOB,
+            30,
             options.repetitions(),
             String.join(" ", options.jvmOptions())));
-    report.append(
-        "| pending jobs | poll, nothing due: p50 / p99 ms | poll, 100 due (claims 10): p50 / p99"
-            + " ms | list SCHEDULED, 100: p50 / p99 ms | `GET /api/v1/jobs?state=SCHEDULED&limit=100`:"
-            + " p50 / p99 ms | watchdog check: p50 / p99 ms | writing the pending jobs |\n");
-    report.append("|---:|---:|---:|---:|---:|---:|---:|\n");
-    for (ClaimAndListCost.Cost c : costs) {
-      report.append(
-          String.format(
-              Locale.ROOT,
-              "| %,d | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.1f s"
-                  + " |%n",
-              c.pending(),
-              c.emptyPollP50(),
-              c.emptyPollP99(),
-              c.duePollP50(),
-              c.duePollP99(),
-              c.listP50(),
-              c.listP99(),
-              c.apiListP50(),
-              c.apiListP99(),
-              c.watchdogP50(),
-              c.watchdogP99(),
-              c.insertTime().toMillis() / 1e3));
-    }
-    report.append('\n');
+    report.append(ScaleTables.costs(phases)).append('\n');
+    report.append(ScaleTables.sizes(phases)).append('\n');
   }
 
   /** One worker JVM: firing delay under steady load, then its memory after many executions. */
