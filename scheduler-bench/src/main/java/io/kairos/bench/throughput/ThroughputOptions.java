@@ -212,6 +212,7 @@ record ThroughputOptions(
         workerJvms,
         workerWarmUp,
         pending,
+        history,
         repetitions,
         loadSeconds,
         loadRate,
