@@ -72,7 +72,7 @@ record ThroughputOptions(
         --rounds=N                   rounds of all throughput and of all creation configurations, alternating (default 3; quick 1)
         --threads=T1,T2              scheduler threads (default 10,40; quick 10)
         --peers=false                leave JobRunr and Quartz out
-        --limits=false               leave out Kairos under flow limits that never bind
+        --limits=false               leave out Kairos under flow limits that never bind (measured at the first --executions only)
         --baselines=false            leave out the SQL limit and plain db-scheduler (Kairos against itself, e.g. with and without limits)
         --limit-backlogs=N1,N2       due jobs on a full key for the cost of a claim under a binding limit (default 20000,100000; quick 20000)
         --worker-jvms=N1,N2          Kairos drained by that many worker JVMs (the worker jar), threads each as above (default 1,2; empty or 0: none)
