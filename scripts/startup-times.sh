@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # Start-up time of the stock worker and API jars: each started RUNS times, PARALLEL at once, against
 # the PostgreSQL in DB (default: the local one), on an otherwise idle machine. Prints, per start,
-# the JVM's uptime when Spring Boot says the application is ready (the worker then claims at once)
-# and the CPU time the JVM had used by then.
+# the JVM's uptime when Spring Boot says the application is ready and the CPU time (user + system,
+# all threads) the JVM had used by then. The worker's scheduler starts, and polls for its first
+# claims, on the context's refresh, just before that line: the time printed is an upper bound of
+# when it first claims.
+#
+# The JVMs start with the images' start-up options (JVM_START, default -XX:TieredStopAtLevel=1: the
+# C1 compiler only, see docs/operations.md "Start-up"); JVM_START= measures without them. APPS
+# (default "worker api") says which jars to start.
 #
 #   scripts/startup-times.sh [runs] [parallel] [extra JVM options...]
 #   e.g. scripts/startup-times.sh 5 1                      # one at a time
@@ -11,6 +17,7 @@
 #                                                          # with their class-data sharing archives
 #        TOGETHER="worker worker api worker" scripts/startup-times.sh 5
 #                                                          # those JVMs started together, 5 times
+#        APPS=worker JVM_START= scripts/startup-times.sh 5 1   # the worker only, without the options
 set -euo pipefail
 RUNS=${1:-5}
 PARALLEL=${2:-1}
@@ -18,6 +25,8 @@ if [ $# -ge 2 ]; then shift 2; else shift $#; fi
 DB=${DB:-jdbc:postgresql://127.0.0.1:5432/postgres}
 DB_USER=${DB_USER:-postgres}
 CDS=${CDS:-false}
+JVM_START=${JVM_START--XX:TieredStopAtLevel=1}
+APPS=${APPS:-worker api}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$OUT"' EXIT
@@ -45,7 +54,7 @@ start() { # app index [JVM options...]
   fi
   log="$OUT/$app-$idx.log"
   KAIROS_API_KEY=startup-times-key-0123456789abcdef0123 \
-    java "${cds[@]}" "$@" -Xmx256m -jar "$jar" --spring.datasource.url="$DB" \
+    java "${cds[@]}" $JVM_START "$@" -Xmx256m -jar "$jar" --spring.datasource.url="$DB" \
     --spring.datasource.username="$DB_USER" --server.port=0 \
     --kairos.worker.node-name="startup-$idx-$$" >"$log" 2>&1 &
   echo $! >"$OUT/$app-$idx.pid"
@@ -67,7 +76,7 @@ if [ -n "${TOGETHER:-}" ]; then
   for run in $(seq 1 "$RUNS"); do measure "$run" "$TOGETHER" "$@"; done
   exit
 fi
-for app in worker api; do
+for app in $APPS; do
   for run in $(seq 1 "$RUNS"); do
     measure "$app-$run" "$(printf "$app %.0s" $(seq 1 "$PARALLEL"))" "$@"
   done
