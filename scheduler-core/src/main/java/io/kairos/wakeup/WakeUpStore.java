@@ -22,11 +22,21 @@ public final class WakeUpStore {
     this.jdbc = new JdbcTemplate(dataSource);
   }
 
-  /** {@code NOTIFY kairos_due} at once, on a connection of its own (outside any transaction). */
+  /**
+   * {@code NOTIFY kairos_due} at once, on a connection of its own (outside any transaction), whose
+   * commit does not wait for the WAL to reach the disk ({@code synchronous_commit} off for this
+   * transaction alone). A notifying commit holds a database-wide lock until it ends, so waiting for
+   * the flush there would make every wake-up cost a disk sync, one after another, beside the
+   * creates' own; and a wake-up needs no durability: a crash that loses one loses its listeners
+   * too, and polling finds the job anyway.
+   */
   public void wakeWorkersNow() throws SQLException {
     try (Connection c = dataSource.getConnection();
         Statement st = c.createStatement()) {
-      st.execute("NOTIFY " + DueListener.CHANNEL);
+      st.execute(
+          "select set_config('synchronous_commit', 'off', true), pg_notify('"
+              + DueListener.CHANNEL
+              + "', '')");
     }
   }
 

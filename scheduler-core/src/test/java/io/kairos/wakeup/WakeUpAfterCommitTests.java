@@ -136,6 +136,21 @@ class WakeUpAfterCommitTests {
     }
   }
 
+  @Test
+  void aWakeUpIsSentWithoutWaitingForTheDiskAndLeavesItsPooledConnectionDurable() throws Exception {
+    try (com.zaxxer.hikari.HikariDataSource one = fixture.database.dataSource(1)) {
+      new WakeUpStore(one).wakeWorkersNow();
+      assertThat(notificationsWithin(Duration.ofSeconds(5))).isEqualTo(1);
+      // The one connection of the pool: the setting was the notifying transaction's alone.
+      try (Connection c = one.getConnection();
+          Statement st = c.createStatement();
+          java.sql.ResultSet rs = st.executeQuery("show synchronous_commit")) {
+        rs.next();
+        assertThat(rs.getString(1)).isEqualTo("on");
+      }
+    }
+  }
+
   /** Notifications received until {@code window} passed with none arriving after the first. */
   private int notificationsWithin(Duration window) {
     try {

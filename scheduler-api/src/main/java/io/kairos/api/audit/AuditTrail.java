@@ -26,7 +26,9 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  *
  * <p>An entry is written after the change committed, in a statement of its own: a change is never
  * refused or rolled back because its entry could not be written; that failure is logged as an error
- * naming the action and target.
+ * naming the action and target. A single job's creation commits with its entry instead ({@link
+ * #recordInTransaction}), to wait for one commit rather than two, and does the creation again alone
+ * when the entry fails, so the same holds for it.
  */
 public class AuditTrail {
 
@@ -56,11 +58,37 @@ public class AuditTrail {
       return;
     }
     HttpServletRequest request = currentRequest();
-    String actor =
-        request != null && request.getUserPrincipal() instanceof ApiPrincipal caller
-            ? caller.name()
-            : UNKNOWN_KEY;
-    append(request, actor, changes);
+    append(request, actorOf(request), changes);
+  }
+
+  /**
+   * {@link #record}, in the caller's transaction, and failing with {@link NotRecorded} instead of
+   * logging: the caller rolls its change back with the entry and does it again without one, which
+   * then goes through {@link #record}. (A failed statement aborts PostgreSQL's transaction, so the
+   * change could not commit without its entry anyway.)
+   */
+  public void recordInTransaction(
+      AuditAction action, String target, Map<String, ?> before, Map<String, ?> after) {
+    HttpServletRequest request = currentRequest();
+    List<Change> changes = List.of(new Change(action, target, before, after));
+    try {
+      store.append(records(request, actorOf(request), changes));
+    } catch (DataAccessException e) {
+      throw new NotRecorded(e);
+    }
+  }
+
+  /** An entry {@link #recordInTransaction} could not write; its transaction must roll back. */
+  public static final class NotRecorded extends RuntimeException {
+    NotRecorded(DataAccessException cause) {
+      super("audit entry not written", cause);
+    }
+  }
+
+  private static String actorOf(HttpServletRequest request) {
+    return request != null && request.getUserPrincipal() instanceof ApiPrincipal caller
+        ? caller.name()
+        : UNKNOWN_KEY;
   }
 
   /** A dead job run again (through the API or the dashboard). */
@@ -101,29 +129,9 @@ public class AuditTrail {
   }
 
   private void append(HttpServletRequest request, String actor, List<Change> changes) {
-    boolean dashboard =
-        request != null
-            && ("Session".equals(request.getAuthType())
-                || request.getRequestURI().startsWith("/ui/"));
-    String channel = dashboard ? "DASHBOARD" : "API";
-    String session = dashboard ? sessionDigest(request) : null;
     String address = request == null ? null : request.getRemoteAddr();
-    List<AuditRecord> records =
-        changes.stream()
-            .map(
-                c ->
-                    new AuditRecord(
-                        actor,
-                        channel,
-                        session,
-                        address,
-                        c.action().text(),
-                        c.target(),
-                        tree(c.before()),
-                        tree(c.after())))
-            .toList();
     try {
-      store.append(records);
+      store.append(records(request, actor, changes));
     } catch (DataAccessException e) {
       for (Change c : changes) {
         LOG.error(
@@ -135,6 +143,30 @@ public class AuditTrail {
             e);
       }
     }
+  }
+
+  private List<AuditRecord> records(
+      HttpServletRequest request, String actor, List<Change> changes) {
+    boolean dashboard =
+        request != null
+            && ("Session".equals(request.getAuthType())
+                || request.getRequestURI().startsWith("/ui/"));
+    String channel = dashboard ? "DASHBOARD" : "API";
+    String session = dashboard ? sessionDigest(request) : null;
+    String address = request == null ? null : request.getRemoteAddr();
+    return changes.stream()
+        .map(
+            c ->
+                new AuditRecord(
+                    actor,
+                    channel,
+                    session,
+                    address,
+                    c.action().text(),
+                    c.target(),
+                    tree(c.before()),
+                    tree(c.after())))
+        .toList();
   }
 
   private JsonNode tree(Map<String, ?> summary) {

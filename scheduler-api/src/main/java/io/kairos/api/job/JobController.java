@@ -74,7 +74,8 @@ class JobController {
   ResponseEntity<JobResponse> create(@RequestBody CreateJobRequest request, Principal caller) {
     JobSubmitter.Submission submission;
     try {
-      submission = creation.create(request, ApiPrincipal.of(caller));
+      // The job and its audit entry, committed together.
+      submission = creation.createRecorded(request, ApiPrincipal.of(caller));
     } catch (InvalidJobException e) {
       metrics.record(request.type(), JobCreationMetrics.Outcome.INVALID);
       throw e;
@@ -90,8 +91,6 @@ class JobController {
     if (!submission.created()) {
       return ResponseEntity.ok(jobs.get(submission.job().id()));
     }
-    audit.record(
-        AuditAction.JOB_CREATE, submission.job().id(), null, JobSummary.of(submission.job()));
     // A job just created has run nothing: its response needs no read.
     JobResponse body = jobs.response(submission.job(), null);
     return ResponseEntity.status(HttpStatus.CREATED)

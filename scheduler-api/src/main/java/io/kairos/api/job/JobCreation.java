@@ -3,6 +3,8 @@ package io.kairos.api.job;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.kagkarlsson.scheduler.Clock;
+import io.kairos.api.audit.AuditAction;
+import io.kairos.api.audit.AuditTrail;
 import io.kairos.api.problem.ApiProblem;
 import io.kairos.api.problem.Problems;
 import io.kairos.api.security.ApiPrincipal;
@@ -41,6 +43,7 @@ import java.util.stream.Collectors;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionOperations;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -64,6 +67,8 @@ public class JobCreation {
   private final Quotas quotas;
   private final PayloadSecrets secrets;
   private final long maxItemBytes;
+  private final AuditTrail audit;
+  private final TransactionOperations transactions;
 
   JobCreation(
       JobRequests requests,
@@ -76,6 +81,8 @@ public class JobCreation {
       ObjectMapper json,
       MisfirePolicy misfire,
       PayloadSecrets secrets,
+      AuditTrail audit,
+      TransactionOperations transactions,
       @Value("${kairos.api.reserved-id-prefixes:}") List<String> reservedPrefixes,
       @Value("${kairos.api.max-body-size:256KB}") DataSize maxBodySize) {
     this.requests = requests;
@@ -89,6 +96,8 @@ public class JobCreation {
     this.misfire = misfire;
     this.secrets = secrets;
     this.maxItemBytes = maxBodySize.toBytes();
+    this.audit = audit;
+    this.transactions = transactions;
     // Kairos's own ids are always reserved, whatever else the operators reserve.
     Set<String> reserved = new LinkedHashSet<>();
     reserved.add(OAuthTokenRefreshPayload.JOB_ID_PREFIX);
@@ -99,6 +108,37 @@ public class JobCreation {
     }
     this.reservedPrefixes = Set.copyOf(reserved);
     this.quotas = new Quotas(jobs, System::nanoTime);
+  }
+
+  /**
+   * {@link #create}, and the audit entry of a job created, committed together: the create waits for
+   * one commit (one flush of PostgreSQL's log to disk), not one for the job and one for its entry.
+   * Should the entry fail, the job is not refused: the transaction rolls back whole, the job is
+   * created again alone and the entry written after it, whose failure is logged ({@link
+   * AuditTrail}). Workers are woken once the job committed.
+   */
+  JobSubmitter.Submission createRecorded(CreateJobRequest request, ApiPrincipal caller) {
+    try {
+      return transactions.execute(
+          tx -> {
+            JobSubmitter.Submission submission = create(request, caller);
+            if (submission.created()) {
+              audit.recordInTransaction(
+                  AuditAction.JOB_CREATE,
+                  submission.job().id(),
+                  null,
+                  JobSummary.of(submission.job()));
+            }
+            return submission;
+          });
+    } catch (AuditTrail.NotRecorded e) {
+      JobSubmitter.Submission submission = create(request, caller);
+      if (submission.created()) {
+        audit.record(
+            AuditAction.JOB_CREATE, submission.job().id(), null, JobSummary.of(submission.job()));
+      }
+      return submission;
+    }
   }
 
   public JobSubmitter.Submission create(CreateJobRequest request, ApiPrincipal caller) {

@@ -103,6 +103,34 @@ class AuditTrailTests {
   }
 
   @Test
+  void aJobWhoseEntryCannotBeWrittenIsCreatedAllTheSameAndItsReplayIsOne() throws Exception {
+    // Any entry of this target fails to be written, in the create's transaction and after it.
+    jdbc.execute(
+        KairosSchema.DEFAULT.sql(
+            "create or replace function kairos_audit_test_refuse() returns trigger language plpgsql"
+                + " as $$ begin raise exception 'refused for the test'; end $$"));
+    jdbc.execute(
+        KairosSchema.DEFAULT.sql(
+            "create trigger kairos_audit_test_refuse before insert on kairos_audit for each row"
+                + " when (new.target = 'a-create-unrecorded') execute function"
+                + " kairos_audit_test_refuse()"));
+    try {
+      String body = "{\"id\":\"a-create-unrecorded\",\"type\":\"noop\"}";
+      HttpResponse<String> created = send("POST", "/api/v1/jobs", body, WRITER);
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      assertThat(send("GET", "/api/v1/jobs/a-create-unrecorded", null, WRITER).statusCode())
+          .isEqualTo(200);
+      assertThat(entries("target=a-create-unrecorded")).isEmpty();
+      assertThat(send("POST", "/api/v1/jobs", body, WRITER).statusCode()).isEqualTo(200);
+    } finally {
+      jdbc.execute(
+          KairosSchema.DEFAULT.sql(
+              "drop trigger kairos_audit_test_refuse on kairos_audit; drop function"
+                  + " kairos_audit_test_refuse()"));
+    }
+  }
+
+  @Test
   void eachJobOfABatchIsRecorded() throws Exception {
     String body =
         "{\"jobs\":[{\"id\":\"a-batch-1\",\"type\":\"noop\"},{\"id\":\"a-batch-2\",\"type\":\"noop\"},"

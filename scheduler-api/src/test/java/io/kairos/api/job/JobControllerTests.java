@@ -120,6 +120,12 @@ class JobControllerTests {
       return new PayloadSecrets(catalogue, null);
     }
 
+    /** No database here: a create and its audit entry (a stand-in) need no transaction. */
+    @Bean
+    org.springframework.transaction.support.TransactionOperations transactions() {
+      return org.springframework.transaction.support.TransactionOperations.withoutTransaction();
+    }
+
     @Bean
     Clock clock() {
       SettableClock clock = new SettableClock();
