@@ -115,9 +115,10 @@ public class JobCreation {
    * one commit (one flush of PostgreSQL's log to disk), not one for the job and one for its entry.
    * Should the entry fail, the job is not refused: the transaction rolls back whole, the job is
    * created again alone and the entry written after it, whose failure is logged ({@link
-   * AuditTrail}). Workers are woken once the job committed.
+   * AuditTrail}). Workers are woken once the job committed. Every channel that creates one job (the
+   * REST API, the dashboard's form) comes through here, so none creates a job the trail misses.
    */
-  JobSubmitter.Submission createRecorded(CreateJobRequest request, ApiPrincipal caller) {
+  public JobSubmitter.Submission createRecorded(CreateJobRequest request, ApiPrincipal caller) {
     try {
       return transactions.execute(
           tx -> {

@@ -76,7 +76,7 @@ class JobFormController {
               null,
               null,
               null);
-      JobSubmitter.Submission done = creation.create(request, ApiPrincipal.of(caller));
+      JobSubmitter.Submission done = creation.createRecorded(request, ApiPrincipal.of(caller));
       redirect.addFlashAttribute(
           "results",
           List.of(

@@ -302,6 +302,14 @@ class AuditTrailTests {
     assertThat(browser.post("/ui/sign-in", Map.of("_csrf", token, "key", WRITER)).statusCode())
         .isEqualTo(302);
     create("a-ui");
+    String formToken = browser.token("/ui/jobs/new?type=noop");
+    assertThat(
+            browser
+                .post(
+                    "/ui/jobs/new",
+                    Map.of("_csrf", formToken, "type", "noop", "id", "a-form-ui", "kind", "now"))
+                .statusCode())
+        .isEqualTo(302);
     String pageToken = browser.token("/ui/jobs");
     assertThat(
             browser
@@ -320,6 +328,10 @@ class AuditTrailTests {
     JsonNode signIn = only("sign-in", "writer");
     assertThat(signIn.get("actor").asText()).isEqualTo("writer");
     assertThat(signIn.get("session").asText()).hasSize(16);
+    JsonNode formCreate = only("job.create", "a-form-ui");
+    assertThat(formCreate.get("channel").asText()).isEqualTo("DASHBOARD");
+    assertThat(formCreate.get("actor").asText()).isEqualTo("writer");
+    assertThat(formCreate.at("/after/type").asText()).isEqualTo("noop");
     JsonNode pause = only("job.pause", "a-ui");
     assertThat(pause.get("channel").asText()).isEqualTo("DASHBOARD");
     assertThat(pause.get("session").asText()).isEqualTo(signIn.get("session").asText());
