@@ -8,6 +8,7 @@ import io.kairos.bench.cluster.ClusterConfig;
 import io.kairos.bench.cluster.Launcher;
 import io.kairos.bench.cluster.SoloWorker;
 import io.kairos.bench.creation.CreationRounds;
+import io.kairos.bench.creation.DurableCommit;
 import io.kairos.bench.footprint.WorkerFootprint;
 import io.kairos.bench.limits.BindingLimitClaims;
 import io.kairos.bench.load.SteadyLoad;
@@ -227,13 +228,17 @@ final class ThroughputSections {
         sizes.singleJobs(), sizes.batchJobs(), sizes.rounds());
     Launcher launcher = apiLauncher(options);
     List<CreationRounds.Measured> measured;
-    // The process id keeps two runs on one server (or a throughput run beside) apart.
+    DurableCommit.Cost commit;
     try (BenchDatabase database =
         BenchDatabase.create(
             options.server(),
             options.user(),
             options.password(),
             ThroughputBench.database("creation"))) {
+      commit = DurableCommit.measure(database.connection(), 500);
+      ThroughputBench.progress(
+          "creation: a durable one-row commit takes %.2f ms (p50), %.2f ms (p99)",
+          commit.p50Millis(), commit.p99Millis());
       measured =
           CreationRounds.run(
               launcher,
@@ -266,6 +271,15 @@ final class ThroughputSections {
             sizes.batchJobs(),
             sizes.warmUpJobs()));
     report.append(CreationRounds.table(measured)).append('\n');
+    report.append(
+        String.format(
+            Locale.ROOT,
+            "The floor under a single create: a one-row insert committed by itself from one"
+                + " connection (PostgreSQL answers once its log is flushed to disk), %d times"
+                + " before the rounds: p50 %.2f ms, p99 %.2f ms.%n%n",
+            commit.commits(),
+            commit.p50Millis(),
+            commit.p99Millis()));
   }
 
   private static void appendLoad(
