@@ -1,0 +1,91 @@
+package io.kairos.registry;
+
+import io.kairos.job.Job;
+import io.kairos.schema.KairosSchema;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
+
+/**
+ * The outcome of a job's revision as its history tells it (last success, last failure, failed
+ * attempts since the last success), for the jobs whose row does not carry it: neither an execution
+ * nor a pause holds it (a dead job, a job that has not run yet). One read for a whole page, apart
+ * from the page's own statement: folded into it as correlated subqueries, the fallback made every
+ * page plan cost enough for PostgreSQL to compile it (JIT) and to plan each subquery over every day
+ * partition of {@code kairos_job_run}, seconds a page with millions of history rows.
+ */
+final class RevisionOutcomeStore {
+
+  private static final String FAILED = "outcome not in ('SUCCEEDED', 'RUNNING', 'MISSED')";
+
+  private final JdbcTemplate jdbc;
+  private final KairosSchema schema;
+
+  RevisionOutcomeStore(JdbcTemplate jdbc, KairosSchema schema) {
+    this.jdbc = jdbc;
+    this.schema = schema;
+  }
+
+  /** The jobs read, each with the outcome history gives where its row had none; in order. */
+  List<Job> complete(List<JobRows.Read> read) {
+    List<JobRows.Read> incomplete = read.stream().filter(JobRows.Read::outcomeMissing).toList();
+    if (incomplete.isEmpty()) {
+      return read.stream().map(JobRows.Read::job).toList();
+    }
+    Map<String, Outcome> fromHistory = outcomesOf(incomplete);
+    List<Job> jobs = new ArrayList<>(read.size());
+    for (JobRows.Read one : read) {
+      Outcome outcome = fromHistory.get(one.job().id());
+      jobs.add(one.outcomeMissing() ? one.completedBy(outcome) : one.job());
+    }
+    return jobs;
+  }
+
+  /**
+   * Each job's revision's outcome, by job id; a job without runs of its revision is left out. Every
+   * run of the revision is read (through each partition's index on {@code (job_id, id)}), as the
+   * fallback always did: the jobs that need it have few.
+   */
+  private Map<String, Outcome> outcomesOf(List<JobRows.Read> jobs) {
+    Map<String, Outcome> outcomes = new HashMap<>();
+    jdbc.query(
+        schema.sql(
+            "select job_id, max(finished_at) filter (where outcome = 'SUCCEEDED') as last_success,"
+                + " max(finished_at) filter (where "
+                + FAILED
+                + ") as last_failure, count(*) filter (where "
+                + FAILED
+                + " and id > coalesce(last_success_id, 0)) as consecutive_failures"
+                + " from (select r.job_id, r.id, r.finished_at, r.outcome, max(r.id) filter"
+                + " (where r.outcome = 'SUCCEEDED') over (partition by r.job_id) as last_success_id"
+                + " from unnest(?::text[], ?::int[]) as wanted(id, revision)"
+                + " join kairos_job_run r on r.job_id = wanted.id and r.revision = wanted.revision)"
+                + " as runs group by job_id"),
+        ps -> {
+          ps.setArray(
+              1,
+              ps.getConnection()
+                  .createArrayOf("text", JobRows.column(jobs, one -> one.job().id())));
+          ps.setArray(
+              2,
+              ps.getConnection()
+                  .createArrayOf("int4", JobRows.column(jobs, one -> one.job().revision())));
+        },
+        (RowCallbackHandler)
+            rs ->
+                outcomes.put(
+                    rs.getString("job_id"),
+                    new Outcome(
+                        JobRows.instant(rs, "last_success"),
+                        JobRows.instant(rs, "last_failure"),
+                        rs.getInt("consecutive_failures"))));
+    return outcomes;
+  }
+
+  /** What a revision's history says of it. */
+  record Outcome(Instant lastSuccess, Instant lastFailure, int consecutiveFailures) {}
+}
