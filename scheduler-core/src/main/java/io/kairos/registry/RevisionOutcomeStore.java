@@ -46,25 +46,29 @@ final class RevisionOutcomeStore {
   }
 
   /**
-   * Each job's revision's outcome, by job id; a job without runs of its revision is left out. Every
-   * run of the revision is read (through each partition's index on {@code (job_id, id)}), as the
-   * fallback always did: the jobs that need it have few.
+   * Each job's revision's outcome, by job id (nulls and 0 for a job without runs of its revision).
+   * Every run of the revision is read, through each day partition's index on {@code (job_id, id)},
+   * as the fallback always did: the jobs that need it have few.
    */
   private Map<String, Outcome> outcomesOf(List<JobRows.Read> jobs) {
     Map<String, Outcome> outcomes = new HashMap<>();
     jdbc.query(
         schema.sql(
-            "select job_id, max(finished_at) filter (where outcome = 'SUCCEEDED') as last_success,"
-                + " max(finished_at) filter (where "
+            // Per job (lateral aggregates are not flattened): its own index scans, whatever plan
+            // the statement gets; a join of the whole list could hash a scan of all history.
+            "select wanted.id as job_id, outcome.last_success, outcome.last_failure,"
+                + " failures.consecutive_failures from unnest(?::text[], ?::int[])"
+                + " as wanted(id, revision) cross join lateral (select max(r.finished_at) filter"
+                + " (where r.outcome = 'SUCCEEDED') as last_success, max(r.finished_at) filter"
+                + " (where r."
                 + FAILED
-                + ") as last_failure, count(*) filter (where "
+                + ") as last_failure, max(r.id) filter (where r.outcome = 'SUCCEEDED')"
+                + " as last_success_id from kairos_job_run r where r.job_id = wanted.id"
+                + " and r.revision = wanted.revision) as outcome cross join lateral (select"
+                + " count(*) as consecutive_failures from kairos_job_run r where r.job_id ="
+                + " wanted.id and r.revision = wanted.revision and r."
                 + FAILED
-                + " and id > coalesce(last_success_id, 0)) as consecutive_failures"
-                + " from (select r.job_id, r.id, r.finished_at, r.outcome, max(r.id) filter"
-                + " (where r.outcome = 'SUCCEEDED') over (partition by r.job_id) as last_success_id"
-                + " from unnest(?::text[], ?::int[]) as wanted(id, revision)"
-                + " join kairos_job_run r on r.job_id = wanted.id and r.revision = wanted.revision)"
-                + " as runs group by job_id"),
+                + " and r.id > coalesce(outcome.last_success_id, 0)) as failures"),
         ps -> {
           ps.setArray(
               1,
