@@ -13,12 +13,19 @@ import org.springframework.jdbc.core.RowCallbackHandler;
 /**
  * The outcome of a job's revision as its history tells it (last success, last failure, failed
  * attempts since the last success), for the jobs whose row does not carry it: neither an execution
- * nor a pause holds it (a dead job, a job that has not run yet). One read for a whole page, apart
- * from the page's own statement: folded into it as correlated subqueries, the fallback made every
- * page plan cost enough for PostgreSQL to compile it (JIT) and to plan each subquery over every day
- * partition of {@code kairos_job_run}, seconds a page with millions of history rows.
+ * nor a pause holds it (a dead job, a job that has not run yet). One read per 100 jobs of a page,
+ * apart from the page's own statement: folded into it as correlated subqueries, the fallback made
+ * every page plan cost enough for PostgreSQL to compile it (JIT) and to plan each subquery over
+ * every day partition of {@code kairos_job_run}, seconds a page with millions of history rows.
  */
 final class RevisionOutcomeStore {
+
+  /**
+   * Jobs per statement. A statement's estimated cost grows with its jobs (about 600 units each, two
+   * index scans on every day partition); at 100 it stays below PostgreSQL's default {@code
+   * jit_above_cost} (100,000), past which each call would spend longer compiling than running.
+   */
+  static final int JOBS_PER_READ = 100;
 
   private static final String FAILED = "outcome not in ('SUCCEEDED', 'RUNNING', 'MISSED')";
 
@@ -36,7 +43,11 @@ final class RevisionOutcomeStore {
     if (incomplete.isEmpty()) {
       return read.stream().map(JobRows.Read::job).toList();
     }
-    Map<String, Outcome> fromHistory = outcomesOf(incomplete);
+    Map<String, Outcome> fromHistory = new HashMap<>();
+    for (int from = 0; from < incomplete.size(); from += JOBS_PER_READ) {
+      fromHistory.putAll(
+          outcomesOf(incomplete.subList(from, Math.min(from + JOBS_PER_READ, incomplete.size()))));
+    }
     List<Job> jobs = new ArrayList<>(read.size());
     for (JobRows.Read one : read) {
       Outcome outcome = fromHistory.get(one.job().id());

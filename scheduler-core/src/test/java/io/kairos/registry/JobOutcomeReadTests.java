@@ -178,6 +178,33 @@ class JobOutcomeReadTests {
   }
 
   @Test
+  void aPageOfMoreJobsThanOneHistoryReadTakesEachOnesOutcome() {
+    int count = RevisionOutcomeStore.JOBS_PER_READ * 2 + 1;
+    fixture.jobs.createAll(
+        java.util.stream.IntStream.range(0, count)
+            .mapToObj(
+                i ->
+                    fixture.sealed(
+                        fixture.job(
+                            "many-%03d".formatted(i),
+                            "noop",
+                            null,
+                            ScheduleSpec.at(T.plusSeconds(86_400)),
+                            1)))
+            .toList(),
+        JobSource.API);
+    for (int i = 0; i < count; i++) {
+      run("many-%03d".formatted(i), 1, "FAILED", i);
+    }
+    List<Job> page = fixture.jobs.list(new JobFilter(null, null, null, "many-", false), null, 500);
+    assertThat(page).hasSize(count);
+    for (int i = 0; i < count; i++) {
+      assertThat(page.get(i).lastFailure()).as(page.get(i).id()).isEqualTo(T.plusSeconds(i));
+      assertThat(page.get(i).consecutiveFailures()).as(page.get(i).id()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void theLastRunOfEachJobIsItsNewestAttempt() {
     assertThat(fixture.runs.lastRunsOf(List.of("outcome-pending", "outcome-dead", "outcome-fresh")))
         .extracting(run -> run.jobId() + " " + run.outcome() + " " + run.revision())
