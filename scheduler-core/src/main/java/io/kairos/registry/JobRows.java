@@ -23,7 +23,8 @@ import java.util.List;
 
 /**
  * How a job's row reads and is written, shared by the stores of every feature that touches {@code
- * kairos_job}: the one row mapping of a {@link Job} ({@link #SELECT}: the row with its execution),
+ * kairos_job}: the one row mapping of a {@link Job} ({@link #SELECT}: the row with its execution;
+ * what neither carries of the revision's outcome, {@link RevisionOutcomeStore} reads from history),
  * the definition column list ({@link #DEFINITION}), stored JSON and task data (written by the one
  * {@link JsonSerializer}), and the small conversions statements need. Runs no statement.
  */
@@ -36,14 +37,11 @@ public final class JobRows {
           + " j.source, j.shadows_declaration, j.concurrency_key,"
           + " coalesce(t.execution_time, j.paused_execution_time) as next_run_at, t.picked,"
           + " t.picked_by, t.last_heartbeat,"
-          + " coalesce(t.last_success, j.paused_last_success, (select max(r.finished_at) from kairos_job_run r where r.job_id = j.id and r.revision = j.revision and r.outcome = 'SUCCEEDED')) as last_success," // execution gone: this revision's history
-          + " coalesce(t.last_failure, j.paused_last_failure, (select max(r.finished_at) from kairos_job_run r where r.job_id = j.id and r.revision = j.revision and r.outcome not in ('SUCCEEDED', 'RUNNING', 'MISSED'))) as last_failure,"
-          // Execution gone (a dead job): this revision's failed attempts since its last success.
-          + " coalesce(t.consecutive_failures, j.paused_consecutive_failures, (select count(*)"
-          + " from kairos_job_run r where r.job_id = j.id and r.revision = j.revision"
-          + " and r.outcome not in ('SUCCEEDED', 'RUNNING', 'MISSED') and r.id > coalesce((select"
-          + " max(s.id) from kairos_job_run s where s.job_id = j.id and s.revision = j.revision"
-          + " and s.outcome = 'SUCCEEDED'), 0))) as consecutive_failures";
+          // What an execution or a pause does not carry, history tells: RevisionOutcomeStore.
+          + " coalesce(t.last_success, j.paused_last_success) as last_success,"
+          + " coalesce(t.last_failure, j.paused_last_failure) as last_failure,"
+          + " coalesce(t.consecutive_failures, j.paused_consecutive_failures)"
+          + " as consecutive_failures";
   private static final String FROM =
       " from kairos_job j left join scheduled_tasks t"
           + " on t.task_name = j.type and t.task_instance = j.id ";
@@ -103,8 +101,60 @@ public final class JobRows {
     return values.toArray();
   }
 
-  /** A row of {@link #SELECT} as the job it is. */
-  public Job job(ResultSet rs, int row) throws SQLException {
+  /**
+   * A job as its row and execution tell it ({@link #read}), and which parts of its revision's
+   * outcome neither told: those are read from history ({@link RevisionOutcomeStore}).
+   */
+  record Read(Job job, boolean failuresMissing) {
+
+    /** True when the row lacks some of the outcome: history may know it. */
+    boolean outcomeMissing() {
+      return job.lastSuccess() == null || job.lastFailure() == null || failuresMissing;
+    }
+
+    /** The job with what it lacked taken from {@code history} (null: no runs of its revision). */
+    Job completedBy(RevisionOutcomeStore.Outcome history) {
+      Job j = job;
+      return new Job(
+          j.id(),
+          j.type(),
+          j.group(),
+          j.payload(),
+          j.schedule(),
+          j.maxAttempts(),
+          j.priority(),
+          j.requestHash(),
+          j.state(),
+          j.nextRunAt(),
+          j.runningOn(),
+          j.lastHeartbeat(),
+          j.lastSuccess() != null || history == null ? j.lastSuccess() : history.lastSuccess(),
+          j.lastFailure() != null || history == null ? j.lastFailure() : history.lastFailure(),
+          !failuresMissing
+              ? j.consecutiveFailures()
+              : history == null ? 0 : history.consecutiveFailures(),
+          j.lastError(),
+          j.createdAt(),
+          j.createdBy(),
+          j.updatedAt(),
+          j.finishedAt(),
+          j.timeout(),
+          j.misfireGrace(),
+          j.updatedBy(),
+          j.staleSince(),
+          j.revision(),
+          j.source(),
+          j.shadowsDeclaration(),
+          j.concurrencyKey());
+    }
+  }
+
+  /** A row of {@link #SELECT}: the job it is, as far as the row tells. */
+  Read read(ResultSet rs, int row) throws SQLException {
+    return new Read(job(rs), rs.getObject("consecutive_failures") == null);
+  }
+
+  private Job job(ResultSet rs) throws SQLException {
     String stored = rs.getString("state");
     boolean picked = rs.getBoolean("picked"); // false when there is no execution
     JobState state;

@@ -42,10 +42,12 @@ public final class JobStore {
   private final KairosSchema schema;
   private final JobTables tables;
   private final JobRows rows;
+  private final RevisionOutcomeStore outcomes;
 
   public JobStore(JobTables tables) {
     this.jdbc = new JdbcTemplate(tables.dataSource());
     this.schema = tables.schema();
+    this.outcomes = new RevisionOutcomeStore(jdbc, schema);
     this.tables = tables;
     this.rows = tables.rows();
   }
@@ -320,8 +322,10 @@ public final class JobStore {
   }
 
   public Optional<Job> find(String id) {
-    List<Job> found = jdbc.query(schema.sql(JobRows.SELECT + "where j.id = ?"), rows::job, id);
-    return found.stream().findFirst();
+    return outcomes
+        .complete(jdbc.query(schema.sql(JobRows.SELECT + "where j.id = ?"), rows::read, id))
+        .stream()
+        .findFirst();
   }
 
   /**
@@ -335,13 +339,14 @@ public final class JobStore {
       return found;
     }
     for (Job job :
-        jdbc.query(
-            schema.sql(
-                "select found.* from unnest(?::text[]) as wanted(id) cross join lateral ("
-                    + JobRows.SELECT
-                    + "where j.id = wanted.id offset 0) as found"), // offset 0: not flattened
-            rows::job,
-            (Object) ids.toArray(String[]::new))) {
+        outcomes.complete(
+            jdbc.query(
+                schema.sql(
+                    "select found.* from unnest(?::text[]) as wanted(id) cross join lateral ("
+                        + JobRows.SELECT
+                        + "where j.id = wanted.id offset 0) as found"), // offset 0: not flattened
+                rows::read,
+                (Object) ids.toArray(String[]::new)))) {
       found.put(job.id(), job);
     }
     return found;
@@ -349,7 +354,8 @@ public final class JobStore {
 
   /**
    * One page of jobs in id order, after {@code afterId} (keyset pagination: each page is one index
-   * range scan, however deep, and stays stable while jobs are added).
+   * range scan, however deep, and stays stable while jobs are added). The page's jobs whose row
+   * lacks their outcome take it from history in one more read, whatever the history's size.
    */
   public List<Job> list(JobFilter filter, String afterId, int limit) {
     StringBuilder sql = new StringBuilder(schema.sql(JobRows.SELECT)).append("where j.id > ?");
@@ -384,7 +390,7 @@ public final class JobStore {
     }
     sql.append(" order by j.id limit ?");
     args.add(limit);
-    return jdbc.query(sql.toString(), rows::job, args.toArray());
+    return outcomes.complete(jdbc.query(sql.toString(), rows::read, args.toArray()));
   }
 
   /** True when a job with this id exists, in any state. */
