@@ -139,6 +139,11 @@ class WakeUpAfterCommitTests {
   @Test
   void aWakeUpIsSentWithoutWaitingForTheDiskAndLeavesItsPooledConnectionDurable() throws Exception {
     try (com.zaxxer.hikari.HikariDataSource one = fixture.database.dataSource(1)) {
+      // The session starts durable whatever the server's default (a test server may turn it off).
+      try (Connection c = one.getConnection();
+          Statement st = c.createStatement()) {
+        st.execute("set synchronous_commit = on");
+      }
       new WakeUpStore(one).wakeWorkersNow();
       assertThat(notificationsWithin(Duration.ofSeconds(5))).isEqualTo(1);
       // The one connection of the pool: the setting was the notifying transaction's alone.
