@@ -4,11 +4,20 @@ import com.github.kagkarlsson.scheduler.task.Execution;
 import com.github.kagkarlsson.shaded.jdbc.JdbcRunner;
 import com.github.kagkarlsson.shaded.jdbc.ResultSetMapper;
 import io.kairos.schema.KairosSchema;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The claim under flow limits that no limit can bind, in one statement that checks so itself: every
@@ -74,6 +83,132 @@ final class InOrderClaimStore {
           ps.setTimestamp(i, Timestamp.from(now));
         },
         mapper);
+  }
+
+  /** Executions claimed in one statement, and the database's time just after the limits lock. */
+  record Claimed(Instant databaseTime, List<Execution> executions) {}
+
+  /** The concurrency limits of a set of types, as {@code kairos_no_limit_can_bind} takes them. */
+  private record LimitArrays(
+      Object[] limitTypes,
+      Object[] limitPatterns,
+      Object[] limitRunning,
+      Object[] keyTypes,
+      Object[] keyPaths) {}
+
+  private final Map<Set<String>, LimitArrays> arraysByTypes = new ConcurrentHashMap<>();
+
+  /**
+   * As {@link #claimIfNoLimitCanBind}, for types without rate limits, in one statement on an
+   * auto-commit connection: one round trip, where a transaction of its own takes three. Before it
+   * locks a row, the statement calls the schema's function {@code kairos_no_limit_can_bind} once;
+   * the function takes the limits lock, then counts what runs with a snapshot taken after it. The
+   * statement's transaction ends, and gives the lock back, as soon as it has claimed.
+   */
+  Claimed claimInOneStatement(
+      JdbcRunner runner,
+      String lockName,
+      Instant now,
+      Set<String> types,
+      int wanted,
+      boolean orderByPriority,
+      String pickedBy,
+      ResultSetMapper<List<Execution>> mapper) {
+    LimitArrays arrays = arraysByTypes.computeIfAbsent(Set.copyOf(types), this::arraysOf);
+    return runner.query(
+        schema.sql(
+            "with candidates as materialized (select t.task_name, t.task_instance from"
+                + " scheduled_tasks t where not t.picked and t.execution_time <= ? and"
+                + " coalesce(t.task_name = any(?), false) and not exists (select 1 from"
+                + " kairos_control where paused) and (select "
+                + schema.name()
+                + ".kairos_no_limit_can_bind(?, "
+                + wanted
+                + ", ?, ?, ?, ?, ?)) order by "
+                + (orderByPriority ? "t.priority desc, " : "")
+                + "t.execution_time asc for update skip locked limit "
+                + wanted
+                + ") update scheduled_tasks st set picked = true, picked_by = ?, last_heartbeat ="
+                + " ?, version = st.version + 1 from candidates c where st.task_name ="
+                + " c.task_name and st.task_instance = c.task_instance returning st.*,"
+                + " clock_timestamp() as locked_at"),
+        ps -> {
+          Connection c = ps.getConnection();
+          ps.setTimestamp(1, Timestamp.from(now));
+          ps.setArray(2, c.createArrayOf("text", types.toArray()));
+          ps.setString(3, lockName);
+          ps.setArray(4, c.createArrayOf("text", arrays.limitTypes()));
+          ps.setArray(5, c.createArrayOf("text", arrays.limitPatterns()));
+          ps.setArray(6, c.createArrayOf("int4", arrays.limitRunning()));
+          ps.setArray(7, c.createArrayOf("text", arrays.keyTypes()));
+          ps.setArray(8, c.createArrayOf("text", arrays.keyPaths()));
+          ps.setString(9, pickedBy);
+          ps.setTimestamp(10, Timestamp.from(now));
+        },
+        (ResultSetMapper<Claimed>) rows -> mapWithLockTime(rows, mapper));
+  }
+
+  /**
+   * db-scheduler's mapping of the claimed rows, reading the database's time after the lock (a
+   * column of every row) as the mapper steps from row to row.
+   */
+  private static Claimed mapWithLockTime(ResultSet rows, ResultSetMapper<List<Execution>> mapper)
+      throws SQLException {
+    Instant[] lockedAt = new Instant[1];
+    ResultSet reading =
+        (ResultSet)
+            Proxy.newProxyInstance(
+                ResultSet.class.getClassLoader(),
+                new Class<?>[] {ResultSet.class},
+                (proxy, method, args) -> {
+                  Object result;
+                  try {
+                    result = method.invoke(rows, args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                  if (method.getName().equals("next") && Boolean.TRUE.equals(result)) {
+                    lockedAt[0] = rows.getTimestamp("locked_at").toInstant();
+                  }
+                  return result;
+                });
+    List<Execution> executions = mapper.map(reading);
+    return new Claimed(lockedAt[0], executions);
+  }
+
+  private LimitArrays arraysOf(Set<String> types) {
+    List<Object> limitTypes = new ArrayList<>();
+    List<Object> limitPatterns = new ArrayList<>();
+    List<Object> limitRunning = new ArrayList<>();
+    for (String type : new TreeSet<>(types)) {
+      for (FlowLimit limit : limits.of(type)) {
+        if (limit.maxRunning() != null) {
+          limitTypes.add(type);
+          limitPatterns.add(limit.key() == null ? null : like(limit.key()));
+          limitRunning.add(limit.maxRunning());
+        }
+      }
+    }
+    List<Object> keyTypes = new ArrayList<>();
+    List<Object> keyPaths = new ArrayList<>();
+    limits
+        .keyFrom()
+        .forEach(
+            (type, pointer) -> {
+              keyTypes.add(type);
+              keyPaths.add("{" + pointer.substring(1).replace('/', ',') + "}");
+            });
+    return new LimitArrays(
+        limitTypes.toArray(),
+        limitPatterns.toArray(),
+        limitRunning.toArray(),
+        keyTypes.toArray(),
+        keyPaths.toArray());
+  }
+
+  /** Whether any of {@code types} has a rate limit. */
+  boolean anyRateLimited(Collection<String> types) {
+    return rateLimitsOf(types) > 0;
   }
 
   private int rateLimitsOf(Collection<String> types) {

@@ -82,6 +82,11 @@ final class LimitClaimStore {
     return jobJoin;
   }
 
+  /** The name of the cluster-wide lock of limited claims (hashed to an advisory lock's key). */
+  String lockName() {
+    return lockName;
+  }
+
   /** Takes the cluster-wide lock of limited claims; returns the database's time after it. */
   Instant lock(JdbcRunner tx) {
     return tx.query(

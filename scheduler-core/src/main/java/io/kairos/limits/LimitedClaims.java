@@ -77,14 +77,28 @@ public final class LimitedClaims implements StartAdmission {
       boolean orderByPriority,
       Set<String> types,
       String pickedBy) {
+    if (!inOrderClaims.anyRateLimited(types)) {
+      // The common case in one round trip: the lock, then a claim that no limit can bind.
+      InOrderClaimStore.Claimed claimed =
+          inOrderClaims.claimInOneStatement(
+              ctx.jdbcRunner,
+              store.lockName(),
+              now,
+              types,
+              wanted,
+              orderByPriority,
+              pickedBy,
+              ctx.resultSetMapper.get());
+      if (!claimed.executions().isEmpty()) {
+        read(claimed.databaseTime());
+        return claimed.executions();
+      }
+      // Nothing was due, or a limit could bind: counted, and chosen if need be, under the lock.
+    }
     return ctx.jdbcRunner.inTransaction(
         tx -> {
           Instant dbNow = store.lock(tx);
-          ClockReading reading = new ClockReading(dbNow, System.nanoTime());
-          latestClaim.accumulateAndGet(
-              reading,
-              (held, fresh) ->
-                  held == null || fresh.databaseTime().isAfter(held.databaseTime()) ? fresh : held);
+          read(dbNow);
           List<Execution> inOrder =
               inOrderClaims.claimIfNoLimitCanBind(
                   tx,
@@ -130,6 +144,15 @@ public final class LimitedClaims implements StartAdmission {
           // A limit may bind: each start is admitted as it begins, counting the log then.
           return store.claim(tx, chosen, pickedBy, now, ctx.resultSetMapper.get());
         });
+  }
+
+  /** Keeps the database's time of this worker's latest claim, which {@link #admit} reads. */
+  private void read(Instant dbNow) {
+    ClockReading reading = new ClockReading(dbNow, System.nanoTime());
+    latestClaim.accumulateAndGet(
+        reading,
+        (held, fresh) ->
+            held == null || fresh.databaseTime().isAfter(held.databaseTime()) ? fresh : held);
   }
 
   /**

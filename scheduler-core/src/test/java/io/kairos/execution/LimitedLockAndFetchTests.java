@@ -18,6 +18,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -127,6 +132,46 @@ class LimitedLockAndFetchTests {
               assertThat(usage.used()).isEqualTo(3);
               assertThat(usage.waiting()).isEqualTo(17);
             });
+  }
+
+  @Test
+  void workersClaimingAtTheSameMomentTakeNoMoreThanATypeLimitAllows() throws Exception {
+    // Each claim asks for 3 with a limit of 5: the first to hold the limits lock takes 3 in the
+    // claim no limit can bind, the next finds that a limit could bind and chooses the 2 left. Were
+    // the claim to count what runs with a snapshot older than the lock, two claims would each see
+    // 0 running and take 3.
+    FlowLimits limits = new FlowLimits(List.of(new FlowLimit("report", null, null, 5, null, null)));
+    int workers = 6;
+    ExecutorService pool = Executors.newFixedThreadPool(workers);
+    try {
+      for (int round = 0; round < 25; round++) {
+        jdbc.update(KairosSchema.DEFAULT.sql("delete from scheduled_tasks"));
+        for (int i = 0; i < 40; i++) {
+          job("report", "r" + round + "-" + i, "{}", i);
+        }
+        CyclicBarrier together = new CyclicBarrier(workers);
+        List<Future<Integer>> claims = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+          var worker =
+              worker(
+                  new LimitedClaims(limits, KairosSchema.DEFAULT, dataSource), List.of("report"));
+          claims.add(
+              pool.submit(
+                  () -> {
+                    together.await();
+                    return worker.lockAndGetDue(java.time.Instant.now(), 3).size();
+                  }));
+        }
+        int claimed = 0;
+        for (Future<Integer> claim : claims) {
+          claimed += claim.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(claimed).as("claimed in round " + round).isEqualTo(5);
+        assertThat(picked()).hasSize(5);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
@@ -301,6 +346,16 @@ class LimitedLockAndFetchTests {
 
   /** One claim of a worker serving {@code types} through {@code gate}; returns the ids. */
   private List<String> claim(LimitedClaims gate, List<String> types, int wanted) {
+    List<String> before = picked();
+    worker(gate, types).lockAndGetDue(java.time.Instant.now(), wanted);
+    List<String> after = picked();
+    after.removeAll(before);
+    return after;
+  }
+
+  /** The task repository of a worker serving {@code types}, claiming through {@code gate}. */
+  private com.github.kagkarlsson.scheduler.jdbc.JdbcTaskRepository worker(
+      LimitedClaims gate, List<String> types) {
     HeldClaims claims =
         new HeldClaims(
             new ClaimStore(dataSource, KairosSchema.DEFAULT),
@@ -311,24 +366,18 @@ class LimitedLockAndFetchTests {
         new ServedTypesLockAndFetch(types, false, claims, KairosSchema.DEFAULT, gate);
     List<OneTimeTask<Void>> tasks =
         types.stream().map(t -> Tasks.oneTime(t).execute((i, c) -> {})).toList();
-    List<String> before = picked();
-    com.github.kagkarlsson.scheduler.jdbc.JdbcTaskRepository repository =
-        new com.github.kagkarlsson.scheduler.jdbc.JdbcTaskRepository(
-            dataSource,
-            false,
-            lockAndFetch,
-            KairosSchema.DEFAULT.table("scheduled_tasks"),
-            new com.github.kagkarlsson.scheduler.TaskResolver(
-                com.github.kagkarlsson.scheduler.event.SchedulerListeners.NOOP,
-                new SystemClock(),
-                new ArrayList<>(tasks)),
-            new SchedulerName.Fixed("w"),
-            true,
-            new SystemClock());
-    repository.lockAndGetDue(java.time.Instant.now(), wanted);
-    List<String> after = picked();
-    after.removeAll(before);
-    return after;
+    return new com.github.kagkarlsson.scheduler.jdbc.JdbcTaskRepository(
+        dataSource,
+        false,
+        lockAndFetch,
+        KairosSchema.DEFAULT.table("scheduled_tasks"),
+        new com.github.kagkarlsson.scheduler.TaskResolver(
+            com.github.kagkarlsson.scheduler.event.SchedulerListeners.NOOP,
+            new SystemClock(),
+            new ArrayList<>(tasks)),
+        new SchedulerName.Fixed("w"),
+        true,
+        new SystemClock());
   }
 
   private List<String> picked() {
