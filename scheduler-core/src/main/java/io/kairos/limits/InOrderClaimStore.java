@@ -10,7 +10,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -67,7 +69,11 @@ final class InOrderClaimStore {
                 + noLimitCanBind(types, wanted)
                 + " order by "
                 + (orderByPriority ? "t.priority desc, " : "")
-                + "t.execution_time asc for update skip locked limit ?) update scheduled_tasks st"
+                // The limit written out, not a parameter: with it unknown, the plan kept for
+                // the statement would sort every due execution, so each claim was planned anew.
+                + "t.execution_time asc for update skip locked limit "
+                + wanted
+                + ") update scheduled_tasks st"
                 + " set picked = true, picked_by = ?, last_heartbeat = ?, version = st.version + 1"
                 + " from candidates c where st.task_name = c.task_name and st.task_instance ="
                 + " c.task_instance returning st.*"),
@@ -78,7 +84,6 @@ final class InOrderClaimStore {
           for (int r = 0; r < rateLimitsOf(types); r++) {
             ps.setTimestamp(i++, Timestamp.from(dbNow));
           }
-          ps.setInt(i++, wanted);
           ps.setString(i++, pickedBy);
           ps.setTimestamp(i, Timestamp.from(now));
         },
@@ -88,22 +93,26 @@ final class InOrderClaimStore {
   /** Executions claimed in one statement, and the database's time just after the limits lock. */
   record Claimed(Instant databaseTime, List<Execution> executions) {}
 
-  /** The concurrency limits of a set of types, as {@code kairos_no_limit_can_bind} takes them. */
+  /** The limits of a set of types, as {@code kairos_lock_if_no_limit_can_bind} takes them. */
   private record LimitArrays(
       Object[] limitTypes,
       Object[] limitPatterns,
       Object[] limitRunning,
+      Object[] rateIds,
+      Object[] rateStarts,
       Object[] keyTypes,
       Object[] keyPaths) {}
 
   private final Map<Set<String>, LimitArrays> arraysByTypes = new ConcurrentHashMap<>();
 
   /**
-   * As {@link #claimIfNoLimitCanBind}, for types without rate limits, in one statement on an
-   * auto-commit connection: one round trip, where a transaction of its own takes three. Before it
-   * locks a row, the statement calls the schema's function {@code kairos_no_limit_can_bind} once;
-   * the function takes the limits lock, then counts what runs with a snapshot taken after it. The
-   * statement's transaction ends, and gives the lock back, as soon as it has claimed.
+   * As {@link #claimIfNoLimitCanBind}, in one statement on an auto-commit connection: one round
+   * trip, where a transaction of its own takes three or four. Before it locks a row, the statement
+   * calls the schema's function {@code kairos_lock_if_no_limit_can_bind} once; the function takes
+   * the limits lock, then counts what runs and what started with a snapshot taken after it. Under
+   * rate limits the statement also logs the starts of what it claims, as {@link RateStarts#take}
+   * does, from the lock's time. The statement's transaction ends, and gives the lock back, as soon
+   * as it has claimed.
    */
   Claimed claimInOneStatement(
       JdbcRunner runner,
@@ -117,35 +126,100 @@ final class InOrderClaimStore {
     LimitArrays arrays = arraysByTypes.computeIfAbsent(Set.copyOf(types), this::arraysOf);
     return runner.query(
         schema.sql(
-            "with candidates as materialized (select t.task_name, t.task_instance from"
-                + " scheduled_tasks t where not t.picked and t.execution_time <= ? and"
-                + " coalesce(t.task_name = any(?), false) and not exists (select 1 from"
-                + " kairos_control where paused) and (select "
+            "with gate as materialized (select "
                 + schema.name()
-                + ".kairos_no_limit_can_bind(?, "
+                + ".kairos_lock_if_no_limit_can_bind(?, "
                 + wanted
-                + ", ?, ?, ?, ?, ?)) order by "
+                + ", ?, ?, ?, ?, ?, ?, ?) as locked_at), candidates as materialized (select"
+                + " t.task_name, t.task_instance from scheduled_tasks t where not t.picked and"
+                + " t.execution_time <= ? and coalesce(t.task_name = any(?), false) and not"
+                + " exists (select 1 from kairos_control where paused) and (select locked_at from"
+                + " gate) is not null order by "
                 + (orderByPriority ? "t.priority desc, " : "")
                 + "t.execution_time asc for update skip locked limit "
                 + wanted
-                + ") update scheduled_tasks st set picked = true, picked_by = ?, last_heartbeat ="
-                + " ?, version = st.version + 1 from candidates c where st.task_name ="
-                + " c.task_name and st.task_instance = c.task_instance returning st.*,"
-                + " clock_timestamp() as locked_at"),
+                + "), taken as (update scheduled_tasks st set picked = true, picked_by = ?,"
+                + " last_heartbeat = ?, version = st.version + 1 from candidates c where"
+                + " st.task_name = c.task_name and st.task_instance = c.task_instance returning"
+                + " st.*)"
+                + startsTaken(types)
+                + " select t.*, (select locked_at from gate) as locked_at from taken t"),
         ps -> {
           Connection c = ps.getConnection();
-          ps.setTimestamp(1, Timestamp.from(now));
-          ps.setArray(2, c.createArrayOf("text", types.toArray()));
-          ps.setString(3, lockName);
-          ps.setArray(4, c.createArrayOf("text", arrays.limitTypes()));
-          ps.setArray(5, c.createArrayOf("text", arrays.limitPatterns()));
-          ps.setArray(6, c.createArrayOf("int4", arrays.limitRunning()));
+          ps.setString(1, lockName);
+          ps.setArray(2, c.createArrayOf("text", arrays.limitTypes()));
+          ps.setArray(3, c.createArrayOf("text", arrays.limitPatterns()));
+          ps.setArray(4, c.createArrayOf("int4", arrays.limitRunning()));
+          ps.setArray(5, c.createArrayOf("text", arrays.rateIds()));
+          ps.setArray(6, c.createArrayOf("int4", arrays.rateStarts()));
           ps.setArray(7, c.createArrayOf("text", arrays.keyTypes()));
           ps.setArray(8, c.createArrayOf("text", arrays.keyPaths()));
-          ps.setString(9, pickedBy);
-          ps.setTimestamp(10, Timestamp.from(now));
+          ps.setTimestamp(9, Timestamp.from(now));
+          ps.setArray(10, c.createArrayOf("text", types.toArray()));
+          ps.setString(11, pickedBy);
+          ps.setTimestamp(12, Timestamp.from(now));
         },
         (ResultSetMapper<Claimed>) rows -> mapWithLockTime(rows, mapper));
+  }
+
+  /**
+   * The statements, after a claim's {@code taken} rows, that log a start for each under each rate
+   * limit that applies to it, counted until {@link RateStarts#expiryOf} says from the lock's time;
+   * and forget the starts expired by then. None without rate limits. Intervals are written in whole
+   * microseconds and rounded up as {@link RateStarts#countedUntil} rounds ({@code date_bin} floors:
+   * a microsecond back, then a tenth on).
+   */
+  private String startsTaken(Collection<String> types) {
+    List<String> logged = new ArrayList<>();
+    for (String type : new TreeSet<>(types)) {
+      for (FlowLimit limit : limits.of(type)) {
+        if (limit.maxStarts() == null) {
+          continue;
+        }
+        long untilMicros =
+            ChronoUnit.MICROS.between(Instant.EPOCH, RateStarts.expiryOf(limit, Instant.EPOCH));
+        long tenthMicros = RateStarts.tenthOf(limit);
+        String tenth = "interval '" + tenthMicros + " microseconds'";
+        logged.add(
+            "select '"
+                + LimitedClaims.rateId(limit)
+                + "'::text, "
+                + (limit.key() == null ? "''" : store.keyExpression())
+                + ", date_bin("
+                + tenth
+                + ", (select locked_at from gate) + interval '"
+                + exactMicros(limit)
+                + " microseconds' - interval '1 microsecond', timestamptz 'epoch') + "
+                + tenth
+                + " from taken t"
+                + (limit.key() == null ? "" : store.jobJoin())
+                + " where t.task_name = '"
+                + type
+                + "'"
+                + (limit.key() == null
+                    ? ""
+                    : " and " + store.keyExpression() + " like '" + like(limit.key()) + "'"));
+        if (untilMicros % tenthMicros != 0) {
+          throw new IllegalStateException("a start's expiry is not on a tenth of its interval");
+        }
+      }
+    }
+    if (logged.isEmpty()) {
+      return "";
+    }
+    return ", expired as (delete from kairos_limit_start where expires_at <= (select locked_at"
+        + " from gate)), starts as (insert into kairos_limit_start as s (limit_id, limit_key,"
+        + " expires_at, starts) select x.limit_id, x.limit_key, x.expires_at, count(*) from ("
+        + String.join(" union all ", logged)
+        + ") as x(limit_id, limit_key, expires_at) group by 1, 2, 3 order by 1, 2, 3 on conflict"
+        + " (limit_id, limit_key, expires_at) do update set starts = s.starts + excluded.starts)";
+  }
+
+  /** How long after its claim a start is counted, before rounding: whole microseconds, up. */
+  private static long exactMicros(FlowLimit limit) {
+    Duration exact = limit.per().plus(RateStarts.windowOf(limit));
+    long micros = exact.toNanos() / 1_000;
+    return exact.toNanos() % 1_000 == 0 ? micros : micros + 1;
   }
 
   /**
@@ -180,12 +254,18 @@ final class InOrderClaimStore {
     List<Object> limitTypes = new ArrayList<>();
     List<Object> limitPatterns = new ArrayList<>();
     List<Object> limitRunning = new ArrayList<>();
+    List<Object> rateIds = new ArrayList<>();
+    List<Object> rateStarts = new ArrayList<>();
     for (String type : new TreeSet<>(types)) {
       for (FlowLimit limit : limits.of(type)) {
         if (limit.maxRunning() != null) {
           limitTypes.add(type);
           limitPatterns.add(limit.key() == null ? null : like(limit.key()));
           limitRunning.add(limit.maxRunning());
+        }
+        if (limit.maxStarts() != null) {
+          rateIds.add(LimitedClaims.rateId(limit));
+          rateStarts.add(limit.maxStarts());
         }
       }
     }
@@ -202,13 +282,10 @@ final class InOrderClaimStore {
         limitTypes.toArray(),
         limitPatterns.toArray(),
         limitRunning.toArray(),
+        rateIds.toArray(),
+        rateStarts.toArray(),
         keyTypes.toArray(),
         keyPaths.toArray());
-  }
-
-  /** Whether any of {@code types} has a rate limit. */
-  boolean anyRateLimited(Collection<String> types) {
-    return rateLimitsOf(types) > 0;
   }
 
   private int rateLimitsOf(Collection<String> types) {
@@ -254,7 +331,7 @@ final class InOrderClaimStore {
         }
         if (limit.maxStarts() != null) {
           conditions.add(
-              "2 * (coalesce((select max(f.n) from (select count(*) as n from kairos_limit_start"
+              "2 * (coalesce((select max(f.n) from (select sum(starts) as n from kairos_limit_start"
                   + " where limit_id = '"
                   + LimitedClaims.rateId(limit)
                   + "' and expires_at > ? group by limit_key) f), 0) + "

@@ -125,7 +125,7 @@ final class LimitClaimStore {
         schema.sql("delete from kairos_limit_start where expires_at <= ?"),
         ps -> ps.setTimestamp(1, Timestamp.from(now)));
     return tx.query(
-        schema.sql("select limit_id, limit_key, count(*) from kairos_limit_start group by 1, 2"),
+        schema.sql("select limit_id, limit_key, sum(starts) from kairos_limit_start group by 1, 2"),
         ps -> {},
         rows(rs -> new Count(rs.getString(1), rs.getString(2), rs.getInt(3))));
   }
@@ -229,8 +229,8 @@ final class LimitClaimStore {
   int startsOf(JdbcRunner tx, String limitId, String counter, Instant now) {
     return tx.query(
             schema.sql(
-                "select count(*) from kairos_limit_start where limit_id = ? and limit_key = ? and"
-                    + " expires_at > ?"),
+                "select coalesce(sum(starts), 0) from kairos_limit_start where limit_id = ? and"
+                    + " limit_key = ? and expires_at > ?"),
             ps -> {
               ps.setString(1, limitId);
               ps.setString(2, counter);
@@ -256,8 +256,11 @@ final class LimitClaimStore {
     tx.execute(
         schema.sql(
             "with expired as (delete from kairos_limit_start where expires_at <= ?) insert into"
-                + " kairos_limit_start (limit_id, limit_key, expires_at) select * from"
-                + " unnest(?::text[], ?::text[], ?::timestamptz[])"),
+                + " kairos_limit_start as s (limit_id, limit_key, expires_at, starts) select"
+                + " x.limit_id, x.limit_key, x.expires_at, count(*) from unnest(?::text[],"
+                + " ?::text[], ?::timestamptz[]) as x(limit_id, limit_key, expires_at) group by 1,"
+                + " 2, 3 order by 1, 2, 3 on conflict (limit_id, limit_key, expires_at) do update"
+                + " set starts = s.starts + excluded.starts"),
         ps -> {
           Connection c = ps.getConnection();
           ps.setTimestamp(1, Timestamp.from(dbNow));
@@ -272,8 +275,8 @@ final class LimitClaimStore {
   void returnStart(JdbcRunner tx, String limitId, String counter, Instant expiry) {
     tx.execute(
         schema.sql(
-            "delete from kairos_limit_start where ctid = (select ctid from kairos_limit_start"
-                + " where limit_id = ? and limit_key = ? and expires_at = ? limit 1)"),
+            "update kairos_limit_start set starts = starts - 1 where limit_id = ? and limit_key ="
+                + " ? and expires_at = ? and starts > 0"),
         ps -> {
           ps.setString(1, limitId);
           ps.setString(2, counter);

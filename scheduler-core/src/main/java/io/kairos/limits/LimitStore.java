@@ -187,8 +187,8 @@ public final class LimitStore {
     String used =
         limit.maxRunning() != null
             ? "count(*) filter (where t.picked)"
-            : "(select count(*) from kairos_limit_start s where s.limit_id = ? and s.limit_key ="
-                + " c.k and s.expires_at > now())";
+            : "(select coalesce(sum(s.starts), 0) from kairos_limit_start s where s.limit_id = ?"
+                + " and s.limit_key = c.k and s.expires_at > now())";
     List<Object> args = new ArrayList<>();
     args.add(limit.type());
     if (counter != null) {

@@ -77,24 +77,24 @@ public final class LimitedClaims implements StartAdmission {
       boolean orderByPriority,
       Set<String> types,
       String pickedBy) {
-    if (!inOrderClaims.anyRateLimited(types)) {
-      // The common case in one round trip: the lock, then a claim that no limit can bind.
-      InOrderClaimStore.Claimed claimed =
-          inOrderClaims.claimInOneStatement(
-              ctx.jdbcRunner,
-              store.lockName(),
-              now,
-              types,
-              wanted,
-              orderByPriority,
-              pickedBy,
-              ctx.resultSetMapper.get());
-      if (!claimed.executions().isEmpty()) {
-        read(claimed.databaseTime());
-        return claimed.executions();
-      }
-      // Nothing was due, or a limit could bind: counted, and chosen if need be, under the lock.
+    // The common case in one round trip: the lock, then a claim that no limit can bind, which
+    // logs the starts of what it takes under rate limits.
+    InOrderClaimStore.Claimed claimed =
+        inOrderClaims.claimInOneStatement(
+            ctx.jdbcRunner,
+            store.lockName(),
+            now,
+            types,
+            wanted,
+            orderByPriority,
+            pickedBy,
+            ctx.resultSetMapper.get());
+    if (!claimed.executions().isEmpty()) {
+      read(claimed.databaseTime());
+      starts.remember(claimed.executions(), claimed.databaseTime());
+      return claimed.executions();
     }
+    // Nothing was due, or a limit could bind: counted, and chosen if need be, under the lock.
     return ctx.jdbcRunner.inTransaction(
         tx -> {
           Instant dbNow = store.lock(tx);

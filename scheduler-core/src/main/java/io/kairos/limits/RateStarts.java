@@ -24,9 +24,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * interval plus a <em>start window</em> of half the interval ({@code c + per + window}), and the
  * execution may start on it only until {@code c + window}: a start at {@code s} within it is then
  * counted at least until {@code s + per}, as a start logged when it happens would be, and no window
- * of {@code per} ever holds more starts than the limit. An execution that waited longer gives its
- * logged start back and is admitted one by one (or handed back, unstarted, when the limit is full
- * by then).
+ * of {@code per} ever holds more starts than the limit. The log keeps a count per limit, key and
+ * expiry, each expiry rounded up to a tenth of the interval ({@link #countedUntil}): a start may
+ * count a tenth of an interval longer than it must, never shorter. An execution that waited longer
+ * gives its logged start back and is admitted one by one (or handed back, unstarted, when the limit
+ * is full by then).
  *
  * <p>The log is in the database, so it holds across workers; what a worker keeps is only when each
  * of its claimed executions was claimed. Starts logged for executions that never start (the worker
@@ -55,30 +57,40 @@ final class RateStarts {
     return limit.per().dividedBy(2).truncatedTo(ChronoUnit.MICROS);
   }
 
-  /**
-   * When the start a claim at {@code claimed} logs for this limit stops counting: in whole
-   * microseconds, as the database keeps it, rounded up.
-   */
+  /** When the start a claim at {@code claimed} logs for this limit stops counting. */
   static Instant expiryOf(FlowLimit limit, Instant claimed) {
-    Instant exact = claimed.plus(limit.per()).plus(windowOf(limit));
-    Instant micros = exact.truncatedTo(ChronoUnit.MICROS);
-    return micros.equals(exact) ? exact : micros.plus(1, ChronoUnit.MICROS);
+    return countedUntil(limit, claimed.plus(limit.per()).plus(windowOf(limit)));
+  }
+
+  /**
+   * When a start that must count until {@code exact} is counted until: {@code exact} rounded up to
+   * a whole tenth of the limit's interval (in whole microseconds, as the database keeps time), so
+   * that the starts of a limit and key fall into about fifteen counts.
+   */
+  static Instant countedUntil(FlowLimit limit, Instant exact) {
+    long bucket = tenthOf(limit);
+    long micros = ChronoUnit.MICROS.between(Instant.EPOCH, exact);
+    if (Instant.EPOCH.plus(micros, ChronoUnit.MICROS).isBefore(exact)) {
+      micros++;
+    }
+    long rounded = Math.floorDiv(micros + bucket - 1, bucket) * bucket;
+    return Instant.EPOCH.plus(rounded, ChronoUnit.MICROS);
   }
 
   private List<FlowLimit> ratesOf(String type) {
     return limits.of(type).stream().filter(limit -> limit.maxStarts() != null).toList();
   }
 
+  /**
+   * A tenth of the limit's interval in whole microseconds (at least one): what expiries round to.
+   */
+  static long tenthOf(FlowLimit limit) {
+    return Math.max(1, limit.per().dividedBy(10).toNanos() / 1_000);
+  }
+
   /** Logs a start for each claimed execution of a rate-limited type, in the claim's transaction. */
   void take(JdbcRunner tx, List<Execution> claimed, Instant dbNow) {
-    if (!limits.hasRateLimits()) {
-      return;
-    }
-    // Claims older than any logged start are of executions that never started here (handed back).
-    Duration longest = longestInterval();
-    claimedAt.values().removeIf(at -> at.plus(longest).plus(longest).isBefore(dbNow));
-    List<Execution> limited =
-        claimed.stream().filter(e -> !ratesOf(e.taskInstance.getTaskName()).isEmpty()).toList();
+    List<Execution> limited = remember(claimed, dbNow);
     if (limited.isEmpty()) {
       return;
     }
@@ -101,9 +113,29 @@ final class RateStarts {
           expiries.add(expiryOf(limit, dbNow));
         }
       }
-      claimedAt.put(executionOf(type, id), dbNow);
     }
     store.recordStarts(tx, ids, counters, expiries, dbNow);
+  }
+
+  /**
+   * Remembers when the claimed executions of rate-limited types were claimed ({@code dbNow}, the
+   * time their logged starts expire from), so each may start on its logged start within its window;
+   * returns them.
+   */
+  List<Execution> remember(List<Execution> claimed, Instant dbNow) {
+    if (!limits.hasRateLimits()) {
+      return List.of();
+    }
+    // Claims older than any logged start are of executions that never started here (handed back).
+    Duration longest = longestInterval();
+    claimedAt.values().removeIf(at -> at.plus(longest).plus(longest).isBefore(dbNow));
+    List<Execution> limited =
+        claimed.stream().filter(e -> !ratesOf(e.taskInstance.getTaskName()).isEmpty()).toList();
+    limited.forEach(
+        e ->
+            claimedAt.put(
+                executionOf(e.taskInstance.getTaskName(), e.taskInstance.getId()), dbNow));
+    return limited;
   }
 
   private Duration longestInterval() {
@@ -153,7 +185,7 @@ final class RateStarts {
             }
             ids.add(LimitedClaims.rateId(limit));
             counters.add(counter);
-            expiries.add(dbNow.plus(limit.per()));
+            expiries.add(countedUntil(limit, dbNow.plus(limit.per())));
           }
           store.recordStarts(tx, ids, counters, expiries, dbNow);
           return Optional.of(dbNow);
