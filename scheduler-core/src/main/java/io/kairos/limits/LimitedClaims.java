@@ -17,12 +17,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 
 /**
- * Claims executions of limited types without exceeding any limit, cluster-wide: in one transaction
- * holding a cluster-wide advisory lock, it counts what runs (picked executions, per type and key)
- * and what started within each rate limit's interval (a log, by the database's clock), looks at the
- * due executions, leaving out type/key pairs at a limit, chooses among them fairly ({@link
- * FairShare}) and claims them, version-checked. The lock makes claims of limited types take turns,
- * so a slot is never counted free by two; claims of other types do not take it.
+ * Claims executions of limited types without exceeding any limit, cluster-wide. Holding a
+ * cluster-wide advisory lock, it counts what runs (picked executions, per type and key) and what
+ * started within each rate limit's interval (counts by the database's clock). A claim that no limit
+ * can bind is one statement that does so itself ({@link InOrderClaimStore}); otherwise, in one
+ * transaction under the lock, it looks at the due executions, leaving out type/key pairs at a
+ * limit, chooses among them fairly ({@link FairShare}) and claims them, version-checked. The lock
+ * makes claims of limited types take turns, so a slot is never counted free by two; claims of other
+ * types do not take it.
  *
  * <p>Nothing about a limit is kept by a worker: a worker killed while holding slots holds them only
  * as long as its executions stay picked, and they come back when those are revived. Rate windows
