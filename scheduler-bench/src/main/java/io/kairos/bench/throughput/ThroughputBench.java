@@ -485,14 +485,15 @@ public final class ThroughputBench {
       out.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %,.0f | %.2f | %s | %s | %s | %s |%n",
+              "| %s | %s | %,.0f | %s | %s | %s | %s | %s |%n",
               config.label(),
               String.join(
                   " / ",
                   rates.get(i).stream().map(r -> String.format(Locale.ROOT, "%,.0f", r)).toList()),
               median,
-              sqlLimit == 0 ? Double.NaN : median / sqlLimit,
-              config.kind() == Kind.SQL
+              // Blank where the run left that baseline out (--baselines=false).
+              sqlLimit == 0 ? "" : String.format(Locale.ROOT, "%.2f", median / sqlLimit),
+              config.kind() == Kind.SQL || !(plainStock > 0)
                   ? ""
                   : String.format(Locale.ROOT, "%.2f", median / plainStock),
               config.kind() == Kind.SQL || Double.isNaN(plainTuned)
