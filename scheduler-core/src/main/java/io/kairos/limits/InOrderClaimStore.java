@@ -21,16 +21,15 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The claim under flow limits that no limit can bind, in one statement that checks so itself: every
- * limit of the claimed types has room for all it asks whatever their keys (the fullest counter of
- * each, or an unused one, plus all it asks within the maximum), and every rate limit room for twice
- * what started and what it asks (then the claim takes the starts in bulk, see {@link RateStarts}).
- * Only when it claims nothing does a claim count what runs and started, to tell whether nothing was
- * due or a limit could bind.
- *
- * <p>A claim used to count first and claim after, each a round trip; on a busy machine each answer
- * costs a wait for the worker's thread to be scheduled again. Run after the limits lock, in its
- * transaction, the statement reads what runs as it is under the lock.
+ * The claim under flow limits that no limit can bind, in one statement on an auto-commit
+ * connection: one round trip, as a claim without limits takes. Before it locks a row, the statement
+ * calls the schema's function {@code kairos_lock_if_no_limit_can_bind} once, which takes the
+ * cluster-wide limits lock and then, with a snapshot taken after it, checks that every limit of the
+ * claimed types has room for all the claim asks whatever their keys (the fullest counter of each,
+ * or an unused one, plus all it asks within the maximum) and every rate limit room for twice what
+ * started and what it asks; then the claim takes due jobs in claim order and logs their starts in
+ * bulk ({@link RateStarts}). Only when it claims nothing does a claim count and choose, in a
+ * transaction under the lock ({@link LimitedClaims}).
  */
 final class InOrderClaimStore {
 
@@ -42,51 +41,6 @@ final class InOrderClaimStore {
     this.schema = schema;
     this.limits = limits;
     this.store = store;
-  }
-
-  /**
-   * Claims up to {@code wanted} due executions of {@code types} in claim order (rows locked and
-   * skipped if locked, then marked picked), if no limit can bind them; else nothing.
-   *
-   * @param dbNow the database's time at the limits lock: what rate limits count by
-   */
-  List<Execution> claimIfNoLimitCanBind(
-      JdbcRunner tx,
-      Instant now,
-      Instant dbNow,
-      Collection<String> types,
-      int wanted,
-      boolean orderByPriority,
-      String pickedBy,
-      ResultSetMapper<List<Execution>> mapper) {
-    return tx.query(
-        schema.sql(
-            "with candidates as materialized (select t.task_name, t.task_instance from"
-                + " scheduled_tasks t where not t.picked and t.execution_time <= ? and"
-                + " coalesce(t.task_name = any(?), false) and not exists (select 1 from"
-                + " kairos_control where paused) and "
-                + noLimitCanBind(types, wanted)
-                + " order by "
-                + (orderByPriority ? "t.priority desc, " : "")
-                // The limit written out, not a parameter: with it unknown, the plan kept for
-                // the statement would sort every due execution, so each claim was planned anew.
-                + "t.execution_time asc for update skip locked limit "
-                + wanted
-                + ") update scheduled_tasks st"
-                + " set picked = true, picked_by = ?, last_heartbeat = ?, version = st.version + 1"
-                + " from candidates c where st.task_name = c.task_name and st.task_instance ="
-                + " c.task_instance returning st.*"),
-        ps -> {
-          int i = 1;
-          ps.setTimestamp(i++, Timestamp.from(now));
-          ps.setArray(i++, ps.getConnection().createArrayOf("text", types.toArray()));
-          for (int r = 0; r < rateLimitsOf(types); r++) {
-            ps.setTimestamp(i++, Timestamp.from(dbNow));
-          }
-          ps.setString(i++, pickedBy);
-          ps.setTimestamp(i, Timestamp.from(now));
-        },
-        mapper);
   }
 
   /** Executions claimed in one statement, and the database's time just after the limits lock. */
@@ -105,13 +59,10 @@ final class InOrderClaimStore {
   private final Map<Set<String>, LimitArrays> arraysByTypes = new ConcurrentHashMap<>();
 
   /**
-   * As {@link #claimIfNoLimitCanBind}, in one statement on an auto-commit connection: one round
-   * trip, where a transaction of its own takes three or four. Before it locks a row, the statement
-   * calls the schema's function {@code kairos_lock_if_no_limit_can_bind} once; the function takes
-   * the limits lock, then counts what runs and what started with a snapshot taken after it. Under
-   * rate limits the statement also logs the starts of what it claims, as {@link RateStarts#take}
-   * does, from the lock's time. The statement's transaction ends, and gives the lock back, as soon
-   * as it has claimed.
+   * Claims up to {@code wanted} due executions of {@code types} in claim order (rows locked and
+   * skipped if locked, then marked picked), if no limit can bind them; else nothing. Under rate
+   * limits it also logs the starts of what it claims, from the lock's time. The statement's
+   * transaction ends, and gives the lock back, as soon as it has claimed.
    */
   Claimed claimInOneStatement(
       JdbcRunner runner,
@@ -279,62 +230,6 @@ final class InOrderClaimStore {
         rateStarts.toArray(),
         keyTypes.toArray(),
         keyPaths.toArray());
-  }
-
-  private int rateLimitsOf(Collection<String> types) {
-    int rates = 0;
-    for (String type : types) {
-      for (FlowLimit limit : limits.of(type)) {
-        if (limit.maxStarts() != null) {
-          rates++;
-        }
-      }
-    }
-    return rates;
-  }
-
-  /**
-   * The condition that no limit of {@code types} can bind {@code wanted} more (uncorrelated: the
-   * database evaluates each once per claim). Types, key patterns and limit names are validated
-   * ({@link FlowLimit}, {@link FlowLimits}): safe to inline. One parameter per rate limit: the
-   * database's time at the lock.
-   */
-  private String noLimitCanBind(Collection<String> types, int wanted) {
-    List<String> conditions = new ArrayList<>();
-    for (String type : types) {
-      for (FlowLimit limit : limits.of(type)) {
-        if (limit.maxRunning() != null) {
-          String fullest =
-              limit.key() == null
-                  ? "(select count(*) from scheduled_tasks t where t.picked and t.task_name = '"
-                      + type
-                      + "')"
-                  : "coalesce((select max(f.n) from (select count(*) as n from scheduled_tasks t"
-                      + store.jobJoin()
-                      + " where t.picked and t.task_name = '"
-                      + type
-                      + "' and "
-                      + store.keyExpression()
-                      + " like '"
-                      + like(limit.key())
-                      + "' group by "
-                      + store.keyExpression()
-                      + ") f), 0)";
-          conditions.add(fullest + " + " + wanted + " <= " + limit.maxRunning());
-        }
-        if (limit.maxStarts() != null) {
-          conditions.add(
-              "2 * (coalesce((select max(f.n) from (select sum(starts) as n from kairos_limit_start"
-                  + " where limit_id = '"
-                  + LimitedClaims.rateId(limit)
-                  + "' and expires_at > ? group by limit_key) f), 0) + "
-                  + wanted
-                  + ") <= "
-                  + limit.maxStarts());
-        }
-      }
-    }
-    return conditions.isEmpty() ? "true" : "(" + String.join(" and ", conditions) + ")";
   }
 
   /** A key pattern ({@code *}: any characters) as a LIKE pattern, where {@code _} is literal. */

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The statements of a claim under flow limits, all run in one transaction that holds the
@@ -282,37 +281,5 @@ final class LimitClaimStore {
           ps.setString(2, counter);
           ps.setTimestamp(3, Timestamp.from(expiry));
         });
-  }
-
-  /** The keys of these claimed executions, by {@code RateStarts.executionOf}; absent: none. */
-  Map<String, String> keysOf(JdbcRunner tx, List<Execution> executions) {
-    Map<String, String> keys = new java.util.HashMap<>();
-    tx.query(
-        schema.sql(
-            "select t.task_name, t.task_instance, "
-                + key
-                + " from scheduled_tasks t"
-                + jobJoin
-                + " join unnest(?::text[], ?::text[]) as x(task_name, task_instance) on"
-                + " t.task_name = x.task_name and t.task_instance = x.task_instance"),
-        ps -> {
-          Connection c = ps.getConnection();
-          ps.setArray(
-              1,
-              c.createArrayOf(
-                  "text", executions.stream().map(e -> e.taskInstance.getTaskName()).toArray()));
-          ps.setArray(
-              2,
-              c.createArrayOf(
-                  "text", executions.stream().map(e -> e.taskInstance.getId()).toArray()));
-        },
-        rows(
-            rs -> {
-              if (rs.getString(3) != null) {
-                keys.put(RateStarts.executionOf(rs.getString(1), rs.getString(2)), rs.getString(3));
-              }
-              return null;
-            }));
-    return keys;
   }
 }

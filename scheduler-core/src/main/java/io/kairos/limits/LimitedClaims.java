@@ -96,33 +96,14 @@ public final class LimitedClaims implements StartAdmission {
       starts.remember(claimed.executions(), claimed.databaseTime());
       return claimed.executions();
     }
-    // Nothing was due, or a limit could bind: counted, and chosen if need be, under the lock.
+    // Nothing was due, or a limit could bind: counted and chosen under the lock, each start then
+    // admitted as it begins.
     return ctx.jdbcRunner.inTransaction(
         tx -> {
           Instant dbNow = store.lock(tx);
           read(dbNow);
-          List<Execution> inOrder =
-              inOrderClaims.claimIfNoLimitCanBind(
-                  tx,
-                  now,
-                  dbNow,
-                  types,
-                  wanted,
-                  orderByPriority,
-                  pickedBy,
-                  ctx.resultSetMapper.get());
-          if (!inOrder.isEmpty()) {
-            // No limit could be reached by this claim: it took the due jobs in order, and is far
-            // enough from every rate limit to take their starts in bulk.
-            starts.take(tx, inOrder, dbNow);
-            return inOrder;
-          }
           Map<FairShare.Counter, Integer> running = running(tx, types);
           Map<FairShare.Counter, Integer> started = started(tx, dbNow);
-          if (roomForAll(types, running, started, wanted)
-              && farFromRateLimits(types, started, wanted)) {
-            return List.of(); // nothing due: the statement above saw no more running or started
-          }
           FairShare share = new FairShare(limits, running, started);
           Set<FairShare.Blocked> blocked = share.blockedNow();
           List<FairShare.Candidate> chosen = new ArrayList<>();
@@ -143,7 +124,6 @@ public final class LimitedClaims implements StartAdmission {
               break; // nothing more is due, or nothing new to leave out
             }
           }
-          // A limit may bind: each start is admitted as it begins, counting the log then.
           return store.claim(tx, chosen, pickedBy, now, ctx.resultSetMapper.get());
         });
   }
@@ -155,57 +135,6 @@ public final class LimitedClaims implements StartAdmission {
         reading,
         (held, fresh) ->
             held == null || fresh.databaseTime().isAfter(held.databaseTime()) ? fresh : held);
-  }
-
-  /**
-   * Whether {@code wanted} more executions of {@code types} fit every limit of theirs whatever
-   * their keys: each counter (the fullest of each limit, and a counter not used yet) has room for
-   * all of them. Then no choice is needed and the claim takes them in claim order.
-   */
-  private boolean roomForAll(
-      Set<String> types,
-      Map<FairShare.Counter, Integer> running,
-      Map<FairShare.Counter, Integer> started,
-      int wanted) {
-    for (String type : types) {
-      for (FlowLimit limit : limits.of(type)) {
-        if (limit.maxRunning() != null && fullest(running, limit) + wanted > limit.maxRunning()) {
-          return false;
-        }
-        if (limit.maxStarts() != null && fullest(started, limit) + wanted > limit.maxStarts()) {
-          return false;
-        }
-      }
-    }
-    return true;
-  }
-
-  /**
-   * Whether every rate limit of {@code types} has room for twice what started and what the claim
-   * asks: then the claim takes its executions' starts in bulk ({@link RateStarts}); nearer a rate
-   * limit each start is admitted as it begins, so a limit that binds is used in full.
-   */
-  private boolean farFromRateLimits(
-      Set<String> types, Map<FairShare.Counter, Integer> started, int wanted) {
-    for (String type : types) {
-      for (FlowLimit limit : limits.of(type)) {
-        if (limit.maxStarts() != null
-            && 2L * (fullest(started, limit) + wanted) > limit.maxStarts()) {
-          return false;
-        }
-      }
-    }
-    return true;
-  }
-
-  private static int fullest(Map<FairShare.Counter, Integer> counts, FlowLimit limit) {
-    int fullest = 0;
-    for (Map.Entry<FairShare.Counter, Integer> count : counts.entrySet()) {
-      if (count.getKey().limit().equals(limit)) {
-        fullest = Math.max(fullest, count.getValue());
-      }
-    }
-    return fullest;
   }
 
   /**

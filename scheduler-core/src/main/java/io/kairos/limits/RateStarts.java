@@ -13,11 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The starts of rate-limited types taken in bulk by the claims that take their executions: while a
- * rate limit is far from full, each claimed execution is logged as a start in the claim's own
- * transaction (one statement for the whole claim), so its start costs no transaction and no lock of
- * its own. Nearer the limit (see {@code LimitedClaims}) starts are admitted one by one as they
- * begin, in a transaction under the limits lock counting the log, so a limit that binds is used in
- * full.
+ * rate limit is far from full, each claimed execution is logged as a start by the claim's own
+ * statement ({@link InOrderClaimStore}), so its start costs no transaction and no lock of its own.
+ * Nearer the limit (see {@code LimitedClaims}) starts are admitted one by one as they begin, in a
+ * transaction under the limits lock counting the log, so a limit that binds is used in full.
  *
  * <p>A claimed execution may wait in its worker's queue for a thread, and a rate limit counts
  * starts, not claims. So the start logged by a claim at time {@code c} is kept for the limit's
@@ -88,54 +87,24 @@ final class RateStarts {
     return Math.max(1, limit.per().dividedBy(10).toNanos() / 1_000);
   }
 
-  /** Logs a start for each claimed execution of a rate-limited type, in the claim's transaction. */
-  void take(JdbcRunner tx, List<Execution> claimed, Instant dbNow) {
-    List<Execution> limited = remember(claimed, dbNow);
-    if (limited.isEmpty()) {
-      return;
-    }
-    boolean perKey =
-        limited.stream()
-            .anyMatch(
-                e -> ratesOf(e.taskInstance.getTaskName()).stream().anyMatch(l -> l.key() != null));
-    Map<String, String> keyOf = perKey ? store.keysOf(tx, limited) : null;
-    List<String> ids = new ArrayList<>();
-    List<String> counters = new ArrayList<>();
-    List<Instant> expiries = new ArrayList<>();
-    for (Execution execution : limited) {
-      String type = execution.taskInstance.getTaskName();
-      String id = execution.taskInstance.getId();
-      String key = keyOf == null ? null : keyOf.get(executionOf(type, id));
-      for (FlowLimit limit : ratesOf(type)) {
-        if (limit.appliesTo(key)) {
-          ids.add(LimitedClaims.rateId(limit));
-          counters.add(limit.counterOf(key));
-          expiries.add(expiryOf(limit, dbNow));
-        }
-      }
-    }
-    store.recordStarts(tx, ids, counters, expiries, dbNow);
-  }
-
   /**
    * Remembers when the claimed executions of rate-limited types were claimed ({@code dbNow}, the
-   * time their logged starts expire from), so each may start on its logged start within its window;
-   * returns them.
+   * time the starts their claim logged expire from), so each may start on its logged start within
+   * its window.
    */
-  List<Execution> remember(List<Execution> claimed, Instant dbNow) {
+  void remember(List<Execution> claimed, Instant dbNow) {
     if (!limits.hasRateLimits()) {
-      return List.of();
+      return;
     }
     // Claims older than any logged start are of executions that never started here (handed back).
     Duration longest = longestInterval();
     claimedAt.values().removeIf(at -> at.plus(longest).plus(longest).isBefore(dbNow));
-    List<Execution> limited =
-        claimed.stream().filter(e -> !ratesOf(e.taskInstance.getTaskName()).isEmpty()).toList();
-    limited.forEach(
-        e ->
-            claimedAt.put(
-                executionOf(e.taskInstance.getTaskName(), e.taskInstance.getId()), dbNow));
-    return limited;
+    claimed.stream()
+        .filter(e -> !ratesOf(e.taskInstance.getTaskName()).isEmpty())
+        .forEach(
+            e ->
+                claimedAt.put(
+                    executionOf(e.taskInstance.getTaskName(), e.taskInstance.getId()), dbNow));
   }
 
   private Duration longestInterval() {
